@@ -1,0 +1,13 @@
+-- raw_files: the files of the result archive kept with the comparison (BED, IGV BED, IGV session
+-- XML, log, README, the ZIP itself). grain: (comparison_id, kind). path is where the file lives on
+-- disk; text files also keep their content so the database alone is enough for provenance.
+create table if not exists raw_files (
+    comparison_id varchar not null,
+    kind          varchar not null,   -- bed | igv_bed | igv_xml | log | readme | zip
+    name          varchar not null,
+    path          varchar not null,
+    bytes         bigint  not null,
+    sha256        varchar not null,
+    content       varchar,            -- small text files only (log, readme, igv_xml)
+    primary key (comparison_id, kind)
+);

@@ -1,0 +1,69 @@
+"""The ``chromdiff`` command line: a lazy click group.
+
+Each command lives in its own module ``chromdiff/cli/cmd_<name>.py`` (underscores become
+hyphens: ``cmd_fake_server.py`` is ``chromdiff fake-server``) that defines a click command called
+``command``. Modules are discovered by file name and imported only when their command runs, so
+``chromdiff sql`` does not pay Prefect's import cost.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from pathlib import Path
+
+import click
+
+import chromdiff
+from chromdiff.errors import ChromdiffError
+
+_CLI_DIR = Path(__file__).parent
+
+
+def _commands() -> dict[str, str]:
+    """Map each command name to the module that defines it."""
+    return {
+        p.stem.removeprefix("cmd_").replace("_", "-"): f"chromdiff.cli.{p.stem}"
+        for p in _CLI_DIR.glob("cmd_*.py")
+    }
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        """Return every registered command name, sorted."""
+        return sorted(_commands())
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        """Import and return the command ``cmd_name``."""
+        module_name = _commands().get(cmd_name)
+        if module_name is None:
+            return None
+        return importlib.import_module(module_name).command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(chromdiff.__version__, prog_name="chromdiff")
+def cli() -> None:
+    """Differential binding, accessibility and methylation between two groups of experiments."""
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI; user-facing errors become one line on stderr and exit code 1."""
+    try:
+        rv = cli.main(args=argv, prog_name="chromdiff", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except ChromdiffError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except FileNotFoundError as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    if isinstance(rv, int) and rv:
+        sys.exit(rv)

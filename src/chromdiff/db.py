@@ -1,0 +1,123 @@
+"""DuckDB access: short-lived connections, schema and views applied from ``sql/``.
+
+DuckDB allows one read-write process per file, and a writer blocks even read-only opens from
+other processes. So every task opens, writes and closes; readers wait briefly for a writer and
+then say which process holds the file.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from chromdiff.errors import DatabaseBusyError
+from chromdiff.sqlfiles import schema_files, view_files
+
+#: Built-in extensions only; never try to download one (no internet here).
+_CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
+_LOCK_RE = re.compile(r"Could not set lock|Conflicting lock", re.IGNORECASE)
+
+
+def _open(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(path, read_only=read_only, config=dict(_CONFIG))
+    return con
+
+
+def open_db(
+    path: str | Path = ":memory:", *, read_only: bool = False, wait_s: float = 0.0
+) -> duckdb.DuckDBPyConnection:
+    """Open a DuckDB connection with chromdiff's configuration.
+
+    Parameters
+    ----------
+    path : str or Path
+        Database file, or ``":memory:"``.
+    read_only : bool
+        Open read-only (several readers may share a file when no writer holds it).
+    wait_s : float
+        How long to keep retrying while another process holds the lock.
+
+    Raises
+    ------
+    DatabaseBusyError
+        If the file is still locked after ``wait_s``; the message names the holder.
+    FileNotFoundError
+        If ``read_only`` and the file does not exist.
+    """
+    path = str(path)
+    if read_only and path != ":memory:" and not Path(path).exists():
+        raise FileNotFoundError(f"database {path} does not exist")
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return _open(path, read_only)
+        except duckdb.IOException as exc:
+            if not _LOCK_RE.search(str(exc)):
+                raise
+            if time.monotonic() >= deadline:
+                holder = re.search(r"\(PID (\d+)\)", str(exc))
+                who = f"process {holder.group(1)}" if holder else "another process"
+                raise DatabaseBusyError(
+                    f"database {path} is locked by {who} (a chromdiff run writing to it?); "
+                    "DuckDB allows one writer at a time: retry when it finishes"
+                ) from exc
+            time.sleep(0.25)
+
+
+@contextmanager
+def connect(
+    path: str | Path = ":memory:", *, read_only: bool = False, wait_s: float = 0.0
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Context manager around :func:`open_db` that always closes the connection."""
+    con = open_db(path, read_only=read_only, wait_s=wait_s)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """Create every table (idempotent ``create ... if not exists``) and (re)create every view.
+
+    View files may depend on one another; they are applied in folder order and any view whose
+    dependency does not exist yet is retried until no more progress is made.
+    """
+    for path in schema_files():
+        con.execute(path.read_text())
+    pending = view_files()
+    while pending:
+        failed: list[tuple[Path, Exception]] = []
+        for path in pending:
+            try:
+                con.execute(path.read_text())
+            except duckdb.CatalogException as exc:
+                failed.append((path, exc))
+        if len(failed) == len(pending):
+            path, exc = failed[0]
+            raise RuntimeError(f"cannot create view from {path}: {exc}") from exc
+        pending = [p for p, _ in failed]
+
+
+@contextmanager
+def writer(path: str | Path, *, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open ``path`` read-write with the schema applied (waits up to ``wait_s`` for the lock)."""
+    with connect(path, wait_s=wait_s) as con:
+        apply_schema(con)
+        yield con
+
+
+@contextmanager
+def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Run a block atomically: commit on success, roll back on any exception."""
+    con.execute("begin transaction")
+    try:
+        yield con
+    except BaseException:
+        con.execute("rollback")
+        raise
+    con.execute("commit")

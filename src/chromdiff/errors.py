@@ -1,0 +1,43 @@
+"""The exception types chromdiff raises; each carries a message meant for the user."""
+
+from __future__ import annotations
+
+
+class ChromdiffError(Exception):
+    """Base class: an error with a clear, one-line, user-facing message."""
+
+
+class InputError(ChromdiffError, ValueError):
+    """Bad user input (IDs, files, parameters). Names the file, line and column where known."""
+
+
+class ChipAtlasError(ChromdiffError):
+    """Any failure talking to the ChIP-Atlas (WABI) API."""
+
+
+class ServerUnavailableError(ChipAtlasError):
+    """The health check did not answer ``chipatlas``, or retries on transient errors ran out."""
+
+
+class RequestRejectedError(ChipAtlasError):
+    """The server refused the request (HTTP 400 or another 4xx): retrying cannot help."""
+
+
+class JobFailedError(ChipAtlasError):
+    """The analysis finished but failed: its log holds ``[ERROR]`` lines (quoted in the message)."""
+
+
+class JobTimeoutError(ChipAtlasError):
+    """The job did not finish before the polling deadline. The request ID is kept for resuming."""
+
+
+class ResultArchiveError(ChipAtlasError):
+    """The result ZIP is corrupt, truncated, too large, or holds an unsafe member path."""
+
+
+class ParseError(ChromdiffError, ValueError):
+    """A result or input table could not be parsed. Names the file and line."""
+
+
+class DatabaseBusyError(ChromdiffError):
+    """Another process holds the DuckDB file (DuckDB allows one writer process)."""

@@ -1,0 +1,18 @@
+"""Shared pytest configuration. Fixtures live in ``tests/fixtures/`` (one module per concern)."""
+
+from __future__ import annotations
+
+import pytest
+
+import chromdiff  # noqa: F401  (sets PREFECT_HOME, telemetry off, before Prefect is imported)
+
+pytest_plugins = [
+    "tests.fixtures.prefect_harness",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Give every ``@pytest.mark.prefect`` test the one shared Prefect harness."""
+    for item in items:
+        if item.get_closest_marker("prefect"):
+            item.fixturenames.insert(0, "prefect_harness")
