@@ -1,0 +1,38 @@
+-- Annotation tables (ann_*): gene models loaded once per annotation build, keyed by annotation_id
+-- ('embedded:hg38', 'gtf:<sha256 prefix>'). Coordinates 0-based half-open; tss = 0-based base.
+-- annotation_sources: provenance of each build (source, version, licence).
+create table if not exists annotation_sources (
+    annotation_id varchar primary key,
+    genome        varchar,
+    kind          varchar not null,   -- embedded | gtf
+    source        varchar not null,
+    version       varchar,
+    licence       varchar,
+    n_genes       bigint,
+    n_transcripts bigint,
+    n_exons       bigint,
+    n_utrs        bigint,
+    loaded_at     timestamp not null default current_timestamp
+);
+create table if not exists ann_genes (
+    annotation_id varchar not null,
+    gene_id varchar, symbol varchar, chrom varchar not null,
+    start bigint not null, stop bigint not null, strand varchar not null, tss bigint not null
+);
+create table if not exists ann_transcripts (
+    annotation_id varchar not null,
+    tx_id varchar, gene_id varchar, symbol varchar, chrom varchar not null,
+    start bigint not null, stop bigint not null, strand varchar not null
+);
+-- exons merged per gene (union of the gene's transcripts' exons)
+create table if not exists ann_exons (
+    annotation_id varchar not null,
+    gene_id varchar, chrom varchar not null, start bigint not null, stop bigint not null,
+    strand varchar not null
+);
+-- 5'/3' UTR segments per transcript (only from user GTFs); kind is '5UTR' or '3UTR'
+create table if not exists ann_utrs (
+    annotation_id varchar not null,
+    tx_id varchar, gene_id varchar, chrom varchar not null, start bigint not null,
+    stop bigint not null, strand varchar not null, kind varchar not null
+);

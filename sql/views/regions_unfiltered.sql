@@ -1,0 +1,47 @@
+-- regions_unfiltered: every region of every comparison (nothing removed), with derived columns:
+-- size, effect (logfc for diffbind, meth_diff for dmr), direction ('A' > 0, 'B' < 0, 'none' for 0
+-- or NULL), significant (qvalue < fdr and |effect| >= min_abs_logfc, from comparison_params),
+-- is_standard, passes_filter (standard contig and size >= min_region_bp), mean_count and
+-- log2_mean_count (log2 of max(mean count, ma_floor)), and the nearest-gene label when annotated.
+create or replace view regions_unfiltered as
+select
+    r.comparison_id,
+    r.region_id,
+    r.chrom,
+    r.start,
+    r.stop,
+    r.stop - r.start as size,
+    c.analysis,
+    case when c.analysis = 'dmr' then r.meth_diff else r.logfc end as effect,
+    r.logfc,
+    r.meth_diff,
+    r.pvalue,
+    r.qvalue,
+    case
+        when (case when c.analysis = 'dmr' then r.meth_diff else r.logfc end) > 0 then 'A'
+        when (case when c.analysis = 'dmr' then r.meth_diff else r.logfc end) < 0 then 'B'
+        else 'none'
+    end as direction,
+    coalesce(
+        r.qvalue < p.fdr
+        and abs(case when c.analysis = 'dmr' then r.meth_diff else r.logfc end) >= p.min_abs_logfc,
+        false
+    ) as significant,
+    s.chrom is not null as is_standard,
+    s.chrom is not null and r.stop - r.start >= p.min_region_bp as passes_filter,
+    r.mean_count_a,
+    r.mean_count_b,
+    (r.mean_count_a + r.mean_count_b) / 2 as mean_count,
+    log2(greatest((r.mean_count_a + r.mean_count_b) / 2, p.ma_floor)) as log2_mean_count,
+    r.n_cpgs,
+    r.mean_meth_a,
+    r.mean_meth_b,
+    a.nearest_label as nearest_gene,
+    a.symbol as gene_symbol,
+    a.feature as gene_feature,
+    a.distance_to_tss
+from regions r
+join comparisons c using (comparison_id)
+join comparison_params p using (comparison_id)
+left join comparison_chrom_set s on s.comparison_id = r.comparison_id and s.chrom = r.chrom
+left join region_annotation a on a.comparison_id = r.comparison_id and a.region_id = r.region_id;

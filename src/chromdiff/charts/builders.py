@@ -1,0 +1,147 @@
+"""Chart builders. Each takes the DataFrame of one ``sql/reports/rpt_*`` view and returns a chart.
+
+Colours follow the reference skill: A-enriched red ``#E74C3C``, B-enriched blue ``#3498DB``, not
+significant grey ``#95A5A6``. Data are inlined in the spec (no row limit, no external files).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+
+import altair as alt
+import pandas as pd
+
+COLORS = {"A": "#E74C3C", "B": "#3498DB", "none": "#95A5A6"}
+NOT_SIG = "not significant"
+_WIDTH, _HEIGHT = 560, 400
+
+
+def _inline(df: pd.DataFrame) -> alt.InlineData:
+    """Inline data values (NaN -> null) so large tables need no global row-limit switch."""
+    return alt.InlineData(values=json.loads(df.to_json(orient="records")))
+
+
+def _category_color(label_a: str, label_b: str, title: str = "") -> alt.Color:
+    return alt.Color(
+        "group:N",
+        title=title or None,
+        scale=alt.Scale(
+            domain=[label_a, label_b, NOT_SIG], range=[COLORS["A"], COLORS["B"], COLORS["none"]]
+        ),
+        legend=alt.Legend(orient="bottom"),
+    )
+
+
+def _with_group(df: pd.DataFrame, label_a: str, label_b: str) -> pd.DataFrame:
+    labels = {"A-enriched": label_a, "B-enriched": label_b}
+    return df.assign(group=df["category"].map(labels).fillna(NOT_SIG))
+
+
+def volcano_chart(
+    df: pd.DataFrame,
+    *,
+    fdr: float,
+    label_a: str,
+    label_b: str,
+    effect_title: str = "Log2 Fold Change",
+) -> alt.LayerChart:
+    """Volcano plot from ``rpt_volcano``: effect against −log10(q), dashed line at −log10(fdr)."""
+    data = _with_group(df[["effect", "neg_log10_q", "category"]], label_a, label_b)
+    points = (
+        alt.Chart(_inline(data))
+        .mark_circle(size=12, opacity=0.6)
+        .encode(
+            x=alt.X("effect:Q", title=effect_title),
+            y=alt.Y("neg_log10_q:Q", title="-log10(Q-value)"),
+            color=_category_color(label_a, label_b),
+        )
+    )
+    hline = (
+        alt.Chart(_inline(pd.DataFrame({"y": [-math.log10(fdr)]})))
+        .mark_rule(color="grey", strokeDash=[4, 4])
+        .encode(y="y:Q")
+    )
+    vline = (
+        alt.Chart(_inline(pd.DataFrame({"x": [0.0]})))
+        .mark_rule(color="grey", opacity=0.4)
+        .encode(x="x:Q")
+    )
+    return (points + hline + vline).properties(title="Volcano Plot", width=_WIDTH, height=_HEIGHT)
+
+
+def ma_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt.LayerChart:
+    """MA plot from ``rpt_ma``: log2 mean normalised count against logFC, significant coloured."""
+    data = _with_group(df[["log2_mean_count", "effect", "category"]], label_a, label_b)
+    data = data.sort_values("group", key=lambda s: s.ne(NOT_SIG), kind="stable")
+    points = (
+        alt.Chart(_inline(data))
+        .mark_circle(size=10, opacity=0.5)
+        .encode(
+            x=alt.X("log2_mean_count:Q", title="Log2 Mean Normalized Count"),
+            y=alt.Y("effect:Q", title="Log2 Fold Change"),
+            color=_category_color(label_a, label_b),
+        )
+    )
+    zero = alt.Chart(_inline(pd.DataFrame({"y": [0.0]}))).mark_rule(color="grey").encode(y="y:Q")
+    return (points + zero).properties(title="MA Plot", width=_WIDTH, height=_HEIGHT)
+
+
+def _direction_color(label_a: str, label_b: str) -> alt.Color:
+    return alt.Color(
+        "group:N",
+        title=None,
+        scale=alt.Scale(domain=[label_a, label_b], range=[COLORS["A"], COLORS["B"]]),
+        legend=alt.Legend(orient="bottom"),
+    )
+
+
+def chromosome_chart(
+    df: pd.DataFrame, *, fdr: float, label_a: str, label_b: str, note: str = ""
+) -> alt.Chart:
+    """Significant regions per chromosome from ``rpt_chrom_distribution``.
+
+    Bars are stacked by direction; chromosomes are in natural order (``chrom_order``).
+    """
+    data = df[df["direction"].isin(["A", "B"])].copy()
+    data["group"] = data["direction"].map({"A": label_a, "B": label_b})
+    order = data.sort_values(["chrom_order", "chrom"])["chrom"].drop_duplicates().tolist()
+    title = [f"Differential Regions by Chromosome (FDR < {fdr:g})"] + ([note] if note else [])
+    return (
+        alt.Chart(_inline(data[["chrom", "group", "n"]]))
+        .mark_bar()
+        .encode(
+            x=alt.X("chrom:N", sort=order, title="Chromosome"),
+            y=alt.Y("n:Q", stack="zero", title="Significant regions"),
+            color=_direction_color(label_a, label_b),
+            order=alt.Order("group:N"),
+        )
+        .properties(title=title, width=max(_WIDTH, 22 * len(order)), height=_HEIGHT)
+    )
+
+
+def size_histogram_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt.Chart:
+    """Region-size histogram from ``rpt_size_histogram`` (log10 bins, log-scale x, stacked)."""
+    data = df.copy()
+    data["group"] = data["direction"].map({"A": label_a, "B": label_b}).fillna("none")
+    return (
+        alt.Chart(_inline(data[["bin_start", "bin_stop", "n", "group"]]))
+        .mark_bar()
+        .encode(
+            x=alt.X(
+                "bin_start:Q", scale=alt.Scale(type="log"), title="Region Size (bp, log scale)"
+            ),
+            x2="bin_stop:Q",
+            y=alt.Y("n:Q", stack="zero", title="Frequency"),
+            color=alt.Color(
+                "group:N",
+                title=None,
+                scale=alt.Scale(
+                    domain=[label_a, label_b, "none"],
+                    range=[COLORS["A"], COLORS["B"], COLORS["none"]],
+                ),
+                legend=alt.Legend(orient="bottom"),
+            ),
+        )
+        .properties(title="Region Size Distribution", width=_WIDTH, height=_HEIGHT)
+    )

@@ -1,0 +1,32 @@
+"""Render Altair charts offline with vl-convert (no CDN, no network)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import altair as alt
+import vl_convert as vlc
+
+
+def chart_svg(chart: alt.TopLevelMixin) -> str:
+    """Return the chart as an SVG document (rendered offline by vl-convert)."""
+    return vlc.vegalite_to_svg(chart.to_dict())
+
+
+def save_chart(
+    chart: alt.TopLevelMixin, stem: Path | str, *, scale: float = 2.0
+) -> dict[str, Path]:
+    """Write ``<stem>.png`` (``scale`` × the chart size) and ``<stem>.svg``.
+
+    Returns
+    -------
+    dict
+        ``{"png": path, "svg": path}``.
+    """
+    stem = Path(stem)
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    spec = chart.to_dict()
+    png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
+    png.write_bytes(vlc.vegalite_to_png(spec, scale=scale))
+    svg.write_text(vlc.vegalite_to_svg(spec))
+    return {"png": png, "svg": svg}

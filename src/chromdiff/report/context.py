@@ -1,0 +1,103 @@
+"""Gather everything the report shows for one comparison from the named SQL views."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+import duckdb
+import pandas as pd
+
+from chromdiff.errors import InputError
+from chromdiff.report.queries import view_frame
+
+
+@dataclass
+class ReportContext:
+    """The facts of one comparison report (all read from the database).
+
+    Attributes
+    ----------
+    comparison : dict
+        The ``comparisons`` row.
+    params : dict
+        The ``comparison_params`` row (significance and QC thresholds).
+    experiments : pandas.DataFrame
+        ``experiment_id, grp, input_order`` of both groups.
+    counts : dict
+        The ``rpt_direction_counts`` row (zeros when the comparison has no regions).
+    findings : pandas.DataFrame
+        ``qc_findings`` rows in check order.
+    top : pandas.DataFrame
+        ``rpt_top_regions`` rows in rank order.
+    sex_chroms : list of str
+        Chromosomes flagged by a sex-chromosome finding (marked ``*`` in the tables).
+    """
+
+    comparison: dict
+    params: dict
+    experiments: pd.DataFrame
+    counts: dict
+    findings: pd.DataFrame
+    top: pd.DataFrame
+    sex_chroms: list[str] = field(default_factory=list)
+
+    @property
+    def is_dmr(self) -> bool:
+        """Whether the comparison is a metilene DMR analysis (effect = meth_diff, no counts)."""
+        return self.comparison["analysis"] == "dmr"
+
+    @property
+    def label_a(self) -> str:
+        """Legend label of group A."""
+        return f"{self.comparison['description_a']} " + ("hyper" if self.is_dmr else "enriched")
+
+    @property
+    def label_b(self) -> str:
+        """Legend label of group B."""
+        return f"{self.comparison['description_b']} " + ("hyper" if self.is_dmr else "enriched")
+
+    def ids(self, grp: str) -> list[str]:
+        """Experiment IDs of group ``grp`` in input order."""
+        e = self.experiments
+        return e.loc[e["grp"] == grp].sort_values("input_order")["experiment_id"].tolist()
+
+
+def _one_row(con: duckdb.DuckDBPyConnection, table: str, comparison_id: str) -> dict | None:
+    rel = con.sql(f"select * from {table} where comparison_id = ?", params=[comparison_id])
+    rows = rel.to_arrow_table().to_pylist()
+    return rows[0] if rows else None
+
+
+def collect_context(con: duckdb.DuckDBPyConnection, comparison_id: str) -> ReportContext:
+    """Read the report's facts for ``comparison_id``.
+
+    Raises
+    ------
+    InputError
+        If the comparison does not exist.
+    """
+    comparison = _one_row(con, "comparisons", comparison_id)
+    if comparison is None:
+        raise InputError(f"comparison {comparison_id!r} is not in the database")
+    params = _one_row(con, "comparison_params", comparison_id)
+    if params is None:
+        raise InputError(f"comparison {comparison_id!r} has no comparison_params row")
+    counts = _one_row(con, "rpt_direction_counts", comparison_id) or {}
+    findings = view_frame(con, "qc_findings", comparison_id, "check_order, check_name, detail")
+    sex = sorted(
+        {
+            json.loads(ev)["chrom"]
+            for name, ev in zip(findings["check_name"], findings["evidence"], strict=True)
+            if name.startswith("sex_chrom_confound")
+        }
+    )
+    return ReportContext(
+        comparison=comparison,
+        params=params,
+        experiments=view_frame(con, "experiments", comparison_id, "grp, input_order"),
+        counts=counts,
+        findings=findings,
+        top=view_frame(con, "rpt_top_regions", comparison_id, "rank"),
+        sex_chroms=sex,
+    )

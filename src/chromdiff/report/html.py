@@ -1,0 +1,150 @@
+"""``report.html``: the Markdown report's content as one self-contained page.
+
+Charts are inline SVG, the CSS is inline; there is no script and no external URL.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from chromdiff.report.context import ReportContext
+from chromdiff.report.markdown import CHARTS
+from chromdiff.report.text import (
+    analysis_name,
+    citations,
+    design_caveats,
+    finding_title,
+    fmt_num,
+    fmt_q,
+    methods,
+    text_or_blank,
+)
+
+_CSS = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;
+padding:0 1em;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em}
+td.num{text-align:right}.major{background:#fdecea;border-left:6px solid #c0392b;padding:.6em 1em}
+.minor{background:#fef9e7;border-left:6px solid #f1c40f;padding:.6em 1em}
+.caveat{background:#eef3fb;padding:.6em 1em}.sim{color:#c0392b;font-weight:bold}
+figure{margin:1em 0}figcaption{font-style:italic}
+"""
+
+_XML_DECL = re.compile(r"^<\?xml[^>]*>\s*")
+
+
+def _e(x: object) -> str:
+    return html.escape(str(x))
+
+
+def _table(header: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>"
+        + "".join(
+            f'<td class="num">{_e(v)}</td>' if i in numeric else f"<td>{_e(v)}</td>"
+            for i, v in enumerate(r)
+        )
+        + "</tr>"
+        for r in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def render_html(
+    ctx: ReportContext, *, svgs: dict[str, str], files: list[str], generated: str
+) -> str:
+    """Return the self-contained HTML report (charts given as SVG documents by stem)."""
+    c, p, n = ctx.comparison, ctx.params, ctx.counts
+    ids_a, ids_b = _e(", ".join(ctx.ids("A"))), _e(", ".join(ctx.ids("B")))
+    sim = ' <span class="sim">(SIMULATED)</span>' if c["simulated"] else ""
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        f"<title>{_e(c['title'])}</title><style>{_CSS}</style></head><body>",
+        f"<h1>ChIP-Atlas Diff Analysis Summary: {_e(c['title'])}{sim}</h1>",
+        f"<p><b>Generated:</b> {_e(generated)}</p>",
+        "<h2>Design</h2><ul>",
+        f"<li>Comparison: <code>{_e(c['comparison_id'])}</code></li>",
+        f"<li>Analysis: {_e(analysis_name(ctx))}</li><li>Genome: {_e(c['genome'])}</li>",
+        f"<li>Group A ({_e(c['description_a'])}): {ids_a} (n={c['n_a']})</li>",
+        f"<li>Group B ({_e(c['description_b'])}): {ids_b} (n={c['n_b']})</li>",
+        "</ul><h2>Experimental Design Caveats</h2>",
+    ]
+    parts += [f'<p class="caveat">{_e(line)}</p>' for line in design_caveats(ctx)]
+    parts.append("<h2>QC Warnings</h2>")
+    if ctx.findings.empty:
+        parts.append("<p>No QC issues detected.</p>")
+    for f in ctx.findings.itertuples():
+        head = "MAJOR" if f.severity == "major" else "Minor"
+        title = _e(finding_title(f.check_name, f.detail))
+        parts.append(
+            f'<div class="{_e(f.severity)}"><h3>{head}: {title}</h3><p>{_e(f.detail)}</p></div>'
+        )
+    parts.append("<h2>QC Filtering Applied</h2>")
+    parts.append(
+        _table(
+            ["", "regions"],
+            [
+                ["reported", f"{n.get('n_unfiltered', 0):,}"],
+                ["non-standard contigs removed", f"{n.get('n_nonstandard', 0):,}"],
+                [f"shorter than {p['min_region_bp']} bp removed", f"{n.get('n_tiny', 0):,}"],
+                ["analysis set", f"{n.get('n_filtered', 0):,}"],
+            ],
+            {1},
+        )
+    )
+    parts.append("<h2>Counts by Direction</h2>")
+    parts.append(
+        _table(
+            ["", "All (filtered)", "Significant"],
+            [
+                [f"{ctx.label_a} (A)", f"{n.get('n_a', 0):,}", f"{n.get('n_sig_a', 0):,}"],
+                [f"{ctx.label_b} (B)", f"{n.get('n_b', 0):,}", f"{n.get('n_sig_b', 0):,}"],
+                ["no direction", f"{n.get('n_none', 0):,}", "0"],
+                ["total", f"{n.get('n_filtered', 0):,}", f"{n.get('n_sig', 0):,}"],
+            ],
+            {1, 2},
+        )
+    )
+    parts.append(
+        f"<p>Significant: q &lt; {p['fdr']:g}"
+        + (f", |effect| ≥ {p['min_abs_logfc']:g}" if p["min_abs_logfc"] > 0 else "")
+        + "</p>"
+    )
+    limit = min(int(p["top_n"]), 10)
+    parts.append(f"<h2>Top {limit} Differential Regions (strict ranking by Q-value)</h2>")
+    rows = [
+        [
+            str(r.rank),
+            r.location,
+            f"{r.size:,}",
+            fmt_num(r.effect),
+            fmt_q(r.qvalue),
+            r.direction + ("*" if r.location.split(":")[0] in ctx.sex_chroms else ""),
+            text_or_blank(r.nearest_gene),
+        ]
+        for r in ctx.top.head(limit).itertuples()
+    ]
+    effect = "meth_diff" if ctx.is_dmr else "logFC"
+    parts.append(
+        _table(
+            ["Rank", "Location", "Size (bp)", effect, "Q-value", "Direction", "Nearest gene"],
+            rows,
+            {0, 2, 3, 4},
+        )
+    )
+    if ctx.sex_chroms:
+        parts.append("<p>* on a chromosome flagged by the sex-chromosome confound check.</p>")
+    parts.append("<h2>Charts</h2>")
+    for stem, caption in CHARTS.items():
+        if stem in svgs:
+            svg = _XML_DECL.sub("", svgs[stem])
+            parts.append(f"<figure>{svg}<figcaption>{_e(caption)}</figcaption></figure>")
+    parts += [f"<h2>Methods</h2><p>{_e(methods(ctx))}</p>", "<h2>Citations</h2><ul>"]
+    parts += [f"<li>{_e(cite)}</li>" for cite in citations(ctx)]
+    parts += ["</ul><h2>Files Generated</h2><ul>"]
+    parts += [f"<li><code>{_e(name)}</code></li>" for name in files]
+    parts += ["</ul></body></html>", ""]
+    return "\n".join(parts)

@@ -1,0 +1,132 @@
+"""``summary_report.md``: the comparison report in Markdown.
+
+Order: design and caveats first, QC warnings, filtering, counts, top regions, charts, methods and
+citations, files.
+"""
+
+from __future__ import annotations
+
+from chromdiff.report.context import ReportContext
+from chromdiff.report.text import (
+    analysis_name,
+    citations,
+    design_caveats,
+    finding_title,
+    fmt_num,
+    fmt_q,
+    methods,
+    text_or_blank,
+)
+
+#: chart stem -> caption, in report order
+CHARTS = {
+    "volcano": "Volcano plot",
+    "ma_plot": "MA plot",
+    "chromosome_distribution": "Significant regions per chromosome",
+    "region_size_distribution": "Region size distribution",
+}
+
+
+def _top_table(ctx: ReportContext, limit: int) -> list[str]:
+    effect = "meth_diff" if ctx.is_dmr else "logFC"
+    lines = [
+        f"| Rank | Location | Size (bp) | {effect} | Q-value | Direction | Nearest gene |",
+        "|---:|---|---:|---:|---:|---|---|",
+    ]
+    for r in ctx.top.head(limit).itertuples():
+        star = "*" if r.location.split(":")[0] in ctx.sex_chroms else ""
+        lines.append(
+            f"| {r.rank} | {r.location} | {r.size:,} | {fmt_num(r.effect)} | {fmt_q(r.qvalue)} "
+            f"| {r.direction}{star} | {text_or_blank(r.nearest_gene)} |"
+        )
+    if ctx.sex_chroms:
+        lines.append("")
+        lines.append("\\* on a chromosome flagged by the sex-chromosome confound check.")
+    return lines
+
+
+def render_markdown(
+    ctx: ReportContext, *, charts: dict[str, str], files: list[str], generated: str
+) -> str:
+    """Return the Markdown report.
+
+    Parameters
+    ----------
+    ctx : ReportContext
+        Facts of the comparison.
+    charts : dict
+        Chart stem -> relative path of its PNG.
+    files : list of str
+        Names of the files written beside the report.
+    generated : str
+        Timestamp line content (the only part that changes between renders).
+    """
+    c, p, n = ctx.comparison, ctx.params, ctx.counts
+    sim = " (SIMULATED)" if c["simulated"] else ""
+    out = [
+        f"# ChIP-Atlas Diff Analysis Summary: {c['title']}{sim}",
+        "",
+        f"**Generated:** {generated}",
+        "",
+        "## Design",
+        "",
+    ]
+    out += [
+        f"- Comparison: `{c['comparison_id']}`",
+        f"- Analysis: {analysis_name(ctx)}",
+        f"- Genome: {c['genome']}",
+        f"- Group A ({c['description_a']}): {', '.join(ctx.ids('A'))} (n={c['n_a']})",
+        f"- Group B ({c['description_b']}): {', '.join(ctx.ids('B'))} (n={c['n_b']})",
+        "",
+        "## ⚠️ Experimental Design Caveats",
+        "",
+    ]
+    out += [f"- {line}" for line in design_caveats(ctx)]
+    out += ["", "## QC Warnings", ""]
+    if ctx.findings.empty:
+        out.append("No QC issues detected.")
+    for f in ctx.findings.itertuples():
+        head = "**MAJOR**" if f.severity == "major" else "Minor"
+        out += [f"### {head}: {finding_title(f.check_name, f.detail)}", "", f.detail, ""]
+    removed = n.get("n_unfiltered", 0) - n.get("n_filtered", 0)
+    out += [
+        "",
+        "## QC Filtering Applied",
+        "",
+        f"- Regions reported: {n.get('n_unfiltered', 0):,}",
+        f"- Removed on non-standard contigs: {n.get('n_nonstandard', 0):,}",
+        f"- Removed as shorter than {p['min_region_bp']} bp: {n.get('n_tiny', 0):,}",
+        f"- Analysis set: {n.get('n_filtered', 0):,} ({removed:,} removed)",
+        "",
+        "## Counts by Direction",
+        "",
+        "| | All (filtered) | Significant |",
+        "|---|---:|---:|",
+        f"| {ctx.label_a} (A) | {n.get('n_a', 0):,} | {n.get('n_sig_a', 0):,} |",
+        f"| {ctx.label_b} (B) | {n.get('n_b', 0):,} | {n.get('n_sig_b', 0):,} |",
+        f"| no direction | {n.get('n_none', 0):,} | 0 |",
+        f"| total | {n.get('n_filtered', 0):,} | {n.get('n_sig', 0):,} |",
+        "",
+        f"Significant: q < {p['fdr']:g}"
+        + (f", |effect| ≥ {p['min_abs_logfc']:g}" if p["min_abs_logfc"] > 0 else "")
+        + f". Minimum q: {fmt_q(n.get('min_q'))}; median size "
+        f"{fmt_num(n.get('median_size'), 0)} bp.",
+        "",
+    ]
+    limit = min(int(p["top_n"]), 10)
+    out += [f"## Top {limit} Differential Regions (strict ranking by Q-value)", ""]
+    out += _top_table(ctx, limit) if not ctx.top.empty else ["No regions."]
+    out += [
+        "",
+        f"The top {p['top_n']} regions are in the top-{p['top_n']} export.",
+        "",
+        "## Charts",
+        "",
+    ]
+    for stem, caption in CHARTS.items():
+        if stem in charts:
+            out += [f"![{caption}]({charts[stem]})", ""]
+    out += ["## Methods", "", methods(ctx), "", "## Citations", ""]
+    out += [f"- {cite}" for cite in citations(ctx)]
+    out += ["", "## Files Generated", ""] + [f"- `{name}`" for name in files] + [""]
+    return "\n".join(out)

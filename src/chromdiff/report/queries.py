@@ -1,0 +1,34 @@
+"""Read a named SQL view for one comparison (bound parameter, never string-formatted IDs)."""
+
+from __future__ import annotations
+
+import re
+
+import duckdb
+import pandas as pd
+
+_NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+
+
+def view_frame(
+    con: duckdb.DuckDBPyConnection, view: str, comparison_id: str, order_by: str | None = None
+) -> pd.DataFrame:
+    """Return the rows of ``view`` for ``comparison_id`` as a DataFrame.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Open connection with the schema and views applied.
+    view : str
+        Name of a view (``sql/views``, ``sql/qc`` or ``sql/reports``); must be a plain identifier.
+    comparison_id : str
+        Comparison whose rows are returned.
+    order_by : str, optional
+        ``order by`` clause body (column list written by chromdiff, not user input).
+    """
+    if not _NAME.match(view):
+        raise ValueError(f"not a view name: {view!r}")
+    sql = f"select * exclude (comparison_id) from {view} where comparison_id = ?"
+    if order_by:
+        sql += f" order by {order_by}"
+    return con.sql(sql, params=[comparison_id]).to_arrow_table().to_pandas()

@@ -1,0 +1,145 @@
+"""Render every output of one comparison from the database: exports, charts, Markdown and HTML."""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from chromdiff.db import writer
+from chromdiff.errors import ChromdiffError
+from chromdiff.report.context import ReportContext, collect_context
+from chromdiff.report.exports import write_exports
+from chromdiff.report.html import render_html
+from chromdiff.report.markdown import render_markdown
+from chromdiff.report.queries import view_frame
+
+log = logging.getLogger(__name__)
+
+
+def ensure_annotation(con: duckdb.DuckDBPyConnection, comparison_id: str) -> bool:
+    """Annotate the comparison's regions to genes if some are missing and the engine exists.
+
+    Returns True when every region has an annotation row afterwards. A missing annotation module
+    or an annotation error leaves the labels empty (logged), it never stops the report.
+    """
+    ((n_regions, n_annotated),) = con.execute(
+        "select (select count(*) from regions where comparison_id = $1), "
+        "(select count(*) from region_annotation where comparison_id = $1)",
+        [comparison_id],
+    ).fetchall()
+    if n_regions == 0 or n_annotated >= n_regions:
+        return True
+    try:
+        from chromdiff.annotation import annotate_comparison
+    except ImportError:
+        log.warning("chromdiff.annotation is not available: no nearest-gene labels")
+        return False
+    try:
+        annotate_comparison(con, comparison_id)
+    except ChromdiffError as exc:
+        log.warning("nearest-gene annotation of %s failed: %s", comparison_id, exc)
+        return False
+    return True
+
+
+def chart_frames(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, object]:
+    """Read the data of each chart (one named ``rpt_*`` query each)."""
+    cid = ctx.comparison["comparison_id"]
+    frames = {
+        "volcano": view_frame(con, "rpt_volcano", cid, "region_id"),
+        "chromosome_distribution": view_frame(
+            con, "rpt_chrom_distribution", cid, "chrom_order, direction"
+        ),
+        "region_size_distribution": view_frame(con, "rpt_size_histogram", cid, "direction, bin"),
+    }
+    if not ctx.is_dmr:
+        frames["ma_plot"] = view_frame(con, "rpt_ma", cid, "region_id")
+    return frames
+
+
+def build_charts(ctx: ReportContext, frames: dict) -> dict:
+    """Build the Altair charts of the report from their data frames."""
+    from chromdiff import charts
+
+    fdr = float(ctx.params["fdr"])
+    la, lb = ctx.label_a, ctx.label_b
+    note = (
+        "Sex-chromosome confound flagged on " + ", ".join(ctx.sex_chroms) if ctx.sex_chroms else ""
+    )
+    n_ns = ctx.counts.get("n_nonstandard", 0)
+    if n_ns:
+        note = (note + "; " if note else "") + f"{n_ns} regions on non-standard contigs not shown"
+    out = {
+        "volcano": charts.volcano_chart(
+            frames["volcano"],
+            fdr=fdr,
+            label_a=la,
+            label_b=lb,
+            effect_title="Methylation difference (A - B)" if ctx.is_dmr else "Log2 Fold Change",
+        ),
+        "chromosome_distribution": charts.chromosome_chart(
+            frames["chromosome_distribution"], fdr=fdr, label_a=la, label_b=lb, note=note
+        ),
+        "region_size_distribution": charts.size_histogram_chart(
+            frames["region_size_distribution"], label_a=la, label_b=lb
+        ),
+    }
+    if "ma_plot" in frames:
+        out["ma_plot"] = charts.ma_chart(frames["ma_plot"], label_a=la, label_b=lb)
+    return out
+
+
+def render_comparison(
+    db_path: str | Path, comparison_id: str, out_dir: str | Path, *, generated: str | None = None
+) -> dict[str, Path]:
+    """Render all outputs of ``comparison_id`` into ``out_dir``.
+
+    Parameters
+    ----------
+    db_path : str or Path
+        DuckDB file holding the comparison.
+    comparison_id : str
+        Comparison to render.
+    out_dir : str or Path
+        Folder written (created if needed): exports, ``charts/*.png|svg``, ``summary_report.md``,
+        ``report.html``.
+    generated : str, optional
+        Timestamp printed in the reports (default: now, UTC).
+
+    Returns
+    -------
+    dict
+        File name (relative to ``out_dir``) -> path, for every file written.
+
+    Raises
+    ------
+    InputError
+        If the comparison does not exist.
+    """
+    from chromdiff.charts import save_chart
+
+    out = Path(out_dir)
+    with writer(db_path) as con:
+        ensure_annotation(con, comparison_id)
+        ctx = collect_context(con, comparison_id)
+        written = write_exports(con, comparison_id, out)
+        frames = chart_frames(con, ctx)
+    charts = build_charts(ctx, frames)
+    svgs, pngs = {}, {}
+    for stem, chart in charts.items():
+        paths = save_chart(chart, out / "charts" / stem)
+        pngs[stem] = f"charts/{stem}.png"
+        svgs[stem] = paths["svg"].read_text()
+        written[pngs[stem]] = paths["png"]
+        written[f"charts/{stem}.svg"] = paths["svg"]
+    stamp = generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+    files = sorted([*written, "summary_report.md", "report.html"])
+    md = out / "summary_report.md"
+    md.write_text(render_markdown(ctx, charts=pngs, files=files, generated=stamp))
+    page = out / "report.html"
+    page.write_text(render_html(ctx, svgs=svgs, files=files, generated=stamp))
+    written["summary_report.md"], written["report.html"] = md, page
+    return written

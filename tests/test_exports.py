@@ -1,0 +1,115 @@
+"""CSV/Parquet exports: documented columns, row counts, always written (even when empty)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyarrow.parquet as pq
+import pytest
+
+from chromdiff.db import apply_schema, connect
+from chromdiff.report.exports import write_exports
+from tests.warehouse_rows import add_comparison, add_regions, background
+
+BASE = [
+    "chrom",
+    "start",
+    "end",
+    "size",
+    "logFC",
+    "pvalue",
+    "qvalue",
+    "direction",
+    "significant",
+    "mean_count",
+    "mean_count_a",
+    "mean_count_b",
+    "nearest_gene",
+]
+
+
+@pytest.fixture
+def db():
+    with connect() as c:
+        apply_schema(c)
+        yield c
+
+
+def test_exports_columns_and_counts(db, tmp_path):
+    add_comparison(db, n_a=2, n_b=3)
+    rows = [
+        *background(80),
+        {"chrom": "chrUn_x", "start": 0, "stop": 500, "qvalue": 0.001},
+        {"chrom": "chr2", "start": 0, "stop": 5, "qvalue": 0.001},
+    ]
+    add_regions(db, "cmp1", rows)
+    db.execute(
+        "insert into region_annotation (comparison_id, region_id, nearest_label) "
+        "values ('cmp1', 1, 'TP53')"
+    )
+    written = write_exports(db, "cmp1", tmp_path)
+    assert sorted(written) == sorted(
+        f"diff_regions_{k}.{ext}"
+        for k in ("all", "significant", "top50", "unfiltered")
+        for ext in ("csv", "parquet")
+    )
+    counts = ["count_SRXA000", "count_SRXA001", "count_SRXB000", "count_SRXB001", "count_SRXB002"]
+    expected_rows = {"all": 80, "significant": 20, "top50": 50, "unfiltered": 82}
+    for key, n in expected_rows.items():
+        csv = pd.read_csv(tmp_path / f"diff_regions_{key}.csv")
+        par = pq.read_table(tmp_path / f"diff_regions_{key}.parquet").to_pandas()
+        cols = (["rank"] if key == "top50" else []) + BASE + counts
+        assert list(csv.columns) == cols and list(par.columns) == cols
+        assert len(csv) == len(par) == n
+    top = pd.read_csv(tmp_path / "diff_regions_top50.csv")
+    assert top["rank"].tolist() == list(range(1, 51))
+    assert top["qvalue"].is_monotonic_increasing
+    first = top.iloc[0]
+    # region 1 of background(): chr1:1000-1500, logFC +2, counts A 50 / B 48
+    assert (first.chrom, first.start, first.end, first.direction) == (
+        "chr1",
+        1000,
+        1500,
+        "A-enriched",
+    )
+    assert (first.count_SRXA000, first.count_SRXB002, first.nearest_gene) == (50.0, 48.0, "TP53")
+    assert first.mean_count == pytest.approx(49.0)
+    allr = pd.read_csv(tmp_path / "diff_regions_all.csv")
+    assert (allr["end"] - allr["start"] == allr["size"]).all()
+    assert set(allr["direction"]) == {"A-enriched", "B-enriched"}
+
+
+def test_empty_significant_and_unfiltered_still_written(db, tmp_path):
+    add_comparison(db)
+    add_regions(
+        db, "cmp1", [{"chrom": "chr1", "start": 0, "stop": 100, "logfc": 0.0, "qvalue": 0.9}]
+    )
+    write_exports(db, "cmp1", tmp_path)
+    sig = pd.read_csv(tmp_path / "diff_regions_significant.csv")
+    assert len(sig) == 0 and "logFC" in sig.columns
+    assert pq.read_table(tmp_path / "diff_regions_significant.parquet").num_rows == 0
+    unf = pd.read_csv(tmp_path / "diff_regions_unfiltered.csv")
+    assert unf["direction"].tolist() == ["none"]
+
+
+def test_dmr_export_columns(db, tmp_path):
+    add_comparison(db, analysis="dmr")
+    add_regions(
+        db, "cmp1", [{"chrom": "chr1", "start": 0, "stop": 500, "meth_diff": -0.4, "qvalue": 0.01}]
+    )
+    write_exports(db, "cmp1", tmp_path)
+    cols = list(pd.read_csv(tmp_path / "diff_regions_all.csv").columns)
+    assert cols == [
+        "chrom",
+        "start",
+        "end",
+        "size",
+        "meth_diff",
+        "pvalue",
+        "qvalue",
+        "direction",
+        "significant",
+        "n_cpgs",
+        "mean_meth_a",
+        "mean_meth_b",
+        "nearest_gene",
+    ]

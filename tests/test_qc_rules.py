@@ -1,0 +1,239 @@
+"""QC views other than the sex-chromosome confound: one clean case and one planted defect per rule,
+at and just past each threshold (chipatlas_api.md §8)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chromdiff.db import apply_schema, connect
+from tests.warehouse_rows import add_comparison, add_regions, background, findings
+
+
+@pytest.fixture
+def db():
+    with connect() as c:
+        apply_schema(c)
+        yield c
+
+
+def region(chrom, start, size=500, *, sig=False, lfc=2.0, a=50.0, b=50.0):
+    return {
+        "chrom": chrom,
+        "start": start,
+        "stop": start + size,
+        "logfc": lfc,
+        "qvalue": 0.001 if sig else 0.5,
+        "a": a,
+        "b": b,
+    }
+
+
+def test_clean_comparison_has_no_findings(db):
+    add_comparison(db)
+    add_regions(db, "cmp1", background(80))
+    assert db.execute("select count(*) from qc_findings").fetchall()[0][0] == 0
+
+
+# --- non-standard contigs ---------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("genome", "chrom", "fires"),
+    [
+        ("hg38", "chrUn_KI270742v1", True),
+        ("hg38", "chr1_KI270706v1_random", True),
+        ("hg38", "chrEBV", True),
+        ("hg38", "chrM", False),
+        ("hg38", "chr22", False),
+        ("mm10", "chr20", True),
+        ("mm10", "chr19", False),
+        ("dm6", "chr2L", False),
+        ("dm6", "chrU", True),
+        ("unknowngenome", "chr22", False),
+        ("unknowngenome", "chr2L", True),
+    ],
+)
+def test_nonstandard_contigs(db, genome, chrom, fires):
+    add_comparison(db, genome=genome)
+    add_regions(db, "cmp1", [*background(8, chrom="chrX"), region(chrom, 100, sig=True)])
+    rows = findings(db, "qc_nonstandard_contigs")
+    assert bool(rows) is fires
+    if fires:
+        ev = json.loads(rows[0][3])
+        assert (rows[0][1], ev["n"], ev["n_contigs"], ev["n_significant"]) == ("minor", 1, 1, 1)
+
+
+# --- tiny regions -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("size", "fires"), [(9, True), (10, False), (0, True)])
+def test_tiny_regions_at_threshold(db, size, fires):
+    add_comparison(db)
+    add_regions(db, "cmp1", [*background(8), region("chr2", 100, size)])
+    rows = findings(db, "qc_tiny_regions")
+    assert bool(rows) is fires
+    if fires:
+        assert json.loads(rows[0][3])["min_size"] == size
+
+
+def test_tiny_threshold_is_a_parameter(db):
+    add_comparison(db, min_region_bp=20)
+    add_regions(db, "cmp1", [region("chr2", 100, 19), region("chr2", 1000, 20)])
+    (row,) = findings(db, "qc_tiny_regions")
+    assert json.loads(row[3])["n"] == 1
+
+
+# --- chrM -------------------------------------------------------------------------------------
+def chrm(n, n_sig, size=500):
+    return [region("chrM", 100 + 1000 * i, size, sig=i < n_sig) for i in range(n)]
+
+
+@pytest.mark.parametrize(
+    ("n_bg", "n", "n_sig", "expected"),
+    [
+        (40, 3, 1, "minor"),
+        (40, 2, 1, None),
+        (40, 3, 0, None),  # chrm_min_regions 3, >= 1 sig
+        (400, 5, 5, "major"),
+        (400, 5, 4, "minor"),  # chrm_major_n 5 (4/104 < 10 %)
+        (72, 3, 2, "major"),
+        (76, 3, 2, "minor"),
+    ],  # 2 of 20 = 10 % (major), 2 of 21 (minor)
+)
+def test_chrm_enrichment(db, n_bg, n, n_sig, expected):
+    add_comparison(db)
+    add_regions(db, "cmp1", background(n_bg) + chrm(n, n_sig))
+    rows = findings(db, "qc_chrm")
+    assert [r[1] for r in rows] == ([expected] if expected else [])
+
+
+def test_chrm_skipped_for_dmr(db):
+    add_comparison(db, analysis="dmr")
+    rows = [dict(r, meth_diff=0.3) for r in chrm(6, 6, size=15)]
+    add_regions(db, "cmp1", rows)
+    assert findings(db, "qc_chrm") == [] and findings(db, "qc_chrm_tiny") == []
+    assert findings(db, "qc_small_median") == []
+
+
+def test_chrm_counts_only_filtered_rows(db):
+    add_comparison(db)
+    # 2 real chrM regions + 1 under 10 bp: below chrm_min_regions once the tiny one is filtered
+    add_regions(db, "cmp1", background(40) + chrm(2, 1) + [region("chrM", 9000, 5, sig=True)])
+    assert findings(db, "qc_chrm") == []
+
+
+@pytest.mark.parametrize(("size", "fires"), [(19, True), (20, False), (10, True)])
+def test_chrm_tiny_doubly_suspect(db, size, fires):
+    add_comparison(db)
+    add_regions(db, "cmp1", background(40) + chrm(3, 1, size=size))
+    rows = findings(db, "qc_chrm_tiny")
+    assert bool(rows) is fires
+    if fires:
+        assert rows[0][1] == "major" and json.loads(rows[0][3])["min_size"] == size
+
+
+# --- genomic clusters -------------------------------------------------------------------------
+def cluster(n, span, chrom="chr8", *, b=50.0):
+    step = span // (n - 1)
+    starts = [10_000_000 + step * i for i in range(n - 1)] + [10_000_000 + span]
+    return [region(chrom, s, 400, sig=True, a=60.0, b=b) for s in starts]
+
+
+@pytest.mark.parametrize(
+    ("n", "span", "fires"),
+    [(10, 2_000_000, True), (10, 2_000_001, False), (9, 100_000, False), (11, 2_000_001, True)],
+)
+def test_cluster_window_and_count(db, n, span, fires):
+    add_comparison(db)
+    add_regions(db, "cmp1", background(40) + cluster(n, span))
+    rows = findings(db, "qc_clusters")
+    assert bool(rows) is fires
+    if fires:
+        ev = json.loads(rows[0][3])
+        assert ev["chrom"] == "chr8" and ev["n"] == 10 and rows[0][1] == "minor"
+
+
+def test_cluster_needs_cluster_min_significant_overall(db):
+    add_comparison(db)
+    add_regions(db, "cmp1", cluster(10, 1_000_000))  # exactly 10 overall: fires
+    assert len(findings(db, "qc_clusters")) == 1
+    with connect() as c:
+        apply_schema(c)
+        add_comparison(c, cluster_min=11)
+        add_regions(c, "cmp1", cluster(10, 1_000_000))
+        assert findings(c, "qc_clusters") == []
+
+
+@pytest.mark.parametrize(("b", "near_zero"), [(0.99, True), (1.0, False)])
+def test_cluster_near_zero_note(db, b, near_zero):
+    add_comparison(db)
+    add_regions(db, "cmp1", cluster(10, 1_000_000, b=b))
+    (row,) = findings(db, "qc_clusters")
+    assert ("near-zero counts" in row[2]) is near_zero
+
+
+# --- MA asymmetry -----------------------------------------------------------------------------
+def ma_rows(n_a, mean_a, n_b, mean_b):
+    rows = [
+        region("chr3", 1_000_000 * i, sig=True, lfc=1.5, a=mean_a, b=mean_a) for i in range(n_a)
+    ]
+    rows += [
+        region("chr4", 1_000_000 * i, sig=True, lfc=-1.5, a=mean_b, b=mean_b) for i in range(n_b)
+    ]
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("n_a", "mean_a", "n_b", "mean_b", "lower"),
+    [
+        (3, 32.0, 3, 16.0, "B"),  # medians 5 vs 4: difference exactly 1.0
+        (3, 32.0, 3, 2**4.01, None),  # 0.99
+        (3, 32.0, 2, 1.0, None),  # only 2 B-enriched hits
+        (2, 32.0, 3, 1.0, None),  # only 2 A-enriched hits
+        (3, 0.01, 3, 1.0, "A"),  # A floored at log2(0.1) = -3.32, B at 0
+    ],
+)
+def test_ma_asymmetry(db, n_a, mean_a, n_b, mean_b, lower):
+    add_comparison(db)
+    add_regions(db, "cmp1", ma_rows(n_a, mean_a, n_b, mean_b))
+    rows = findings(db, "qc_ma_asymmetry")
+    assert len(rows) == (1 if lower else 0)
+    if lower:
+        assert f"(group {lower} significant hits at low counts)" in rows[0][2]
+
+
+def test_ma_floor_is_applied(db):
+    add_comparison(db, ma_floor=0.5)
+    add_regions(db, "cmp1", ma_rows(3, 0.01, 3, 0.9))  # log2(0.5) = -1 vs log2(0.9) = -0.15
+    assert findings(db, "qc_ma_asymmetry") == []
+
+
+# --- small median size ------------------------------------------------------------------------
+@pytest.mark.parametrize(("n", "size", "fires"), [(5, 99, True), (5, 100, False), (4, 50, False)])
+def test_small_median(db, n, size, fires):
+    add_comparison(db)
+    add_regions(db, "cmp1", [region("chr5", 10_000 * i, size, sig=True) for i in range(n)])
+    rows = findings(db, "qc_small_median")
+    assert bool(rows) is fires
+    if fires:
+        assert f"median {size}bp" in rows[0][2]
+
+
+# --- sample size ------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("n_a", "n_b", "expected"),
+    [(3, 3, "major"), (4, 4, "minor"), (5, 5, None), (1, 8, "major"), (8, 4, "minor")],
+)
+def test_sample_size(db, n_a, n_b, expected):
+    add_comparison(db, n_a=n_a, n_b=n_b)
+    rows = findings(db, "qc_sample_size")
+    assert [r[1] for r in rows] == ([expected] if expected else [])
+    if expected:
+        assert f"(n={n_a} vs n={n_b})" in rows[0][2]
+
+
+def test_qc_findings_union_shape(db):
+    add_comparison(db, n_a=3, n_b=3)
+    add_regions(db, "cmp1", [*background(40), region("chrUn_x", 5, 5)])
+    cols = [d[0] for d in db.execute("select * from qc_findings limit 0").description]
+    assert cols[:5] == ["comparison_id", "check_name", "severity", "detail", "evidence"]
+    got = db.execute("select check_name from qc_findings order by check_order").fetchall()
+    assert [g[0] for g in got] == ["nonstandard_contigs", "tiny_regions", "sample_size"]
