@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import math
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -81,6 +82,10 @@ def test_chromosome_spec_natural_order_and_stack(frames):
     ).to_dict()
     enc = spec["encoding"]
     assert enc["x"]["sort"] == ["chr1", "chr2", "chr10", "chrX"]
+    flagged = chromosome_chart(
+        frames["rpt_chrom_distribution"], fdr=0.05, label_a="A", label_b="B", flagged=["chrX"]
+    ).to_dict()
+    assert flagged["encoding"]["x"]["sort"] == ["chr1", "chr2", "chr10", "chrX*"]
     assert enc["y"]["stack"] == "zero" and enc["color"]["field"] == "group"
     got = {(v["chrom"], v["group"]): v["n"] for v in values(spec, spec)}
     assert got[("chr1", "A")] == 5 and got[("chr1", "B")] == 5 and got[("chr10", "A")] == 1
@@ -90,6 +95,11 @@ def test_size_histogram_spec_log_scale(frames):
     spec = size_histogram_chart(frames["rpt_size_histogram"], label_a="A", label_b="B").to_dict()
     enc = spec["encoding"]
     assert enc["x"]["scale"]["type"] == "log" and enc["x2"]["field"] == "bin_stop"
+    assert (enc["y"]["field"], enc["y2"]["field"]) == ("y_stop", "y_start")
+    vals = values(spec, spec)
+    for b in {v["bin_start"] for v in vals}:  # stacked: each bin's segments tile [0, total]
+        seg = sorted((v["y_start"], v["y_stop"]) for v in vals if v["bin_start"] == b)
+        assert seg[0][0] == 0 and all(x[1] == y[0] for x, y in pairwise(seg))
     assert sum(v["n"] for v in values(spec, spec)) == 64
 
 

@@ -158,3 +158,61 @@ def test_prefect_task_wraps_render(db_path, tmp_path):
     got = render_report.fn(str(db_path), "tp53", str(tmp_path / "t"))
     assert got["report.html"] == str(tmp_path / "t" / "report.html")
     assert all(isinstance(v, str) for v in got.values())
+
+
+def test_missing_params_row_gets_the_column_defaults(tmp_path):
+    path = tmp_path / "p.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "np", n_a=4, n_b=4)
+        add_regions(con, "np", background(8))
+        con.execute("delete from comparison_params")
+    out = render_comparison(path, "np", tmp_path / "o")
+    assert "Significant: q < 0.05." in out["summary_report.md"].read_text()
+    assert len(out["diff_regions_all.csv"].read_text().splitlines()) == 9
+    with writer(path) as con:
+        assert con.execute("select fdr, top_n from comparison_params").fetchall() == [(0.05, 50)]
+
+
+def test_large_charts_are_embedded_as_png(tmp_path, monkeypatch):
+    import chromdiff.report.render as render
+
+    monkeypatch.setattr(render, "SVG_MAX_MARKS", 100)  # the tp53 fixture has 127 regions
+    path = tmp_path / "l.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "big")
+        add_regions(con, "big", background(127))
+    html = render_comparison(path, "big", tmp_path / "o")["report.html"].read_text()
+    assert html.count('src="data:image/png;base64,') == 2  # volcano and MA plot
+    assert html.count("<svg") == 2  # chromosome and size charts stay SVG
+
+
+def test_nearest_gene_labels_from_the_embedded_annotation(tmp_path):
+    """Regions inside TP53 (NCBI Gene, GRCh37: chr17:7,571,720-7,590,868) and overlapping MYC
+    (chr8:128,748,315-128,753,680) get those labels in the report and exports, in q order."""
+    pytest.importorskip("chromdiff.annotation")
+    path = tmp_path / "a.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "ann", genome="hg19")
+        rows = [
+            {"chrom": "chr17", "start": 7_580_000, "stop": 7_580_500, "qvalue": 1e-3},
+            {"chrom": "chr8", "start": 128_748_000, "stop": 128_748_400, "qvalue": 2e-2},
+        ]
+        add_regions(con, "ann", rows)
+    out = render_comparison(path, "ann", tmp_path / "o")
+    md = out["summary_report.md"].read_text()
+    assert "| 1 | chr17:7,580,000-7,580,500 | 500 | 0.50 | 1.00e-03 | A-enriched | TP53 |" in md
+    assert "| 2 | chr8:128,748,000-128,748,400 | 400 | 0.50 | 2.00e-02 | A-enriched | MYC |" in md
+    assert "TP53" in out["diff_regions_all.csv"].read_text()
+
+
+def test_builtin_example_caveats_are_shown(tmp_path):
+    examples = pytest.importorskip("chromdiff.examples")
+    ex = examples.EXAMPLES["tp53_molm13_vs_k562"]
+    path = tmp_path / "x.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "ex", n_a=4, n_b=4, ids_a=list(ex.ids_a), ids_b=list(ex.ids_b))
+        add_regions(con, "ex", background(8))
+    md = render_comparison(path, "ex", tmp_path / "o")["summary_report.md"].read_text()
+    caveats = md.split("## ⚠️ Experimental Design Caveats")[1].split("## QC Warnings")[0]
+    for line in ex.design_caveats:
+        assert f"- Built-in example tp53_molm13_vs_k562: {line}" in caveats

@@ -21,6 +21,8 @@ def add_comparison(
     n_a: int = 5,
     n_b: int = 5,
     simulated: bool = False,
+    ids_a: list[str] | None = None,
+    ids_b: list[str] | None = None,
     **params: float,
 ) -> str:
     """Insert a loaded comparison, its params (defaults unless overridden) and its experiments."""
@@ -45,12 +47,10 @@ def add_comparison(
         f"insert into comparison_params ({', '.join(cols)}) values ({', '.join('?' * len(cols))})",
         [cid, *params.values()],
     )
-    for grp, n in (("A", n_a), ("B", n_b)):
-        for i in range(n):
-            con.execute(
-                "insert into experiments values (?, ?, ?, ?, ?)",
-                [cid, f"SRX{grp}{i:03d}", grp, i, i],
-            )
+    for grp, n, ids in (("A", n_a, ids_a), ("B", n_b, ids_b)):
+        ids = ids or [f"SRX{grp}{i:03d}" for i in range(n)]
+        for i, exp in enumerate(ids):
+            con.execute("insert into experiments values (?, ?, ?, ?, ?)", [cid, exp, grp, i, i])
     return cid
 
 

@@ -18,3 +18,8 @@ create table if not exists region_annotation (
     annotation_id   varchar,   -- which annotation build was used
     primary key (comparison_id, region_id)
 );
+-- Added by the annotation engine (idempotent for databases created before):
+-- tx_id = transcript whose TSS is nearest; genic_* = gene of the Exon/Intron hit (may differ).
+alter table region_annotation add column if not exists tx_id varchar;
+alter table region_annotation add column if not exists genic_gene_id varchar;
+alter table region_annotation add column if not exists genic_symbol varchar;

@@ -124,7 +124,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
             f"copy (select * from {table} order by {order[name]}) to '{path}' "
             "(format parquet, compression zstd, compression_level 19)"
         )
-        counts[name] = con.execute(f"select count(*) from {table}").fetchone()[0]
+        counts[name] = con.execute(f"select count(*) from {table}").fetchall()[0][0]
     return counts
 
 

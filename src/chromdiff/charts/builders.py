@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
@@ -97,14 +98,22 @@ def _direction_color(label_a: str, label_b: str) -> alt.Color:
 
 
 def chromosome_chart(
-    df: pd.DataFrame, *, fdr: float, label_a: str, label_b: str, note: str = ""
+    df: pd.DataFrame,
+    *,
+    fdr: float,
+    label_a: str,
+    label_b: str,
+    note: str = "",
+    flagged: Sequence[str] = (),
 ) -> alt.Chart:
     """Significant regions per chromosome from ``rpt_chrom_distribution``.
 
-    Bars are stacked by direction; chromosomes are in natural order (``chrom_order``).
+    Bars are stacked by direction; chromosomes are in natural order (``chrom_order``); chromosomes
+    in ``flagged`` (sex-chromosome confound) are labelled with a ``*``.
     """
     data = df[df["direction"].isin(["A", "B"])].copy()
     data["group"] = data["direction"].map({"A": label_a, "B": label_b})
+    data["chrom"] = [c + "*" if c in set(flagged) else c for c in data["chrom"]]
     order = data.sort_values(["chrom_order", "chrom"])["chrom"].drop_duplicates().tolist()
     title = [f"Differential Regions by Chromosome (FDR < {fdr:g})"] + ([note] if note else [])
     return (
@@ -121,18 +130,27 @@ def chromosome_chart(
 
 
 def size_histogram_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt.Chart:
-    """Region-size histogram from ``rpt_size_histogram`` (log10 bins, log-scale x, stacked)."""
-    data = df.copy()
+    """Region-size histogram from ``rpt_size_histogram`` (log10 bins, log-scale x).
+
+    Bars are stacked by direction (A, then B, then none) with explicit ``y``/``y2`` computed here:
+    Vega-Lite does not stack bars whose x extent is given by ``x``/``x2``.
+    """
+    rank = {"A": 0, "B": 1, "none": 2}
+    data = df.assign(_k=df["direction"].map(rank)).sort_values(["bin_start", "_k"])
     data["group"] = data["direction"].map({"A": label_a, "B": label_b}).fillna("none")
+    data["y_stop"] = data.groupby("bin_start")["n"].cumsum()
+    data["y_start"] = data["y_stop"] - data["n"]
+    cols = ["bin_start", "bin_stop", "n", "y_start", "y_stop", "group"]
     return (
-        alt.Chart(_inline(data[["bin_start", "bin_stop", "n", "group"]]))
+        alt.Chart(_inline(data[cols]))
         .mark_bar()
         .encode(
             x=alt.X(
                 "bin_start:Q", scale=alt.Scale(type="log"), title="Region Size (bp, log scale)"
             ),
             x2="bin_stop:Q",
-            y=alt.Y("n:Q", stack="zero", title="Frequency"),
+            y=alt.Y("y_stop:Q", title="Frequency"),
+            y2="y_start:Q",
             color=alt.Color(
                 "group:N",
                 title=None,

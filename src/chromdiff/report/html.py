@@ -6,11 +6,11 @@ Charts are inline SVG, the CSS is inline; there is no script and no external URL
 from __future__ import annotations
 
 import html
-import re
 
 from chromdiff.report.context import ReportContext
 from chromdiff.report.markdown import CHARTS
 from chromdiff.report.text import (
+    QC_SCOPE,
     analysis_name,
     citations,
     design_caveats,
@@ -30,8 +30,6 @@ td.num{text-align:right}.major{background:#fdecea;border-left:6px solid #c0392b;
 .caveat{background:#eef3fb;padding:.6em 1em}.sim{color:#c0392b;font-weight:bold}
 figure{margin:1em 0}figcaption{font-style:italic}
 """
-
-_XML_DECL = re.compile(r"^<\?xml[^>]*>\s*")
 
 
 def _e(x: object) -> str:
@@ -53,9 +51,13 @@ def _table(header: list[str], rows: list[list[str]], numeric: set[int]) -> str:
 
 
 def render_html(
-    ctx: ReportContext, *, svgs: dict[str, str], files: list[str], generated: str
+    ctx: ReportContext, *, figures: dict[str, str], files: list[str], generated: str
 ) -> str:
-    """Return the self-contained HTML report (charts given as SVG documents by stem)."""
+    """Return the self-contained HTML report.
+
+    ``figures`` maps a chart stem to its inline markup (an ``<svg>`` element or a data-URI
+    ``<img>``), so the page needs no other file.
+    """
     c, p, n = ctx.comparison, ctx.params, ctx.counts
     ids_a, ids_b = _e(", ".join(ctx.ids("A"))), _e(", ".join(ctx.ids("B")))
     sim = ' <span class="sim">(SIMULATED)</span>' if c["simulated"] else ""
@@ -73,7 +75,7 @@ def render_html(
         "</ul><h2>Experimental Design Caveats</h2>",
     ]
     parts += [f'<p class="caveat">{_e(line)}</p>' for line in design_caveats(ctx)]
-    parts.append("<h2>QC Warnings</h2>")
+    parts.append(f"<h2>QC Warnings</h2><p><i>{_e(QC_SCOPE)}</i></p>")
     if ctx.findings.empty:
         parts.append("<p>No QC issues detected.</p>")
     for f in ctx.findings.itertuples():
@@ -139,9 +141,8 @@ def render_html(
         parts.append("<p>* on a chromosome flagged by the sex-chromosome confound check.</p>")
     parts.append("<h2>Charts</h2>")
     for stem, caption in CHARTS.items():
-        if stem in svgs:
-            svg = _XML_DECL.sub("", svgs[stem])
-            parts.append(f"<figure>{svg}<figcaption>{_e(caption)}</figcaption></figure>")
+        if stem in figures:
+            parts.append(f"<figure>{figures[stem]}<figcaption>{_e(caption)}</figcaption></figure>")
     parts += [f"<h2>Methods</h2><p>{_e(methods(ctx))}</p>", "<h2>Citations</h2><ul>"]
     parts += [f"<li>{_e(cite)}</li>" for cite in citations(ctx)]
     parts += ["</ul><h2>Files Generated</h2><ul>"]

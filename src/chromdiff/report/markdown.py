@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from chromdiff.report.context import ReportContext
 from chromdiff.report.text import (
+    QC_SCOPE,
     analysis_name,
     citations,
     design_caveats,
@@ -82,7 +83,7 @@ def render_markdown(
         "",
     ]
     out += [f"- {line}" for line in design_caveats(ctx)]
-    out += ["", "## QC Warnings", ""]
+    out += ["", "## QC Warnings", "", f"_{QC_SCOPE}_", ""]
     if ctx.findings.empty:
         out.append("No QC issues detected.")
     for f in ctx.findings.itertuples():

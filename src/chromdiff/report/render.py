@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import base64
 import logging
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,6 +19,10 @@ from chromdiff.report.markdown import render_markdown
 from chromdiff.report.queries import view_frame
 
 log = logging.getLogger(__name__)
+
+#: Charts with more marks than this are embedded in the HTML as PNG rather than SVG.
+SVG_MAX_MARKS = 5000
+_XML_DECL = re.compile(r"^<\?xml[^>]*>\s*")
 
 
 def ensure_annotation(con: duckdb.DuckDBPyConnection, comparison_id: str) -> bool:
@@ -39,10 +45,20 @@ def ensure_annotation(con: duckdb.DuckDBPyConnection, comparison_id: str) -> boo
         return False
     try:
         annotate_comparison(con, comparison_id)
-    except ChromdiffError as exc:
+    except (ChromdiffError, duckdb.Error, OSError, ValueError, KeyError) as exc:
         log.warning("nearest-gene annotation of %s failed: %s", comparison_id, exc)
         return False
     return True
+
+
+def ensure_params(con: duckdb.DuckDBPyConnection, comparison_id: str) -> None:
+    """Give an existing comparison without a ``comparison_params`` row the default thresholds."""
+    con.execute(
+        "insert into comparison_params (comparison_id) select comparison_id from comparisons "
+        "where comparison_id = $1 and comparison_id not in (select comparison_id from "
+        "comparison_params)",
+        [comparison_id],
+    )
 
 
 def chart_frames(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, object]:
@@ -81,7 +97,12 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
             effect_title="Methylation difference (A - B)" if ctx.is_dmr else "Log2 Fold Change",
         ),
         "chromosome_distribution": charts.chromosome_chart(
-            frames["chromosome_distribution"], fdr=fdr, label_a=la, label_b=lb, note=note
+            frames["chromosome_distribution"],
+            fdr=fdr,
+            label_a=la,
+            label_b=lb,
+            note=note,
+            flagged=ctx.sex_chroms,
         ),
         "region_size_distribution": charts.size_histogram_chart(
             frames["region_size_distribution"], label_a=la, label_b=lb
@@ -90,6 +111,19 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
     if "ma_plot" in frames:
         out["ma_plot"] = charts.ma_chart(frames["ma_plot"], label_a=la, label_b=lb)
     return out
+
+
+def figure_markup(paths: dict[str, Path], n_marks: int) -> str:
+    """HTML for one chart: its inline SVG, or its PNG as a data URI when it is large.
+
+    Above :data:`SVG_MAX_MARKS` marks the PNG is used (an SVG of 100,000 points weighs tens of MB).
+    """
+    if n_marks <= SVG_MAX_MARKS:
+        return _XML_DECL.sub("", paths["svg"].read_text())
+    data = base64.b64encode(paths["png"].read_bytes()).decode("ascii")
+    return (
+        f'<img alt="{paths["png"].stem}" style="max-width:100%" src="data:image/png;base64,{data}">'
+    )
 
 
 def render_comparison(
@@ -123,16 +157,17 @@ def render_comparison(
 
     out = Path(out_dir)
     with writer(db_path) as con:
+        ensure_params(con, comparison_id)
         ensure_annotation(con, comparison_id)
         ctx = collect_context(con, comparison_id)
         written = write_exports(con, comparison_id, out)
         frames = chart_frames(con, ctx)
     charts = build_charts(ctx, frames)
-    svgs, pngs = {}, {}
+    figures, pngs = {}, {}
     for stem, chart in charts.items():
         paths = save_chart(chart, out / "charts" / stem)
         pngs[stem] = f"charts/{stem}.png"
-        svgs[stem] = paths["svg"].read_text()
+        figures[stem] = figure_markup(paths, len(frames[stem]))
         written[pngs[stem]] = paths["png"]
         written[f"charts/{stem}.svg"] = paths["svg"]
     stamp = generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
@@ -140,6 +175,6 @@ def render_comparison(
     md = out / "summary_report.md"
     md.write_text(render_markdown(ctx, charts=pngs, files=files, generated=stamp))
     page = out / "report.html"
-    page.write_text(render_html(ctx, svgs=svgs, files=files, generated=stamp))
+    page.write_text(render_html(ctx, figures=figures, files=files, generated=stamp))
     written["summary_report.md"], written["report.html"] = md, page
     return written

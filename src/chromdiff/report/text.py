@@ -34,6 +34,23 @@ def analysis_name(ctx: ReportContext) -> str:
     )
 
 
+def example_caveats(ctx: ReportContext) -> list[tuple[str, str]]:
+    """Return the design caveats of the built-in example whose groups this comparison uses."""
+    try:
+        from chromdiff.examples import EXAMPLES
+    except ImportError:
+        return []
+    c = ctx.comparison
+    ids_a, ids_b = set(ctx.ids("A")), set(ctx.ids("B"))
+    return [
+        (e.name, line)
+        for e in EXAMPLES.values()
+        if (e.genome, e.analysis) == (c["genome"], c["analysis"])
+        and (set(e.ids_a), set(e.ids_b)) == (ids_a, ids_b)
+        for line in e.design_caveats
+    ]
+
+
 def design_caveats(ctx: ReportContext) -> list[str]:
     """Design caveats shown before anything else."""
     c = ctx.comparison
@@ -50,6 +67,7 @@ def design_caveats(ctx: ReportContext) -> list[str]:
             "At least one group has a single experiment: there is no replicate to estimate "
             "its variability."
         )
+    out += [f"Built-in example {name}: {line}" for name, line in example_caveats(ctx)]
     if ctx.sex_chroms:
         out.append(
             "Sex-chromosome confound on "
@@ -57,6 +75,13 @@ def design_caveats(ctx: ReportContext) -> list[str]:
             + ": the groups probably differ in sex (e.g. male vs female cell lines)."
         )
     return out
+
+
+QC_SCOPE = (
+    "The non-standard-contig and tiny-region checks look at every reported region; all other "
+    "checks look at the analysis set (after those regions are removed), with the significance "
+    "rule of this comparison."
+)
 
 
 def methods(ctx: ReportContext) -> str:

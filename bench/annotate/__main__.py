@@ -1,0 +1,3 @@
+from bench.annotate.run import main
+
+main()

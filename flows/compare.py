@@ -1,0 +1,100 @@
+"""The comparison flow: validate → prepare → submit → wait → download → parse → load.
+
+``chromdiff compare`` runs it; ``flows.batch`` calls it as a subflow. Signature and
+``comparison_id`` rules: docs/architecture.md ("Comparison flow").
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlparse
+
+from prefect import flow, get_run_logger
+
+from chromdiff.comparison import ComparisonSpec, set_status
+from chromdiff.db import writer
+from chromdiff.settings import get_settings
+from tasks import compare as t
+
+#: Hosts that can only be the offline fake server: results from them are marked simulated.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def is_simulated(base_url: str) -> bool:
+    """Return True when ``base_url`` points at loopback (the fake server)."""
+    return (urlparse(base_url).hostname or "") in LOOPBACK_HOSTS
+
+
+def _fail(db_path: str, comparison_id: str, exc: BaseException) -> None:
+    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    try:
+        with writer(db_path) as con:
+            set_status(con, comparison_id, "failed", message)
+    except Exception as inner:  # noqa: BLE001 - never hide the original error
+        get_run_logger().warning("could not record failure of %s: %s", comparison_id, inner)
+
+
+@flow(name="compare", log_prints=True)
+def compare(
+    ids_a: list[str],
+    ids_b: list[str],
+    genome: str = "hg38",
+    analysis: str = "diffbind",
+    db_path: str | None = None,
+    comparison_id: str | None = None,
+    title: str | None = None,
+    description_a: str = "dataset A",
+    description_b: str = "dataset B",
+    threshold: int | None = None,
+    base_url: str | None = None,
+    output_dir: str | None = None,
+    force: bool = False,
+    fdr: float = 0.05,
+    min_abs_logfc: float = 0.0,
+) -> dict:
+    """Compare two groups of experiments through ChIP-Atlas Diff Analysis and load the result.
+
+    Returns
+    -------
+    dict
+        ``comparison_id, status, request_id, n_regions, result_format, skipped, output_dir``.
+    """
+    settings = get_settings()
+    db_path = str(db_path or settings.db_path)
+    base_url = base_url or settings.base_url
+    spec = t.validate(
+        ComparisonSpec(
+            list(ids_a), list(ids_b), genome, analysis, threshold, title, description_a,
+            description_b,
+        )
+    )  # fmt: skip
+    cid = comparison_id or spec.default_id()
+    out_dir = Path(output_dir or settings.output_dir) / cid
+    params = {"fdr": fdr, "min_abs_logfc": min_abs_logfc}
+    step = t.prepare(db_path, cid, spec, base_url, force, params, is_simulated(base_url))
+    summary = {"comparison_id": cid, "request_id": step["request_id"], "skipped": False,
+               "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
+    if step["action"] == "skip":
+        return summary | _stored(db_path, cid) | {"skipped": True}
+    try:
+        rid = step["request_id"] if step["action"] == "resume" else None
+        rid = rid or t.submit(db_path, cid, spec, base_url)
+        summary["request_id"] = rid
+        t.wait(db_path, cid, rid, base_url)
+        files = t.download(rid, base_url, str(out_dir / "raw"))
+        parsed = t.parse(files["bed"], spec)
+        t.load(db_path, cid, parsed, files, str(out_dir / "raw"))
+    except BaseException as exc:
+        _fail(db_path, cid, exc)
+        raise
+    return summary | _stored(db_path, cid)
+
+
+def _stored(db_path: str, cid: str) -> dict:
+    with writer(db_path) as con:
+        row = con.execute(
+            "select status, request_id, n_regions, result_format from comparisons"
+            " where comparison_id = ?",
+            [cid],
+        ).fetchall()[0]
+    return dict(zip(("status", "request_id", "n_regions", "result_format"), row, strict=True))

@@ -1,0 +1,169 @@
+"""``annotate_regions``: ChIPseeker-like annotation of any table of regions, in DuckDB."""
+
+from __future__ import annotations
+
+import duckdb
+
+from chromdiff.annotation.chrnames import chrom_map
+from chromdiff.annotation.features import (
+    DEFAULT_PRIORITY,
+    build_downstream,
+    build_hits,
+    category_sql,
+)
+from chromdiff.annotation.nearest import build_nearest, build_tss
+
+#: Columns of the ``out_table`` written by :func:`annotate_regions`, in order.
+OUTPUT_COLUMNS = (
+    "region_key",
+    "chrom",
+    "start",
+    "stop",
+    "feature",
+    "annotation",
+    "gene_id",
+    "symbol",
+    "tx_id",
+    "gene_strand",
+    "gene_start",
+    "gene_stop",
+    "tss",
+    "distance_to_tss",
+    "genic_gene_id",
+    "genic_symbol",
+    "nearest_label",
+    "annotation_id",
+)
+
+
+def stage_regions(con: duckdb.DuckDBPyConnection, regions_sql: str, annotation_id: str) -> None:
+    """Create temp table ``_cd_r`` (region_key, chrom in the annotation's spelling, start, stop)."""
+    con.execute(
+        f"""create or replace temp table _cd_in as
+        select region_key, chrom::varchar as chrom, start::bigint as start, stop::bigint as stop
+        from ({regions_sql})"""
+    )
+    mapping = chrom_map(con, "_cd_in", annotation_id)
+    con.execute("create or replace temp table _cd_map (chrom varchar, ann_chrom varchar)")
+    if mapping:
+        con.executemany("insert into _cd_map values (?, ?)", list(mapping.items()))
+    con.execute(
+        """create or replace temp table _cd_r as
+        select i.region_key, coalesce(m.ann_chrom, i.chrom) as chrom, i.start, i.stop,
+               i.chrom as orig_chrom
+        from _cd_in i left join _cd_map m using (chrom)"""
+    )
+
+
+def label_sql(flank: int) -> str:
+    """Return SQL for ``nearest_label`` (``GENE`` or ``GENE (+2.1kb)`` within ``flank``)."""
+    dist = (
+        "(case when n.distance_to_tss > 0 then '+' else '-' end) || "
+        "(case when abs(n.distance_to_tss) < 1000 then abs(n.distance_to_tss) || 'bp' "
+        "else printf('%.1f', abs(n.distance_to_tss) / 1000.0) || 'kb' end)"
+    )
+    return f"""case
+        when n.tss is not null and (n.distance_to_tss = 0
+             or (n.gene_start < r.stop and r.start < n.gene_stop))
+             then coalesce(n.symbol, n.gene_id)
+        when coalesce(ex.h.gene_id, it.gene_id) is not null
+             then coalesce(ex.h.symbol, it.symbol, ex.h.gene_id, it.gene_id)
+        when abs(n.distance_to_tss) <= {int(flank)}
+             then coalesce(n.symbol, n.gene_id) || ' (' || {dist} || ')'
+        end"""
+
+
+def annotate_regions(
+    con: duckdb.DuckDBPyConnection,
+    regions_sql: str,
+    annotation_id: str,
+    out_table: str,
+    *,
+    tss_region: tuple[int, int] = (-3000, 3000),
+    priority: tuple[str, ...] = DEFAULT_PRIORITY,
+    level: str = "transcript",
+    downstream: str = "chipseeker",
+    downstream_distance: int = 3000,
+    flank: int = 5000,
+    ignore_upstream: bool = False,
+    ignore_downstream: bool = False,
+    ignore_overlap: bool = False,
+) -> int:
+    """Annotate every region like ChIPseeker's ``annotatePeak``; write ``out_table``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Connection holding the ``ann_*`` tables (see :func:`ensure_annotation`).
+    regions_sql : str
+        A query selecting at least ``region_key, chrom, start, stop`` (0-based half-open).
+    annotation_id : str
+        Annotation to use.
+    out_table : str
+        Table created (or replaced) with :data:`OUTPUT_COLUMNS`, one row per region.
+    tss_region : tuple of int
+        Promoter window on the signed ``distance_to_tss`` (inclusive), default (−3000, 3000).
+    priority : tuple of str
+        Order of Promoter, 5UTR, 3UTR, Exon, Intron (Downstream and Intergenic only fill blanks,
+        as in ChIPseeker).
+    level : str
+        ``transcript`` (every transcript's TSS, ChIPseeker's default) or ``gene``.
+    downstream : str
+        ``chipseeker`` (reproduce its one-sided search) or ``both`` (corrected rule).
+    downstream_distance : int
+        Downstream window (ChIPseeker.downstreamDistance), default 3000.
+    flank : int
+        ``nearest_label`` shows a distance only within this many bp.
+    ignore_upstream, ignore_downstream, ignore_overlap : bool
+        ChIPseeker's options of the same names.
+
+    Returns
+    -------
+    int
+        Number of rows written.
+    """
+    stage_regions(con, regions_sql, annotation_id)
+    build_tss(con, annotation_id, level)
+    build_nearest(
+        con,
+        ignore_upstream=ignore_upstream,
+        ignore_downstream=ignore_downstream,
+        ignore_overlap=ignore_overlap,
+    )
+    build_hits(con, annotation_id)
+    build_downstream(con, annotation_id, downstream, downstream_distance)
+    con.execute(
+        f"""create or replace table {out_table} as
+        select r.region_key, r.orig_chrom as chrom, r.start, r.stop,
+               {category_sql(tuple(priority), tuple(tss_region), downstream_distance)},
+               n.gene_id, n.symbol, n.tx_id, n.gene_strand, n.gene_start, n.gene_stop, n.tss,
+               n.distance_to_tss,
+               coalesce(ex.h.gene_id, it.gene_id) as genic_gene_id,
+               coalesce(ex.h.symbol, it.symbol) as genic_symbol,
+               {label_sql(flank)} as nearest_label,
+               ?::varchar as annotation_id
+        from _cd_r r
+        left join _cd_near n using (region_key)
+        left join _cd_exon ex using (region_key)
+        left join _cd_intron it using (region_key)
+        left join _cd_utr5 u5 using (region_key)
+        left join _cd_utr3 u3 using (region_key)
+        left join _cd_down dw using (region_key)""",
+        [annotation_id],
+    )
+    for t in (
+        "in",
+        "r",
+        "map",
+        "tss",
+        "near",
+        "ex",
+        "exon",
+        "span",
+        "intron",
+        "utr5",
+        "utr3",
+        "down",
+    ):
+        con.execute(f"drop table if exists _cd_{t}")
+    return con.execute(f"select count(*) from {out_table}").fetchall()[0][0]

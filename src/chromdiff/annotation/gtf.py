@@ -1,0 +1,128 @@
+"""Load a GENCODE / Ensembl / RefSeq GTF (gzipped or not) into the ``ann_*`` tables.
+
+GTF is 1-based closed: ``start - 1`` gives BED starts. Genes come from ``gene`` rows (or the
+extent of their transcripts), transcripts from ``transcript`` rows (or the extent of their exons),
+exons are merged per gene, UTRs come from ``five_prime_utr``/``three_prime_utr`` (Ensembl) or
+``UTR`` rows classified against the transcript's CDS (GENCODE).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from chromdiff.errors import InputError
+
+_COLUMNS = (
+    "{'chrom':'VARCHAR','source':'VARCHAR','feature':'VARCHAR','gstart':'VARCHAR',"
+    "'gend':'VARCHAR','score':'VARCHAR','strand':'VARCHAR','frame':'VARCHAR','attrs':'VARCHAR'}"
+)
+
+
+def _attr(name: str) -> str:
+    return f'regexp_extract(attrs, \'(?:^|; *){name} "?([^";]+)"?\', 1)'
+
+
+def read_gtf(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Read ``path`` into temp table ``_gtf`` (chrom, feature, start, stop, strand, ids).
+
+    Raises
+    ------
+    InputError
+        Naming the file and the first bad line when a row is not a valid GTF row.
+    """
+    if not path.exists():
+        raise InputError(f"{path}: GTF file not found")
+    try:
+        con.execute(
+            f"""create or replace temp table _gtf_raw as
+            select row_number() over () as line, * from read_csv(?, delim='\t', header=false,
+                comment='#', quote='', escape='', columns={_COLUMNS}, auto_detect=false,
+                strict_mode=false, null_padding=true)""",
+            [str(path)],
+        )
+    except duckdb.Error as exc:
+        raise InputError(f"{path}: not a readable GTF ({str(exc).splitlines()[0]})") from exc
+    bad = con.execute(
+        """select line, case when try_cast(gstart as bigint) is null then 4
+                             when try_cast(gend as bigint) is null then 5
+                             when strand not in ('+', '-', '.') then 7 else 9 end
+           from _gtf_raw where try_cast(gstart as bigint) is null
+              or try_cast(gend as bigint) is null or strand not in ('+', '-', '.')
+              or attrs is null order by line limit 1"""
+    ).fetchall()
+    bad = bad[0] if bad else None
+    if bad:
+        raise InputError(f"{path}: line {bad[0]} (data row), column {bad[1]}: not a valid GTF row")
+    con.execute(
+        f"""create or replace temp table _gtf as
+        select chrom, feature, gstart::bigint - 1 as start, gend::bigint as stop, strand,
+               {_attr("gene_id")} as gene_id, nullif({_attr("transcript_id")}, '') as tx_id,
+               coalesce(nullif({_attr("gene_name")}, ''), nullif({_attr("gene")}, ''),
+                        {_attr("gene_id")}) as symbol
+        from _gtf_raw"""
+    )
+    if con.execute("select count(*) from _gtf where feature = 'exon'").fetchall()[0][0] == 0:
+        raise InputError(f"{path}: no exon rows; is this a GTF?")
+
+
+def _merge_sql(source: str) -> str:
+    """Return SQL merging overlapping/adjacent intervals of ``source`` per (gene_id, chrom)."""
+    return f"""
+    with d as (
+        select distinct gene_id, chrom, start, stop, strand from {source}),
+    s as (
+        select *, max(stop) over (partition by gene_id, chrom order by start, stop, strand
+                    rows between unbounded preceding and 1 preceding) as prev_max from d),
+    g as (
+        select *, sum(case when prev_max is null or start > prev_max then 1 else 0 end)
+                  over (partition by gene_id, chrom order by start, stop, strand
+                        rows unbounded preceding) as grp from s)
+    select gene_id, chrom, min(start) as start, max(stop) as stop, any_value(strand) as strand
+    from g group by gene_id, chrom, grp"""
+
+
+def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> dict[str, int]:
+    """Insert the GTF's genes, transcripts, merged exons and UTRs under ``annotation_id``."""
+    read_gtf(con, path)
+    aid = annotation_id.replace("'", "''")
+    con.execute(
+        f"""insert into ann_transcripts
+        select '{aid}', tx_id, any_value(gene_id), any_value(symbol), chrom,
+               min(start), max(stop), any_value(strand)
+        from _gtf where tx_id is not null and feature in ('transcript', 'exon')
+        group by tx_id, chrom"""
+    )
+    con.execute(
+        f"""insert into ann_genes
+        with g as (
+            select gene_id, any_value(symbol) as symbol, chrom, min(start) as start,
+                   max(stop) as stop, any_value(strand) as strand
+            from _gtf where feature in ('gene', 'transcript', 'exon') group by gene_id, chrom)
+        select '{aid}', gene_id, symbol, chrom, start, stop, strand,
+               case when strand = '-' then stop - 1 else start end from g"""
+    )
+    con.execute(
+        f"""insert into ann_exons select '{aid}', * from ({
+            _merge_sql("(select * from _gtf where feature = 'exon')")
+        })"""
+    )
+    con.execute(
+        f"""insert into ann_utrs
+        with cds as (select tx_id, min(start) as cs, max(stop) as ce from _gtf
+                     where feature = 'CDS' group by tx_id)
+        select '{aid}', u.tx_id, u.gene_id, u.chrom, u.start, u.stop, u.strand,
+               case when u.feature = 'five_prime_utr' then '5UTR'
+                    when u.feature = 'three_prime_utr' then '3UTR'
+                    when (u.strand = '-') = (u.start >= c.ce) then '5UTR' else '3UTR' end
+        from _gtf u left join cds c using (tx_id)
+        where u.feature in ('UTR', 'five_prime_utr', 'three_prime_utr')
+          and (u.feature <> 'UTR' or c.tx_id is not null)"""
+    )
+    counts = {}
+    for t in ("genes", "transcripts", "exons", "utrs"):
+        counts[t] = con.execute(
+            f"select count(*) from ann_{t} where annotation_id = ?", [annotation_id]
+        ).fetchall()[0][0]
+    return counts

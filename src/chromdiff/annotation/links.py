@@ -1,0 +1,109 @@
+"""Alternative peak–gene links: all genes within a distance, and GREAT's basal-plus-extension."""
+
+from __future__ import annotations
+
+import duckdb
+
+from chromdiff.annotation.annotate import stage_regions
+
+#: Columns of both link tables.
+LINK_COLUMNS = ("region_key", "gene_id", "symbol", "gene_strand", "tss", "distance")
+
+
+def _genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
+    con.execute(
+        """create or replace temp table _cd_g as
+        select gene_id, any_value(symbol) as symbol, chrom, any_value(strand) as strand,
+               min(tss) as tss
+        from ann_genes where annotation_id = ? group by gene_id, chrom""",
+        [annotation_id],
+    )
+
+
+def link_within_distance(
+    con: duckdb.DuckDBPyConnection,
+    regions_sql: str,
+    annotation_id: str,
+    out_table: str,
+    max_distance: int = 100_000,
+) -> int:
+    """Link each region to every gene whose TSS lies within ``max_distance`` bp of it.
+
+    ``distance`` is ChIPseeker's edge distance (0 when the region contains the TSS; positive =
+    region 3′ of the TSS in gene orientation). One TSS per gene (``ann_genes``). Returns rows.
+    """
+    stage_regions(con, regions_sql, annotation_id)
+    _genes(con, annotation_id)
+    d = int(max_distance)
+    b = max(100_000, 2 * d)
+    con.execute(
+        f"""create or replace table {out_table} as
+        with r as (select region_key, chrom, start, stop,
+                          unnest(range(greatest(start - {d}, 0) // {b},
+                                       (stop + {d}) // {b} + 1)) as bin from _cd_r),
+        g as (select *, tss // {b} as bin from _cd_g),
+        j as (select r.region_key, g.gene_id, g.symbol, g.strand as gene_strand, g.tss,
+                     (case when g.strand = '-' then -1 else 1 end) *
+                     (case when g.tss < r.start then r.start - g.tss
+                           when g.tss >= r.stop then r.stop - g.tss - 1 else 0 end) as distance
+              from r join g on g.chrom = r.chrom and g.bin = r.bin)
+        select * from j where abs(distance) <= {d} order by region_key, abs(distance), gene_id"""
+    )
+    con.execute("drop table if exists _cd_g")
+    return con.execute(f"select count(*) from {out_table}").fetchall()[0][0]
+
+
+def link_great(
+    con: duckdb.DuckDBPyConnection,
+    regions_sql: str,
+    annotation_id: str,
+    out_table: str,
+    *,
+    basal_upstream: int = 5000,
+    basal_downstream: int = 1000,
+    max_extension: int = 1_000_000,
+) -> int:
+    """GREAT basal-plus-extension links (GREAT ≥ 1.5 / rGREAT): one row per (region, gene).
+
+    Each gene's basal domain is ``basal_upstream`` bp upstream to ``basal_downstream`` bp
+    downstream of its TSS (inclusive, strand-aware, clipped at 0); it is extended each way up to
+    the nearest other basal domain in that direction, by at most ``max_extension``. A region
+    links to every gene whose domain holds its midpoint ``(start + stop) // 2``; ``distance`` is
+    midpoint − TSS signed by the gene's strand. Chromosome ends are not known, so the last gene's
+    domain extends the full ``max_extension``. The domains are kept in temp table ``_cd_great``.
+    """
+    stage_regions(con, regions_sql, annotation_id)
+    _genes(con, annotation_id)
+    up, dn, ext = int(basal_upstream), int(basal_downstream), int(max_extension)
+    con.execute(
+        f"""create or replace temp table _cd_great as
+        with b as (
+            select *, greatest(0, case when strand = '-' then tss - {dn} else tss - {up} end)
+                          as bs,
+                      case when strand = '-' then tss + {up} else tss + {dn} end + 1 as be
+            from _cd_g),
+        n as (
+            select *, max(be) over (partition by chrom order by tss
+                         range between unbounded preceding and 1 preceding) as left_be,
+                      min(bs) over (partition by chrom order by tss
+                         range between 1 following and unbounded following) as right_bs
+            from b)
+        select gene_id, symbol, chrom, strand, tss,
+               least(bs, greatest(bs - {ext}, coalesce(left_be, 0), 0)) as start,
+               greatest(be, least(be + {ext}, coalesce(right_bs, be + {ext}))) as stop
+        from n"""
+    )
+    bin_ = 1_000_000
+    con.execute(
+        f"""create or replace table {out_table} as
+        with r as (select region_key, chrom, (start + stop) // 2 as mid from _cd_r),
+        d as (select *, unnest(range(start // {bin_}, (stop - 1) // {bin_} + 1)) as bin
+              from _cd_great)
+        select r.region_key, d.gene_id, d.symbol, d.strand as gene_strand, d.tss,
+               (case when d.strand = '-' then -1 else 1 end) * (r.mid - d.tss) as distance
+        from r join d on d.chrom = r.chrom and d.bin = r.mid // {bin_}
+        where r.mid >= d.start and r.mid < d.stop
+        order by r.region_key, abs(distance), d.gene_id"""
+    )
+    con.execute("drop table if exists _cd_g")
+    return con.execute(f"select count(*) from {out_table}").fetchall()[0][0]

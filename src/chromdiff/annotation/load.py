@@ -1,0 +1,128 @@
+"""Load gene models into the ``ann_*`` tables once: embedded builds or a user GTF."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from pathlib import Path
+
+import duckdb
+
+from chromdiff.annotation.build import DATA_DIR, PROVENANCE
+from chromdiff.annotation.gtf import load_gtf
+from chromdiff.db import transaction
+from chromdiff.errors import InputError
+
+#: Genomes with an embedded annotation.
+EMBEDDED = tuple(PROVENANCE)
+
+
+class NoAnnotationWarning(UserWarning):
+    """The genome has no embedded annotation: regions are left unannotated."""
+
+
+def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
+    from chromdiff.sqlfiles import schema_files
+
+    for path in schema_files():
+        if path.name.startswith("010_"):
+            con.execute(path.read_text())
+
+
+def _loaded(con: duckdb.DuckDBPyConnection, annotation_id: str) -> bool:
+    row = con.execute(
+        "select count(*) from annotation_sources where annotation_id = ?", [annotation_id]
+    ).fetchall()
+    return row[0][0] > 0
+
+
+def _file_id(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()[:16]
+
+
+def _load_embedded(con: duckdb.DuckDBPyConnection, genome: str, annotation_id: str) -> None:
+    files = {t: DATA_DIR / f"{genome}_{t}.parquet" for t in ("genes", "transcripts", "exons")}
+    for table, path in files.items():
+        con.execute(
+            f"insert into ann_{table} select ?, * from read_parquet(?)", [annotation_id, str(path)]
+        )
+    source, version, licence = PROVENANCE[genome]
+    n = [
+        con.execute(f"select count(*) from read_parquet('{files[t]}')").fetchall()[0][0]
+        for t in ("genes", "transcripts", "exons")
+    ]
+    con.execute(
+        "insert into annotation_sources (annotation_id, genome, kind, source, version, licence,"
+        " n_genes, n_transcripts, n_exons, n_utrs) values (?, ?, 'embedded', ?, ?, ?, ?, ?, ?, 0)",
+        [annotation_id, genome, source, version, licence, *n],
+    )
+
+
+def ensure_annotation(
+    con: duckdb.DuckDBPyConnection, genome: str | None = None, gtf: str | Path | None = None
+) -> str | None:
+    """Load the embedded build of ``genome`` or the user ``gtf`` once; return its annotation_id.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Read-write connection (the ``ann_*`` tables are created if missing).
+    genome : str, optional
+        ``hg38``, ``hg19`` or ``mm10`` for the embedded builds (id ``embedded:<genome>``).
+    gtf : str or Path, optional
+        A GTF file (gzipped or not); id ``gtf:<sha256 prefix of the file>``. Wins over ``genome``.
+
+    Returns
+    -------
+    str or None
+        The annotation_id, or None (with a :class:`NoAnnotationWarning`) when ``genome`` has no
+        embedded annotation.
+
+    Raises
+    ------
+    InputError
+        Neither argument given, or the GTF is unreadable (nothing is written in that case).
+    """
+    _ensure_tables(con)
+    if gtf is not None:
+        path = Path(gtf)
+        if not path.exists():
+            raise InputError(f"{path}: GTF file not found")
+        annotation_id = f"gtf:{_file_id(path)}"
+        if not _loaded(con, annotation_id):
+            with transaction(con):
+                counts = load_gtf(con, path, annotation_id)
+                con.execute(
+                    "insert into annotation_sources (annotation_id, genome, kind, source, version,"
+                    " licence, n_genes, n_transcripts, n_exons, n_utrs)"
+                    " values (?, ?, 'gtf', ?, null, 'user supplied', ?, ?, ?, ?)",
+                    [
+                        annotation_id,
+                        genome,
+                        str(path.resolve()),
+                        counts["genes"],
+                        counts["transcripts"],
+                        counts["exons"],
+                        counts["utrs"],
+                    ],
+                )
+        return annotation_id
+    if genome is None:
+        raise InputError("ensure_annotation needs a genome (hg38, hg19, mm10) or a GTF file")
+    if genome not in EMBEDDED:
+        warnings.warn(
+            f"no embedded annotation for genome {genome!r} (have: {', '.join(EMBEDDED)}); "
+            "supply a GTF to annotate its regions",
+            NoAnnotationWarning,
+            stacklevel=2,
+        )
+        return None
+    annotation_id = f"embedded:{genome}"
+    if not _loaded(con, annotation_id):
+        with transaction(con):
+            _load_embedded(con, genome, annotation_id)
+    return annotation_id

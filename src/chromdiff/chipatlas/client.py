@@ -1,0 +1,271 @@
+"""HTTP client for the ChIP-Atlas Diff Analysis (WABI) API.
+
+Polling follows chip-atlas.org itself: the fast probe ``?info=result&format=html`` (404 until the
+job ends, then 200) with the slow ``?info=status`` only as a fallback. A finished job is not a
+successful job: its log is read for ``[ERROR]`` lines before anything is downloaded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import requests
+
+from chromdiff.chipatlas.protocol import (
+    JobStatus,
+    SubmitRequest,
+    error_lines,
+    parse_request_id,
+    parse_status,
+    server_error_message,
+)
+from chromdiff.chipatlas.retry import (
+    TransientHTTPError,
+    backoff_delay,
+    is_transient_status,
+    parse_retry_after,
+)
+from chromdiff.errors import (
+    ChipAtlasError,
+    JobFailedError,
+    JobTimeoutError,
+    RequestRejectedError,
+    ResultArchiveError,
+    ServerUnavailableError,
+)
+from chromdiff.settings import Settings, get_settings
+
+#: Callback for progress: ``on_poll(state, elapsed_seconds)``.
+PollCallback = Callable[[str, float], None]
+_CHUNK = 1 << 20
+
+
+class ChipAtlasClient:
+    """Talk to one ChIP-Atlas WABI endpoint.
+
+    Parameters
+    ----------
+    base_url : str, optional
+        Endpoint ending in ``/wabi/chipatlas/``; defaults to the ``CHROMDIFF_BASE_URL`` setting.
+    session : requests.Session, optional
+        Injected session (tests, connection pooling).
+    settings : Settings, optional
+        Timeouts, polling period and deadline, archive bounds.
+    max_retries : int
+        Extra tries for transient failures (timeouts, connection errors, 429, 5xx).
+    backoff_base, backoff_cap : float
+        Exponential backoff (seconds) between those tries, with jitter.
+    sleep : callable
+        Replaced in tests to avoid real waiting.
+    """
+
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        session: requests.Session | None = None,
+        settings: Settings | None = None,
+        max_retries: int = 4,
+        backoff_base: float = 1.0,
+        backoff_cap: float = 60.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.settings = settings or get_settings()
+        url = base_url or self.settings.base_url
+        self.base_url = url if url.endswith("/") else url + "/"
+        self.session = session or requests.Session()
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_cap = backoff_cap
+        self.sleep = sleep
+
+    # -- transport ---------------------------------------------------------------------------
+    def _timeout(self, read: float | None = None) -> tuple[float, float]:
+        return (self.settings.connect_timeout_s, read or self.settings.read_timeout_s)
+
+    def _request(
+        self, method: str, url: str, *, allow_404: bool = False, read_timeout: float | None = None,
+        **kwargs,
+    ) -> requests.Response:  # fmt: skip
+        """Send one request, retrying transient failures with backoff; map errors to types."""
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                resp = self.session.request(
+                    method, url, timeout=self._timeout(read_timeout), **kwargs
+                )
+                if is_transient_status(resp.status_code):
+                    retry_after = parse_retry_after(resp.headers.get("Retry-After"))
+                    raise TransientHTTPError(
+                        resp.status_code,
+                        f"HTTP {resp.status_code} from {url}: {server_error_message(resp.text)}",
+                        retry_after,
+                    )
+            except (requests.Timeout, requests.ConnectionError, TransientHTTPError) as exc:
+                if attempt > self.max_retries:
+                    raise ServerUnavailableError(
+                        f"ChIP-Atlas did not answer after {attempt} tries ({_describe(exc)}): {url}"
+                    ) from exc
+                retry_after = getattr(exc, "retry_after", None)
+                self.sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap, retry_after))
+                continue
+            if resp.status_code == 404 and allow_404:
+                return resp
+            if 400 <= resp.status_code < 500:
+                raise RequestRejectedError(
+                    f"ChIP-Atlas refused the request (HTTP {resp.status_code}): "
+                    f"{server_error_message(resp.text)}"
+                )
+            return resp
+
+    def _job_url(self, request_id: str) -> str:
+        return self.base_url + request_id
+
+    # -- API ---------------------------------------------------------------------------------
+    def check_health(self) -> None:
+        """Raise :class:`ServerUnavailableError` unless ``GET base`` answers ``chipatlas``."""
+        resp = self._request("GET", self.base_url)
+        if resp.text.strip() != "chipatlas":
+            raise ServerUnavailableError(
+                f"ChIP-Atlas Diff Analysis is unavailable at {self.base_url} "
+                f"(health check answered {resp.text.strip()[:60]!r})"
+            )
+
+    def submit(self, request: SubmitRequest) -> str:
+        """Validate and submit ``request``; return the request ID at once."""
+        request.validate()
+        resp = self._request("POST", self.base_url, data=request.form())
+        return parse_request_id(resp.text)
+
+    def result_ready(self, request_id: str) -> bool:
+        """Return True once the job has ended (the fast probe chip-atlas.org uses)."""
+        resp = self._request(
+            "GET", self._job_url(request_id), params={"info": "result", "format": "html"},
+            allow_404=True,
+        )  # fmt: skip
+        return resp.status_code == 200
+
+    def status(self, request_id: str) -> JobStatus:
+        """Return the job's scheduler status (slow on the real server; a fallback only)."""
+        resp = self._request(
+            "GET", self._job_url(request_id), params={"info": "status", "format": "text"}
+        )
+        return parse_status(resp.text)
+
+    def log(self, request_id: str) -> str | None:
+        """Return the job's log text, or None while it does not exist."""
+        resp = self._request(
+            "GET", self._job_url(request_id), params={"info": "result", "format": "log"},
+            allow_404=True,
+        )  # fmt: skip
+        return None if resp.status_code == 404 else resp.text
+
+    def _poll_once(self, request_id: str) -> str:
+        """Return ``finished``, ``waiting``/``running`` or ``not-found`` for one poll."""
+        try:
+            if self.result_ready(request_id):
+                return "finished"
+            return "running"
+        except (ServerUnavailableError, RequestRejectedError):
+            state = self.status(request_id).state
+            return state if state in ("finished", "waiting", "running", "not-found") else "running"
+
+    def wait(
+        self,
+        request_id: str,
+        *,
+        deadline_s: float | None = None,
+        interval_s: float | None = None,
+        on_poll: PollCallback | None = None,
+        not_found_limit: int = 3,
+    ) -> None:
+        """Poll until the job ends, then check its log for errors.
+
+        Raises
+        ------
+        JobFailedError
+            If the log holds ``[ERROR]`` lines (quoted) or the job is lost (``not-found``).
+        JobTimeoutError
+            If the job has not ended after ``deadline_s``; the request ID can be resumed.
+        """
+        deadline_s = self.settings.poll_deadline_s if deadline_s is None else deadline_s
+        interval = self.settings.poll_interval_s if interval_s is None else interval_s
+        start = time.monotonic()
+        misses = 0
+        while True:
+            state = self._poll_once(request_id)
+            elapsed = time.monotonic() - start
+            if on_poll:
+                on_poll(state, elapsed)
+            if state == "finished":
+                break
+            misses = misses + 1 if state == "not-found" else 0
+            if misses >= not_found_limit:
+                raise JobFailedError(
+                    f"job {request_id} is not known to the server (status not-found "
+                    f"{misses} times): it was lost or has expired"
+                )
+            if elapsed + interval > deadline_s:
+                raise JobTimeoutError(
+                    f"job {request_id} still {state} after {elapsed:.0f} s (deadline "
+                    f"{deadline_s:.0f} s); rerun to resume polling the same request"
+                )
+            self.sleep(interval)
+        self.raise_if_failed(request_id)
+
+    def raise_if_failed(self, request_id: str) -> None:
+        """Raise :class:`JobFailedError` quoting the log's error lines, if there are any."""
+        errors = error_lines(self.log(request_id) or "")
+        if errors:
+            quoted = " | ".join(errors[:5])
+            raise JobFailedError(f"ChIP-Atlas analysis {request_id} failed: {quoted}")
+
+    def download_zip(self, request_id: str, dest: str | Path) -> Path:
+        """Stream the result ZIP to ``dest`` (written to ``dest.part`` then renamed).
+
+        Raises
+        ------
+        JobFailedError
+            If there is no ZIP because the job failed (the log's errors are quoted).
+        ResultArchiveError
+            If the download is larger than the archive bound.
+        """
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        resp = self._request(
+            "GET", self._job_url(request_id), params={"info": "result", "format": "zip"},
+            allow_404=True, read_timeout=self.settings.zip_timeout_s, stream=True,
+        )  # fmt: skip
+        if resp.status_code == 404:
+            self.raise_if_failed(request_id)
+            raise ChipAtlasError(
+                f"no result archive for {request_id} (HTTP 404): results are kept about a week"
+            )
+        part = dest.with_name(dest.name + ".part")
+        written = 0
+        try:
+            with resp, part.open("wb") as fh:
+                for chunk in resp.iter_content(_CHUNK):
+                    written += len(chunk)
+                    if written > self.settings.max_zip_bytes:
+                        raise ResultArchiveError(
+                            f"result archive of {request_id} exceeds "
+                            f"{self.settings.max_zip_bytes} bytes"
+                        )
+                    fh.write(chunk)
+        except BaseException:
+            part.unlink(missing_ok=True)
+            raise
+        part.replace(dest)
+        return dest
+
+
+def _describe(exc: BaseException) -> str:
+    if isinstance(exc, TransientHTTPError):
+        return f"HTTP {exc.status}"
+    if isinstance(exc, requests.Timeout):
+        return "timeout"
+    return "connection error"

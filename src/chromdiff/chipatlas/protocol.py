@@ -1,0 +1,185 @@
+"""The ChIP-Atlas Diff Analysis protocol: form payload, validation, response parsing.
+
+Everything here is pure (no I/O). The rules come from ``shared/ref/chipatlas_api.md`` §1 (form
+fields exactly as chip-atlas.org sends them, WABI's server-side validation, response formats)
+and §6 (how a failed job shows in its log).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+
+from chromdiff.errors import ChipAtlasError, InputError
+
+GENOMES = ("hg38", "hg19", "mm10", "mm9", "rn6", "dm6", "dm3", "ce11", "ce10", "sacCer3")
+ANALYSES = {
+    "diffbind": "Differential peak regions (ChIP/ATAC/DNase-seq, edgeR)",
+    "dmr": "Differentially methylated regions (Bisulfite-seq, metilene)",
+}
+#: Threshold the site sends: the MACS2 peak threshold for diffbind (Q < 1e-05), unused for dmr.
+DEFAULT_THRESHOLD = {"diffbind": 50, "dmr": 999}
+DIFFBIND_THRESHOLDS = (50, 100, 200, 500)
+#: WABI validates title/descriptions against this class (HTTP 400 otherwise).
+LABEL_RE = re.compile(r"^[A-Za-z0-9_ .-]*$")
+REQUEST_ID_RE = re.compile(r"^wabi_chipatlas_\d{4}-\d{4}-\d{4}-\d{2}-\d{1,3}-\d{6}$")
+SBATCH_OPTIONS = "-p epyc -t 180"
+#: A finished job is not a successful job: these mark failure in the 2025 and 2024 logs.
+_ERROR_MARKERS = ("[ERROR]", "Abnormal termination")
+
+
+@dataclass(frozen=True)
+class SubmitRequest:
+    """One Diff Analysis submission.
+
+    Parameters
+    ----------
+    analysis : {"diffbind", "dmr"}
+    genome : str
+        One of :data:`GENOMES`.
+    ids_a, ids_b : list of str
+        Experiment IDs of group A and B, in the user's order.
+    title, description_a, description_b : str
+        Labels; only letters, digits, space, ``_``, ``.`` and ``-`` are accepted by the server.
+    threshold : int, optional
+        Defaults to what the site sends (50 for diffbind, 999 for dmr).
+    """
+
+    analysis: str
+    genome: str
+    ids_a: list[str]
+    ids_b: list[str]
+    title: str = "chromdiff"
+    description_a: str = "dataset A"
+    description_b: str = "dataset B"
+    threshold: int | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+    def effective_threshold(self) -> int:
+        """Return the threshold sent to the server."""
+        return DEFAULT_THRESHOLD[self.analysis] if self.threshold is None else int(self.threshold)
+
+    def validate(self) -> SubmitRequest:
+        """Check every field as WABI does, before anything is sent.
+
+        Raises
+        ------
+        InputError
+            Naming the first offending field.
+        """
+        if self.analysis not in ANALYSES:
+            raise InputError(f"analysis {self.analysis!r} is not one of {', '.join(ANALYSES)}")
+        if self.genome not in GENOMES:
+            raise InputError(f"genome {self.genome!r} is not one of {', '.join(GENOMES)}")
+        for name in ("ids_a", "ids_b"):
+            if not getattr(self, name):
+                raise InputError(f"group {name[-1].upper()} has no experiment IDs")
+        for name in ("title", "description_a", "description_b"):
+            value = getattr(self, name)
+            if not value or not value.strip():
+                raise InputError(f"{name} must not be empty")
+            bad = sorted({c for c in value if not LABEL_RE.match(c)})
+            if bad:
+                raise InputError(
+                    f"{name} {value!r} has characters the server refuses: {''.join(bad)!r} "
+                    "(allowed: letters, digits, space, '_', '.', '-')"
+                )
+        threshold = self.effective_threshold()
+        if self.analysis == "diffbind" and threshold not in DIFFBIND_THRESHOLDS:
+            raise InputError(
+                f"threshold {threshold} is not one of {DIFFBIND_THRESHOLDS} (MACS2 -log10 Q x10)"
+            )
+        if threshold < 0:
+            raise InputError(f"threshold must be >= 0, got {threshold}")
+        return self
+
+    def form(self) -> dict[str, str]:
+        """Return the form fields exactly as chip-atlas.org posts them (all strings)."""
+        return {
+            "address": "",
+            "antigenClass": self.analysis,
+            "title": self.title,
+            "genome": self.genome,
+            "typeA": "srx",
+            "bedAFile": "\n".join(self.ids_a),
+            "descriptionA": self.description_a,
+            "typeB": "srx",
+            "bedBFile": "\n".join(self.ids_b),
+            "descriptionB": self.description_b,
+            "format": "text",
+            "result": "www",
+            "cellClass": "empty",
+            "permTime": "1",
+            "sbatchOptions": SBATCH_OPTIONS,
+            "threshold": str(self.effective_threshold()),
+            **self.extra,
+        }
+
+
+@dataclass(frozen=True)
+class JobStatus:
+    """A parsed ``?info=status`` answer: ``state`` is waiting, running, finished or not-found."""
+
+    state: str
+    completed: bool | None
+    raw: str
+
+
+def parse_key_values(text: str) -> dict[str, str]:
+    """Parse WABI's ``key: value`` (or tab-separated) text, or a JSON object, into a dict."""
+    stripped = text.strip()
+    if stripped.startswith("{"):
+        try:
+            data = json.loads(stripped)
+        except json.JSONDecodeError:
+            data = None
+        if isinstance(data, dict):
+            return {str(k).rstrip(": "): "" if v is None else str(v) for k, v in data.items()}
+    out: dict[str, str] = {}
+    for line in text.splitlines():
+        match = re.match(r"^([A-Za-z][\w-]*)\s*[:\t]\s?(.*)$", line)
+        if match and match.group(1) not in out:
+            out[match.group(1)] = match.group(2).strip()
+    return out
+
+
+def parse_request_id(text: str) -> str:
+    """Return the request ID of a submit answer.
+
+    Raises
+    ------
+    ChipAtlasError
+        If the answer holds no well-formed request ID (the message quotes the answer's start).
+    """
+    fields = parse_key_values(text)
+    candidate = fields.get("requestId", "").split()
+    rid = candidate[-1] if candidate else ""
+    if not REQUEST_ID_RE.match(rid):
+        snippet = " ".join(text.split())[:200]
+        raise ChipAtlasError(f"the server's answer holds no request ID: {snippet!r}")
+    return rid
+
+
+def parse_status(text: str) -> JobStatus:
+    """Parse a ``?info=status`` body; an unexpected body gives state ``unknown``."""
+    fields = parse_key_values(text)
+    state = fields.get("status", "").strip().lower() or "unknown"
+    completed = True if "COMPLETED" in text else False if "FAILED" in text else None
+    return JobStatus(state=state, completed=completed, raw=text)
+
+
+def error_lines(log_text: str) -> list[str]:
+    """Return the lines of a job log that mark failure (``[ERROR]``, ``![ERROR]``, abnormal end)."""
+    return [
+        line.strip() for line in log_text.splitlines() if any(m in line for m in _ERROR_MARKERS)
+    ]
+
+
+def server_error_message(body: str) -> str:
+    """Return the most useful message of a WABI JSON error body (or the body's start)."""
+    fields = parse_key_values(body)
+    for key in ("error-message", "Message"):
+        if fields.get(key):
+            return fields[key]
+    return " ".join(body.split())[:200] or "(empty body)"

@@ -1,0 +1,131 @@
+"""Thin Prefect tasks of the comparison flow: prepare, submit, wait, download, parse, load.
+
+Each task opens the database itself (by path), does one step and closes it; connections are
+never passed between tasks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from chromdiff import warehouse
+from chromdiff.comparison import (
+    ComparisonSpec,
+    get_state,
+    log_event,
+    plan,
+    register,
+    set_request,
+    set_status,
+)
+from chromdiff.db import writer
+from chromdiff.errors import ParseError
+from chromdiff.parsing import ParsedResult, parse_result
+from tasks.policies import NETWORK_RETRY
+
+
+def _client(base_url: str):
+    from chromdiff.chipatlas.client import ChipAtlasClient
+
+    return ChipAtlasClient(base_url)
+
+
+@task(name="validate", cache_policy=NO_CACHE)
+def validate(spec: ComparisonSpec) -> ComparisonSpec:
+    """Check IDs, genome, analysis, threshold and labels; return the completed spec."""
+    return spec.validated()
+
+
+@task(name="prepare", cache_policy=NO_CACHE)
+def prepare(
+    db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str, force: bool,
+    params: dict, simulated: bool,
+) -> dict:  # fmt: skip
+    """Decide submit/resume/skip from the stored state; register the comparison on submit."""
+    with writer(db_path) as con:
+        state = get_state(con, comparison_id)
+        action = plan(state, spec.input_hash(), force)
+        if action == "submit":
+            register(
+                con, comparison_id, spec, base_url=base_url, simulated=simulated, params=params
+            )
+        log_event(con, comparison_id, "plan", action)
+    get_run_logger().info("comparison %s: %s", comparison_id, action)
+    return {"action": action, "request_id": (state or {}).get("request_id")}
+
+
+@task(name="submit", cache_policy=NO_CACHE, **NETWORK_RETRY)
+def submit(db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str) -> str:
+    """Submit the job; store the request ID in the database at once (for resuming)."""
+    from chromdiff.chipatlas.protocol import SubmitRequest
+
+    req = SubmitRequest(
+        spec.analysis, spec.genome, spec.ids_a, spec.ids_b, spec.title,
+        spec.description_a, spec.description_b, threshold=spec.threshold,
+    )  # fmt: skip
+    req.validate()
+    request_id = _client(base_url).submit(req)
+    with writer(db_path) as con:
+        set_request(con, comparison_id, request_id)
+    get_run_logger().info("submitted %s: request %s", comparison_id, request_id)
+    return request_id
+
+
+@task(name="wait", cache_policy=NO_CACHE)
+def wait(db_path: str, comparison_id: str, request_id: str, base_url: str) -> None:
+    """Poll until the job finishes (progress in the log); mark it finished."""
+    logger = get_run_logger()
+    polls = {"n": 0}
+
+    def on_poll(*args, **kwargs) -> None:
+        polls["n"] += 1
+        logger.info("waiting for %s: poll %d %s", request_id, polls["n"], args[1:] or "")
+
+    with writer(db_path) as con:
+        set_status(con, comparison_id, "running")
+    _client(base_url).wait(request_id, on_poll=on_poll)
+    with writer(db_path) as con:
+        set_status(con, comparison_id, "finished")
+    logger.info("job %s finished after %d polls", request_id, polls["n"])
+
+
+@task(name="download", cache_policy=NO_CACHE, **NETWORK_RETRY)
+def download(request_id: str, base_url: str, raw_dir: str) -> dict[str, str | None]:
+    """Download and extract the result ZIP into ``raw_dir``; return kind → path."""
+    from chromdiff.chipatlas.archive import extract_result_zip
+
+    from chromdiff.settings import get_settings
+
+    s, raw = get_settings(), Path(raw_dir)
+    zip_path = _client(base_url).download_zip(request_id, raw / f"{request_id}.zip")
+    files = extract_result_zip(
+        zip_path, raw / "extracted", max_bytes=s.max_zip_bytes, max_members=s.max_zip_members
+    )
+    kinds = ("bed", "igv_bed", "igv_xml", "log", "readme")
+    out = {k: (str(p) if (p := getattr(files, k)) else None) for k in kinds}
+    return out | {"zip": str(zip_path)}
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse(bed_path: str | None, spec: ComparisonSpec) -> ParsedResult:
+    """Parse the main result BED into typed tables."""
+    if not bed_path:
+        raise ParseError("the result archive holds no main BED file (wabi_result.bed)")
+    parsed = parse_result(bed_path, spec.analysis, spec.ids_a, spec.ids_b)
+    get_run_logger().info("parsed %d regions (%s)", parsed.regions.num_rows, parsed.result_format)
+    return parsed
+
+
+@task(name="load", cache_policy=NO_CACHE)
+def load(db_path: str, comparison_id: str, parsed: ParsedResult, files: dict, raw_dir: str) -> dict:
+    """Copy raw files beside the outputs and load everything in one transaction."""
+    raw = warehouse.store_raw_files(
+        {k: Path(v) if v else None for k, v in files.items()}, Path(raw_dir)
+    )
+    with writer(db_path) as con:
+        out = warehouse.load_result(con, comparison_id, parsed, raw)
+    get_run_logger().info("loaded %d regions in %.2f s", out["n_regions"], out["seconds"])
+    return out

@@ -1,0 +1,172 @@
+"""The client's retry, error and polling logic with a scripted HTTP session (no sockets)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+import requests
+
+from chromdiff.chipatlas.client import ChipAtlasClient
+from chromdiff.chipatlas.protocol import SubmitRequest
+from chromdiff.chipatlas.retry import backoff_delay, is_transient
+from chromdiff.errors import (
+    JobFailedError,
+    JobTimeoutError,
+    RequestRejectedError,
+    ServerUnavailableError,
+)
+from chromdiff.settings import Settings
+
+BASE = "http://127.0.0.1:9/wabi/chipatlas/"
+RID = "wabi_chipatlas_2026-0101-1200-00-001-000042"
+
+
+def response(status=200, text="", headers=None, body: bytes | None = None):
+    resp = requests.Response()
+    resp.status_code = status
+    resp.headers.update(headers or {})
+    resp.raw = io.BytesIO(body if body is not None else text.encode())
+    return resp
+
+
+class ScriptedSession:
+    """Answers each request with the next scripted item (a Response or an exception)."""
+
+    def __init__(self, *script):
+        self.script = list(script)
+        self.calls = []
+
+    def request(self, method, url, timeout=None, **kwargs):
+        self.calls.append((method, url, kwargs.get("params"), kwargs.get("data")))
+        item = self.script.pop(0)
+        if callable(item):
+            item = item()
+        if isinstance(item, BaseException):
+            raise item
+        return item
+
+
+def client(*script, **kw):
+    sleeps = []
+    c = ChipAtlasClient(
+        BASE,
+        session=ScriptedSession(*script),
+        settings=Settings(poll_interval_s=1),
+        sleep=sleeps.append,
+        **kw,
+    )
+    c.sleeps = sleeps
+    return c
+
+
+def submit_request():
+    return SubmitRequest("diffbind", "hg38", ["SRX1"], ["SRX2"], "t", "a", "b")
+
+
+def test_health_check():
+    client(response(text="chipatlas\n")).check_health()
+    with pytest.raises(ServerUnavailableError, match="unavailable"):
+        client(response(text="maintenance")).check_health()
+
+
+def test_submit_posts_form_and_returns_request_id():
+    c = client(response(text=f"requestId: {RID}\nparameters: null\n"))
+    assert c.submit(submit_request()) == RID
+    method, url, _, data = c.session.calls[0]
+    assert (method, url) == ("POST", BASE)
+    assert data["bedAFile"] == "SRX1" and data["sbatchOptions"] == "-p epyc -t 180"
+
+
+def test_5xx_burst_then_success_is_retried_with_backoff():
+    c = client(response(500), response(503), response(502), response(text=f"requestId: {RID}\n"))
+    assert c.submit(submit_request()) == RID
+    assert len(c.session.calls) == 4 and len(c.sleeps) == 3
+
+
+def test_429_honours_retry_after():
+    c = client(response(429, headers={"Retry-After": "7"}), response(text=f"requestId: {RID}\n"))
+    c.submit(submit_request())
+    assert c.sleeps[0] >= 7
+
+
+def test_timeouts_and_connection_errors_are_retried_then_give_up():
+    c = client(
+        requests.ReadTimeout("slow"), requests.ConnectionError("reset"), response(text="chipatlas")
+    )
+    c.check_health()
+    c = client(*[requests.ConnectionError("reset")] * 3, max_retries=2)
+    with pytest.raises(ServerUnavailableError, match="after 3 tries"):
+        c.check_health()
+
+
+def test_400_is_not_retried_and_quotes_the_server():
+    body = '{"Message": "Error (POST parameters validation error)", "error-message": "BAD_REQUEST (genome)"}'
+    c = client(response(400, text=body))
+    with pytest.raises(RequestRejectedError, match=r"HTTP 400.*BAD_REQUEST \(genome\)"):
+        c.submit(submit_request())
+    assert len(c.session.calls) == 1
+
+
+def test_wait_uses_fast_probe_then_checks_log():
+    c = client(
+        response(404, text="{}"),
+        response(404, text="{}"),
+        response(200, text=""),
+        response(text="[INFO] Start\n[INFO] End\n"),
+    )
+    polls = []
+    c.wait(RID, on_poll=lambda state, elapsed: polls.append(state))
+    assert polls == ["running", "running", "finished"]
+    assert [call[2] for call in c.session.calls][-1] == {"info": "result", "format": "log"}
+
+
+def test_finished_job_with_error_in_log_fails_quoting_the_line():
+    log = '[INFO] x\n[ERROR] "SRX1" does not correspond to an experiment for hg38.\n'
+    c = client(response(200), response(text=log))
+    with pytest.raises(JobFailedError, match='SRX1" does not correspond'):
+        c.wait(RID)
+
+
+def test_probe_failure_falls_back_to_status():
+    c = client(
+        *[response(503)] * 5,
+        response(text="status: finished\nsystem-info: COMPLETED\n"),
+        response(text="[INFO] ok\n"),
+        max_retries=4,
+    )
+    c.wait(RID)
+    assert c.session.calls[5][2] == {"info": "status", "format": "text"}
+
+
+def test_lost_job_and_deadline():
+    lost = [response(503)] * 5 + [response(text="status: not-found\n")]
+    c = client(*(lost * 3), max_retries=4)
+    with pytest.raises(JobFailedError, match="not known"):
+        c.wait(RID, interval_s=1)
+    c = client(*[response(404)] * 10)
+    with pytest.raises(JobTimeoutError, match=RID):
+        c.wait(RID, deadline_s=0.5, interval_s=1)
+
+
+def test_download_streams_to_file(tmp_path):
+    c = client(response(200, body=b"PK\x03\x04fake"))
+    out = c.download_zip(RID, tmp_path / "r.zip")
+    assert out.read_bytes() == b"PK\x03\x04fake"
+    assert not (tmp_path / "r.zip.part").exists()
+
+
+def test_download_404_after_failed_job_surfaces_the_log(tmp_path):
+    c = client(response(404), response(text="[ERROR] bigWigToBedGraph failed.\n"))
+    with pytest.raises(JobFailedError, match="bigWigToBedGraph"):
+        c.download_zip(RID, tmp_path / "r.zip")
+
+
+def test_transient_classification_and_backoff():
+    assert is_transient(requests.ConnectTimeout())
+    assert is_transient(ServerUnavailableError("x"))
+    assert not is_transient(RequestRejectedError("x"))
+    assert not is_transient(JobFailedError("x"))
+    delays = [backoff_delay(a, 1.0, 30.0) for a in range(1, 8)]
+    assert all(0.5 <= d <= 30 for d in delays)
+    assert backoff_delay(1, 1.0, 30.0, retry_after=12) >= 12

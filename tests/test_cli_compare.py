@@ -1,0 +1,82 @@
+"""CLI: ``chromdiff examples``, ``compare`` and ``demo``."""
+
+from pathlib import Path
+
+import pytest
+
+from chromdiff.cli.main import main
+from chromdiff.examples import get_example
+from chromdiff.inputs import read_ids
+
+
+def run(args, capsys):
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def test_examples_list_and_write(tmp_path, capsys):
+    code, out, _ = run(["examples"], capsys)
+    assert code == 0
+    names = [line.split()[0] for line in out.splitlines()]
+    assert names[:2] == ["tp53_k562_dmso_vs_daunorubicin", "tp53_molm13_vs_k562"]
+    code, out, _ = run(["examples", "tp53_molm13_vs_k562", "--write", str(tmp_path)], capsys)
+    assert code == 0 and "chrY confound" in out
+    ex = get_example("tp53_molm13_vs_k562")
+    assert read_ids(tmp_path / "A.txt") == list(ex.ids_a)
+    assert read_ids(tmp_path / "B.txt") == list(ex.ids_b)
+
+
+def test_examples_unknown(capsys):
+    code, _, err = run(["examples", "nope"], capsys)
+    assert code == 1 and err.startswith("error: no example named 'nope'")
+
+
+def test_compare_requires_groups(capsys):
+    code, _, err = run(["compare", "--genome", "hg38"], capsys)
+    assert code == 1 and "give --a FILE" in err
+
+
+@pytest.mark.prefect
+def test_compare_and_demo_against_fake_server(tmp_path, capsys, monkeypatch):
+    pytest.importorskip("chromdiff.fakeserver", reason="fake server not available")
+    from chromdiff.fakeserver import FakeChipAtlas
+
+    from chromdiff.settings import get_settings
+
+    monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
+    get_settings.cache_clear()
+    ex = get_example("tp53_molm13_vs_k562")
+    a = tmp_path / "a.csv"
+    a.write_text("group,srx\n" + "".join(f"A,{i}\n" for i in ex.ids_a))
+    db = tmp_path / "cli.duckdb"
+    with FakeChipAtlas(port=0) as server:
+        monkeypatch.setenv("CHROMDIFF_BASE_URL", server.base_url)
+        args = [
+            "compare",
+            "--a",
+            str(a),
+            "--example",
+            "tp53_molm13_vs_k562",
+            "--title",
+            "cli simulated",
+            "--db",
+            str(db),
+            "--output",
+            str(tmp_path / "o"),
+        ]
+        code, out, err = run(args, capsys)
+        assert code == 0, err
+        assert ": loaded" in out and "request:  wabi_chipatlas_" in out
+        code, out, err = run(args, capsys)
+        assert code == 0 and "already loaded (skipped" in out
+    from chromdiff.cli.cmd_demo import run_demo
+
+    res = run_demo(tmp_path / "demo")
+    assert res["status"] == "loaded" and res["n_regions"] >= 0
+    assert Path(res["db_path"]).exists()
+    assert Path(res["output_dir"], "raw").is_dir()

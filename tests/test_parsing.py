@@ -1,0 +1,116 @@
+import math
+from pathlib import Path
+
+import pytest
+
+from chromdiff.errors import ParseError
+from chromdiff.parsing import DIFFBIND_2024, DIFFBIND_2025, DMR, count_order, parse_result
+
+DATA = Path(__file__).parent / "data" / "parsing"
+A = ["SRX999", "SRX1000", "SRX1001"]  # server order: SRX1000, SRX1001, SRX999
+B = ["SRX6", "SRX5"]
+
+
+def rows(tbl):
+    return tbl.to_pylist()
+
+
+def test_count_order_is_string_order():
+    assert count_order(A) == ["SRX1000", "SRX1001", "SRX999"]
+
+
+def test_diffbind_2025_hand_checked():
+    r = parse_result(DATA / "diffbind_2025.bed", "diffbind", A, B)
+    assert r.result_format == DIFFBIND_2025 and r.warnings == []
+    reg = rows(r.regions)
+    assert len(reg) == 4
+    first = reg[0]
+    assert (first["region_id"], first["chrom"], first["start"], first["stop"]) == (
+        1, "chr1", 1048001, 1048400)  # fmt: skip
+    assert first["logfc"] == pytest.approx(3.16227766016838)
+    assert first["pvalue"] == pytest.approx(2.1234567e-11)
+    assert first["qvalue"] == pytest.approx(7.39e-09)
+    assert first["mean_count_a"] == pytest.approx((47.80 + 31.04 + 36.33) / 3)
+    assert first["mean_count_b"] == pytest.approx((3.43 + 3.72) / 2)
+    assert reg[1]["logfc"] == -2.5
+    na = reg[2]  # NA row
+    assert na["logfc"] is None and na["pvalue"] is None and na["qvalue"] is None
+    assert reg[3]["chrom"] == "chrUn_KI270742v1" and reg[3]["logfc"] == 0
+    counts = {(c["region_id"], c["experiment_id"]): c["count"] for c in rows(r.counts)}
+    assert len(counts) == 4 * 5
+    # values are written in sorted(ids) order: SRX1000, SRX1001, SRX999 | SRX5, SRX6
+    assert counts[(1, "SRX1000")] == 47.80
+    assert counts[(1, "SRX1001")] == 31.04
+    assert counts[(1, "SRX999")] == 36.33
+    assert counts[(1, "SRX5")] == 3.43 and counts[(1, "SRX6")] == 3.72
+    assert counts[(2, "SRX999")] == 3.00 and counts[(2, "SRX6")] == 10.00
+
+
+def test_diffbind_2024_legacy_converted():
+    r = parse_result(DATA / "diffbind_2024.bed", "diffbind", A, B)
+    assert r.result_format == DIFFBIND_2024
+    reg = rows(r.regions)
+    # line 1: log2(B/A) = 2.50 (B higher) -> logfc = -2.5; log10 P -3.4, log10 Q -1.5
+    assert reg[0]["logfc"] == -2.5
+    assert reg[0]["pvalue"] == pytest.approx(10**-3.4)
+    assert reg[0]["qvalue"] == pytest.approx(10**-1.5)
+    assert reg[0]["mean_count_b"] > reg[0]["mean_count_a"]
+    assert reg[1]["logfc"] == 3.16 and reg[1]["qvalue"] == pytest.approx(10**-8.1)
+    assert reg[2]["pvalue"] == 1.0 and reg[2]["qvalue"] == 1.0
+
+
+def test_dmr_hand_checked():
+    r = parse_result(DATA / "dmr.bed", "dmr", ["SRX1"], ["SRX2"])
+    assert r.result_format == DMR and r.counts.num_rows == 0
+    d = rows(r.regions)[0]
+    assert (d["chrom"], d["start"], d["stop"]) == ("chr1", 10468, 11240)
+    assert d["qvalue"] == 0.0012 and d["meth_diff"] == 0.35 and d["n_cpgs"] == 42
+    assert d["p_mwu"] == 1.2e-05 and d["p_ks"] == 3.4e-04
+    assert d["mean_meth_a"] - d["mean_meth_b"] == pytest.approx(d["meth_diff"])
+    assert d["logfc"] is None
+
+
+def test_empty_bed_zero_regions():
+    r = parse_result(DATA / "empty.bed", "diffbind", ["SRX1"], ["SRX2"])
+    assert r.regions.num_rows == 0 and r.counts.num_rows == 0
+
+
+def test_sign_cross_check_flips_inverted(tmp_path):
+    # 2025-looking values (P/Q in [0, 1]) but logFC sign opposite to the counts in every row
+    lines = [
+        f"chr1\t{i * 100}\t{i * 100 + 50}\t10.00,12.00\t1.00,2.00\t-3.0\t0.001\t0.01"
+        for i in range(1, 7)
+    ]
+    p = tmp_path / "inv.bed"
+    p.write_text("\n".join(lines) + "\n")
+    r = parse_result(p, "diffbind", ["SRX1", "SRX2"], ["SRX3", "SRX4"])
+    assert len(r.warnings) == 1 and "flipped" in r.warnings[0]
+    assert all(x["logfc"] == 3.0 for x in rows(r.regions))
+
+
+def test_inf_values(tmp_path):
+    p = tmp_path / "inf.bed"
+    p.write_text("chr1\t1\t9\t1.00\t0.00\tInf\t0\t0\n")
+    r = parse_result(p, "diffbind", ["SRX1"], ["SRX2"])
+    assert math.isinf(rows(r.regions)[0]["logfc"])
+
+
+@pytest.mark.parametrize(
+    ("text", "match"),
+    [
+        ("chr1\t1\t9\t1.00\t0.00\t1\t0.5\n", r":1: expected 8 .* found fewer"),
+        ("chr1\t1\t9\t1.00\t0.00\t1\t0.5\t0.5\tx\n", r":1: expected 8 .* found more"),
+        ("chr1\t1\t9\t1\t1\t1\t1\t1\nchr1\t-5\t9\t1\t1\t1\t1\t1\n", r":2: column 2 .*negative"),
+        ("chr1\t10\t9\t1\t1\t1\t1\t1\n", r":1: column 3 .*reversed"),
+        ("chr1\tx\t9\t1\t1\t1\t1\t1\n", r":1: column 2 .*not an integer"),
+        ("chr1\t1\t9\t1\t1\tbig\t1\t1\n", r":1: column 6 \(logFC\): not a number: big"),
+        ("chr1\t1\t9\t1,2\t1\t1\t1\t1\n", r":1: column 4 .*2 values for 1 experiments"),
+        ("chr1\t1\t9\t1\tq\t1\t1\t1\n", r":1: column 5 .*not a number"),
+        ("chr1\t1\t9\t1\t1\t1\t1\t1\n\nchr1\t1\t9\t1\t1\t1\t1\t1\n", r":3: duplicated region"),
+    ],
+)
+def test_bad_rows_name_file_and_line(tmp_path, text, match):
+    p = tmp_path / "bad.bed"
+    p.write_text(text)
+    with pytest.raises(ParseError, match=r"bad\.bed" + match):
+        parse_result(p, "diffbind", ["SRX1"], ["SRX2"])

@@ -1,0 +1,150 @@
+from pathlib import Path
+
+import pytest
+
+from chromdiff import warehouse
+from chromdiff.comparison import ComparisonSpec, get_state, plan, register, set_request, set_status
+from chromdiff.db import writer
+from chromdiff.errors import InputError
+from chromdiff.parsing import parse_result
+
+DATA = Path(__file__).parent / "data" / "parsing"
+A = ["SRX999", "SRX1000", "SRX1001"]
+B = ["SRX6", "SRX5"]
+TABLES = (
+    "comparisons",
+    "experiments",
+    "regions",
+    "region_counts",
+    "raw_files",
+    "comparison_params",
+)
+
+
+def counts(con):
+    return {t: con.execute(f"select count(*) from {t}").fetchall()[0][0] for t in TABLES}
+
+
+def snapshot(con):
+    return {
+        t: con.execute(f"select * exclude (updated_at) from {t} order by all").fetchall()
+        if t == "comparisons"
+        else con.execute(f"select * from {t} order by all").fetchall()
+        for t in TABLES
+    }
+
+
+@pytest.fixture
+def loaded(tmp_path):
+    db = tmp_path / "w.duckdb"
+    spec = ComparisonSpec(A, B, title="test simulated").validated()
+    cid = spec.default_id()
+    parsed = parse_result(DATA / "diffbind_2025.bed", "diffbind", A, B)
+    raw = warehouse.store_raw_files({"bed": DATA / "diffbind_2025.bed"}, tmp_path / cid / "raw")
+    with writer(db) as con:
+        register(con, cid, spec, base_url="http://x/", params={"fdr": 0.1})
+        warehouse.load_result(con, cid, parsed, raw)
+    return db, cid, spec, parsed, raw
+
+
+def test_spec_hash_and_id():
+    s = ComparisonSpec(A, B).validated()
+    assert s.threshold == 50 and s.title == "chromdiff hg38 diffbind"
+    assert s.default_id() == f"hg38_diffbind_{s.input_hash()[:10]}"
+    assert ComparisonSpec(A, B).validated().input_hash() == s.input_hash()
+    assert ComparisonSpec(A, B, genome="mm10").validated().input_hash() != s.input_hash()
+    assert ComparisonSpec(A, B, analysis="dmr").validated().threshold == 999
+    with pytest.raises(InputError, match="refuses"):
+        ComparisonSpec(A, B, title="a (b)").validated()
+    with pytest.raises(InputError, match="both groups"):
+        ComparisonSpec(A, ["SRX1000"]).validated()
+    with pytest.raises(InputError, match="threshold 7"):
+        ComparisonSpec(A, B, threshold=7).validated()
+
+
+def test_plan():
+    assert plan(None, "h", False) == "submit"
+    assert plan({"status": "loaded", "request_id": "r", "input_hash": "h"}, "h", False) == "skip"
+    assert plan({"status": "loaded", "request_id": "r", "input_hash": "h"}, "h", True) == "submit"
+    assert plan({"status": "running", "request_id": "r", "input_hash": "h"}, "h", False) == "resume"
+    assert (
+        plan({"status": "running", "request_id": None, "input_hash": "h"}, "h", False) == "submit"
+    )
+    assert plan({"status": "failed", "request_id": "r", "input_hash": "h"}, "h", False) == "submit"
+    assert plan({"status": "loaded", "request_id": "r", "input_hash": "x"}, "h", False) == "submit"
+
+
+def test_load_rows(loaded):
+    db, cid, _spec, _parsed, raw = loaded
+    with writer(db) as con:
+        c = counts(con)
+        assert c["regions"] == 4 and c["region_counts"] == 20 and c["experiments"] == 5
+        assert c["raw_files"] == 1
+        st = con.execute(
+            "select status, result_format, n_regions from comparisons where comparison_id = ?",
+            [cid],
+        ).fetchall()[0]
+        assert st == ("loaded", "diffbind_2025", 4)
+        exp = con.execute(
+            "select experiment_id, input_order, count_order from experiments"
+            " where grp = 'A' order by input_order"
+        ).fetchall()
+        assert exp == [("SRX999", 1, 3), ("SRX1000", 2, 1), ("SRX1001", 3, 2)]
+        assert con.execute("select fdr, top_n from comparison_params").fetchall() == [(0.1, 50)]
+        sha = con.execute("select sha256 from raw_files").fetchall()[0][0]
+        assert sha == warehouse.sha256_file(DATA / "diffbind_2025.bed")
+        msg = con.execute("select message from run_log where event = 'loaded'").fetchall()
+        assert "4 regions" in msg[0][0] and " s" in msg[0][0]
+    assert (Path(raw[0].path)).read_bytes() == (DATA / "diffbind_2025.bed").read_bytes()
+
+
+def test_reload_is_idempotent(loaded):
+    db, cid, _spec, parsed, raw = loaded
+    with writer(db) as con:
+        before = counts(con)
+        warehouse.load_result(con, cid, parsed, raw)
+        warehouse.load_result(con, cid, parsed, raw)
+        assert counts(con) == before
+
+
+def test_failure_mid_load_leaves_db_unchanged(loaded, monkeypatch):
+    db, cid, _spec, _parsed, raw = loaded
+    other = parse_result(DATA / "diffbind_2024.bed", "diffbind", A, B)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("injected failure")
+
+    with writer(db) as con:
+        before = snapshot(con)
+        # fail after regions and counts were deleted and re-inserted, at the run_log write
+        monkeypatch.setattr(warehouse, "log_event", boom)
+        with pytest.raises(RuntimeError, match="injected"):
+            warehouse.load_result(con, cid, other, raw)
+        assert snapshot(con) == before
+
+
+def test_failure_on_bad_raw_row(loaded):
+    db, cid, _spec, _parsed, raw = loaded
+    bad = [*raw, raw[0]]  # duplicate (comparison_id, kind) violates the primary key
+    with writer(db) as con:
+        before = snapshot(con)
+        with pytest.raises(Exception, match=r"(?i)duplicate|constraint"):
+            warehouse.load_result(
+                con, cid, parse_result(DATA / "diffbind_2024.bed", "diffbind", A, B), bad
+            )
+        assert snapshot(con) == before
+
+
+def test_state_transitions(loaded):
+    db, cid, spec, _parsed, _raw = loaded
+    with writer(db) as con:
+        assert plan(get_state(con, cid), spec.input_hash(), False) == "skip"
+        register(con, cid, spec, base_url="http://x/")
+        set_request(con, cid, "wabi_chipatlas_2026-0101-0000-00-000-000001")
+        st = get_state(con, cid)
+        assert st["status"] == "submitted" and plan(st, spec.input_hash(), False) == "resume"
+        set_status(con, cid, "failed", "boom")
+        assert get_state(con, cid)["status"] == "failed"
+        # the previous load's regions are still there until a new load replaces them
+        assert counts(con)["regions"] == 4
+        assert counts(con)["experiments"] == 5
