@@ -101,7 +101,10 @@ def test_timeouts_and_connection_errors_are_retried_then_give_up():
 
 
 def test_400_is_not_retried_and_quotes_the_server():
-    body = '{"Message": "Error (POST parameters validation error)", "error-message": "BAD_REQUEST (genome)"}'
+    body = (
+        '{"Message": "Error (POST parameters validation error)", '
+        '"error-message": "BAD_REQUEST (genome)"}'
+    )
     c = client(response(400, text=body))
     with pytest.raises(RequestRejectedError, match=r"HTTP 400.*BAD_REQUEST \(genome\)"):
         c.submit(submit_request())

@@ -89,7 +89,7 @@ def test_request_id_parsing_text_tab_and_json():
     text = f"requestId: {RID}\nparameters: null\ncurrent-time: 2024-01-24 15:56:59\nstart-time: \n"
     assert parse_request_id(text) == RID
     assert parse_request_id(f"requestId\t{RID}\n") == RID
-    assert parse_request_id('{"requestId": "%s", "current-time": "x"}' % RID) == RID
+    assert parse_request_id(f'{{"requestId": "{RID}", "current-time": "x"}}') == RID
     with pytest.raises(ChipAtlasError, match="no request ID"):
         parse_request_id("requestId: wabi_chipatlas_bogus\n")
     with pytest.raises(ChipAtlasError, match="no request ID"):
