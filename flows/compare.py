@@ -11,7 +11,7 @@ from urllib.parse import urlparse
 
 from prefect import flow, get_run_logger
 
-from chromdiff.comparison import ComparisonSpec, set_status
+from chromdiff.comparison import ComparisonSpec, log_event, set_status
 from chromdiff.db import writer
 from chromdiff.settings import get_settings
 from tasks import compare as t
@@ -25,11 +25,18 @@ def is_simulated(base_url: str) -> bool:
     return (urlparse(base_url).hostname or "") in LOOPBACK_HOSTS
 
 
-def _fail(db_path: str, comparison_id: str, exc: BaseException) -> None:
+def _fail(db_path: str, comparison_id: str, exc: BaseException, request_id: str | None) -> None:
+    """Record a failure; a timeout or an unreachable server keeps the job resumable."""
+    from chromdiff.errors import JobTimeoutError, ServerUnavailableError
+
     message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    resumable = request_id is not None and isinstance(exc, JobTimeoutError | ServerUnavailableError)
     try:
         with writer(db_path) as con:
-            set_status(con, comparison_id, "failed", message)
+            if resumable:
+                log_event(con, comparison_id, "interrupted", message, "warning")
+            else:
+                set_status(con, comparison_id, "failed", message)
     except Exception as inner:  # noqa: BLE001 - never hide the original error
         get_run_logger().warning("could not record failure of %s: %s", comparison_id, inner)
 
@@ -82,10 +89,10 @@ def compare(
         summary["request_id"] = rid
         t.wait(db_path, cid, rid, base_url)
         files = t.download(rid, base_url, str(out_dir / "raw"))
-        parsed = t.parse(files["bed"], spec)
+        parsed = t.parse(files, spec)
         t.load(db_path, cid, parsed, files, str(out_dir / "raw"))
     except BaseException as exc:
-        _fail(db_path, cid, exc)
+        _fail(db_path, cid, exc, summary["request_id"])
         raise
     return summary | _stored(db_path, cid)
 

@@ -24,6 +24,7 @@ from chromdiff.comparison import (
 from chromdiff.db import writer
 from chromdiff.errors import ParseError
 from chromdiff.parsing import ParsedResult, parse_result
+from chromdiff.parsing.igv import igv_cross_check
 from tasks.policies import NETWORK_RETRY
 
 
@@ -80,9 +81,9 @@ def wait(db_path: str, comparison_id: str, request_id: str, base_url: str) -> No
     logger = get_run_logger()
     polls = {"n": 0}
 
-    def on_poll(*args, **kwargs) -> None:
+    def on_poll(state: str, elapsed: float) -> None:
         polls["n"] += 1
-        logger.info("waiting for %s: poll %d %s", request_id, polls["n"], args[1:] or "")
+        logger.info("job %s: %s after %.0f s (poll %d)", request_id, state, elapsed, polls["n"])
 
     with writer(db_path) as con:
         set_status(con, comparison_id, "running")
@@ -96,7 +97,6 @@ def wait(db_path: str, comparison_id: str, request_id: str, base_url: str) -> No
 def download(request_id: str, base_url: str, raw_dir: str) -> dict[str, str | None]:
     """Download and extract the result ZIP into ``raw_dir``; return kind → path."""
     from chromdiff.chipatlas.archive import extract_result_zip
-
     from chromdiff.settings import get_settings
 
     s, raw = get_settings(), Path(raw_dir)
@@ -110,12 +110,17 @@ def download(request_id: str, base_url: str, raw_dir: str) -> dict[str, str | No
 
 
 @task(name="parse", cache_policy=NO_CACHE)
-def parse(bed_path: str | None, spec: ComparisonSpec) -> ParsedResult:
-    """Parse the main result BED into typed tables."""
-    if not bed_path:
+def parse(files: dict, spec: ComparisonSpec) -> ParsedResult:
+    """Parse the main result BED into typed tables; cross-check it against the IGV track."""
+    if not files.get("bed"):
         raise ParseError("the result archive holds no main BED file (wabi_result.bed)")
-    parsed = parse_result(bed_path, spec.analysis, spec.ids_a, spec.ids_b)
-    get_run_logger().info("parsed %d regions (%s)", parsed.regions.num_rows, parsed.result_format)
+    parsed = parse_result(files["bed"], spec.analysis, spec.ids_a, spec.ids_b)
+    if files.get("igv_bed"):
+        parsed.warnings += igv_cross_check(files["igv_bed"], parsed.regions, spec.analysis)
+    logger = get_run_logger()
+    for warning in parsed.warnings:
+        logger.warning(warning)
+    logger.info("parsed %d regions (%s)", parsed.regions.num_rows, parsed.result_format)
     return parsed
 
 

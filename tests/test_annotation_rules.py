@@ -170,3 +170,28 @@ def test_one_category_each_and_order_independent(rs, rnd):
         "from out2 order by region_key"
     ).fetchall()
     assert again == rows
+
+
+def test_bad_regions_raise_one_line_errors(con):
+    from chromdiff.errors import InputError
+
+    with pytest.raises(InputError, match="region_key is not unique"):
+        annotate_regions(
+            con,
+            "select 1 as region_key, 'chr1' as chrom, 5 as start, 9 as stop "
+            "union all select 1, 'chr1', 20, 30",
+            AID,
+            "bad",
+        )
+    with pytest.raises(InputError, match="region_key 7: need a chrom and 0 <= start < stop"):
+        annotate_regions(
+            con, "select 7 as region_key, 'chr1' as chrom, 9 as start, 9 as stop", AID, "bad"
+        )
+
+
+def test_chrom_name_candidates():
+    from chromdiff.annotation.chrnames import candidates
+
+    assert candidates("chr1") == ["chr1", "1"]
+    assert candidates("X") == ["X", "chrX"]
+    assert candidates("MT")[:2] == ["MT", "chrM"] and "MT" in candidates("chrM")

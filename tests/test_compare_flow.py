@@ -4,20 +4,16 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("chromdiff.fakeserver", reason="fake server not available")
-pytest.importorskip("chromdiff.chipatlas.client", reason="ChIP-Atlas client not available")
-
 from chromdiff.db import connect
 from chromdiff.examples import get_example
 from chromdiff.settings import get_settings
-
-pytestmark = pytest.mark.prefect
 
 EX = get_example("tp53_molm13_vs_k562")
 
 
 @pytest.fixture
 def fast_polling(monkeypatch):
+    pytest.importorskip("chromdiff.fakeserver", reason="fake server not available")
     monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
     get_settings.cache_clear()
     yield
@@ -42,6 +38,7 @@ def table_counts(db):
         }
 
 
+@pytest.mark.prefect
 def test_end_to_end_idempotent_and_force(fake_chipatlas, fast_polling, tmp_path):
     out = run(fake_chipatlas.base_url, tmp_path)
     assert out["status"] == "loaded" and not out["skipped"]
@@ -78,10 +75,10 @@ def test_end_to_end_idempotent_and_force(fake_chipatlas, fast_polling, tmp_path)
     assert table_counts(db) == c
 
 
+@pytest.mark.prefect
 def test_resume_uses_stored_request_id(fake_chipatlas, fast_polling, tmp_path):
     from chromdiff.chipatlas.client import ChipAtlasClient
     from chromdiff.chipatlas.protocol import SubmitRequest
-
     from chromdiff.comparison import ComparisonSpec, register, set_request
     from chromdiff.db import writer
 
@@ -98,3 +95,124 @@ def test_resume_uses_stored_request_id(fake_chipatlas, fast_polling, tmp_path):
         set_request(con, spec.default_id(), rid)
     out = run(fake_chipatlas.base_url, tmp_path)
     assert out["request_id"] == rid and out["status"] == "loaded"
+
+
+class _State:
+    def __init__(self, exc):
+        self.exc = exc
+
+    def result(self):
+        raise self.exc
+
+
+def test_network_retry_only_transient():
+    import requests
+
+    from chromdiff.errors import InputError, RequestRejectedError
+    from tasks.policies import NETWORK_RETRY
+
+    cond = NETWORK_RETRY["retry_condition_fn"]
+    assert cond(None, None, _State(requests.ConnectionError("down")))
+    assert not cond(None, None, _State(InputError("bad id")))
+    assert not cond(None, None, _State(RequestRejectedError("HTTP 400")))
+    delays = NETWORK_RETRY["retry_delay_seconds"]
+    assert NETWORK_RETRY["retries"] == len(delays) and delays == sorted(delays)
+
+
+# --- the flow with an in-test double of the HTTP client (real archive, parsing and loading) ---
+
+DATA = Path(__file__).parent / "data" / "parsing"
+A3, B2 = ["SRX999", "SRX1000", "SRX1001"], ["SRX6", "SRX5"]
+
+
+class ClientDouble:
+    """Stands in for ChipAtlasClient: counts submissions, scripted wait, a real result ZIP."""
+
+    def __init__(self):
+        self.submitted = 0
+        self.wait_error = None
+
+    def submit(self, req):
+        req.validate()
+        self.submitted += 1
+        return f"wabi_chipatlas_2026-0101-0000-00-000-{self.submitted:06d}"
+
+    def wait(self, rid, on_poll=None, **kw):
+        on_poll("running", 0.0)
+        if self.wait_error:
+            raise self.wait_error
+        on_poll("finished", 1.0)
+
+    def download_zip(self, rid, dest):
+        import zipfile
+
+        dest = Path(dest)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with zipfile.ZipFile(dest, "w") as z:
+            z.write(DATA / "diffbind_2025.bed", "wabi_result/wabi_result.bed")
+            z.write(DATA / "diffbind_2025.igv.bed", "wabi_result/wabi_result.igv.bed")
+            z.writestr("wabi_result/wabi_result.log", f'[INFO] <parameter> WABI_ID="{rid}"\n')
+        return dest
+
+
+@pytest.fixture
+def double(monkeypatch):
+    import tasks.compare
+
+    client = ClientDouble()
+    monkeypatch.setattr(tasks.compare, "_client", lambda base_url: client)
+    return client
+
+
+def run_double(tmp_path, **kw):
+    from flows.compare import compare
+
+    return compare(
+        ids_a=A3, ids_b=B2, db_path=str(tmp_path / "d.duckdb"), title="double simulated",
+        base_url="http://127.0.0.1:9/wabi/chipatlas/", output_dir=str(tmp_path / "out"), **kw,
+    )  # fmt: skip
+
+
+@pytest.mark.prefect
+def test_flow_with_client_double(double, tmp_path):
+    out = run_double(tmp_path)
+    assert (out["status"], out["n_regions"], out["result_format"]) == ("loaded", 4, "diffbind_2025")
+    db = tmp_path / "d.duckdb"
+    with connect(db, read_only=True) as con:
+        kinds = {r[0] for r in con.execute("select kind from raw_files").fetchall()}
+        assert kinds == {"bed", "igv_bed", "log", "zip"}
+        assert con.execute(
+            "select count from region_counts where region_id = 1 and experiment_id = 'SRX999'"
+        ).fetchall() == [(36.33,)]
+        events = [r[0] for r in con.execute("select event from run_log order by log_id").fetchall()]
+        assert events[-1] == "loaded" and "submitted" in events
+        assert "parse_warning" not in events  # the IGV track agrees with the BED
+    before = table_counts(db)
+    assert run_double(tmp_path)["skipped"] and double.submitted == 1
+    assert run_double(tmp_path, force=True)["request_id"].endswith("000002")
+    assert table_counts(db) == before
+
+
+@pytest.mark.prefect
+def test_flow_job_failure_and_timeout_resume(double, tmp_path):
+    from chromdiff.errors import JobFailedError, JobTimeoutError
+
+    double.wait_error = JobFailedError("ChIP-Atlas analysis x failed: [ERROR] Invalid genome")
+    with pytest.raises(JobFailedError):
+        run_double(tmp_path)
+    db = tmp_path / "d.duckdb"
+    with connect(db, read_only=True) as con:
+        status, error = con.execute("select status, error from comparisons").fetchall()[0]
+        assert status == "failed" and "Invalid genome" in error
+        assert con.execute("select count(*) from regions").fetchall() == [(0,)]
+    double.wait_error = JobTimeoutError("job still running after 10 s")
+    with pytest.raises(JobTimeoutError):
+        run_double(tmp_path)  # failed -> resubmitted (request 2), then times out
+    with connect(db, read_only=True) as con:
+        assert con.execute("select status, request_id from comparisons").fetchall() == [
+            ("running", "wabi_chipatlas_2026-0101-0000-00-000-000002")
+        ]
+    double.wait_error = None
+    out = run_double(tmp_path)  # resumes request 2, no new submission
+    assert out["status"] == "loaded" and out["request_id"].endswith("000002")
+    assert double.submitted == 2

@@ -114,3 +114,18 @@ def test_bad_rows_name_file_and_line(tmp_path, text, match):
     p.write_text(text)
     with pytest.raises(ParseError, match=r"bad\.bed" + match):
         parse_result(p, "diffbind", ["SRX1"], ["SRX2"])
+
+
+def test_igv_cross_check(tmp_path):
+    from chromdiff.parsing.igv import igv_cross_check
+
+    r = parse_result(DATA / "diffbind_2025.bed", "diffbind", A, B)
+    assert igv_cross_check(DATA / "diffbind_2025.igv.bed", r.regions, "diffbind") == []
+    bad = tmp_path / "bad.igv.bed"
+    text = (DATA / "diffbind_2025.igv.bed").read_text()
+    bad.write_text(
+        text.replace("222,131,68", "106,153,208") + "chr9\t1\t2\tx\t0.01\t.\t1\t2\t1,1,1\n"
+    )
+    warnings = igv_cross_check(bad, r.regions, "diffbind")
+    assert any("1 of 3 IGV rows are not regions" in w for w in warnings)
+    assert any("1 of 3 IGV rows have the opposite direction" in w for w in warnings)

@@ -148,3 +148,13 @@ def test_state_transitions(loaded):
         # the previous load's regions are still there until a new load replaces them
         assert counts(con)["regions"] == 4
         assert counts(con)["experiments"] == 5
+
+
+def test_load_requires_registered_comparison(tmp_path):
+    from chromdiff.errors import ChromdiffError
+
+    parsed = parse_result(DATA / "dmr.bed", "dmr", ["SRX1"], ["SRX2"])
+    with writer(tmp_path / "n.duckdb") as con:
+        with pytest.raises(ChromdiffError, match="not registered"):
+            warehouse.load_result(con, "nope", parsed)
+        assert con.execute("select count(*) from regions").fetchall() == [(0,)]

@@ -30,7 +30,7 @@ import json, sys, time
 import duckdb
 from chromdiff.db import apply_schema
 from chromdiff.annotation import ensure_annotation, annotate_regions
-con = duckdb.connect(); apply_schema(con)
+con = duckdb.connect(); apply_schema(con); con.execute("set enable_progress_bar = false")
 t0 = time.perf_counter(); aid = ensure_annotation(con, "hg38"); t_load = time.perf_counter() - t0
 con.execute(f"create table r as select * from read_parquet('{sys.argv[1]}')")
 t0 = time.perf_counter(); annotate_regions(con, "select * from r", aid, "out")
@@ -150,7 +150,7 @@ def run(sizes: list[int]) -> list[dict]:
         for n in sizes:
             pq, bed = make_inputs(work, n)
             out, _, mem = _run([sys.executable, "-c", CHILD_OURS, str(pq)])
-            ours = json.loads(out)
+            ours = json.loads(out.strip().splitlines()[-1])
             with open(work / "bt.out", "w") as fh:
                 _, bt_wall, bt_mem = _run(
                     [
@@ -168,7 +168,7 @@ def run(sizes: list[int]) -> list[dict]:
                     stdout=fh,
                 )
             out, _, pr_mem = _run([sys.executable, "-c", CHILD_PYRANGES, str(pq), str(tss)])
-            pyr = json.loads(out)
+            pyr = json.loads(out.strip().splitlines()[-1])
             rows.append(
                 {
                     "n": n,
@@ -192,7 +192,8 @@ def render(rows: list[dict]) -> str:
         MARK_BEGIN,
         "## Annotation (`uv run python -m bench.annotate`)",
         "",
-        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.",
+        f"Run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}; 1-min load average "
+        f"{os.getloadavg()[0]:.1f} at the end (shared machine: timings are noisy).",
         "",
         "chromdiff = `annotate_regions` (all features + nearest transcript TSS + labels) against "
         "the embedded hg38 build (57,619 transcripts); bedtools = `bedtools closest -D b -t first`"

@@ -17,6 +17,7 @@ import pyarrow as pa
 
 from chromdiff.comparison import log_event
 from chromdiff.db import transaction
+from chromdiff.errors import ChromdiffError
 from chromdiff.parsing import ParsedResult
 from chromdiff.parsing.result import REGION_COLUMNS
 
@@ -92,8 +93,13 @@ def load_result(
         ``n_regions``, ``n_counts``, ``seconds``.
     """
     t0 = time.perf_counter()
-    regions = _with_id(parsed.regions.select(REGION_COLUMNS), comparison_id)
-    counts = _with_id(parsed.counts.select(["region_id", "experiment_id", "count"]), comparison_id)
+    known = con.execute(
+        "select count(*) from comparisons where comparison_id = ?", [comparison_id]
+    ).fetchall()[0][0]
+    if not known:
+        raise ChromdiffError(f"comparison {comparison_id} is not registered; register it first")
+    regions = parsed.regions.select(REGION_COLUMNS)
+    counts = parsed.counts.select(["region_id", "experiment_id", "count"])
     con.register("_load_regions", regions)
     con.register("_load_counts", counts)
     try:
@@ -102,8 +108,16 @@ def load_result(
                 con.execute(
                     f"delete from {table} where comparison_id = ?", [comparison_id]
                 ).fetchall()
-            con.execute("insert into regions by name select * from _load_regions").fetchall()
-            con.execute("insert into region_counts by name select * from _load_counts").fetchall()
+            con.execute(
+                "insert into regions by name select ?::varchar as comparison_id, *"
+                " from _load_regions",
+                [comparison_id],
+            ).fetchall()
+            con.execute(
+                "insert into region_counts by name select ?::varchar as comparison_id, *"
+                " from _load_counts",
+                [comparison_id],
+            ).fetchall()
             for f in raw_files or []:
                 con.execute(
                     "insert into raw_files values (?, ?, ?, ?, ?, ?, ?)",

@@ -12,6 +12,7 @@ from chromdiff.annotation.features import (
     category_sql,
 )
 from chromdiff.annotation.nearest import build_nearest, build_tss
+from chromdiff.errors import InputError
 
 #: Columns of the ``out_table`` written by :func:`annotate_regions`, in order.
 OUTPUT_COLUMNS = (
@@ -40,19 +41,28 @@ def stage_regions(con: duckdb.DuckDBPyConnection, regions_sql: str, annotation_i
     """Create temp table ``_cd_r`` (region_key, chrom in the annotation's spelling, start, stop)."""
     con.execute(
         f"""create or replace temp table _cd_in as
-        select region_key, chrom::varchar as chrom, start::bigint as start, stop::bigint as stop
+        select region_key, chrom::varchar as chrom, start::bigint as start, stop::bigint as stop,
+               chrom::varchar as orig_chrom
         from ({regions_sql})"""
     )
+    n, n_keys, bad = con.execute(
+        "select count(*), count(distinct region_key), "
+        "min(region_key) filter (where start < 0 or stop <= start or chrom is null) from _cd_in"
+    ).fetchall()[0]
+    if n != n_keys:
+        raise InputError(f"regions: region_key is not unique ({n} rows, {n_keys} keys)")
+    if bad is not None:
+        raise InputError(f"regions: region_key {bad}: need a chrom and 0 <= start < stop")
     mapping = chrom_map(con, "_cd_in", annotation_id)
-    con.execute("create or replace temp table _cd_map (chrom varchar, ann_chrom varchar)")
-    if mapping:
-        con.executemany("insert into _cd_map values (?, ?)", list(mapping.items()))
-    con.execute(
-        """create or replace temp table _cd_r as
-        select i.region_key, coalesce(m.ann_chrom, i.chrom) as chrom, i.start, i.stop,
-               i.chrom as orig_chrom
-        from _cd_in i left join _cd_map m using (chrom)"""
-    )
+    renamed = {k: v for k, v in mapping.items() if k != v}
+    con.execute("drop table if exists _cd_r")
+    con.execute("alter table _cd_in rename to _cd_r")
+    if renamed:  # e.g. regions say "1", the annotation "chr1"
+        con.execute("create or replace temp table _cd_map (chrom varchar, ann_chrom varchar)")
+        con.executemany("insert into _cd_map values (?, ?)", list(renamed.items()))
+        con.execute(
+            "update _cd_r set chrom = m.ann_chrom from _cd_map m where _cd_r.chrom = m.chrom"
+        )
 
 
 def label_sql(flank: int) -> str:
@@ -64,7 +74,7 @@ def label_sql(flank: int) -> str:
     )
     return f"""case
         when n.tss is not null and (n.distance_to_tss = 0
-             or (n.gene_start < r.stop and r.start < n.gene_stop))
+             or (n.gene_start < n.r_stop and n.r_start < n.gene_stop))
              then coalesce(n.symbol, n.gene_id)
         when coalesce(ex.h.gene_id, it.gene_id) is not null
              then coalesce(ex.h.symbol, it.symbol, ex.h.gene_id, it.gene_id)
@@ -134,7 +144,7 @@ def annotate_regions(
     build_downstream(con, annotation_id, downstream, downstream_distance)
     con.execute(
         f"""create or replace table {out_table} as
-        select r.region_key, r.orig_chrom as chrom, r.start, r.stop,
+        select n.region_key, n.orig_chrom as chrom, n.r_start as start, n.r_stop as stop,
                {category_sql(tuple(priority), tuple(tss_region), downstream_distance)},
                n.gene_id, n.symbol, n.tx_id, n.gene_strand, n.gene_start, n.gene_stop, n.tss,
                n.distance_to_tss,
@@ -142,8 +152,7 @@ def annotate_regions(
                coalesce(ex.h.symbol, it.symbol) as genic_symbol,
                {label_sql(flank)} as nearest_label,
                ?::varchar as annotation_id
-        from _cd_r r
-        left join _cd_near n using (region_key)
+        from _cd_near n
         left join _cd_exon ex using (region_key)
         left join _cd_intron it using (region_key)
         left join _cd_utr5 u5 using (region_key)

@@ -79,7 +79,7 @@ def build_nearest(
     )
     con.execute(
         f"""create or replace temp table _cd_near as
-        select r.region_key, {sel},
+        select r.region_key, r.orig_chrom, r.start as r_start, r.stop as r_stop, {sel},
             case when {contained} then 0 when {pick} then {d_up} else {d_dn} end
                 as distance_to_tss
         from _cd_r r

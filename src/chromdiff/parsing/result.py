@@ -91,20 +91,24 @@ def _num_checks(cols: dict[int, str]) -> list[tuple[str, str]]:
     ]
 
 
+#: One count value: a decimal number, NA, NaN or +-Inf (R ``write.table`` output).
+_NUM_RE = r"(-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|-?\.[0-9]+([eE][-+]?[0-9]+)?|NA|NaN|-?Inf)"
+
+
 def _count_checks(ids_a: list[str], ids_b: list[str]) -> list[tuple[str, str]]:
     out = []
     for col, grp, ids in ((4, "A", ids_a), (5, "B", ids_b)):
-        parts = f"string_split(c{col}, ',')"
+        n_values = f"(len(c{col}) - len(replace(c{col}, ',', '')) + 1)"
         out.append(
             (
-                f"len({parts}) <> {len(ids)}",
-                f"'column {col} (counts {grp}): ' || len({parts}) || ' values for {len(ids)} "
+                f"{n_values} <> {len(ids)}",
+                f"'column {col} (counts {grp}): ' || {n_values} || ' values for {len(ids)} "
                 f"experiments of group {grp}'",
             )
         )
         out.append(
             (
-                f"len(list_filter({parts}, lambda x: {bad_num('x')})) > 0",
+                f"not regexp_full_match(c{col}, '{_NUM_RE}(,{_NUM_RE})*')",
                 f"'column {col} (counts {grp}): not a number: ' || c{col}",
             )
         )
@@ -135,11 +139,11 @@ def _load_raw(con: duckdb.DuckDBPyConnection, path: Path, n: int) -> None:
 
 def _is_legacy(con: duckdb.DuckDBPyConnection) -> bool:
     """§4.2: a P or Q value < 0 or > 1 can only be a log10 value (legacy 2024 format)."""
-    row = con.execute(
-        f"select count(*) from raw where {num('c7')} < 0 or {num('c7')} > 1"
-        f" or {num('c8')} < 0 or {num('c8')} > 1"
+    p, q = "try_cast(c7 as double)", "try_cast(c8 as double)"
+    rows = con.execute(
+        f"select 1 from raw where {p} < 0 or {p} > 1 or {q} < 0 or {q} > 1 limit 1"
     ).fetchall()
-    return bool(row[0][0])
+    return bool(rows)
 
 
 def _diffbind_regions(con: duckdb.DuckDBPyConnection, legacy: bool) -> None:
@@ -151,8 +155,8 @@ def _diffbind_regions(con: duckdb.DuckDBPyConnection, legacy: bool) -> None:
         f"""create or replace temp table parsed_regions as select
             cast(ln as integer) as region_id, c1 as chrom, cast(c2 as bigint) as start,
             cast(c3 as bigint) as stop, {sign} {num("c6")} as logfc, {p} as pvalue,
-            {q} as qvalue, {mean.format(4, num("x"))} as mean_count_a,
-            {mean.format(5, num("x"))} as mean_count_b, null::double as meth_diff,
+            {q} as qvalue, {mean.format(4, "try_cast(x as double)")} as mean_count_a,
+            {mean.format(5, "try_cast(x as double)")} as mean_count_b, null::double as meth_diff,
             null::integer as n_cpgs, null::double as p_mwu, null::double as p_ks,
             null::double as mean_meth_a, null::double as mean_meth_b
         from raw"""
@@ -177,15 +181,14 @@ def _counts(con: duckdb.DuckDBPyConnection, ids_a: list[str], ids_b: list[str]) 
     grp, pos, exp = ([o[k] for o in order] for k in range(3))
     con.register("exp_order", pa.table({"grp": grp, "pos": pos, "experiment_id": exp}))
     return con.sql(
-        f"""with long as (
+        """with long as (
               select ln, 'A' as grp, unnest(range(1, len(l) + 1)) as pos, unnest(l) as v
               from (select ln, string_split(c4, ',') as l from raw)
               union all
               select ln, 'B' as grp, unnest(range(1, len(l) + 1)) as pos, unnest(l) as v
               from (select ln, string_split(c5, ',') as l from raw))
-            select cast(ln as integer) as region_id, e.experiment_id, {num("v")} as count
-            from long join exp_order e using (grp, pos)
-            order by region_id, e.grp, e.pos"""
+            select cast(ln as integer) as region_id, e.experiment_id, try_cast(v as double) as count
+            from long join exp_order e using (grp, pos)"""
     ).to_arrow_table()
 
 
