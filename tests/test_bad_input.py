@@ -66,7 +66,8 @@ def test_dmr_fewer_columns_and_bad_cpgs(tmp_path):
         ("SRX1\nSRR2\n", "SRX3\n", [], r"A\.txt:2: invalid experiment ID 'SRR2'"),
         ("SRX1\nSRX2\n", "SRX2\n", [], r"IDs in both groups A and B: SRX2"),
         ("SRX1\n", "SRX3\n", ["--title", "bad:title"], r"title 'bad:title' .* ':'"),
-        ("SRX1\n", "SRX3\n", ["--genome", "hg18"], r"hg18"),
+        ("SRX1\n", "SRX3\n", ["--genome", "hg18"], r"^error: unknown genome 'hg18'"),
+        ("SRX1\n", "SRX3\n", ["--analysis", "chip"], r"^error: unknown analysis 'chip'"),
         ("\ufeffSRX1\r\nSRX1\r\n\x00\r\n", "SRX3\n", [], r"A\.txt:3: invalid"),
     ],
 )
@@ -77,7 +78,7 @@ def test_cli_bad_inputs_one_line_nothing_written(tmp_path, capsys, a_text, b_tex
     args = ["compare", "--a", str(a), "--b", str(b), "--db", str(db), "--output", str(tmp_path)]
     code, err = run_cli(args + extra, capsys)
     assert code != 0
-    assert len(err.splitlines()) >= 1
+    assert len(err.splitlines()) == 1, err
     import re
 
     assert re.search(match, err), err

@@ -12,11 +12,12 @@ EX = get_example("tp53_molm13_vs_k562")
 
 
 @pytest.fixture
-def fast_polling(monkeypatch):
+def server(request, monkeypatch):
+    """The shared ``fake_chipatlas`` fixture (skipped while the fake server is missing)."""
     pytest.importorskip("chromdiff.fakeserver", reason="fake server not available")
     monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
     get_settings.cache_clear()
-    yield
+    yield request.getfixturevalue("fake_chipatlas")
     get_settings.cache_clear()
 
 
@@ -39,19 +40,17 @@ def table_counts(db):
 
 
 @pytest.mark.prefect
-def test_end_to_end_idempotent_and_force(fake_chipatlas, fast_polling, tmp_path):
-    out = run(fake_chipatlas.base_url, tmp_path)
+def test_end_to_end_idempotent_and_force(server, tmp_path):
+    out = run(server.base_url, tmp_path)
     assert out["status"] == "loaded" and not out["skipped"]
     assert out["request_id"].startswith("wabi_chipatlas_")
     db = tmp_path / "c.duckdb"
-    raw_bed = next(Path(out["output_dir"], "raw").glob("*.bed"))
-    lines = [x.split("\t") for x in raw_bed.read_text().splitlines() if x.strip()]
-    lines = [x for x in lines if not x[0].startswith("track")]
-    if raw_bed.name.endswith(".igv.bed"):
-        raw_bed = next(
-            p for p in Path(out["output_dir"], "raw").glob("*.bed") if ".igv" not in p.name
+    with connect(db, read_only=True) as con:
+        raw_bed = Path(
+            con.execute("select path from raw_files where kind = 'bed'").fetchall()[0][0]
         )
-        lines = [x.split("\t") for x in raw_bed.read_text().splitlines() if x.strip()]
+    assert raw_bed.parent == Path(out["output_dir"], "raw")
+    lines = [x.split("\t") for x in raw_bed.read_text().splitlines() if x.strip()]
     assert out["n_regions"] == len(lines)
     c = table_counts(db)
     assert c["regions"] == len(lines) and c["region_counts"] == len(lines) * 8
@@ -68,15 +67,15 @@ def test_end_to_end_idempotent_and_force(fake_chipatlas, fast_polling, tmp_path)
         )
     for srx, value in zip(sorted(EX.ids_a), lines[0][3].split(","), strict=True):
         assert got[srx] == pytest.approx(float(value))
-    again = run(fake_chipatlas.base_url, tmp_path)
+    again = run(server.base_url, tmp_path)
     assert again["skipped"] and table_counts(db) == c
-    forced = run(fake_chipatlas.base_url, tmp_path, force=True)
+    forced = run(server.base_url, tmp_path, force=True)
     assert not forced["skipped"] and forced["request_id"] != out["request_id"]
     assert table_counts(db) == c
 
 
 @pytest.mark.prefect
-def test_resume_uses_stored_request_id(fake_chipatlas, fast_polling, tmp_path):
+def test_resume_uses_stored_request_id(server, tmp_path):
     from chromdiff.chipatlas.client import ChipAtlasClient
     from chromdiff.chipatlas.protocol import SubmitRequest
     from chromdiff.comparison import ComparisonSpec, register, set_request
@@ -86,14 +85,14 @@ def test_resume_uses_stored_request_id(fake_chipatlas, fast_polling, tmp_path):
         list(EX.ids_a), list(EX.ids_b), title="flow test simulated",
         description_a="MOLM-13", description_b="K-562",
     ).validated()  # fmt: skip
-    rid = ChipAtlasClient(fake_chipatlas.base_url).submit(
+    rid = ChipAtlasClient(server.base_url).submit(
         SubmitRequest(spec.analysis, spec.genome, spec.ids_a, spec.ids_b, spec.title,
                       spec.description_a, spec.description_b, threshold=spec.threshold)
     )  # fmt: skip
     with writer(tmp_path / "c.duckdb") as con:
-        register(con, spec.default_id(), spec, base_url=fake_chipatlas.base_url)
+        register(con, spec.default_id(), spec, base_url=server.base_url)
         set_request(con, spec.default_id(), rid)
-    out = run(fake_chipatlas.base_url, tmp_path)
+    out = run(server.base_url, tmp_path)
     assert out["request_id"] == rid and out["status"] == "loaded"
 
 

@@ -129,3 +129,8 @@ def test_igv_cross_check(tmp_path):
     warnings = igv_cross_check(bad, r.regions, "diffbind")
     assert any("1 of 3 IGV rows are not regions" in w for w in warnings)
     assert any("1 of 3 IGV rows have the opposite direction" in w for w in warnings)
+
+
+def test_gsm_inputs_warn_about_count_mapping():
+    r = parse_result(DATA / "diffbind_2025.bed", "diffbind", ["GSM1", "SRX1000", "SRX1001"], B)
+    assert len(r.warnings) == 1 and "GSM1" in r.warnings[0]

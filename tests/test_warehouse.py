@@ -158,3 +158,29 @@ def test_load_requires_registered_comparison(tmp_path):
         with pytest.raises(ChromdiffError, match="not registered"):
             warehouse.load_result(con, "nope", parsed)
         assert con.execute("select count(*) from regions").fetchall() == [(0,)]
+
+
+def test_second_writer_waits_or_fails_clearly(tmp_path):
+    import subprocess
+    import sys
+
+    from chromdiff.errors import DatabaseBusyError
+
+    db = tmp_path / "lock.duckdb"
+    holder = (
+        "import sys, time\nfrom chromdiff.db import writer\n"
+        f"with writer({str(db)!r}) as con:\n    print('locked', flush=True)\n    time.sleep(3)\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout.readline().strip() == "locked"
+        with pytest.raises(DatabaseBusyError) as exc, writer(db, wait_s=0.3):
+            pass
+        assert "\n" not in str(exc.value) and f"PID {proc.pid}" not in str(exc.value)
+        assert f"process {proc.pid}" in str(exc.value)
+        spec = ComparisonSpec(A, B).validated()
+        with writer(db, wait_s=30) as con:  # waits for the holder, then works
+            register(con, spec.default_id(), spec, base_url="http://x/")
+            assert get_state(con, spec.default_id())["status"] == "created"
+    finally:
+        proc.wait(timeout=30)

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from chromdiff.errors import ParseError
@@ -62,7 +63,7 @@ def read_text_columns(con: duckdb.DuckDBPyConnection, path: Path, n_cols: int) -
         m = _LINE_RE.search(str(exc))
         where = f"{path}:{m.group(1)}" if m else str(path)
         raise ParseError(f"{where}: cannot read as a tab-separated BED ({first})") from None
-    tbl = tbl.add_column(0, "ln", pa.array(range(1, tbl.num_rows + 1), pa.int64()))
+    tbl = tbl.add_column(0, "ln", pa.array(np.arange(1, tbl.num_rows + 1, dtype=np.int64)))
     return tbl
 
 

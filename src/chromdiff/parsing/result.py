@@ -176,19 +176,15 @@ def _sign_disagreement(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 
 
 def _counts(con: duckdb.DuckDBPyConnection, ids_a: list[str], ids_b: list[str]) -> pa.Table:
-    order = [("A", i, e) for i, e in enumerate(count_order(ids_a), 1)]
-    order += [("B", i, e) for i, e in enumerate(count_order(ids_b), 1)]
-    grp, pos, exp = ([o[k] for o in order] for k in range(3))
-    con.register("exp_order", pa.table({"grp": grp, "pos": pos, "experiment_id": exp}))
+    """Explode the comma-joined counts; value i of a group belongs to ``sorted(ids)[i]``."""
+    order = count_order(ids_a) + count_order(ids_b)
+    ids = "[" + ", ".join("'" + e.replace("'", "''") + "'" for e in order) + "]"
     return con.sql(
-        """with long as (
-              select ln, 'A' as grp, unnest(range(1, len(l) + 1)) as pos, unnest(l) as v
-              from (select ln, string_split(c4, ',') as l from raw)
-              union all
-              select ln, 'B' as grp, unnest(range(1, len(l) + 1)) as pos, unnest(l) as v
-              from (select ln, string_split(c5, ',') as l from raw))
-            select cast(ln as integer) as region_id, e.experiment_id, try_cast(v as double) as count
-            from long join exp_order e using (grp, pos)"""
+        f"""select cast(ln as integer) as region_id, z[2] as experiment_id,
+                   try_cast(z[1] as double) as count
+            from (select ln, unnest(list_zip(
+                      list_concat(string_split(c4, ','), string_split(c5, ',')), {ids})) as z
+                  from raw)"""
     ).to_arrow_table()
 
 
@@ -212,6 +208,12 @@ def _parse_diffbind(con, path, ids_a, ids_b) -> ParsedResult:
     regions = con.sql(
         f"select {', '.join(REGION_COLUMNS)} from parsed_regions order by region_id"
     ).to_arrow_table()
+    gsm = [i for i in ids_a + ids_b if i.startswith("GSM")]
+    if gsm:
+        warnings.append(
+            f"{path}: GSM inputs ({', '.join(gsm[:3])}) are counted under their SRX on the server; "
+            "per-experiment counts were mapped by sorted input ID and may be misattributed"
+        )
     fmt = DIFFBIND_2024 if legacy else DIFFBIND_2025
     return ParsedResult(fmt, regions, _counts(con, ids_a, ids_b), warnings)
 

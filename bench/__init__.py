@@ -1,0 +1,1 @@
+"""chromdiff benchmarks: ``uv run python -m bench`` runs them all and updates ``BENCHMARKS.md``."""

@@ -1,0 +1,35 @@
+-- flow_runs: run history, one row per flow run (compare, batch, ...), written by chromdiff.history.
+-- grain: run_id (the Prefect flow run id, or a uuid outside Prefect). parameters is JSON text.
+-- Versions: chromdiff/prefect/duckdb of the process that ran; annotation_id and result_format
+-- describe the data it produced (NULL when unknown). duration_s = finished_at - started_at.
+create table if not exists flow_runs (
+    run_id            varchar primary key,
+    flow_name         varchar not null,
+    parameters        json,
+    chromdiff_version varchar not null,
+    prefect_version   varchar,
+    duckdb_version    varchar not null,
+    annotation_id     varchar,
+    result_format     varchar,
+    comparison_id     varchar,
+    state             varchar not null,   -- running | completed | failed
+    error             varchar,
+    started_at        timestamp not null,
+    finished_at       timestamp,
+    duration_s        double
+);
+
+-- batch_results: one row per comparison of each batch run (grain: batch_run_id, comparison_id).
+-- status: loaded | skipped | failed; qc_verdict: pass | warn (minor findings) | fail (major).
+create table if not exists batch_results (
+    batch_run_id  varchar not null,
+    comparison_id varchar not null,
+    status        varchar not null,
+    skipped       boolean not null,
+    n_regions     integer,
+    qc_verdict    varchar,
+    n_findings    integer,
+    error         varchar,
+    recorded_at   timestamp not null default current_timestamp,
+    primary key (batch_run_id, comparison_id)
+);

@@ -1,0 +1,169 @@
+"""Batch files: many comparisons in one YAML or CSV file, validated before anything runs.
+
+YAML::
+
+    defaults: {genome: hg38, analysis: diffbind, fdr: 0.05}
+    comparisons:
+      - name: h3k27ac_molm13_vs_k562
+        ids_a: [SRX1, SRX2]
+        ids_b: [SRX3, SRX4]
+        description_a: MOLM-13
+        description_b: K-562
+
+CSV (header required; ids separated by ``;`` or whitespace)::
+
+    name,ids_a,ids_b,genome,analysis,fdr,min_abs_logfc
+    h3k27ac,SRX1;SRX2,SRX3;SRX4,hg38,diffbind,0.05,0
+
+``ids_a_file`` / ``ids_b_file`` may replace ``ids_a`` / ``ids_b``: text files with one id per
+line (``#`` comments allowed), relative to the batch file.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import yaml
+
+from chromdiff.errors import InputError
+
+FIELDS = (
+    "name", "ids_a", "ids_b", "ids_a_file", "ids_b_file", "genome", "analysis", "threshold",
+    "description_a", "description_b", "title", "fdr", "min_abs_logfc",
+)  # fmt: skip
+_NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+_ID_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
+
+
+@dataclass(frozen=True)
+class BatchItem:
+    """One comparison of a batch; ``name`` becomes its ``comparison_id``."""
+
+    name: str
+    ids_a: list[str]
+    ids_b: list[str]
+    genome: str = "hg38"
+    analysis: str = "diffbind"
+    threshold: int | None = None
+    description_a: str = "dataset A"
+    description_b: str = "dataset B"
+    title: str | None = None
+    fdr: float = 0.05
+    min_abs_logfc: float = 0.0
+
+    def flow_parameters(self) -> dict:
+        """Keyword arguments for ``flows.compare.compare`` (without db/output/base_url)."""
+        params = asdict(self)
+        params["comparison_id"] = params.pop("name")
+        return params
+
+
+def _ids(value: object, where: str, base: Path, file_value: object) -> list[str]:
+    if value in (None, "") and file_value not in (None, ""):
+        path = (base / str(file_value)).resolve()
+        if not path.is_file():
+            raise InputError(f"{where}: id file {path} does not exist")
+        lines = [ln.split("#", 1)[0].strip() for ln in path.read_text().splitlines()]
+        value = [ln for ln in lines if ln]
+    if isinstance(value, str):
+        value = [v for v in re.split(r"[;,\s]+", value) if v]
+    if not isinstance(value, list) or not value:
+        raise InputError(f"{where}: needs a non-empty list of experiment ids")
+    ids = [str(v).strip() for v in value]
+    for v in ids:
+        if not _ID_RE.match(v):
+            raise InputError(f"{where}: invalid experiment id {v!r}")
+    return ids
+
+
+def _item(raw: dict, where: str, base: Path) -> BatchItem:
+    unknown = sorted(set(raw) - set(FIELDS))
+    if unknown:
+        raise InputError(f"{where}: unknown field(s) {', '.join(unknown)} (allowed: {', '.join(FIELDS)})")
+    name = str(raw.get("name") or "").strip()
+    if not _NAME_RE.match(name):
+        raise InputError(f"{where}, column name: missing or invalid comparison name {name!r}")
+    kw: dict = {"name": name}
+    for grp in ("a", "b"):
+        kw[f"ids_{grp}"] = _ids(raw.get(f"ids_{grp}"), f"{where}, column ids_{grp}", base,
+                                raw.get(f"ids_{grp}_file"))  # fmt: skip
+    for key in ("genome", "analysis", "description_a", "description_b", "title"):
+        if raw.get(key) not in (None, ""):
+            kw[key] = str(raw[key]).strip()
+    for key, typ in (("threshold", int), ("fdr", float), ("min_abs_logfc", float)):
+        if raw.get(key) not in (None, ""):
+            try:
+                kw[key] = typ(raw[key])
+            except (TypeError, ValueError):
+                raise InputError(f"{where}, column {key}: not a number: {raw[key]!r}") from None
+    if kw.get("analysis", "diffbind") not in ("diffbind", "dmr"):
+        raise InputError(f"{where}, column analysis: must be diffbind or dmr, not {kw['analysis']!r}")
+    if not 0 < kw.get("fdr", 0.05) <= 1:
+        raise InputError(f"{where}, column fdr: must be in (0, 1], got {kw['fdr']}")
+    if kw.get("min_abs_logfc", 0.0) < 0:
+        raise InputError(f"{where}, column min_abs_logfc: must be >= 0")
+    return BatchItem(**kw)
+
+
+def _yaml_rows(path: Path) -> list[tuple[str, dict]]:
+    try:
+        doc = yaml.safe_load(path.read_text())
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        pos = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise InputError(f"{path}:{pos} invalid YAML: {getattr(exc, 'problem', exc)}") from None
+    if not isinstance(doc, dict) or not isinstance(doc.get("comparisons"), list):
+        raise InputError(f"{path}: expected a mapping with a 'comparisons' list")
+    defaults = doc.get("defaults") or {}
+    if not isinstance(defaults, dict):
+        raise InputError(f"{path}: 'defaults' must be a mapping")
+    rows = []
+    for i, entry in enumerate(doc["comparisons"], start=1):
+        if not isinstance(entry, dict):
+            raise InputError(f"{path}: comparison #{i} must be a mapping")
+        rows.append((f"{path}: comparison #{i}", {**defaults, **entry}))
+    return rows
+
+
+def _csv_rows(path: Path) -> list[tuple[str, dict]]:
+    with path.open(newline="") as fh:
+        reader = csv.DictReader(fh)
+        if not reader.fieldnames or "name" not in reader.fieldnames:
+            raise InputError(f"{path}: line 1: CSV header must include 'name'")
+        rows = []
+        for row in reader:
+            if any((v or "").strip() for v in row.values() if isinstance(v, str)):
+                rows.append((f"{path}: line {reader.line_num}", {k: v for k, v in row.items() if k}))
+    return rows
+
+
+def load_batch(path: str | Path) -> list[BatchItem]:
+    """Parse and validate a batch file (``.yaml``/``.yml`` or ``.csv``).
+
+    Raises
+    ------
+    InputError
+        One line naming the file, the comparison (YAML) or line (CSV) and the column at fault;
+        also for duplicate names or an empty batch.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: batch file does not exist")
+    if path.suffix.lower() in (".yaml", ".yml"):
+        rows = _yaml_rows(path)
+    elif path.suffix.lower() == ".csv":
+        rows = _csv_rows(path)
+    else:
+        raise InputError(f"{path}: batch file must end in .yaml, .yml or .csv")
+    items = [_item(raw, where, path.parent) for where, raw in rows]
+    if not items:
+        raise InputError(f"{path}: no comparisons")
+    seen: set[str] = set()
+    for (where, _), item in zip(rows, items, strict=True):
+        if item.name in seen:
+            raise InputError(f"{where}, column name: duplicate comparison name {item.name!r}")
+        seen.add(item.name)
+    return items

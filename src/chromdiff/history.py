@@ -1,0 +1,144 @@
+"""Run history: every flow run's parameters, versions and timing in the ``flow_runs`` table.
+
+Use :func:`record_run` around the body of a flow (or any job)::
+
+    with record_run(db_path, "batch", params) as run:
+        ...
+        run.update(result_format="diffbind_2025")
+
+The row is written as ``running`` when the block starts and closed as ``completed`` or
+``failed`` (with the one-line error) when it ends, so a crashed run stays visible.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+import chromdiff
+from chromdiff.db import writer
+
+
+def versions() -> dict[str, str | None]:
+    """Return the chromdiff, Prefect and DuckDB versions of this process."""
+    try:
+        import prefect
+
+        prefect_version: str | None = prefect.__version__
+    except ImportError:  # pragma: no cover - prefect is a hard dependency
+        prefect_version = None
+    return {
+        "chromdiff_version": chromdiff.__version__,
+        "prefect_version": prefect_version,
+        "duckdb_version": duckdb.__version__,
+    }
+
+
+def current_run_id() -> str:
+    """Return the Prefect flow run id when inside a flow run, else a fresh uuid."""
+    try:
+        from prefect.runtime import flow_run
+
+        rid = flow_run.get_id()
+    except Exception:  # noqa: BLE001 - outside Prefect the runtime may be unavailable
+        rid = None
+    return str(rid) if rid else str(uuid.uuid4())
+
+
+@dataclass
+class RunRecord:
+    """Mutable details of a run, written when the run ends."""
+
+    run_id: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def update(self, **kwargs: Any) -> None:
+        """Set ``annotation_id``, ``result_format`` or ``comparison_id`` for the final row."""
+        allowed = {"annotation_id", "result_format", "comparison_id"}
+        unknown = set(kwargs) - allowed
+        if unknown:
+            raise ValueError(f"unknown run fields: {sorted(unknown)}")
+        self.extra.update(kwargs)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def start_run(db_path: str, flow_name: str, parameters: dict, run_id: str | None = None) -> str:
+    """Insert a ``running`` row and return its run id."""
+    rid = run_id or current_run_id()
+    v = versions()
+    with writer(db_path) as con:
+        con.execute(
+            "insert or replace into flow_runs (run_id, flow_name, parameters, chromdiff_version, "
+            "prefect_version, duckdb_version, state, started_at) "
+            "values (?, ?, ?, ?, ?, ?, 'running', ?)",
+            [
+                rid,
+                flow_name,
+                json.dumps(parameters, sort_keys=True, default=str),
+                v["chromdiff_version"],
+                v["prefect_version"],
+                v["duckdb_version"],
+                _now(),
+            ],
+        )
+    return rid
+
+
+def finish_run(
+    db_path: str,
+    run_id: str,
+    state: str,
+    *,
+    duration_s: float,
+    error: str | None = None,
+    **extra: Any,
+) -> None:
+    """Close the row of ``run_id`` with its final state, timing and data versions."""
+    with writer(db_path) as con:
+        con.execute(
+            "update flow_runs set state = ?, error = ?, finished_at = ?, duration_s = ?, "
+            "annotation_id = coalesce(?, annotation_id), "
+            "result_format = coalesce(?, result_format), "
+            "comparison_id = coalesce(?, comparison_id) where run_id = ?",
+            [
+                state,
+                error,
+                _now(),
+                duration_s,
+                extra.get("annotation_id"),
+                extra.get("result_format"),
+                extra.get("comparison_id"),
+                run_id,
+            ],
+        )
+
+
+@contextmanager
+def record_run(
+    db_path: str, flow_name: str, parameters: dict, run_id: str | None = None
+) -> Iterator[RunRecord]:
+    """Record the run of ``flow_name`` around a block (see module docstring)."""
+    rid = start_run(db_path, flow_name, parameters, run_id)
+    record = RunRecord(rid)
+    t0 = time.perf_counter()
+    try:
+        yield record
+    except BaseException as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        finish_run(
+            db_path, rid, "failed", duration_s=time.perf_counter() - t0, error=message,
+            **record.extra,
+        )
+        raise
+    finish_run(db_path, rid, "completed", duration_s=time.perf_counter() - t0, **record.extra)

@@ -1,0 +1,21 @@
+"""Tasks of the batch fan-out: parse on any worker (Dask-safe), load with one writer."""
+
+from __future__ import annotations
+
+from prefect import task
+from prefect.cache_policies import NO_CACHE
+
+from chromdiff import partitions
+
+
+@task(name="parse-to-partition", cache_policy=NO_CACHE)
+def parse_to_partition(bed_path: str, analysis: str, ids_a: list[str], ids_b: list[str],
+                       comparison_id: str, root: str) -> dict:  # fmt: skip
+    """Parse one result to a Parquet partition (never touches DuckDB: safe on Dask workers)."""
+    return partitions.parse_to_partition(bed_path, analysis, ids_a, ids_b, comparison_id, root)
+
+
+@task(name="load-partitions", cache_policy=NO_CACHE)
+def load_partitions(db_path: str, parts: list[dict]) -> dict[str, int]:
+    """The single DuckDB writer: load every partition in one transaction."""
+    return partitions.load_partitions(db_path, parts)

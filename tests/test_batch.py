@@ -1,0 +1,106 @@
+"""Batch files (YAML/CSV parsing, one-line errors) and batch bookkeeping (failures isolated)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chromdiff.batch import BatchItem, load_batch
+from chromdiff.batch_report import record_batch, run_items, write_summary
+from chromdiff.db import connect, writer
+from chromdiff.errors import InputError
+from tests.warehouse_rows import add_comparison, add_regions
+
+YAML = """\
+defaults: {genome: hg38, fdr: 0.01}
+comparisons:
+  - name: h3k27ac_molm13_vs_k562
+    ids_a: [SRX1, SRX2]
+    ids_b_file: ids_b.txt
+    description_a: MOLM-13
+  - name: dmr_one
+    analysis: dmr
+    genome: mm10
+    ids_a: SRX5;SRX6
+    ids_b: [SRX7]
+    min_abs_logfc: 1
+"""
+
+
+def test_yaml_batch_with_defaults_and_id_file(tmp_path):
+    (tmp_path / "ids_b.txt").write_text("# group B\nSRX3\n\nSRX4  # second\n")
+    f = tmp_path / "b.yaml"
+    f.write_text(YAML)
+    a, b = load_batch(f)
+    assert a == BatchItem("h3k27ac_molm13_vs_k562", ["SRX1", "SRX2"], ["SRX3", "SRX4"],
+                          genome="hg38", description_a="MOLM-13", fdr=0.01)  # fmt: skip
+    assert (b.analysis, b.genome, b.ids_a, b.fdr, b.min_abs_logfc) == ("dmr", "mm10", ["SRX5", "SRX6"], 0.01, 1.0)
+    assert a.flow_parameters()["comparison_id"] == "h3k27ac_molm13_vs_k562"
+
+
+def test_csv_batch(tmp_path):
+    f = tmp_path / "b.csv"
+    f.write_text("name,ids_a,ids_b,genome,fdr\nc1,SRX1;SRX2,SRX3 SRX4,hg19,0.1\n,,,,\n")
+    (item,) = load_batch(f)
+    assert (item.name, item.ids_b, item.genome, item.fdr) == ("c1", ["SRX3", "SRX4"], "hg19", 0.1)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("name,ids_a,ids_b,fdr\nc1,SRX1,SRX2,0.05\nc2,SRX1,SRX2,abc\n", r"b\.csv: line 3, column fdr: not a number"),
+        ("name,ids_a,ids_b\nc1,SRX1,,\n", r"line 2, column ids_b: needs a non-empty list"),
+        ("name,ids_a,ids_b\nc1,SRX1,SRX2\nc1,SRX3,SRX4\n", r"line 3, column name: duplicate"),
+        ("name,ids_a,ids_b,analysis\nc1,SRX1,SRX2,chip\n", r"column analysis: must be diffbind or dmr"),
+        ("ids_a,ids_b\nSRX1,SRX2\n", r"line 1: CSV header must include 'name'"),
+        ("name,ids_a,ids_b,colour\nc1,SRX1,SRX2,red\n", r"unknown field\(s\) colour"),
+    ],
+)
+def test_csv_errors_name_line_and_column(tmp_path, text, message):
+    f = tmp_path / "b.csv"
+    f.write_text(text)
+    with pytest.raises(InputError, match=message):
+        load_batch(f)
+
+
+def test_yaml_syntax_error_names_line(tmp_path):
+    f = tmp_path / "b.yaml"
+    f.write_text("comparisons:\n  - name: x\n    ids_a: [SRX1\n")
+    with pytest.raises(InputError, match=r"b\.yaml: line \d+, column \d+ invalid YAML"):
+        load_batch(f)
+
+
+def test_run_items_isolates_failures_and_records_qc_verdicts(tmp_path):
+    db = str(tmp_path / "w.duckdb")
+    with writer(db) as con:
+        add_comparison(con, "good")
+        add_regions(con, "good", [{"chrom": "chr1", "start": 0, "stop": 900, "logfc": 1.0,
+                                   "qvalue": 0.01, "a": 9, "b": 3}])  # fmt: skip
+    items = [BatchItem("good", ["SRX1"], ["SRX2"]), BatchItem("bad", ["SRX3"], ["SRX4"]),
+             BatchItem("same", ["SRX5"], ["SRX6"])]  # fmt: skip
+    calls = []
+
+    def run_one(item: BatchItem) -> dict:
+        calls.append(item.name)
+        if item.name == "bad":
+            raise RuntimeError("server returned HTTP 500\ntraceback...")
+        return {"status": "loaded", "skipped": item.name == "same", "n_regions": 1}
+
+    rows = record_batch(db, "batch-1", run_items(items, run_one))
+    assert calls == ["good", "bad", "same"]
+    by = {r["comparison_id"]: r for r in rows}
+    assert by["bad"]["status"] == "failed"
+    assert by["bad"]["error"] == "RuntimeError: server returned HTTP 500"
+    assert by["same"]["status"] == "skipped"
+    with connect(db, read_only=True) as con:
+        n_major, n_all = con.execute(
+            "select count(*) filter (where severity = 'major'), count(*) from qc_findings "
+            "where comparison_id = 'good'"
+        ).fetchone()
+        stored = con.execute(
+            "select comparison_id, status, qc_verdict from batch_results order by comparison_id"
+        ).fetchall()
+    expected = "fail" if n_major else ("warn" if n_all else "pass")
+    assert stored == [("bad", "failed", None), ("good", "loaded", expected), ("same", "skipped", "pass")]
+    md = write_summary(rows, tmp_path / "out" / "batch_summary.md").read_text()
+    assert "3 comparisons: 1 loaded, 1 skipped (unchanged inputs), 1 failed." in md
+    assert "| bad | failed |" in md and "server returned HTTP 500" in md

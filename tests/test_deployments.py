@@ -1,0 +1,67 @@
+"""deployments/prefect.yaml validates against the flows; serve builds deployments; a run completes."""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+PREFECT_YAML = ROOT / "deployments" / "prefect.yaml"
+
+
+def _serve_module():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("chromdiff_serve", ROOT / "deployments" / "serve.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_prefect_yaml_validates_against_flow_signatures():
+    from prefect.schedules import Cron
+
+    doc = yaml.safe_load(PREFECT_YAML.read_text())
+    assert doc["prefect-version"] == "3.9.1"
+    assert doc["build"] is None and doc["push"] is None
+    mod = _serve_module()
+    for dep in doc["deployments"]:
+        assert dep["work_pool"]["name"] == "local-process"
+        fl = mod.load_flow(dep["entrypoint"])
+        sig = inspect.signature(fl.fn)
+        sig.bind_partial(**dep["parameters"])  # unknown parameter names raise TypeError
+        missing = [p.name for p in sig.parameters.values()
+                   if p.default is inspect.Parameter.empty and p.name not in dep["parameters"]]  # fmt: skip
+        assert not missing, (dep["name"], missing)
+        for s in dep.get("schedules") or []:
+            Cron(s["cron"], timezone=s["timezone"])  # raises on an invalid cron
+        if "batch_file" in dep["parameters"]:
+            from chromdiff.batch import load_batch
+
+            assert load_batch(ROOT / dep["parameters"]["batch_file"])
+
+
+def test_serve_lists_deployments():
+    from chromdiff.cli.cmd_serve import command
+
+    res = CliRunner().invoke(command, ["--project-dir", str(ROOT), "--list"])
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines() == [
+        "nightly-batch\tflows/batch.py:batch\t0 2 * * *",
+        "weekly-batch-refresh\tflows/batch.py:batch\t0 4 * * 0",
+        "compare-adhoc\tflows/compare.py:compare\ton demand",
+    ]
+
+
+def test_serve_builds_runner_deployments():
+    deps = _serve_module().build_deployments()
+    by = {d.name: d for d in deps}
+    assert by["nightly-batch"].parameters == {"batch_file": "deployments/nightly_batch.yaml"}
+    assert by["weekly-batch-refresh"].parameters["force"] is True
+    crons = [s.schedule.cron for s in by["nightly-batch"].schedules]
+    assert crons == ["0 2 * * *"]
+    assert not by["compare-adhoc"].schedules

@@ -1,0 +1,94 @@
+"""A process SIGKILLed in the middle of a load never leaves a partial comparison in the database.
+
+The child parses a generated 2025-format diffbind BED, prints ``LOADING`` and calls
+``warehouse.load_result`` (one DuckDB transaction); the parent kills it with SIGKILL while the
+transaction is open, reopens the file and checks that the comparison still holds exactly what
+the previous, completed load put there (DuckDB's WAL replays only committed transactions).
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.gen_diffbind import ids, write_bed
+from chromdiff import db
+from chromdiff.comparison import ComparisonSpec, register
+from chromdiff.parsing.result import parse_result
+from chromdiff.warehouse import load_result
+
+ROOT = Path(__file__).resolve().parents[1]
+CID = "kill_test"
+
+CHILD = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    from bench.gen_diffbind import ids
+    from chromdiff import db
+    from chromdiff.parsing.result import parse_result
+    from chromdiff.warehouse import load_result
+    a, b = ids()
+    parsed = parse_result(Path(sys.argv[1]), "diffbind", a, b)
+    with db.connect(sys.argv[2]) as con:
+        print("LOADING", flush=True)
+        load_result(con, "kill_test", parsed)
+    print("DONE", flush=True)
+    """
+)
+
+
+def _snapshot(path: Path) -> tuple:
+    with db.connect(path, read_only=True) as con:
+        return con.execute(
+            """select (select count(*) from regions where comparison_id = ?),
+                      (select count(*) from region_counts where comparison_id = ?),
+                      (select sum(start) from regions where comparison_id = ?),
+                      (select status from comparisons where comparison_id = ?),
+                      (select n_regions from comparisons where comparison_id = ?)""",
+            [CID] * 5,
+        ).fetchall()[0]
+
+
+@pytest.mark.slow
+def test_sigkill_during_load_leaves_previous_comparison_intact(tmp_path: Path) -> None:
+    a, b = ids()
+    small = write_bed(tmp_path / "small.bed", 2_000, seed=3)
+    big = write_bed(tmp_path / "big.bed", 400_000, seed=4)
+    path = tmp_path / "kill.duckdb"
+    with db.writer(path) as con:
+        register(con, CID, ComparisonSpec(a, b, title="kill simulated").validated(),
+                 base_url="http://127.0.0.1/", simulated=True)  # fmt: skip
+        load_result(con, CID, parse_result(small, "diffbind", a, b))
+    before = _snapshot(path)
+    assert before[:2] == (2_000, 32_000) and before[3] == "loaded"
+
+    env = os.environ | {"PYTHONPATH": str(ROOT)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(big), str(path)],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        line = child.stdout.readline()
+        assert line.strip() == "LOADING", child.stderr.read()
+        time.sleep(0.3)  # inside the transaction: deleting old rows / inserting 6.4M counts
+        assert child.poll() is None, "load finished before it could be killed; use a bigger file"
+        child.send_signal(signal.SIGKILL)
+        assert child.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if child.poll() is None:
+            child.kill()
+        child.stdout.close()
+        child.stderr.close()
+
+    assert _snapshot(path) == before
+    with db.connect(path) as con:  # the file is writable again and loads cleanly afterwards
+        load_result(con, CID, parse_result(small, "diffbind", a, b))
+    assert _snapshot(path) == before

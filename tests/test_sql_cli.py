@@ -1,0 +1,73 @@
+"""``chromdiff sql`` (read-only, busy-writer message) and ``chromdiff export-parquet``."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pyarrow.parquet as pq
+from click.testing import CliRunner
+
+from chromdiff.cli.cmd_export_parquet import command as export_cmd
+from chromdiff.cli.cmd_sql import command as sql_cmd
+from chromdiff.db import writer
+from tests.warehouse_rows import add_comparison, add_regions
+
+
+def _db(tmp_path) -> str:
+    db = str(tmp_path / "w.duckdb")
+    with writer(db) as con:
+        add_comparison(con, "cmp1")
+        add_regions(con, "cmp1", [
+            {"chrom": "chr1", "start": 10, "stop": 900, "logfc": 1.0, "qvalue": 0.01, "a": 9, "b": 3},
+        ])
+    return db
+
+
+def test_sql_reads_and_refuses_writes(tmp_path):
+    db = _db(tmp_path)
+    ok = CliRunner().invoke(sql_cmd, ["select chrom, stop from regions", "--db", db, "--format", "csv"])
+    assert ok.exit_code == 0, ok.output
+    assert ok.output.splitlines() == ['"chrom","stop"', '"chr1",900']
+    bad = CliRunner().invoke(sql_cmd, ["delete from regions", "--db", db])
+    assert bad.exit_code != 0
+    assert "read-only" in bad.output.lower()
+
+
+def test_sql_names_the_process_holding_the_writer_lock(tmp_path):
+    db = _db(tmp_path)
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         f"import duckdb,sys,time; c=duckdb.connect({db!r}); print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        t0 = time.monotonic()
+        res = subprocess.run(
+            [sys.executable, "-c", "from chromdiff.cli.main import main; main()", "sql", "select 1", "--db", db, "--wait", "1"],
+            capture_output=True, text=True, timeout=120,
+        )
+        waited = time.monotonic() - t0
+    finally:
+        holder.kill()
+        holder.wait()
+    assert res.returncode == 1
+    assert f"process {holder.pid}" in res.stderr + res.stdout
+    assert waited >= 1.0
+
+
+def test_export_parquet_writes_every_table(tmp_path):
+    db = _db(tmp_path)
+    out = tmp_path / "pq"
+    res = CliRunner().invoke(export_cmd, [str(out), "--db", db])
+    assert res.exit_code == 0, res.output
+    names = {p.stem for p in out.glob("*.parquet")}
+    assert {"comparisons", "regions", "region_counts", "flow_runs", "experiments"} <= names
+    regions = pq.read_table(out / "regions.parquet")
+    assert "end" in regions.column_names and "stop" not in regions.column_names
+    assert regions.column("end").to_pylist() == [900]
+    res_views = CliRunner().invoke(export_cmd, [str(tmp_path / "pqv"), "--db", db, "--views"])
+    assert res_views.exit_code == 0
+    assert (tmp_path / "pqv" / "xc_recurring_regions.parquet").exists()
