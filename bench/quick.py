@@ -15,9 +15,11 @@ from bench.gen_diffbind import write_bed
 from bench.timing import run_worker
 
 N_ROWS = 50_000
-#: pandas / chromdiff must stay at or above this (measured ~1.5-2x at 50k rows, where the fixed
-#: DuckDB startup cost dominates; ~3x+ at 1M). A generous floor: only a large regression fails.
-FLOOR = 0.5
+#: pandas / chromdiff must stay at or above this. Measured ~0.8 at 50k-100k rows (chromdiff does
+#: more work: full validation and 16 long-form counts per row, plus fixed DuckDB costs) and ~1.6 at
+#: 1M (BENCHMARKS.md). The floor is half the measured ratio: only a ~2x regression fails. Raise it
+#: when the load path gets faster.
+FLOOR = 0.4
 
 
 def measure(n_rows: int = N_ROWS, repeats: int = 3) -> dict:

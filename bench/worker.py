@@ -32,9 +32,7 @@ def main(argv: list[str]) -> dict:
         from bench.pandas_baseline import parse_bed_pandas
 
         rows: list[int] = []
-        med, times = median_time(
-            lambda: rows.append(len(parse_bed_pandas(argv[1]))), int(argv[2])
-        )
+        med, times = median_time(lambda: rows.append(len(parse_bed_pandas(argv[1]))), int(argv[2]))
         return {"median_s": med, "times": times, "n_regions": rows[-1],
                 "peak_mib": self_peak_mib()}  # fmt: skip
     if kind == "qc":

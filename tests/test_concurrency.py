@@ -101,13 +101,12 @@ def test_sql_command_during_a_write_waits_or_explains(held_db) -> None:
     path, proc = held_db
     cli = [sys.executable, "-c", "from chromdiff.cli.main import main; main()", "sql"]
     query = "select count(*) as n from run_log where comparison_id = 'holder'"
-    busy = subprocess.run([*cli, query, "--db", str(path), "--wait", "0.3"],
-                          cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)  # fmt: skip
+    run = {"cwd": ROOT, "env": ENV, "capture_output": True, "text": True, "timeout": 120}
+    busy = subprocess.run([*cli, query, "--db", str(path), "--wait", "0.3"], **run)
     assert busy.returncode != 0
     err = busy.stderr.strip().splitlines()
     assert len(err) == 1 and f"locked by process {proc.pid}" in err[0], busy.stderr
-    ok = subprocess.run([*cli, query, "--db", str(path), "--wait", "30", "--format", "csv"],
-                        cwd=ROOT, env=ENV, capture_output=True, text=True, timeout=120)  # fmt: skip
+    ok = subprocess.run([*cli, query, "--db", str(path), "--wait", "30", "--format", "csv"], **run)
     assert ok.returncode == 0, ok.stderr
     assert [c.strip('"') for c in ok.stdout.split()] == ["n", "1"]
 

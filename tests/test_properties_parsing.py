@@ -26,9 +26,9 @@ IDS_A = ["SRX30", "SRX4", "SRX100"]  # deliberately not in sorted order
 IDS_B = ["ERX2", "DRX9"]
 
 chroms = st.sampled_from(["chr1", "chr2", "chrX", "chrM", "chrUn_KI270742v1", "chr10"])
-counts = st.lists(
-    st.integers(0, 10_000_000).map(lambda c: c / 100), min_size=1, max_size=1
-).map(lambda x: x[0])
+counts = st.lists(st.integers(0, 10_000_000).map(lambda c: c / 100), min_size=1, max_size=1).map(
+    lambda x: x[0]
+)
 prob = st.floats(0, 1, allow_nan=False)
 finite = st.floats(-50, 50, allow_nan=False, allow_infinity=False)
 
@@ -46,7 +46,11 @@ def rows(draw) -> list[tuple]:
         seen.add((chrom, start, stop))
         ca = [draw(counts) for _ in IDS_A]
         cb = [draw(counts) for _ in IDS_B]
-        out.append((chrom, start, stop, ca, cb, draw(finite), draw(prob), draw(prob)))
+        # logFC sign follows the counts, as edgeR's does (otherwise the parser's documented
+        # sign cross-check would flip a mostly-inverted file, chipatlas_api.md §4.2)
+        diff = sum(ca) / len(ca) - sum(cb) / len(cb)
+        lfc = math.copysign(abs(draw(finite)), diff) if diff else 0.0
+        out.append((chrom, start, stop, ca, cb, lfc, draw(prob), draw(prob)))
     return out
 
 
@@ -84,13 +88,10 @@ def test_round_trip_values(data: list[tuple]) -> None:
     # value i of a group's comma list belongs to sorted(ids)[i] (chipatlas_api.md §4)
     order = sorted(IDS_A) + sorted(IDS_B)
     expected = {
-        (i, e): c
-        for i, r in enumerate(data, 1)
-        for e, c in zip(order, r[3] + r[4], strict=True)
+        (i, e): c for i, r in enumerate(data, 1) for e, c in zip(order, r[3] + r[4], strict=True)
     }
     got_counts = {
-        (row["region_id"], row["experiment_id"]): row["count"]
-        for row in parsed.counts.to_pylist()
+        (row["region_id"], row["experiment_id"]): row["count"] for row in parsed.counts.to_pylist()
     }
     assert got_counts.keys() == expected.keys()
     assert all(math.isclose(got_counts[k], v, abs_tol=1e-9) for k, v in expected.items())

@@ -1,0 +1,86 @@
+"""Run every benchmark and update ``BENCHMARKS.md``: ``uv run python -m bench [--sizes ...]``.
+
+Sections: load (chromdiff parse+load vs the pandas reference approach) and QC (every QC view),
+both here; then ``bench.annotate`` (its own section) when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.gen_diffbind import write_bed
+from bench.machine import describe
+from bench.mdsection import replace_section
+from bench.timing import ROOT, run_worker
+
+
+def _row(n: int, ours: dict, theirs: dict, qc: dict | None) -> str:
+    ratio = theirs["median_s"] / ours["median_s"]
+    qc_s = f"{qc['median_s']:.2f}" if qc else "—"
+    qc_mib = f"{qc['peak_mib']:.0f}" if qc else "—"
+    return (
+        f"| {n:,} | {ours['median_s']:.2f} | {ours['peak_mib']:.0f} | {theirs['median_s']:.2f} "
+        f"| {theirs['peak_mib']:.0f} | **{ratio:.1f}×** | {qc_s} | {qc_mib} |"
+    )
+
+
+def run_load_qc(sizes: list[int], repeats: int, qc_sizes: set[int]) -> str:
+    """Measure load and QC at each size; return the markdown section body."""
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="chromdiff-bench-") as tmp:
+        for n in sizes:
+            bed = write_bed(Path(tmp) / f"r{n}.bed", n)
+            dbp = Path(tmp) / f"r{n}.duckdb"
+            print(f"load {n:,} regions ...", file=sys.stderr, flush=True)
+            ours = run_worker(["load", str(bed), str(dbp), "8", "8", str(repeats)])
+            theirs = run_worker(["pandas", str(bed), str(repeats)])
+            qc = run_worker(["qc", str(dbp), "1"]) if n in qc_sizes else None
+            rows.append(_row(n, ours, theirs, qc))
+            bed.unlink()
+    return "\n".join(
+        [
+            "## Load and QC (`uv run python -m bench`)",
+            "",
+            describe(),
+            "",
+            "Input: generated 2025-format diffbind BEDs (`bench/gen_diffbind.py`: 8 vs 8 "
+            "experiments, hg38 chromosome mix, 100–5000 bp, 2-decimal counts, full-precision "
+            "logFC/P/FDR; 1M rows = 154 MiB). **chromdiff** = `parse_result` (validation of every "
+            "value + 16 counts per row exploded to long form) + `load_result` (one transaction) "
+            "into a DuckDB file. **pandas** = the reference skill's approach "
+            "(`bench/pandas_baseline.py`: `read_csv(dtype=str)` + per-row `.apply` splitting of "
+            "the count strings; it keeps only group means and loads nothing). QC = materialise "
+            "every `sql/qc` view incl. `qc_findings`. Each measurement runs in a fresh process "
+            f"(peak = its max RSS); medians of {repeats} runs (QC: 1 run). Ratio = pandas / "
+            "chromdiff (> 1: chromdiff faster).",
+            "",
+            "| regions | chromdiff load s | chromdiff MiB | pandas s | pandas MiB | ratio "
+            "| QC s | QC MiB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            *rows,
+        ]
+    )
+
+
+def main() -> None:
+    """Parse options, run the benchmarks, write their sections."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    ap.add_argument("--qc-sizes", type=int, nargs="*", default=[100_000, 1_000_000])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--skip-annotate", action="store_true")
+    args = ap.parse_args()
+    body = run_load_qc(args.sizes, args.repeats, set(args.qc_sizes))
+    replace_section("load_qc", body)
+    print(body)
+    if not args.skip_annotate and importlib.util.find_spec("bench.annotate"):
+        subprocess.run([sys.executable, "-m", "bench.annotate"], cwd=ROOT, check=True)
+
+
+if __name__ == "__main__":
+    main()

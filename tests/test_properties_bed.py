@@ -1,0 +1,97 @@
+"""Hypothesis property tests of the region-BED reader used by annotation (``annotation.bedio``).
+
+Round trip: any valid BED (extra columns, comments, track lines, CRLF) loads exactly the
+``chrom, start, stop`` written, keyed by file line. Fuzz: any corruption of one line either loads
+or raises ``InputError`` naming the file and that line — never another exception type.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chromdiff.annotation.bedio import read_bed
+from chromdiff.errors import InputError
+
+SETTINGS = settings(max_examples=60, deadline=None)
+
+chrom = st.sampled_from(["chr1", "chr2", "chrX", "1", "MT", "chrUn_KI270742v1"])
+
+
+@st.composite
+def regions(draw) -> list[tuple[str, int, int]]:
+    out = []
+    for _ in range(draw(st.integers(1, 20))):
+        s = draw(st.integers(0, 10**10))
+        out.append((draw(chrom), s, s + draw(st.integers(1, 10**6))))
+    return out
+
+
+def _write(lines: list[str], newline: str = "\n") -> Path:
+    fd = tempfile.NamedTemporaryFile("wb", suffix=".bed", delete=False)
+    with fd:
+        fd.write("".join(line + newline for line in lines).encode())
+    return Path(fd.name)
+
+
+@SETTINGS
+@given(regions(), st.sampled_from(["\n", "\r\n"]), st.booleans())
+def test_round_trip(data, newline: str, header: bool) -> None:
+    lines = ['track name="x"', "# comment"] if header else []
+    first = len(lines) + 1
+    lines += [f"{c}\t{s}\t{e}\tpeak{i}\t0\t." for i, (c, s, e) in enumerate(data)]
+    path = _write(lines, newline)
+    con = duckdb.connect()
+    try:
+        assert read_bed(con, path, "r") == len(data)
+        got = con.execute("select region_key, chrom, start, stop from r order by 1").fetchall()
+    finally:
+        con.close()
+        path.unlink()
+    assert got == [(first + i, c, s, e) for i, (c, s, e) in enumerate(data)]
+
+
+@SETTINGS
+@given(regions(), st.data())
+def test_corruption_loads_or_names_file_and_line(data, draw) -> None:
+    lines = [f"{c}\t{s}\t{e}" for c, s, e in data]
+    k = draw.draw(st.integers(0, len(lines) - 1))
+    fields = lines[k].split("\t")
+    j = draw.draw(st.integers(0, 2))
+    # "No" (e.g. superscript digits) is excluded here: a known bug, see the xfail test below
+    alphabet = st.characters(blacklist_categories=["Cs", "No"], blacklist_characters="\n\r")
+    fields[j] = draw.draw(st.text(alphabet, max_size=8))
+    lines[k] = "\t".join(fields)
+    path = _write(lines)
+    con = duckdb.connect()
+    try:
+        read_bed(con, path, "r")
+    except InputError as exc:
+        msg = str(exc)
+        assert "\n" not in msg and msg.startswith(str(path)), msg
+        assert f"line {k + 1}" in msg or "no regions" in msg, msg
+    finally:
+        con.close()
+        path.unlink()
+
+
+@pytest.mark.xfail(
+    raises=ValueError,
+    strict=True,
+    reason="found by the fuzz test: str.isdigit() accepts '²' but int() does not, so read_bed "
+    "raises a bare ValueError instead of InputError (owner: annotation.bedio)",
+)
+def test_superscript_digit_is_a_clear_input_error(tmp_path: Path) -> None:
+    path = tmp_path / "sup.bed"
+    path.write_text("chr1\t\u00b2\t5\n", encoding="utf-8")
+    con = duckdb.connect()
+    try:
+        with pytest.raises(InputError, match=r"line 1, column 2"):
+            read_bed(con, path, "r")
+    finally:
+        con.close()
