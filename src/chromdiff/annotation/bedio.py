@@ -33,7 +33,7 @@ def read_bed(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> int:
             if len(f) < 3:
                 raise InputError(f"{path}: line {lineno}: expected >= 3 tab-separated columns")
             for col in (1, 2):
-                if not f[col].strip().isdigit():
+                if not f[col].strip().isascii() or not f[col].strip().isdigit():
                     raise InputError(
                         f"{path}: line {lineno}, column {col + 1}: {f[col]!r} is not an integer"
                     )
