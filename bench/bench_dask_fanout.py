@@ -1,4 +1,4 @@
-"""Measure the batch fan-out (parse to Parquet partitions, one writer) on threads vs a local Dask cluster.
+"""Measure the batch fan-out (Parquet partitions, one writer): threads vs a local Dask cluster.
 
 Run: ``uv run python bench/bench_dask_fanout.py [n_comparisons] [rows_per_result]``. Builds
 synthetic diffbind_2025 result BEDs (tests/data/parsing/diffbind_2025.bed rows repeated with

@@ -46,8 +46,9 @@ def batch(
 
         def run_one(item: BatchItem) -> dict:
             logger.info("comparison %s", item.name)
-            with record_run(db_path, "compare", item.flow_parameters(),
-                            run_id=f"{run_id}/{item.name}") as run:
+            with record_run(
+                db_path, "compare", item.flow_parameters(), run_id=f"{run_id}/{item.name}"
+            ) as run:
                 out = compare(**item.flow_parameters(), db_path=db_path, output_dir=output_dir,
                               base_url=base_url, force=force)  # fmt: skip
                 run.update(comparison_id=item.name, result_format=out.get("result_format"))
@@ -60,7 +61,6 @@ def batch(
     return rows
 
 
-
 @flow(name="load-results")
 def load_results_flow(results: list[dict], db_path: str, partition_root: str) -> dict[str, int]:
     """Parse many downloaded results in parallel, then load them with one writer.
@@ -70,8 +70,12 @@ def load_results_flow(results: list[dict], db_path: str, partition_root: str) ->
     """
     from tasks.batch import load_partitions, parse_to_partition
 
-    futures = [parse_to_partition.submit(r["bed_path"], r["analysis"], r["ids_a"], r["ids_b"],
-                                         r["comparison_id"], partition_root) for r in results]  # fmt: skip
+    futures = [
+        parse_to_partition.submit(
+            r["bed_path"], r["analysis"], r["ids_a"], r["ids_b"], r["comparison_id"], partition_root
+        )
+        for r in results
+    ]
     parts = [f.result() for f in futures]
     loaded = load_partitions(db_path, parts)
     return {"loaded": loaded, "partitions": parts}

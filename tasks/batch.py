@@ -17,5 +17,5 @@ def parse_to_partition(bed_path: str, analysis: str, ids_a: list[str], ids_b: li
 
 @task(name="load-partitions", cache_policy=NO_CACHE)
 def load_partitions(db_path: str, parts: list[dict]) -> dict[str, int]:
-    """The single DuckDB writer: load every partition in one transaction."""
+    """Load every partition in one transaction (the single DuckDB writer)."""
     return partitions.load_partitions(db_path, parts)

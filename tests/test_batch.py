@@ -33,7 +33,13 @@ def test_yaml_batch_with_defaults_and_id_file(tmp_path):
     a, b = load_batch(f)
     assert a == BatchItem("h3k27ac_molm13_vs_k562", ["SRX1", "SRX2"], ["SRX3", "SRX4"],
                           genome="hg38", description_a="MOLM-13", fdr=0.01)  # fmt: skip
-    assert (b.analysis, b.genome, b.ids_a, b.fdr, b.min_abs_logfc) == ("dmr", "mm10", ["SRX5", "SRX6"], 0.01, 1.0)
+    assert (b.analysis, b.genome, b.ids_a, b.fdr, b.min_abs_logfc) == (
+        "dmr",
+        "mm10",
+        ["SRX5", "SRX6"],
+        0.01,
+        1.0,
+    )
     assert a.flow_parameters()["comparison_id"] == "h3k27ac_molm13_vs_k562"
 
 
@@ -47,10 +53,16 @@ def test_csv_batch(tmp_path):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("name,ids_a,ids_b,fdr\nc1,SRX1,SRX2,0.05\nc2,SRX1,SRX2,abc\n", r"b\.csv: line 3, column fdr: not a number"),
+        (
+            "name,ids_a,ids_b,fdr\nc1,SRX1,SRX2,0.05\nc2,SRX1,SRX2,abc\n",
+            r"b\.csv: line 3, column fdr: not a number",
+        ),
         ("name,ids_a,ids_b\nc1,SRX1,,\n", r"line 2, column ids_b: needs a non-empty list"),
         ("name,ids_a,ids_b\nc1,SRX1,SRX2\nc1,SRX3,SRX4\n", r"line 3, column name: duplicate"),
-        ("name,ids_a,ids_b,analysis\nc1,SRX1,SRX2,chip\n", r"column analysis: must be diffbind or dmr"),
+        (
+            "name,ids_a,ids_b,analysis\nc1,SRX1,SRX2,chip\n",
+            r"column analysis: must be diffbind or dmr",
+        ),
         ("ids_a,ids_b\nSRX1,SRX2\n", r"line 1: CSV header must include 'name'"),
         ("name,ids_a,ids_b,colour\nc1,SRX1,SRX2,red\n", r"unknown field\(s\) colour"),
     ],
@@ -100,7 +112,11 @@ def test_run_items_isolates_failures_and_records_qc_verdicts(tmp_path):
             "select comparison_id, status, qc_verdict from batch_results order by comparison_id"
         ).fetchall()
     expected = "fail" if n_major else ("warn" if n_all else "pass")
-    assert stored == [("bad", "failed", None), ("good", "loaded", expected), ("same", "skipped", "pass")]
+    assert stored == [
+        ("bad", "failed", None),
+        ("good", "loaded", expected),
+        ("same", "skipped", "pass"),
+    ]
     md = write_summary(rows, tmp_path / "out" / "batch_summary.md").read_text()
     assert "3 comparisons: 1 loaded, 1 skipped (unchanged inputs), 1 failed." in md
     assert "| bad | failed |" in md and "server returned HTTP 500" in md

@@ -1,11 +1,10 @@
-"""deployments/prefect.yaml validates against the flows; serve builds deployments; a run completes."""
+"""deployments/prefect.yaml validates against the flows; serve builds the deployments."""
 
 from __future__ import annotations
 
 import inspect
 from pathlib import Path
 
-import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -16,7 +15,9 @@ PREFECT_YAML = ROOT / "deployments" / "prefect.yaml"
 def _serve_module():
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("chromdiff_serve", ROOT / "deployments" / "serve.py")
+    spec = importlib.util.spec_from_file_location(
+        "chromdiff_serve", ROOT / "deployments" / "serve.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -34,8 +35,8 @@ def test_prefect_yaml_validates_against_flow_signatures():
         fl = mod.load_flow(dep["entrypoint"])
         sig = inspect.signature(fl.fn)
         sig.bind_partial(**dep["parameters"])  # unknown parameter names raise TypeError
-        missing = [p.name for p in sig.parameters.values()
-                   if p.default is inspect.Parameter.empty and p.name not in dep["parameters"]]  # fmt: skip
+        required = [p.name for p in sig.parameters.values() if p.default is inspect.Parameter.empty]
+        missing = [name for name in required if name not in dep["parameters"]]
         assert not missing, (dep["name"], missing)
         for s in dep.get("schedules") or []:
             Cron(s["cron"], timezone=s["timezone"])  # raises on an invalid cron

@@ -1,4 +1,4 @@
-"""Every ```sql block of docs/sql.md runs on a populated database and the views give hand-checked rows."""
+"""Every ```sql block of docs/sql.md runs on a populated database; views give hand-checked rows."""
 
 from __future__ import annotations
 
@@ -17,22 +17,63 @@ QUERIES = re.findall(r"```sql\n(.*?)```", DOC.read_text(), flags=re.S)
 
 @pytest.fixture(scope="module")
 def populated(tmp_path_factory) -> str:
-    """Two hg38 comparisons sharing one significant region on chr1 (hand-built), one annotated gene."""
+    """Two hg38 comparisons sharing one significant chr1 region (hand-built), one gene."""
     db = str(tmp_path_factory.mktemp("sql") / "w.duckdb")
     with writer(db) as con:
         for cid in ("cmpA", "cmpB"):
             add_comparison(con, cid)
-        add_regions(con, "cmpA", [
-            {"chrom": "chr1", "start": 1000, "stop": 2000, "logfc": 2.0, "qvalue": 0.001, "a": 50, "b": 10},
-            {"chrom": "chr2", "start": 5000, "stop": 6000, "logfc": -1.5, "qvalue": 0.001, "a": 5, "b": 40},
-        ])
-        add_regions(con, "cmpB", [
-            {"chrom": "chr1", "start": 1500, "stop": 2500, "logfc": 1.0, "qvalue": 0.01, "a": 30, "b": 10},
-            {"chrom": "chr2", "start": 9000, "stop": 9500, "logfc": 1.0, "qvalue": 0.5, "a": 30, "b": 10},
-        ])
+        add_regions(
+            con,
+            "cmpA",
+            [
+                {
+                    "chrom": "chr1",
+                    "start": 1000,
+                    "stop": 2000,
+                    "logfc": 2.0,
+                    "qvalue": 0.001,
+                    "a": 50,
+                    "b": 10,
+                },
+                {
+                    "chrom": "chr2",
+                    "start": 5000,
+                    "stop": 6000,
+                    "logfc": -1.5,
+                    "qvalue": 0.001,
+                    "a": 5,
+                    "b": 40,
+                },
+            ],
+        )
+        add_regions(
+            con,
+            "cmpB",
+            [
+                {
+                    "chrom": "chr1",
+                    "start": 1500,
+                    "stop": 2500,
+                    "logfc": 1.0,
+                    "qvalue": 0.01,
+                    "a": 30,
+                    "b": 10,
+                },
+                {
+                    "chrom": "chr2",
+                    "start": 9000,
+                    "stop": 9500,
+                    "logfc": 1.0,
+                    "qvalue": 0.5,
+                    "a": 30,
+                    "b": 10,
+                },
+            ],
+        )
         for cid in ("cmpA", "cmpB"):
             con.execute(
-                "insert into region_annotation (comparison_id, region_id, symbol) values (?, 1, 'MYC')",
+                "insert into region_annotation (comparison_id, region_id, symbol) "
+                "values (?, 1, 'MYC')",
                 [cid],
             )
     with record_run(db, "compare", {"genome": "hg38"}, run_id="run-1"):

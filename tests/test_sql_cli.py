@@ -19,15 +19,29 @@ def _db(tmp_path) -> str:
     db = str(tmp_path / "w.duckdb")
     with writer(db) as con:
         add_comparison(con, "cmp1")
-        add_regions(con, "cmp1", [
-            {"chrom": "chr1", "start": 10, "stop": 900, "logfc": 1.0, "qvalue": 0.01, "a": 9, "b": 3},
-        ])
+        add_regions(
+            con,
+            "cmp1",
+            [
+                {
+                    "chrom": "chr1",
+                    "start": 10,
+                    "stop": 900,
+                    "logfc": 1.0,
+                    "qvalue": 0.01,
+                    "a": 9,
+                    "b": 3,
+                },
+            ],
+        )
     return db
 
 
 def test_sql_reads_and_refuses_writes(tmp_path):
     db = _db(tmp_path)
-    ok = CliRunner().invoke(sql_cmd, ["select chrom, stop from regions", "--db", db, "--format", "csv"])
+    ok = CliRunner().invoke(
+        sql_cmd, ["select chrom, stop from regions", "--db", db, "--format", "csv"]
+    )
     assert ok.exit_code == 0, ok.output
     assert ok.output.splitlines() == ['"chrom","stop"', '"chr1",900']
     bad = CliRunner().invoke(sql_cmd, ["delete from regions", "--db", db])
@@ -38,16 +52,33 @@ def test_sql_reads_and_refuses_writes(tmp_path):
 def test_sql_names_the_process_holding_the_writer_lock(tmp_path):
     db = _db(tmp_path)
     holder = subprocess.Popen(
-        [sys.executable, "-c",
-         f"import duckdb,sys,time; c=duckdb.connect({db!r}); print('ready', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-c",
+            f"import duckdb,time; c=duckdb.connect({db!r}); print('ready', flush=True); "
+            "time.sleep(60)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
         t0 = time.monotonic()
         res = subprocess.run(
-            [sys.executable, "-c", "from chromdiff.cli.main import main; main()", "sql", "select 1", "--db", db, "--wait", "1"],
-            capture_output=True, text=True, timeout=120,
+            [
+                sys.executable,
+                "-c",
+                "from chromdiff.cli.main import main; main()",
+                "sql",
+                "select 1",
+                "--db",
+                db,
+                "--wait",
+                "1",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         waited = time.monotonic() - t0
     finally:

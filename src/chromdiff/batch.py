@@ -82,7 +82,9 @@ def _ids(value: object, where: str, base: Path, file_value: object) -> list[str]
 def _item(raw: dict, where: str, base: Path) -> BatchItem:
     unknown = sorted(set(raw) - set(FIELDS))
     if unknown:
-        raise InputError(f"{where}: unknown field(s) {', '.join(unknown)} (allowed: {', '.join(FIELDS)})")
+        raise InputError(
+            f"{where}: unknown field(s) {', '.join(unknown)} (allowed: {', '.join(FIELDS)})"
+        )
     name = str(raw.get("name") or "").strip()
     if not _NAME_RE.match(name):
         raise InputError(f"{where}, column name: missing or invalid comparison name {name!r}")
@@ -100,7 +102,9 @@ def _item(raw: dict, where: str, base: Path) -> BatchItem:
             except (TypeError, ValueError):
                 raise InputError(f"{where}, column {key}: not a number: {raw[key]!r}") from None
     if kw.get("analysis", "diffbind") not in ("diffbind", "dmr"):
-        raise InputError(f"{where}, column analysis: must be diffbind or dmr, not {kw['analysis']!r}")
+        raise InputError(
+            f"{where}, column analysis: must be diffbind or dmr, not {kw['analysis']!r}"
+        )
     if not 0 < kw.get("fdr", 0.05) <= 1:
         raise InputError(f"{where}, column fdr: must be in (0, 1], got {kw['fdr']}")
     if kw.get("min_abs_logfc", 0.0) < 0:
@@ -136,7 +140,9 @@ def _csv_rows(path: Path) -> list[tuple[str, dict]]:
         rows = []
         for row in reader:
             if any((v or "").strip() for v in row.values() if isinstance(v, str)):
-                rows.append((f"{path}: line {reader.line_num}", {k: v for k, v in row.items() if k}))
+                rows.append(
+                    (f"{path}: line {reader.line_num}", {k: v for k, v in row.items() if k})
+                )
     return rows
 
 

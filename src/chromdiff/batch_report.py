@@ -1,5 +1,8 @@
-"""Batch bookkeeping: run each comparison without letting one failure stop the others,
-attach QC verdicts, store ``batch_results`` and write ``batch_summary.md``."""
+"""Batch bookkeeping: run each comparison, isolate failures, attach QC verdicts.
+
+A failure never stops the others; QC verdicts come from ``qc_findings``; rows go to
+``batch_results`` and a ``batch_summary.md`` table.
+"""
 
 from __future__ import annotations
 
@@ -76,9 +79,11 @@ def write_summary(rows: list[dict], path: str | Path, *, title: str = "Batch sum
     ]
     for r in rows:
         err = (r.get("error") or "").replace("|", "\\|")
+        nf = "" if r.get("n_findings") is None else r["n_findings"]
         lines.append(
             f"| {r['comparison_id']} | {r['status']} | {r.get('n_regions') or ''} | "
-            f"{r.get('qc_verdict') or ''} | {r.get('n_findings') if r.get('n_findings') is not None else ''} | {err} |"
+            f"{r.get('qc_verdict') or ''} | {nf}"
+            f" | {err} |"
         )
     path.write_text("\n".join(lines) + "\n")
     return path

@@ -44,6 +44,6 @@ def export_parquet(
             select = ", ".join('"stop" as "end"' if c == "stop" else f'"{c}"' for c in cols)
             path = out / f"{name}.parquet"
             target = str(path).replace("'", "''")
-            con.execute(f'copy (select {select} from "{name}") to \'{target}\' (format parquet)')
+            con.execute(f"copy (select {select} from \"{name}\") to '{target}' (format parquet)")
             written[name] = path
     return written

@@ -137,7 +137,11 @@ def record_run(
     except BaseException as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         finish_run(
-            db_path, rid, "failed", duration_s=time.perf_counter() - t0, error=message,
+            db_path,
+            rid,
+            "failed",
+            duration_s=time.perf_counter() - t0,
+            error=message,
             **record.extra,
         )
         raise

@@ -1,7 +1,8 @@
 """Single-writer fan-out: workers parse results to Parquet partitions, one writer loads them.
 
 DuckDB allows one writer process per file, so tasks that run on Dask workers never open the
-database: :func:`parse_to_partition` writes ``<root>/<comparison_id>/{regions,region_counts}.parquet``
+database: :func:`parse_to_partition` writes
+``<root>/<comparison_id>/{regions,region_counts}.parquet``
 and :func:`load_partitions`, run once in the flow's process, loads every partition atomically.
 """
 
@@ -20,7 +21,9 @@ TABLES = ("regions", "region_counts")
 
 
 def _with_id(table: pa.Table, comparison_id: str) -> pa.Table:
-    return table.add_column(0, "comparison_id", pa.array([comparison_id] * table.num_rows, pa.string()))
+    return table.add_column(
+        0, "comparison_id", pa.array([comparison_id] * table.num_rows, pa.string())
+    )
 
 
 def parse_to_partition(
@@ -58,7 +61,9 @@ def load_partitions(db_path: str, partitions: list[dict]) -> dict[str, int]:
                 cols = pq.read_schema(path).names
                 collist = ", ".join(f'"{c}"' for c in cols)
                 con.execute(f"delete from {table} where comparison_id = ?", [cid])
-                con.execute(f"insert into {table} ({collist}) select {collist} from read_parquet('{path}')")
+                con.execute(
+                    f"insert into {table} ({collist}) select {collist} from read_parquet('{path}')"
+                )
             loaded[cid] = con.execute(
                 "select count(*) from regions where comparison_id = ?", [cid]
             ).fetchone()[0]

@@ -25,6 +25,8 @@ def command(batch_file: str, db_path, output_dir, base_url, force: bool, check: 
 
     rows = batch(batch_file, db_path=db_path, output_dir=output_dir, base_url=base_url, force=force)
     for r in rows:
-        click.echo(f"{r['comparison_id']}\t{r['status']}\t{r.get('qc_verdict') or '-'}\t{r['error'] or ''}")
+        click.echo(
+            f"{r['comparison_id']}\t{r['status']}\t{r.get('qc_verdict') or '-'}\t{r['error'] or ''}"
+        )
     if any(r["status"] == "failed" for r in rows):
         raise SystemExit(1)

@@ -12,8 +12,13 @@ from chromdiff.errors import InputError
 
 
 @click.command("serve")
-@click.option("--project-dir", type=click.Path(file_okay=False), default=".", show_default=True,
-              help="Project root holding deployments/serve.py and flows/.")
+@click.option(
+    "--project-dir",
+    type=click.Path(file_okay=False),
+    default=".",
+    show_default=True,
+    help="Project root holding deployments/serve.py and flows/.",
+)
 @click.option("--list", "list_only", is_flag=True, help="List the deployments and exit.")
 def command(project_dir: str, list_only: bool) -> None:
     """Serve every deployment (cron schedules included) until interrupted; no worker needed."""

@@ -15,11 +15,21 @@ from chromdiff.settings import get_settings
 @click.argument("query")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 @click.option(
-    "--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=click.Choice(["table", "csv", "json"]),
+    default="table",
+    show_default=True,
 )
 @click.option("--max-rows", type=int, default=100, show_default=True, help="Rows shown as a table.")
-@click.option("--wait", "wait_s", type=float, default=5.0, show_default=True,
-              help="Seconds to wait if a writer holds the database.")
+@click.option(
+    "--wait",
+    "wait_s",
+    type=float,
+    default=5.0,
+    show_default=True,
+    help="Seconds to wait if a writer holds the database.",
+)
 def command(query: str, db_path: str | None, fmt: str, max_rows: int, wait_s: float) -> None:
     """Run QUERY read-only on the database and print the result."""
     import duckdb
