@@ -1,4 +1,4 @@
-"""The comparison flow: validate → prepare → submit → wait → download → parse → load.
+"""The comparison flow: validate, prepare, submit, wait, download, parse, load, annotate, report.
 
 ``chromdiff compare`` runs it; ``flows.batch`` calls it as a subflow. Signature and
 ``comparison_id`` rules: docs/architecture.md ("Comparison flow").
@@ -15,6 +15,8 @@ from chromdiff.comparison import ComparisonSpec, log_event, set_status
 from chromdiff.db import writer
 from chromdiff.settings import get_settings
 from tasks import compare as t
+from tasks.annotate import annotate_comparison_task
+from tasks.report import render_report
 
 #: Hosts that can only be the offline fake server: results from them are marked simulated.
 LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
@@ -83,18 +85,27 @@ def compare(
                "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
     if step["action"] == "skip":
         return summary | _stored(db_path, cid) | {"skipped": True}
+    summary["request_id"] = _run_job(db_path, cid, spec, base_url, step, out_dir)
+    annotate_comparison_task(db_path, cid)
+    render_report(db_path, cid, str(out_dir))
+    return summary | _stored(db_path, cid)
+
+
+def _run_job(
+    db_path: str, cid: str, spec: ComparisonSpec, base_url: str, step: dict, out_dir: Path
+) -> str:
+    """Submit (or resume), wait, download, parse and load; record a failure before re-raising."""
+    rid = step["request_id"] if step["action"] == "resume" else None
     try:
-        rid = step["request_id"] if step["action"] == "resume" else None
         rid = rid or t.submit(db_path, cid, spec, base_url)
-        summary["request_id"] = rid
         t.wait(db_path, cid, rid, base_url)
         files = t.download(rid, base_url, str(out_dir / "raw"))
         parsed = t.parse(files, spec)
         t.load(db_path, cid, parsed, files, str(out_dir / "raw"))
     except BaseException as exc:
-        _fail(db_path, cid, exc, summary["request_id"])
+        _fail(db_path, cid, exc, rid)
         raise
-    return summary | _stored(db_path, cid)
+    return rid
 
 
 def _stored(db_path: str, cid: str) -> dict:

@@ -1,0 +1,51 @@
+"""The batch flow end to end on the fake server: a failing comparison does not stop the others,
+and a rerun skips unchanged comparisons."""
+
+from __future__ import annotations
+
+import pytest
+
+from chromdiff.db import connect
+from chromdiff.examples import get_example
+from chromdiff.settings import get_settings
+
+EX = get_example("tp53_molm13_vs_k562")
+
+
+@pytest.fixture
+def server(request, monkeypatch):
+    """The shared ``fake_chipatlas`` fixture (skipped while the fake server is missing)."""
+    pytest.importorskip("chromdiff.fakeserver", reason="fake server not available")
+    monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
+    get_settings.cache_clear()
+    yield request.getfixturevalue("fake_chipatlas")
+    get_settings.cache_clear()
+
+
+@pytest.mark.prefect
+def test_batch_isolates_failure_and_rerun_skips(server, tmp_path):
+    from flows.batch import batch
+
+    f = tmp_path / "b.yaml"
+    ids_a, ids_b = ", ".join(EX.ids_a), ", ".join(EX.ids_b)
+    f.write_text(
+        "comparisons:\n"
+        f"  - {{name: good, ids_a: [{ids_a}], ids_b: [{ids_b}], title: batch test simulated}}\n"
+        f"  - {{name: bad, genome: hg99, ids_a: [{ids_a}], ids_b: [{ids_b}]}}\n"
+    )
+    db, out = str(tmp_path / "b.duckdb"), str(tmp_path / "out")
+    rows = {r["comparison_id"]: r for r in batch(str(f), db_path=db, output_dir=out,
+                                                  base_url=server.base_url)}  # fmt: skip
+    assert rows["good"]["status"] == "loaded" and rows["good"]["n_regions"] > 0
+    assert rows["good"]["qc_verdict"] in ("pass", "warn", "fail")
+    assert rows["bad"]["status"] == "failed" and "hg99" in rows["bad"]["error"]
+    again = {r["comparison_id"]: r for r in batch(str(f), db_path=db, output_dir=out,
+                                                   base_url=server.base_url)}  # fmt: skip
+    assert again["good"]["status"] == "skipped"
+    with connect(db, read_only=True) as con:
+        runs = con.execute(
+            "select flow_name, state, count(*) from flow_runs group by all order by all"
+        ).fetchall()
+    assert ("batch", "completed", 2) in runs
+    assert ("compare", "completed", 2) in runs and ("compare", "failed", 2) in runs
+    assert "| bad | failed |" in (tmp_path / "out" / "batch_summary.md").read_text()
