@@ -8,6 +8,7 @@ import chromdiff  # noqa: F401  (sets PREFECT_HOME, telemetry off, before Prefec
 
 pytest_plugins = [
     "tests.fixtures.prefect_harness",
+    "tests.fixtures.fake_server",
 ]
 
 

@@ -15,7 +15,7 @@ EX = get_example("tp53_molm13_vs_k562")
 @pytest.fixture
 def server(request, monkeypatch):
     """The shared ``fake_chipatlas`` fixture (skipped while the fake server is missing)."""
-    pytest.importorskip("chromdiff.fakeserver", reason="fake server not available")
+    pytest.importorskip("chromdiff.fakeapi", reason="fake server not available")
     monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
     get_settings.cache_clear()
     yield request.getfixturevalue("fake_chipatlas")

@@ -43,8 +43,8 @@ def test_compare_requires_groups(capsys):
 
 @pytest.mark.prefect
 def test_compare_and_demo_against_fake_server(tmp_path, capsys, monkeypatch):
-    pytest.importorskip("chromdiff.fakeserver", reason="fake server not available")
-    from chromdiff.fakeserver import FakeChipAtlas
+    pytest.importorskip("chromdiff.fakeapi", reason="fake server not available")
+    from chromdiff.fakeapi import FakeChipAtlas
 
     from chromdiff.settings import get_settings
 

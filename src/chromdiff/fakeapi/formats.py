@@ -1,0 +1,154 @@
+"""Write simulated results in ChIP-Atlas's file formats and pack the result ZIP.
+
+Formats follow ``shared/ref/chipatlas_api.md`` §3-§6: the 2025 diffbind BED (8 columns, counts
+with 2 decimals in sorted-ID order, logFC = log2(A/B), raw P and FDR), the legacy 2024 BED
+(log2(B/A) with 2 decimals, log10 P/Q with 1 decimal), the 10-column metilene DMR BED, the IGV
+BED (q < 0.1, score = q, orange for A and blue for B), the IGV session XML, the log and README.
+Formatting is vectorised in DuckDB so a million rows take seconds.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import UTC, datetime
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from chromdiff.fakeapi.simulate import Simulated
+
+SIMULATED_NOTE = "SIMULATED result from the chromdiff fake ChIP-Atlas server (not real data)"
+_ORANGE, _BLUE = "222,131,68", "106,153,208"
+
+
+def _copy_tsv(table: pa.Table, select_sql: str) -> str:
+    con = duckdb.connect()
+    try:
+        con.register("t", table)
+        rows = con.execute(f"select {select_sql} as line from t").fetchall()
+    finally:
+        con.close()
+    return "".join(r[0] + "\n" for r in rows)
+
+
+def _counts_sql(prefix: str, n: int) -> str:
+    parts = ", ".join(f"printf('%.2f', {prefix}{i})" for i in range(n))
+    return f"concat_ws(',', {parts})"
+
+
+def diffbind_bed(sim: Simulated, legacy: bool = False) -> str:
+    """Return the main BED text of a diffbind result (2025 layout, or the 2024 one)."""
+    cols = {"chrom": sim.chrom.astype(str), "start": sim.start, "stop": sim.stop,
+            "logfc": sim.logfc, "p": sim.pvalue, "q": sim.qvalue}  # fmt: skip
+    cols |= {f"a{i}": sim.counts_a[:, i] for i in range(sim.counts_a.shape[1])}
+    cols |= {f"b{i}": sim.counts_b[:, i] for i in range(sim.counts_b.shape[1])}
+    table = pa.table(cols)
+    ca, cb = _counts_sql("a", sim.counts_a.shape[1]), _counts_sql("b", sim.counts_b.shape[1])
+    if legacy:
+        stats_sql = (
+            "printf('%.2f', -logfc), printf('%.1f', log10(greatest(p, 1e-300))), "
+            "printf('%.1f', log10(greatest(q, 1e-300)))"
+        )
+    else:
+        stats_sql = "printf('%.15g', logfc), printf('%.8g', p), printf('%.8g', q)"
+    sql = f"concat_ws(chr(9), chrom, start::varchar, stop::varchar, {ca}, {cb}, {stats_sql})"
+    return _copy_tsv(table, sql)
+
+
+def dmr_bed(rows: dict[str, np.ndarray]) -> str:
+    """Return the 10-column metilene BED text of a dmr result."""
+    table = pa.table({k: (v.astype(str) if k == "chrom" else v) for k, v in rows.items()})
+    sql = (
+        "concat_ws(chr(9), chrom, start::varchar, stop::varchar, printf('%.8g', qvalue), "
+        "printf('%.6f', meth_diff), n_cpgs::varchar, printf('%.8g', p_mwu), printf('%.8g', p_ks), "
+        "printf('%.6f', mean_a), printf('%.6f', mean_b))"
+    )
+    return _copy_tsv(table, sql)
+
+
+def igv_bed(main_bed: str, title: str, genome: str, ids_a, ids_b, desc_a, desc_b, dmr=False) -> str:
+    """Return the IGV BED: a track line and BED9 rows with q < 0.1 (score = q)."""
+    lines = [f'track name="{title}" gffTags="on"']
+    for row in main_bed.splitlines():
+        f = row.split("\t")
+        q, effect = (float(f[3]), float(f[4])) if dmr else (float(f[7]), float(f[5]))
+        if not q < 0.1:
+            continue
+        name = (
+            f"Analysis%20title={title.replace(' ', '%20')};Genome={genome};"
+            f'SRXs%20("{desc_a}")={",".join(sorted(ids_a))};SRXs%20("{desc_b}")={",".join(sorted(ids_b))};'
+        )
+        if not dmr:
+            name += (
+                f'Normalized%20count%20("{desc_a}")={f[3]};Normalized%20count%20("{desc_b}")={f[4]};'
+                f"LogFC={f[5]};P-value={f[6]};Q-value={f[7]};"
+            )
+        rgb = _ORANGE if effect > 0 else _BLUE
+        lines.append(
+            "\t".join([f[0], f[1], f[2], name.replace(" ", "%20"), str(q), ".", f[1], f[2], rgb])
+        )
+    return "\n".join(lines) + "\n"
+
+
+def session_xml(genome: str, ids_a, ids_b, title: str, dmr: bool = False) -> str:
+    """Return an IGV session XML like ChIP-Atlas's (bigWig per experiment + the IGV BED)."""
+    kind = "bs/methyl" if dmr else "bw"
+    suffix = ".methyl.bw" if dmr else ".bw"
+    res = "".join(
+        f'    <Resource path="https://chip-atlas.dbcls.jp/data/{genome}/eachData/{kind}/{i}{suffix}"/>\n'
+        for i in [*sorted(ids_a), *sorted(ids_b)]
+    )
+    return (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- {SIMULATED_NOTE} -->\n'
+        f'<Session genome="{genome}" locus="All" version="8">\n  <Resources>\n{res}'
+        f'    <Resource path="wabi_result.igv.bed" type="bed"/>\n  </Resources>\n</Session>\n'
+    )
+
+
+def job_log(rid: str, params: dict, *, legacy=False, error: str | None = None, done=True) -> str:
+    """Return the job log (2025 tag format, or the legacy free text), marked simulated."""
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    if legacy:
+        text = (f"========= Parameters ========\n# {SIMULATED_NOTE}\n===== Diff Analysis =====\n"
+                f"request ID = {rid}\nGenome = {params.get('genome')}\n")  # fmt: skip
+        if error:
+            return text + f"  ![ERROR] {error}\n!! Abnormal termination !!\n"
+        return text + ("========= Finished! =========\n" if done else "Running edgeR ... \n")
+    lines = [
+        f"[INFO] <time> Start: {now}",
+        f"[INFO] # {SIMULATED_NOTE}",
+        '[INFO] <parameter> MODE="DA"',
+        f'[INFO] <parameter> WABI_ID="{rid}"',
+    ]
+    for key in ("genome", "antigenClass", "title", "descriptionA", "descriptionB", "threshold"):
+        lines.append(f'[INFO] <parameter> {key.upper()}="{params.get(key, "")}"')
+    if error:
+        lines.append(f"[ERROR] {error}")
+    elif done:
+        lines.append(f"[INFO] <time> End: {now}")
+    return "\n".join(lines) + "\n"
+
+
+README = (
+    "# Description of the Downloaded Files\n\n" + SIMULATED_NOTE + "\n\n"
+    "- wabi_result.bed: differential regions (standard BED)\n"
+    "- wabi_result.igv.bed / wabi_result.xml: IGV track and session (keep them in one folder)\n"
+    "- wabi_result.log: the run log (holds the WABI_ID)\n"
+)
+
+
+def result_zip(files: dict[str, str], *, slip=False, bomb=False, duplicate=False) -> bytes:
+    """Pack ``files`` (name -> text) under ``wabi_result/``; optionally plant archive defects."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, text in files.items():
+            zf.writestr(f"wabi_result/{name}", text)
+        if slip:
+            zf.writestr("wabi_result/../../evil.bed", "chr1\t1\t2\n")
+        if duplicate:
+            zf.writestr("wabi_result/another.bed", "chr1\t1\t2\n")
+        if bomb:
+            zf.writestr("wabi_result/bomb.txt", "0" * (64 * 1024 * 1024))
+    return buf.getvalue()

@@ -1,0 +1,68 @@
+"""The knobs of the fake server: what to simulate and how to misbehave."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+
+@dataclass
+class Scenario:
+    """What the fake ChIP-Atlas server does.
+
+    Attributes
+    ----------
+    result_format : {"diffbind_2025", "diffbind_2024", "dmr"}
+        Layout of the main BED (``dmr`` is used automatically for dmr submissions).
+    n_regions, seed : int
+        Size and seed of the simulated result.
+    polls_to_finish : int
+        Probes (result-ready or status) answered "running" before the job finishes.
+    fail_first_n, fail_status : int
+        The first N requests (any endpoint) answer ``fail_status`` (500/503).
+    rate_limit_first_n, retry_after : int
+        The first N requests answer 429 with ``Retry-After``.
+    reset_first_n : int
+        The first N requests have their connection closed without an answer.
+    stall_seconds, stall_on : float, str
+        Sleep before answering requests of kind ``stall_on`` (submit/probe/status/log/zip/health).
+    never_finish, job_error, health_down : bool
+        Job stays running; job ends with an ``[ERROR]`` in its log and no ZIP; health check down.
+    corrupt_zip, truncated_zip, zip_slip, zip_bomb, duplicate_suffix, empty_result : bool
+        Archive defects and an empty (header-less, zero-row) result.
+    sex_confound, cluster, chrm_significant : bool
+        Planted artefacts (chrY A-only signal, a dense cluster of significant regions on chr8,
+        significant chrM regions).
+    """
+
+    result_format: str = "diffbind_2025"
+    n_regions: int = 5000
+    seed: int = 7
+    polls_to_finish: int = 2
+    fail_first_n: int = 0
+    fail_status: int = 503
+    rate_limit_first_n: int = 0
+    retry_after: int = 1
+    reset_first_n: int = 0
+    stall_seconds: float = 0.0
+    stall_on: str = ""
+    never_finish: bool = False
+    job_error: bool = False
+    health_down: bool = False
+    corrupt_zip: bool = False
+    truncated_zip: bool = False
+    zip_slip: bool = False
+    zip_bomb: bool = False
+    duplicate_suffix: bool = False
+    empty_result: bool = False
+    sex_confound: bool = False
+    cluster: bool = False
+    chrm_significant: bool = False
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Scenario:
+        """Build a scenario from a dict, refusing unknown knobs."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise ValueError(f"unknown scenario knobs: {', '.join(unknown)}")
+        return cls(**data)

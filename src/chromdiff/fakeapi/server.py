@@ -1,0 +1,319 @@
+"""The fake ChIP-Atlas WABI server: a threaded HTTP server on loopback.
+
+Endpoints (all under ``/wabi/chipatlas/``, as in ``shared/ref/chipatlas_api.md`` §1 and §12):
+health ``GET /``, submit ``POST /``, ``GET /<id>?info=status``, and ``?info=result`` with
+``format=html|tsv`` (404 until done), ``format=log`` and ``format=zip``. Errors are JSON bodies
+shaped like WABI's. Results are simulated and say so.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+from chromdiff.chipatlas.protocol import ANALYSES, GENOMES, LABEL_RE
+from chromdiff.fakeapi import formats
+from chromdiff.fakeapi.scenario import Scenario
+from chromdiff.fakeapi.simulate import simulate_diffbind, simulate_dmr
+
+PREFIX = "/wabi/chipatlas/"
+_KIND = {"status:": "status", "status:text": "status", "result:html": "probe",
+         "result:tsv": "probe", "result:log": "log", "result:zip": "zip"}  # fmt: skip
+_REQUIRED = ("bedAFile", "bedBFile", "typeA", "typeB", "title", "descriptionA", "descriptionB",
+             "antigenClass", "cellClass", "genome")  # fmt: skip
+
+
+@dataclass
+class Job:
+    """One submitted job and its lazily built result."""
+
+    rid: str
+    form: dict[str, str]
+    polls: int = 0
+    zip_bytes: bytes | None = None
+    log_text: str = ""
+
+
+@dataclass
+class State:
+    """Server-wide state: the scenario, jobs, request counter and journal."""
+
+    scenario: Scenario
+    jobs: dict[str, Job] = field(default_factory=dict)
+    n_requests: int = 0
+    journal: list[dict] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def _now() -> str:
+    return datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _validate(form: dict[str, str]) -> str | None:
+    missing = [k for k in _REQUIRED if not form.get(k, "").strip()]
+    if missing:
+        return f"BAD_REQUEST ({', '.join(missing)} must not be empty)"
+    for key in ("title", "descriptionA", "descriptionB", "antigenClass", "cellClass"):
+        if not all(LABEL_RE.match(c) for c in form[key]):
+            return f"BAD_REQUEST ({key} has characters outside [a-zA-Z0-9_ .-])"
+    if form["antigenClass"] not in ANALYSES:
+        return "BAD_REQUEST (antigenClass)"
+    if form["genome"] not in GENOMES:
+        return "BAD_REQUEST (genome)"
+    try:
+        if not 1 <= int(form.get("permTime", "1")) <= 100 or int(form.get("threshold", "0")) < 0:
+            return "BAD_REQUEST (permTime/threshold)"
+    except ValueError:
+        return "BAD_REQUEST (permTime/threshold must be integers)"
+    return None
+
+
+def _ids(text: str) -> list[str]:
+    return [line.split()[0] for line in text.splitlines() if line.strip()]
+
+
+def build_result(job: Job, sc: Scenario) -> bytes:
+    """Simulate the job's result and pack the ZIP (applying the archive-defect knobs)."""
+    form = job.form
+    ids_a, ids_b = _ids(form["bedAFile"]), _ids(form["bedBFile"])
+    dmr = form["antigenClass"] == "dmr"
+    legacy = sc.result_format == "diffbind_2024" and not dmr
+    if sc.empty_result:
+        bed = ""
+    elif dmr:
+        bed = formats.dmr_bed(simulate_dmr(sc.n_regions, sc.seed))
+    else:
+        sim = simulate_diffbind(
+            len(ids_a), len(ids_b), sc.n_regions, sc.seed, sex_confound=sc.sex_confound,
+            cluster=sc.cluster, chrm_significant=sc.chrm_significant,
+        )  # fmt: skip
+        bed = formats.diffbind_bed(sim, legacy=legacy)
+    title, da, db = form["title"], form["descriptionA"], form["descriptionB"]
+    igv = "" if legacy else formats.igv_bed(bed, title, form["genome"], ids_a, ids_b, da, db, dmr)
+    files = {
+        "wabi_result.bed": bed,
+        "wabi_result.igv.bed": igv,
+        "wabi_result.xml": formats.session_xml(form["genome"], ids_a, ids_b, title, dmr),
+        "wabi_result.log": job.log_text,
+        "README.md": formats.README,
+    }
+    data = formats.result_zip(
+        files, slip=sc.zip_slip, bomb=sc.zip_bomb, duplicate=sc.duplicate_suffix
+    )
+    if sc.corrupt_zip:
+        return b"<html><body>Internal error</body></html>"
+    if sc.truncated_zip:
+        return data[: len(data) // 2]
+    return data
+
+
+class Handler(BaseHTTPRequestHandler):
+    """Routes WABI requests; behaviour comes from the server's :class:`State`."""
+
+    server_version = "WABI-fake/1.0"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, fmt: str, *args) -> None:  # quiet
+        """Do not log each request to stderr."""
+
+    @property
+    def state(self) -> State:
+        """The shared server state."""
+        return self.server.state  # type: ignore[attr-defined]
+
+    def _send(self, status: int, body: bytes | str, ctype: str = "text/plain; charset=utf-8",
+              headers: dict | None = None) -> None:  # fmt: skip
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", ctype)
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _json_error(self, status: int, message: str, error: str) -> None:
+        body = {"Message: ": "Runtime error.", "format": "text", "parameters": None,
+                "current-time": _now(), "Message": message, "error-message": error}  # fmt: skip
+        self._send(status, json.dumps(body), "application/json")
+
+    def _misbehave(self, kind: str) -> bool:
+        """Apply the request-level knobs; return True when the request was answered (badly)."""
+        sc = self.state.scenario
+        with self.state.lock:
+            self.state.n_requests += 1
+            n = self.state.n_requests
+        if sc.stall_seconds and sc.stall_on == kind:
+            time.sleep(sc.stall_seconds)
+        if n <= sc.reset_first_n:
+            self.close_connection = True
+            self.connection.close()
+            return True
+        if n <= sc.reset_first_n + sc.fail_first_n:
+            self._json_error(sc.fail_status, "Error", f"INTERNAL_SERVER_ERROR (simulated {n})")
+            return True
+        if n <= sc.reset_first_n + sc.fail_first_n + sc.rate_limit_first_n:
+            self._json_error(429, "Too many requests", "TOO_MANY_REQUESTS (simulated)")
+            return True
+        return False
+
+    def do_GET(self) -> None:
+        """Health, status, result (html/tsv/log/zip)."""
+        url = urlparse(self.path)
+        query = {k: v[0] for k, v in parse_qs(url.query).items()}
+        self.state.journal.append({"method": "GET", "path": url.path, "query": query})
+        if not url.path.startswith(PREFIX):
+            return self._send(404, "not found")
+        rid = url.path[len(PREFIX) :]
+        kind = "health" if not rid else query.get("info", "") + ":" + query.get("format", "")
+        kind = _KIND.get(kind, kind)
+        if self._misbehave(kind):
+            return None
+        if not rid:
+            down = self.state.scenario.health_down
+            return self._send(503 if down else 200, "maintenance" if down else "chipatlas")
+        job = self.state.jobs.get(rid)
+        if kind == "status":
+            return self._status(rid, job)
+        if job is None:
+            return self._json_error(404, "Error ( request id NOT FOUND )", "NOT_FOUND (request id)")
+        return self._result(job, kind)
+
+    def _finished(self, job: Job) -> bool:
+        sc = self.state.scenario
+        job.polls += 1
+        return not sc.never_finish and job.polls > sc.polls_to_finish
+
+    def _status(self, rid: str, job: Job | None) -> None:
+        if job is None:
+            state, info = "not-found", ""
+        elif self._finished(job):
+            state, info = (
+                "finished",
+                "JobID State\n1 FAILED"
+                if self.state.scenario.job_error
+                else "JobID State\n1 COMPLETED",
+            )
+        else:
+            state, info = ("waiting" if job.polls == 1 else "running"), "JobID State\n1 RUNNING"
+        self._send(
+            200,
+            f"request-ID: {rid}\nstatus: {state}\ncurrent-time: {_now()}\nsystem-info: \n{info}\n",
+        )
+
+    def _result(self, job: Job, kind: str) -> None:
+        sc = self.state.scenario
+        legacy = sc.result_format == "diffbind_2024"
+        error = (
+            '"SRX0000001" does not correspond to an experiment for hg38.' if sc.job_error else None
+        )
+        if kind == "probe":
+            if not self._finished(job):
+                return self._json_error(
+                    404,
+                    "Error ( Result tsv file of your request id have been NOT FOUND, "
+                    "or still running.)",
+                    "NOT_FOUND (result)",
+                )
+            job.log_text = formats.job_log(job.rid, job.form, legacy=legacy, error=error)
+            return self._send(200, "", "text/html")
+        if kind == "log":
+            done = job.polls > sc.polls_to_finish and not sc.never_finish
+            return self._send(
+                200,
+                formats.job_log(
+                    job.rid, job.form, legacy=legacy, error=error if done else None, done=done
+                ),
+            )
+        if kind == "zip":
+            if sc.job_error or sc.never_finish or job.polls <= sc.polls_to_finish:
+                return self._json_error(
+                    404, "Error ( Result zip file NOT FOUND, or still running.)", "NOT_FOUND (zip)"
+                )
+            if job.zip_bytes is None:
+                job.log_text = job.log_text or formats.job_log(job.rid, job.form, legacy=legacy)
+                job.zip_bytes = build_result(job, sc)
+            return self._send(200, job.zip_bytes, "application/zip")
+        return self._json_error(
+            400, "Error ( Appoint tsv or html in format parameter.)", "BAD_REQUEST (format)"
+        )
+
+    def do_POST(self) -> None:
+        """Submit a job."""
+        length = int(self.headers.get("Content-Length", "0"))
+        raw = self.rfile.read(length).decode("utf-8", "replace")
+        form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
+        self.state.journal.append({"method": "POST", "path": self.path, "form": form})
+        if self._misbehave("submit"):
+            return None
+        problem = _validate(form)
+        if problem:
+            return self._json_error(400, "Error (POST parameters validation error)", problem)
+        now = datetime.now()
+        rid = (f"wabi_chipatlas_{now:%Y-%m%d-%H%M-%S}-{now.microsecond // 1000:03d}-"
+               f"{random.randint(0, 999_999):06d}")  # fmt: skip
+        self.state.jobs[rid] = Job(rid, form)
+        if form.get("format") == "json":
+            return self._send(
+                200,
+                json.dumps({"requestId": rid, "parameters": None, "current-time": _now()}),
+                "application/json",
+            )
+        return self._send(
+            200,
+            f"requestId: {rid}\nparameters: null\ncurrent-time: {_now()}\n"
+            "start-time: \ncurrent-state: \n",
+        )
+
+
+class FakeChipAtlas:
+    """The fake server in a background thread on 127.0.0.1.
+
+    Parameters
+    ----------
+    scenario : Scenario, optional
+        Behaviour; keyword ``knobs`` override its fields.
+    port : int
+        0 picks a free port.
+    """
+
+    def __init__(self, scenario: Scenario | None = None, port: int = 0, **knobs) -> None:
+        base = scenario or Scenario()
+        self.state = State(Scenario.from_dict({**base.__dict__, **knobs}))
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.httpd.daemon_threads = True
+        self.httpd.state = self.state  # type: ignore[attr-defined]
+        self.thread: threading.Thread | None = None
+
+    @property
+    def base_url(self) -> str:
+        """Endpoint URL ending in ``/wabi/chipatlas/``."""
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}{PREFIX}"
+
+    @property
+    def journal(self) -> list[dict]:
+        """Every request received (method, path, query or form)."""
+        return self.state.journal
+
+    def start(self) -> FakeChipAtlas:
+        """Serve in a daemon thread."""
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and close the socket."""
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+    def __enter__(self) -> FakeChipAtlas:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
