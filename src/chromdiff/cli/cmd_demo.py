@@ -37,7 +37,8 @@ def run_demo(output_dir: str | Path) -> dict:
     with FakeChipAtlas(port=0) as server:
         summary = compare(
             ids_a=list(ex.ids_a), ids_b=list(ex.ids_b), genome=ex.genome, analysis=ex.analysis,
-            db_path=str(db_path), title="TP53 K562 DMSO vs daunorubicin simulated",
+            db_path=str(db_path), comparison_id=DEMO_EXAMPLE,
+            title="TP53 K562 DMSO vs daunorubicin simulated",
             description_a=ex.description_a, description_b=ex.description_b,
             base_url=server.base_url, output_dir=str(out),
         )  # fmt: skip
