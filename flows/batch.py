@@ -25,8 +25,15 @@ def batch(
     output_dir: str | None = None,
     base_url: str | None = None,
     force: bool = False,
+    runner: str = "sequential",
+    n_workers: int = 2,
 ) -> list[dict]:
     """Run every comparison of ``batch_file`` (YAML or CSV, see ``chromdiff.batch``).
+
+    ``runner="sequential"`` runs one ``compare`` subflow per comparison. ``"threads"`` or
+    ``"dask"`` fans the network and parse work of all comparisons out on that task runner (Dask:
+    a local cluster of ``n_workers`` processes, or ``CHROMDIFF_DASK_ADDRESS``), and loads every
+    result with one writer (see ``chromdiff.fanout``).
 
     Returns
     -------
@@ -54,11 +61,67 @@ def batch(
                 run.update(comparison_id=item.name, result_format=out.get("result_format"))
             return out
 
-        rows = record_batch(db_path, run_id, run_items(items, run_one))
+        if runner == "sequential":
+            rows = run_items(items, run_one)
+        else:
+            rows = _fan_out(items, db_path, output_dir, base_url or settings.base_url, force,
+                            runner, n_workers)  # fmt: skip
+        rows = record_batch(db_path, run_id, rows)
         summary = write_summary(rows, Path(output_dir) / "batch_summary.md")
     failed = [r["comparison_id"] for r in rows if r["status"] == "failed"]
     logger.info("batch done: %d comparisons, failed: %s; summary %s", len(rows), failed, summary)
     return rows
+
+
+@flow(name="fetch-results")
+def fetch_results(jobs: list[dict], base_url: str, partition_root: str) -> dict[str, object]:
+    """Fetch and parse every job on this flow's task runner; failures are returned, not raised."""
+    from tasks.batch import fetch_result
+
+    futures = [fetch_result.submit(job, base_url, partition_root) for job in jobs]
+    out: dict[str, object] = {}
+    for job, future in zip(jobs, futures, strict=True):
+        future.wait()
+        out[job["comparison_id"]] = future.state.result(raise_on_failure=False)
+    return out
+
+
+def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: str, force: bool,
+             runner: str, n_workers: int) -> list[dict]:  # fmt: skip
+    """Plan (writer) → fetch on the task runner → load, annotate, report (writer)."""
+    from chromdiff.fanout import prepare
+    from chromdiff.runners import make_task_runner
+    from flows.compare import _fail
+    from tasks.annotate import annotate_comparison_task
+    from tasks.batch import load_fetched
+    from tasks.report import render_report
+
+    jobs: dict[str, object] = {}
+    for item in items:
+        try:
+            jobs[item.name] = prepare(db_path, item, base_url, output_dir, force)
+        except Exception as exc:  # noqa: BLE001 - reported as this comparison's failure
+            jobs[item.name] = exc
+    todo = [j for j in jobs.values() if isinstance(j, dict) and j["action"] != "skip"]
+    fetch = fetch_results.with_options(task_runner=make_task_runner(runner, n_workers=n_workers))
+    fetched = fetch(todo, base_url, str(Path(output_dir) / "_partitions")) if todo else {}
+
+    def run_one(item: BatchItem) -> dict:
+        job = jobs[item.name]
+        if isinstance(job, Exception):
+            raise job
+        if job["action"] == "skip":
+            return {"skipped": True, "status": "loaded"}
+        got = fetched[item.name]
+        if isinstance(got, BaseException):
+            _fail(db_path, item.name, got, job["request_id"])
+            raise got
+        loaded = load_fetched(db_path, got)
+        annotate_comparison_task(db_path, item.name)
+        render_report(db_path, item.name, job["out_dir"])
+        return {"status": "loaded", "n_regions": loaded["n_regions"]}
+
+    return run_items(items, run_one)
 
 
 @flow(name="load-results")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from chromdiff import partitions
+from chromdiff import fanout, partitions
+from tasks.policies import NETWORK_RETRY
 
 
 @task(name="parse-to-partition", cache_policy=NO_CACHE)
@@ -19,3 +20,15 @@ def parse_to_partition(bed_path: str, analysis: str, ids_a: list[str], ids_b: li
 def load_partitions(db_path: str, parts: list[dict]) -> dict[str, int]:
     """Load every partition in one transaction (the single DuckDB writer)."""
     return partitions.load_partitions(db_path, parts)
+
+
+@task(name="fetch-result", cache_policy=NO_CACHE, **NETWORK_RETRY)
+def fetch_result(job: dict, base_url: str, partition_root: str) -> dict:
+    """Submit or resume, wait, download and parse one comparison (no DuckDB: Dask-safe)."""
+    return fanout.fetch_to_partition(job, base_url, partition_root)
+
+
+@task(name="load-fetched", cache_policy=NO_CACHE)
+def load_fetched(db_path: str, fetched: dict) -> dict:
+    """Load one fetched partition and its raw files (the single writer)."""
+    return fanout.load_fetched(db_path, fetched)

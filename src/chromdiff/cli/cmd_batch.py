@@ -12,7 +12,31 @@ import click
 @click.option("--base-url", envvar="CHROMDIFF_BASE_URL", help="ChIP-Atlas WABI endpoint.")
 @click.option("--force", is_flag=True, help="Re-run comparisons whose inputs are unchanged.")
 @click.option("--check", is_flag=True, help="Only validate the batch file and list it.")
-def command(batch_file: str, db_path, output_dir, base_url, force: bool, check: bool) -> None:
+@click.option(
+    "--runner",
+    type=click.Choice(["sequential", "threads", "dask"]),
+    default="sequential",
+    show_default=True,
+    help="sequential: a compare subflow each; threads/dask: fan network+parse out.",
+)
+@click.option(
+    "--workers",
+    "n_workers",
+    type=int,
+    default=2,
+    show_default=True,
+    help="Threads or local Dask worker processes (dask uses CHROMDIFF_DASK_ADDRESS when set).",
+)
+def command(
+    batch_file: str,
+    db_path,
+    output_dir,
+    base_url,
+    force: bool,
+    check: bool,
+    runner: str,
+    n_workers: int,
+) -> None:
     """Run the comparisons of BATCH_FILE; failures are reported, the others still run."""
     from chromdiff.batch import load_batch
 
@@ -23,7 +47,15 @@ def command(batch_file: str, db_path, output_dir, base_url, force: bool, check: 
         return
     from flows.batch import batch
 
-    rows = batch(batch_file, db_path=db_path, output_dir=output_dir, base_url=base_url, force=force)
+    rows = batch(
+        batch_file,
+        db_path=db_path,
+        output_dir=output_dir,
+        base_url=base_url,
+        force=force,
+        runner=runner,
+        n_workers=n_workers,
+    )
     for r in rows:
         click.echo(
             f"{r['comparison_id']}\t{r['status']}\t{r.get('qc_verdict') or '-'}\t{r['error'] or ''}"

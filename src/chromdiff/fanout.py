@@ -1,0 +1,111 @@
+"""Batch fan-out: network and parse work on any task runner, database writes in one writer.
+
+The runner may be a thread pool or Dask workers on other machines.
+
+Phase 1 (writer) plans each comparison (skip / resume / submit) and registers it. Phase 2 runs
+:func:`fetch_to_partition` per comparison on the runner: submit (or resume), wait, download,
+extract and parse to a Parquet partition — it never opens DuckDB. The request ID is written to
+``<output>/<comparison_id>/request.json`` as soon as it is known, so an interrupted batch resumes
+polling instead of resubmitting. Phase 3 (writer) loads each partition atomically.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pyarrow.parquet as pq
+
+from chromdiff.batch import BatchItem
+from chromdiff.comparison import ComparisonSpec, get_state, plan, register, set_request
+from chromdiff.db import writer
+from chromdiff.parsing import ParsedResult
+from chromdiff.partitions import parse_to_partition
+from chromdiff.settings import get_settings
+from chromdiff.warehouse import load_result, store_raw_files
+
+_KINDS = ("bed", "igv_bed", "igv_xml", "log", "readme")
+
+
+def spec_of(item: BatchItem) -> ComparisonSpec:
+    """Return the validated comparison spec of a batch item (raises ``InputError``)."""
+    return ComparisonSpec(
+        list(item.ids_a), list(item.ids_b), item.genome, item.analysis, item.threshold,
+        item.title, item.description_a, item.description_b,
+    ).validated()  # fmt: skip
+
+
+def _request_file(out_dir: Path) -> Path:
+    return out_dir / "request.json"
+
+
+def saved_request(out_dir: Path, input_hash: str) -> str | None:
+    """Return the request ID saved by an earlier fan-out run with the same inputs, if any."""
+    path = _request_file(out_dir)
+    if not path.is_file():
+        return None
+    data = json.loads(path.read_text())
+    return data.get("request_id") if data.get("input_hash") == input_hash else None
+
+
+def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force: bool) -> dict:
+    """Phase 1 (writer): plan one comparison and register it when it will be (re)submitted."""
+    from flows.compare import is_simulated
+
+    spec = spec_of(item)
+    out_dir = Path(output_dir) / item.name
+    with writer(db_path) as con:
+        state = get_state(con, item.name)
+        action = plan(state, spec.input_hash(), force)
+        rid = (state or {}).get("request_id") if action == "resume" else None
+        if action == "submit":
+            rid = None if force else saved_request(out_dir, spec.input_hash())
+            params = {"fdr": item.fdr, "min_abs_logfc": item.min_abs_logfc}
+            register(con, item.name, spec, base_url=base_url, simulated=is_simulated(base_url),
+                     params=params)  # fmt: skip
+    return {"comparison_id": item.name, "action": action, "request_id": rid, "spec": spec,
+            "out_dir": str(out_dir)}  # fmt: skip
+
+
+def fetch_to_partition(job: dict, base_url: str, partition_root: str) -> dict:
+    """Phase 2 (any worker, no database): submit or resume, wait, download, parse to Parquet."""
+    from chromdiff.chipatlas.archive import extract_result_zip
+    from chromdiff.chipatlas.client import ChipAtlasClient
+    from chromdiff.chipatlas.protocol import SubmitRequest
+
+    spec: ComparisonSpec = job["spec"]
+    out_dir, settings = Path(job["out_dir"]), get_settings()
+    raw = out_dir / "raw"
+    raw.mkdir(parents=True, exist_ok=True)
+    client = ChipAtlasClient(base_url)
+    rid = job["request_id"]
+    if not rid:
+        rid = client.submit(SubmitRequest(
+            spec.analysis, spec.genome, spec.ids_a, spec.ids_b, spec.title, spec.description_a,
+            spec.description_b, threshold=spec.threshold,
+        ))  # fmt: skip
+        _request_file(out_dir).write_text(
+            json.dumps({"request_id": rid, "input_hash": spec.input_hash()})
+        )
+    client.wait(rid)
+    zip_path = client.download_zip(rid, raw / f"{rid}.zip")
+    files = extract_result_zip(zip_path, raw / "extracted", max_bytes=settings.max_zip_bytes,
+                               max_members=settings.max_zip_members)  # fmt: skip
+    part = parse_to_partition(
+        str(files.bed), spec.analysis, spec.ids_a, spec.ids_b, job["comparison_id"], partition_root
+    )
+    paths = {k: (str(p) if (p := getattr(files, k)) else None) for k in _KINDS}
+    return part | {"request_id": rid, "files": paths | {"zip": str(zip_path)}}
+
+
+def load_fetched(db_path: str, fetched: dict) -> dict:
+    """Phase 3 (the single writer): load one partition and its raw files atomically."""
+    cid, part_dir = fetched["comparison_id"], Path(fetched["dir"])
+    regions = pq.read_table(part_dir / "regions.parquet").drop_columns(["comparison_id"])
+    counts = pq.read_table(part_dir / "region_counts.parquet").drop_columns(["comparison_id"])
+    parsed = ParsedResult(fetched["result_format"], regions, counts, list(fetched["warnings"]))
+    files = {k: Path(v) if v else None for k, v in fetched["files"].items()}
+    raw = store_raw_files(files, Path(fetched["files"]["zip"]).parent)
+    with writer(db_path) as con:
+        set_request(con, cid, fetched["request_id"])
+        return load_result(con, cid, parsed, raw)

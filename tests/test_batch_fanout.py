@@ -1,0 +1,60 @@
+"""The batch fan-out path: network + parse on a Dask local cluster, one DuckDB writer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from chromdiff.db import connect
+from chromdiff.examples import get_example
+from chromdiff.settings import get_settings
+
+EX = get_example("tp53_molm13_vs_k562")
+
+
+@pytest.mark.prefect
+@pytest.mark.slow
+def test_dask_fan_out_loads_with_one_writer_and_rerun_skips(
+    fake_chipatlas_factory, tmp_path, monkeypatch
+):
+    pytest.importorskip("prefect_dask")
+    from flows.batch import batch
+
+    monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
+    get_settings.cache_clear()
+    server = fake_chipatlas_factory(n_regions=3000)
+    a, b = ", ".join(EX.ids_a), ", ".join(EX.ids_b)
+    f = tmp_path / "b.yaml"
+    f.write_text(
+        "comparisons:\n"
+        f"  - {{name: one, ids_a: [{a}], ids_b: [{b}], title: fan one simulated}}\n"
+        f"  - {{name: two, ids_a: [{b}], ids_b: [{a}], title: fan two simulated}}\n"
+        f"  - {{name: bad, genome: hg99, ids_a: [{a}], ids_b: [{b}]}}\n"
+    )
+    db, out = str(tmp_path / "b.duckdb"), tmp_path / "out"
+    rows = {r["comparison_id"]: r for r in batch(
+        str(f), db_path=db, output_dir=str(out), base_url=server.base_url, runner="dask",
+    )}  # fmt: skip
+    assert rows["one"]["status"] == rows["two"]["status"] == "loaded"
+    assert rows["bad"]["status"] == "failed" and "hg99" in rows["bad"]["error"]
+    for name in ("one", "two"):
+        saved = json.loads((out / name / "request.json").read_text())
+        assert saved["request_id"].startswith("wabi_chipatlas_")
+        assert (out / name / "report.html").is_file()
+        assert Path(out / "_partitions" / name / "regions.parquet").is_file()
+    with connect(db, read_only=True) as con:
+        n = dict(con.execute(
+            "select comparison_id, count(*) from regions group by 1"
+        ).fetchall())  # fmt: skip
+        status = dict(con.execute("select comparison_id, status from comparisons").fetchall())
+    assert n == {"one": 3000, "two": 3000}
+    assert status["one"] == status["two"] == "loaded"
+    posts = sum(1 for r in server.journal if r["method"] == "POST")
+    again = {r["comparison_id"]: r for r in batch(
+        str(f), db_path=db, output_dir=str(out), base_url=server.base_url, runner="threads",
+    )}  # fmt: skip
+    assert again["one"]["status"] == again["two"]["status"] == "skipped"
+    assert sum(1 for r in server.journal if r["method"] == "POST") == posts
+    get_settings.cache_clear()
