@@ -9,7 +9,6 @@ import pytest
 
 from chromdiff.db import connect
 from chromdiff.examples import get_example
-from chromdiff.settings import get_settings
 
 EX = get_example("tp53_molm13_vs_k562")
 
@@ -17,13 +16,11 @@ EX = get_example("tp53_molm13_vs_k562")
 @pytest.mark.prefect
 @pytest.mark.slow
 def test_dask_fan_out_loads_with_one_writer_and_rerun_skips(
-    fake_chipatlas_factory, tmp_path, monkeypatch
+    fake_chipatlas_factory, fast_polling, tmp_path
 ):
     pytest.importorskip("prefect_dask")
     from flows.batch import batch
 
-    monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
-    get_settings.cache_clear()
     server = fake_chipatlas_factory(n_regions=3000)
     a, b = ", ".join(EX.ids_a), ", ".join(EX.ids_b)
     f = tmp_path / "b.yaml"
@@ -57,4 +54,3 @@ def test_dask_fan_out_loads_with_one_writer_and_rerun_skips(
     )}  # fmt: skip
     assert again["one"]["status"] == again["two"]["status"] == "skipped"
     assert sum(1 for r in server.journal if r["method"] == "POST") == posts
-    get_settings.cache_clear()

@@ -7,19 +7,8 @@ import pytest
 
 from chromdiff.db import connect
 from chromdiff.examples import get_example
-from chromdiff.settings import get_settings
 
 EX = get_example("tp53_molm13_vs_k562")
-
-
-@pytest.fixture
-def server(request, monkeypatch):
-    """The shared ``fake_chipatlas`` fixture (skipped while the fake server is missing)."""
-    pytest.importorskip("chromdiff.fakeapi", reason="fake server not available")
-    monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
-    get_settings.cache_clear()
-    yield request.getfixturevalue("fake_chipatlas")
-    get_settings.cache_clear()
 
 
 @pytest.mark.prefect

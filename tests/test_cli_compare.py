@@ -45,7 +45,6 @@ def test_compare_requires_groups(capsys):
 def test_compare_and_demo_against_fake_server(tmp_path, capsys, monkeypatch):
     pytest.importorskip("chromdiff.fakeapi", reason="fake server not available")
     from chromdiff.fakeapi import FakeChipAtlas
-
     from chromdiff.settings import get_settings
 
     monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")

@@ -19,8 +19,17 @@ def test_schema_is_idempotent(tmp_path):
         with connect(db) as con:
             apply_schema(con)
     with connect(db, read_only=True) as con:
-        tables = {r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()}
-    assert {"comparisons", "experiments", "regions", "region_counts", "raw_files", "run_log"} <= tables
+        tables = {
+            r[0] for r in con.execute("select table_name from information_schema.tables").fetchall()
+        }
+    assert {
+        "comparisons",
+        "experiments",
+        "regions",
+        "region_counts",
+        "raw_files",
+        "run_log",
+    } <= tables
 
 
 def test_transaction_rolls_back(tmp_path):

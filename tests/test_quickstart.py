@@ -47,7 +47,11 @@ def test_quickstart_demo_runs(tmp_path):
     env.pop("PREFECT_API_URL", None)
     out = tmp_path / "demo"
     proc = subprocess.run(
-        [*demo, "--output", str(out)], cwd=ROOT, env=env, capture_output=True, text=True,
+        [*demo, "--output", str(out)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
         timeout=900,
     )
     assert proc.returncode == 0, proc.stderr[-3000:]

@@ -10,19 +10,16 @@ import pytest
 
 from chromdiff.db import connect
 from chromdiff.examples import get_example
-from chromdiff.settings import get_settings
 
 EX = get_example("tp53_molm13_vs_k562")
 
 
 @pytest.mark.prefect
 def test_molm13_vs_k562_shows_the_sex_chromosome_warning(
-    fake_chipatlas_factory, tmp_path, monkeypatch
+    fake_chipatlas_factory, fast_polling, tmp_path
 ):
     from flows.compare import compare
 
-    monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
-    get_settings.cache_clear()
     server = fake_chipatlas_factory(sex_confound=True, n_regions=8000)
     out = compare(
         ids_a=list(EX.ids_a), ids_b=list(EX.ids_b), genome=EX.genome, analysis=EX.analysis,
@@ -31,7 +28,6 @@ def test_molm13_vs_k562_shows_the_sex_chromosome_warning(
         description_b=EX.description_b, base_url=server.base_url,
         output_dir=str(tmp_path / "out"),
     )  # fmt: skip
-    get_settings.cache_clear()
     assert out["status"] == "loaded"
     with connect(tmp_path / "c.duckdb", read_only=True) as con:
         findings = con.execute(
@@ -51,19 +47,16 @@ def test_molm13_vs_k562_shows_the_sex_chromosome_warning(
 
 @pytest.mark.prefect
 def test_clean_scenario_has_no_sex_chromosome_finding(
-    fake_chipatlas_factory, tmp_path, monkeypatch
+    fake_chipatlas_factory, fast_polling, tmp_path
 ):
     from flows.compare import compare
 
-    monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
-    get_settings.cache_clear()
     server = fake_chipatlas_factory(n_regions=8000)
     compare(
         ids_a=list(EX.ids_a), ids_b=list(EX.ids_b), db_path=str(tmp_path / "c.duckdb"),
         comparison_id="clean", title="clean simulated", base_url=server.base_url,
         output_dir=str(tmp_path / "out"),
     )  # fmt: skip
-    get_settings.cache_clear()
     with connect(tmp_path / "c.duckdb", read_only=True) as con:
         n = con.execute(
             "select count(*) from qc_findings where check_name like '%sex%'"
