@@ -138,12 +138,12 @@ def _chromium(*args: str, timeout: float = 90) -> str:
 
 
 def test_compare_run_visible_in_api_and_ui(prefect_server, fake_api, tmp_path):
-    """A CLI comparison shows up as a Completed ``compare`` flow run with its tasks, in the UI too."""
+    """A CLI comparison appears as a Completed ``compare`` flow run with tasks, also in the UI."""
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium missing (apt-get install chromium)")
     api, ui, env = prefect_server
     db = tmp_path / "ui.duckdb"
-    cmd = [sys.executable, "-m", "chromdiff.cli.main", "compare", "--example", EXAMPLE]
+    cmd = [str(Path(sys.executable).parent / "chromdiff"), "compare", "--example", EXAMPLE]
     cmd += ["--base-url", fake_api, "--db", str(db), "--output", str(tmp_path / "out")]
     res = subprocess.run(cmd, env=env, cwd=ROOT, capture_output=True, text=True, timeout=180)
     assert res.returncode == 0, res.stderr[-2000:]
@@ -154,9 +154,7 @@ def test_compare_run_visible_in_api_and_ui(prefect_server, fake_api, tmp_path):
     assert compare_runs, f"no compare flow run among {[flows.get(r['flow_id']) for r in runs]}"
     run = compare_runs[0]
     assert run["state_type"] == "COMPLETED"
-    tasks = _api(
-        f"{api}/task_runs/filter", {"task_runs": {"flow_run_id": {"any_": [run["id"]]}}}
-    )
+    tasks = _api(f"{api}/task_runs/filter", {"task_runs": {"flow_run_id": {"any_": [run["id"]]}}})
     task_names = {t["name"] for t in tasks}
     for expected in ("submit", "wait", "download", "parse", "load"):
         assert any(n.startswith(expected) for n in task_names), (expected, task_names)
@@ -195,10 +193,10 @@ def test_served_deployment_run_completes(prefect_server, fake_api, tmp_path):
         "output_dir": str(tmp_path / "out"),
     }
     script = (
-        "import sys; sys.path.insert(0, {root!r});"
+        f"import sys; sys.path.insert(0, {str(ROOT)!r});"
         "from flows.compare import compare;"
-        "compare.serve(name='ui-test', parameters={params!r})"
-    ).format(root=str(ROOT), params=params)
+        f"compare.serve(name='ui-test', parameters={params!r})"
+    )
     serve_log = (tmp_path / "serve.log").open("w")
     server = subprocess.Popen(
         [sys.executable, "-c", script],
