@@ -128,11 +128,19 @@ def extract_result_zip(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+    try:
+        staged_kinds = _classify(extracted)
+    except ResultArchiveError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     shutil.rmtree(out_dir, ignore_errors=True)
     staging.replace(out_dir)
-    final = [out_dir / p.relative_to(staging) for p in extracted]
-    kinds = _classify(final)
-    return ResultFiles(members=tuple(final), **kinds)
+
+    def moved(path: Path | None) -> Path | None:
+        return None if path is None else out_dir / path.relative_to(staging)
+
+    kinds = {kind: moved(path) for kind, path in staged_kinds.items()}
+    return ResultFiles(members=tuple(out_dir / p.relative_to(staging) for p in extracted), **kinds)
 
 
 def _extract(

@@ -138,10 +138,12 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    def _json_error(self, status: int, message: str, error: str) -> None:
+    def _json_error(
+        self, status: int, message: str, error: str, headers: dict | None = None
+    ) -> None:
         body = {"Message: ": "Runtime error.", "format": "text", "parameters": None,
                 "current-time": _now(), "Message": message, "error-message": error}  # fmt: skip
-        self._send(status, json.dumps(body), "application/json")
+        self._send(status, json.dumps(body), "application/json", headers)
 
     def _misbehave(self, kind: str) -> bool:
         """Apply the request-level knobs; return True when the request was answered (badly)."""
@@ -159,7 +161,10 @@ class Handler(BaseHTTPRequestHandler):
             self._json_error(sc.fail_status, "Error", f"INTERNAL_SERVER_ERROR (simulated {n})")
             return True
         if n <= sc.reset_first_n + sc.fail_first_n + sc.rate_limit_first_n:
-            self._json_error(429, "Too many requests", "TOO_MANY_REQUESTS (simulated)")
+            self._json_error(
+                429, "Too many requests", "TOO_MANY_REQUESTS (simulated)",
+                {"Retry-After": str(sc.retry_after)},
+            )  # fmt: skip
             return True
         return False
 
