@@ -4,26 +4,36 @@
 -- the depleted group's mean count in the window is < cluster_zero_mean.
 create or replace view qc_clusters as
 with sig as (
-    select s.*, count(*) over (partition by s.comparison_id) as n_sig_total,
+    select s.*, p.cluster_window_bp as w, p.cluster_min,
+           s.start // p.cluster_window_bp as bin,
+           count(*) over (partition by s.comparison_id) as n_sig_total,
            count(*) over (partition by s.comparison_id, s.chrom) as n_sig_chrom
     from regions_significant s
+    join comparison_params p on p.comparison_id = s.comparison_id
+),
+-- b.start in [a.start, a.start + w] implies b's bin is a's bin or the next one: an equi-join on
+-- (comparison, chrom, bin) keeps the pairs linear in the cluster density, not quadratic per chrom.
+pairs as (
+    select a.comparison_id, a.chrom, a.start as win_start, b.stop, b.direction,
+           b.mean_count_a, b.mean_count_b
+    from sig a
+    cross join (values (0), (1)) as d(step)
+    join sig b
+      on b.comparison_id = a.comparison_id and b.chrom = a.chrom and b.bin = a.bin + d.step
+    where a.n_sig_total >= a.cluster_min and a.n_sig_chrom >= a.cluster_min
+      and b.start >= a.start and b.start <= a.start + a.w
 ),
 win as (
     select
-        a.comparison_id, a.chrom, a.start as win_start,
+        comparison_id, chrom, win_start,
         count(*) as n,
-        max(b.stop) as win_stop,
-        count(*) filter (where b.direction = 'A') as n_a,
-        count(*) filter (where b.direction = 'B') as n_b,
-        avg(b.mean_count_a) as mean_a,
-        avg(b.mean_count_b) as mean_b
-    from sig a
-    join comparison_params p on p.comparison_id = a.comparison_id
-    join sig b
-      on b.comparison_id = a.comparison_id and b.chrom = a.chrom
-     and b.start >= a.start and b.start <= a.start + p.cluster_window_bp
-    where a.n_sig_total >= p.cluster_min and a.n_sig_chrom >= p.cluster_min
-    group by a.comparison_id, a.chrom, a.start
+        max(stop) as win_stop,
+        count(*) filter (where direction = 'A') as n_a,
+        count(*) filter (where direction = 'B') as n_b,
+        avg(mean_count_a) as mean_a,
+        avg(mean_count_b) as mean_b
+    from pairs
+    group by comparison_id, chrom, win_start
 ),
 best as (
     select *, row_number() over (partition by comparison_id, chrom order by n desc, win_start) as k
