@@ -53,13 +53,9 @@ def batch(
 
         def run_one(item: BatchItem) -> dict:
             logger.info("comparison %s", item.name)
-            with record_run(
-                db_path, "compare", item.flow_parameters(), run_id=f"{run_id}/{item.name}"
-            ) as run:
-                out = compare(**item.flow_parameters(), db_path=db_path, output_dir=output_dir,
-                              base_url=base_url, force=force)  # fmt: skip
-                run.update(comparison_id=item.name, result_format=out.get("result_format"))
-            return out
+            # the compare subflow records its own flow_runs row
+            return compare(**item.flow_parameters(), db_path=db_path, output_dir=output_dir,
+                           base_url=base_url, force=force)  # fmt: skip
 
         if runner == "sequential":
             rows = run_items(items, run_one)

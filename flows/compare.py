@@ -13,6 +13,7 @@ from prefect import flow, get_run_logger
 
 from chromdiff.comparison import ComparisonSpec, log_event, set_status
 from chromdiff.db import writer
+from chromdiff.history import current_run_id, record_run
 from chromdiff.settings import get_settings
 from tasks import compare as t
 from tasks.annotate import annotate_comparison_task
@@ -71,16 +72,35 @@ def compare(
     settings = get_settings()
     db_path = str(db_path or settings.db_path)
     base_url = base_url or settings.base_url
+    params = dict(ids_a=list(ids_a), ids_b=list(ids_b), genome=genome, analysis=analysis,
+                  comparison_id=comparison_id, title=title, description_a=description_a,
+                  description_b=description_b, threshold=threshold, base_url=base_url,
+                  force=force, fdr=fdr, min_abs_logfc=min_abs_logfc)  # fmt: skip
+    with record_run(db_path, "compare", params, run_id=current_run_id()) as run:
+        summary = _compare(
+            db_path, base_url, output_dir or str(settings.output_dir), params, comparison_id
+        )
+        run.update(comparison_id=summary["comparison_id"], result_format=summary["result_format"])
+    return summary
+
+
+def _compare(
+    db_path: str, base_url: str, output_dir: str, params: dict, comparison_id: str | None
+) -> dict:
+    """Run the body of :func:`compare` (which records it in ``flow_runs``)."""
     spec = t.validate(
         ComparisonSpec(
-            list(ids_a), list(ids_b), genome, analysis, threshold, title, description_a,
-            description_b,
+            params["ids_a"], params["ids_b"], params["genome"], params["analysis"],
+            params["threshold"], params["title"], params["description_a"],
+            params["description_b"],
         )
     )  # fmt: skip
     cid = comparison_id or spec.default_id()
-    out_dir = Path(output_dir or settings.output_dir) / cid
-    params = {"fdr": fdr, "min_abs_logfc": min_abs_logfc}
-    step = t.prepare(db_path, cid, spec, base_url, force, params, is_simulated(base_url))
+    out_dir = Path(output_dir) / cid
+    thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
+    step = t.prepare(
+        db_path, cid, spec, base_url, params["force"], thresholds, is_simulated(base_url)
+    )
     summary = {"comparison_id": cid, "request_id": step["request_id"], "skipped": False,
                "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
     if step["action"] == "skip":

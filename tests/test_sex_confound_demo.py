@@ -34,6 +34,13 @@ def test_molm13_vs_k562_shows_the_sex_chromosome_warning(
             "select check_name, severity, detail from qc_findings where comparison_id = ?",
             ["tp53_molm13_vs_k562"],
         ).fetchall()
+        runs = con.execute(
+            "select flow_name, state, comparison_id, result_format, parameters from flow_runs"
+        ).fetchall()
+    assert [r[:4] for r in runs] == [
+        ("compare", "completed", "tp53_molm13_vs_k562", "diffbind_2025")
+    ]
+    assert '"genome": "hg38"' in runs[0][4]
     sex = [f for f in findings if f[0].startswith("sex_chrom")]
     assert sex and all(f[1] == "major" and "chrY" in f[2] for f in sex), findings
     report_dir = Path(out["output_dir"])
