@@ -38,3 +38,31 @@ def test_batch_isolates_failure_and_rerun_skips(server, tmp_path):
     assert ("batch", "completed", 2) in runs
     assert ("compare", "completed", 2) in runs and ("compare", "failed", 2) in runs
     assert "| bad | failed |" in (tmp_path / "out" / "batch_summary.md").read_text()
+
+
+@pytest.mark.prefect
+def test_batch_job_failing_on_the_server_does_not_stop_the_others(
+    fake_chipatlas_factory, fast_polling, tmp_path
+):
+    from flows.batch import batch
+
+    server = fake_chipatlas_factory(n_regions=2000, error_ids=("SRX5865982",))
+    all_a, ok_a, ok_b = ", ".join(EX.ids_a), ", ".join(EX.ids_a[:3]), ", ".join(EX.ids_b)
+    f = tmp_path / "b.yaml"
+    f.write_text(
+        "comparisons:\n"
+        f"  - {{name: fails, ids_a: [{all_a}], ids_b: [{ok_b}], title: x simulated}}\n"
+        f"  - {{name: works, ids_a: [{ok_a}], ids_b: [{ok_b}], title: y simulated}}\n"
+    )
+    db, out = str(tmp_path / "b.duckdb"), str(tmp_path / "out")
+    rows = {r["comparison_id"]: r for r in batch(str(f), db_path=db, output_dir=out,
+                                                  base_url=server.base_url)}  # fmt: skip
+    assert rows["fails"]["status"] == "failed"
+    assert "does not correspond to an experiment" in rows["fails"]["error"]
+    assert rows["works"]["status"] == "loaded" and rows["works"]["n_regions"] == 2000
+    with connect(db, read_only=True) as con:
+        status = dict(con.execute("select comparison_id, status from comparisons").fetchall())
+        n_fail_rows = con.execute(
+            "select count(*) from regions where comparison_id = 'fails'"
+        ).fetchall()[0][0]
+    assert status == {"fails": "failed", "works": "loaded"} and n_fail_rows == 0

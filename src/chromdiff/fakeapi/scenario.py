@@ -27,6 +27,8 @@ class Scenario:
         Sleep before answering requests of kind ``stall_on`` (submit/probe/status/log/zip/health).
     never_finish, job_error, health_down : bool
         Job stays running; job ends with an ``[ERROR]`` in its log and no ZIP; health check down.
+    error_ids : tuple of str
+        Jobs that include any of these experiment IDs fail like ``job_error`` (others succeed).
     corrupt_zip, truncated_zip, zip_slip, zip_bomb, duplicate_suffix, empty_result : bool
         Archive defects and an empty (header-less, zero-row) result.
     sex_confound, cluster, chrm_significant : bool
@@ -47,6 +49,7 @@ class Scenario:
     stall_on: str = ""
     never_finish: bool = False
     job_error: bool = False
+    error_ids: tuple[str, ...] = ()
     health_down: bool = False
     corrupt_zip: bool = False
     truncated_zip: bool = False

@@ -190,6 +190,16 @@ class Handler(BaseHTTPRequestHandler):
             return self._json_error(404, "Error ( request id NOT FOUND )", "NOT_FOUND (request id)")
         return self._result(job, kind)
 
+    def _fails(self, job: Job | None) -> bool:
+        """Return True when the job ends with an error (``job_error`` or one of ``error_ids``)."""
+        sc = self.state.scenario
+        if sc.job_error:
+            return True
+        if job is None or not sc.error_ids:
+            return False
+        ids = set(_ids(job.form["bedAFile"])) | set(_ids(job.form["bedBFile"]))
+        return bool(ids & set(sc.error_ids))
+
     def _finished(self, job: Job) -> bool:
         sc = self.state.scenario
         job.polls += 1
@@ -201,9 +211,7 @@ class Handler(BaseHTTPRequestHandler):
         elif self._finished(job):
             state, info = (
                 "finished",
-                "JobID State\n1 FAILED"
-                if self.state.scenario.job_error
-                else "JobID State\n1 COMPLETED",
+                "JobID State\n1 FAILED" if self._fails(job) else "JobID State\n1 COMPLETED",
             )
         else:
             state, info = ("waiting" if job.polls == 1 else "running"), "JobID State\n1 RUNNING"
@@ -216,7 +224,9 @@ class Handler(BaseHTTPRequestHandler):
         sc = self.state.scenario
         legacy = sc.result_format == "diffbind_2024"
         error = (
-            '"SRX0000001" does not correspond to an experiment for hg38.' if sc.job_error else None
+            '"SRX0000001" does not correspond to an experiment for hg38.'
+            if self._fails(job)
+            else None
         )
         if kind == "probe":
             if not self._finished(job):
@@ -237,7 +247,7 @@ class Handler(BaseHTTPRequestHandler):
                 ),
             )
         if kind == "zip":
-            if sc.job_error or sc.never_finish or job.polls <= sc.polls_to_finish:
+            if self._fails(job) or sc.never_finish or job.polls <= sc.polls_to_finish:
                 return self._json_error(
                     404, "Error ( Result zip file NOT FOUND, or still running.)", "NOT_FOUND (zip)"
                 )
