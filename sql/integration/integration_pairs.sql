@@ -1,0 +1,30 @@
+-- integration_pairs: one row per linked peak–gene pair whose gene is in the DE table, with both
+-- sides' log2FC/padj, significance flags (cutoffs of the integration, each side separately) and
+-- the concordance category (only when both sides are significant):
+-- Concordant up (open & up), Concordant down (closed & down), Discordant open/down,
+-- Discordant closed/up, Other (either side not significant).
+create or replace view integration_pairs as
+with p as (
+    select l.integration_id, l.peak_id, l.gene_id, coalesce(g.gene_symbol, l.symbol) as symbol,
+           g.input_id, l.distance, l.rule, k.chrom, k.start, k.stop, a.feature, a.annotation,
+           case when a.feature = 'Promoter' then 'promoter' else 'distal' end as feature_class,
+           k.logfc as atac_logfc, k.padj as atac_padj, g.logfc as rna_logfc, g.padj as rna_padj,
+           coalesce(k.logfc is not null and abs(k.logfc) > i.atac_lfc and k.padj < i.atac_padj,
+                    false) as atac_significant,
+           coalesce(g.logfc is not null and abs(g.logfc) > i.rna_lfc and g.padj < i.rna_padj,
+                    false) as rna_significant
+    from int_links l
+    join integrations i using (integration_id)
+    join int_peaks k on k.integration_id = l.integration_id and k.peak_id = l.peak_id
+    join int_genes g on g.integration_id = l.integration_id and g.gene_id = l.gene_id
+    left join int_peak_annotation a
+           on a.integration_id = l.integration_id and a.peak_id = l.peak_id
+)
+select *,
+       case when not (atac_significant and rna_significant) then 'Other'
+            when atac_logfc > 0 and rna_logfc > 0 then 'Concordant up'
+            when atac_logfc < 0 and rna_logfc < 0 then 'Concordant down'
+            when atac_logfc > 0 and rna_logfc < 0 then 'Discordant open/down'
+            when atac_logfc < 0 and rna_logfc > 0 then 'Discordant closed/up'
+            else 'Other' end as category
+from p;

@@ -1,0 +1,140 @@
+"""Annotate an integration's peaks and link them to genes (nearest, within distance, GREAT, BETA).
+
+* ``int_peak_annotation``: ChIPseeker-like feature and nearest gene of every peak
+  (:func:`chromdiff.annotation.annotate_regions`).
+* ``int_links``: the peak–gene links of the integration's rule: ``nearest`` (the annotation's
+  nearest gene, ChIPseeker's ``distanceToTSS``), ``distance`` (every gene whose TSS lies within
+  ``max_distance``) or ``great`` (GREAT basal-plus-extension domains).
+* ``int_rp_links``: BETA's links, every gene TSS within 100 kb of a peak **centre**
+  (``distance`` = |centre − TSS|), over the peaks that count as bound: the significant peaks
+  when the peak side has fold changes and p-values, otherwise all peaks; at most the 10,000
+  best (BETA's ``--pn``), by padj then score.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import duckdb
+
+from chromdiff.annotation import annotate_regions, link_great, link_within_distance
+from chromdiff.annotation.annotate import stage_regions
+from chromdiff.db import transaction
+from chromdiff.errors import InputError
+
+#: BETA's window (bp) and its default number of peaks.
+BETA_WINDOW = 100_000
+BETA_TOP_PEAKS = 10_000
+
+
+class UnmatchedChromosomeWarning(UserWarning):
+    """Some peaks lie on chromosomes the annotation does not have."""
+
+
+def _settings(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
+    cur = con.execute("select * from integrations where integration_id = ?", [integration_id])
+    row = cur.fetchone()
+    if row is None:
+        raise InputError(f"integration {integration_id!r} is not in the database")
+    return dict(zip([d[0] for d in cur.description], row, strict=True))
+
+
+def _bound_peaks_sql(s: dict, iid: str) -> str:
+    """SQL of the peaks BETA counts as bound (see the module docstring)."""
+    return f"""select peak_id from int_peaks where integration_id = '{iid}' and (
+            not exists (select 1 from int_peaks where integration_id = '{iid}'
+                        and logfc is not null and padj is not null)
+            or (abs(logfc) > {float(s['atac_lfc'])} and padj < {float(s['atac_padj'])}))
+        order by padj nulls last, score desc nulls last, peak_id limit {BETA_TOP_PEAKS}"""
+
+
+def _rp_links(con: duckdb.DuckDBPyConnection, s: dict, iid: str) -> None:
+    stage_regions(
+        con,
+        f"select peak_id as region_key, chrom, start, stop from int_peaks "
+        f"where integration_id = '{iid}' and peak_id in ({_bound_peaks_sql(s, iid)})",
+        s["annotation_id"],
+    )
+    w = BETA_WINDOW
+    con.execute(
+        f"""create or replace temp table _int_rp as
+        with r as (select region_key as peak_id, chrom, (start + stop) // 2 as c,
+                          unnest([(start + stop) // 2 // {w} - 1, (start + stop) // 2 // {w},
+                                  (start + stop) // 2 // {w} + 1]) as bin from _cd_r),
+        g as (select gene_id, chrom, tss, tss // {w} as bin from ann_genes
+              where annotation_id = ? and gene_id is not null)
+        select peak_id, gene_id, min(abs(c - tss)) as distance
+        from r join g using (chrom, bin) where abs(c - tss) <= {w}
+        group by peak_id, gene_id""",
+        [s["annotation_id"]],
+    )
+
+
+def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
+    """Fill ``int_peak_annotation``, ``int_links`` and ``int_rp_links`` of one integration.
+
+    Returns
+    -------
+    dict
+        Row counts and ``unmatched_chrom`` (peaks on chromosomes the annotation lacks).
+    """
+    s = _settings(con, integration_id)
+    iid = integration_id.replace("'", "''")
+    regions = (
+        f"select peak_id as region_key, chrom, start, stop from int_peaks "
+        f"where integration_id = '{iid}'"
+    )
+    ann = s["annotation_id"]
+    annotate_regions(con, regions, ann, "_int_ann")
+    unmatched = con.execute(
+        "select count(*) from _int_ann where feature is null and gene_id is null"
+    ).fetchall()[0][0]
+    if unmatched:
+        warnings.warn(
+            f"{unmatched} peaks lie on chromosomes that {ann} does not annotate "
+            "(check chr1 vs 1 naming or the genome build)",
+            UnmatchedChromosomeWarning,
+            stacklevel=2,
+        )
+    rule = s["link_rule"]
+    if rule == "nearest":
+        con.execute(
+            """create or replace temp table _int_links as select region_key, gene_id, symbol,
+               distance_to_tss as distance from _int_ann where gene_id is not null"""
+        )
+    elif rule == "distance":
+        link_within_distance(con, regions, ann, "_int_links", int(s["max_distance"]))
+    else:
+        link_great(con, regions, ann, "_int_links")
+    _rp_links(con, s, iid)
+    with transaction(con):
+        for t in ("int_peak_annotation", "int_links", "int_rp_links"):
+            con.execute(f"delete from {t} where integration_id = ?", [integration_id])
+        con.execute(
+            """insert into int_peak_annotation select ?, region_key, feature, annotation,
+               gene_id, symbol, gene_strand, tss, distance_to_tss from _int_ann""",
+            [integration_id],
+        )
+        con.execute(
+            "insert into int_links select ?, region_key, gene_id, symbol, distance, ? "
+            "from _int_links",
+            [integration_id, rule],
+        )
+        con.execute(
+            "insert into int_rp_links select ?, peak_id, gene_id, distance from _int_rp",
+            [integration_id],
+        )
+        con.execute(
+            "update integrations set status = 'linked', updated_at = current_timestamp "
+            "where integration_id = ?",
+            [integration_id],
+        )
+    out = {
+        "annotated": con.execute("select count(*) from _int_ann").fetchall()[0][0],
+        "links": con.execute("select count(*) from _int_links").fetchall()[0][0],
+        "rp_links": con.execute("select count(*) from _int_rp").fetchall()[0][0],
+        "unmatched_chrom": unmatched,
+    }
+    for t in ("_int_ann", "_int_links", "_int_rp", "_cd_r"):
+        con.execute(f"drop table if exists {t}")
+    return out

@@ -1,0 +1,255 @@
+"""Load both sides of an integration into DuckDB: validate everything first, then write atomically.
+
+Nothing is written before both files have been read, typed and checked and the gene
+identifiers reconciled; the rows of the integration are then replaced in one transaction (the
+embedded annotation or a user GTF may be loaded into the ``ann_*`` tables before that, once).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import asdict
+from pathlib import Path
+
+import duckdb
+
+import chromdiff
+from chromdiff.annotation import EMBEDDED, ensure_annotation
+from chromdiff.db import transaction
+from chromdiff.errors import InputError
+from chromdiff.integration.identifiers import resolve_genes
+from chromdiff.integration.params import IntegrationParams
+from chromdiff.integration.readers import read_table
+from chromdiff.integration.validate import input_notes, type_genes, type_peaks
+
+logger = logging.getLogger(__name__)
+
+#: Tables holding one integration's rows (all keyed by integration_id).
+INT_TABLES = (
+    "int_peaks",
+    "int_genes",
+    "int_input_notes",
+    "int_peak_annotation",
+    "int_links",
+    "int_rp_links",
+    "int_correlations",
+    "int_sensitivity",
+    "int_beta_tests",
+)
+
+
+def _peaks_from_file(
+    con: duckdb.DuckDBPyConnection, path: str | Path, params: IntegrationParams, overrides: dict
+) -> dict:
+    info = read_table(con, path, "peaks", "_int_peaks_raw", overrides=overrides)
+    if params.coordinate_base == "auto":
+        one_based = info.tool == "diffbind" or "seqnames" in {h.lower() for h in info.header}
+        base = 1 if one_based else 0
+    else:
+        base = int(params.coordinate_base)
+    type_peaks(con, info, base)
+    present = set(info.columns)
+    return {
+        "source": str(path),
+        "sha256": info.sha256,
+        "tool": info.tool,
+        "columns": info.columns,
+        "base": base,
+        "present": present,
+    }
+
+
+def _peaks_from_comparison(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict:
+    row = con.execute(
+        "select genome, analysis, input_hash from comparisons where comparison_id = ?",
+        [comparison_id],
+    ).fetchall()
+    if not row:
+        raise InputError(f"comparison {comparison_id!r} is not in the database")
+    genome, analysis, input_hash = row[0]
+    effect = "meth_diff" if analysis == "dmr" else "logfc"
+    con.execute(
+        f"""create or replace temp table _int_peaks as
+        select region_id::integer as peak_id, chrom, start, stop, null::varchar as name,
+               {effect} as logfc, pvalue, qvalue as padj, null::double as score,
+               region_id::bigint as source_line
+        from regions where comparison_id = ?""",
+        [comparison_id],
+    )
+    if con.execute("select count(*) from _int_peaks").fetchall()[0][0] == 0:
+        raise InputError(f"comparison {comparison_id!r} has no regions loaded")
+    return {
+        "source": f"comparison:{comparison_id}",
+        "sha256": input_hash,
+        "tool": f"comparison ({analysis})",
+        "columns": {"logfc": effect, "padj": "qvalue", "pvalue": "pvalue"},
+        "base": 0,
+        "present": {"logfc", "padj", "pvalue"},
+        "genome": genome,
+    }
+
+
+def _dedupe_peaks(con: duckdb.DuckDBPyConnection) -> int:
+    before = con.execute("select count(*) from _int_peaks").fetchall()[0][0]
+    con.execute(
+        """create or replace temp table _int_peaks as
+        select * from _int_peaks
+        qualify row_number() over (partition by chrom, start, stop order by peak_id) = 1"""
+    )
+    return before - con.execute("select count(*) from _int_peaks").fetchall()[0][0]
+
+
+def _peak_notes(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[tuple]:
+    need = {"na_padj": "padj", "padj_zero": "padj", "na_logfc": "logfc"}
+    return [n for n in input_notes(con, "_int_peaks", "peaks") if need[n[1]] in present]
+
+
+def load_inputs(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    rna: str | Path,
+    peaks: str | Path | None = None,
+    comparison: str | None = None,
+    genome: str | None = None,
+    gtf: str | Path | None = None,
+    params: IntegrationParams | None = None,
+    integration_id: str | None = None,
+    atac_columns: dict[str, str] | None = None,
+    rna_columns: dict[str, str] | None = None,
+) -> dict:
+    """Read, check and store both sides of an integration; return a summary.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Read-write connection with the schema applied.
+    rna : str or Path
+        DE table (DESeq2, edgeR, limma, cuffdiff, ... as TSV/CSV/Parquet, gzipped or not).
+    peaks : str or Path, optional
+        Differential peak table or plain peak BED; exactly one of ``peaks`` / ``comparison``.
+    comparison : str, optional
+        A chromdiff comparison in the database to use as the peak side.
+    genome : str, optional
+        hg38, hg19 or mm10 (embedded annotation); defaults to the comparison's genome.
+    gtf : str or Path, optional
+        User annotation (wins over the embedded one).
+    params : IntegrationParams, optional
+        Cutoffs and link rule (defaults: |log2FC| > 1, padj < 0.05, nearest gene).
+    integration_id : str, optional
+        Defaults to a hash of the inputs and parameters.
+    atac_columns, rna_columns : dict, optional
+        ``role -> column`` overrides of the auto-detected columns.
+
+    Returns
+    -------
+    dict
+        ``integration_id``, ``annotation_id``, row counts and the reader notes.
+
+    Raises
+    ------
+    InputError
+        Any bad input; the integration's rows are left as they were.
+    """
+    params = (params or IntegrationParams()).validated()
+    if (peaks is None) == (comparison is None):
+        raise InputError("give exactly one peak side: a peak file (--atac) or --comparison ID")
+    if peaks is not None:
+        side = _peaks_from_file(con, peaks, params, atac_columns or {})
+    else:
+        side = _peaks_from_comparison(con, str(comparison))
+        if genome is not None and genome != side["genome"]:
+            raise InputError(
+                f"--genome {genome} differs from comparison {comparison}'s genome {side['genome']}"
+            )
+        genome = side["genome"]
+    n_dup_peaks = _dedupe_peaks(con)
+    rna_info = read_table(con, rna, "rna", "_int_rna_raw", overrides=rna_columns or {})
+    type_genes(con, rna_info)
+    if gtf is None and genome not in EMBEDDED:
+        raise InputError(
+            f"genome {genome!r} has no embedded annotation (have: {', '.join(EMBEDDED)}); "
+            "give --gtf FILE"
+        )
+    annotation_id = ensure_annotation(con, genome=genome, gtf=gtf)
+    counts = resolve_genes(con, annotation_id)
+    if counts["kept"] == counts["unmatched"]:
+        example = con.execute("select input_id from _int_rna limit 3").fetchall()
+        raise InputError(
+            f"{rna}: none of the {counts['rows']} gene IDs (e.g. "
+            f"{', '.join(r[0] for r in example)}) matched annotation {annotation_id}; map a "
+            "symbol or Entrez column with --rna-columns symbol=COL or give a matching --gtf"
+        )
+    notes = _peak_notes(con, side["present"])
+    notes += input_notes(con, "_int_rna", "rna")
+    if n_dup_peaks:
+        notes.append(("peaks", "duplicate_rows", n_dup_peaks, None,
+                      f"{n_dup_peaks} duplicated peak rows dropped (same chrom, start, end)"))
+    if counts["duplicates"]:
+        notes.append(("rna", "duplicate_genes", counts["duplicates"], None,
+                      f"{counts['duplicates']} rows for genes already seen dropped "
+                      "(kept the row with the smallest padj)"))
+    if counts["unmatched"]:
+        notes.append(("rna", "unmatched_genes", counts["unmatched"], None,
+                      f"{counts['unmatched']} genes not found in {annotation_id} (not linked)"))
+    integration_id = integration_id or params.digest(
+        side["sha256"] or "", rna_info.sha256, str(genome), str(gtf)
+    )
+    _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes)
+    for n in notes:
+        logger.info("%s: %s", n[0], n[4])
+    n_peaks, n_genes = (
+        con.execute(f"select count(*) from {t} where integration_id = ?", [integration_id])
+        .fetchall()[0][0]
+        for t in ("int_peaks", "int_genes")
+    )
+    return {
+        "integration_id": integration_id,
+        "annotation_id": annotation_id,
+        "genome": genome,
+        "n_peaks": n_peaks,
+        "n_genes": n_genes,
+        "genes": counts,
+        "notes": [n[4] for n in notes],
+    }
+
+
+def _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes) -> None:
+    with transaction(con):
+        for table in ("integrations", *INT_TABLES):
+            con.execute(f"delete from {table} where integration_id = ?", [integration_id])
+        p = asdict(params)
+        con.execute(
+            """insert into integrations (integration_id, title, genome, annotation_id,
+                peaks_source, peaks_sha256, peaks_tool, peaks_columns, rna_source, rna_sha256,
+                rna_tool, rna_columns, coordinate_base, link_rule, max_distance, atac_lfc,
+                atac_padj, rna_lfc, rna_padj, simulated, status, chromdiff_version)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)""",
+            [
+                integration_id, p["title"], genome, annotation_id, side["source"],
+                side["sha256"], side["tool"], json.dumps(side["columns"]), rna_info.source,
+                rna_info.sha256, rna_info.tool, json.dumps(rna_info.columns), side["base"],
+                p["link_rule"], p["max_distance"], p["atac_lfc"], p["atac_padj"], p["rna_lfc"],
+                p["rna_padj"], p["simulated"], chromdiff.__version__,
+            ],
+        )
+        con.execute(
+            """insert into int_peaks select ?, peak_id, chrom, start, stop, name, logfc, pvalue,
+               padj, score, source_line from _int_peaks""",
+            [integration_id],
+        )
+        con.execute(
+            """insert into int_genes select ?, row_id, input_id, symbol, entrez, logfc, pvalue,
+               padj, gene_id, gene_symbol, match_via, source_line from _int_rna_resolved""",
+            [integration_id],
+        )
+        if notes:
+            con.executemany(
+                "insert into int_input_notes values (?, ?, ?, ?, ?, ?)",
+                [(integration_id, *n) for n in notes],
+            )
+        con.execute(
+            """update integrations set n_peaks = (select count(*) from _int_peaks),
+                   n_genes = (select count(*) from _int_rna_resolved) where integration_id = ?""",
+            [integration_id],
+        )

@@ -1,0 +1,173 @@
+"""Type and check the scanned tables set-wise; the first bad value is reported by line and column.
+
+Missing values (``NA``, empty, ``NaN``, ``.``, ``-``) become NULL. Checks run as one query per
+column and look for the offending line only when something is wrong, so a clean million-row
+table costs a few scans.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from chromdiff.errors import InputError
+from chromdiff.integration.readers import TableInfo
+
+#: Text that means "missing" in DE tables (R writes NA; cuffdiff writes '-').
+NA_TOKENS = ("", "na", "nan", "n/a", "null", "none", ".", "-")
+_NA_SQL = "(" + ", ".join(f"'{t}'" for t in NA_TOKENS) + ")"
+#: −log10 is capped at this value (padj = 0 would be infinite).
+MAX_NEG_LOG10 = 300.0
+
+
+def _q(col: str) -> str:
+    return '"' + col.replace('"', '""') + '"'
+
+
+def _is_na(col: str) -> str:
+    return f"(lower(trim({_q(col)})) in {_NA_SQL} or {_q(col)} is null)"
+
+
+def num_sql(col: str | None, kind: str = "double") -> str:
+    """SQL turning text column ``col`` into ``kind`` (NULL for missing tokens)."""
+    if col is None:
+        return f"null::{kind}"
+    return f"case when {_is_na(col)} then null else try_cast(trim({_q(col)}) as {kind}) end"
+
+
+def check_numeric(
+    con: duckdb.DuckDBPyConnection, info: TableInfo, role: str, kind: str = "double"
+) -> None:
+    """Raise naming the first line whose ``role`` value is neither missing nor a ``kind``."""
+    col = info.columns.get(role)
+    if col is None:
+        return
+    row = con.execute(
+        f"""select _line, {_q(col)} from {info.table}
+        where not {_is_na(col)} and try_cast(trim({_q(col)}) as {kind}) is null
+        order by _line limit 1"""
+    ).fetchall()
+    if row:
+        line, value = row[0]
+        what = "an integer" if kind == "bigint" else "a number"
+        raise InputError(f"{info.source}: line {line}, column {col!r}: {value!r} is not {what}")
+
+
+def _first(con: duckdb.DuckDBPyConnection, sql: str) -> tuple | None:
+    rows = con.execute(sql).fetchall()
+    return rows[0] if rows else None
+
+
+def type_peaks(con: duckdb.DuckDBPyConnection, info: TableInfo, base: int) -> str:
+    """Create temp table ``_int_peaks`` (0-based half-open, typed); return its name.
+
+    ``base`` is 1 when the table's starts are 1-based (converted by subtracting 1).
+    """
+    c = info.columns
+    for role in ("start", "stop"):
+        check_numeric(con, info, role, "bigint")
+    for role in ("logfc", "padj", "pvalue", "score"):
+        check_numeric(con, info, role)
+    name = f"nullif(trim({_q(c['name'])}), '')" if "name" in c else "null::varchar"
+    con.execute(
+        f"""create or replace temp table _int_peaks as
+        select row_number() over (order by _line)::integer as peak_id,
+               trim({_q(c['chrom'])}) as chrom,
+               {num_sql(c['start'], 'bigint')} - {int(base)} as start,
+               {num_sql(c['stop'], 'bigint')} as stop,
+               {name} as name,
+               {num_sql(c.get('logfc'))} as logfc, {num_sql(c.get('pvalue'))} as pvalue,
+               {num_sql(c.get('padj'))} as padj, {num_sql(c.get('score'))} as score,
+               _line as source_line
+        from {info.table}"""
+    )
+    bad = _first(
+        con,
+        "select source_line, chrom, start, stop from _int_peaks where chrom is null "
+        "or chrom = '' or start is null or stop is null or start < 0 or stop <= start "
+        "order by source_line limit 1",
+    )
+    if bad:
+        line, chrom, start, stop = bad
+        if not chrom:
+            why = f"column {c['chrom']!r} is empty"
+        elif start is None or stop is None:
+            why = f"columns {c['start']!r}/{c['stop']!r} must both be given"
+        elif start < 0:
+            why = f"column {c['start']!r}: negative start {start + base}"
+        else:
+            why = f"start {start + base} is not before end {stop} (reversed or empty region)"
+        raise InputError(f"{info.source}: line {line}: {why}")
+    _check_probability(con, info, "_int_peaks", ("padj", "pvalue"))
+    return "_int_peaks"
+
+
+def _check_probability(
+    con: duckdb.DuckDBPyConnection, info: TableInfo, table: str, roles: tuple[str, ...]
+) -> None:
+    for role in roles:
+        if role not in info.columns:
+            continue
+        bad = _first(
+            con,
+            f"select source_line, {role} from {table} where {role} < 0 or {role} > 1 "
+            "order by source_line limit 1",
+        )
+        if bad:
+            raise InputError(
+                f"{info.source}: line {bad[0]}, column {info.columns[role]!r}: {bad[1]} is not "
+                "a probability between 0 and 1"
+            )
+
+
+def type_genes(con: duckdb.DuckDBPyConnection, info: TableInfo) -> str:
+    """Create temp table ``_int_rna`` (typed DE rows, version suffix split off); return its name."""
+    c = info.columns
+    for role in ("logfc", "padj", "pvalue"):
+        check_numeric(con, info, role)
+
+    def text(role: str) -> str:
+        if role not in c:
+            return "null::varchar"
+        return f"case when {_is_na(c[role])} then null else trim({_q(c[role])}) end"
+
+    con.execute(
+        f"""create or replace temp table _int_rna as
+        select row_number() over (order by _line)::integer as row_id,
+               {text('gene')} as input_id,
+               regexp_replace({text('gene')}, '^(ENS[A-Z]*G[0-9]+)\\.[0-9]+$', '\\1') as id_norm,
+               {text('symbol')} as symbol,
+               regexp_replace({text('entrez')}, '\\.0$', '') as entrez,
+               {num_sql(c.get('logfc'))} as logfc, {num_sql(c.get('pvalue'))} as pvalue,
+               {num_sql(c.get('padj'))} as padj, _line as source_line
+        from {info.table}"""
+    )
+    bad = _first(
+        con, "select source_line from _int_rna where input_id is null order by 1 limit 1"
+    )
+    if bad:
+        raise InputError(f"{info.source}: line {bad[0]}, column {c['gene']!r}: gene ID is empty")
+    _check_probability(con, info, "_int_rna", ("padj", "pvalue"))
+    return "_int_rna"
+
+
+def input_notes(con: duckdb.DuckDBPyConnection, table: str, side: str) -> list[tuple]:
+    """Return (side, kind, n, example, message) for what the readers handled in ``table``."""
+    key = "source_line"
+    checks = [
+        ("na_padj", "padj is null", "rows with NA padj (kept, never significant)"),
+        ("padj_zero", "padj = 0", f"rows with padj = 0 (−log10 capped at {MAX_NEG_LOG10:g})"),
+        ("na_logfc", "logfc is null", "rows with NA log2FC (kept, left out of statistics)"),
+    ]
+    if side == "rna":
+        checks.append(
+            ("version_suffix", "input_id <> id_norm", "Ensembl IDs with a version suffix "
+             "(matched without it)")
+        )
+    out = []
+    for kind, cond, message in checks:
+        n, example = con.execute(
+            f"select count(*), min({key}) from {table} where {cond}"
+        ).fetchall()[0]
+        if n:
+            out.append((side, kind, n, f"line {example}", f"{n} {message}"))
+    return out
