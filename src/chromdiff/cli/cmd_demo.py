@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 DEMO_EXAMPLE = "tp53_k562_dmso_vs_daunorubicin"
+DEMO_INTEGRATION = "atac_rna_demo_simulated"
 #: Poll the in-process fake server quickly (it finishes in seconds, not minutes).
 DEMO_POLL_INTERVAL_S = "0.2"
 
@@ -16,7 +17,8 @@ def run_demo(output_dir: str | Path) -> dict:
     """Run the compare flow on :data:`DEMO_EXAMPLE` against an in-process fake server.
 
     Writes ``<output_dir>/chromdiff.duckdb`` and ``<output_dir>/<comparison_id>/``. Later steps
-    (annotation, report, integration) extend this function.
+    (annotation, report) run inside the flow; then the ATAC x RNA integration demo runs on
+    simulated data (:func:`run_integration_demo`).
 
     Returns
     -------
@@ -42,7 +44,21 @@ def run_demo(output_dir: str | Path) -> dict:
             description_a=ex.description_a, description_b=ex.description_b,
             base_url=server.base_url, output_dir=str(out),
         )  # fmt: skip
-    return summary | {"db_path": str(db_path), "root": str(out)}
+    integration = run_integration_demo(out, db_path)
+    return summary | {"db_path": str(db_path), "root": str(out), "integration": integration}
+
+
+def run_integration_demo(out: Path, db_path: Path) -> dict:
+    """Simulate matched ATAC + RNA data (planted genes) and run the integration flow on it."""
+    from chromdiff.integration.params import IntegrationParams
+    from chromdiff.integration.simulate import simulate
+    from flows.integrate import integrate
+
+    paths = simulate(out / "integration_inputs")
+    params = IntegrationParams(title="ATAC x RNA demo simulated", simulated=True)
+    return integrate(rna=str(paths["rna"]), atac=str(paths["atac"]), genome="hg38",
+                     db_path=str(db_path), output_dir=str(out), integration_id=DEMO_INTEGRATION,
+                     params=params)  # fmt: skip
 
 
 @click.command()
@@ -55,3 +71,6 @@ def command(output_dir: str) -> None:
     click.echo(f"comparison {out['comparison_id']}: {out['status']}, {out['n_regions']} regions")
     click.echo(f"database: {out['db_path']}")
     click.echo(f"outputs:  {out['output_dir']}")
+    from chromdiff.cli.cmd_integrate import print_summary
+
+    print_summary(out["integration"])

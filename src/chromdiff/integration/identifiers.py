@@ -56,7 +56,8 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
             select r.row_id, g.gene_id, 1 as pri, 'gene_id' as via
             from _int_rna r join _int_g g on g.gene_id = r.id_norm
             union all
-            select r.row_id, g.gene_id, 2, 'entrez' from _int_rna r join _int_g g on g.gene_id = r.entrez
+            select r.row_id, g.gene_id, 2, 'entrez'
+            from _int_rna r join _int_g g on g.gene_id = r.entrez
             union all
             select r.row_id, t.gene_id, 3, 'refseq' from _int_rna r
             join _int_tx t on t.tx = regexp_replace(r.id_norm, '(_at|\\.[0-9]+)$', '')

@@ -40,11 +40,11 @@ def _settings(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
 
 
 def _bound_peaks_sql(s: dict, iid: str) -> str:
-    """SQL of the peaks BETA counts as bound (see the module docstring)."""
+    """Return SQL selecting the peaks BETA counts as bound (see the module docstring)."""
     return f"""select peak_id from int_peaks where integration_id = '{iid}' and (
             not exists (select 1 from int_peaks where integration_id = '{iid}'
                         and logfc is not null and padj is not null)
-            or (abs(logfc) > {float(s['atac_lfc'])} and padj < {float(s['atac_padj'])}))
+            or (abs(logfc) > {float(s["atac_lfc"])} and padj < {float(s["atac_padj"])}))
         order by padj nulls last, score desc nulls last, peak_id limit {BETA_TOP_PEAKS}"""
 
 

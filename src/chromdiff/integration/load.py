@@ -183,15 +183,36 @@ def load_inputs(
     notes = _peak_notes(con, side["present"])
     notes += input_notes(con, "_int_rna", "rna")
     if n_dup_peaks:
-        notes.append(("peaks", "duplicate_rows", n_dup_peaks, None,
-                      f"{n_dup_peaks} duplicated peak rows dropped (same chrom, start, end)"))
+        notes.append(
+            (
+                "peaks",
+                "duplicate_rows",
+                n_dup_peaks,
+                None,
+                f"{n_dup_peaks} duplicated peak rows dropped (same chrom, start, end)",
+            )
+        )
     if counts["duplicates"]:
-        notes.append(("rna", "duplicate_genes", counts["duplicates"], None,
-                      f"{counts['duplicates']} rows for genes already seen dropped "
-                      "(kept the row with the smallest padj)"))
+        notes.append(
+            (
+                "rna",
+                "duplicate_genes",
+                counts["duplicates"],
+                None,
+                f"{counts['duplicates']} rows for genes already seen dropped "
+                "(kept the row with the smallest padj)",
+            )
+        )
     if counts["unmatched"]:
-        notes.append(("rna", "unmatched_genes", counts["unmatched"], None,
-                      f"{counts['unmatched']} genes not found in {annotation_id} (not linked)"))
+        notes.append(
+            (
+                "rna",
+                "unmatched_genes",
+                counts["unmatched"],
+                None,
+                f"{counts['unmatched']} genes not found in {annotation_id} (not linked)",
+            )
+        )
     integration_id = integration_id or params.digest(
         side["sha256"] or "", rna_info.sha256, str(genome), str(gtf)
     )
@@ -199,8 +220,9 @@ def load_inputs(
     for n in notes:
         logger.info("%s: %s", n[0], n[4])
     n_peaks, n_genes = (
-        con.execute(f"select count(*) from {t} where integration_id = ?", [integration_id])
-        .fetchall()[0][0]
+        con.execute(
+            f"select count(*) from {t} where integration_id = ?", [integration_id]
+        ).fetchall()[0][0]
         for t in ("int_peaks", "int_genes")
     )
     return {
@@ -226,11 +248,27 @@ def _write(con, integration_id, params, side, rna_info, genome, annotation_id, n
                 atac_padj, rna_lfc, rna_padj, simulated, status, chromdiff_version)
             values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)""",
             [
-                integration_id, p["title"], genome, annotation_id, side["source"],
-                side["sha256"], side["tool"], json.dumps(side["columns"]), rna_info.source,
-                rna_info.sha256, rna_info.tool, json.dumps(rna_info.columns), side["base"],
-                p["link_rule"], p["max_distance"], p["atac_lfc"], p["atac_padj"], p["rna_lfc"],
-                p["rna_padj"], p["simulated"], chromdiff.__version__,
+                integration_id,
+                p["title"],
+                genome,
+                annotation_id,
+                side["source"],
+                side["sha256"],
+                side["tool"],
+                json.dumps(side["columns"]),
+                rna_info.source,
+                rna_info.sha256,
+                rna_info.tool,
+                json.dumps(rna_info.columns),
+                side["base"],
+                p["link_rule"],
+                p["max_distance"],
+                p["atac_lfc"],
+                p["atac_padj"],
+                p["rna_lfc"],
+                p["rna_padj"],
+                p["simulated"],
+                chromdiff.__version__,
             ],
         )
         con.execute(
@@ -253,3 +291,27 @@ def _write(con, integration_id, params, side, rna_info, genome, annotation_id, n
                    n_genes = (select count(*) from _int_rna_resolved) where integration_id = ?""",
             [integration_id],
         )
+
+
+def preflight(
+    *,
+    rna: str | Path,
+    peaks: str | Path | None = None,
+    params: IntegrationParams | None = None,
+    atac_columns: dict[str, str] | None = None,
+    rna_columns: dict[str, str] | None = None,
+) -> None:
+    """Read and check both files in a throw-away in-memory database (no file is written).
+
+    The CLI calls it before starting Prefect, so bad input fails in a second with its
+    one-line error; :func:`load_inputs` repeats the same checks inside the run.
+    """
+    params = (params or IntegrationParams()).validated()
+    con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
+    try:
+        if peaks is not None:
+            _peaks_from_file(con, peaks, params, atac_columns or {})
+        info = read_table(con, rna, "rna", "_int_rna_raw", overrides=rna_columns or {})
+        type_genes(con, info)
+    finally:
+        con.close()

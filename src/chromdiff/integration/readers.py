@@ -148,10 +148,13 @@ def _scan_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, side: str
 
 def _scan_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> tuple:
     try:
-        names = [r[0] for r in con.execute("describe select * from read_parquet(?)", [str(path)])
-                 .fetchall()]
+        names = [
+            r[0]
+            for r in con.execute("describe select * from read_parquet(?)", [str(path)]).fetchall()
+        ]
     except duckdb.Error as exc:
-        raise InputError(f"{path}: not a readable Parquet file ({str(exc).splitlines()[0]})") from exc
+        msg = str(exc).splitlines()[0]
+        raise InputError(f"{path}: not a readable Parquet file ({msg})") from exc
     clean = _clean_header(names)
     sel = ", ".join(f'"{o}"::varchar as "{n}"' for o, n in zip(names, clean, strict=True))
     con.execute(

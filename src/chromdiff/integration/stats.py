@@ -34,16 +34,26 @@ def correlate(x: np.ndarray, y: np.ndarray) -> dict:
     """
     n = len(x)
     out = dict.fromkeys(
-        ("pearson_r", "pearson_p", "pearson_ci_low", "pearson_ci_high", "spearman_rho",
-         "spearman_p")
+        (
+            "pearson_r",
+            "pearson_p",
+            "pearson_ci_low",
+            "pearson_ci_high",
+            "spearman_rho",
+            "spearman_p",
+        )
     )
     out["n"] = n
     if n < 3 or np.ptp(x) == 0 or np.ptp(y) == 0:
         return out
     pr = stats.pearsonr(x, y)
     sr = stats.spearmanr(x, y)
-    out.update(pearson_r=float(pr.statistic), pearson_p=float(pr.pvalue),
-               spearman_rho=_nan_none(sr.statistic), spearman_p=_nan_none(sr.pvalue))
+    out.update(
+        pearson_r=float(pr.statistic),
+        pearson_p=float(pr.pvalue),
+        spearman_rho=_nan_none(sr.statistic),
+        spearman_p=_nan_none(sr.pvalue),
+    )
     if n > 3:
         ci = pr.confidence_interval(0.95)
         out.update(pearson_ci_low=float(ci.low), pearson_ci_high=float(ci.high))
@@ -91,25 +101,42 @@ def sensitivity(pairs: pd.DataFrame) -> list[dict]:
     for lfc in LFC_GRID:
         for padj in PADJ_GRID:
             sig = pairs[
-                (pairs["atac_logfc"].abs() > lfc) & (pairs["atac_padj"] < padj)
-                & (pairs["rna_logfc"].abs() > lfc) & (pairs["rna_padj"] < padj)
+                (pairs["atac_logfc"].abs() > lfc)
+                & (pairs["atac_padj"] < padj)
+                & (pairs["rna_logfc"].abs() > lfc)
+                & (pairs["rna_padj"] < padj)
             ]
             x, y = sig["atac_logfc"].to_numpy(float), sig["rna_logfc"].to_numpy(float)
             res = correlate(x, y)
             cats = pd.Series(_category(x, y)).value_counts()
-            rows.append({
-                "lfc_cutoff": lfc, "padj_cutoff": padj, "n_pairs": len(sig),
-                "n_genes": int(sig["gene_id"].nunique()),
-                "pearson_r": res["pearson_r"], "spearman_rho": res["spearman_rho"],
-                **{f"n_{k}": int(cats.get(c, 0)) for k, c in zip(
-                    ("concordant_up", "concordant_down", "discordant_open_down",
-                     "discordant_closed_up"), CATEGORIES, strict=True)},
-            })
+            rows.append(
+                {
+                    "lfc_cutoff": lfc,
+                    "padj_cutoff": padj,
+                    "n_pairs": len(sig),
+                    "n_genes": int(sig["gene_id"].nunique()),
+                    "pearson_r": res["pearson_r"],
+                    "spearman_rho": res["spearman_rho"],
+                    **{
+                        f"n_{k}": int(cats.get(c, 0))
+                        for k, c in zip(
+                            (
+                                "concordant_up",
+                                "concordant_down",
+                                "discordant_open_down",
+                                "discordant_closed_up",
+                            ),
+                            CATEGORIES,
+                            strict=True,
+                        )
+                    },
+                }
+            )
     return rows
 
 
 def beta_tests(rp: pd.DataFrame) -> list[dict]:
-    """BETA's one-sided KS tests: do up (down) genes have higher RP than non-DE genes?
+    """Run BETA's one-sided KS tests: do up (down) genes have higher RP than non-DE genes.
 
     ``rp`` has columns ``rp`` and ``de_class`` (up / down / notdiff). The alternative is that
     the group's RP distribution lies to the right of the background's (SciPy's
@@ -121,14 +148,20 @@ def beta_tests(rp: pd.DataFrame) -> list[dict]:
         grp = rp.loc[rp["de_class"] == direction, "rp"].to_numpy(float)
         stat = pval = None
         if len(grp) and len(bg):
-            res = stats.ks_2samp(grp, bg, alternative="less")
+            method = "exact" if len(grp) * len(bg) <= 10_000 else "asymp"
+            res = stats.ks_2samp(grp, bg, alternative="less", method=method)
             stat, pval = float(res.statistic), float(res.pvalue)
-        rows.append({
-            "direction": direction, "n_genes": len(grp), "n_background": len(bg),
-            "ks_stat": stat, "p_value": pval,
-            "median_rp": float(np.median(grp)) if len(grp) else None,
-            "median_rp_background": float(np.median(bg)) if len(bg) else None,
-        })
+        rows.append(
+            {
+                "direction": direction,
+                "n_genes": len(grp),
+                "n_background": len(bg),
+                "ks_stat": stat,
+                "p_value": pval,
+                "median_rp": float(np.median(grp)) if len(grp) else None,
+                "median_rp_background": float(np.median(bg)) if len(bg) else None,
+            }
+        )
     return rows
 
 
@@ -173,8 +206,9 @@ def compute_stats(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
             "where integration_id = ?",
             [integration_id],
         )
-    main = next(r for r in corr if (r["level"], r["pair_set"], r["scope"]) ==
-                ("pair", "significant", "all"))
+    main = next(
+        r for r in corr if (r["level"], r["pair_set"], r["scope"]) == ("pair", "significant", "all")
+    )
     return {
         "n_significant_pairs": main["n"],
         "pearson_r": main["pearson_r"],

@@ -28,7 +28,7 @@ def _is_na(col: str) -> str:
 
 
 def num_sql(col: str | None, kind: str = "double") -> str:
-    """SQL turning text column ``col`` into ``kind`` (NULL for missing tokens)."""
+    """Return SQL turning text column ``col`` into ``kind`` (NULL for missing tokens)."""
     if col is None:
         return f"null::{kind}"
     return f"case when {_is_na(col)} then null else try_cast(trim({_q(col)}) as {kind}) end"
@@ -71,12 +71,12 @@ def type_peaks(con: duckdb.DuckDBPyConnection, info: TableInfo, base: int) -> st
     con.execute(
         f"""create or replace temp table _int_peaks as
         select row_number() over (order by _line)::integer as peak_id,
-               trim({_q(c['chrom'])}) as chrom,
-               {num_sql(c['start'], 'bigint')} - {int(base)} as start,
-               {num_sql(c['stop'], 'bigint')} as stop,
+               trim({_q(c["chrom"])}) as chrom,
+               {num_sql(c["start"], "bigint")} - {int(base)} as start,
+               {num_sql(c["stop"], "bigint")} as stop,
                {name} as name,
-               {num_sql(c.get('logfc'))} as logfc, {num_sql(c.get('pvalue'))} as pvalue,
-               {num_sql(c.get('padj'))} as padj, {num_sql(c.get('score'))} as score,
+               {num_sql(c.get("logfc"))} as logfc, {num_sql(c.get("pvalue"))} as pvalue,
+               {num_sql(c.get("padj"))} as padj, {num_sql(c.get("score"))} as score,
                _line as source_line
         from {info.table}"""
     )
@@ -133,17 +133,15 @@ def type_genes(con: duckdb.DuckDBPyConnection, info: TableInfo) -> str:
     con.execute(
         f"""create or replace temp table _int_rna as
         select row_number() over (order by _line)::integer as row_id,
-               {text('gene')} as input_id,
-               regexp_replace({text('gene')}, '^(ENS[A-Z]*G[0-9]+)\\.[0-9]+$', '\\1') as id_norm,
-               {text('symbol')} as symbol,
-               regexp_replace({text('entrez')}, '\\.0$', '') as entrez,
-               {num_sql(c.get('logfc'))} as logfc, {num_sql(c.get('pvalue'))} as pvalue,
-               {num_sql(c.get('padj'))} as padj, _line as source_line
+               {text("gene")} as input_id,
+               regexp_replace({text("gene")}, '^(ENS[A-Z]*G[0-9]+)\\.[0-9]+$', '\\1') as id_norm,
+               {text("symbol")} as symbol,
+               regexp_replace({text("entrez")}, '\\.0$', '') as entrez,
+               {num_sql(c.get("logfc"))} as logfc, {num_sql(c.get("pvalue"))} as pvalue,
+               {num_sql(c.get("padj"))} as padj, _line as source_line
         from {info.table}"""
     )
-    bad = _first(
-        con, "select source_line from _int_rna where input_id is null order by 1 limit 1"
-    )
+    bad = _first(con, "select source_line from _int_rna where input_id is null order by 1 limit 1")
     if bad:
         raise InputError(f"{info.source}: line {bad[0]}, column {c['gene']!r}: gene ID is empty")
     _check_probability(con, info, "_int_rna", ("padj", "pvalue"))
@@ -160,8 +158,11 @@ def input_notes(con: duckdb.DuckDBPyConnection, table: str, side: str) -> list[t
     ]
     if side == "rna":
         checks.append(
-            ("version_suffix", "input_id <> id_norm", "Ensembl IDs with a version suffix "
-             "(matched without it)")
+            (
+                "version_suffix",
+                "input_id <> id_norm",
+                "Ensembl IDs with a version suffix (matched without it)",
+            )
         )
     out = []
     for kind, cond, message in checks:

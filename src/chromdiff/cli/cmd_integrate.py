@@ -1,0 +1,132 @@
+"""``chromdiff integrate``: differential peaks × RNA-seq differential expression."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option(
+    "--atac",
+    type=click.Path(dir_okay=False),
+    help="Differential peaks (DiffBind/DESeq2/edgeR table, BED, MACS; .gz ok).",
+)
+@click.option("--comparison", help="Use a chromdiff comparison in the database as the peaks.")
+@click.option(
+    "--rna",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="DE table (DESeq2, edgeR, limma, cuffdiff; CSV/TSV/Parquet, .gz ok).",
+)
+@click.option("--genome", help="hg38, hg19 or mm10 (embedded annotation) [comparison's].")
+@click.option("--gtf", type=click.Path(dir_okay=False), help="User annotation (GTF, .gz ok).")
+@click.option(
+    "--link",
+    "link_rule",
+    default="nearest",
+    show_default=True,
+    type=click.Choice(["nearest", "distance", "great"]),
+    help="Peak-gene rule.",
+)
+@click.option(
+    "--max-distance",
+    type=int,
+    default=100_000,
+    show_default=True,
+    help="Window of --link distance (bp).",
+)
+@click.option("--atac-lfc", type=float, default=1.0, show_default=True)
+@click.option("--atac-padj", type=float, default=0.05, show_default=True)
+@click.option("--rna-lfc", type=float, default=1.0, show_default=True)
+@click.option("--rna-padj", type=float, default=0.05, show_default=True)
+@click.option(
+    "--atac-columns",
+    help="Override peak columns: role=column,... "
+    "(roles: chrom,start,stop,name,logfc,padj,pvalue,score).",
+)
+@click.option(
+    "--rna-columns",
+    help="Override DE columns: role=column,... (roles: gene,symbol,entrez,logfc,padj,pvalue).",
+)
+@click.option(
+    "--coordinates",
+    default="auto",
+    show_default=True,
+    type=click.Choice(["auto", "0", "1"]),
+    help="Peak starts 0-based (BED) or 1-based (R/GRanges); auto: 1 for DiffBind.",
+)
+@click.option("--title", default="integration", show_default=True)
+@click.option("--id", "integration_id", help="Integration ID (default: hash of the inputs).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
+@click.option("--output", "output_dir", type=click.Path(file_okay=False), help="Output folder.")
+def command(
+    atac,
+    comparison,
+    rna,
+    genome,
+    gtf,
+    link_rule,
+    max_distance,
+    atac_lfc,
+    atac_padj,
+    rna_lfc,
+    rna_padj,
+    atac_columns,
+    rna_columns,
+    coordinates,
+    title,
+    integration_id,
+    db_path,
+    output_dir,
+) -> None:
+    """Integrate differential peaks with differential expression (concordance, scores, BETA)."""
+    from chromdiff.errors import InputError
+    from chromdiff.integration.columns import parse_mapping
+    from chromdiff.integration.load import preflight
+    from chromdiff.integration.params import IntegrationParams
+
+    if (atac is None) == (comparison is None):
+        raise InputError("give exactly one of --atac FILE or --comparison ID")
+    if atac is not None and genome is None and gtf is None:
+        raise InputError("--genome is required with --atac (hg38, hg19, mm10) unless --gtf")
+    params = IntegrationParams(
+        atac_lfc=atac_lfc,
+        atac_padj=atac_padj,
+        rna_lfc=rna_lfc,
+        rna_padj=rna_padj,
+        link_rule=link_rule,
+        max_distance=max_distance,
+        coordinate_base=coordinates,
+        title=title,
+    ).validated()
+    maps = {"atac_columns": parse_mapping(atac_columns), "rna_columns": parse_mapping(rna_columns)}
+    preflight(rna=rna, peaks=atac, params=params, **maps)  # bad input fails before Prefect
+    click.echo(f"integrating {atac or 'comparison ' + comparison} with {rna}", err=True)
+    from flows.integrate import integrate
+
+    out = integrate(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,
+                    db_path=db_path, output_dir=output_dir, integration_id=integration_id,
+                    params=params, **maps)  # fmt: skip
+    print_summary(out)
+
+
+def print_summary(out: dict) -> None:
+    """Print what an integration run produced (also used by ``chromdiff demo``)."""
+    s = out["stats"]
+    r = s["pearson_r"]
+    click.echo(
+        f"integration {out['integration_id']}: {out['n_peaks']:,} peaks x "
+        f"{out['n_genes']:,} genes ({out['annotation_id']})"
+    )
+    for note in out["notes"]:
+        click.echo(f"  note:     {note}")
+    click.echo(
+        f"  pairs:    {s['n_significant_pairs']} significant on both sides, Pearson r = "
+        f"{'NA' if r is None else f'{r:.3f}'}"
+    )
+    ks = [
+        f"{d} p = {'NA' if p is None else f'{p:.2e}'}"
+        for d, p in (("up", s["ks_p_up"]), ("down", s["ks_p_down"]))
+    ]
+    click.echo(f"  BETA KS:  {', '.join(ks)}")
+    click.echo(f"  report:   {out['report']['html']}")

@@ -1,0 +1,174 @@
+"""Integration charts (Altair, rendered offline): scatter, volcano, distances, peak features."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from chromdiff.annotation.charts import BIN_ORDER
+
+#: Concordance categories and their colours (Other in grey).
+CATEGORY_COLORS = {
+    "Concordant up": "#c0392b",
+    "Concordant down": "#2471a3",
+    "Discordant open/down": "#e67e22",
+    "Discordant closed/up": "#7d3c98",
+    "Other": "#bbbbbb",
+}
+_COLOR = alt.Color(
+    "category:N",
+    scale=alt.Scale(domain=list(CATEGORY_COLORS), range=list(CATEGORY_COLORS.values())),
+    title="Category",
+)
+WIDTH, HEIGHT = 520, 420
+_CHAR_PX, _LINE_PX = 6.5, 12.0
+
+
+def _inline(df: pd.DataFrame) -> alt.InlineData:
+    return alt.InlineData(values=df.replace({np.nan: None}).to_dict("records"))
+
+
+def place_labels(
+    df: pd.DataFrame,
+    x: str,
+    y: str,
+    label: str,
+    *,
+    width: float = WIDTH,
+    height: float = HEIGHT,
+    max_labels: int = 12,
+    domain: tuple[float, float, float, float] | None = None,
+) -> pd.DataFrame:
+    """Greedy non-overlapping label positions (data coordinates) for the first rows of ``df``.
+
+    Rows are taken in order; each label tries four spots around its point (right/left, above/
+    below) and is dropped when all overlap an already placed label or leave the plot.
+    ``domain`` = (xmin, xmax, ymin, ymax) of the plot (default: the extent of ``df``).
+    Returns columns ``label, lx, ly, align``.
+    """
+    if df.empty:
+        return pd.DataFrame(columns=["label", "lx", "ly", "align"])
+    xmin, xmax, ymin, ymax = (
+        (float(v) for v in domain)
+        if domain
+        else (df[x].min(), df[x].max(), df[y].min(), df[y].max())
+    )
+    sx = width / ((xmax - xmin) or 1.0)
+    sy = height / ((ymax - ymin) or 1.0)
+    placed: list[tuple[float, float, float, float]] = []
+    rows = []
+    for _, r in df.iterrows():
+        if len(rows) >= max_labels:
+            break
+        px, py = (r[x] - xmin) * sx, (ymax - r[y]) * sy
+        w = _CHAR_PX * len(str(r[label]))
+        for dx, dy, align in (
+            (6, -4, "left"),
+            (6, 14, "left"),
+            (-6, -4, "right"),
+            (-6, 14, "right"),
+        ):
+            x0 = px + dx if align == "left" else px + dx - w
+            box = (x0, py + dy - _LINE_PX, x0 + w, py + dy)
+            inside = box[0] >= 0 and box[2] <= width and box[1] >= 0 and box[3] <= height
+            if inside and not any(
+                box[0] < b[2] and b[0] < box[2] and box[1] < b[3] and b[1] < box[3] for b in placed
+            ):
+                placed.append(box)
+                rows.append(
+                    {
+                        "label": r[label],
+                        "lx": xmin + (px + dx) / sx,
+                        "ly": ymax - (py + dy) / sy,
+                        "align": align,
+                    }
+                )
+                break
+    return pd.DataFrame(rows, columns=["label", "lx", "ly", "align"])
+
+
+def scatter_chart(pairs: pd.DataFrame, top: pd.DataFrame, title: str) -> alt.LayerChart:
+    """Peak vs RNA log2FC of linked pairs, coloured by category, sized by significance.
+
+    The regression line is fitted to the pairs in a concordance category; ``top`` (symbol,
+    atac_logfc, rna_logfc), best first, are labelled where they do not overlap.
+    """
+    base = alt.Chart(_inline(pairs)).encode(
+        x=alt.X("atac_logfc:Q", title="Peak log2FC (accessibility)"),
+        y=alt.Y("rna_logfc:Q", title="RNA log2FC (expression)"),
+    )
+    points = base.mark_circle(opacity=0.6).encode(
+        color=_COLOR,
+        size=alt.Size(
+            "significance_score:Q", title="−log10 padj (sum)", scale=alt.Scale(range=[8, 160])
+        ),
+        tooltip=["symbol:N", "category:N", "atac_logfc:Q", "rna_logfc:Q", "distance:Q"],
+    )
+    line = (
+        alt.Chart(_inline(pairs[pairs["category"] != "Other"]))
+        .transform_regression("atac_logfc", "rna_logfc")
+        .mark_line(color="black", strokeDash=[4, 3])
+        .encode(x="atac_logfc:Q", y="rna_logfc:Q")
+    )
+    domain = (
+        pairs["atac_logfc"].min(),
+        pairs["atac_logfc"].max(),
+        pairs["rna_logfc"].min(),
+        pairs["rna_logfc"].max(),
+    )
+    labels = place_labels(top, "atac_logfc", "rna_logfc", "symbol", domain=domain)
+    layers = [points, line]
+    for align in ("left", "right"):
+        sub = labels[labels["align"] == align]
+        if not sub.empty:
+            layers.append(
+                alt.Chart(_inline(sub))
+                .mark_text(align=align, fontSize=11)
+                .encode(x="lx:Q", y="ly:Q", text="label:N")
+            )
+    return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=title)
+
+
+def volcano_chart(genes: pd.DataFrame, title: str) -> alt.Chart:
+    """DE volcano of the genes with linked peaks, coloured by their concordance category."""
+    data = genes.assign(neg_log10_padj=-np.log10(genes["rna_padj"].clip(lower=1e-300)))
+    return (
+        alt.Chart(_inline(data))
+        .mark_circle(opacity=0.7)
+        .encode(
+            x=alt.X("rna_logfc:Q", title="RNA log2FC"),
+            y=alt.Y("neg_log10_padj:Q", title="−log10 padj (RNA)"),
+            color=_COLOR,
+            tooltip=["symbol:N", "category:N", "rna_logfc:Q", "rna_padj:Q", "lead_distance:Q"],
+        )
+        .properties(width=WIDTH, height=360, title=title)
+    )
+
+
+def distance_chart(pairs: pd.DataFrame, title: str) -> alt.Chart:
+    """Histograms of peak–TSS distance (kb, clipped at ±100 kb), one panel per category."""
+    data = pairs.assign(distance_kb=(pairs["distance"] / 1000.0).clip(-100, 100))
+    return (
+        alt.Chart(_inline(data[["distance_kb", "category"]]))
+        .mark_bar()
+        .encode(
+            x=alt.X("distance_kb:Q", bin=alt.Bin(maxbins=40), title="Distance to TSS (kb)"),
+            y=alt.Y("count():Q", title="Pairs"),
+            color=_COLOR,
+        )
+        .properties(width=220, height=140)
+        .facet(facet=alt.Facet("category:N", sort=list(CATEGORY_COLORS)), columns=3, title=title)
+        .resolve_scale(y="independent")
+    )
+
+
+def peak_feature_frames(peaks: pd.DataFrame, label: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Frames for the annotation engine's feature and TSS-distance charts from peak rows."""
+    n = max(len(peaks), 1)
+    feats = peaks.groupby("category").size().rename("n_regions").reset_index()
+    feats["fraction"] = feats["n_regions"] / n
+    bins = peaks.groupby(["side", "bin_order"]).size().rename("n_regions").reset_index()
+    bins["bin"] = bins["bin_order"].map(lambda i: BIN_ORDER[int(i) - 1])
+    bins["fraction"] = bins["n_regions"] / n
+    return feats.assign(set=label), bins

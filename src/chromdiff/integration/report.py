@@ -1,0 +1,196 @@
+"""Render an integration: charts (PNG + SVG), exports (CSV + Parquet), Markdown and HTML reports.
+
+The HTML page is self-contained (inline SVG and CSS, no script, no external URL).
+"""
+
+from __future__ import annotations
+
+import html
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from chromdiff.annotation.charts import feature_distribution_chart, tss_distance_chart
+from chromdiff.charts.save import save_chart
+from chromdiff.integration import charts
+from chromdiff.integration.report_content import build_blocks
+from chromdiff.report.html import _CSS
+
+#: Exported views (file stem -> query over one integration).
+EXPORTS = {
+    "integration_pairs": "select * exclude (integration_id) from integration_scores",
+    "integration_genes": "select * exclude (integration_id) from integration_genes",
+    "integration_targets": "select * exclude (integration_id) from integration_targets",
+    "integration_rp": "select * exclude (integration_id) from integration_rp",
+}
+FIGURES = {
+    "int_scatter": "Peak vs RNA log2FC of linked pairs (colour: category; size: −log10 padj "
+    "sum; dashed: least-squares line of the categorised pairs; labels: top genes).",
+    "int_volcano": "RNA volcano of genes with linked peaks, coloured by concordance category.",
+    "int_distance": "Peak–TSS distance of linked pairs by category (clipped at ±100 kb).",
+    "int_peak_features": "Genomic features of the differential peaks (ChIPseeker categories).",
+    "int_peak_tss": "Distance to TSS of the differential peaks (upstream < 0 < downstream).",
+}
+#: At most this many 'Other' pairs are drawn in the scatter (all categorised pairs are).
+MAX_OTHER_POINTS = 5000
+
+
+def _frame(con: duckdb.DuckDBPyConnection, sql: str, iid: str):
+    return con.execute(sql, [iid]).df()
+
+
+def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> dict:
+    pairs = _frame(
+        con,
+        f"""select symbol, category, atac_logfc, rna_logfc, distance,
+        coalesce(significance_score, 0) as significance_score from integration_scores
+        where integration_id = ? and atac_logfc is not null and rna_logfc is not null
+        qualify category <> 'Other' or row_number() over (partition by category
+            order by hash(peak_id, gene_id)) <= {MAX_OTHER_POINTS}""",
+        iid,
+    )
+    genes = _frame(con, "select * from integration_genes where integration_id = ?", iid)
+    top = _frame(
+        con,
+        """select symbol, lead_atac_logfc as atac_logfc, rna_logfc
+        from integration_genes where integration_id = ? and category <> 'Other'
+        and symbol is not null order by abs(distance_weighted_score) desc nulls last
+        limit 30""",
+        iid,
+    )
+    peaks = _frame(
+        con,
+        """select * from integration_peak_features where integration_id = ?
+        and (significant or not exists (select 1 from integration_peak_features f
+             where f.integration_id = integration_peak_features.integration_id
+             and f.significant))""",
+        iid,
+    )
+    built = {}
+    if not pairs.empty:
+        built["int_scatter"] = charts.scatter_chart(pairs, top, f"{title}: peak vs RNA log2FC")
+        built["int_distance"] = charts.distance_chart(pairs, "Distance to TSS by category")
+    if not genes.dropna(subset=["rna_padj", "rna_logfc"]).empty:
+        built["int_volcano"] = charts.volcano_chart(
+            genes.dropna(subset=["rna_padj", "rna_logfc"]), "Genes with linked peaks"
+        )
+    if not peaks.empty:
+        feats, bins = charts.peak_feature_frames(peaks, "differential peaks")
+        built["int_peak_features"] = feature_distribution_chart(feats, "differential peaks")
+        built["int_peak_tss"] = tss_distance_chart(bins, "differential peaks")
+    return {stem: save_chart(chart, out / stem) for stem, chart in built.items()}
+
+
+def _exports(con: duckdb.DuckDBPyConnection, iid: str, out: Path) -> list[Path]:
+    written = []
+    for stem, sql in EXPORTS.items():
+        q = f"{sql} where integration_id = '{iid.replace(chr(39), chr(39) * 2)}'"
+        for ext, fmt in (("csv", "(header, delimiter ',')"), ("parquet", "(format parquet)")):
+            path = out / f"{stem}.{ext}"
+            con.execute(f"copy ({q}) to '{path}' {fmt}")
+            written.append(path)
+    return written
+
+
+def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
+    esc = [[str(c).replace("|", "\\|") for c in r] for r in rows]
+    head = [h.replace("|", "\\|") for h in header]
+    return [
+        "| " + " | ".join(head) + " |",
+        "|" + "---|" * len(header),
+        *("| " + " | ".join(r) + " |" for r in esc),
+        "",
+    ]
+
+
+def to_markdown(blocks: list, images: dict[str, str]) -> str:
+    """Render report blocks as Markdown (figures link ``images[stem]``)."""
+    out: list[str] = []
+    for blk in blocks:
+        kind = blk[0]
+        if kind == "h1":
+            out += [f"# {blk[1]}", ""]
+        elif kind == "h2":
+            out += [f"## {blk[1]}", ""]
+        elif kind == "p":
+            out += [blk[1], ""]
+        elif kind == "caveat":
+            out += [f"> {blk[1]}", ""]
+        elif kind == "table":
+            out += _md_table(blk[1], blk[2])
+        elif kind == "figure" and blk[1] in images:
+            out += [f"![{blk[2]}]({images[blk[1]]})", "", f"*{blk[2]}*", ""]
+    return "\n".join(out)
+
+
+def to_html(blocks: list, svgs: dict[str, str], title: str) -> str:
+    """Render report blocks as one self-contained HTML page (figures as inline SVG)."""
+    e = html.escape
+    body: list[str] = []
+    for blk in blocks:
+        kind = blk[0]
+        if kind in ("h1", "h2"):
+            body.append(f"<{kind}>{e(blk[1])}</{kind}>")
+        elif kind == "p":
+            body.append(f"<p>{e(blk[1].replace('**', '').replace('`', ''))}</p>")
+        elif kind == "caveat":
+            body.append(f'<p class="caveat">{e(blk[1])}</p>')
+        elif kind == "table":
+            head = "".join(f"<th>{e(h)}</th>" for h in blk[1])
+            rows = "".join(
+                "<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in blk[2]
+            )
+            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+        elif kind == "figure" and blk[1] in svgs:
+            svg = svgs[blk[1]]
+            svg = svg[svg.find("<svg") :]
+            body.append(f"<figure>{svg}<figcaption>{e(blk[2])}</figcaption></figure>")
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{e(title)}'
+        f"</title><style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )
+
+
+def render_integration(
+    con: duckdb.DuckDBPyConnection, integration_id: str, out_dir: str | Path
+) -> dict:
+    """Write charts, exports and ``integration_report.{md,html}`` into ``out_dir/<id>/``.
+
+    Files are written to a staging folder first and moved in place at the end, so a failed
+    render never leaves a half-written report.
+
+    Returns
+    -------
+    dict
+        ``out_dir``, ``markdown``, ``html`` and ``files`` (every path written).
+    """
+    final = Path(out_dir) / integration_id
+    stage = final.with_name(f".{integration_id}.partial")
+    if stage.exists():
+        shutil.rmtree(stage)
+    stage.mkdir(parents=True)
+    title = con.execute(
+        "select title from integrations where integration_id = ?", [integration_id]
+    ).fetchone()[0]
+    written = _charts(con, integration_id, title, stage)
+    figures = {k: v for k, v in FIGURES.items() if k in written}
+    blocks = build_blocks(con, integration_id, figures)
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    md = to_markdown(blocks, {k: f"{k}.png" for k in written})
+    md += f"\n---\nGenerated by chromdiff on {generated}.\n"
+    (stage / "integration_report.md").write_text(md)
+    svgs = {k: Path(v["svg"]).read_text() for k, v in written.items()}
+    (stage / "integration_report.html").write_text(to_html(blocks, svgs, title))
+    _exports(con, integration_id, stage)
+    if final.exists():
+        shutil.rmtree(final)
+    stage.rename(final)
+    files = sorted(p for p in final.iterdir())
+    return {
+        "out_dir": final,
+        "markdown": final / "integration_report.md",
+        "html": final / "integration_report.html",
+        "files": files,
+    }

@@ -1,0 +1,34 @@
+"""Prefect tasks of the integration flow (thin wrappers of ``chromdiff.integration.pipeline``).
+
+No retries: every step is local and deterministic, so a failure is a bad input or a bug.
+"""
+
+from __future__ import annotations
+
+from prefect import task
+
+from chromdiff.integration import pipeline
+
+
+@task(name="integrate-load")
+def load_inputs(db_path: str, **kwargs: object) -> dict:
+    """Validate both inputs and load them atomically; return the load summary."""
+    return pipeline.load_step(db_path, **kwargs)
+
+
+@task(name="integrate-link")
+def link_peaks(db_path: str, integration_id: str) -> dict:
+    """Annotate the peaks and link them to genes."""
+    return pipeline.link_step(db_path, integration_id)
+
+
+@task(name="integrate-stats")
+def compute_stats(db_path: str, integration_id: str) -> dict:
+    """Correlations, threshold sensitivity and BETA's KS tests."""
+    return pipeline.stats_step(db_path, integration_id)
+
+
+@task(name="integrate-report")
+def render(db_path: str, integration_id: str, out_dir: str) -> dict:
+    """Charts, exports and the Markdown + HTML report."""
+    return pipeline.report_step(db_path, integration_id, out_dir)
