@@ -155,7 +155,7 @@ def guess_tool(header: list[str], side: str) -> str:
             return "deseq2"
         if "foldenrichment" in cols:
             return "macs"
-        return "bed" if cols <= {"chrom", "start", "stop", "name", "score", "strand"} else "table"
+        return "bed" if cols <= {"chrom", "start", "end", "name", "score", "strand"} else "table"
     if "log2foldchange" in cols and "basemean" in cols:
         return "deseq2"
     if "adjpval" in cols and "aveexpr" in cols:

@@ -115,6 +115,11 @@ def _layout(path: Path, side: str) -> tuple[str, int, list[str], bool]:
             f"{path}: line {skip + 1}: cannot tell the column separator (expected tab or comma)"
         )
     fields = next(csv.reader([first], delimiter=delim))
+    if side == "peaks" and len(fields) in (1, 2) and _is_int(fields[-1]):
+        raise InputError(
+            f"{path}: line {skip + 1}: a BED row needs at least 3 columns (chrom, start, end), "
+            f"found {len(fields)}"
+        )
     is_bed_row = len(fields) >= 3 and _is_int(fields[1]) and _is_int(fields[2])
     if side == "peaks" and is_bed_row and not first.startswith("#"):
         names = [
@@ -123,6 +128,10 @@ def _layout(path: Path, side: str) -> tuple[str, int, list[str], bool]:
         return delim, skip, names, False
     if len(fields) < 2:
         raise InputError(f"{path}: line {skip + 1}: expected a header with at least 2 columns")
+    if skip + 1 < len(lines):  # R's write.table(row.names = TRUE): header one field short
+        n_data = len(next(csv.reader([lines[skip + 1]], delimiter=delim)))
+        if n_data == len(fields) + 1:
+            fields = ["", *fields]
     return delim, skip + 1, _clean_header(fields), True
 
 
@@ -208,7 +217,7 @@ def read_table(
     if n_rows == 0:
         raise InputError(f"{path}: no data rows")
     columns = detect_columns(header, side, source=str(path), overrides=overrides)
-    tool = guess_tool(header, side)
+    tool = guess_tool(header, side) if has_header else "bed"
     if tool == "macs" and "padj" in columns and "padj" not in (overrides or {}):
         columns.pop("padj")  # MACS's FDR column is a percentage, not a q-value
     return TableInfo(table, str(path), header, columns, tool, sha256_of(path), n_rows, has_header)

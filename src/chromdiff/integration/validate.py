@@ -31,7 +31,10 @@ def num_sql(col: str | None, kind: str = "double") -> str:
     """Return SQL turning text column ``col`` into ``kind`` (NULL for missing tokens)."""
     if col is None:
         return f"null::{kind}"
-    return f"case when {_is_na(col)} then null else try_cast(trim({_q(col)}) as {kind}) end"
+    value = f"try_cast(trim({_q(col)}) as double)"
+    if kind == "bigint":  # R may write 1e+05; 150.5 is not an integer (checked separately)
+        value = f"try_cast({value} as bigint)"
+    return f"case when {_is_na(col)} then null else {value} end"
 
 
 def check_numeric(
@@ -41,9 +44,11 @@ def check_numeric(
     col = info.columns.get(role)
     if col is None:
         return
+    value = f"try_cast(trim({_q(col)}) as double)"
+    bad = f"{value} is null" + (f" or {value} <> floor({value})" if kind == "bigint" else "")
     row = con.execute(
         f"""select _line, {_q(col)} from {info.table}
-        where not {_is_na(col)} and try_cast(trim({_q(col)}) as {kind}) is null
+        where not {_is_na(col)} and ({bad})
         order by _line limit 1"""
     ).fetchall()
     if row:

@@ -1,0 +1,210 @@
+"""Bad integration inputs: each a one-line error naming file/line/column; the database unchanged.
+
+Good inputs in awkward encodings (CRLF, BOM, gzip, Parquet, ``1`` vs ``chr1``) load.
+"""
+
+from __future__ import annotations
+
+import gzip
+import re
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from chromdiff import db
+from chromdiff.errors import InputError
+from chromdiff.integration.load import INT_TABLES, load_inputs
+from chromdiff.integration.pipeline import link_step
+
+# hg38 genes of the embedded annotation (NCBI/UCSC): EGFR, GAPDH and MYC, all on the + strand;
+# their TSS are looked up in the embedded annotation by _tss().
+RNA = """"",log2FoldChange,padj,symbol
+ENSG00000146648.18,2.5,0.001,EGFR
+ENSG00000111640,-1.5,1e-5,GAPDH
+ENSG00000136997,0.2,0.8,MYC
+"""
+
+
+def _tss(symbol: str) -> tuple[str, int]:
+    import duckdb
+
+    from chromdiff.annotation.build import DATA_DIR
+
+    return duckdb.sql(
+        f"select chrom, tss from '{DATA_DIR}/hg38_genes.parquet' where symbol = '{symbol}'"
+    ).fetchall()[0]
+
+
+def _peaks_bed() -> str:
+    rows = []
+    for i, sym in enumerate(("EGFR", "GAPDH", "MYC")):
+        chrom, tss = _tss(sym)
+        rows.append(f"{chrom}\t{tss - 200}\t{tss + 300}\tp{i}\t{50 + i}")
+    return "\n".join(rows) + "\n"
+
+
+@pytest.fixture(scope="module")
+def template_db(tmp_path_factory):
+    """A database holding one good integration ``keep`` (which must survive every failure)."""
+    tmp = tmp_path_factory.mktemp("int_template")
+    path = tmp / "int.duckdb"
+    rna, bed = tmp / "good_rna.csv", tmp / "good.bed"
+    rna.write_text(RNA)
+    bed.write_text(_peaks_bed())
+    with db.writer(path) as con:
+        load_inputs(con, rna=rna, peaks=bed, genome="hg38", integration_id="keep")
+    return path
+
+
+@pytest.fixture
+def dbp(template_db, tmp_path):
+    """A private copy of :func:`template_db`."""
+    path = tmp_path / "int.duckdb"
+    shutil.copy(template_db, path)
+    return path
+
+
+def _snapshot(path: Path) -> dict:
+    with db.connect(path, read_only=True) as con:
+        return {
+            t: con.execute(f"select * from {t} order by all").fetchall()
+            for t in ("integrations", *INT_TABLES)
+        }
+
+
+def _fails(dbp: Path, tmp_path: Path, pattern: str, *, rna: str = RNA, peaks: str | None = None,
+           rna_name: str = "rna.csv", peaks_name: str = "p.bed", **kw) -> str:
+    before = _snapshot(dbp)
+    rna_path, peaks_path = tmp_path / rna_name, tmp_path / peaks_name
+    rna_path.write_text(rna)
+    peaks_path.write_text(peaks if peaks is not None else _peaks_bed())
+    with db.writer(dbp) as con, pytest.raises(InputError) as err:
+        load_inputs(con, rna=rna_path, peaks=peaks_path, genome=kw.pop("genome", "hg38"),
+                    integration_id="keep", **kw)
+    msg = str(err.value)
+    assert "\n" not in msg
+    assert re.search(pattern, msg), msg
+    assert _snapshot(dbp) == before
+    return msg
+
+
+def test_non_numeric_logfc_names_line_and_column(dbp, tmp_path):
+    bad = RNA.replace("-1.5", "minus1.5")
+    _fails(dbp, tmp_path, r"rna.csv: line 3, column 'log2FoldChange': 'minus1.5' is not a number",
+           rna=bad)
+
+
+def test_missing_logfc_column(dbp, tmp_path):
+    _fails(dbp, tmp_path, r"rna.csv: no column for logfc .*columns are: row_name, padj, symbol",
+           rna=RNA.replace("log2FoldChange,", "").replace(",2.5", "").replace(",-1.5", "")
+           .replace(",0.2", ""))
+
+
+def test_padj_out_of_range(dbp, tmp_path):
+    _fails(dbp, tmp_path, r"line 4, column 'padj': 1.8 is not a probability",
+           rna=RNA.replace("0.8,MYC", "1.8,MYC"))
+
+
+def test_empty_gene_id(dbp, tmp_path):
+    _fails(dbp, tmp_path, r"line 3, column 'row_name': gene ID is empty",
+           rna=RNA.replace("ENSG00000111640", ""))
+
+
+def test_bed_with_two_columns(dbp, tmp_path):
+    _fails(dbp, tmp_path, r"p.bed: line 1: a BED row needs at least 3 columns", peaks="chr1\t100\n")
+
+
+def test_ragged_row(dbp, tmp_path):
+    peaks = _peaks_bed() + "chr1\t5\n"
+    _fails(dbp, tmp_path, r"p.bed: cannot parse as a 5-column table", peaks=peaks)
+
+
+def test_reversed_and_negative_coordinates(dbp, tmp_path):
+    _fails(dbp, tmp_path, r"p.bed: line 2: start 500 is not before end 100",
+           peaks="chr1\t10\t20\nchr1\t500\t100\n")
+    _fails(dbp, tmp_path, r"p.bed: line 1: column 'start' must be an integer|negative start",
+           peaks="chr1\t-5\t20\n")
+
+
+def test_non_integer_coordinate(dbp, tmp_path):
+    _fails(dbp, tmp_path, r"p.bed: line 3, column 'Start': '150.5' is not an integer",
+           peaks="Chrom\tStart\tEnd\nchr1\t1e+05\t200000\nchr1\t150.5\t200000\n")
+
+
+def test_empty_and_binary_files(dbp, tmp_path):
+    _fails(dbp, tmp_path, r"p.bed: no rows \(the file is empty\)", peaks="")
+    (tmp_path / "p.bed").write_text(_peaks_bed())
+    (tmp_path / "bin.csv").write_bytes(b'"",log2FoldChange,padj\nA\xff\xfe,1,0.1\n')
+    with db.writer(dbp) as con, pytest.raises(InputError, match=r"bin.csv: line 2 is not UTF-8"):
+        load_inputs(con, rna=tmp_path / "bin.csv", peaks=tmp_path / "p.bed", genome="hg38")
+
+
+def test_huge_line(dbp, tmp_path):
+    _fails(dbp, tmp_path, r"line 3 is longer than 1000000 bytes",
+           rna=RNA.replace("GAPDH\n", "GAPDH" + "x" * 1_100_000 + "\n"))
+
+
+def test_no_gene_matches_annotation(dbp, tmp_path):
+    rna = '"",log2FoldChange,padj\nFOO1,1,0.1\nBAR2,2,0.01\n'
+    _fails(dbp, tmp_path, r"none of the 2 gene IDs \(e.g. FOO1, BAR2\) matched annotation "
+           r"embedded:hg38.*--rna-columns", rna=rna)
+
+
+def test_unknown_genome_and_missing_file(dbp, tmp_path):
+    _fails(dbp, tmp_path, r"genome 'xx1' has no embedded annotation", genome="xx1")
+    with db.writer(dbp) as con, pytest.raises(InputError, match=r"nope.csv: no such file"):
+        load_inputs(con, rna=tmp_path / "nope.csv", peaks=tmp_path / "p.bed", genome="hg38")
+
+
+def test_bad_parameters():
+    from chromdiff.integration.params import IntegrationParams
+
+    with pytest.raises(InputError, match="--link 'closest'"):
+        IntegrationParams(link_rule="closest").validated()
+    with pytest.raises(InputError, match=r"rna_padj must be in \(0, 1\]"):
+        IntegrationParams(rna_padj=0).validated()
+
+
+def test_crlf_bom_gzip_and_parquet_load(dbp, tmp_path):
+    rna = tmp_path / "rna_crlf.csv.gz"
+    with gzip.open(rna, "wb") as fh:
+        fh.write(b"\xef\xbb\xbf" + RNA.replace("\n", "\r\n").encode())
+    peaks = tmp_path / "peaks.parquet"
+    rows = [line.split("\t") for line in _peaks_bed().splitlines()]
+    pd.DataFrame(
+        {"seqnames": [r[0].removeprefix("chr") for r in rows],  # Ensembl-style "17", "12", "8"
+         "start": [int(r[1]) + 1 for r in rows], "end": [int(r[2]) for r in rows],
+         "Fold": [2.0, -2.0, 0.1], "FDR": [0.001, 0.01, 0.9]}
+    ).to_parquet(peaks)
+    with db.writer(dbp) as con:
+        s = load_inputs(con, rna=rna, peaks=peaks, genome="hg38", integration_id="enc")
+        got = con.execute("select chrom, start from int_peaks where integration_id = 'enc' "
+                          "order by peak_id").fetchall()
+    assert s["n_genes"] == 3 and s["genes"]["symbol"] == 3
+    assert "1 Ensembl IDs with a version suffix (matched without it)" in " ".join(s["notes"])
+    # seqnames => 1-based starts converted back to the BED rows' 0-based starts
+    assert [g[1] for g in got] == [int(r[1]) for r in rows]
+    out = link_step(dbp, "enc")  # '17' vs 'chr17' reconciled by the annotation engine
+    assert out["links"] == 3 and out["unmatched_chrom"] == 0
+    with db.connect(dbp, read_only=True) as con:
+        links = con.execute("select k.name, l.symbol from int_links l join int_peaks k "
+                            "using (integration_id, peak_id) where integration_id = 'enc' "
+                            "order by peak_id").fetchall()
+    assert [s for _, s in links] == ["EGFR", "GAPDH", "MYC"]
+
+
+def test_reader_notes(dbp, tmp_path):
+    rna = RNA + "ENSG00000146648.17,1.0,NA,EGFR\nENSG00000000003,1,0,TSPAN6\n"
+    (tmp_path / "n.csv").write_text(rna)
+    (tmp_path / "n.bed").write_text(_peaks_bed() + _peaks_bed().splitlines()[0] + "\n")
+    with db.writer(dbp) as con:
+        s = load_inputs(con, rna=tmp_path / "n.csv", peaks=tmp_path / "n.bed", genome="hg38")
+        notes = dict(con.execute("select kind, n from int_input_notes where integration_id = ?",
+                                 [s["integration_id"]]).fetchall())
+        kept = con.execute("select padj from int_genes where integration_id = ? and "
+                           "gene_symbol = 'EGFR'", [s["integration_id"]]).fetchall()
+    assert notes == {"na_padj": 1, "padj_zero": 1, "version_suffix": 2, "duplicate_genes": 1,
+                     "duplicate_rows": 1}
+    assert kept == [(0.001,)]  # the duplicate with the smaller padj is kept
