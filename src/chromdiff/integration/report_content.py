@@ -48,8 +48,9 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
                 f"Peaks: `{s['peaks_source']}` ({s['peaks_tool']}, {s['n_peaks']:,} regions). "
                 f"Expression: `{s['rna_source']}` ({s['rna_tool']}, {s['n_genes']:,} genes). "
                 f"Genome {s['genome']}, annotation `{s['annotation_id']}`, link rule "
-                f"**{s['link_rule']}**. Cutoffs: peaks |log2FC| > {s['atac_lfc']:g} and padj < "
-                f"{s['atac_padj']:g}; genes |log2FC| > {s['rna_lfc']:g} and padj < {s['rna_padj']:g}."
+                f"**{s['link_rule']}**. Cutoffs: peaks |log2FC| > {s['atac_lfc']:g} and "
+                f"padj < {s['atac_padj']:g}; genes |log2FC| > {s['rna_lfc']:g} and "
+                f"padj < {s['rna_padj']:g}."
             ),
         )
     )
