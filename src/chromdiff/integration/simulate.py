@@ -153,6 +153,8 @@ def simulate(out_dir: str | Path, spec: SimSpec = SimSpec()) -> dict[str, Path]:
             "gene_id": g["gene_id"].to_numpy(),
             "category": cats,
             "peak_offset": off.astype(np.int64),
+            "atac_logfc": lfc[:n_plant].round(4),
+            "rna_logfc": rna_lfc[planted_idx],
         }
     )
     paths = {
