@@ -1,0 +1,102 @@
+"""``flows.integrate`` end to end (shared Prefect harness) and the ``chromdiff integrate`` CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from chromdiff.cli.main import main
+from chromdiff.db import connect
+from chromdiff.examples import get_example
+from chromdiff.integration.simulate import SimSpec, simulate
+
+SMALL = SimSpec(n_genes=1500, n_peaks=2000, n_concordant=30, n_discordant=10)
+
+
+def run_cli(args, capsys):
+    try:
+        main(args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    cap = capsys.readouterr()
+    return code, cap.out, cap.err
+
+
+def test_cli_bad_input_fails_before_prefect(tmp_path, capsys):
+    paths = simulate(tmp_path / "in", SMALL)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(
+        paths["rna"].read_text().replace("log2FoldChange", "lfc_typo", 1).replace("padj", "padj", 1)
+    )
+    db = tmp_path / "x.duckdb"
+    code, _, err = run_cli(["integrate", "--atac", str(paths["atac"]), "--rna", str(bad),
+                            "--genome", "hg38", "--db", str(db)], capsys)  # fmt: skip
+    assert code == 1
+    assert err.startswith(f"error: {bad}: no column for logfc")
+    assert not db.exists()  # nothing written, not even the database file
+    code, _, err = run_cli(["integrate", "--rna", str(bad), "--genome", "hg38"], capsys)
+    assert code == 1 and "exactly one of --atac FILE or --comparison ID" in err
+    code, _, err = run_cli(["integrate", "--atac", str(paths["atac"]), "--rna",
+                            str(paths["rna"])], capsys)  # fmt: skip
+    assert code == 1 and "--genome is required" in err
+
+
+@pytest.mark.prefect
+def test_flow_with_a_comparison_as_peak_side(server, tmp_path):
+    from flows.compare import compare
+    from flows.integrate import integrate
+
+    ex = get_example("tp53_molm13_vs_k562")
+    db = str(tmp_path / "c.duckdb")
+    cmp = compare(ids_a=list(ex.ids_a), ids_b=list(ex.ids_b), db_path=db,
+                  title="integration flow simulated", base_url=server.base_url,
+                  output_dir=str(tmp_path / "out"), comparison_id="cmp")  # fmt: skip
+    rna = simulate(tmp_path / "in", SMALL)["rna"]
+    out = integrate(rna=str(rna), comparison="cmp", db_path=db,
+                    output_dir=str(tmp_path / "out"))  # fmt: skip
+    iid = out["integration_id"]
+    assert out["genome"] == ex.genome and out["n_peaks"] == cmp["n_regions"]
+    with connect(db, read_only=True) as con:
+        src, tool, status = con.execute(
+            "select peaks_source, peaks_tool, status from integrations"
+        ).fetchall()[0]
+        # every peak is a region of the comparison, with its logFC and q-value
+        mismatched = con.execute(
+            """select count(*) from int_peaks p join regions r
+               on r.comparison_id = 'cmp' and r.region_id = p.peak_id
+               where p.integration_id = ? and (p.logfc is distinct from r.logfc
+                     or p.padj is distinct from r.qvalue or p.start <> r.start)""",
+            [iid],
+        ).fetchall()[0][0]
+        n_links, n_ann = con.execute(
+            "select (select count(*) from int_links where integration_id = $1), "
+            "(select count(*) from int_peak_annotation where integration_id = $1 "
+            "and gene_id is not null)",
+            [iid],
+        ).fetchall()[0]
+    assert (src, tool, status) == ("comparison:cmp", "comparison (diffbind)", "done")
+    assert mismatched == 0 and n_links == n_ann > 0
+    assert Path(out["report"]["html"]).exists()
+
+
+@pytest.mark.prefect
+def test_cli_integrate_files(tmp_path, capsys):
+    # after a flow has run outside capsys: Prefect's console handler keeps the real stderr
+    paths = simulate(tmp_path / "in", SMALL)
+    db = tmp_path / "i.duckdb"
+    code, out, err = run_cli(["integrate", "--atac", str(paths["atac"]), "--rna",
+                              str(paths["rna"]), "--genome", "hg38", "--db", str(db),
+                              "--output", str(tmp_path / "out"), "--id", "cli_sim",
+                              "--title", "cli simulated", "--link", "distance",
+                              "--max-distance", "50000"], capsys)  # fmt: skip
+    assert code == 0, err
+    assert "integration cli_sim: 2,000 peaks x 1,500 genes (embedded:hg38)" in out
+    assert Path(tmp_path / "out" / "cli_sim" / "integration_report.html").exists()
+    with connect(db, read_only=True) as con:
+        status, rule = con.execute("select status, link_rule from integrations").fetchall()[0]
+        max_d = con.execute("select max(abs(distance)) from int_links").fetchall()[0][0]
+        runs = con.execute("select flow_name, state from flow_runs").fetchall()
+    assert (status, rule) == ("done", "distance") and max_d <= 50_000
+    assert runs == [("integrate", "completed")]
