@@ -33,8 +33,9 @@ FIGURES = {
     "int_peak_features": "Genomic features of the differential peaks (ChIPseeker categories).",
     "int_peak_tss": "Distance to TSS of the differential peaks (upstream < 0 < downstream).",
 }
-#: At most this many 'Other' pairs are drawn in the scatter (all categorised pairs are).
-MAX_OTHER_POINTS = 5000
+#: At most this many 'Other' pairs (genes) are drawn in the scatter (volcano); all categorised
+#: ones are. The distance histograms count every pair.
+MAX_OTHER_POINTS = 2000
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, iid: str):
@@ -51,7 +52,19 @@ def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> 
             order by hash(peak_id, gene_id)) <= {MAX_OTHER_POINTS}""",
         iid,
     )
-    genes = _frame(con, "select * from integration_genes where integration_id = ?", iid)
+    genes = _frame(
+        con,
+        f"""select * from integration_genes where integration_id = ?
+        qualify category <> 'Other' or row_number() over (partition by category
+            order by hash(gene_id)) <= {MAX_OTHER_POINTS}""",
+        iid,
+    )
+    dist = _frame(
+        con,
+        "select category, distance from integration_pairs "
+        "where integration_id = ? and distance is not null",
+        iid,
+    )
     top = _frame(
         con,
         """select symbol, lead_atac_logfc as atac_logfc, rna_logfc
@@ -71,7 +84,8 @@ def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> 
     built = {}
     if not pairs.empty:
         built["int_scatter"] = charts.scatter_chart(pairs, top, f"{title}: peak vs RNA log2FC")
-        built["int_distance"] = charts.distance_chart(pairs, "Distance to TSS by category")
+    if not dist.empty:
+        built["int_distance"] = charts.distance_chart(dist, "Distance to TSS by category")
     if not genes.dropna(subset=["rna_padj", "rna_logfc"]).empty:
         built["int_volcano"] = charts.volcano_chart(
             genes.dropna(subset=["rna_padj", "rna_logfc"]), "Genes with linked peaks"
