@@ -1,0 +1,46 @@
+"""One integration measurement in a fresh process; prints a JSON line (times, peak memory).
+
+``python -m bench.integrate.worker ours ATAC RNA DB OUT`` | ``baseline ATAC RNA``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from bench.timing import self_peak_mib
+
+
+def ours(atac: str, rna: str, db_path: str, out: str) -> dict:
+    """Load, link, statistics and report, each step timed (a fresh database)."""
+    from chromdiff.integration import pipeline
+
+    times = {}
+    t0 = time.perf_counter()
+    s = pipeline.load_step(db_path, rna=rna, peaks=atac, genome="hg38", integration_id="bench")
+    times["load"] = time.perf_counter() - t0
+    for name, fn in (("link", pipeline.link_step), ("stats", pipeline.stats_step)):
+        t = time.perf_counter()
+        res = fn(db_path, "bench")
+        times[name] = time.perf_counter() - t
+    t = time.perf_counter()
+    pipeline.report_step(db_path, "bench", out)
+    times["report"] = time.perf_counter() - t
+    times["total"] = time.perf_counter() - t0
+    return {"times": times, "n_peaks": s["n_peaks"], "n_genes": s["n_genes"],
+            "pearson_r": res["pearson_r"], "peak_mib": self_peak_mib()}  # fmt: skip
+
+
+def baseline(atac: str, rna: str) -> dict:
+    """The pandas + pyranges recipe (bench/integrate/baseline.py)."""
+    from bench.integrate.baseline import run
+
+    t = time.perf_counter()
+    res = run(atac, rna)
+    return {"times": {"total": time.perf_counter() - t}, **res, "peak_mib": self_peak_mib()}
+
+
+if __name__ == "__main__":
+    kind, *args = sys.argv[1:]
+    print(json.dumps(ours(*args) if kind == "ours" else baseline(*args)))
