@@ -4,19 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from chromdiff.cli.main import main
 from chromdiff.examples import get_example
 from chromdiff.inputs import read_ids
+from tests.cli_run import run_cli
 
 
 def run(args, capsys):
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
+    return run_cli(args, capsys)
 
 
 def test_examples_list_and_write(tmp_path, capsys):

@@ -6,22 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from chromdiff.cli.main import main
 from chromdiff.db import connect
 from chromdiff.examples import get_example
 from chromdiff.integration.simulate import SimSpec, simulate
+from tests.cli_run import run_cli
 
 SMALL = SimSpec(n_genes=1500, n_peaks=2000, n_concordant=30, n_discordant=10)
-
-
-def run_cli(args, capsys):
-    try:
-        main(args)
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
-    cap = capsys.readouterr()
-    return code, cap.out, cap.err
 
 
 def test_cli_bad_input_fails_before_prefect(tmp_path, capsys):
