@@ -74,15 +74,30 @@ def _snapshot(path: Path) -> dict:
         }
 
 
-def _fails(dbp: Path, tmp_path: Path, pattern: str, *, rna: str = RNA, peaks: str | None = None,
-           rna_name: str = "rna.csv", peaks_name: str = "p.bed", **kw) -> str:
+def _fails(
+    dbp: Path,
+    tmp_path: Path,
+    pattern: str,
+    *,
+    rna: str = RNA,
+    peaks: str | None = None,
+    rna_name: str = "rna.csv",
+    peaks_name: str = "p.bed",
+    **kw,
+) -> str:
     before = _snapshot(dbp)
     rna_path, peaks_path = tmp_path / rna_name, tmp_path / peaks_name
     rna_path.write_text(rna)
     peaks_path.write_text(peaks if peaks is not None else _peaks_bed())
     with db.writer(dbp) as con, pytest.raises(InputError) as err:
-        load_inputs(con, rna=rna_path, peaks=peaks_path, genome=kw.pop("genome", "hg38"),
-                    integration_id="keep", **kw)
+        load_inputs(
+            con,
+            rna=rna_path,
+            peaks=peaks_path,
+            genome=kw.pop("genome", "hg38"),
+            integration_id="keep",
+            **kw,
+        )
     msg = str(err.value)
     assert "\n" not in msg
     assert re.search(pattern, msg), msg
@@ -92,24 +107,42 @@ def _fails(dbp: Path, tmp_path: Path, pattern: str, *, rna: str = RNA, peaks: st
 
 def test_non_numeric_logfc_names_line_and_column(dbp, tmp_path):
     bad = RNA.replace("-1.5", "minus1.5")
-    _fails(dbp, tmp_path, r"rna.csv: line 3, column 'log2FoldChange': 'minus1.5' is not a number",
-           rna=bad)
+    _fails(
+        dbp,
+        tmp_path,
+        r"rna.csv: line 3, column 'log2FoldChange': 'minus1.5' is not a number",
+        rna=bad,
+    )
 
 
 def test_missing_logfc_column(dbp, tmp_path):
-    _fails(dbp, tmp_path, r"rna.csv: no column for logfc .*columns are: row_name, padj, symbol",
-           rna=RNA.replace("log2FoldChange,", "").replace(",2.5", "").replace(",-1.5", "")
-           .replace(",0.2", ""))
+    _fails(
+        dbp,
+        tmp_path,
+        r"rna.csv: no column for logfc .*columns are: row_name, padj, symbol",
+        rna=RNA.replace("log2FoldChange,", "")
+        .replace(",2.5", "")
+        .replace(",-1.5", "")
+        .replace(",0.2", ""),
+    )
 
 
 def test_padj_out_of_range(dbp, tmp_path):
-    _fails(dbp, tmp_path, r"line 4, column 'padj': 1.8 is not a probability",
-           rna=RNA.replace("0.8,MYC", "1.8,MYC"))
+    _fails(
+        dbp,
+        tmp_path,
+        r"line 4, column 'padj': 1.8 is not a probability",
+        rna=RNA.replace("0.8,MYC", "1.8,MYC"),
+    )
 
 
 def test_empty_gene_id(dbp, tmp_path):
-    _fails(dbp, tmp_path, r"line 3, column 'row_name': gene ID is empty",
-           rna=RNA.replace("ENSG00000111640", ""))
+    _fails(
+        dbp,
+        tmp_path,
+        r"line 3, column 'row_name': gene ID is empty",
+        rna=RNA.replace("ENSG00000111640", ""),
+    )
 
 
 def test_bed_with_two_columns(dbp, tmp_path):
@@ -122,15 +155,27 @@ def test_ragged_row(dbp, tmp_path):
 
 
 def test_reversed_and_negative_coordinates(dbp, tmp_path):
-    _fails(dbp, tmp_path, r"p.bed: line 2: start 500 is not before end 100",
-           peaks="chr1\t10\t20\nchr1\t500\t100\n")
-    _fails(dbp, tmp_path, r"p.bed: line 1: column 'start' must be an integer|negative start",
-           peaks="chr1\t-5\t20\n")
+    _fails(
+        dbp,
+        tmp_path,
+        r"p.bed: line 2: start 500 is not before end 100",
+        peaks="chr1\t10\t20\nchr1\t500\t100\n",
+    )
+    _fails(
+        dbp,
+        tmp_path,
+        r"p.bed: line 1: column 'start' must be an integer|negative start",
+        peaks="chr1\t-5\t20\n",
+    )
 
 
 def test_non_integer_coordinate(dbp, tmp_path):
-    _fails(dbp, tmp_path, r"p.bed: line 3, column 'Start': '150.5' is not an integer",
-           peaks="Chrom\tStart\tEnd\nchr1\t1e+05\t200000\nchr1\t150.5\t200000\n")
+    _fails(
+        dbp,
+        tmp_path,
+        r"p.bed: line 3, column 'Start': '150.5' is not an integer",
+        peaks="Chrom\tStart\tEnd\nchr1\t1e+05\t200000\nchr1\t150.5\t200000\n",
+    )
 
 
 def test_empty_and_binary_files(dbp, tmp_path):
@@ -142,14 +187,23 @@ def test_empty_and_binary_files(dbp, tmp_path):
 
 
 def test_huge_line(dbp, tmp_path):
-    _fails(dbp, tmp_path, r"line 3 is longer than 1000000 bytes",
-           rna=RNA.replace("GAPDH\n", "GAPDH" + "x" * 1_100_000 + "\n"))
+    _fails(
+        dbp,
+        tmp_path,
+        r"line 3 is longer than 1000000 bytes",
+        rna=RNA.replace("GAPDH\n", "GAPDH" + "x" * 1_100_000 + "\n"),
+    )
 
 
 def test_no_gene_matches_annotation(dbp, tmp_path):
     rna = '"",log2FoldChange,padj\nFOO1,1,0.1\nBAR2,2,0.01\n'
-    _fails(dbp, tmp_path, r"none of the 2 gene IDs \(e.g. FOO1, BAR2\) matched annotation "
-           r"embedded:hg38.*--rna-columns", rna=rna)
+    _fails(
+        dbp,
+        tmp_path,
+        r"none of the 2 gene IDs \(e.g. FOO1, BAR2\) matched annotation "
+        r"embedded:hg38.*--rna-columns",
+        rna=rna,
+    )
 
 
 def test_unknown_genome_and_missing_file(dbp, tmp_path):
@@ -174,14 +228,19 @@ def test_crlf_bom_gzip_and_parquet_load(dbp, tmp_path):
     peaks = tmp_path / "peaks.parquet"
     rows = [line.split("\t") for line in _peaks_bed().splitlines()]
     pd.DataFrame(
-        {"seqnames": [r[0].removeprefix("chr") for r in rows],  # Ensembl-style "17", "12", "8"
-         "start": [int(r[1]) + 1 for r in rows], "end": [int(r[2]) for r in rows],
-         "Fold": [2.0, -2.0, 0.1], "FDR": [0.001, 0.01, 0.9]}
+        {
+            "seqnames": [r[0].removeprefix("chr") for r in rows],  # Ensembl-style "17", "12", "8"
+            "start": [int(r[1]) + 1 for r in rows],
+            "end": [int(r[2]) for r in rows],
+            "Fold": [2.0, -2.0, 0.1],
+            "FDR": [0.001, 0.01, 0.9],
+        }
     ).to_parquet(peaks)
     with db.writer(dbp) as con:
         s = load_inputs(con, rna=rna, peaks=peaks, genome="hg38", integration_id="enc")
-        got = con.execute("select chrom, start from int_peaks where integration_id = 'enc' "
-                          "order by peak_id").fetchall()
+        got = con.execute(
+            "select chrom, start from int_peaks where integration_id = 'enc' order by peak_id"
+        ).fetchall()
     assert s["n_genes"] == 3 and s["genes"]["symbol"] == 3
     assert "1 Ensembl IDs with a version suffix (matched without it)" in " ".join(s["notes"])
     # seqnames => 1-based starts converted back to the BED rows' 0-based starts
@@ -189,9 +248,11 @@ def test_crlf_bom_gzip_and_parquet_load(dbp, tmp_path):
     out = link_step(dbp, "enc")  # '17' vs 'chr17' reconciled by the annotation engine
     assert out["links"] == 3 and out["unmatched_chrom"] == 0
     with db.connect(dbp, read_only=True) as con:
-        links = con.execute("select k.name, l.symbol from int_links l join int_peaks k "
-                            "using (integration_id, peak_id) where integration_id = 'enc' "
-                            "order by peak_id").fetchall()
+        links = con.execute(
+            "select k.name, l.symbol from int_links l join int_peaks k "
+            "using (integration_id, peak_id) where integration_id = 'enc' "
+            "order by peak_id"
+        ).fetchall()
     assert [s for _, s in links] == ["EGFR", "GAPDH", "MYC"]
 
 
@@ -201,10 +262,75 @@ def test_reader_notes(dbp, tmp_path):
     (tmp_path / "n.bed").write_text(_peaks_bed() + _peaks_bed().splitlines()[0] + "\n")
     with db.writer(dbp) as con:
         s = load_inputs(con, rna=tmp_path / "n.csv", peaks=tmp_path / "n.bed", genome="hg38")
-        notes = dict(con.execute("select kind, n from int_input_notes where integration_id = ?",
-                                 [s["integration_id"]]).fetchall())
-        kept = con.execute("select padj from int_genes where integration_id = ? and "
-                           "gene_symbol = 'EGFR'", [s["integration_id"]]).fetchall()
-    assert notes == {"na_padj": 1, "padj_zero": 1, "version_suffix": 2, "duplicate_genes": 1,
-                     "duplicate_rows": 1}
+        notes = dict(
+            con.execute(
+                "select kind, n from int_input_notes where integration_id = ?",
+                [s["integration_id"]],
+            ).fetchall()
+        )
+        kept = con.execute(
+            "select padj from int_genes where integration_id = ? and gene_symbol = 'EGFR'",
+            [s["integration_id"]],
+        ).fetchall()
+    assert notes == {
+        "na_padj": 1,
+        "padj_zero": 1,
+        "version_suffix": 2,
+        "duplicate_genes": 1,
+        "duplicate_rows": 1,
+    }
     assert kept == [(0.001,)]  # the duplicate with the smaller padj is kept
+
+
+GTF = (
+    Path(__file__).resolve().parents[2]
+    / "shared"
+    / "data"
+    / "annotation"
+    / "annotation_fixtures"
+    / "pyranges_gencode_v29_chr1_subset.gtf.gz"
+)
+
+
+def test_ensembl_ids_reconciled_through_a_gencode_gtf(tmp_path):
+    """GENCODE gene_ids carry versions (ENSG00000223972.5); the DE table a different one."""
+    import duckdb
+
+    con0 = duckdb.connect()
+    db.apply_schema(con0)
+    from chromdiff.annotation import ensure_annotation
+
+    aid = ensure_annotation(con0, gtf=GTF)
+    genes = con0.execute(
+        "select gene_id, symbol, chrom, tss from ann_genes where annotation_id = ? "
+        "order by gene_id limit 4",
+        [aid],
+    ).fetchall()
+    tx = con0.execute(
+        "select tx_id, gene_id from ann_transcripts where annotation_id = ? and gene_id = ? "
+        "limit 1",
+        [aid, genes[3][0]],
+    ).fetchall()[0]
+    con0.close()
+    base = [g[0].split(".")[0] for g in genes]
+    rna = tmp_path / "ens.tsv"
+    rna.write_text("gene_id\tlogFC\tFDR\n"
+                   f"{base[0]}.99\t2\t0.001\n"      # other version: gene_id rule
+                   f"{base[1]}\t-2\t0.001\n"        # no version: gene_id rule
+                   f"{genes[2][1]}\t1.5\t0.01\n"    # a symbol in the ID column: symbol rule
+                   f"{tx[0].split('.')[0]}\t1\t0.5\n")  # an ENST: transcript rule  # fmt: skip
+    bed = tmp_path / "p.bed"
+    bed.write_text("".join(f"{g[2]}\t{g[3]}\t{g[3] + 10}\n" for g in genes))
+    with db.writer(tmp_path / "g.duckdb") as con:
+        s = load_inputs(con, rna=rna, peaks=bed, gtf=GTF, genome="hg38", integration_id="g")
+        got = con.execute(
+            "select input_id, gene_id, match_via from int_genes "
+            "where integration_id = 'g' order by row_id"
+        ).fetchall()
+    assert s["annotation_id"] == aid
+    assert got == [
+        (f"{base[0]}.99", genes[0][0], "gene_id"),
+        (base[1], genes[1][0], "gene_id"),
+        (genes[2][1], genes[2][0], "symbol"),
+        (tx[0].split(".")[0], genes[3][0], "refseq"),
+    ]

@@ -2,8 +2,8 @@
 
 Each DE row is matched to an annotation ``gene_id`` by the first rule that finds one:
 
-1. ``gene_id``: the row's ID (Ensembl version suffix dropped) equals an annotation gene_id
-   (Entrez for the embedded builds, Ensembl/GENCODE IDs for a user GTF);
+1. ``gene_id``: the row's ID equals an annotation gene_id, Ensembl version suffixes dropped on
+   both sides (Entrez for the embedded builds, Ensembl/GENCODE IDs for a user GTF);
 2. ``entrez``: the row's Entrez column equals an annotation gene_id;
 3. ``refseq``: the row's ID, without a microarray ``_at`` or a ``.N`` version, is a transcript
    of the annotation (RefSeq NM_/NR_ for the embedded builds, ENST for a GTF);
@@ -32,8 +32,9 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
     """
     con.execute(
         """create or replace temp table _int_g as
-        select gene_id, min(symbol) as symbol from ann_genes
-        where annotation_id = $1 and gene_id is not null group by gene_id""",
+        select gene_id, min(symbol) as symbol,
+               regexp_replace(gene_id, '^(ENS[A-Z]*G[0-9]+)\\.[0-9]+$', '\\1') as gid
+        from ann_genes where annotation_id = $1 and gene_id is not null group by gene_id""",
         [annotation_id],
     )
     con.execute(
@@ -54,7 +55,7 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
         """create or replace temp table _int_rna_resolved as
         with cand as (
             select r.row_id, g.gene_id, 1 as pri, 'gene_id' as via
-            from _int_rna r join _int_g g on g.gene_id = r.id_norm
+            from _int_rna r join _int_g g on g.gid = r.id_norm
             union all
             select r.row_id, g.gene_id, 2, 'entrez'
             from _int_rna r join _int_g g on g.gene_id = r.entrez
