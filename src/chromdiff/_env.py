@@ -12,7 +12,11 @@ from pathlib import Path
 
 #: Repository root when running from a source checkout (``None`` for an installed wheel).
 REPO_ROOT: Path | None = next(
-    (p for p in Path(__file__).resolve().parents if (p / "pyproject.toml").is_file() and (p / "sql").is_dir()),
+    (
+        p
+        for p in Path(__file__).resolve().parents
+        if (p / "pyproject.toml").is_file() and (p / "sql").is_dir()
+    ),
     None,
 )
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
+from chromdiff.annotation.cache import derived_tables
 from chromdiff.annotation.chrnames import chrom_map
 from chromdiff.annotation.features import (
     DEFAULT_PRIORITY,
@@ -63,6 +64,20 @@ def stage_regions(con: duckdb.DuckDBPyConnection, regions_sql: str, annotation_i
         con.execute(
             "update _cd_r set chrom = m.ann_chrom from _cd_map m where _cd_r.chrom = m.chrom"
         )
+
+
+#: Scratch temp tables of one call (``_cd_<name>``); ``_cd_tss`` is a view.
+_SCRATCH = ("in", "r", "map", "near", "rb", "exon", "intron", "utr5", "utr3", "down")
+
+
+def drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the scratch tables and views of :func:`annotate_regions` (one round trip)."""
+    from chromdiff.annotation.cache import scratch_derived
+
+    stmts = [f"drop table if exists _cd_{t}" for t in _SCRATCH]
+    stmts += [f"drop table if exists {t}" for t in scratch_derived()]
+    stmts += ["drop view if exists _cd_tss", "drop view if exists _cd_chr"]
+    con.execute(";\n".join(stmts))
 
 
 def label_sql(flank: int) -> str:
@@ -133,15 +148,16 @@ def annotate_regions(
         Number of rows written.
     """
     stage_regions(con, regions_sql, annotation_id)
-    build_tss(con, annotation_id, level)
+    tables = derived_tables(con, annotation_id)
+    build_tss(con, annotation_id, level, tables=tables)
     build_nearest(
         con,
         ignore_upstream=ignore_upstream,
         ignore_downstream=ignore_downstream,
         ignore_overlap=ignore_overlap,
     )
-    build_hits(con, annotation_id)
-    build_downstream(con, annotation_id, downstream, downstream_distance)
+    build_hits(con, annotation_id, tables=tables)
+    build_downstream(con, annotation_id, downstream, downstream_distance, tables=tables)
     con.execute(
         f"""create or replace table {out_table} as
         select n.region_key, n.orig_chrom as chrom, n.r_start as start, n.r_stop as stop,
@@ -160,19 +176,5 @@ def annotate_regions(
         left join _cd_down dw using (region_key)""",
         [annotation_id],
     )
-    for t in (
-        "in",
-        "r",
-        "map",
-        "tss",
-        "near",
-        "ex",
-        "exon",
-        "span",
-        "intron",
-        "utr5",
-        "utr3",
-        "down",
-    ):
-        con.execute(f"drop table if exists _cd_{t}")
+    drop_scratch(con)
     return con.execute(f"select count(*) from {out_table}").fetchall()[0][0]

@@ -9,121 +9,140 @@ from __future__ import annotations
 
 import duckdb
 
-BIN = 100_000
+from chromdiff.annotation.cache import BIN as BIN
+from chromdiff.annotation.cache import derived_tables, sql_literal
 
 DEFAULT_PRIORITY = ("Promoter", "5UTR", "3UTR", "Exon", "Intron", "Downstream", "Intergenic")
 _GENIC = ("Promoter", "5UTR", "3UTR", "Exon", "Intron")
 
 
-def _binned(table: str, cols: str, where: str = "true") -> str:
-    return f"""select {cols}, unnest(range(start // {BIN}, (stop - 1) // {BIN} + 1)) as bin
-               from {table} where {where}"""
+def _first_hit(bins: str, aid: str, key: str, regions: str = "_cd_rb", where: str = "true") -> str:
+    """Return SQL: per region of ``regions``, the smallest row id ``key`` overlapping it.
 
-
-def _first_overlap(target: str, cols: str, order: str, regions: str = "_cd_rb") -> str:
-    """Return SQL: per region of ``_cd_r``, the first overlapping ``target`` row by ``order``."""
+    ``bins`` is a narrow pre-binned derived table (``cid, bin, start, stop, <key>``) whose row
+    ids follow the tie-break order, so the smallest id is the first hit.
+    """
     return f"""
-        select r.region_key, arg_min(struct_pack({cols}), {order}) as h
+        select r.region_key, min(x.{key}) as {key}
         from {regions} r
-        join ({_binned(target, "*")}) x on x.chrom = r.chrom and x.bin = r.bin
+        join (select cid, bin, start, stop, {key} from {bins}
+              where annotation_id = {aid} and {where}) x
+          on x.cid = r.cid and x.bin = r.bin
         where x.start < r.stop and r.start < x.stop
         group by r.region_key"""
 
 
-def build_hits(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
-    """Create temp tables ``_cd_exon``, ``_cd_intron``, ``_cd_utr5``, ``_cd_utr3``."""
+def build_hits(
+    con: duckdb.DuckDBPyConnection,
+    annotation_id: str,
+    *,
+    tables: dict[str, str | None] | None = None,
+) -> None:
+    """Create temp tables ``_cd_exon``, ``_cd_intron``, ``_cd_utr5``, ``_cd_utr3``.
+
+    Exons come numbered within their gene, introns as the gaps between a gene's consecutive
+    merged exons (numbered after the exon before them), both pre-binned (see
+    :mod:`chromdiff.annotation.cache`). A region that overlaps no exon but a gene's span lies
+    inside exactly one of its introns, so the first overlapping intron by (gene start, gene_id)
+    is the first overlapping gene span, as in ChIPseeker.
+    """
+    if tables is None:
+        tables = derived_tables(con, annotation_id)
+    aid = sql_literal(annotation_id)
     con.execute(
-        """create or replace temp table _cd_ex as
-        select e.gene_id, e.chrom, e.start, e.stop, e.strand,
-               row_number() over w as i, count(*) over (partition by e.gene_id, e.chrom) as n,
-               s.symbol
-        from ann_exons e left join (
-            select gene_id, any_value(symbol) as symbol from (
-                select gene_id, symbol from ann_genes where annotation_id = $aid
-                union all select gene_id, symbol from ann_transcripts where annotation_id = $aid)
-            where symbol is not null group by gene_id) s using (gene_id)
-        where e.annotation_id = $aid
-        window w as (partition by e.gene_id, e.chrom order by e.start)""",
-        {"aid": annotation_id},
+        f"""create or replace temp table _cd_rb as
+        select r.region_key, c.cid, r.start, r.stop,
+               unnest(range(r.start // {BIN}, (r.stop - 1) // {BIN} + 1)) as bin
+        from _cd_r r join (select chrom, cid from {tables["chroms"]}
+                           where annotation_id = {aid}) c on c.chrom = r.chrom"""
     )
     con.execute(
-        f"create or replace temp table _cd_rb as "
-        f"{_binned('_cd_r', 'region_key, chrom, start, stop')}"
-    )
-    con.execute(
-        f"""create or replace temp table _cd_exon as {
-            _first_overlap(
-                "_cd_ex", "x.gene_id, x.symbol, x.strand, x.i, x.n", "row(x.start, x.gene_id)"
-            )
-        }"""
-    )
-    con.execute(
-        """create or replace temp table _cd_span as
-        select gene_id, chrom, min(start) as start, max(stop) as stop, any_value(strand) as strand,
-               any_value(symbol) as symbol, count(*) as n
-        from _cd_ex group by gene_id, chrom having count(*) > 1"""
+        f"""create or replace temp table _cd_exon as
+        with h as ({_first_hit(tables["exon_bins"], aid, "xid")})
+        select h.region_key,
+               struct_pack(gene_id := g.gene_id, symbol := g.symbol, strand := g.strand,
+                           i := e.i, n := e.n) as h
+        from h
+        join (select xid, gid, i, n from {tables["exons"]} where annotation_id = {aid}) e
+          on e.xid = h.xid
+        join (select gid, gene_id, symbol, strand from {tables["genes"]}
+              where annotation_id = {aid}) g on g.gid = e.gid"""
     )
     con.execute(
         f"""create or replace temp table _cd_intron as
-        with g as ({
-            _first_overlap(
-                "_cd_span",
-                "x.gene_id, x.symbol, x.strand, x.chrom, x.n",
-                "row(x.start, x.gene_id)",
+        with h as ({
+            _first_hit(
+                tables["intron_bins"],
+                aid,
+                "nid",
                 "(select * from _cd_rb anti join _cd_exon using (region_key))",
             )
         })
-        select g.region_key, g.h.gene_id, g.h.symbol, g.h.strand, g.h.n,
-               coalesce(e.i, 1) as i
-        from g join _cd_r r using (region_key)
-        asof left join _cd_ex e
-          on e.gene_id = g.h.gene_id and e.chrom = g.h.chrom and r.start >= e.stop"""
+        select h.region_key, g.gene_id, g.symbol, g.strand, e.n, e.i
+        from h
+        join (select nid, gid, i, n from {tables["introns"]} where annotation_id = {aid}) e
+          on e.nid = h.nid
+        join (select gid, gene_id, symbol, strand from {tables["genes"]}
+              where annotation_id = {aid}) g on g.gid = e.gid"""
     )
-    has_utr = con.execute(
-        "select count(*) from (select 1 from ann_utrs where annotation_id = ? limit 1)",
-        [annotation_id],
-    ).fetchall()[0][0]
     for kind in ("5UTR", "3UTR"):
-        if not has_utr:
+        if tables["utr_bins"] is None:
             con.execute(
                 f"create or replace temp table _cd_utr{kind[0]} (region_key bigint, h integer)"
             )
             continue
         con.execute(
-            f"""create or replace temp table _cd_utr{kind[0]} as {
-                _first_overlap(
-                    f"(select * from ann_utrs where annotation_id = '{annotation_id}'"
-                    f" and kind = '{kind}')",
-                    "x.tx_id, x.gene_id",
-                    "row(x.start, x.tx_id)",
-                )
-            }"""
+            f"""create or replace temp table _cd_utr{kind[0]} as
+            select region_key, uid as h from ({
+                _first_hit(tables["utr_bins"], aid, "uid", where=f"kind = '{kind}'")
+            })"""
         )
 
 
 def build_downstream(
-    con: duckdb.DuckDBPyConnection, annotation_id: str, rule: str, distance: int
+    con: duckdb.DuckDBPyConnection,
+    annotation_id: str,
+    rule: str,
+    distance: int,
+    *,
+    tables: dict[str, str | None] | None = None,
 ) -> None:
     """Create temp table ``_cd_down`` (region_key, gap) of regions downstream of a transcript.
 
     ``rule='chipseeker'`` reproduces ChIPseeker: only the transcript ending nearest before the
     region (any strand) is examined, gap = S − txEnd for ``+``, E − txStart for ``−``
-    (1-based). ``rule='both'`` is the corrected rule: the region starts within ``distance``
+    (1-based). Only a transcript end within ``distance`` + 1 bp before the region can give
+    ``1 <= |gap| <= distance``, so the nearest end is searched in that window with a binned
+    equi-join on the pre-binned transcript ends instead of an ASOF join over all of them.
+    ``rule='both'`` is the corrected rule: the region starts within ``distance``
     past the 3′ end of a ``+`` transcript, or ends within ``distance`` before the 3′ end (start)
     of a ``−`` transcript.
     """
     params = {"aid": annotation_id, "dist": distance}
     if rule == "chipseeker":
+        if tables is None:
+            tables = derived_tables(con, annotation_id)
+        d, b, aid = int(distance), BIN, sql_literal(annotation_id)
         con.execute(
-            """create or replace temp table _cd_down as
-            with t as (select chrom, stop, arg_min(struct_pack(start, strand), tx_id) as f
-                       from ann_transcripts where annotation_id = $aid group by chrom, stop),
-            j as (select r.region_key,
-                         case when t.f.strand = '-' then r.stop - (t.f.start + 1)
-                              else r.start + 1 - t.stop end as gap
-                  from _cd_r r asof join t on r.chrom = t.chrom and r.start >= t.stop)
-            select * from j where abs(gap) between 1 and $dist""",
-            params,
+            f"""create or replace temp table _cd_down as
+            with r as (select r.region_key, c.cid, r.start, r.stop,
+                              unnest(range((r.start - {d} - 1) // {b}, r.start // {b} + 1))
+                                  as bin
+                       from _cd_r r join (select chrom, cid from {tables["chroms"]}
+                                          where annotation_id = {aid}) c
+                         on c.chrom = r.chrom),
+            t as (select r.region_key,
+                         arg_max(struct_pack(rs := r.start, re := r.stop, ts := t.stop,
+                                             tb := t.start, strand := t.strand), t.stop) as x
+                  from r join (select * from {tables["tx_ends"]}
+                               where annotation_id = {aid}) t
+                    on t.cid = r.cid and t.bin = r.bin
+                  where t.stop <= r.start and t.stop >= r.start - {d} - 1
+                  group by r.region_key),
+            j as (select region_key,
+                         case when x.strand = '-' then x.re - (x.tb + 1)
+                              else x.rs + 1 - x.ts end as gap from t)
+            select * from j where abs(gap) between 1 and {d}"""
         )
     elif rule == "both":
         con.execute(

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 
 from chromdiff.annotation.build import DATA_DIR, PROVENANCE
+from chromdiff.annotation.cache import derived_tables
 from chromdiff.annotation.gtf import load_gtf
 from chromdiff.db import transaction
 from chromdiff.errors import InputError
@@ -67,6 +68,9 @@ def ensure_annotation(
 ) -> str | None:
     """Load the embedded build of ``genome`` or the user ``gtf`` once; return its annotation_id.
 
+    Also builds (once, or after a layout change) the derived sorted/binned tables the engine
+    reads, in schema ``annotation_cache`` (see :mod:`chromdiff.annotation.cache`).
+
     Parameters
     ----------
     con : duckdb.DuckDBPyConnection
@@ -110,6 +114,9 @@ def ensure_annotation(
                         counts["utrs"],
                     ],
                 )
+                derived_tables(con, annotation_id)
+        else:
+            derived_tables(con, annotation_id)
         return annotation_id
     if genome is None:
         raise InputError("ensure_annotation needs a genome (hg38, hg19, mm10) or a GTF file")
@@ -125,4 +132,7 @@ def ensure_annotation(
     if not _loaded(con, annotation_id):
         with transaction(con):
             _load_embedded(con, genome, annotation_id)
+            derived_tables(con, annotation_id)
+    else:
+        derived_tables(con, annotation_id)
     return annotation_id

@@ -15,25 +15,34 @@ from __future__ import annotations
 
 import duckdb
 
+from chromdiff.annotation.cache import derived_tables, sql_literal
 
-def build_tss(con: duckdb.DuckDBPyConnection, annotation_id: str, level: str) -> None:
-    """Create temp table ``_cd_tss``: one row per (chrom, tss) with the feature kept for it."""
-    if level == "transcript":
-        src = """select tx_id, gene_id, symbol, chrom, start, stop, strand,
-                        case when strand = '-' then stop - 1 else start end as tss
-                 from ann_transcripts where annotation_id = $aid"""
-    elif level == "gene":
-        src = """select null::varchar as tx_id, gene_id, symbol, chrom, start, stop, strand, tss
-                 from ann_genes where annotation_id = $aid"""
-    else:
+
+def build_tss(
+    con: duckdb.DuckDBPyConnection,
+    annotation_id: str,
+    level: str,
+    *,
+    tables: dict[str, str | None] | None = None,
+) -> None:
+    """Create temp views ``_cd_tss`` (one row per TSS base) and ``_cd_chr`` (chrom ids).
+
+    ``_cd_tss`` holds one row per (chrom, tss) with the feature kept for it, from the derived
+    ``tss`` table of :mod:`chromdiff.annotation.cache` (built once per registered build);
+    ``_cd_chr`` maps the annotation's chromosome names to integer ids. ``tables`` is the
+    :func:`~chromdiff.annotation.cache.derived_tables` mapping when the caller has it.
+    """
+    if level not in ("transcript", "gene"):
         raise ValueError(f"level must be 'transcript' or 'gene', not {level!r}")
+    if tables is None:
+        tables = derived_tables(con, annotation_id)
+    aid = sql_literal(annotation_id)
     con.execute(
-        f"""create or replace temp table _cd_tss as
-        select chrom, tss, f.tx_id, f.gene_id, f.symbol, f.strand, f.start, f.stop from (
-            select chrom, tss, arg_min(struct_pack(tx_id, gene_id, symbol, strand, start, stop),
-                                       [coalesce(tx_id, ''), coalesce(gene_id, '')]) as f
-            from ({src}) group by chrom, tss) order by chrom, tss""",
-        {"aid": annotation_id},
+        f"""create or replace temp view _cd_tss as
+        select cid, tss, neg, tid, chrom, tx_id, gene_id, symbol, strand, start, stop
+        from {tables["tss"]} where annotation_id = {aid} and level = '{level}';
+        create or replace temp view _cd_chr as
+        select chrom, cid from {tables["chroms"]} where annotation_id = {aid}"""
     )
 
 
@@ -50,39 +59,39 @@ def build_nearest(
     distance_to_tss (NULL when the chromosome has no TSS).
     """
     # The first TSS at or after the region start is either inside the region (contained) or,
-    # when it is at or after the stop, exactly the nearest TSS after the region.
-    sig = "case when {a}.strand = '-' then -1 else 1 end"
-    d_up = f"{sig.format(a='u')} * (r.start - u.tss)"
-    d_dn = f"{sig.format(a='o')} * (r.stop - o.tss - 1)"
-    contained = "false" if ignore_overlap else "o.tss < r.stop"
+    # when it is at or after the stop, exactly the nearest TSS after the region. The ASOF joins
+    # run on narrow integer keys (chromosome id, TSS, row id, strand); the chosen TSS's gene
+    # columns are fetched by row id afterwards, for one row per region.
+    sig = "case when {a}_neg then -1 else 1 end"
+    d_up = f"{sig.format(a='u')} * (start - u_tss)"
+    d_dn = f"{sig.format(a='o')} * (stop - o_tss - 1)"
+    contained = "false" if ignore_overlap else "o_tss < stop"
     if ignore_downstream:
-        pick = "u.tss is not null"
+        pick = "u_tss is not null"
     elif ignore_upstream:
         pick = "false"
     else:
-        pick = f"u.tss is not null and (o.tss is null or abs({d_up}) <= abs({d_dn}))"
-    cols = ("tx_id", "gene_id", "symbol", "strand", "start", "stop", "tss")
-    names = dict(
-        zip(
-            cols,
-            ("tx_id", "gene_id", "symbol", "gene_strand", "gene_start", "gene_stop", "tss"),
-            strict=True,
-        )
-    )
-    if ignore_overlap:  # the ASOF must then skip TSSs inside the region: search from the stop
-        o_on = "r.stop <= o.tss"
-    else:
-        o_on = "r.start <= o.tss"
-    sel = ",\n".join(
-        f"case when {contained} then o.{c} when {pick} then u.{c} else o.{c} end as {names[c]}"
-        for c in cols
-    )
+        pick = f"u_tss is not null and (o_tss is null or abs({d_up}) <= abs({d_dn}))"
+    # with ignore_overlap the ASOF must skip TSSs inside the region: search from the stop
+    o_on = "r.stop <= o.tss" if ignore_overlap else "r.start <= o.tss"
     con.execute(
         f"""create or replace temp table _cd_near as
-        select r.region_key, r.orig_chrom, r.start as r_start, r.stop as r_stop, {sel},
-            case when {contained} then 0 when {pick} then {d_up} else {d_dn} end
-                as distance_to_tss
-        from _cd_r r
-        asof left join _cd_tss u on r.chrom = u.chrom and r.start > u.tss
-        asof left join _cd_tss o on r.chrom = o.chrom and {o_on}"""
+        with r as (select r.region_key, r.orig_chrom, r.start, r.stop, c.cid
+                   from _cd_r r left join _cd_chr c on c.chrom = r.chrom),
+        k as (select cid, tss, tid, neg from _cd_tss),
+        j as (select r.*, u.tss as u_tss, u.tid as u_tid, u.neg as u_neg,
+                     o.tss as o_tss, o.tid as o_tid, o.neg as o_neg
+              from r
+              asof left join k u on r.cid = u.cid and r.start > u.tss
+              asof left join k o on r.cid = o.cid and {o_on}),
+        d as (select region_key, orig_chrom, start, stop,
+                     case when {contained} then o_tid when {pick} then u_tid else o_tid end
+                         as tid,
+                     case when {contained} then 0 when {pick} then {d_up} else {d_dn} end
+                         as distance_to_tss
+              from j)
+        select d.region_key, d.orig_chrom, d.start as r_start, d.stop as r_stop, p.tx_id,
+               p.gene_id, p.symbol, p.strand as gene_strand, p.start as gene_start,
+               p.stop as gene_stop, p.tss, d.distance_to_tss
+        from d left join _cd_tss p on p.tid = d.tid"""
     )

@@ -11,7 +11,12 @@ _NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 
 
 def view_frame(
-    con: duckdb.DuckDBPyConnection, view: str, comparison_id: str, order_by: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    view: str,
+    comparison_id: str,
+    order_by: str | None = None,
+    *,
+    max_background: int | None = None,
 ) -> pd.DataFrame:
     """Return the rows of ``view`` for ``comparison_id`` as a DataFrame.
 
@@ -25,10 +30,18 @@ def view_frame(
         Comparison whose rows are returned.
     order_by : str, optional
         ``order by`` clause body (column list written by chromdiff, not user input).
+    max_background : int, optional
+        For point charts: keep every ``significant`` row but at most this many others (a
+        deterministic hash sample), so a million-region chart stays renderable.
     """
     if not _NAME.match(view):
         raise ValueError(f"not a view name: {view!r}")
     sql = f"select * exclude (comparison_id) from {view} where comparison_id = ?"
+    if max_background is not None:
+        sql += (
+            " qualify significant or row_number() over (partition by significant "
+            f"order by hash(region_id)) <= {int(max_background)}"
+        )
     if order_by:
         sql += f" order by {order_by}"
     return con.sql(sql, params=[comparison_id]).to_arrow_table().to_pandas()
