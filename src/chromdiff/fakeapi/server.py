@@ -91,7 +91,7 @@ def build_result(job: Job, sc: Scenario) -> bytes:
     else:
         sim = simulate_diffbind(
             len(ids_a), len(ids_b), sc.n_regions, sc.seed, sex_confound=sc.sex_confound,
-            cluster=sc.cluster, chrm_significant=sc.chrm_significant,
+            cluster=sc.cluster, chrm_significant=sc.chrm_significant, statistics=sc.statistics,
         )  # fmt: skip
         bed = formats.diffbind_bed(sim, legacy=legacy)
     title, da, db = form["title"], form["descriptionA"], form["descriptionB"]
