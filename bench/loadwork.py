@@ -8,7 +8,7 @@ from chromdiff import db
 from chromdiff.comparison import ComparisonSpec, register
 from chromdiff.parsing import result as parsing
 from chromdiff.sqlfiles import view_files
-from chromdiff.warehouse import load_result
+from chromdiff.warehouse import load_bed, load_result
 
 COMPARISON_ID = "bench_diffbind"
 
@@ -21,7 +21,13 @@ def prepare_db(db_path: Path, ids_a: list[str], ids_b: list[str]) -> None:
 
 
 def chromdiff_load(bed: Path, db_path: Path, ids_a: list[str], ids_b: list[str]) -> dict:
-    """Parse ``bed`` and load it atomically into ``db_path`` (what ``chromdiff compare`` does)."""
+    """Parse, validate and load ``bed`` atomically into ``db_path`` inside the target connection."""
+    with db.connect(db_path) as con:
+        return load_bed(con, COMPARISON_ID, bed, "diffbind", ids_a, ids_b)
+
+
+def chromdiff_parse_then_load(bed: Path, db_path: Path, ids_a: list[str], ids_b: list[str]) -> dict:
+    """Two steps via Arrow: ``parse_result`` then ``load_result`` (separate parse/load tasks)."""
     parsed = parsing.parse_result(bed, "diffbind", ids_a, ids_b)
     with db.connect(db_path) as con:
         return load_result(con, COMPARISON_ID, parsed)

@@ -1,6 +1,7 @@
 """One benchmark measurement in a fresh process; prints a JSON line with times and peak memory.
 
-``python -m bench.worker load BED DB N_A N_B REPEATS`` | ``pandas BED REPEATS`` | ``qc DB REPEATS``.
+``python -m bench.worker load BED DB N_A N_B REPEATS`` (``load2``: parse then load via Arrow)
+| ``pandas BED REPEATS`` | ``qc DB REPEATS``.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from bench.timing import median_time, self_peak_mib
 def main(argv: list[str]) -> dict:
     """Dispatch on ``argv[0]``; return the result dict."""
     kind = argv[0]
-    if kind == "load":
-        from bench.loadwork import chromdiff_load, prepare_db
+    if kind in ("load", "load2"):
+        from bench.loadwork import chromdiff_load, chromdiff_parse_then_load, prepare_db
 
+        load = chromdiff_load if kind == "load" else chromdiff_parse_then_load
         bed, db_path = Path(argv[1]), Path(argv[2])
         ids_a, ids_b = ids(int(argv[3]), int(argv[4]))
         prepare_db(db_path, ids_a, ids_b)
         info: dict = {}
         med, times = median_time(
-            lambda: info.update(chromdiff_load(bed, db_path, ids_a, ids_b)), int(argv[5])
+            lambda: info.update(load(bed, db_path, ids_a, ids_b)), int(argv[5])
         )
         return {"median_s": med, "times": times, "n_regions": info["n_regions"],
                 "n_counts": info["n_counts"], "peak_mib": self_peak_mib()}  # fmt: skip

@@ -5,7 +5,7 @@ import pytest
 from chromdiff import warehouse
 from chromdiff.comparison import ComparisonSpec, get_state, plan, register, set_request, set_status
 from chromdiff.db import writer
-from chromdiff.errors import InputError
+from chromdiff.errors import InputError, ParseError
 from chromdiff.parsing import parse_result
 
 DATA = Path(__file__).parent / "data" / "parsing"
@@ -184,3 +184,26 @@ def test_second_writer_waits_or_fails_clearly(tmp_path):
             assert get_state(con, spec.default_id())["status"] == "created"
     finally:
         proc.wait(timeout=30)
+
+
+def test_load_bed_equals_parse_then_load(loaded, tmp_path):
+    """The one-step loader (parse + validate + load inside DuckDB) writes the same rows."""
+    db, cid, spec, _parsed, _raw = loaded
+    other = tmp_path / "b.duckdb"
+    with writer(db) as con:
+        want = {t: snap for t, snap in snapshot(con).items() if t in ("regions", "region_counts")}
+    with writer(other) as con:
+        register(con, cid, spec, base_url="http://x/", params={"fdr": 0.1})
+        out = warehouse.load_bed(con, cid, DATA / "diffbind_2025.bed", "diffbind", A, B)
+        got = {t: snap for t, snap in snapshot(con).items() if t in ("regions", "region_counts")}
+        assert out["n_regions"] == len(want["regions"])
+        before = snapshot(con)
+        bad = tmp_path / "bad.bed"
+        lines = (DATA / "diffbind_2025.bed").read_text().splitlines()
+        parts = lines[1].split("\t")
+        parts[1] = "x12"
+        bad.write_text("\n".join([lines[0], "\t".join(parts), *lines[2:]]) + "\n")
+        with pytest.raises(ParseError, match=r"bad.bed:2: column 2 \(start\): not an integer: x12"):
+            warehouse.load_bed(con, cid, bad, "diffbind", A, B)
+        assert snapshot(con) == before
+    assert got == want

@@ -4,36 +4,28 @@
 -- the depleted group's mean count in the window is < cluster_zero_mean.
 create or replace view qc_clusters as
 with sig as (
-    select s.*, p.cluster_window_bp as w, p.cluster_min,
-           s.start // p.cluster_window_bp as bin,
+    select s.comparison_id, s.chrom, s.start, s.stop, s.direction, s.mean_count_a,
+           s.mean_count_b, p.cluster_window_bp as w, p.cluster_min,
            count(*) over (partition by s.comparison_id) as n_sig_total,
            count(*) over (partition by s.comparison_id, s.chrom) as n_sig_chrom
     from regions_significant s
     join comparison_params p on p.comparison_id = s.comparison_id
 ),
--- b.start in [a.start, a.start + w] implies b's bin is a's bin or the next one: an equi-join on
--- (comparison, chrom, bin) keeps the pairs linear in the cluster density, not quadratic per chrom.
-pairs as (
-    select a.comparison_id, a.chrom, a.start as win_start, b.stop, b.direction,
-           b.mean_count_a, b.mean_count_b
-    from sig a
-    cross join (values (0), (1)) as d(step)
-    join sig b
-      on b.comparison_id = a.comparison_id and b.chrom = a.chrom and b.bin = a.bin + d.step
-    where a.n_sig_total >= a.cluster_min and a.n_sig_chrom >= a.cluster_min
-      and b.start >= a.start and b.start <= a.start + a.w
-),
+-- One sliding window per region: every significant region of the chromosome whose start lies in
+-- [start, start + w] (RANGE frame: peers with the same start are included, as in a self-join).
 win as (
     select
-        comparison_id, chrom, win_start,
-        count(*) as n,
-        max(stop) as win_stop,
-        count(*) filter (where direction = 'A') as n_a,
-        count(*) filter (where direction = 'B') as n_b,
-        avg(mean_count_a) as mean_a,
-        avg(mean_count_b) as mean_b
-    from pairs
-    group by comparison_id, chrom, win_start
+        comparison_id, chrom, start as win_start,
+        count(*) over f as n,
+        max(stop) over f as win_stop,
+        count(*) filter (where direction = 'A') over f as n_a,
+        count(*) filter (where direction = 'B') over f as n_b,
+        avg(mean_count_a) over f as mean_a,
+        avg(mean_count_b) over f as mean_b
+    from sig
+    where n_sig_total >= cluster_min and n_sig_chrom >= cluster_min
+    window f as (partition by comparison_id, chrom order by start
+                 range between current row and w following)
 ),
 best as (
     select *, row_number() over (partition by comparison_id, chrom order by n desc, win_start) as k

@@ -1,0 +1,297 @@
+"""Stage a result BED inside a DuckDB connection: text table, set-wise validation, typed SELECTs.
+
+:func:`stage_result` reads the file into a temporary table of ``con``, validates every value with
+SQL (raising :class:`~chromdiff.errors.ParseError` for the first bad line) and returns the SELECTs
+that produce the typed ``regions`` and long-form ``counts`` rows from it. The caller either pulls
+them out as Arrow (:func:`chromdiff.parsing.parse_result`) or inserts them straight into the
+warehouse tables of the same connection (:func:`chromdiff.warehouse.load_bed`).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from chromdiff.errors import ParseError
+from chromdiff.parsing.rawbed import (
+    bad_num,
+    drop_text_table,
+    file_line,
+    num,
+    raise_first_error,
+    read_text_table,
+)
+
+logger = logging.getLogger(__name__)
+
+DIFFBIND_2025 = "diffbind_2025"
+DIFFBIND_2024 = "diffbind_2024"
+DMR = "dmr"
+N_COLS = {"diffbind": 8, "dmr": 10}
+#: Sign cross-check (§4.2): flip logFC when more than this share of significant rows disagree.
+SIGN_DISAGREE_FRAC = 0.5
+SIGN_MIN_ROWS = 5
+#: Temporary relation (view over table ``_cd_bed_all``) holding the file's text in ``con``.
+REL = "_cd_bed"
+_INT = "coalesce(regexp_full_match({0}, '[0-9]{{1,18}}'), false)"
+_NEG = "coalesce(regexp_full_match({0}, '-[0-9]+'), false)"
+#: One count value: a decimal number, NA, NaN or +-Inf (R ``write.table`` output).
+_NUM_RE = r"(-?[0-9]+(\.[0-9]*)?([eE][-+]?[0-9]+)?|-?\.[0-9]+([eE][-+]?[0-9]+)?|NA|NaN|-?Inf)"
+
+REGION_COLUMNS = [
+    "region_id", "chrom", "start", "stop", "logfc", "pvalue", "qvalue", "mean_count_a",
+    "mean_count_b", "meth_diff", "n_cpgs", "p_mwu", "p_ks", "mean_meth_a", "mean_meth_b",
+]  # fmt: skip
+
+
+@dataclass
+class Staged:
+    """A validated result staged in a connection.
+
+    ``regions_sql`` selects :data:`REGION_COLUMNS` in file order; ``counts_sql`` selects
+    ``region_id, experiment_id, count`` (``None`` for dmr, which has no counts).
+    """
+
+    result_format: str
+    regions_sql: str
+    counts_sql: str | None
+    warnings: list[str] = field(default_factory=list)
+
+
+def count_order(ids: list[str]) -> list[str]:
+    """Return the order in which the server writes a group's counts: ``sorted`` string order."""
+    return sorted(ids)
+
+
+def _sql_list(values: list[str]) -> str:
+    return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
+
+
+def _common_checks(n: int) -> list[tuple[str, str]]:
+    return [
+        (f"c{n} is null", f"'expected {n} tab-separated columns, found fewer'"),
+        (f"c{n + 1} is not null", f"'expected {n} tab-separated columns, found more'"),
+        ("c1 is null or trim(c1) = ''", "'column 1 (chrom): empty'"),
+        (
+            f"not {_INT.format('c2')} and not {_NEG.format('c2')}",
+            "'column 2 (start): not an integer: ' || c2",
+        ),
+        (
+            f"not {_INT.format('c3')} and not {_NEG.format('c3')}",
+            "'column 3 (stop): not an integer: ' || c3",
+        ),
+        (_NEG.format("c2"), "'column 2 (start): negative coordinate ' || c2"),
+        (_NEG.format("c3"), "'column 3 (stop): negative coordinate ' || c3"),
+        (
+            f"{_INT.format('c2')} and {_INT.format('c3')}"
+            " and try_cast(c3 as bigint) < try_cast(c2 as bigint)",
+            "'column 3 (stop): reversed coordinates, stop ' || c3 || ' < start ' || c2",
+        ),
+    ]
+
+
+def _common_quick(n: int) -> list[str]:
+    """Cheaper predicates true on exactly the rows :func:`_common_checks` flags."""
+    return [
+        f"c{n} is null",
+        f"c{n + 1} is not null",
+        "c1 is null or trim(c1) = ''",
+        f"not {_INT.format('c2')}",
+        f"not {_INT.format('c3')}",
+        "try_cast(c3 as bigint) < try_cast(c2 as bigint)",
+    ]
+
+
+def _num_checks(cols: dict[int, str]) -> list[tuple[str, str]]:
+    return [
+        (bad_num(f"c{i}"), f"'column {i} ({name}): not a number: ' || c{i}")
+        for i, name in cols.items()
+    ]
+
+
+def _count_checks(ids_a: list[str], ids_b: list[str]) -> list[tuple[str, str]]:
+    out = []
+    for col, grp, ids in ((4, "A", ids_a), (5, "B", ids_b)):
+        n_values = f"(len(c{col}) - len(replace(c{col}, ',', '')) + 1)"
+        out.append(
+            (
+                f"{n_values} <> {len(ids)}",
+                f"'column {col} (counts {grp}): ' || {n_values} || ' values for {len(ids)} "
+                f"experiments of group {grp}'",
+            )
+        )
+        out.append(
+            (
+                f"not regexp_full_match(c{col}, '{_NUM_RE}(,{_NUM_RE})*')",
+                f"'column {col} (counts {grp}): not a number: ' || c{col}",
+            )
+        )
+    return out
+
+
+def _count_quick(ids_a: list[str], ids_b: list[str]) -> list[str]:
+    """One regex per column: exactly ``len(ids)`` numbers (both :func:`_count_checks` at once)."""
+    out = []
+    for col, ids in ((4, ids_a), (5, ids_b)):
+        if not ids:
+            out.append("true")
+            continue
+        rep = f"(,{_NUM_RE}){{{len(ids) - 1}}}" if len(ids) > 1 else ""
+        out.append(f"not regexp_full_match(c{col}, '{_NUM_RE}{rep}')")
+    return out
+
+
+def _duplicate_check(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    if not con.execute(
+        f"select 1 from {REL} group by c1, c2, c3 having count(*) > 1 limit 1"
+    ).fetchall():
+        return
+    row = con.execute(
+        "select ln, first_ln, c1, c2, c3 from (select ln, c1, c2, c3,"
+        f" min(ln) over (partition by c1, c2, c3) as first_ln from {REL})"
+        " where ln > first_ln order by ln limit 1"
+    ).fetchall()
+    if row:
+        ln, first, c1, c2, c3 = row[0]
+        raise ParseError(
+            f"{path}:{file_line(path, int(ln))}: duplicated region {c1}:{c2}-{c3} "
+            f"(first at line {file_line(path, int(first))})"
+        )
+
+
+def _is_legacy(con: duckdb.DuckDBPyConnection) -> bool:
+    """§4.2: a P or Q value < 0 or > 1 can only be a log10 value (legacy 2024 format)."""
+    p, q = "try_cast(c7 as double)", "try_cast(c8 as double)"
+    rows = con.execute(
+        f"select 1 from {REL} where {p} < 0 or {p} > 1 or {q} < 0 or {q} > 1 limit 1"
+    ).fetchall()
+    return bool(rows)
+
+
+def _mean(col: int) -> str:
+    return f"list_avg(try_cast(string_split(c{col}, ',') as double[]))"
+
+
+def _sign_disagreement(con: duckdb.DuckDBPyConnection, logfc: str, qvalue: str) -> tuple[int, int]:
+    """Count significant rows whose logFC sign disagrees with log2(mean A / mean B)."""
+    row = con.execute(
+        f"""select count(*) filter (where sign(logfc) <> sign(ma - mb)), count(*)
+            from (select {logfc} as logfc, {_mean(4)} as ma, {_mean(5)} as mb
+                  from {REL} where {qvalue} < 0.05)
+            where logfc <> 0 and isfinite(logfc) and ma <> mb"""
+    ).fetchall()[0]
+    return int(row[0]), int(row[1])
+
+
+def _diffbind_regions_sql(logfc: str, pvalue: str, qvalue: str) -> str:
+    return f"""select cast(ln as integer) as region_id, c1 as chrom, cast(c2 as bigint) as start,
+            cast(c3 as bigint) as stop, {logfc} as logfc, {pvalue} as pvalue,
+            {qvalue} as qvalue, {_mean(4)} as mean_count_a, {_mean(5)} as mean_count_b,
+            null::double as meth_diff, null::integer as n_cpgs, null::double as p_mwu,
+            null::double as p_ks, null::double as mean_meth_a, null::double as mean_meth_b
+        from {REL}"""
+
+
+def _counts_sql(ids_a: list[str], ids_b: list[str], id_type: str) -> str:
+    """Explode the comma-joined counts; value i of a group belongs to ``sorted(ids)[i]``."""
+    ids = _sql_list(count_order(ids_a) + count_order(ids_b))
+    return f"""select cast(ln as integer) as region_id,
+                   unnest(cast({ids} as {id_type}[])) as experiment_id,
+                   unnest(try_cast(string_split(c4 || ',' || c5, ',') as double[])) as count
+            from {REL}"""
+
+
+def _stage_diffbind(con, path, ids_a, ids_b, id_type) -> Staged:
+    read_text_table(con, path, 8, REL)
+    checks = _common_checks(8) + _num_checks({6: "logFC", 7: "PValue", 8: "FDR"})
+    quick = _common_quick(8) + [p for p, _ in checks[8:]] + _count_quick(ids_a, ids_b)
+    raise_first_error(con, path, checks + _count_checks(ids_a, ids_b), REL, quick)
+    _duplicate_check(con, path)
+    legacy = _is_legacy(con)
+    sign = "-1.0 * " if legacy else ""
+    p = f"pow(10, {num('c7')})" if legacy else num("c7")
+    q = f"pow(10, {num('c8')})" if legacy else num("c8")
+    warnings = []
+    bad, total = _sign_disagreement(con, f"{sign}{num('c6')}", q)
+    if total >= SIGN_MIN_ROWS and bad > SIGN_DISAGREE_FRAC * total:
+        msg = (
+            f"{path}: logFC sign disagrees with mean counts in {bad}/{total} significant rows; "
+            "the sign convention looks inverted, logFC flipped so that positive = higher in A"
+        )
+        logger.warning(msg)
+        warnings.append(msg)
+        sign = "" if legacy else "-1.0 * "
+    gsm = [i for i in ids_a + ids_b if i.startswith("GSM")]
+    if gsm:
+        warnings.append(
+            f"{path}: GSM inputs ({', '.join(gsm[:3])}) are counted under their SRX on the server; "
+            "per-experiment counts were mapped by sorted input ID and may be misattributed"
+        )
+    fmt = DIFFBIND_2024 if legacy else DIFFBIND_2025
+    regions = _diffbind_regions_sql(f"{sign}{num('c6')}", p, q)
+    return Staged(fmt, regions, _counts_sql(ids_a, ids_b, id_type), warnings)
+
+
+def _stage_dmr(con, path) -> Staged:
+    read_text_table(con, path, 10, REL)
+    names = {4: "q-value", 5: "methylation difference", 6: "#CpGs", 7: "p (MWU)", 8: "p (2D KS)"}
+    checks = _common_checks(10) + _num_checks(names | {9: "mean A", 10: "mean B"})
+    checks.append((f"not {_INT.format('c6')}", "'column 6 (#CpGs): not an integer: ' || c6"))
+    raise_first_error(con, path, checks, REL, _common_quick(10) + [p for p, _ in checks[8:]])
+    _duplicate_check(con, path)
+    regions = f"""select cast(ln as integer) as region_id, c1 as chrom, cast(c2 as bigint) as start,
+              cast(c3 as bigint) as stop, null::double as logfc, {num("c7")} as pvalue,
+              {num("c4")} as qvalue, null::double as mean_count_a, null::double as mean_count_b,
+              {num("c5")} as meth_diff, cast(c6 as integer) as n_cpgs, {num("c7")} as p_mwu,
+              {num("c8")} as p_ks, {num("c9")} as mean_meth_a, {num("c10")} as mean_meth_b
+            from {REL}"""
+    return Staged(DMR, regions, None)
+
+
+def stage_result(
+    con: duckdb.DuckDBPyConnection,
+    bed_path: str | Path,
+    analysis: str,
+    ids_a: list[str],
+    ids_b: list[str],
+    id_type: str = "varchar",
+) -> Staged:
+    """Read and validate a result BED into temporary relations of ``con``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Where to stage; call :func:`unstage` when done with the returned SELECTs.
+    bed_path, analysis, ids_a, ids_b
+        As :func:`chromdiff.parsing.parse_result`.
+    id_type : str
+        SQL type of ``experiment_id`` in ``counts_sql`` (e.g. an ENUM for compact Arrow output).
+
+    Returns
+    -------
+    Staged
+        Format, warnings and the typed SELECTs (see :func:`chromdiff.parsing.parse_result`).
+
+    Raises
+    ------
+    ParseError
+        On the first bad row: one line naming ``file:line`` and the column.
+    """
+    path = Path(bed_path)
+    if analysis not in N_COLS:
+        raise ParseError(f"{path}: unknown analysis {analysis!r} (diffbind or dmr)")
+    try:
+        if analysis == "dmr":
+            return _stage_dmr(con, path)
+        return _stage_diffbind(con, path, list(ids_a), list(ids_b), id_type)
+    except BaseException:
+        unstage(con)
+        raise
+
+
+def unstage(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the temporary relations :func:`stage_result` created."""
+    drop_text_table(con, REL)
