@@ -1,7 +1,10 @@
 """Run every benchmark and update ``BENCHMARKS.md``: ``uv run python -m bench [--sizes ...]``.
 
 Sections: load (chromdiff parse+load vs the pandas reference approach) and QC (every QC view),
-both here; then ``bench.annotate`` (its own section) when present.
+both here; then, each in its own process and section, ``bench.annotate`` (vs bedtools and
+pyranges), ``bench.integrate`` (200k peaks x 20k genes vs the pandas + pyranges recipe) and
+``bench.e2e`` (``chromdiff compare`` end to end at 10k / 100k / 1M). ``--skip NAME`` leaves one
+out.
 """
 
 from __future__ import annotations
@@ -74,19 +77,27 @@ def run_load_qc(sizes: list[int], repeats: int, qc_sizes: set[int]) -> str:
     )
 
 
+#: Benchmarks run after load/QC, each as ``python -m bench.<name>`` writing its own section.
+SUITES = ("annotate", "integrate", "e2e")
+
+
 def main() -> None:
     """Parse options, run the benchmarks, write their sections."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     ap.add_argument("--qc-sizes", type=int, nargs="*", default=[100_000, 1_000_000])
     ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--skip-annotate", action="store_true")
+    ap.add_argument("--skip-annotate", action="store_true", help="same as --skip annotate")
+    ap.add_argument("--skip", nargs="*", default=[], choices=list(SUITES))
     args = ap.parse_args()
+    skip = set(args.skip) | ({"annotate"} if args.skip_annotate else set())
     body = run_load_qc(args.sizes, args.repeats, set(args.qc_sizes))
     replace_section("load_qc", body)
     print(body)
-    if not args.skip_annotate and importlib.util.find_spec("bench.annotate"):
-        subprocess.run([sys.executable, "-m", "bench.annotate"], cwd=ROOT, check=True)
+    for name in SUITES:
+        if name not in skip and importlib.util.find_spec(f"bench.{name}"):
+            print(f"== bench.{name}", file=sys.stderr, flush=True)
+            subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=ROOT, check=True)
 
 
 if __name__ == "__main__":
