@@ -18,7 +18,7 @@ NOT_SIG = "not significant"
 _WIDTH, _HEIGHT = 560, 400
 
 
-def _inline(df: pd.DataFrame) -> alt.InlineData:
+def inline_data(df: pd.DataFrame) -> alt.InlineData:
     """Inline data values (NaN -> null) so large tables need no global row-limit switch."""
     return alt.InlineData(values=json.loads(df.to_json(orient="records")))
 
@@ -50,7 +50,7 @@ def volcano_chart(
     """Volcano plot from ``rpt_volcano``: effect against −log10(q), dashed line at −log10(fdr)."""
     data = _with_group(df[["effect", "neg_log10_q", "category"]], label_a, label_b)
     points = (
-        alt.Chart(_inline(data))
+        alt.Chart(inline_data(data))
         .mark_circle(size=12, opacity=0.6)
         .encode(
             x=alt.X("effect:Q", title=effect_title),
@@ -59,12 +59,12 @@ def volcano_chart(
         )
     )
     hline = (
-        alt.Chart(_inline(pd.DataFrame({"y": [-math.log10(fdr)]})))
+        alt.Chart(inline_data(pd.DataFrame({"y": [-math.log10(fdr)]})))
         .mark_rule(color="grey", strokeDash=[4, 4])
         .encode(y="y:Q")
     )
     vline = (
-        alt.Chart(_inline(pd.DataFrame({"x": [0.0]})))
+        alt.Chart(inline_data(pd.DataFrame({"x": [0.0]})))
         .mark_rule(color="grey", opacity=0.4)
         .encode(x="x:Q")
     )
@@ -76,7 +76,7 @@ def ma_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt.LayerChart:
     data = _with_group(df[["log2_mean_count", "effect", "category"]], label_a, label_b)
     data = data.sort_values("group", key=lambda s: s.ne(NOT_SIG), kind="stable")
     points = (
-        alt.Chart(_inline(data))
+        alt.Chart(inline_data(data))
         .mark_circle(size=10, opacity=0.5)
         .encode(
             x=alt.X("log2_mean_count:Q", title="Log2 Mean Normalized Count"),
@@ -84,7 +84,9 @@ def ma_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt.LayerChart:
             color=_category_color(label_a, label_b),
         )
     )
-    zero = alt.Chart(_inline(pd.DataFrame({"y": [0.0]}))).mark_rule(color="grey").encode(y="y:Q")
+    zero = (
+        alt.Chart(inline_data(pd.DataFrame({"y": [0.0]}))).mark_rule(color="grey").encode(y="y:Q")
+    )
     return (points + zero).properties(title="MA Plot", width=_WIDTH, height=_HEIGHT)
 
 
@@ -117,7 +119,7 @@ def chromosome_chart(
     order = data.sort_values(["chrom_order", "chrom"])["chrom"].drop_duplicates().tolist()
     title = [f"Differential Regions by Chromosome (FDR < {fdr:g})"] + ([note] if note else [])
     return (
-        alt.Chart(_inline(data[["chrom", "group", "n"]]))
+        alt.Chart(inline_data(data[["chrom", "group", "n"]]))
         .mark_bar()
         .encode(
             x=alt.X("chrom:N", sort=order, title="Chromosome"),
@@ -142,7 +144,7 @@ def size_histogram_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt
     data["y_start"] = data["y_stop"] - data["n"]
     cols = ["bin_start", "bin_stop", "n", "y_start", "y_stop", "group"]
     return (
-        alt.Chart(_inline(data[cols]))
+        alt.Chart(inline_data(data[cols]))
         .mark_bar()
         .encode(
             x=alt.X(

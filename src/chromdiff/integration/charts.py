@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from chromdiff.annotation.charts import BIN_ORDER
+from chromdiff.charts.builders import inline_data
 
 #: Concordance categories and their colours (Other in grey).
 CATEGORY_COLORS = {
@@ -23,10 +24,6 @@ _COLOR = alt.Color(
 )
 WIDTH, HEIGHT = 520, 420
 _CHAR_PX, _LINE_PX = 6.5, 12.0
-
-
-def _inline(df: pd.DataFrame) -> alt.InlineData:
-    return alt.InlineData(values=df.replace({np.nan: None}).to_dict("records"))
 
 
 def place_labels(
@@ -94,7 +91,7 @@ def scatter_chart(pairs: pd.DataFrame, top: pd.DataFrame, title: str) -> alt.Lay
     The regression line is fitted to the pairs in a concordance category; ``top`` (symbol,
     atac_logfc, rna_logfc), best first, are labelled where they do not overlap.
     """
-    base = alt.Chart(_inline(pairs)).encode(
+    base = alt.Chart(inline_data(pairs)).encode(
         x=alt.X("atac_logfc:Q", title="Peak log2FC (accessibility)"),
         y=alt.Y("rna_logfc:Q", title="RNA log2FC (expression)"),
     )
@@ -106,7 +103,7 @@ def scatter_chart(pairs: pd.DataFrame, top: pd.DataFrame, title: str) -> alt.Lay
         tooltip=["symbol:N", "category:N", "atac_logfc:Q", "rna_logfc:Q", "distance:Q"],
     )
     line = (
-        alt.Chart(_inline(pairs[pairs["category"] != "Other"]))
+        alt.Chart(inline_data(pairs[pairs["category"] != "Other"]))
         .transform_regression("atac_logfc", "rna_logfc")
         .mark_line(color="black", strokeDash=[4, 3])
         .encode(x="atac_logfc:Q", y="rna_logfc:Q")
@@ -123,7 +120,7 @@ def scatter_chart(pairs: pd.DataFrame, top: pd.DataFrame, title: str) -> alt.Lay
         sub = labels[labels["align"] == align]
         if not sub.empty:
             layers.append(
-                alt.Chart(_inline(sub))
+                alt.Chart(inline_data(sub))
                 .mark_text(align=align, fontSize=11)
                 .encode(x="lx:Q", y="ly:Q", text="label:N")
             )
@@ -134,7 +131,7 @@ def volcano_chart(genes: pd.DataFrame, title: str) -> alt.Chart:
     """DE volcano of the genes with linked peaks, coloured by their concordance category."""
     data = genes.assign(neg_log10_padj=-np.log10(genes["rna_padj"].clip(lower=1e-300)))
     return (
-        alt.Chart(_inline(data))
+        alt.Chart(inline_data(data))
         .mark_circle(opacity=0.7)
         .encode(
             x=alt.X("rna_logfc:Q", title="RNA log2FC"),
@@ -162,7 +159,7 @@ def distance_chart(pairs: pd.DataFrame, title: str) -> alt.Chart:
     small whatever the number of pairs.
     """
     return (
-        alt.Chart(_inline(distance_bins(pairs)))
+        alt.Chart(inline_data(distance_bins(pairs)))
         .mark_bar()
         .encode(
             x=alt.X(

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import duckdb
 
+from chromdiff.integration.validate import strip_ensembl_version
+
 RULES = ("gene_id", "entrez", "refseq", "symbol")
 
 
@@ -31,9 +33,8 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
         matching rule.
     """
     con.execute(
-        """create or replace temp table _int_g as
-        select gene_id, min(symbol) as symbol,
-               regexp_replace(gene_id, '^(ENS[A-Z]*G[0-9]+)\\.[0-9]+$', '\\1') as gid
+        f"""create or replace temp table _int_g as
+        select gene_id, min(symbol) as symbol, {strip_ensembl_version("gene_id")} as gid
         from ann_genes where annotation_id = $1 and gene_id is not null group by gene_id""",
         [annotation_id],
     )

@@ -20,7 +20,7 @@ import duckdb
 from chromdiff.annotation import annotate_regions, link_great, link_within_distance
 from chromdiff.annotation.annotate import stage_regions
 from chromdiff.db import transaction
-from chromdiff.errors import InputError
+from chromdiff.integration.params import stored_integration
 
 #: BETA's window (bp) and its default number of peaks.
 BETA_WINDOW = 100_000
@@ -29,14 +29,6 @@ BETA_TOP_PEAKS = 10_000
 
 class UnmatchedChromosomeWarning(UserWarning):
     """Some peaks lie on chromosomes the annotation does not have."""
-
-
-def _settings(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
-    cur = con.execute("select * from integrations where integration_id = ?", [integration_id])
-    row = cur.fetchone()
-    if row is None:
-        raise InputError(f"integration {integration_id!r} is not in the database")
-    return dict(zip([d[0] for d in cur.description], row, strict=True))
 
 
 def _bound_peaks_sql(s: dict, iid: str) -> str:
@@ -78,7 +70,7 @@ def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
     dict
         Row counts and ``unmatched_chrom`` (peaks on chromosomes the annotation lacks).
     """
-    s = _settings(con, integration_id)
+    s = stored_integration(con, integration_id)
     iid = integration_id.replace("'", "''")
     regions = (
         f"select peak_id as region_key, chrom, start, stop from int_peaks "

@@ -90,14 +90,16 @@ def _peaks_from_comparison(con: duckdb.DuckDBPyConnection, comparison_id: str) -
     }
 
 
-def _dedupe_peaks(con: duckdb.DuckDBPyConnection) -> int:
+def _dedupe_peaks(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+    """Keep the first of duplicated peak rows; return (peaks kept, rows dropped)."""
     before = con.execute("select count(*) from _int_peaks").fetchall()[0][0]
     con.execute(
         """create or replace temp table _int_peaks as
         select * from _int_peaks
         qualify row_number() over (partition by chrom, start, stop order by peak_id) = 1"""
     )
-    return before - con.execute("select count(*) from _int_peaks").fetchall()[0][0]
+    kept = con.execute("select count(*) from _int_peaks").fetchall()[0][0]
+    return kept, before - kept
 
 
 def _peak_notes(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[tuple]:
@@ -163,7 +165,7 @@ def load_inputs(
                 f"--genome {genome} differs from comparison {comparison}'s genome {side['genome']}"
             )
         genome = side["genome"]
-    n_dup_peaks = _dedupe_peaks(con)
+    n_peaks, n_dup_peaks = _dedupe_peaks(con)
     rna_info = read_table(con, rna, "rna", "_int_rna_raw", overrides=rna_columns or {})
     type_genes(con, rna_info)
     if gtf is None and genome not in EMBEDDED:
@@ -216,15 +218,11 @@ def load_inputs(
     integration_id = integration_id or params.digest(
         side["sha256"] or "", rna_info.sha256, str(genome), str(gtf)
     )
-    _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes)
+    n_genes = counts["kept"]
+    _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes,
+           (n_peaks, n_genes))  # fmt: skip
     for n in notes:
         logger.info("%s: %s", n[0], n[4])
-    n_peaks, n_genes = (
-        con.execute(
-            f"select count(*) from {t} where integration_id = ?", [integration_id]
-        ).fetchall()[0][0]
-        for t in ("int_peaks", "int_genes")
-    )
     return {
         "integration_id": integration_id,
         "annotation_id": annotation_id,
@@ -236,7 +234,8 @@ def load_inputs(
     }
 
 
-def _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes) -> None:
+def _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes, sizes):
+    """Replace the integration's rows in one transaction (``sizes`` = (n_peaks, n_genes))."""
     with transaction(con):
         for table in ("integrations", *INT_TABLES):
             con.execute(f"delete from {table} where integration_id = ?", [integration_id])
@@ -245,8 +244,10 @@ def _write(con, integration_id, params, side, rna_info, genome, annotation_id, n
             """insert into integrations (integration_id, title, genome, annotation_id,
                 peaks_source, peaks_sha256, peaks_tool, peaks_columns, rna_source, rna_sha256,
                 rna_tool, rna_columns, coordinate_base, link_rule, max_distance, atac_lfc,
-                atac_padj, rna_lfc, rna_padj, simulated, status, chromdiff_version)
-            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded', ?)""",
+                atac_padj, rna_lfc, rna_padj, simulated, status, chromdiff_version, n_peaks,
+                n_genes)
+            values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'loaded',
+                    ?, ?, ?)""",
             [
                 integration_id,
                 p["title"],
@@ -269,6 +270,7 @@ def _write(con, integration_id, params, side, rna_info, genome, annotation_id, n
                 p["rna_padj"],
                 p["simulated"],
                 chromdiff.__version__,
+                *sizes,
             ],
         )
         con.execute(
@@ -286,11 +288,6 @@ def _write(con, integration_id, params, side, rna_info, genome, annotation_id, n
                 "insert into int_input_notes values (?, ?, ?, ?, ?, ?)",
                 [(integration_id, *n) for n in notes],
             )
-        con.execute(
-            """update integrations set n_peaks = (select count(*) from _int_peaks),
-                   n_genes = (select count(*) from _int_rna_resolved) where integration_id = ?""",
-            [integration_id],
-        )
 
 
 def preflight(

@@ -6,6 +6,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass
 
+import duckdb
+
 from chromdiff.errors import InputError
 
 LINK_RULES = ("nearest", "distance", "great")
@@ -50,3 +52,18 @@ class IntegrationParams:
         """Short hash of the parameters and ``parts`` (input hashes): a default integration_id."""
         blob = json.dumps([asdict(self), *parts], sort_keys=True).encode()
         return "int_" + hashlib.sha256(blob).hexdigest()[:12]
+
+
+def stored_integration(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
+    """Return the ``integrations`` row of ``integration_id`` as a dict (column -> value).
+
+    Raises
+    ------
+    InputError
+        The integration is not in the database.
+    """
+    cur = con.execute("select * from integrations where integration_id = ?", [integration_id])
+    row = cur.fetchone()
+    if row is None:
+        raise InputError(f"integration {integration_id!r} is not in the database")
+    return dict(zip([d[0] for d in cur.description], row, strict=True))

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
@@ -38,7 +38,6 @@ class TableInfo:
     sha256: str
     n_rows: int
     has_header: bool
-    notes: list[tuple[str, int, str | None, str]] = field(default_factory=list)
 
 
 def sha256_of(path: Path) -> str:

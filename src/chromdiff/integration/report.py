@@ -15,8 +15,9 @@ import duckdb
 from chromdiff.annotation.charts import feature_distribution_chart, tss_distance_chart
 from chromdiff.charts.save import save_chart
 from chromdiff.integration import charts
+from chromdiff.integration.params import stored_integration
 from chromdiff.integration.report_content import build_blocks
-from chromdiff.report.html import _CSS
+from chromdiff.report.html import CSS, html_table
 
 #: Exported views (file stem -> query over one integration).
 EXPORTS = {
@@ -152,18 +153,14 @@ def to_html(blocks: list, svgs: dict[str, str], title: str) -> str:
         elif kind == "caveat":
             body.append(f'<p class="caveat">{e(blk[1])}</p>')
         elif kind == "table":
-            head = "".join(f"<th>{e(h)}</th>" for h in blk[1])
-            rows = "".join(
-                "<tr>" + "".join(f"<td>{e(str(c))}</td>" for c in r) + "</tr>" for r in blk[2]
-            )
-            body.append(f"<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+            body.append(html_table(blk[1], blk[2], numeric=set()))
         elif kind == "figure" and blk[1] in svgs:
             svg = svgs[blk[1]]
             svg = svg[svg.find("<svg") :]
             body.append(f"<figure>{svg}<figcaption>{e(blk[2])}</figcaption></figure>")
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{e(title)}'
-        f"</title><style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
+        f"</title><style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
     )
 
 
@@ -180,14 +177,12 @@ def render_integration(
     dict
         ``out_dir``, ``markdown``, ``html`` and ``files`` (every path written).
     """
+    title = stored_integration(con, integration_id)["title"]  # unknown id: InputError
     final = Path(out_dir) / integration_id
     stage = final.with_name(f".{integration_id}.partial")
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
-    title = con.execute(
-        "select title from integrations where integration_id = ?", [integration_id]
-    ).fetchone()[0]
     written = _charts(con, integration_id, title, stage)
     figures = {k: v for k, v in FIGURES.items() if k in written}
     blocks = build_blocks(con, integration_id, figures)

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import duckdb
 
-from chromdiff.report.text import fmt_num
+from chromdiff.integration.params import stored_integration
+from chromdiff.report.text import fmt_num, fmt_q
 
 CAVEATS = (
     "Proximity is not regulation: a peak is linked to a gene by distance alone "
@@ -27,18 +28,13 @@ CAVEATS = (
 )
 
 
-def _fmt_p(p: float | None) -> str:
-    return "—" if p is None else f"{p:.2e}"
-
-
 def _rows(con: duckdb.DuckDBPyConnection, sql: str, iid: str) -> list[tuple]:
     return con.execute(sql, [iid]).fetchall()
 
 
 def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, str]) -> list:
     """Return the report blocks of integration ``iid`` (``figures``: stem -> caption)."""
-    cur = con.execute("select * from integrations where integration_id = ?", [iid])
-    s = dict(zip([d[0] for d in cur.description], cur.fetchone(), strict=True))
+    s = stored_integration(con, iid)
     sim = " (SIMULATED data)" if s["simulated"] else ""
     b: list = [("h1", f"Integration {iid}: {s['title']}{sim}")]
     b.append(
@@ -107,10 +103,10 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
                     sc,
                     f"{n:,}",
                     fmt_num(r, 3),
-                    _fmt_p(p),
-                    "—" if lo is None else f"[{lo:.3f}, {hi:.3f}]",
+                    fmt_q(p),
+                    "NA" if lo is None else f"[{lo:.3f}, {hi:.3f}]",
                     fmt_num(rho, 3),
-                    _fmt_p(sp),
+                    fmt_q(sp),
                 ]
                 for lv, ps, sc, n, r, p, lo, hi, rho, sp in corr
             ],
@@ -173,7 +169,7 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
             "table",
             ["genes", "n", "background n", "KS D", "p", "median RP", "median RP background"],
             [
-                [d, f"{n:,}", f"{m:,}", fmt_num(k, 3), _fmt_p(p), fmt_num(r, 3), fmt_num(rb, 3)]
+                [d, f"{n:,}", f"{m:,}", fmt_num(k, 3), fmt_q(p), fmt_num(r, 3), fmt_num(rb, 3)]
                 for d, n, m, k, p, r, rb in beta
             ],
         )

@@ -39,7 +39,7 @@ class SimSpec:
     seed: int = 7
 
 
-def _genes(rng: np.random.Generator) -> pd.DataFrame:
+def _genes() -> pd.DataFrame:
     """Return hg38 genes on chr1–22/X whose TSS starts one of their transcripts.
 
     ``gap`` is the distance to the nearest TSS of another gene's transcript.
@@ -76,7 +76,7 @@ def simulate(out_dir: str | Path, spec: SimSpec = SimSpec()) -> dict[str, Path]:
     rng = np.random.default_rng(spec.seed)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    genes = _genes(rng)
+    genes = _genes()
     n_genes = min(spec.n_genes, len(genes))
     pick = genes.iloc[np.sort(rng.choice(len(genes), n_genes, replace=False))].reset_index(
         drop=True

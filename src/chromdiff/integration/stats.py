@@ -60,13 +60,11 @@ def correlate(x: np.ndarray, y: np.ndarray) -> dict:
     return out
 
 
-def _correlations(con: duckdb.DuckDBPyConnection, iid: str) -> list[dict]:
-    pairs = con.execute(
-        "select atac_logfc as x, rna_logfc as y, feature_class, category from "
-        "integration_scores where integration_id = ? and atac_logfc is not null "
-        "and rna_logfc is not null",
-        [iid],
-    ).df()
+def _correlations(con: duckdb.DuckDBPyConnection, iid: str, pairs: pd.DataFrame) -> list[dict]:
+    """Correlations of ``pairs`` (rows of ``integration_pairs``) and of the per-gene lead pairs."""
+    pairs = pairs.dropna(subset=["atac_logfc", "rna_logfc"]).rename(
+        columns={"atac_logfc": "x", "rna_logfc": "y"}
+    )
     genes = con.execute(
         "select lead_atac_logfc as x, rna_logfc as y, lead_feature_class as feature_class, "
         "category from integration_genes where integration_id = ? "
@@ -184,12 +182,12 @@ def compute_stats(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
     dict
         The overall pair-level Pearson/Spearman of significant pairs and the KS p-values.
     """
-    corr = _correlations(con, integration_id)
     pairs = con.execute(
-        "select atac_logfc, atac_padj, rna_logfc, rna_padj, gene_id from integration_pairs "
-        "where integration_id = ?",
+        "select atac_logfc, atac_padj, rna_logfc, rna_padj, gene_id, feature_class, category "
+        "from integration_pairs where integration_id = ?",
         [integration_id],
     ).df()
+    corr = _correlations(con, integration_id, pairs)
     sens = sensitivity(pairs)
     rp = con.execute(
         "select rp, de_class from integration_rp where integration_id = ?", [integration_id]

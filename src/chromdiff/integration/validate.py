@@ -27,11 +27,20 @@ def _is_na(col: str) -> str:
     return f"(lower(trim({_q(col)})) in {_NA_SQL} or {_q(col)} is null)"
 
 
+def _as_double(col: str) -> str:
+    return f"try_cast(trim({_q(col)}) as double)"
+
+
+def strip_ensembl_version(expr: str) -> str:
+    """Return SQL dropping an Ensembl gene ID's version (``ENSG00000141510.18`` → ``…510``)."""
+    return f"regexp_replace({expr}, '^(ENS[A-Z]*G[0-9]+)\\.[0-9]+$', '\\1')"
+
+
 def num_sql(col: str | None, kind: str = "double") -> str:
     """Return SQL turning text column ``col`` into ``kind`` (NULL for missing tokens)."""
     if col is None:
         return f"null::{kind}"
-    value = f"try_cast(trim({_q(col)}) as double)"
+    value = _as_double(col)
     if kind == "bigint":  # R may write 1e+05; 150.5 is not an integer (checked separately)
         value = f"try_cast({value} as bigint)"
     return f"case when {_is_na(col)} then null else {value} end"
@@ -44,7 +53,7 @@ def check_numeric(
     col = info.columns.get(role)
     if col is None:
         return
-    value = f"try_cast(trim({_q(col)}) as double)"
+    value = _as_double(col)
     bad = f"{value} is null" + (f" or {value} <> floor({value})" if kind == "bigint" else "")
     row = con.execute(
         f"""select _line, {_q(col)} from {info.table}
@@ -139,7 +148,7 @@ def type_genes(con: duckdb.DuckDBPyConnection, info: TableInfo) -> str:
         f"""create or replace temp table _int_rna as
         select row_number() over (order by _line)::integer as row_id,
                {text("gene")} as input_id,
-               regexp_replace({text("gene")}, '^(ENS[A-Z]*G[0-9]+)\\.[0-9]+$', '\\1') as id_norm,
+               {strip_ensembl_version(text("gene"))} as id_norm,
                {text("symbol")} as symbol,
                regexp_replace({text("entrez")}, '\\.0$', '') as entrez,
                {num_sql(c.get("logfc"))} as logfc, {num_sql(c.get("pvalue"))} as pvalue,

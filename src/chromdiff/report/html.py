@@ -21,7 +21,7 @@ from chromdiff.report.text import (
     text_or_blank,
 )
 
-_CSS = """
+CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;
 padding:0 1em;color:#222}
 table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:.3em .6em}
@@ -36,7 +36,8 @@ def _e(x: object) -> str:
     return html.escape(str(x))
 
 
-def _table(header: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+def html_table(header: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    """Return an HTML table (cells escaped; columns in ``numeric`` right-aligned)."""
     head = "".join(f"<th>{_e(h)}</th>" for h in header)
     body = "".join(
         "<tr>"
@@ -64,7 +65,7 @@ def render_html(
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
-        f"<title>{_e(c['title'])}</title><style>{_CSS}</style></head><body>",
+        f"<title>{_e(c['title'])}</title><style>{CSS}</style></head><body>",
         f"<h1>ChIP-Atlas Diff Analysis Summary: {_e(c['title'])}{sim}</h1>",
         f"<p><b>Generated:</b> {_e(generated)}</p>",
         "<h2>Design</h2><ul>",
@@ -86,7 +87,7 @@ def render_html(
         )
     parts.append("<h2>QC Filtering Applied</h2>")
     parts.append(
-        _table(
+        html_table(
             ["", "regions"],
             [
                 ["reported", f"{n.get('n_unfiltered', 0):,}"],
@@ -99,7 +100,7 @@ def render_html(
     )
     parts.append("<h2>Counts by Direction</h2>")
     parts.append(
-        _table(
+        html_table(
             ["", "All (filtered)", "Significant"],
             [
                 [f"{ctx.label_a} (A)", f"{n.get('n_a', 0):,}", f"{n.get('n_sig_a', 0):,}"],
@@ -131,7 +132,7 @@ def render_html(
     ]
     effect = "meth_diff" if ctx.is_dmr else "logFC"
     parts.append(
-        _table(
+        html_table(
             ["Rank", "Location", "Size (bp)", effect, "Q-value", "Direction", "Nearest gene"],
             rows,
             {0, 2, 3, 4},
