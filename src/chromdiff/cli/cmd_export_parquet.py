@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from chromdiff.cli.options import wait_option
 from chromdiff.settings import get_settings
 
 
@@ -11,14 +12,7 @@ from chromdiff.settings import get_settings
 @click.argument("out_dir", type=click.Path(file_okay=False))
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 @click.option("--views/--no-views", default=False, show_default=True, help="Also export views.")
-@click.option(
-    "--wait",
-    "wait_s",
-    type=float,
-    default=5.0,
-    show_default=True,
-    help="Seconds to wait if a writer holds the database.",
-)
+@wait_option
 def command(out_dir: str, db_path: str | None, views: bool, wait_s: float) -> None:
     """Write every table (and with --views every view) of the database to OUT_DIR/<name>.parquet."""
     from chromdiff.export_parquet import export_parquet

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from chromdiff.cli.options import wait_option
 from chromdiff.db import connect
 from chromdiff.settings import get_settings
 
@@ -22,14 +23,7 @@ from chromdiff.settings import get_settings
     show_default=True,
 )
 @click.option("--max-rows", type=int, default=100, show_default=True, help="Rows shown as a table.")
-@click.option(
-    "--wait",
-    "wait_s",
-    type=float,
-    default=5.0,
-    show_default=True,
-    help="Seconds to wait if a writer holds the database.",
-)
+@wait_option
 def command(query: str, db_path: str | None, fmt: str, max_rows: int, wait_s: float) -> None:
     """Run QUERY read-only on the database and print the result."""
     import duckdb
