@@ -113,3 +113,18 @@ def test_dmr_export_columns(db, tmp_path):
         "mean_meth_b",
         "nearest_gene",
     ]
+
+
+def test_csv_is_what_pandas_writes_from_the_parquet(db, tmp_path):
+    """DuckDB writes the files; pandas (the previous writer) renders the Parquet to the same CSV
+    bytes: same values in both files, floats in shortest round-trip form, True/False, empty NULL."""
+    add_comparison(db, n_a=2, n_b=2)
+    rows = background(30)
+    rows[3] |= {"qvalue": 1.25e-295, "logfc": -0.1 - 0.2}
+    add_regions(db, "cmp1", rows)
+    write_exports(db, "cmp1", tmp_path)
+    for key in ("all", "significant", "top50", "unfiltered"):
+        frame = pq.read_table(tmp_path / f"diff_regions_{key}.parquet").to_pandas()
+        text = (tmp_path / f"diff_regions_{key}.csv").read_text()
+        assert text == frame.to_csv(index=False, lineterminator="\n"), key
+    assert not list(tmp_path.glob("*.part"))

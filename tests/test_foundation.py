@@ -36,9 +36,9 @@ def test_transaction_rolls_back(tmp_path):
     with connect(tmp_path / "x.duckdb") as con:
         apply_schema(con)
         with pytest.raises(RuntimeError), transaction(con):
-            con.execute("insert into region_counts values ('c', 1, 'SRX1', 1.0)")
+            con.execute("insert into region_count_vectors values ('c', 1, [1.0], [2.0])")
             raise RuntimeError("boom")
-        assert con.execute("select count(*) from region_counts").fetchone()[0] == 0
+        assert con.execute("select count(*) from region_count_vectors").fetchone()[0] == 0
 
 
 def test_locked_database_names_the_holder(tmp_path):

@@ -1,9 +1,10 @@
 """A process SIGKILLed in the middle of a load never leaves a partial comparison in the database.
 
-The child parses a generated 2025-format diffbind BED, prints ``LOADING`` and calls
-``warehouse.load_result`` (one DuckDB transaction); the parent kills it with SIGKILL while the
-transaction is open, reopens the file and checks that the comparison still holds exactly what
-the previous, completed load put there (DuckDB's WAL replays only committed transactions).
+The child parses a generated 2025-format diffbind BED and calls ``warehouse.load_result`` (one
+DuckDB transaction) on its connection, wrapped so that it prints ``WRITTEN`` and stops just
+before ``commit``, when every new row has been written; the parent kills it with SIGKILL there,
+reopens the file and checks that the comparison still holds exactly what the previous, completed
+load put there (DuckDB's WAL replays only committed transactions).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 
 import pytest
@@ -29,17 +29,30 @@ CID = "kill_test"
 
 CHILD = textwrap.dedent(
     """
-    import sys
+    import sys, time
     from pathlib import Path
     from bench.gen_diffbind import ids
     from chromdiff import db
     from chromdiff.parsing.result import parse_result
     from chromdiff.warehouse import load_result
+
+    class PauseBeforeCommit:
+        # the real connection; stops (until killed) when the load is about to commit, i.e.
+        # after every row of the new load has been written inside the open transaction
+        def __init__(self, con):
+            self.con = con
+        def execute(self, sql, *args):
+            if sql.strip().lower() == "commit":
+                print("WRITTEN", flush=True)
+                time.sleep(120)
+            return self.con.execute(sql, *args)
+        def __getattr__(self, name):
+            return getattr(self.con, name)
+
     a, b = ids()
     parsed = parse_result(Path(sys.argv[1]), "diffbind", a, b)
     with db.connect(sys.argv[2]) as con:
-        print("LOADING", flush=True)
-        load_result(con, "kill_test", parsed)
+        load_result(PauseBeforeCommit(con), "kill_test", parsed)
     print("DONE", flush=True)
     """
 )
@@ -77,9 +90,8 @@ def test_sigkill_during_load_leaves_previous_comparison_intact(tmp_path: Path) -
     )  # fmt: skip
     try:
         line = child.stdout.readline()
-        assert line.strip() == "LOADING", child.stderr.read()
-        time.sleep(0.3)  # inside the transaction: deleting old rows / inserting 6.4M counts
-        assert child.poll() is None, "load finished before it could be killed; use a bigger file"
+        assert line.strip() == "WRITTEN", child.stderr.read()
+        assert child.poll() is None
         child.send_signal(signal.SIGKILL)
         assert child.wait(timeout=30) == -signal.SIGKILL
     finally:

@@ -95,7 +95,7 @@ def test_export_parquet_writes_every_table(tmp_path):
     res = CliRunner().invoke(export_cmd, [str(out), "--db", db])
     assert res.exit_code == 0, res.output
     names = {p.stem for p in out.glob("*.parquet")}
-    assert {"comparisons", "regions", "region_counts", "flow_runs", "experiments"} <= names
+    assert {"comparisons", "regions", "region_count_vectors", "flow_runs", "experiments"} <= names
     regions = pq.read_table(out / "regions.parquet")
     assert "end" in regions.column_names and "stop" not in regions.column_names
     assert regions.column("end").to_pylist() == [900]

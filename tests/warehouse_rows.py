@@ -50,7 +50,9 @@ def add_comparison(
     for grp, n, ids in (("A", n_a, ids_a), ("B", n_b, ids_b)):
         ids = ids or [f"SRX{grp}{i:03d}" for i in range(n)]
         for i, exp in enumerate(ids):
-            con.execute("insert into experiments values (?, ?, ?, ?, ?)", [cid, exp, grp, i, i])
+            con.execute(
+                "insert into experiments values (?, ?, ?, ?, ?)", [cid, exp, grp, i, i + 1]
+            )
     return cid
 
 
@@ -89,8 +91,9 @@ def add_regions(con: duckdb.DuckDBPyConnection, cid: str, rows: Iterable[dict]) 
             )
         )
         if not dmr:
-            for exp, grp in exps:
-                cnt.append((cid, k, exp, r.get("a", 50.0) if grp == "A" else r.get("b", 50.0)))
+            n_a = sum(grp == "A" for _, grp in exps)
+            a, b = r.get("a", 50.0), r.get("b", 50.0)
+            cnt.append((cid, k, [a] * n_a, [b] * (len(exps) - n_a)))
     reg_cols = [
         "comparison_id",
         "region_id",
@@ -108,9 +111,9 @@ def add_regions(con: duckdb.DuckDBPyConnection, cid: str, rows: Iterable[dict]) 
     con.execute(f"insert into regions ({', '.join(reg_cols)}) select * from _reg_df")
     con.unregister("_reg_df")
     if cnt:
-        cols = ["comparison_id", "region_id", "experiment_id", "count"]
+        cols = ["comparison_id", "region_id", "counts_a", "counts_b"]
         con.register("_cnt_df", pd.DataFrame(cnt, columns=cols))
-        con.execute("insert into region_counts select * from _cnt_df")
+        con.execute("insert into region_count_vectors select * from _cnt_df")
         con.unregister("_cnt_df")
     return con.execute("select count(*) from regions where comparison_id = ?", [cid]).fetchall()[0][
         0

@@ -84,11 +84,15 @@ def connect(
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table (idempotent ``create ... if not exists``) and (re)create every view.
 
+    Databases of older versions are upgraded (:mod:`chromdiff.migrations`) between the two.
     View files may depend on one another; they are applied in folder order and any view whose
     dependency does not exist yet is retried until no more progress is made.
     """
+    from chromdiff.migrations import migrate  # imports this module
+
     for path in schema_files():
         con.execute(path.read_text())
+    migrate(con)
     pending = view_files()
     while pending:
         failed: list[tuple[Path, Exception]] = []

@@ -102,8 +102,11 @@ def load_fetched(db_path: str, fetched: dict) -> dict:
     """Phase 3 (the single writer): load one partition and its raw files atomically."""
     cid, part_dir = fetched["comparison_id"], Path(fetched["dir"])
     regions = pq.read_table(part_dir / "regions.parquet").drop_columns(["comparison_id"])
-    counts = pq.read_table(part_dir / "region_counts.parquet").drop_columns(["comparison_id"])
-    parsed = ParsedResult(fetched["result_format"], regions, counts, list(fetched["warnings"]))
+    vectors = pq.read_table(part_dir / "region_count_vectors.parquet")
+    parsed = ParsedResult(
+        fetched["result_format"], regions, vectors.drop_columns(["comparison_id"]),
+        list(fetched["warnings"]),
+    )  # fmt: skip
     files = {k: Path(v) if v else None for k, v in fetched["files"].items()}
     raw = store_raw_files(files, Path(fetched["files"]["zip"]).parent)
     with writer(db_path) as con:

@@ -2,7 +2,7 @@
 
 DuckDB allows one writer process per file, so tasks that run on Dask workers never open the
 database: :func:`parse_to_partition` writes
-``<root>/<comparison_id>/{regions,region_counts}.parquet``
+``<root>/<comparison_id>/{regions,region_count_vectors}.parquet``
 and :func:`load_partitions`, run once in the flow's process, loads every partition atomically.
 """
 
@@ -17,7 +17,7 @@ import pyarrow.parquet as pq
 from chromdiff.db import transaction, writer
 from chromdiff.parsing import parse_result
 
-TABLES = ("regions", "region_counts")
+TABLES = ("regions", "region_count_vectors")
 
 
 def _with_id(table: pa.Table, comparison_id: str) -> pa.Table:
@@ -40,14 +40,15 @@ def parse_to_partition(
     out = Path(root) / comparison_id
     out.mkdir(parents=True, exist_ok=True)
     pq.write_table(_with_id(parsed.regions, comparison_id), out / "regions.parquet")
-    pq.write_table(_with_id(parsed.counts, comparison_id), out / "region_counts.parquet")
+    vectors = _with_id(parsed.count_vectors, comparison_id)
+    pq.write_table(vectors, out / "region_count_vectors.parquet")
     return {"comparison_id": comparison_id, "dir": str(out), "result_format": parsed.result_format,
             "n_regions": parsed.regions.num_rows, "warnings": list(parsed.warnings),
             "pid": os.getpid()}  # fmt: skip
 
 
 def load_partitions(db_path: str, partitions: list[dict]) -> dict[str, int]:
-    """Load partitions into ``regions`` / ``region_counts`` in one transaction (the single writer).
+    """Load partitions into ``regions`` / ``region_count_vectors`` in one transaction (one writer).
 
     Rows of each comparison are replaced, so loading twice gives the same tables.
     Returns the number of regions loaded per comparison.

@@ -24,7 +24,7 @@ from chromdiff.parsing.stage import REGION_COLUMNS, stage_result, unstage
 TEXT_KINDS = ("log", "readme", "igv_xml")
 MAX_CONTENT_BYTES = 1 << 20
 #: Tables holding per-comparison result rows, replaced on every load.
-RESULT_TABLES = ("region_annotation", "region_counts", "regions", "raw_files")
+RESULT_TABLES = ("region_annotation", "region_count_vectors", "regions", "raw_files")
 
 
 @dataclass(frozen=True)
@@ -75,40 +75,6 @@ def _check_registered(con: duckdb.DuckDBPyConnection, comparison_id: str) -> Non
         raise ChromdiffError(f"comparison {comparison_id} is not registered; register it first")
 
 
-_UPDATE_SET = ", ".join(f"{c} = s.{c}" for c in REGION_COLUMNS if c != "region_id")
-
-
-def _replace_regions(con: duckdb.DuckDBPyConnection, comparison_id: str, source: str) -> int:
-    """Replace the comparison's ``regions`` rows with those of ``source``; return their number.
-
-    A first load is a plain insert. A reload updates the rows in place, then deletes the
-    region IDs that are gone and inserts the new ones: deleting and re-inserting the same
-    primary keys in one transaction costs DuckDB ~10x more (index clean-up at commit).
-    """
-    cid = [comparison_id]
-    n_old = con.execute("select count(*) from regions where comparison_id = ?", cid).fetchall()
-    insert = "insert into regions by name select ?::varchar as comparison_id, s.* from"
-    if not n_old[0][0]:
-        return con.execute(f"{insert} ({source}) s", cid).fetchall()[0][0]
-    con.execute(
-        f"update regions set {_UPDATE_SET} from ({source}) s"
-        " where regions.comparison_id = ? and regions.region_id = s.region_id",
-        cid,
-    ).fetchall()
-    con.execute(
-        "delete from regions where comparison_id = ?"
-        f" and region_id not in (select region_id from ({source}))",
-        cid,
-    ).fetchall()
-    added = (
-        f"select region_id from ({source}) where region_id not in"
-        " (select region_id from regions where comparison_id = ?)"
-    )
-    if con.execute(f"select count(*) from ({added})", cid).fetchall()[0][0]:
-        con.execute(f"{insert} ({source}) s where s.region_id in ({added})", cid + cid).fetchall()
-    return con.execute(f"select count(*) from ({source})").fetchall()[0][0]
-
-
 def _replace(
     con: duckdb.DuckDBPyConnection,
     comparison_id: str,
@@ -122,16 +88,22 @@ def _replace(
     regions_from, counts_from = sources
     with transaction(con):
         for table in RESULT_TABLES:
-            if table != "regions":
-                con.execute(
-                    f"delete from {table} where comparison_id = ?", [comparison_id]
-                ).fetchall()
-        n_regions = _replace_regions(con, comparison_id, regions_from)
+            con.execute(f"delete from {table} where comparison_id = ?", [comparison_id]).fetchall()
+        n_regions = con.execute(
+            "insert into regions by name select ?::varchar as comparison_id, s.*"
+            f" from ({regions_from}) s",
+            [comparison_id],
+        ).fetchall()[0][0]
         n_counts = 0
         if counts_from is not None:
+            con.execute(
+                "insert into region_count_vectors by name select ?::varchar as comparison_id,"
+                f" region_id, counts_a, counts_b from ({counts_from})",
+                [comparison_id],
+            ).fetchall()
             n_counts = con.execute(
-                "insert into region_counts by name select ?::varchar as comparison_id,"
-                f" region_id, experiment_id, count from ({counts_from})",
+                "select coalesce(sum(len(counts_a) + len(counts_b)), 0) from region_count_vectors"
+                " where comparison_id = ?",
                 [comparison_id],
             ).fetchall()[0][0]
         for f in raw_files or []:
@@ -163,7 +135,7 @@ def load_result(
 ) -> dict:
     """Replace the comparison's result rows with ``parsed`` in one transaction.
 
-    Deletes the comparison's ``regions``, ``region_counts``, ``region_annotation`` and
+    Deletes the comparison's ``regions``, ``region_count_vectors``, ``region_annotation`` and
     ``raw_files`` rows, inserts the new ones, and marks the comparison ``loaded``. Any failure
     rolls everything back: the database is left exactly as before. Re-running with the same
     input leaves row counts unchanged. :func:`load_bed` does the same straight from the file.
@@ -176,7 +148,7 @@ def load_result(
     t0 = time.perf_counter()
     _check_registered(con, comparison_id)
     con.register("_load_regions", parsed.regions.select(REGION_COLUMNS))
-    con.register("_load_counts", parsed.counts.select(["region_id", "experiment_id", "count"]))
+    con.register("_load_counts", parsed.count_vectors.select(["region_id", "counts_a", "counts_b"]))
     try:
         sources = ("select * from _load_regions", "select * from _load_counts")
         return _replace(

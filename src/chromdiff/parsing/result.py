@@ -37,17 +37,38 @@ __all__ = [
 
 @dataclass
 class ParsedResult:
-    """A parsed result: format name, ``regions`` and long-form ``counts`` Arrow tables.
+    """A parsed result: format name, ``regions`` and per-region ``count_vectors`` Arrow tables.
 
-    ``regions`` has :data:`REGION_COLUMNS`; ``counts`` has ``region_id, experiment_id, count``
-    (``experiment_id`` may be dictionary-encoded). ``warnings`` lists anything the user should
-    know (e.g. a flipped sign convention).
+    ``regions`` has :data:`REGION_COLUMNS`; ``count_vectors`` has ``region_id, counts_a,
+    counts_b``: each group's counts as a ``list<double>`` in the server's order, i.e. value
+    ``i`` belongs to ``experiment_order[0][i]`` (group A) or ``experiment_order[1][i]``
+    (group B), both :func:`count_order` of the submitted IDs. :attr:`counts` gives the
+    long form. ``warnings`` lists anything the user should know (e.g. a flipped sign
+    convention).
     """
 
     result_format: str
     regions: pa.Table
-    counts: pa.Table
+    count_vectors: pa.Table
     warnings: list[str] = field(default_factory=list)
+    experiment_order: tuple[list[str], list[str]] = ([], [])
+
+    @property
+    def counts(self) -> pa.Table:
+        """Long-form counts: ``region_id, experiment_id, count`` (region order, then A, then B)."""
+        ids = list(self.experiment_order[0]) + list(self.experiment_order[1])
+        if not ids or not self.count_vectors.num_rows:
+            return _empty_counts()
+        con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
+        try:
+            con.register("_vectors", self.count_vectors)
+            id_list = "[" + ", ".join("'" + i.replace("'", "''") + "'" for i in ids) + "]"
+            return con.sql(
+                f"select region_id, unnest({id_list}::varchar[]) as experiment_id,"
+                " unnest(counts_a || counts_b) as count from _vectors"
+            ).to_arrow_table()
+        finally:
+            con.close()
 
 
 def _empty_counts() -> pa.Table:
@@ -60,11 +81,14 @@ def _empty_counts() -> pa.Table:
     )
 
 
-def _id_type(ids: list[str]) -> str:
-    """Return an ENUM of the IDs (Arrow dictionary output: cheap for 16M rows), or VARCHAR."""
-    if not ids or len(set(ids)) != len(ids):
-        return "varchar"
-    return "enum(" + ", ".join("'" + i.replace("'", "''") + "'" for i in ids) + ")"
+def _empty_vectors() -> pa.Table:
+    return pa.table(
+        {
+            "region_id": pa.array([], pa.int32()),
+            "counts_a": pa.array([], pa.list_(pa.float64())),
+            "counts_b": pa.array([], pa.list_(pa.float64())),
+        }
+    )
 
 
 def parse_result(
@@ -95,13 +119,14 @@ def parse_result(
     ids_a, ids_b = list(ids_a), list(ids_b)
     con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
     try:
-        staged = stage_result(con, bed_path, analysis, ids_a, ids_b, _id_type(ids_a + ids_b))
+        staged = stage_result(con, bed_path, analysis, ids_a, ids_b)
         regions = con.sql(staged.regions_sql).to_arrow_table()
         if staged.counts_sql is None:
-            counts = _empty_counts()
+            vectors, order = _empty_vectors(), ([], [])
         else:
-            counts = con.sql(staged.counts_sql).to_arrow_table()
+            vectors = con.sql(staged.counts_sql).to_arrow_table()
+            order = (count_order(ids_a), count_order(ids_b))
         unstage(con)
-        return ParsedResult(staged.result_format, regions, counts, staged.warnings)
+        return ParsedResult(staged.result_format, regions, vectors, staged.warnings, order)
     finally:
         con.close()

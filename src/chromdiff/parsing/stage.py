@@ -2,7 +2,7 @@
 
 :func:`stage_result` reads the file into a temporary table of ``con``, validates every value with
 SQL (raising :class:`~chromdiff.errors.ParseError` for the first bad line) and returns the SELECTs
-that produce the typed ``regions`` and long-form ``counts`` rows from it. The caller either pulls
+that produce the typed ``regions`` rows and each region's count lists from it. The caller pulls
 them out as Arrow (:func:`chromdiff.parsing.parse_result`) or inserts them straight into the
 warehouse tables of the same connection (:func:`chromdiff.warehouse.load_bed`).
 """
@@ -52,7 +52,8 @@ class Staged:
     """A validated result staged in a connection.
 
     ``regions_sql`` selects :data:`REGION_COLUMNS` in file order; ``counts_sql`` selects
-    ``region_id, experiment_id, count`` (``None`` for dmr, which has no counts).
+    ``region_id, counts_a, counts_b`` (``DOUBLE[]`` in :func:`count_order` of each group;
+    ``None`` for dmr, which has no counts).
     """
 
     result_format: str
@@ -195,16 +196,15 @@ def _diffbind_regions_sql(logfc: str, pvalue: str, qvalue: str) -> str:
         from {REL}"""
 
 
-def _counts_sql(ids_a: list[str], ids_b: list[str], id_type: str) -> str:
-    """Explode the comma-joined counts; value i of a group belongs to ``sorted(ids)[i]``."""
-    ids = _sql_list(count_order(ids_a) + count_order(ids_b))
+def _counts_sql() -> str:
+    """Select each row's counts as two lists in the server's order (``sorted`` IDs per group)."""
     return f"""select cast(ln as integer) as region_id,
-                   unnest(cast({ids} as {id_type}[])) as experiment_id,
-                   unnest(try_cast(string_split(c4 || ',' || c5, ',') as double[])) as count
+                   try_cast(string_split(c4, ',') as double[]) as counts_a,
+                   try_cast(string_split(c5, ',') as double[]) as counts_b
             from {REL}"""
 
 
-def _stage_diffbind(con, path, ids_a, ids_b, id_type) -> Staged:
+def _stage_diffbind(con, path, ids_a, ids_b) -> Staged:
     read_text_table(con, path, 8, REL)
     checks = _common_checks(8) + _num_checks({6: "logFC", 7: "PValue", 8: "FDR"})
     quick = _common_quick(8) + [p for p, _ in checks[8:]] + _count_quick(ids_a, ids_b)
@@ -232,7 +232,7 @@ def _stage_diffbind(con, path, ids_a, ids_b, id_type) -> Staged:
         )
     fmt = DIFFBIND_2024 if legacy else DIFFBIND_2025
     regions = _diffbind_regions_sql(f"{sign}{num('c6')}", p, q)
-    return Staged(fmt, regions, _counts_sql(ids_a, ids_b, id_type), warnings)
+    return Staged(fmt, regions, _counts_sql(), warnings)
 
 
 def _stage_dmr(con, path) -> Staged:
@@ -257,7 +257,6 @@ def stage_result(
     analysis: str,
     ids_a: list[str],
     ids_b: list[str],
-    id_type: str = "varchar",
 ) -> Staged:
     """Read and validate a result BED into temporary relations of ``con``.
 
@@ -267,8 +266,6 @@ def stage_result(
         Where to stage; call :func:`unstage` when done with the returned SELECTs.
     bed_path, analysis, ids_a, ids_b
         As :func:`chromdiff.parsing.parse_result`.
-    id_type : str
-        SQL type of ``experiment_id`` in ``counts_sql`` (e.g. an ENUM for compact Arrow output).
 
     Returns
     -------
@@ -286,7 +283,7 @@ def stage_result(
     try:
         if analysis == "dmr":
             return _stage_dmr(con, path)
-        return _stage_diffbind(con, path, list(ids_a), list(ids_b), id_type)
+        return _stage_diffbind(con, path, list(ids_a), list(ids_b))
     except BaseException:
         unstage(con)
         raise

@@ -4,18 +4,19 @@ Every file is always written, possibly with zero rows, so downstream steps are d
 Columns: chrom, start, end, size, the effect (``logFC``, or ``meth_diff`` for dmr), pvalue, qvalue,
 direction (``A-enriched`` / ``B-enriched`` / ``none``), significant, mean counts, nearest_gene, then
 one ``count_<experiment>`` column per experiment (group A then B, in input order; diffbind only).
+
+Each export is one SQL query over its view, materialised once in a temporary table and written by
+DuckDB's own CSV and Parquet writers (``COPY``); the per-experiment columns are picked straight
+from the ``region_count_vectors`` lists. A file is written under a temporary name and renamed, so
+an interrupted report never leaves a half-written export behind.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import duckdb
-import pandas as pd
-import pyarrow as pa
-import pyarrow.parquet as pq
-
-from chromdiff.report.queries import view_frame
 
 #: export stem -> source view
 EXPORT_VIEWS = {
@@ -25,62 +26,89 @@ EXPORT_VIEWS = {
     "diff_regions_unfiltered": "regions_unfiltered",
 }
 
-_ORDER = "chrom, start, stop, region_id"
-_RANK_ORDER = "rank"
+_ORDER = "r.chrom, r.start, r.stop, r.region_id"
+_TMP = "_cd_export"
+#: CSV keeps the spelling of earlier versions (pandas): booleans as True / False.
+_CSV_SELECT = (
+    f"select * replace (case when significant then 'True' else 'False' end as significant)"
+    f" from {_TMP}"
+)
 
 
-def _counts_wide(con: duckdb.DuckDBPyConnection, comparison_id: str) -> pd.DataFrame:
-    """One ``count_<experiment>`` column per experiment (group A then B, input order)."""
-    exps = view_frame(con, "experiments", comparison_id, "grp, input_order")["experiment_id"]
-    cols = [f"count_{e}" for e in exps]
-    long = view_frame(con, "region_counts_labeled", comparison_id, "region_id")
-    if long.empty:
-        return pd.DataFrame({"region_id": pd.Series([], dtype="int32"), **{c: [] for c in cols}})
-    wide = long.pivot(index="region_id", columns="experiment_id", values="count")
-    wide = wide.reindex(columns=list(exps))
-    wide.columns = cols
-    return wide.reset_index()
+def _quote_ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
-def export_frame(
-    con: duckdb.DuckDBPyConnection,
-    comparison_id: str,
-    view: str,
-    analysis: str,
-    counts: pd.DataFrame,
-    top_n: int | None = None,
-) -> pd.DataFrame:
-    """Return the export table of ``view`` for one comparison with the documented columns."""
+def _count_columns(con: duckdb.DuckDBPyConnection, comparison_id: str) -> list[str]:
+    """SELECT items ``count_<experiment>``: group A then B, input order, from the count lists."""
+    exps = con.execute(
+        "select experiment_id, grp, count_order from experiments where comparison_id = ?"
+        " order by grp, input_order",
+        [comparison_id],
+    ).fetchall()
+    return [
+        f"v.counts_{grp.lower()}[{int(pos)}] as {_quote_ident('count_' + exp)}"
+        for exp, grp, pos in exps
+    ]
+
+
+def export_sql(
+    con: duckdb.DuckDBPyConnection, comparison_id: str, view: str, analysis: str, top_n: int | None
+) -> str:
+    """Return the SELECT of one export (one ``?`` parameter: the comparison id).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Connection with the schema and views applied (reads the comparison's experiments).
+    comparison_id : str
+        The comparison exported.
+    view : str
+        One of :data:`EXPORT_VIEWS`' values; ``regions_ranked`` adds ``rank`` and keeps
+        ``rank <= top_n``.
+    analysis : {"diffbind", "dmr"}
+        dmr exports methylation columns and no per-experiment counts.
+    top_n : int, optional
+        Rows kept from ``regions_ranked``.
+    """
+    if view not in EXPORT_VIEWS.values():
+        raise ValueError(f"not an export view: {view!r}")
     ranked = view == "regions_ranked"
-    df = view_frame(con, view, comparison_id, _RANK_ORDER if ranked else _ORDER)
-    if ranked and top_n is not None:
-        df = df[df["rank"] <= top_n]
     effect = "meth_diff" if analysis == "dmr" else "logFC"
-    out = pd.DataFrame(
-        {
-            **({"rank": df["rank"]} if ranked else {}),
-            "chrom": df["chrom"],
-            "start": df["start"],
-            "end": df["stop"],
-            "size": df["size"],
-            effect: df["effect"],
-            "pvalue": df["pvalue"],
-            "qvalue": df["qvalue"],
-            "direction": df["direction"].map({"A": "A-enriched", "B": "B-enriched"}).fillna("none"),
-            "significant": df["significant"],
-        }
-    )
+    cols = [
+        *(["r.rank"] if ranked else []),
+        "r.chrom", "r.start", 'r.stop as "end"', "r.size", f'r.effect as "{effect}"',
+        "r.pvalue", "r.qvalue",
+        "case r.direction when 'A' then 'A-enriched' when 'B' then 'B-enriched' else 'none' end"
+        " as direction",
+        "r.significant",
+    ]  # fmt: skip
+    join = ""
     if analysis == "dmr":
-        for col in ("n_cpgs", "mean_meth_a", "mean_meth_b"):
-            out[col] = df[col]
+        cols += ["r.n_cpgs", "r.mean_meth_a", "r.mean_meth_b", "r.nearest_gene"]
     else:
-        for col in ("mean_count", "mean_count_a", "mean_count_b"):
-            out[col] = df[col]
-    out["nearest_gene"] = df["nearest_gene"]
-    if analysis != "dmr":
-        out = out.join(df[["region_id"]]).merge(counts, on="region_id", how="left")
-        out = out.drop(columns="region_id")
-    return out.reset_index(drop=True)
+        cols += ["r.mean_count", "r.mean_count_a", "r.mean_count_b", "r.nearest_gene"]
+        cols += _count_columns(con, comparison_id)
+        join = (
+            " left join region_count_vectors v"
+            " on v.comparison_id = r.comparison_id and v.region_id = r.region_id"
+        )
+    where = "r.comparison_id = ?"
+    if ranked and top_n is not None:
+        where += f" and r.rank <= {int(top_n)}"
+    order = "r.rank" if ranked else _ORDER
+    return f"select {', '.join(cols)} from {view} r{join} where {where} order by {order}"
+
+
+def _copy(con: duckdb.DuckDBPyConnection, path: Path, select: str, options: str) -> None:
+    """Write ``select`` to ``path`` via a temporary file renamed into place."""
+    tmp = path.with_name(path.name + ".part")
+    literal = str(tmp).replace("'", "''")
+    try:
+        con.execute(f"copy ({select}) to '{literal}' ({options})")
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def write_exports(
@@ -92,15 +120,18 @@ def write_exports(
         "using (comparison_id) where comparison_id = ?",
         [comparison_id],
     ).fetchall()
-    counts = _counts_wide(con, comparison_id)
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    for stem, view in EXPORT_VIEWS.items():
-        df = export_frame(con, comparison_id, view, analysis, counts, top_n)
-        name = f"diff_regions_top{top_n}" if stem == "diff_regions_top" else stem
-        csv_path, pq_path = out_dir / f"{name}.csv", out_dir / f"{name}.parquet"
-        df.to_csv(csv_path, index=False, lineterminator="\n")
-        pq.write_table(pa.Table.from_pandas(df, preserve_index=False), pq_path)
-        written[csv_path.name] = csv_path
-        written[pq_path.name] = pq_path
+    try:
+        for stem, view in EXPORT_VIEWS.items():
+            sql = export_sql(con, comparison_id, view, analysis, top_n)
+            con.execute(f"create or replace temp table {_TMP} as {sql}", [comparison_id])
+            name = f"diff_regions_top{top_n}" if stem == "diff_regions_top" else stem
+            csv_path, pq_path = out_dir / f"{name}.csv", out_dir / f"{name}.parquet"
+            _copy(con, csv_path, _CSV_SELECT, "format csv, header true")
+            _copy(con, pq_path, f"select * from {_TMP}", "format parquet")
+            written[csv_path.name] = csv_path
+            written[pq_path.name] = pq_path
+    finally:
+        con.execute(f"drop table if exists {_TMP}")
     return written

@@ -1,0 +1,77 @@
+"""Upgrade databases written by older chromdiff versions, in place and atomically.
+
+Run by :func:`chromdiff.db.apply_schema` (which imports this module when called) after the DDL
+and before the views, so that a view may take the name of a table it replaces. Each step checks
+whether it applies and is a no-op on a current database.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import duckdb
+
+from chromdiff.db import transaction
+from chromdiff.sqlfiles import schema_files
+
+logger = logging.getLogger(__name__)
+
+
+def _is_table(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    rows = con.execute(
+        "select 1 from duckdb_tables() where table_name = ? and schema_name = 'main'"
+        " and database_name = current_database()",
+        [name],
+    ).fetchall()
+    return bool(rows)
+
+
+def counts_to_vectors(con: duckdb.DuckDBPyConnection) -> bool:
+    """Move a long-form ``region_counts`` table into ``region_count_vectors``; drop the table.
+
+    Each group's values are listed in ``experiments.count_order``, as the loader stores them.
+    Returns True when something was migrated.
+    """
+    if not _is_table(con, "region_counts"):
+        return False
+    with transaction(con):
+        n = con.execute(
+            """insert into region_count_vectors
+            select rc.comparison_id, rc.region_id,
+                   coalesce(list(rc.count order by e.count_order) filter (where e.grp = 'A'), []),
+                   coalesce(list(rc.count order by e.count_order) filter (where e.grp = 'B'), [])
+            from region_counts rc join experiments e using (comparison_id, experiment_id)
+            group by rc.comparison_id, rc.region_id"""
+        ).fetchall()[0][0]
+        con.execute("drop table region_counts")
+    logger.warning("migrated region_counts to region_count_vectors (%d regions)", n)
+    return True
+
+
+def regions_without_key(con: duckdb.DuckDBPyConnection) -> bool:
+    """Rebuild a ``regions`` table that still has its old primary key, without it.
+
+    The rows are copied unchanged into a table made from the current DDL. Returns True when
+    something was migrated.
+    """
+    keyed = con.execute(
+        "select 1 from duckdb_constraints() where table_name = 'regions'"
+        " and schema_name = 'main' and database_name = current_database()"
+        " and constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    if not keyed:
+        return False
+    ddl = next(p for p in schema_files() if p.name.endswith("_regions.sql")).read_text()
+    with transaction(con):
+        con.execute("alter table regions rename to regions__keyed")
+        con.execute(ddl)
+        n = con.execute("insert into regions select * from regions__keyed").fetchall()[0][0]
+        con.execute("drop table regions__keyed")
+    logger.warning("rebuilt regions without its primary key (%d rows)", n)
+    return True
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> None:
+    """Apply every migration step that applies to ``con``'s database."""
+    counts_to_vectors(con)
+    regions_without_key(con)

@@ -1,0 +1,84 @@
+"""Databases written before counts became lists (and regions lost its key) upgrade in place.
+
+The old layout is rebuilt by hand from the DDL of that version (long-form ``region_counts``
+table, ``regions`` with a primary key) and filled with a real load; opening it with the current
+code must keep every row and give the same long-form counts through the ``region_counts`` view.
+"""
+
+from pathlib import Path
+
+from chromdiff import warehouse
+from chromdiff.comparison import ComparisonSpec, register
+from chromdiff.db import connect, writer
+from chromdiff.parsing import parse_result
+
+DATA = Path(__file__).parent / "data" / "parsing"
+A = ["SRX999", "SRX1000", "SRX1001"]
+B = ["SRX6", "SRX5"]
+
+# sql/schema/004_regions.sql and 005_region_counts.sql as of commit dc08bbe
+OLD_REGIONS = """create table regions (
+    comparison_id varchar not null, region_id integer not null, chrom varchar not null,
+    start bigint not null, stop bigint not null, logfc double, pvalue double, qvalue double,
+    mean_count_a double, mean_count_b double, meth_diff double, n_cpgs integer, p_mwu double,
+    p_ks double, mean_meth_a double, mean_meth_b double,
+    primary key (comparison_id, region_id))"""
+OLD_COUNTS = """create table region_counts (
+    comparison_id varchar not null, region_id integer not null,
+    experiment_id varchar not null, count double)"""
+
+
+def _rows(con, sql):
+    return con.execute(sql + " order by all").fetchall()
+
+
+def _make_old_layout(db: Path, tmp_path: Path) -> tuple[list, list]:
+    spec = ComparisonSpec(A, B, title="migration test").validated()
+    cid = spec.default_id()
+    with writer(db) as con:
+        register(con, cid, spec, base_url="http://x/")
+        warehouse.load_result(con, cid, parse_result(DATA / "diffbind_2025.bed", "diffbind", A, B))
+        long = _rows(con, "select * from region_counts")
+        regions = _rows(con, "select * from regions")
+        con.execute("create temp table keep_r as select * from regions")
+        con.execute("drop view region_counts_labeled; drop view region_counts")
+        con.execute("drop table region_count_vectors; drop table regions")
+        con.execute(OLD_REGIONS)
+        con.execute("insert into regions select * from keep_r")
+        con.execute(OLD_COUNTS)
+        con.executemany("insert into region_counts values (?, ?, ?, ?)", long)
+    return long, regions
+
+
+def test_old_database_is_upgraded_without_loss(tmp_path):
+    db = tmp_path / "old.duckdb"
+    long, regions = _make_old_layout(db, tmp_path)
+    assert len(long) == 4 * 5 and len(regions) == 4
+    with connect(db, read_only=True) as con:  # really the old layout
+        kinds = dict(
+            con.execute(
+                "select table_name, table_type from information_schema.tables"
+                " where table_name in ('region_counts', 'region_count_vectors')"
+            ).fetchall()
+        )
+        assert kinds == {"region_counts": "BASE TABLE"}
+    with writer(db) as con:
+        assert _rows(con, "select * from region_counts") == long
+        assert _rows(con, "select * from regions") == regions
+        kind = con.execute(
+            "select table_type from information_schema.tables where table_name = 'region_counts'"
+        ).fetchall()
+        assert kind == [("VIEW",)]
+        keys = con.execute(
+            "select count(*) from duckdb_constraints() where table_name = 'regions'"
+            " and constraint_type = 'PRIMARY KEY'"
+        ).fetchall()[0][0]
+        assert keys == 0
+        # value i of a group's list is the experiment with count_order i
+        got = con.execute(
+            "select counts_a, counts_b from region_count_vectors where region_id = 1"
+        ).fetchall()[0]
+        by_exp = {e: c for _, r, e, c in long if r == 1}
+        assert got == ([by_exp[e] for e in sorted(A)], [by_exp[e] for e in sorted(B)])
+    with writer(db) as con:  # a second open is a no-op
+        assert _rows(con, "select * from region_counts") == long
