@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import json
 import math
 from collections import Counter
 from itertools import pairwise
@@ -42,9 +43,14 @@ def layers(spec):
 
 
 def values(spec, part):
-    """Data values of a (layer) spec: Altair moves inline data to top-level ``datasets``."""
+    """Data values of a (layer) spec: Altair may move inline data to top-level ``datasets``;
+    chromdiff inlines them as one JSON text (``chromdiff.charts.builders.inline_data``)."""
     data = part["data"]
-    return spec["datasets"][data["name"]] if "name" in data else data["values"]
+    vals = spec["datasets"][data["name"]] if "name" in data else data["values"]
+    if isinstance(vals, str):
+        assert data.get("format", {"type": "json"}) == {"type": "json"}
+        return json.loads(vals)
+    return vals
 
 
 def test_volcano_spec(frames):
