@@ -40,7 +40,13 @@ def test_plans_use_asof_and_hash_joins():
     rec = Recorder(con)
     annotate_regions(rec, "select * from rr", aid, "out")
     plans = rec.plans
-    assert plans["_cd_near"].upper().count("ASOF JOIN") == 2
+    # one ASOF join on the packed (chromosome, TSS) key gives both candidates
+    assert plans["_cd_near"].upper().count("ASOF JOIN") == 1
+    # ignore_overlap searches the next TSS from the stop: two ASOF joins on (cid, tss)
+    rec_io = Recorder(con)
+    annotate_regions(rec_io, "select * from rr", aid, "out_io", ignore_overlap=True)
+    assert rec_io.plans["_cd_near"].upper().count("ASOF JOIN") == 2
+    plans.update({f"{k} (ignore_overlap)": v for k, v in rec_io.plans.items()})
     for name in ("_cd_exon", "_cd_intron", "out"):
         text = plans[name].upper()
         assert "HASH JOIN" in text or "HASH_JOIN" in text, name

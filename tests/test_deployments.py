@@ -55,6 +55,7 @@ def test_serve_lists_deployments():
         "nightly-batch\tflows/batch.py:batch\t0 2 * * *",
         "weekly-batch-refresh\tflows/batch.py:batch\t0 4 * * 0",
         "compare-adhoc\tflows/compare.py:compare\ton demand",
+        "integrate-adhoc\tflows/integrate.py:integrate\ton demand",
     ]
 
 
@@ -66,3 +67,17 @@ def test_serve_builds_runner_deployments():
     crons = [s.schedule.cron for s in by["nightly-batch"].schedules]
     assert crons == ["0 2 * * *"]
     assert not by["compare-adhoc"].schedules
+    assert not by["integrate-adhoc"].schedules
+
+
+def test_integrate_deployment_parameters_coerce_to_integration_params():
+    """A deployment passes JSON: the flow's parameter validation must rebuild the dataclass."""
+    from chromdiff.integration.params import IntegrationParams
+
+    spec = next(d for d in _serve_module().deployment_specs() if d["name"] == "integrate-adhoc")
+    fl = _serve_module().load_flow(spec["entrypoint"])
+    params = fl.validate_parameters(spec["parameters"])["params"]
+    assert isinstance(params, IntegrationParams) and params.simulated
+    assert params == IntegrationParams(title="integration adhoc simulated", simulated=True)
+    schema = fl.to_deployment(name="x", parameters=spec["parameters"])._parameter_openapi_schema
+    assert "IntegrationParams" in schema.definitions

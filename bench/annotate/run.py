@@ -38,7 +38,8 @@ import duckdb
 from chromdiff.db import apply_schema
 from chromdiff.annotation import ensure_annotation, annotate_regions
 from chromdiff.annotation.annotate import stage_regions, drop_scratch
-from chromdiff.annotation.nearest import build_nearest, build_tss
+from chromdiff.annotation.cache import derived_tables
+from chromdiff.annotation.nearest import build_nearest
 t_import = time.perf_counter() - t_start
 pq, out, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
 t0 = time.perf_counter()
@@ -50,11 +51,14 @@ src = f"select region_key, chrom, start, stop from read_parquet('{pq}')"
 def nearest(to_file):
     # file on disk -> nearest TSS + signed distance (what bedtools closest does) -> result
     # table _cd_near, and with to_file also a TSV on disk
-    stage_regions(con, src, aid); build_tss(con, aid, "transcript"); build_nearest(con)
+    # the same steps as annotate_regions (derived-table check, staging, nearest), minus features
+    tables = derived_tables(con, aid)
+    stage_regions(con, src, aid, tables=tables)
+    build_nearest(con, aid, "transcript", tables=tables)
     if to_file:
         con.execute(f"copy (select region_key, orig_chrom, r_start, r_stop, tss, gene_strand, "
                     f"distance_to_tss from _cd_near) to '{out}' (header false, delimiter '\t')")
-    drop_scratch(con)
+    drop_scratch(con, tables, ("r", "near"))
 
 def full(to_file):
     # file on disk -> every feature + nearest + labels -> result table, optionally a TSV
@@ -273,12 +277,13 @@ def render(rows: list[dict]) -> str:
         "sorted BED (nearest TSS only; input pre-sorted; stdout redirected to a file). One "
         "process per call: its wall time includes its start-up and reading both files.",
         "* **chromdiff nearest** = the same work: read the Parquet, stage the regions "
-        "(validation, chromosome names), nearest TSS + signed distance by two ASOF joins into "
-        "a result table (chromdiff's normal output); **→ TSV** also writes that table as a "
-        "TSV file, as bedtools does. **chromdiff full** = `annotate_regions` (nearest TSS + "
-        "every feature category + labels) into a table, **→ TSV** also writes it out. All run "
-        "in a warm process with the annotation already in the database (`ensure_annotation`,"
-        " the normal chromdiff usage), after one untimed call of each.",
+        "(validation, chromosome names), nearest TSS + signed distance by one ASOF join on a "
+        "packed (chromosome, TSS) key into a result table (chromdiff's normal output); "
+        "**→ TSV** also writes that table as a TSV file, as bedtools does. **chromdiff full** = "
+        "`annotate_regions` (nearest TSS + every feature category + labels) into a table, "
+        "**→ TSV** also writes it out. All run in a warm process with the annotation already "
+        "in the database (`ensure_annotation`, the normal chromdiff usage), after one untimed "
+        "call of each.",
         "* **cold start** (separate table below, not in the columns above): importing "
         "chromdiff and duckdb; opening the database and `ensure_annotation` on an empty "
         "database (loading hg38 and building its derived tables: once per database); the "

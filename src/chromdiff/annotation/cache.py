@@ -7,6 +7,8 @@ For a build registered in ``annotation_sources`` (everything :func:`ensure_annot
 whose ``annotation_id`` names immutable content), they are stored once in schema
 ``annotation_cache`` (kept out of ``main``, so whole-warehouse exports skip it), keyed by
 ``annotation_id`` and validated by :data:`CACHE_VERSION` and the build's ``loaded_at``.
+``tss_keys`` packs (chromosome id, TSS) into one BIGINT (see :data:`SPAN`) so that the nearest
+TSS is one ASOF join on a single key (see :mod:`chromdiff.annotation.nearest`).
 ``ann_*`` rows inserted by hand (no ``annotation_sources`` row) are derived per call into temp
 tables instead, so an edit to them is always seen.
 """
@@ -22,7 +24,15 @@ BIN = 100_000
 SCHEMA = "annotation_cache"
 
 #: Bump when the derived tables change shape or meaning: old caches are then rebuilt.
-CACHE_VERSION = 5
+CACHE_VERSION = 6
+
+#: ``tss_keys.key = cid * SPAN + tss``: positions below 2^40 (1.1 Tb) and chromosome ids below
+#: 2^23 keep every key inside a signed BIGINT, and keys sort by (cid, tss). A build with a TSS
+#: outside ``[0, SPAN - 1)`` or a larger cid is not "packed" and uses the general two-ASOF path.
+SPAN = 1 << 40
+
+#: Chromosome ids must stay below this for packed keys (``MAX_CID * SPAN`` = 2^63).
+MAX_CID = 1 << 23
 
 
 def binned_sql(table: str, cols: str, where: str = "true") -> str:
@@ -43,13 +53,16 @@ DERIVED = (
     "utr_bins",
     "tx_ends",
     "tss",
+    "tss_keys",
 )
 
 
-def _derived_sql(aid: str, prefix: str) -> dict[str, str]:
+def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
     """Return ``name -> select`` of every derived table of annotation ``aid`` (SQL literal).
 
-    ``prefix`` names the already built derived tables (``annotation_cache.`` or ``_cd_p_``).
+    ``prefix`` names the already built derived tables (``annotation_cache.`` or ``_cd_p_``);
+    ``bid`` is the build's number in the ``kid`` column of ``tss`` and ``tss_keys`` (see
+    :func:`kid`).
     The overlap tables are narrow and numeric (chromosome id ``cid``, ``bin``, interval, row
     id): the joins scan integers only and fetch gene names for the hits alone. Row ids follow
     the tie-break order of the hit (exons: chrom, start, gene_id; introns: chrom, gene start,
@@ -74,13 +87,15 @@ def _derived_sql(aid: str, prefix: str) -> dict[str, str]:
         where e.annotation_id = {aid}
         window w as (partition by e.gene_id, e.chrom order by e.start)"""
     return {
+        # tx: the chromosome has transcripts (region chromosome names are matched to these)
         "chroms": f"""
             select {aid} as annotation_id, chrom,
-                   (row_number() over (order by chrom))::integer as cid
-            from (select chrom from ann_transcripts where annotation_id = {aid}
-                  union select chrom from ann_exons where annotation_id = {aid}
-                  union select chrom from ann_genes where annotation_id = {aid}
-                  union select chrom from ann_utrs where annotation_id = {aid})""",
+                   (row_number() over (order by chrom))::integer as cid, bool_or(tx) as tx
+            from (select chrom, true as tx from ann_transcripts where annotation_id = {aid}
+                  union all select chrom, false from ann_exons where annotation_id = {aid}
+                  union all select chrom, false from ann_genes where annotation_id = {aid}
+                  union all select chrom, false from ann_utrs where annotation_id = {aid})
+            group by chrom""",
         "exons": f"""
             select {aid} as annotation_id,
                    (row_number() over (order by e.chrom, e.start, e.gene_id))::integer as xid,
@@ -125,7 +140,8 @@ def _derived_sql(aid: str, prefix: str) -> dict[str, str]:
             join {t("chroms")} c on c.chrom = x.chrom
             order by c.cid, x.stop""",
         "tss": f"""
-            select {aid} as annotation_id, level, c.cid, tss, f.strand = '-' as neg,
+            select {aid} as annotation_id, level, {bid} * 2 + (level = 'gene')::integer as kid,
+                   c.cid, tss, f.strand = '-' as neg,
                    (row_number() over (order by level, c.cid, tss))::integer as tid,
                    x.chrom, f.tx_id, f.gene_id, f.symbol, f.strand, f.start, f.stop from (
                 select level, chrom, tss,
@@ -141,6 +157,28 @@ def _derived_sql(aid: str, prefix: str) -> dict[str, str]:
                 group by level, chrom, tss) x
             join {t("chroms")} c on c.chrom = x.chrom
             order by level, c.cid, tss""",
+        # One row per TSS (0 <= tss < SPAN - 1) with the TSS before it on its chromosome
+        # (p_*), plus one end row per chromosome and level (key cid * SPAN + SPAN - 1, no TSS of
+        # its own, p_* = the chromosome's last TSS). An ASOF join on ``key`` for a region start
+        # s then finds the first TSS >= s (or the end row), and p_* is the last TSS < s.
+        "tss_keys": f"""
+            with t as (select kid, cid, tss, tid, neg from {t("tss")} where tss is not null),
+            p as (select kid, cid, tss, tid, neg, lag(tid) over w as p_tid,
+                         lag(tss) over w as p_tss, lag(neg) over w as p_neg
+                  from t window w as (partition by kid, cid order by tss)),
+            e as (select kid, cid, arg_max(tid, tss) as tid, max(tss) as tss,
+                         arg_max(neg, tss) as neg
+                  from t group by kid, cid),
+            c as (select cid, unnest([{bid} * 2, {bid} * 2 + 1]) as kid from {t("chroms")}
+                  where cid < {MAX_CID})
+            select {aid} as annotation_id, kid, cid::bigint * {SPAN} + tss as key, tid, tss,
+                   neg, p_tid, p_tss, p_neg
+            from p where tss >= 0 and tss < {SPAN - 1} and cid < {MAX_CID}
+            union all
+            select {aid}, c.kid, c.cid::bigint * {SPAN} + {SPAN - 1}, null, null, null,
+                   e.tid, e.tss, e.neg
+            from c left join e on e.kid = c.kid and e.cid = c.cid
+            order by kid, key""",
     }
 
 
@@ -154,60 +192,89 @@ def sql_literal(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def kid(tables: dict[str, str | None], level: str) -> int:
+    """Return the ``kid`` of one build and TSS level in ``tss`` and ``tss_keys``.
+
+    ``kid = 2 * bid + (level = 'gene')``, ``bid`` being the build's number (``tables["bid"]``,
+    0 for per-call tables). The engine filters these two tables on this integer rather than on
+    ``annotation_id`` and ``level``: string filters cost a few ms per call on an in-memory
+    database, whose tables are not compressed.
+    """
+    return 2 * int(tables["bid"] or 0) + (level == "gene")
+
+
 def _ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(
         f"""create schema if not exists {SCHEMA};
         create table if not exists {SCHEMA}.meta (
             annotation_id varchar primary key, version integer not null,
-            loaded_at timestamp, n_utrs bigint not null)"""
+            loaded_at timestamp, n_utrs bigint not null, packed boolean not null,
+            bid integer not null)"""
     )
 
 
-def derived_tables(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[str, str]:
+def _stats_sql(prefix: str, aid: str) -> str:
+    """Return SQL: (UTR rows, whether ``tss_keys`` is complete) of one build."""
+    return f"""select (select count(*) from {prefix}utrs where annotation_id = {aid}),
+                      (select count(*) = 0 from {prefix}tss where annotation_id = {aid}
+                       and (tss < 0 or tss >= {SPAN - 1}))
+                      and (select coalesce(max(cid), 0) < {MAX_CID} from {prefix}chroms
+                           where annotation_id = {aid})"""
+
+
+def derived_tables(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[str, str | None]:
     """Return ``name -> table`` of the derived tables of ``annotation_id``, building if needed.
 
     Registered builds use (and on first use fill) the persistent ``annotation_cache`` tables;
     unregistered ones get per-call temp tables ``_cd_p_<name>``. Every table has an
-    ``annotation_id`` column; the ``utrs`` entry is None when the build has no UTRs.
+    ``annotation_id`` column; the ``utrs`` entry is None when the build has no UTRs, the
+    ``tss_keys`` entry when the build's TSSs do not fit packed keys (see :data:`SPAN`). Entry
+    ``bid`` is the build's number (see :func:`kid`), as a string.
     """
     aid = sql_literal(annotation_id)
-    state = con.execute(
-        f"""select (select max(loaded_at) from annotation_sources where annotation_id = $aid),
-                   (select count(*) from annotation_sources where annotation_id = $aid),
-                   exists (select 1 from duckdb_tables()
-                           where schema_name = '{SCHEMA}' and table_name = 'meta'
-                             and database_name = current_database())""",
-        {"aid": annotation_id},
+    # one round trip: the build's registration, and whether the cache schema exists (checked
+    # in duckdb_schemas(), cheaper than duckdb_tables(); the schema is only ever created
+    # together with its meta table). Not try/except: a failed statement would abort the
+    # caller's transaction.
+    loaded_at, registered, has_schema = con.execute(
+        f"""select max(loaded_at), count(*),
+                   exists (select 1 from duckdb_schemas() where schema_name = '{SCHEMA}'
+                           and database_name = current_database())
+            from annotation_sources where annotation_id = {aid}"""
     ).fetchall()[0]
-    loaded_at, registered, has_meta = state
     if not registered:
-        for name, sql in _derived_sql(aid, "_cd_p_").items():
+        for name, sql in _derived_sql(aid, "_cd_p_", 0).items():
             con.execute(f"create or replace temp table _cd_p_{name} as {sql}")
-        n_utrs = con.execute("select count(*) from _cd_p_utrs").fetchall()[0][0]
-        names = {n: f"_cd_p_{n}" for n in DERIVED}
+        n_utrs, packed = con.execute(_stats_sql("_cd_p_", aid)).fetchall()[0]
+        names: dict[str, str | None] = {n: f"_cd_p_{n}" for n in DERIVED}
+        bid = 0
     else:
         row = None
-        if has_meta:
-            row = con.execute(
-                f"select version, loaded_at, n_utrs from {SCHEMA}.meta where annotation_id = ?",
-                [annotation_id],
-            ).fetchall()
-            row = row[0] if row else None
-        if row is None or row[0] != CACHE_VERSION or row[1] != loaded_at:
-            n_utrs = build_cache(con, annotation_id, loaded_at)
+        if has_schema:
+            row = con.execute(f"select * from {SCHEMA}.meta where annotation_id = {aid}").fetchall()
+            # a meta table of an older layout has fewer columns: rebuilt below
+            row = row[0] if row and len(row[0]) == 6 else None
+        if row is None or row[1] != CACHE_VERSION or row[2] != loaded_at:
+            n_utrs, packed, bid = build_cache(con, annotation_id, loaded_at)
         else:
-            n_utrs = row[2]
+            n_utrs, packed, bid = row[3:6]
         names = {n: f"{SCHEMA}.{n}" for n in DERIVED}
     if not n_utrs:
         names["utrs"] = names["utr_bins"] = None
+    if not packed:
+        names["tss_keys"] = None
+    names["bid"] = str(bid)
     return names
 
 
-def build_cache(con: duckdb.DuckDBPyConnection, annotation_id: str, loaded_at: object) -> int:
-    """(Re)build the persistent derived tables of one registered build; return its UTR rows.
+def build_cache(
+    con: duckdb.DuckDBPyConnection, annotation_id: str, loaded_at: object
+) -> tuple[int, bool, int]:
+    """(Re)build the persistent derived tables of one registered build.
 
-    Runs in the caller's transaction, if any. The ``meta`` row is written last, so a build
-    interrupted half way is redone on the next call.
+    Returns its UTR rows, whether its ``tss_keys`` are complete and its ``bid``. Runs in the
+    caller's transaction, if any. The ``meta`` row is written last, so a build interrupted half
+    way is redone on the next call.
     """
     aid = sql_literal(annotation_id)
     _ensure_schema(con)
@@ -226,7 +293,15 @@ def build_cache(con: duckdb.DuckDBPyConnection, annotation_id: str, loaded_at: o
             [SCHEMA],
         ).fetchall()
     }
-    for name, sql in _derived_sql(aid, f"{SCHEMA}.").items():
+    # a bid above every one in use, even by rows of an interrupted build (never reused while
+    # rows carry it, so filtering on kid alone is exact)
+    used = [f"select max(bid) as b from {SCHEMA}.meta"] + [
+        f"select max(kid) // 2 from {SCHEMA}.{t}" for t in ("tss", "tss_keys") if t in exists
+    ]
+    bid = con.execute(
+        f"select coalesce(max(b), 0) + 1 from ({' union all '.join(used)})"
+    ).fetchall()[0][0]
+    for name, sql in _derived_sql(aid, f"{SCHEMA}.", bid).items():
         if name in exists:
             others = con.execute(
                 f"select count(*) from {SCHEMA}.{name} where annotation_id <> {aid}"
@@ -236,11 +311,9 @@ def build_cache(con: duckdb.DuckDBPyConnection, annotation_id: str, loaded_at: o
                 con.execute(f"insert into {SCHEMA}.{name} {sql}")
                 continue
         con.execute(f"create or replace table {SCHEMA}.{name} as {sql}")
-    n_utrs = con.execute(
-        f"select count(*) from {SCHEMA}.utrs where annotation_id = {aid}"
-    ).fetchall()[0][0]
+    n_utrs, packed = con.execute(_stats_sql(f"{SCHEMA}.", aid)).fetchall()[0]
     con.execute(
-        f"insert into {SCHEMA}.meta values (?, ?, ?, ?)",
-        [annotation_id, CACHE_VERSION, loaded_at, n_utrs],
+        f"insert into {SCHEMA}.meta values (?, ?, ?, ?, ?, ?)",
+        [annotation_id, CACHE_VERSION, loaded_at, n_utrs, packed, bid],
     )
-    return n_utrs
+    return n_utrs, packed, bid

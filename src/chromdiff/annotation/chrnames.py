@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import warnings
 
-import duckdb
-
 _MITO = ("chrM", "MT", "chrMT", "M")
 
 
@@ -21,23 +19,22 @@ def candidates(name: str) -> list[str]:
     return out
 
 
-def chrom_map(
-    con: duckdb.DuckDBPyConnection, regions_table: str, annotation_id: str
-) -> dict[str, str]:
-    """Map each chromosome of ``regions_table`` to the annotation's spelling of it.
+def chrom_map(counts: dict[str, int], ann: set[str]) -> dict[str, str]:
+    """Map each region chromosome to the annotation's spelling of it.
 
-    Chromosomes with no annotated counterpart are left out. A ``UserWarning`` says how many
-    regions (and which chromosomes) matched no annotated chromosome.
+    Parameters
+    ----------
+    counts : dict of str to int
+        Regions per chromosome name (as spelled in the regions).
+    ann : set of str
+        The annotation's chromosomes (those with transcripts).
+
+    Returns
+    -------
+    dict of str to str
+        Chromosomes with an annotated counterpart (the first of :func:`candidates` in ``ann``).
+        A ``UserWarning`` says how many regions (and which chromosomes) matched none.
     """
-    ann = {
-        r[0]
-        for r in con.execute(
-            "select distinct chrom from ann_transcripts where annotation_id = ?", [annotation_id]
-        ).fetchall()
-    }
-    counts = dict(
-        con.execute(f"select chrom, count(*) from {regions_table} group by chrom").fetchall()
-    )
     mapping: dict[str, str] = {}
     missing: dict[str, int] = {}
     for chrom, n in counts.items():
