@@ -122,3 +122,15 @@ def test_run_history_view(populated):
     with connect(populated, read_only=True) as con:
         rows = con.execute("select run_id, flow_name, state from xc_run_history").fetchall()
     assert rows == [("run-1", "compare", "completed")]
+
+
+def test_per_experiment_counts_hand_checked(populated):
+    query = next(q for q in QUERIES if "from region_counts k" in q)
+    with connect(populated, read_only=True) as con:
+        rows = con.execute(query).fetchall()
+    # cmpA: both regions significant, A counts 50 and 5, B 10 and 40; cmpB: only region 1 (30/10)
+    want = [("cmpA", "A", f"SRXA{i:03d}", 27.5) for i in range(5)]
+    want += [("cmpA", "B", f"SRXB{i:03d}", 25.0) for i in range(5)]
+    want += [("cmpB", "A", f"SRXA{i:03d}", 30.0) for i in range(5)]
+    want += [("cmpB", "B", f"SRXB{i:03d}", 10.0) for i in range(5)]
+    assert rows == want

@@ -13,10 +13,20 @@ from bench.timing import self_peak_mib
 
 
 def ours(atac: str, rna: str, db_path: str, out: str) -> dict:
-    """Load, link, statistics and report, each step timed (a fresh database)."""
+    """Load, link, statistics and report, each step timed (a fresh database).
+
+    ``setup`` is the once-per-database part (loading the embedded hg38 annotation and building
+    its derived tables), timed apart: a database that already holds the build skips it.
+    """
+    from chromdiff.annotation import ensure_annotation
+    from chromdiff.db import writer
     from chromdiff.integration import pipeline
 
     times = {}
+    t0 = time.perf_counter()
+    with writer(db_path) as con:
+        ensure_annotation(con, "hg38")
+    times["setup"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     s = pipeline.load_step(db_path, rna=rna, peaks=atac, genome="hg38", integration_id="bench")
     times["load"] = time.perf_counter() - t0
