@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from chromdiff.annotation.cache import derived_tables, sql_literal
+from chromdiff.annotation.cache import derived_tables, scratch_derived, sql_literal
 from chromdiff.annotation.chrnames import chrom_map
 from chromdiff.annotation.features import (
     DEFAULT_PRIORITY,
@@ -110,8 +110,6 @@ def drop_scratch(
     ``_cd_<name>`` tables to drop (default all; e.g. ``("r", "near")`` after the nearest step
     alone).
     """
-    from chromdiff.annotation.cache import scratch_derived
-
     stmts = [f"drop table if exists _cd_{t}" for t in names]
     if tables is None or tables["chroms"] in scratch_derived():
         stmts += [f"drop table if exists {t}" for t in scratch_derived()]

@@ -25,6 +25,7 @@ from chromdiff.parsing.stage import (
     SIGN_DISAGREE_FRAC,
     SIGN_MIN_ROWS,
     count_order,
+    sql_list,
     stage_result,
     unstage,
 )
@@ -62,9 +63,8 @@ class ParsedResult:
         con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
         try:
             con.register("_vectors", self.count_vectors)
-            id_list = "[" + ", ".join("'" + i.replace("'", "''") + "'" for i in ids) + "]"
             return con.sql(
-                f"select region_id, unnest({id_list}::varchar[]) as experiment_id,"
+                f"select region_id, unnest({sql_list(ids)}::varchar[]) as experiment_id,"
                 " unnest(counts_a || counts_b) as count from _vectors"
             ).to_arrow_table()
         finally:

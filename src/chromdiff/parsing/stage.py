@@ -67,7 +67,8 @@ def count_order(ids: list[str]) -> list[str]:
     return sorted(ids)
 
 
-def _sql_list(values: list[str]) -> str:
+def sql_list(values: list[str]) -> str:
+    """Return ``values`` as an SQL list literal of quoted strings."""
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 
 

@@ -52,17 +52,11 @@ def _count_columns(con: duckdb.DuckDBPyConnection, comparison_id: str) -> list[s
     ]
 
 
-def export_sql(
-    con: duckdb.DuckDBPyConnection, comparison_id: str, view: str, analysis: str, top_n: int | None
-) -> str:
+def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[str]) -> str:
     """Return the SELECT of one export (one ``?`` parameter: the comparison id).
 
     Parameters
     ----------
-    con : duckdb.DuckDBPyConnection
-        Connection with the schema and views applied (reads the comparison's experiments).
-    comparison_id : str
-        The comparison exported.
     view : str
         One of :data:`EXPORT_VIEWS`' values; ``regions_ranked`` adds ``rank`` and keeps
         ``rank <= top_n``.
@@ -70,6 +64,8 @@ def export_sql(
         dmr exports methylation columns and no per-experiment counts.
     top_n : int, optional
         Rows kept from ``regions_ranked``.
+    count_columns : list of str
+        The ``count_<experiment>`` SELECT items of the comparison (diffbind only).
     """
     if view not in EXPORT_VIEWS.values():
         raise ValueError(f"not an export view: {view!r}")
@@ -88,7 +84,7 @@ def export_sql(
         cols += ["r.n_cpgs", "r.mean_meth_a", "r.mean_meth_b", "r.nearest_gene"]
     else:
         cols += ["r.mean_count", "r.mean_count_a", "r.mean_count_b", "r.nearest_gene"]
-        cols += _count_columns(con, comparison_id)
+        cols += count_columns
         join = (
             " left join region_count_vectors v"
             " on v.comparison_id = r.comparison_id and v.region_id = r.region_id"
@@ -122,9 +118,10 @@ def write_exports(
     ).fetchall()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
+    counts = _count_columns(con, comparison_id) if analysis != "dmr" else []
     try:
         for stem, view in EXPORT_VIEWS.items():
-            sql = export_sql(con, comparison_id, view, analysis, top_n)
+            sql = export_sql(view, analysis, top_n, counts)
             con.execute(f"create or replace temp table {_TMP} as {sql}", [comparison_id])
             name = f"diff_regions_top{top_n}" if stem == "diff_regions_top" else stem
             csv_path, pq_path = out_dir / f"{name}.csv", out_dir / f"{name}.parquet"
