@@ -17,7 +17,7 @@ import duckdb
 import numpy as np
 import pytest
 
-from chromdiff.annotation import annotate_regions, ensure_annotation
+from chromdiff.annotation import annotate_regions, ensure_annotation, link_nearest
 from chromdiff.db import apply_schema
 
 pytestmark = pytest.mark.bedtools
@@ -50,6 +50,8 @@ def test_nearest_matches_bedtools(con, tmp_path):
         ],
     )
     annotate_regions(con, "select * from rr", aid, "rr_out")
+    # link_nearest (the nearest step alone, chromosome names unchanged: the one-statement path)
+    assert link_nearest(con, "select * from rr", aid, "rr_near") == n
     a, b = tmp_path / "a.bed", tmp_path / "tss.bed"
     con.execute(
         f"copy (select chrom, start, stop, region_key from rr order by chrom, start, stop) "
@@ -76,6 +78,11 @@ def test_nearest_matches_bedtools(con, tmp_path):
         for k, t, d in con.execute("select region_key, tss, distance_to_tss from rr_out").fetchall()
     )
     assert len(bt) == n
+    near = {
+        k: (t, d)
+        for k, t, d in con.execute("select region_key, tss, distance from rr_near").fetchall()
+    }
+    assert near == {k: v for k, v in bt.items()}
     mism = [(k, bt[k], ours[k]) for k in bt if bt[k][1] != ours[k][1]]
     assert not mism, mism[:5]
     # Same TSS position too, except where a same-distance TSS exists on both sides is impossible

@@ -47,6 +47,21 @@ def test_cli_annotates_real_peaks(tmp_path):
         ],
     )
     assert res.exit_code == 0, res.output
+    # --links nearest: each peak's nearest-TSS gene, the same as the full annotation's
+    near = tmp_path / "near.tsv"
+    res = CliRunner().invoke(
+        command,
+        ["--regions", str(PEAKS), "--genome", "hg19", "--out", str(near), "--links", "nearest"],
+    )
+    assert res.exit_code == 0, res.output
+    q = "select region_key, gene_id, distance from read_csv('{}', delim='\t') order by 1"
+    linked = duckdb.sql(q.format(near)).fetchall()
+    full = duckdb.sql(
+        q.format(out)
+        .replace("distance", "distance_to_tss")
+        .replace("order by", "where distance_to_tss is not null order by")
+    ).fetchall()
+    assert len(linked) > 0.99 * n and linked == full
 
 
 def test_cli_bad_bed_names_line_and_column(tmp_path):

@@ -17,8 +17,9 @@ import pytest
 from chromdiff.annotation import annotate_regions, ensure_annotation
 from chromdiff.annotation.annotate import drop_scratch, stage_regions
 from chromdiff.annotation.cache import SPAN, derived_tables
-from chromdiff.annotation.nearest import build_nearest
+from chromdiff.annotation.nearest import build_nearest, nearest_tss
 from chromdiff.db import apply_schema
+from chromdiff.errors import InputError
 
 
 @pytest.fixture(scope="module")
@@ -123,3 +124,52 @@ def test_builds_get_their_own_kid(hg38):
             f"""delete from annotation_sources where annotation_id = '{other}';
             delete from ann_transcripts where annotation_id = '{other}'"""
         )
+
+
+def _fused(con, aid, sql, **opts):
+    nearest_tss(con, sql, aid, **opts)
+    rows = con.execute("select * from _cd_near order by region_key").fetchall()
+    con.execute("drop table _cd_near")
+    return rows
+
+
+@pytest.mark.parametrize("opts", [{}, {"level": "gene"}, {"ignore_overlap": True}])
+def test_nearest_tss_equals_staged_path(hg38, opts):
+    """nearest_tss (regions checked on its own result) = stage_regions + build_nearest."""
+    con, aid = hg38
+    staged = _near(con, aid, derived_tables(con, aid), **dict(opts))
+    with pytest.warns(UserWarning, match="1 of .* no annotation"):
+        assert _fused(con, aid, "select * from rr", **opts) == staged
+    assert not con.execute("select * from duckdb_tables() where table_name = '_cd_r'").fetchall()
+
+
+def test_nearest_tss_renamed_chromosomes_fall_back(hg38, recwarn):
+    """Regions spelled '1', 'X' (Ensembl) are renamed and searched again: same TSSs, one warning."""
+    con, aid = hg38
+    ucsc = _fused(con, aid, "select * from rr where chrom in ('chr1', 'chrX')")
+    ens = _fused(con, aid, "select region_key, substr(chrom, 4) as chrom, start, stop from rr "
+                           "where chrom in ('chr1', 'chrX')")  # fmt: skip
+    assert [r[1] for r in ens] == [r[1][3:] for r in ucsc]  # orig_chrom: the input's spelling
+    assert [r[:1] + r[2:] for r in ens] == [r[:1] + r[2:] for r in ucsc]
+    assert len(recwarn) == 0
+    with pytest.warns(UserWarning) as rec:
+        _fused(con, aid, "select region_key, substr(chrom, 4) as chrom, start, stop from rr "
+                         "where chrom in ('chr1', 'chrUnknown')")  # fmt: skip
+    assert len(rec) == 1 and "1 of" in str(rec[0].message)
+
+
+@pytest.mark.parametrize(
+    ("sql", "match"),
+    [
+        ("select 1 as region_key, 'chr1' as chrom, 5 as start, 5 as stop", "0 <= start < stop"),
+        (
+            "select 1 as region_key, 'chr1' as chrom, unnest([5, 9]) as start, 20 as stop",
+            "not unique",
+        ),
+    ],
+)
+def test_nearest_tss_bad_regions(hg38, sql, match):
+    con, aid = hg38
+    with pytest.raises(InputError, match=match):
+        nearest_tss(con, sql, aid)
+    assert not con.execute("select * from duckdb_tables() where table_name = '_cd_near'").fetchall()

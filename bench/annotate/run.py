@@ -37,9 +37,7 @@ import json, statistics, sys
 import duckdb
 from chromdiff.db import apply_schema
 from chromdiff.annotation import ensure_annotation, annotate_regions
-from chromdiff.annotation.annotate import stage_regions, drop_scratch
-from chromdiff.annotation.cache import derived_tables
-from chromdiff.annotation.nearest import build_nearest
+from chromdiff.annotation.nearest import nearest_tss
 t_import = time.perf_counter() - t_start
 pq, out, repeats = sys.argv[1], sys.argv[2], int(sys.argv[3])
 t0 = time.perf_counter()
@@ -50,15 +48,15 @@ src = f"select region_key, chrom, start, stop from read_parquet('{pq}')"
 
 def nearest(to_file):
     # file on disk -> nearest TSS + signed distance (what bedtools closest does) -> result
-    # table _cd_near, and with to_file also a TSV on disk
-    # the same steps as annotate_regions (derived-table check, staging, nearest), minus features
-    tables = derived_tables(con, aid)
-    stage_regions(con, src, aid, tables=tables)
-    build_nearest(con, aid, "transcript", tables=tables)
+    # table _cd_near, and with to_file also a TSV on disk: nearest_tss, the step of
+    # link_nearest / `chromdiff annotate --links nearest` (derived-table check, one statement
+    # reading the regions and finding their TSS, one checking the regions)
+    nearest_tss(con, src, aid)
     if to_file:
-        con.execute(f"copy (select region_key, orig_chrom, r_start, r_stop, tss, gene_strand, "
-                    f"distance_to_tss from _cd_near) to '{out}' (header false, delimiter '\t')")
-    drop_scratch(con, tables, ("r", "near"))
+        con.execute(f"copy (select region_key, orig_chrom, r_start, r_stop, tss, "
+                    f"case when tss_minus then '-' else '+' end, distance_to_tss from _cd_near) "
+                    f"to '{out}' (header false, delimiter '\t')")
+    con.execute("drop table _cd_near")
 
 def full(to_file):
     # file on disk -> every feature + nearest + labels -> result table, optionally a TSV
@@ -276,9 +274,12 @@ def render(rows: list[dict]) -> str:
         "* **bedtools** = `bedtools closest -D b -t first` against the transcript TSSs as a "
         "sorted BED (nearest TSS only; input pre-sorted; stdout redirected to a file). One "
         "process per call: its wall time includes its start-up and reading both files.",
-        "* **chromdiff nearest** = the same work: read the Parquet, stage the regions "
-        "(validation, chromosome names), nearest TSS + signed distance by one ASOF join on a "
-        "packed (chromosome, TSS) key into a result table (chromdiff's normal output); "
+        "* **chromdiff nearest** = the same work: `nearest_tss` (the step of `link_nearest` "
+        "and `chromdiff annotate --links nearest`): read the Parquet and find each region's "
+        "nearest TSS + signed distance by one ASOF join on a packed (chromosome, TSS) key into "
+        "a result table holding what bedtools reports (region, TSS, its strand, distance; "
+        "plus the TSS's row id, by which gene names are joined where wanted), then check the "
+        "regions (unique keys, coordinates, chromosome names) on that table; "
         "**→ TSV** also writes that table as a TSV file, as bedtools does. **chromdiff full** = "
         "`annotate_regions` (nearest TSS + every feature category + labels) into a table, "
         "**→ TSV** also writes it out. All run in a warm process with the annotation already "

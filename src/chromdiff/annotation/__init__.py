@@ -5,7 +5,7 @@ See ``docs/annotation.md`` for the rules and the exact output columns.
 
 from chromdiff.annotation.annotate import OUTPUT_COLUMNS, annotate_regions
 from chromdiff.annotation.comparison import annotate_comparison
-from chromdiff.annotation.links import link_great, link_within_distance
+from chromdiff.annotation.links import link_great, link_nearest, link_within_distance
 from chromdiff.annotation.load import EMBEDDED, NoAnnotationWarning, ensure_annotation
 
 __all__ = [
@@ -16,5 +16,6 @@ __all__ = [
     "annotate_regions",
     "ensure_annotation",
     "link_great",
+    "link_nearest",
     "link_within_distance",
 ]

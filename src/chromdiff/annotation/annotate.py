@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import duckdb
 
-from chromdiff.annotation.cache import derived_tables, scratch_derived, sql_literal
-from chromdiff.annotation.chrnames import chrom_map
+from chromdiff.annotation.cache import derived_tables
 from chromdiff.annotation.features import (
     DEFAULT_PRIORITY,
     build_downstream,
     build_hits,
     category_sql,
 )
-from chromdiff.annotation.nearest import build_nearest
-from chromdiff.errors import InputError
+from chromdiff.annotation.nearest import build_nearest, with_genes
+from chromdiff.annotation.staging import drop_scratch, stage_regions
 
 #: Columns of the ``out_table`` written by :func:`annotate_regions`, in order.
 OUTPUT_COLUMNS = (
@@ -36,84 +35,6 @@ OUTPUT_COLUMNS = (
     "nearest_label",
     "annotation_id",
 )
-
-
-def stage_regions(
-    con: duckdb.DuckDBPyConnection,
-    regions_sql: str,
-    annotation_id: str,
-    *,
-    tables: dict[str, str | None] | None = None,
-) -> None:
-    """Create temp table ``_cd_r`` (region_key, chrom, start, stop, orig_chrom).
-
-    ``chrom`` is in the annotation's spelling; ``orig_chrom`` is the regions' own spelling
-    where it differs, else NULL (so the common case stores one string column, not two). Raises
-    InputError on duplicate keys or bad coordinates. ``tables`` is the
-    :func:`~chromdiff.annotation.cache.derived_tables` mapping when the caller has it (its
-    ``chroms`` table is cheaper to read than ``ann_transcripts``).
-    """
-    aid = sql_literal(annotation_id)
-    if tables is None:  # no derived tables made just for this (links.py stages regions too)
-        ann_sql = f"select distinct chrom from ann_transcripts where annotation_id = {aid}"
-    else:
-        ann_sql = f"select chrom from {tables['chroms']} where annotation_id = {aid} and tx"
-    con.execute(
-        f"""create or replace temp table _cd_r as
-        select region_key, chrom::varchar as chrom, start::bigint as start, stop::bigint as stop,
-               null::varchar as orig_chrom
-        from ({regions_sql})"""
-    )
-    # one scan for the checks and the per-chromosome counts (min(b) over the groups is the
-    # min over all bad rows); count(region_key) of the distinct keys ignores NULL keys, as
-    # count(distinct region_key) does
-    n, n_keys, bad, chroms, counts, ann = con.execute(
-        f"""with g as (select chrom, count(*) as n,
-                              min(region_key) filter (where start < 0 or stop <= start
-                                                      or chrom is null) as b
-                       from _cd_r group by chrom)
-        select coalesce(sum(n), 0),
-               (select count(region_key) from (select distinct region_key from _cd_r)),
-               min(b), list(chrom) filter (where chrom is not null),
-               list(n) filter (where chrom is not null), (select list(chrom) from ({ann_sql}))
-        from g"""
-    ).fetchall()[0]
-    if n != n_keys:
-        raise InputError(f"regions: region_key is not unique ({n} rows, {n_keys} keys)")
-    if bad is not None:
-        raise InputError(f"regions: region_key {bad}: need a chrom and 0 <= start < stop")
-    mapping = chrom_map(dict(zip(chroms or [], counts or [], strict=True)), set(ann or []))
-    renamed = {k: v for k, v in mapping.items() if k != v}
-    if renamed:  # e.g. regions say "1", the annotation "chr1"
-        # SET expressions see the row before the update: orig_chrom gets the old chrom
-        con.execute(
-            """update _cd_r set orig_chrom = _cd_r.chrom, chrom = m.ann_chrom
-            from (select unnest(?::varchar[]) as chrom, unnest(?::varchar[]) as ann_chrom) m
-            where _cd_r.chrom = m.chrom""",
-            [list(renamed), list(renamed.values())],
-        )
-
-
-#: Scratch temp tables of one call (``_cd_<name>``).
-_SCRATCH = ("r", "near", "rb", "exon", "intron", "utr5", "utr3", "down")
-
-
-def drop_scratch(
-    con: duckdb.DuckDBPyConnection,
-    tables: dict[str, str | None] | None = None,
-    names: tuple[str, ...] = _SCRATCH,
-) -> None:
-    """Drop the scratch tables of :func:`annotate_regions` (one round trip).
-
-    With ``tables`` (the :func:`~chromdiff.annotation.cache.derived_tables` mapping of the
-    call) the per-call derived tables are dropped only if the call made them. ``names``: the
-    ``_cd_<name>`` tables to drop (default all; e.g. ``("r", "near")`` after the nearest step
-    alone).
-    """
-    stmts = [f"drop table if exists _cd_{t}" for t in names]
-    if tables is None or tables["chroms"] in scratch_derived():
-        stmts += [f"drop table if exists {t}" for t in scratch_derived()]
-    con.execute(";\n".join(stmts))
 
 
 def label_sql(flank: int) -> str:
@@ -206,7 +127,7 @@ def annotate_regions(
                coalesce(ex.h.symbol, it.symbol) as genic_symbol,
                {label_sql(flank)} as nearest_label,
                ?::varchar as annotation_id
-        from _cd_near n
+        from ({with_genes("_cd_near", level, tables)}) n
         left join _cd_exon ex using (region_key)
         left join _cd_intron it using (region_key)
         left join _cd_utr5 u5 using (region_key)

@@ -1,10 +1,12 @@
-"""Alternative peak–gene links: all genes within a distance, and GREAT's basal-plus-extension."""
+"""Peak–gene link tables: the nearest TSS's gene, all genes within a distance, and GREAT's rule."""
 
 from __future__ import annotations
 
 import duckdb
 
-from chromdiff.annotation.annotate import stage_regions
+from chromdiff.annotation.cache import derived_tables
+from chromdiff.annotation.nearest import nearest_tss, with_genes
+from chromdiff.annotation.staging import stage_regions
 
 #: Columns of both link tables.
 LINK_COLUMNS = ("region_key", "gene_id", "symbol", "gene_strand", "tss", "distance")
@@ -18,6 +20,32 @@ def _genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
         from ann_genes where annotation_id = ? group by gene_id, chrom""",
         [annotation_id],
     )
+
+
+def link_nearest(
+    con: duckdb.DuckDBPyConnection,
+    regions_sql: str,
+    annotation_id: str,
+    out_table: str,
+    level: str = "transcript",
+) -> int:
+    """Link each region to the gene of its nearest TSS (what ``bedtools closest -D b`` gives).
+
+    The nearest-TSS rule of :func:`~chromdiff.annotation.annotate_regions` (ChIPseeker's
+    ``distanceToTSS``, ties to the TSS before) without the feature categories: one row per
+    region on an annotated chromosome, ``distance`` = ``distance_to_tss``. ``level``:
+    ``transcript`` (every transcript's TSS) or ``gene``. Returns rows.
+    """
+    tables = derived_tables(con, annotation_id)
+    nearest_tss(con, regions_sql, annotation_id, level, tables=tables)
+    con.execute(
+        f"""create or replace table {out_table} as
+        select region_key, gene_id, symbol, gene_strand, tss, distance_to_tss as distance
+        from ({with_genes("_cd_near", level, tables)}) where tid is not null
+        order by region_key"""
+    )
+    con.execute("drop table if exists _cd_near")
+    return con.execute(f"select count(*) from {out_table}").fetchall()[0][0]
 
 
 def link_within_distance(

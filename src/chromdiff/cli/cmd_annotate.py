@@ -34,7 +34,7 @@ import click
 )
 @click.option(
     "--links",
-    type=click.Choice(["none", "within", "great"]),
+    type=click.Choice(["none", "nearest", "within", "great"]),
     default="none",
     show_default=True,
     help="With --regions: write peak-gene links instead.",
@@ -55,6 +55,7 @@ def command(
         annotate_regions,
         ensure_annotation,
         link_great,
+        link_nearest,
         link_within_distance,
     )
     from chromdiff.annotation.bedio import read_bed, write_table
@@ -85,7 +86,9 @@ def command(
         aid = ensure_annotation(con, genome=genome, gtf=gtf)
         if aid is None:
             raise click.ClickException(f"no annotation for {genome}: pass --gtf")
-        if links == "within":
+        if links == "nearest":
+            link_nearest(con, "select * from _cli_regions", aid, "_cli_out")
+        elif links == "within":
             link_within_distance(con, "select * from _cli_regions", aid, "_cli_out", max_distance)
         elif links == "great":
             link_great(con, "select * from _cli_regions", aid, "_cli_out")
