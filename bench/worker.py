@@ -1,7 +1,8 @@
 """One benchmark measurement in a fresh process; prints a JSON line with times and peak memory.
 
-``python -m bench.worker load BED DB N_A N_B REPEATS`` (``load2``: parse then load via Arrow)
-| ``pandas BED REPEATS`` | ``qc DB REPEATS``.
+``python -m bench.worker load BED DB N_A N_B REPEATS`` (``load2``: parse then load via Arrow;
+``floor``: the unchecked minimal load of :mod:`bench.loadfloor`) | ``pandas BED REPEATS`` |
+``qc DB REPEATS``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,19 @@ def main(argv: list[str]) -> dict:
         )
         return {"median_s": med, "times": times, "n_regions": info["n_regions"],
                 "n_counts": info["n_counts"], "peak_mib": self_peak_mib()}  # fmt: skip
+    if kind == "floor":
+        from bench.loadfloor import floor_load
+        from bench.loadwork import COMPARISON_ID, prepare_db
+
+        bed, db_path = Path(argv[1]), Path(argv[2])
+        prepare_db(db_path, *ids(int(argv[3]), int(argv[4])))
+        runs: list[dict] = []
+        med, times = median_time(
+            lambda: runs.append(floor_load(bed, db_path, COMPARISON_ID)), int(argv[5])
+        )
+        best = min(runs, key=lambda r: r["read_s"] + r["write_s"])
+        return {"median_s": med, "times": times, "read_s": best["read_s"],
+                "write_s": best["write_s"], "peak_mib": self_peak_mib()}  # fmt: skip
     if kind == "pandas":
         from bench.pandas_baseline import parse_bed_pandas
 

@@ -18,6 +18,11 @@ chromosome (whose predecessor is the last TSS), all on one packed BIGINT key ``c
 (see :mod:`chromdiff.annotation.cache`); an ASOF join on one key column is cheaper than on a
 (chromosome, position) pair. ``ignore_overlap`` (the ``precede`` search starts at the stop) and
 builds whose TSSs do not fit the packed key use two ASOF joins on (cid, tss) instead.
+
+Only integers leave the join (TSS row id, position, strand, distance); :func:`with_genes` adds
+the gene's strings for the query that keeps them. :func:`nearest_tss` is the step on its own
+(``link_nearest``, the ``bedtools closest`` equivalent), reading the regions straight from the
+caller's query and checking them on its result.
 """
 
 from __future__ import annotations
