@@ -351,7 +351,7 @@ def _findings(ok: list[dict], results: list[dict]) -> list[str]:
     outside = [r["flow_wall_s"] - r["flow_recorded_s"] for r in done]
     if outside:
         out.append(
-            f"- Prefect's cost is mostly fixed: {min(outside):.0f}-{max(outside):.0f} s per run "
+            f"- Prefect's cost is mostly fixed: {min(outside):.1f}–{max(outside):.1f} s per run "
             "outside the flow body (ephemeral API server start, flow run creation), plus "
             "start-up imports; task orchestration itself adds well under a second."
         )
