@@ -18,7 +18,7 @@ import warnings
 import duckdb
 
 from chromdiff.annotation import annotate_regions, link_great, link_within_distance
-from chromdiff.annotation.annotate import stage_regions
+from chromdiff.annotation.staging import stage_regions
 from chromdiff.db import transaction
 from chromdiff.integration.params import stored_integration
 
