@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import vl_convert as vlc
 
 from chromdiff.charts import (
     chromosome_chart,
@@ -132,6 +133,10 @@ def test_save_chart_writes_png_and_svg(frames, tmp_path):
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 20_000
     assert svg.lstrip().startswith(("<svg", "<?xml")) and svg.count("<path") > 60
     assert "Volcano Plot" in svg
+    # laid out once: the PNG is vl-convert's own direct rendering of the spec, byte for byte
+    spec = chart.to_dict()
+    assert png == vlc.vegalite_to_png(spec, scale=2.0)
+    assert svg == vlc.vegalite_to_svg(spec)
 
 
 def test_empty_frames_still_render(tmp_path):

@@ -25,8 +25,10 @@ def save_chart(
     """
     stem = Path(stem)
     stem.parent.mkdir(parents=True, exist_ok=True)
-    spec = chart.to_dict()
     png, svg = stem.with_suffix(".png"), stem.with_suffix(".svg")
-    png.write_bytes(vlc.vegalite_to_png(spec, scale=scale))
-    svg.write_text(vlc.vegalite_to_svg(spec))
+    # the chart is laid out once (Vega → SVG) and the PNG rasterised from that SVG: the same
+    # bytes as vegalite_to_png, which would lay it out again (~30 % of the rendering time)
+    text = chart_svg(chart)
+    png.write_bytes(vlc.svg_to_png(text, scale=scale))
+    svg.write_text(text)
     return {"png": png, "svg": svg}
