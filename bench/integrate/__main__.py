@@ -31,7 +31,7 @@ def _worker(args: list[str]) -> dict:
 
 def _flow(atac: Path, rna: Path, tmp: Path) -> dict:
     """Run the whole Prefect integration flow once (``chromdiff integrate``); wall s, peak MiB."""
-    from bench.e2e import TreeSampler
+    from bench.e2e import TreeSampler, _reap
 
     argv = [sys.executable, "-m", "chromdiff", "integrate", "--atac", str(atac),
             "--rna", str(rna), "--genome", "hg38", "--db", str(tmp / "flow.duckdb"),
@@ -43,8 +43,10 @@ def _flow(atac: Path, rna: Path, tmp: Path) -> dict:
     try:
         _out, err = proc.communicate(timeout=1800)
     finally:
+        proc.kill()  # no-op once it has exited; a timed-out run must not linger
         sampler.stop_event.set()
         sampler.join()
+        _reap(sampler.seen)  # e.g. the Prefect server of a run that died
     if proc.returncode:
         raise RuntimeError(f"chromdiff integrate failed: {err.decode()[-2000:]}")
     return {"wall_s": time.perf_counter() - t0, "tree_peak_mib": sampler.peak_bytes / 2**20}

@@ -32,7 +32,7 @@ import warnings
 import duckdb
 
 from chromdiff.annotation.cache import SPAN, derived_tables, kid, sql_literal
-from chromdiff.annotation.staging import check_regions, stage_regions
+from chromdiff.annotation.staging import check_regions, regions_select, stage_regions
 
 
 def build_nearest(
@@ -170,8 +170,7 @@ def nearest_tss(
     """
     if tables is None:
         tables = derived_tables(con, annotation_id)
-    src = f"""(select region_key, chrom::varchar as chrom, start::bigint as start,
-                      stop::bigint as stop, null::varchar as orig_chrom from ({regions_sql}))"""
+    src = f"({regions_select(regions_sql)})"
     build_nearest(con, annotation_id, level, tables=tables, source=src, **options)
     try:
         renamed = check_regions(

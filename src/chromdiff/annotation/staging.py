@@ -21,6 +21,16 @@ from chromdiff.errors import InputError
 _SCRATCH = ("r", "near", "rb", "exon", "intron", "utr5", "utr3", "down")
 
 
+def regions_select(regions_sql: str) -> str:
+    """Return SQL: ``regions_sql``'s regions typed as the engine reads them, ``orig_chrom`` NULL.
+
+    Columns ``region_key, chrom, start, stop, orig_chrom`` (VARCHAR, BIGINT, BIGINT, VARCHAR).
+    """
+    return f"""select region_key, chrom::varchar as chrom, start::bigint as start,
+                   stop::bigint as stop, null::varchar as orig_chrom
+            from ({regions_sql})"""
+
+
 def check_regions(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -98,12 +108,7 @@ def stage_regions(
     InputError on duplicate keys or bad coordinates (see :func:`check_regions`). ``tables`` is
     the :func:`~chromdiff.annotation.cache.derived_tables` mapping when the caller has it.
     """
-    con.execute(
-        f"""create or replace temp table _cd_r as
-        select region_key, chrom::varchar as chrom, start::bigint as start, stop::bigint as stop,
-               null::varchar as orig_chrom
-        from ({regions_sql})"""
-    )
+    con.execute(f"create or replace temp table _cd_r as {regions_select(regions_sql)}")
     renamed = check_regions(con, "_cd_r", annotation_id, tables)
     if renamed:  # e.g. regions say "1", the annotation "chr1"
         # SET expressions see the row before the update: orig_chrom gets the old chrom
