@@ -113,7 +113,7 @@ def _recorded_duration(argv: list[str]) -> float | None:
     """Return ``flow_runs.duration_s`` of the newest compare run in the ``--db`` of ``argv``."""
     if "--db" not in argv:
         return None
-    from chromdiff.db import connect
+    from chromdiff.warehouse.db import connect
 
     with connect(argv[argv.index("--db") + 1]) as con:
         rows = con.execute(

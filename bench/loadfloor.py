@@ -18,8 +18,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from chromdiff import db
 from chromdiff.parsing.rawbed import MAX_LINE_BYTES
+from chromdiff.warehouse import db
 
 _COLS = (
     "{'chrom': 'VARCHAR', 'start': 'BIGINT', 'stop': 'BIGINT', 'ca': 'VARCHAR', "

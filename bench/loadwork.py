@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chromdiff import db
-from chromdiff.comparison import ComparisonSpec, register
+from chromdiff.design.comparison import ComparisonSpec, register
 from chromdiff.parsing import result as parsing
-from chromdiff.sqlfiles import view_files
-from chromdiff.warehouse import load_bed, load_result
+from chromdiff.warehouse import db
+from chromdiff.warehouse.load import load_bed, load_result
+from chromdiff.warehouse.sqlfiles import view_files
 
 COMPARISON_ID = "bench_diffbind"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from chromdiff.batch import BatchItem, load_batch
-from chromdiff.batch_report import record_batch, run_items, write_summary
-from chromdiff.history import current_run_id, record_run
+from chromdiff.batch.report import record_batch, run_items, write_summary
+from chromdiff.batch.spec import BatchItem, load_batch
 from chromdiff.settings import get_settings
+from chromdiff.warehouse.history import current_run_id, record_run
 from flows.compare import compare
 
 
@@ -28,12 +28,12 @@ def batch(
     runner: str = "sequential",
     n_workers: int = 2,
 ) -> list[dict]:
-    """Run every comparison of ``batch_file`` (YAML or CSV, see ``chromdiff.batch``).
+    """Run every comparison of ``batch_file`` (YAML or CSV, see ``chromdiff.batch.spec``).
 
     ``runner="sequential"`` runs one ``compare`` subflow per comparison. ``"threads"`` or
     ``"dask"`` fans the network and parse work of all comparisons out on that task runner (Dask:
     a local cluster of ``n_workers`` processes, or ``CHROMDIFF_DASK_ADDRESS``), and loads every
-    result with one writer (see ``chromdiff.fanout``).
+    result with one writer (see ``chromdiff.batch.fanout``).
 
     Returns
     -------
@@ -85,8 +85,8 @@ def fetch_results(jobs: list[dict], base_url: str, partition_root: str) -> dict[
 def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: str, force: bool,
              runner: str, n_workers: int) -> list[dict]:  # fmt: skip
     """Plan (writer) → fetch on the task runner → load, annotate, report (writer)."""
-    from chromdiff.fanout import prepare
-    from chromdiff.runners import make_task_runner
+    from chromdiff.batch.fanout import prepare
+    from chromdiff.batch.runners import make_task_runner
     from flows.compare import _fail
     from tasks.annotate import annotate_comparison_task
     from tasks.batch import load_fetched
@@ -143,7 +143,7 @@ def load_results_flow(results: list[dict], db_path: str, partition_root: str) ->
 def load_results(results: list[dict], db_path: str, partition_root: str, *,
                  runner: str = "threads", n_workers: int = 2) -> dict:  # fmt: skip
     """Run :func:`load_results_flow` on the chosen task runner (``threads`` or ``dask``)."""
-    from chromdiff.runners import make_task_runner
+    from chromdiff.batch.runners import make_task_runner
 
     fl = load_results_flow.with_options(task_runner=make_task_runner(runner, n_workers=n_workers))
     return fl(results, db_path, partition_root)

@@ -11,10 +11,10 @@ from urllib.parse import urlparse
 
 from prefect import flow, get_run_logger
 
-from chromdiff.comparison import ComparisonSpec, log_event, set_status
-from chromdiff.db import writer
-from chromdiff.history import current_run_id, record_run
+from chromdiff.design.comparison import ComparisonSpec, log_event, set_status
 from chromdiff.settings import get_settings
+from chromdiff.warehouse.db import writer
+from chromdiff.warehouse.history import current_run_id, record_run
 from tasks import compare as t
 from tasks.annotate import annotate_comparison_task
 from tasks.report import render_report

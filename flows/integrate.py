@@ -9,9 +9,9 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
-from chromdiff.history import current_run_id, record_run
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.settings import get_settings
+from chromdiff.warehouse.history import current_run_id, record_run
 from tasks import integrate as t
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from prefect import task
 
 from chromdiff.annotation import annotate_comparison
-from chromdiff.db import writer
+from chromdiff.warehouse.db import writer
 
 
 @task(name="annotate-comparison")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
-from chromdiff import fanout, partitions
+from chromdiff.batch import fanout
+from chromdiff.warehouse import partitions
 from tasks.policies import NETWORK_RETRY
 
 

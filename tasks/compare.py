@@ -11,8 +11,7 @@ from pathlib import Path
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
-from chromdiff import warehouse
-from chromdiff.comparison import (
+from chromdiff.design.comparison import (
     ComparisonSpec,
     get_state,
     log_event,
@@ -21,10 +20,11 @@ from chromdiff.comparison import (
     set_request,
     set_status,
 )
-from chromdiff.db import writer
 from chromdiff.errors import ParseError
 from chromdiff.parsing import ParsedResult, parse_result
 from chromdiff.parsing.igv import igv_cross_check
+from chromdiff.warehouse import load as warehouse
+from chromdiff.warehouse.db import writer
 from tasks.policies import NETWORK_RETRY
 
 

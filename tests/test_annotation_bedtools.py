@@ -18,7 +18,7 @@ import numpy as np
 import pytest
 
 from chromdiff.annotation import annotate_regions, ensure_annotation, link_nearest
-from chromdiff.db import apply_schema
+from chromdiff.warehouse.db import apply_schema
 
 pytestmark = pytest.mark.bedtools
 

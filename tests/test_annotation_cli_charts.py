@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gzip
-from pathlib import Path
 
 import duckdb
 import pytest
@@ -12,14 +11,13 @@ from click.testing import CliRunner
 from chromdiff.annotation import annotate_comparison
 from chromdiff.annotation.charts import save_annotation_charts
 from chromdiff.cli.cmd_annotate import command
-from chromdiff.db import apply_schema
+from chromdiff.warehouse.db import apply_schema
+from tests.realdata import REAL
 
-REAL = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "real"
 PEAKS = REAL / "chipseeker_geo_peaks_hg19" / "GSM1174480_ARmo_0M_peaks.bed.gz"
 CATS = {"Promoter", "5' UTR", "3' UTR", "Exon", "Intron", "Downstream", "Distal Intergenic"}
 
 
-@pytest.mark.skipif(not PEAKS.exists(), reason="../shared/data absent")
 def test_cli_annotates_real_peaks(tmp_path):
     with gzip.open(PEAKS, "rt") as fh:
         n = sum(1 for line in fh if line.strip() and not line.startswith(("#", "track")))
@@ -101,7 +99,7 @@ def test_charts_written(tmp_path):
 
 
 def test_cli_comparison_mode(tmp_path):
-    from chromdiff.db import writer
+    from chromdiff.warehouse.db import writer
 
     db = tmp_path / "c.duckdb"
     with writer(db) as con:

@@ -15,16 +15,11 @@ from chromdiff.annotation import (
     annotate_regions,
     ensure_annotation,
 )
-from chromdiff.db import apply_schema
 from chromdiff.errors import InputError
+from chromdiff.warehouse.db import apply_schema
+from tests.realdata import ANNOTATION
 
-
-def shared_dir() -> Path:
-    return Path(__file__).resolve().parents[1].parent / "shared" / "data" / "annotation"
-
-
-FIX = shared_dir() / "annotation_fixtures"
-needs_shared = pytest.mark.skipif(not FIX.exists(), reason="../shared/data absent")
+FIX = ANNOTATION
 
 
 @pytest.fixture
@@ -62,7 +57,6 @@ def test_unknown_genome_warns_and_returns_none(con):
         assert ensure_annotation(con, "mm9") is None
 
 
-@needs_shared
 def test_gencode_gtf(con):
     path = FIX / "pyranges_gencode_v29_chr1_subset.gtf.gz"
     rows = parse_gtf(path)
@@ -123,7 +117,6 @@ def test_gencode_gtf(con):
     assert con.execute("select feature from out").fetchall() == [("3' UTR",)]
 
 
-@needs_shared
 def test_ensembl_gtf_without_chr_prefix(con):
     path = FIX / "pyranges_ensembl_human_subset.gtf.gz"
     aid = ensure_annotation(con, gtf=path)
@@ -193,7 +186,7 @@ def test_annotate_comparison_unknown_genome(con):
 
 
 def test_prefect_task_body_on_a_db_file(tmp_path):
-    from chromdiff.db import writer
+    from chromdiff.warehouse.db import writer
     from tasks.annotate import annotate_comparison_task
 
     db = tmp_path / "t.duckdb"

@@ -18,8 +18,8 @@ from chromdiff.annotation import annotate_regions, ensure_annotation
 from chromdiff.annotation.cache import SPAN, derived_tables
 from chromdiff.annotation.nearest import build_nearest, nearest_tss
 from chromdiff.annotation.staging import drop_scratch, stage_regions
-from chromdiff.db import apply_schema
 from chromdiff.errors import InputError
+from chromdiff.warehouse.db import apply_schema
 
 
 @pytest.fixture(scope="module")

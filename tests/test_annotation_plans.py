@@ -8,7 +8,7 @@ import re
 import duckdb
 
 from chromdiff.annotation import annotate_regions, ensure_annotation
-from chromdiff.db import apply_schema
+from chromdiff.warehouse.db import apply_schema
 
 
 class Recorder:

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chromdiff.annotation import annotate_regions, link_great, link_within_distance
-from chromdiff.db import apply_schema
+from chromdiff.warehouse.db import apply_schema
 
 AID = "hand"
 GENES = [

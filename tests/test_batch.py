@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from chromdiff.batch import BatchItem, load_batch
-from chromdiff.batch_report import record_batch, run_items, write_summary
-from chromdiff.db import connect, writer
+from chromdiff.batch.report import record_batch, run_items, write_summary
+from chromdiff.batch.spec import BatchItem, load_batch
 from chromdiff.errors import InputError
+from chromdiff.warehouse.db import connect, writer
 from tests.warehouse_rows import add_comparison, add_regions
 
 YAML = """\

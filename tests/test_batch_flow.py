@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from chromdiff.db import connect
-from chromdiff.examples import get_example
+from chromdiff.design.examples import get_example
+from chromdiff.warehouse.db import connect
 
 EX = get_example("tp53_molm13_vs_k562")
 

@@ -180,7 +180,7 @@ def test_compare_run_visible_in_api_and_ui(prefect_server, fake_api, tmp_path):
 
 def test_served_deployment_run_completes(prefect_server, fake_api, tmp_path):
     """``flow.serve`` in a subprocess + ``prefect deployment run`` → the run reaches Completed."""
-    from chromdiff.examples import get_example
+    from chromdiff.design.examples import get_example
 
     api, _ui, env = prefect_server
     ex = get_example(EXAMPLE)

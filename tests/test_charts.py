@@ -7,7 +7,6 @@ import json
 import math
 from collections import Counter
 from itertools import pairwise
-from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -20,8 +19,9 @@ from chromdiff.charts import (
     size_histogram_chart,
     volcano_chart,
 )
-from chromdiff.db import apply_schema, connect
 from chromdiff.report.queries import view_frame
+from chromdiff.warehouse.db import apply_schema, connect
+from tests.realdata import REAL
 from tests.warehouse_rows import add_comparison, add_regions, background
 
 
@@ -145,16 +145,10 @@ def test_empty_frames_still_render(tmp_path):
     assert paths["png"].stat().st_size > 1000
 
 
-def _shared() -> Path:
-    return Path(__file__).resolve().parents[1].parent / "shared"
-
-
 def test_real_peaks_chromosome_and_size_queries():
     """Real AR ChIP-seq peak coordinates (BETA test data, hg19) as regions: the chart queries agree
     with an independent count of the file."""
-    src = _shared() / "data" / "real" / "beta_AR_LNCaP_hg19" / "3656_peaks.bed.gz"
-    if not src.exists():
-        pytest.skip("shared real data not available")
+    src = REAL / "beta_AR_LNCaP_hg19" / "3656_peaks.bed.gz"
     with gzip.open(src, "rt") as fh:
         peaks = [line.split("\t") for line in fh if line.strip()]
     rows = [

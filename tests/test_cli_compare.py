@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from chromdiff.examples import get_example
-from chromdiff.inputs import read_ids
+from chromdiff.design.examples import get_example
+from chromdiff.design.inputs import read_ids
 from tests.cli_run import run_cli
 
 

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from chromdiff.db import connect
-from chromdiff.examples import get_example
+from chromdiff.design.examples import get_example
+from chromdiff.warehouse.db import connect
 
 EX = get_example("tp53_molm13_vs_k562")
 
@@ -67,8 +67,8 @@ def test_end_to_end_idempotent_and_force(server, tmp_path):
 def test_resume_uses_stored_request_id(server, tmp_path):
     from chromdiff.chipatlas.client import ChipAtlasClient
     from chromdiff.chipatlas.protocol import SubmitRequest
-    from chromdiff.comparison import ComparisonSpec, register, set_request
-    from chromdiff.db import writer
+    from chromdiff.design.comparison import ComparisonSpec, register, set_request
+    from chromdiff.warehouse.db import writer
 
     spec = ComparisonSpec(
         list(EX.ids_a), list(EX.ids_b), title="flow test simulated",

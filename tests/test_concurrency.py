@@ -1,7 +1,8 @@
 """Two processes on one DuckDB file: the second writer waits or fails clearly, nothing corrupts.
 
 DuckDB allows one read-write process per file (and a writer blocks read-only opens from other
-processes too). ``chromdiff.db.open_db(wait_s=...)`` retries while the lock is held and then
+processes too). ``chromdiff.warehouse.db.open_db(wait_s=...)`` retries while the lock is held
+and then
 raises ``DatabaseBusyError`` naming the holder's PID; ``chromdiff sql --wait`` does the same.
 """
 
@@ -16,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from bench.gen_diffbind import ids, write_bed
-from chromdiff import db
 from chromdiff.errors import DatabaseBusyError
+from chromdiff.warehouse import db
 
 ROOT = Path(__file__).resolve().parents[1]
 ENV = os.environ | {"PYTHONPATH": str(ROOT)}
@@ -25,7 +26,7 @@ ENV = os.environ | {"PYTHONPATH": str(ROOT)}
 HOLDER = textwrap.dedent(
     """
     import sys, time
-    from chromdiff import db
+    from chromdiff.warehouse import db
     with db.writer(sys.argv[1]) as con:
         con.execute("begin transaction")
         con.execute("insert into run_log (comparison_id, event, message, level) "
@@ -42,10 +43,10 @@ LOADER = textwrap.dedent(
     import sys
     from pathlib import Path
     from bench.gen_diffbind import ids
-    from chromdiff import db
-    from chromdiff.comparison import ComparisonSpec, register
+    from chromdiff.warehouse import db
+    from chromdiff.design.comparison import ComparisonSpec, register
     from chromdiff.parsing.result import parse_result
-    from chromdiff.warehouse import load_result
+    from chromdiff.warehouse.load import load_result
     bed, path, cid = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     a, b = ids()
     parsed = parse_result(bed, "diffbind", a, b)

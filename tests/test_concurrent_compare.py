@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from chromdiff import db
 from chromdiff.fakeapi import FakeChipAtlas
+from chromdiff.warehouse import db
 
 ROOT = Path(__file__).resolve().parents[1]
 N_REGIONS = 20_000

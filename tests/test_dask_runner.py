@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from chromdiff.db import connect
+from chromdiff.batch.runners import make_task_runner
 from chromdiff.errors import InputError
 from chromdiff.parsing import parse_result
-from chromdiff.runners import make_task_runner
+from chromdiff.warehouse.db import connect
 
 DATA = Path(__file__).parent / "data" / "parsing"
 A = ["SRX999", "SRX1000", "SRX1001"]
@@ -70,7 +70,7 @@ def _check_loaded(db: str) -> None:
 
 
 def test_partitions_without_prefect_are_idempotent(tmp_path):
-    from chromdiff.partitions import load_partitions, parse_to_partition
+    from chromdiff.warehouse.partitions import load_partitions, parse_to_partition
 
     db = str(tmp_path / "w.duckdb")
     parts = [parse_to_partition(**r, root=str(tmp_path / "parts")) for r in RESULTS]

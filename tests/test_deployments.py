@@ -41,7 +41,7 @@ def test_prefect_yaml_validates_against_flow_signatures():
         for s in dep.get("schedules") or []:
             Cron(s["cron"], timezone=s["timezone"])  # raises on an invalid cron
         if "batch_file" in dep["parameters"]:
-            from chromdiff.batch import load_batch
+            from chromdiff.batch.spec import load_batch
 
             assert load_batch(ROOT / dep["parameters"]["batch_file"])
 

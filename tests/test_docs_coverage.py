@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from chromdiff.cli.main import _commands
-from chromdiff.sqlfiles import view_files
+from chromdiff.warehouse.sqlfiles import view_files
 
 ROOT = Path(__file__).resolve().parents[1]
 

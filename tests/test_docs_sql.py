@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from chromdiff.db import connect, writer
-from chromdiff.history import record_run
+from chromdiff.warehouse.db import connect, writer
+from chromdiff.warehouse.history import record_run
 from tests.warehouse_rows import add_comparison, add_regions
 
 DOC = Path(__file__).resolve().parents[1] / "docs" / "sql.md"

@@ -6,8 +6,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from chromdiff.db import apply_schema, connect
 from chromdiff.report.exports import write_exports
+from chromdiff.warehouse.db import apply_schema, connect
 from tests.warehouse_rows import add_comparison, add_regions, background
 
 BASE = [

@@ -9,8 +9,8 @@ import textwrap
 
 import pytest
 
-from chromdiff.db import apply_schema, connect, open_db, transaction
 from chromdiff.errors import DatabaseBusyError
+from chromdiff.warehouse.db import apply_schema, connect, open_db, transaction
 
 
 def test_schema_is_idempotent(tmp_path):

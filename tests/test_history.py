@@ -8,8 +8,8 @@ import duckdb
 import pytest
 
 import chromdiff
-from chromdiff.db import connect
-from chromdiff.history import record_run
+from chromdiff.warehouse.db import connect
+from chromdiff.warehouse.history import record_run
 
 
 def test_completed_run_records_parameters_versions_and_timing(tmp_path):

@@ -2,9 +2,9 @@ import logging
 
 import pytest
 
+from chromdiff.design.examples import EXAMPLES, get_example
+from chromdiff.design.inputs import check_genome, check_groups, check_label, read_ids, validate_ids
 from chromdiff.errors import InputError
-from chromdiff.examples import EXAMPLES, get_example
-from chromdiff.inputs import check_genome, check_groups, check_label, read_ids, validate_ids
 
 
 def test_validate_list_dedupes_in_order(caplog):

@@ -13,10 +13,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from chromdiff import db
 from chromdiff.errors import InputError
 from chromdiff.integration.load import INT_TABLES, load_inputs
 from chromdiff.integration.pipeline import link_step
+from chromdiff.warehouse import db
+from tests.realdata import ANNOTATION
 
 # hg38 genes of the embedded annotation (NCBI/UCSC): EGFR, GAPDH and MYC, all on the + strand;
 # their TSS are looked up in the embedded annotation by _tss().
@@ -282,14 +283,7 @@ def test_reader_notes(dbp, tmp_path):
     assert kept == [(0.001,)]  # the duplicate with the smaller padj is kept
 
 
-GTF = (
-    Path(__file__).resolve().parents[2]
-    / "shared"
-    / "data"
-    / "annotation"
-    / "annotation_fixtures"
-    / "pyranges_gencode_v29_chr1_subset.gtf.gz"
-)
+GTF = ANNOTATION / "pyranges_gencode_v29_chr1_subset.gtf.gz"
 
 
 def test_ensembl_ids_reconciled_through_a_gencode_gtf(tmp_path):

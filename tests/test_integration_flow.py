@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from chromdiff.db import connect
-from chromdiff.examples import get_example
+from chromdiff.design.examples import get_example
 from chromdiff.integration.simulate import SimSpec, simulate
+from chromdiff.warehouse.db import connect
 from tests.cli_run import run_cli
 
 SMALL = SimSpec(n_genes=1500, n_peaks=2000, n_concordant=30, n_discordant=10)

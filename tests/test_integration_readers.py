@@ -1,4 +1,4 @@
-"""Column auto-detection and reading of every real DE / peak layout (../shared/data/real)."""
+"""Column auto-detection and reading of every real DE / peak layout (tests/data/real)."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from chromdiff.errors import InputError
 from chromdiff.integration.columns import detect_columns, parse_mapping
 from chromdiff.integration.readers import read_table
 from chromdiff.integration.validate import type_genes, type_peaks
+from tests.realdata import REAL
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real"
 DATA = Path(__file__).parent / "data" / "integration"
 
 RNA_CASES = [
@@ -75,10 +75,16 @@ def test_diffbind_report_peaks(con):
     info = read_table(con, REAL / "diffbind_galaxy_hg19/diffbind_out_diffbind.tab", "peaks", "_p")
     assert info.tool == "diffbind"
     assert {k: info.columns[k] for k in ("chrom", "start", "stop", "logfc", "padj")} == {
-        "chrom": "Chrom", "start": "Start", "stop": "End", "logfc": "Fold", "padj": "FDR"}
+        "chrom": "Chrom",
+        "start": "Start",
+        "stop": "End",
+        "logfc": "Fold",
+        "padj": "FDR",
+    }
     type_peaks(con, info, base=1)
-    row = con.execute("select chrom, start, stop, logfc, padj from _int_peaks "
-                      "where peak_id = 1").fetchone()
+    row = con.execute(
+        "select chrom, start, stop, logfc, padj from _int_peaks where peak_id = 1"
+    ).fetchone()
     assert row == ("chr18", 394598, 396513, -2.35, 9.84e-21)  # 1-based start 394599 -> 394598
 
 
@@ -103,7 +109,10 @@ def test_macs_table_has_no_padj(con):
     assert info.tool == "macs"
     assert "padj" not in info.columns  # MACS FDR(%) is a percentage, not a q-value
     assert (info.columns["chrom"], info.columns["start"], info.columns["stop"]) == (
-        "chr", "start", "end")
+        "chr",
+        "start",
+        "end",
+    )
 
 
 def test_overrides_win_and_are_checked(con):

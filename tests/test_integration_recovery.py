@@ -10,12 +10,13 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from chromdiff import db
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.integration.pipeline import run_integration
 from chromdiff.integration.simulate import SimSpec, simulate
+from chromdiff.warehouse import db
+from tests.realdata import REAL as REAL_ROOT
 
-REAL = Path(__file__).resolve().parents[2] / "shared" / "data" / "real" / "beta_AR_LNCaP_hg19"
+REAL = REAL_ROOT / "beta_AR_LNCaP_hg19"
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +35,9 @@ def test_planted_categories_recovered(sim):
     paths, dbp, _ = sim
     truth = pd.read_csv(paths["truth"], sep="\t", dtype={"gene_id": str})
     with db.connect(dbp, read_only=True) as con:
-        got = con.execute("select gene_id, category from integration_genes "
-                          "where category <> 'Other'").df()
+        got = con.execute(
+            "select gene_id, category from integration_genes where category <> 'Other'"
+        ).df()
     merged = truth.merge(got, on="gene_id", how="outer", suffixes=("_planted", "_found"))
     assert len(merged) == len(truth) == 160
     assert (merged["category_planted"] == merged["category_found"]).all()
@@ -47,11 +49,17 @@ def test_planted_correlation_recovered(sim):
     # the planted fold changes, as written to the simulated files (independent of the pipeline)
     expected = stats.pearsonr(truth["atac_logfc"], truth["rna_logfc"])
     with db.connect(dbp, read_only=True) as con:
-        x, y = np.array(con.execute("select lead_atac_logfc, rna_logfc from integration_genes "
-                                    "where category <> 'Other' order by gene_id").fetchall()).T
-        stored = con.execute("select n, pearson_r, spearman_rho from int_correlations "
-                             "where level = 'gene' and pair_set = 'significant' "
-                             "and scope = 'all'").fetchall()[0]
+        x, y = np.array(
+            con.execute(
+                "select lead_atac_logfc, rna_logfc from integration_genes "
+                "where category <> 'Other' order by gene_id"
+            ).fetchall()
+        ).T
+        stored = con.execute(
+            "select n, pearson_r, spearman_rho from int_correlations "
+            "where level = 'gene' and pair_set = 'significant' "
+            "and scope = 'all'"
+        ).fetchall()[0]
     assert stored[0] == 160
     assert stored[1] == pytest.approx(expected.statistic)
     assert stored[1] == pytest.approx(stats.pearsonr(x, y).statistic)
@@ -66,31 +74,42 @@ def test_report_numbers_come_from_the_database(sim):
     md = Path(report["markdown"]).read_text()
     html = Path(report["html"]).read_text()
     with db.connect(dbp, read_only=True) as con:
-        n_up = con.execute("select n_genes from integration_category_summary "
-                           "where category = 'Concordant up'").fetchall()[0][0]
-        r = con.execute("select pearson_r from int_correlations where level = 'pair' and "
-                        "pair_set = 'significant' and scope = 'all'").fetchall()[0][0]
+        n_up = con.execute(
+            "select n_genes from integration_category_summary where category = 'Concordant up'"
+        ).fetchall()[0][0]
+        r = con.execute(
+            "select pearson_r from int_correlations where level = 'pair' and "
+            "pair_set = 'significant' and scope = 'all'"
+        ).fetchall()[0][0]
     assert f"| Concordant up | {n_up} | {n_up} | {n_up} |" in md
     assert f"{r:.3f}" in md and f"{r:.3f}" in html
     assert "Proximity is not regulation" in md and "SIMULATED" in md
     assert "<script" not in html and "http://" not in html.replace("http://www.w3.org", "")
     assert html.count("<svg") >= 5
     names = {p.name for p in report["files"]}
-    for stem in ("int_scatter", "int_volcano", "int_distance", "int_peak_features",
-                 "int_peak_tss"):
+    for stem in ("int_scatter", "int_volcano", "int_distance", "int_peak_features", "int_peak_tss"):
         assert {f"{stem}.png", f"{stem}.svg"} <= names
     assert {"integration_pairs.parquet", "integration_genes.csv"} <= names
 
 
 def test_real_ar_lncap_is_an_activator(tmp_path):
     """BETA's own demo pair (AR ChIP-seq peaks + limma DE, LNCaP, hg19)."""
-    s = run_integration(tmp_path / "ar.duckdb", rna=REAL / "AR_diff_expr.tsv.gz",
-                        peaks=REAL / "3656_peaks.bed.gz", genome="hg19", integration_id="ar")
+    s = run_integration(
+        tmp_path / "ar.duckdb",
+        rna=REAL / "AR_diff_expr.tsv.gz",
+        peaks=REAL / "3656_peaks.bed.gz",
+        genome="hg19",
+        integration_id="ar",
+    )
     assert s["genes"]["refseq"] > 18_000  # NM_xxx_at probes matched through RefSeq accessions
     assert s["stats"]["ks_p_up"] < 1e-8
     assert s["stats"]["ks_p_down"] > 0.01
     with db.connect(tmp_path / "ar.duckdb", read_only=True) as con:
-        top = {r[0] for r in con.execute(
-            "select symbol from integration_targets where direction = 'up' "
-            "and target_rank <= 10").fetchall()}
+        top = {
+            r[0]
+            for r in con.execute(
+                "select symbol from integration_targets where direction = 'up' "
+                "and target_rank <= 10"
+            ).fetchall()
+        }
     assert {"FKBP5", "KLK2", "TMPRSS2"} <= top  # the classic androgen-induced AR targets

@@ -11,7 +11,7 @@ import math
 import numpy as np
 import pytest
 
-from chromdiff import db
+from chromdiff.warehouse import db
 
 # peak_id: (logfc, padj);  gene: (logfc, padj);  links: (peak, gene, distance)
 PEAKS = {1: (2.0, 0.01), 2: (-3.0, 1e-4), 3: (1.5, 0.001), 4: (-2.0, 0.02), 5: (0.5, 0.5),

@@ -71,8 +71,13 @@ def test_sensitivity_counts():
     })  # fmt: skip
     rows = {(r["lfc_cutoff"], r["padj_cutoff"]): r for r in sensitivity(pairs)}
     r = rows[(1.0, 0.05)]
-    assert (r["n_pairs"], r["n_concordant_up"], r["n_concordant_down"],
-            r["n_discordant_open_down"], r["n_discordant_closed_up"]) == (3, 1, 1, 1, 0)
+    assert (
+        r["n_pairs"],
+        r["n_concordant_up"],
+        r["n_concordant_down"],
+        r["n_discordant_open_down"],
+        r["n_discordant_closed_up"],
+    ) == (3, 1, 1, 1, 0)
     assert rows[(0.5, 0.01)]["n_pairs"] == 3  # a, b, d
     assert rows[(0.5, 0.01)]["n_discordant_closed_up"] == 1
     assert rows[(0.0, 0.1)]["n_pairs"] == 4

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 
 from bench.gen_diffbind import ids, write_bed
-from chromdiff import db
-from chromdiff.comparison import ComparisonSpec, register
+from chromdiff.design.comparison import ComparisonSpec, register
 from chromdiff.parsing.result import parse_result
-from chromdiff.warehouse import load_result
+from chromdiff.warehouse import db
+from chromdiff.warehouse.load import load_result
 
 ROOT = Path(__file__).resolve().parents[1]
 CID = "kill_test"
@@ -32,9 +32,9 @@ CHILD = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from bench.gen_diffbind import ids
-    from chromdiff import db
+    from chromdiff.warehouse import db
     from chromdiff.parsing.result import parse_result
-    from chromdiff.warehouse import load_result
+    from chromdiff.warehouse.load import load_result
 
     class PauseBeforeCommit:
         # the real connection; stops (until killed) when the load is about to commit, i.e.

@@ -7,10 +7,10 @@ code must keep every row and give the same long-form counts through the ``region
 
 from pathlib import Path
 
-from chromdiff import warehouse
-from chromdiff.comparison import ComparisonSpec, register
-from chromdiff.db import connect, writer
+from chromdiff.design.comparison import ComparisonSpec, register
 from chromdiff.parsing import parse_result
+from chromdiff.warehouse import load as warehouse
+from chromdiff.warehouse.db import connect, writer
 
 DATA = Path(__file__).parent / "data" / "parsing"
 A = ["SRX999", "SRX1000", "SRX1001"]

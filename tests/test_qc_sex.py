@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from chromdiff.db import apply_schema, connect
+from chromdiff.warehouse.db import apply_schema, connect
 from tests.warehouse_rows import add_comparison, add_regions, background, findings
 
 

@@ -9,9 +9,9 @@ import pytest
 from click.testing import CliRunner
 
 from chromdiff.cli.main import cli
-from chromdiff.db import writer
 from chromdiff.errors import InputError
 from chromdiff.report.render import render_comparison
+from chromdiff.warehouse.db import writer
 from tests.warehouse_rows import add_comparison, add_regions, background
 
 STAMP = re.compile(r"Generated:(</b>|\*\*)? [^<\n]*")
@@ -206,7 +206,7 @@ def test_nearest_gene_labels_from_the_embedded_annotation(tmp_path):
 
 
 def test_builtin_example_caveats_are_shown(tmp_path):
-    examples = pytest.importorskip("chromdiff.examples")
+    examples = pytest.importorskip("chromdiff.design.examples")
     ex = examples.EXAMPLES["tp53_molm13_vs_k562"]
     path = tmp_path / "x.duckdb"
     with writer(path) as con:

@@ -6,12 +6,12 @@ It starts from a result BED in the server's 2025 layout, so it needs no server a
 
 from __future__ import annotations
 
-from chromdiff.comparison import ComparisonSpec, register
-from chromdiff.db import writer
-from chromdiff.examples import EXAMPLES
+from chromdiff.design.comparison import ComparisonSpec, register
+from chromdiff.design.examples import EXAMPLES
 from chromdiff.parsing import parse_result
 from chromdiff.report.render import render_comparison
-from chromdiff.warehouse import load_result
+from chromdiff.warehouse.db import writer
+from chromdiff.warehouse.load import load_result
 
 
 def write_result_bed(path, n_a: int, n_b: int) -> None:

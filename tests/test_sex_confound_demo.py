@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from chromdiff.db import connect
-from chromdiff.examples import get_example
+from chromdiff.design.examples import get_example
+from chromdiff.warehouse.db import connect
 
 EX = get_example("tp53_molm13_vs_k562")
 

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from chromdiff.cli.cmd_export_parquet import command as export_cmd
 from chromdiff.cli.cmd_sql import command as sql_cmd
-from chromdiff.db import writer
+from chromdiff.warehouse.db import writer
 from tests.warehouse_rows import add_comparison, add_regions
 
 

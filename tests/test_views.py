@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chromdiff.db import apply_schema, connect
+from chromdiff.warehouse.db import apply_schema, connect
 from tests.warehouse_rows import add_comparison, add_regions
 
 

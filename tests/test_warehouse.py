@@ -2,11 +2,18 @@ from pathlib import Path
 
 import pytest
 
-from chromdiff import warehouse
-from chromdiff.comparison import ComparisonSpec, get_state, plan, register, set_request, set_status
-from chromdiff.db import writer
+from chromdiff.design.comparison import (
+    ComparisonSpec,
+    get_state,
+    plan,
+    register,
+    set_request,
+    set_status,
+)
 from chromdiff.errors import InputError, ParseError
 from chromdiff.parsing import parse_result
+from chromdiff.warehouse import load as warehouse
+from chromdiff.warehouse.db import writer
 
 DATA = Path(__file__).parent / "data" / "parsing"
 A = ["SRX999", "SRX1000", "SRX1001"]
@@ -168,7 +175,7 @@ def test_second_writer_waits_or_fails_clearly(tmp_path):
 
     db = tmp_path / "lock.duckdb"
     holder = (
-        "import sys, time\nfrom chromdiff.db import writer\n"
+        "import sys, time\nfrom chromdiff.warehouse.db import writer\n"
         f"with writer({str(db)!r}) as con:\n    print('locked', flush=True)\n    time.sleep(3)\n"
     )
     proc = subprocess.Popen([sys.executable, "-c", holder], stdout=subprocess.PIPE, text=True)

@@ -35,7 +35,7 @@ import time
 t_start = time.perf_counter()
 import json, statistics, sys
 import duckdb
-from chromdiff.db import apply_schema
+from chromdiff.warehouse.db import apply_schema
 from chromdiff.annotation import ensure_annotation, annotate_regions
 from chromdiff.annotation.nearest import nearest_tss
 t_import = time.perf_counter() - t_start

@@ -19,8 +19,8 @@ def ours(atac: str, rna: str, db_path: str, out: str) -> dict:
     its derived tables), timed apart: a database that already holds the build skips it.
     """
     from chromdiff.annotation import ensure_annotation
-    from chromdiff.db import writer
     from chromdiff.integration import pipeline
+    from chromdiff.warehouse.db import writer
 
     times = {}
     t0 = time.perf_counter()

@@ -1,4 +1,4 @@
--- flow_runs: run history, one row per flow run (compare, batch, ...), written by chromdiff.history.
+-- flow_runs: run history, one row per flow run (compare, batch, ...), written by chromdiff.warehouse.history.
 -- grain: run_id (the Prefect flow run id, or a uuid outside Prefect). parameters is JSON text.
 -- Versions: chromdiff/prefect/duckdb of the process that ran; annotation_id and result_format
 -- describe the data it produced (NULL when unknown). duration_s = finished_at - started_at.

@@ -6,8 +6,8 @@ import duckdb
 
 from chromdiff.annotation.annotate import annotate_regions
 from chromdiff.annotation.load import ensure_annotation
-from chromdiff.db import transaction
 from chromdiff.errors import InputError
+from chromdiff.warehouse.db import transaction
 
 _COLUMNS = (
     "annotation, feature, gene_id, symbol, gene_strand, gene_start, gene_stop, tss, "

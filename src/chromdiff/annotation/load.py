@@ -11,8 +11,8 @@ import duckdb
 from chromdiff.annotation.build import DATA_DIR, PROVENANCE
 from chromdiff.annotation.cache import derived_tables
 from chromdiff.annotation.gtf import load_gtf
-from chromdiff.db import transaction
 from chromdiff.errors import InputError
+from chromdiff.warehouse.db import transaction
 
 #: Genomes with an embedded annotation.
 EMBEDDED = tuple(PROVENANCE)
@@ -23,7 +23,7 @@ class NoAnnotationWarning(UserWarning):
 
 
 def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
-    from chromdiff.sqlfiles import schema_files
+    from chromdiff.warehouse.sqlfiles import schema_files
 
     for path in schema_files():
         if path.name.startswith("010_"):

@@ -59,8 +59,8 @@ def command(
         link_within_distance,
     )
     from chromdiff.annotation.bedio import read_bed, write_table
-    from chromdiff.db import connect, writer
     from chromdiff.settings import get_settings
+    from chromdiff.warehouse.db import connect, writer
 
     try:
         lo, hi = (int(x) for x in tss_region.split(","))
@@ -79,7 +79,7 @@ def command(
     if not regions or not out:
         raise click.UsageError("give --regions BED --out FILE, or --comparison ID")
     with connect(db_path or ":memory:") as con:
-        from chromdiff.db import apply_schema
+        from chromdiff.warehouse.db import apply_schema
 
         apply_schema(con)
         n = read_bed(con, Path(regions), "_cli_regions")

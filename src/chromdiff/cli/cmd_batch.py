@@ -38,7 +38,7 @@ def command(
     n_workers: int,
 ) -> None:
     """Run the comparisons of BATCH_FILE; failures are reported, the others still run."""
-    from chromdiff.batch import load_batch
+    from chromdiff.batch.spec import load_batch
 
     items = load_batch(batch_file)
     if check:

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import click
 
-from chromdiff.inputs import ANALYSES, GENOMES
+from chromdiff.design.inputs import ANALYSES, GENOMES
 
 
 def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str | None, grp: str):
+    from chromdiff.design.inputs import read_ids
     from chromdiff.errors import InputError
-    from chromdiff.inputs import read_ids
 
     if path:
         return read_ids(path, id_column)
@@ -40,8 +40,8 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--min-abs-logfc", type=float, default=0.0, show_default=True)
 def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, **kw) -> None:
     """Compare two groups of experiments (ChIP-Atlas Diff Analysis) and load the result."""
-    from chromdiff.comparison import ComparisonSpec
-    from chromdiff.examples import get_example
+    from chromdiff.design.comparison import ComparisonSpec
+    from chromdiff.design.examples import get_example
 
     ex = get_example(example) if example else None
     ids_a = _ids(file_a, ex.ids_a if ex else None, id_column, "A")

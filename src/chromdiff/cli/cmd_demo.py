@@ -25,7 +25,7 @@ def run_demo(output_dir: str | Path) -> dict:
     dict
         The compare flow summary plus ``db_path`` and ``output_dir``.
     """
-    from chromdiff.examples import get_example
+    from chromdiff.design.examples import get_example
     from chromdiff.fakeapi import FakeChipAtlas
     from chromdiff.settings import get_settings
     from flows.compare import compare

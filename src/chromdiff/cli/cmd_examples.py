@@ -13,7 +13,7 @@ import click
               help="Write NAME's groups to DIR/A.txt and DIR/B.txt.")  # fmt: skip
 def command(name: str | None, write_dir: str | None) -> None:
     """List example designs, or show the IDs and caveats of NAME."""
-    from chromdiff.examples import EXAMPLES, get_example
+    from chromdiff.design.examples import EXAMPLES, get_example
 
     if name is None:
         for ex in EXAMPLES.values():

@@ -15,7 +15,7 @@ from chromdiff.settings import get_settings
 @wait_option
 def command(out_dir: str, db_path: str | None, views: bool, wait_s: float) -> None:
     """Write every table (and with --views every view) of the database to OUT_DIR/<name>.parquet."""
-    from chromdiff.export_parquet import export_parquet
+    from chromdiff.warehouse.export_parquet import export_parquet
 
     path = db_path or str(get_settings().db_path)
     written = export_parquet(path, out_dir, views=views, wait_s=wait_s)

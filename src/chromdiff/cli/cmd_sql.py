@@ -8,8 +8,8 @@ import sys
 import click
 
 from chromdiff.cli.options import wait_option
-from chromdiff.db import connect
 from chromdiff.settings import get_settings
+from chromdiff.warehouse.db import connect
 
 
 @click.command("sql")

@@ -19,8 +19,8 @@ import duckdb
 
 from chromdiff.annotation import annotate_regions, link_great, link_within_distance
 from chromdiff.annotation.staging import stage_regions
-from chromdiff.db import transaction
 from chromdiff.integration.params import stored_integration
+from chromdiff.warehouse.db import transaction
 
 #: BETA's window (bp) and its default number of peaks.
 BETA_WINDOW = 100_000

@@ -16,12 +16,12 @@ import duckdb
 
 import chromdiff
 from chromdiff.annotation import EMBEDDED, ensure_annotation
-from chromdiff.db import transaction
 from chromdiff.errors import InputError
 from chromdiff.integration.identifiers import resolve_genes
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.integration.readers import read_table
 from chromdiff.integration.validate import input_notes, type_genes, type_peaks
+from chromdiff.warehouse.db import transaction
 
 logger = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chromdiff import db
 from chromdiff.integration.link import link_peaks
 from chromdiff.integration.load import load_inputs
 from chromdiff.integration.stats import compute_stats
+from chromdiff.warehouse import db
 
 
 def load_step(db_path: str | Path, **kwargs: object) -> dict:

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from chromdiff.db import transaction
+from chromdiff.warehouse.db import transaction
 
 #: Cutoff grid of the sensitivity table (the same |log2FC| and padj cutoff on both sides).
 LFC_GRID = (0.0, 0.5, 1.0, 1.5, 2.0)

@@ -5,7 +5,7 @@ chipatlas_api.md §4: diffbind has 8 columns (counts A and B comma-joined, logFC
 columns. The per-experiment counts are in ``sorted()`` order of each group's IDs (string order).
 Reading and validation live in :mod:`chromdiff.parsing.stage`; this module pulls the staged rows
 out as Arrow tables (to load into the warehouse without re-reading the file, use
-:func:`chromdiff.warehouse.load_bed`).
+:func:`chromdiff.warehouse.load.load_bed`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@
 SQL (raising :class:`~chromdiff.errors.ParseError` for the first bad line) and returns the SELECTs
 that produce the typed ``regions`` rows and each region's count lists from it. The caller pulls
 them out as Arrow (:func:`chromdiff.parsing.parse_result`) or inserts them straight into the
-warehouse tables of the same connection (:func:`chromdiff.warehouse.load_bed`).
+warehouse tables of the same connection (:func:`chromdiff.warehouse.load.load_bed`).
 """
 
 from __future__ import annotations

@@ -10,13 +10,13 @@ from pathlib import Path
 
 import duckdb
 
-from chromdiff.db import writer
 from chromdiff.errors import ChromdiffError
 from chromdiff.report.context import ReportContext, collect_context
 from chromdiff.report.exports import write_exports
 from chromdiff.report.html import render_html
 from chromdiff.report.markdown import render_markdown
 from chromdiff.report.queries import view_frame
+from chromdiff.warehouse.db import writer
 
 log = logging.getLogger(__name__)
 

@@ -37,7 +37,7 @@ def analysis_name(ctx: ReportContext) -> str:
 def example_caveats(ctx: ReportContext) -> list[tuple[str, str]]:
     """Return the design caveats of the built-in example whose groups this comparison uses."""
     try:
-        from chromdiff.examples import EXAMPLES
+        from chromdiff.design.examples import EXAMPLES
     except ImportError:
         return []
     c = ctx.comparison

@@ -14,8 +14,8 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from chromdiff.db import transaction, writer
 from chromdiff.parsing import parse_result
+from chromdiff.warehouse.db import transaction, writer
 
 TABLES = ("regions", "region_count_vectors")
 

@@ -24,7 +24,7 @@ from typing import Any
 import duckdb
 
 import chromdiff
-from chromdiff.db import writer
+from chromdiff.warehouse.db import writer
 
 
 def versions() -> dict[str, str | None]:

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from chromdiff.batch import BatchItem
-from chromdiff.db import transaction, writer
+from chromdiff.batch.spec import BatchItem
+from chromdiff.warehouse.db import transaction, writer
 
 
 def run_items(items: Iterable[BatchItem], run_one: Callable[[BatchItem], dict]) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from chromdiff.db import connect
+from chromdiff.warehouse.db import connect
 
 
 def export_parquet(

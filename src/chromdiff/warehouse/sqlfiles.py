@@ -18,7 +18,7 @@ def sql_dir() -> Path:
         return Path(override)
     if REPO_ROOT is not None:
         return REPO_ROOT / "sql"
-    return Path(__file__).parent / "sql"
+    return Path(__file__).parents[1] / "sql"
 
 
 def schema_files() -> list[Path]:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 from chromdiff.errors import DatabaseBusyError
-from chromdiff.sqlfiles import schema_files, view_files
+from chromdiff.warehouse.sqlfiles import schema_files, view_files
 
 #: Built-in extensions only; never try to download one (no internet here).
 _CONFIG = {"autoinstall_known_extensions": "false", "autoload_known_extensions": "false"}
@@ -84,11 +84,12 @@ def connect(
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table (idempotent ``create ... if not exists``) and (re)create every view.
 
-    Databases of older versions are upgraded (:mod:`chromdiff.migrations`) between the two.
+    Databases of older versions are upgraded (:mod:`chromdiff.warehouse.migrations`) between
+    the two.
     View files may depend on one another; they are applied in folder order and any view whose
     dependency does not exist yet is retried until no more progress is made.
     """
-    from chromdiff.migrations import migrate  # imports this module
+    from chromdiff.warehouse.migrations import migrate  # imports this module
 
     for path in schema_files():
         con.execute(path.read_text())

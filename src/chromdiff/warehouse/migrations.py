@@ -1,6 +1,7 @@
 """Upgrade databases written by older chromdiff versions, in place and atomically.
 
-Run by :func:`chromdiff.db.apply_schema` (which imports this module when called) after the DDL
+Run by :func:`chromdiff.warehouse.db.apply_schema` (which imports this module when called)
+after the DDL
 and before the views, so that a view may take the name of a table it replaces. Each step checks
 whether it applies and is a no-op on a current database.
 """
@@ -11,8 +12,8 @@ import logging
 
 import duckdb
 
-from chromdiff.db import transaction
-from chromdiff.sqlfiles import schema_files
+from chromdiff.warehouse.db import transaction
+from chromdiff.warehouse.sqlfiles import schema_files
 
 logger = logging.getLogger(__name__)
 

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
-from chromdiff.batch import BatchItem
-from chromdiff.comparison import ComparisonSpec, get_state, plan, register, set_request
-from chromdiff.db import writer
+from chromdiff.batch.spec import BatchItem
+from chromdiff.design.comparison import ComparisonSpec, get_state, plan, register, set_request
 from chromdiff.parsing import ParsedResult
-from chromdiff.partitions import parse_to_partition
 from chromdiff.settings import get_settings
-from chromdiff.warehouse import load_result, store_raw_files
+from chromdiff.warehouse.db import writer
+from chromdiff.warehouse.load import load_result, store_raw_files
+from chromdiff.warehouse.partitions import parse_to_partition
 
 _KINDS = ("bed", "igv_bed", "igv_xml", "log", "readme")
 

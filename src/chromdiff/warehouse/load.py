@@ -14,11 +14,11 @@ from pathlib import Path
 
 import duckdb
 
-from chromdiff.comparison import log_event
-from chromdiff.db import transaction
+from chromdiff.design.comparison import log_event
 from chromdiff.errors import ChromdiffError
 from chromdiff.parsing import ParsedResult
 from chromdiff.parsing.stage import REGION_COLUMNS, stage_result, unstage
+from chromdiff.warehouse.db import transaction
 
 #: Raw files whose text is also stored in ``raw_files.content`` (small, useful for provenance).
 TEXT_KINDS = ("log", "readme", "igv_xml")

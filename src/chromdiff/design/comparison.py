@@ -13,8 +13,14 @@ from dataclasses import dataclass, field
 import duckdb
 
 import chromdiff
+from chromdiff.design.inputs import (
+    check_analysis,
+    check_genome,
+    check_groups,
+    check_label,
+    validate_ids,
+)
 from chromdiff.errors import InputError
-from chromdiff.inputs import check_analysis, check_genome, check_groups, check_label, validate_ids
 from chromdiff.parsing import count_order
 
 STATUSES = ("created", "submitted", "running", "finished", "loaded", "failed")
@@ -135,7 +141,7 @@ def register(
     The comparison goes back to ``created`` with no request ID; any previous regions stay until
     the next successful load replaces them atomically.
     """
-    from chromdiff.db import transaction
+    from chromdiff.warehouse.db import transaction
 
     with transaction(con):
         con.execute(

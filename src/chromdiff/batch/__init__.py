@@ -1,0 +1,1 @@
+"""Batch comparisons: batch files, fan-out over task runners and the batch summary."""

@@ -1,0 +1,1 @@
+"""A comparison's design: experiment IDs of the two groups, examples and identity."""

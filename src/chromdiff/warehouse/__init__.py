@@ -1,0 +1,1 @@
+"""The DuckDB warehouse: connections, schema, migrations, loading, history and exports."""
