@@ -5,7 +5,7 @@ estimateTagwiseDisp, ``exactTest(pair = 2:1)``, BH). ``tests/data/edger_oracle.R
 same calls through ``Rscript`` on the fake server's simulated raw counts
 (``Simulated.raw_counts``), and the fake server's two statistics modes are checked against it:
 
-``Scenario(statistics="edger")`` — the numpy port ``chromdiff.fakeapi.edger.edger_classic``
+``Scenario(statistics="edger")`` — the numpy port ``chromdiff.edger.classic.edger_classic``
     Asserted edgeR-equivalent: the same rows kept, TMM factors and dispersions to 1e-8
     (relative), logFC to 1e-8 (absolute), p-values and FDR to 1e-6 (relative), pseudo-counts to
     1e-6 (absolute). Measured with edgeR 3.40.2: logFC within 7e-13, p/FDR within 4e-10
@@ -37,7 +37,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from chromdiff.fakeapi.edger import edger_classic
+from chromdiff.edger.classic import edger_classic
 from chromdiff.fakeapi.simulate import bh, simulate_diffbind
 
 R_SCRIPT = Path(__file__).parent / "data" / "edger_oracle.R"

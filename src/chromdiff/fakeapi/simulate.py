@@ -6,7 +6,7 @@ Counts are negative binomial (gamma-Poisson) for every experiment; library sizes
 with TMM-like factors into pseudo-counts; the p-value is an exact-test-like conditional binomial
 test of the group sums with an overdispersion correction; q-values are Benjamini-Hochberg.
 ``statistics="edger"`` replaces these approximations with the numpy port of the server's edgeR
-steps (:mod:`chromdiff.fakeapi.edger`, checked against real edgeR in
+steps (:mod:`chromdiff.edger`, checked against real edgeR in
 ``tests/test_edger_oracle.py``). All output is simulated and says so.
 """
 
@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
+
+from chromdiff.edger.adjust import bh
 
 #: hg38 primary chromosome lengths (Mb), for a realistic chromosome mix.
 HG38_MB = {
@@ -42,19 +44,6 @@ class Simulated:
     qvalue: np.ndarray
     #: (n, n_a + n_b) integer counts the statistics were computed from (A columns, then B).
     raw_counts: np.ndarray | None = None
-
-
-def bh(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (as R's ``p.adjust(method="BH")``)."""
-    n = len(p)
-    if n == 0:
-        return p.copy()
-    order = np.argsort(p)[::-1]
-    ranked = p[order] * n / np.arange(n, 0, -1)
-    q = np.minimum.accumulate(ranked)
-    out = np.empty(n)
-    out[order] = np.minimum(q, 1.0)
-    return out
 
 
 def _regions(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -91,7 +80,7 @@ def simulate_diffbind(
 
     ``statistics="approx"`` (default) derives the statistics with the fast approximations of the
     module docstring, for every region. ``"edger"`` runs the numpy port of the server's edgeR
-    steps (:func:`chromdiff.fakeapi.edger.edger_classic`: filterByExpr, TMM, common + tagwise
+    steps (:func:`chromdiff.edger.classic.edger_classic`: filterByExpr, TMM, common + tagwise
     dispersion, exact test), so only the regions ``filterByExpr`` keeps are returned, with
     edgeR's pseudo-counts, logFC, p and FDR (about 1 s per 3,000 regions; 1 vs 1 designs, which
     the server fits with a GLM dispersion, fall back to ``"approx"``).
@@ -146,7 +135,7 @@ def simulate_diffbind(
 
 
 def _edger_statistics(raw, n_a, n_b, chrom, start, stop) -> Simulated:
-    from chromdiff.fakeapi.edger import edger_classic
+    from chromdiff.edger.classic import edger_classic
 
     res = edger_classic(raw, n_a, n_b)
     k = res.keep

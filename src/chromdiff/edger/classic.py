@@ -9,9 +9,12 @@ likelihood maximised by R's Brent ``optimize``, the tagwise grid with a moving-a
 an FMM-spline interpolant, quantile-to-quantile pseudo-counts, the double-tail NB exact test with
 the beta approximation above 900 counts, one-group NB GLM fits for logFC). It agrees with real
 edgeR to ~1e-9 (``tests/test_edger_oracle.py``). The server's other branch (both groups of size
-one: ``estimateGLMCommonDisp(method = "deviance", robust = TRUE)`` and CPM output) is not ported.
+one: ``estimateGLMCommonDisp(method = "deviance", robust = TRUE)`` and CPM output) is in
+:mod:`chromdiff.edger.glm_common`.
 
-Used by the fake server when ``Scenario.statistics == "edger"``; everything is simulated.
+Product code: the local diffbind pipeline (:mod:`chromdiff.local`) runs it through
+:func:`chromdiff.edger.diffbind.run_edger`, and the fake server uses it when
+``Scenario.statistics == "edger"``.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import special, stats
 
-from chromdiff.fakeapi.simulate import bh
+from chromdiff.edger.adjust import bh
 
 _LOW = 1e-10  # edgeR's low_value: counts at or below it count as zero in the one-group fit
 
@@ -31,13 +34,15 @@ class EdgerResult:
     """Statistics of the kept regions (``keep`` indexes the input rows)."""
 
     keep: np.ndarray  # bool (n,)
-    pseudo: np.ndarray  # (k, n_a + n_b) pseudo-counts written by the server
+    #: (k, n_a + n_b) normalised counts the server writes: pseudo-counts, or CPM when single
+    pseudo: np.ndarray
     logfc: np.ndarray  # log2(A/B)
     pvalue: np.ndarray
     fdr: np.ndarray
     common_dispersion: float
-    tagwise_dispersion: np.ndarray
+    tagwise_dispersion: np.ndarray  # per row (the common one repeated when single)
     norm_factors: np.ndarray
+    single: bool = False  # both groups n = 1: GLM deviance dispersion, CPM written
 
 
 def filter_by_expr(y: np.ndarray, group: np.ndarray, lib_size: np.ndarray) -> np.ndarray:
@@ -365,6 +370,8 @@ def estimate_tagwise_disp(y, group, lib_size, dispersion, ave_log_cpm_, prior_df
 
 
 def _dnbinom(x, size, mu):
+    if np.isinf(size):  # dispersion 0: R's dnbinom(size = Inf) is the Poisson
+        return stats.poisson.pmf(x, mu)
     return stats.nbinom.pmf(x, size, size / (size + mu))
 
 
@@ -383,10 +390,10 @@ def exact_test_double_tail(y1, y2, dispersion, big_count=900) -> np.ndarray:
         pvals[big] = _beta_approx(y1[big].sum(1), y2[big].sum(1), n1, n2, dispersion[big])
     for g in np.flatnonzero(((s1 < mu1) | (s1 > mu1)) & ~big):
         x = np.arange(0, s1[g] + 1) if s1[g] < mu1[g] else np.arange(s1[g], s[g] + 1)
-        p_top = _dnbinom(x, n1 / dispersion[g], mu1[g]) * _dnbinom(
-            s[g] - x, n2 / dispersion[g], mu2[g]
-        )
-        p_bot = _dnbinom(s[g], (n1 + n2) / dispersion[g], s[g])
+        with np.errstate(divide="ignore"):
+            size1, size2, size = n1 / dispersion[g], n2 / dispersion[g], (n1 + n2) / dispersion[g]
+        p_top = _dnbinom(x, size1, mu1[g]) * _dnbinom(s[g] - x, size2, mu2[g])
+        p_bot = _dnbinom(s[g], size, s[g])
         pvals[g] = 2 * np.sum(p_top) / p_bot
     return np.minimum(pvals, 1.0)
 
@@ -408,13 +415,10 @@ def _beta_approx(y1, y2, n1, n2, dispersion) -> np.ndarray:
 def edger_classic(raw: np.ndarray, n_a: int, n_b: int, prior_count: float = 0.125) -> EdgerResult:
     """Run the server's edgeR steps on ``raw`` (A columns first); see the module docstring.
 
-    Raises
-    ------
-    ValueError
-        If both groups have a single experiment (the server's GLM branch is not ported).
+    When both groups have one experiment this is ``edgeR.r``'s other branch (lines 40-42 and
+    58-59): the deviance GLM common dispersion (:mod:`chromdiff.edger.glm_common`), CPM with
+    normalised library sizes as the written counts, and the exact test at that dispersion.
     """
-    if n_a == 1 and n_b == 1:
-        raise ValueError("edger_classic: 1 vs 1 uses edgeR's GLM dispersion (not ported)")
     raw = np.asarray(raw)
     group = np.array(["A"] * n_a + ["B"] * n_b)
     keep = filter_by_expr(raw, group, raw.sum(0).astype(float))
@@ -422,25 +426,42 @@ def edger_classic(raw: np.ndarray, n_a: int, n_b: int, prior_count: float = 0.12
     lib = y.sum(0)
     nf = calc_norm_factors(y, lib)
     lib_n = lib * nf
+    if n_a == 1 and n_b == 1:
+        from chromdiff.edger.glm_common import glm_common_dispersion_deviance
+
+        common = glm_common_dispersion_deviance(y, np.log(lib_n))
+        disp = np.full(y.shape[0], common)
+        logfc, p = exact_test_pair21(y, group, lib_n, disp, prior_count)
+        cpm = y / lib_n * 1e6
+        return EdgerResult(keep, cpm, logfc, p, bh(p), common, disp, nf, single=True)
     common = estimate_common_disp(y, group, lib_n)
     pseudo = equalize_lib_sizes(y, group, lib_n, common)
     alc = ave_log_cpm(y, lib_n, common)
     tagwise = estimate_tagwise_disp(y, group, lib_n, common, alc)
-    # exactTest(pair = 2:1): logFC = log2(A/B); p-values from q2q-adjusted group sums
+    logfc, p = exact_test_pair21(y, group, lib_n, tagwise, prior_count)
+    return EdgerResult(keep, pseudo, logfc, p, bh(p), common, tagwise, nf)
+
+
+def exact_test_pair21(y, group, lib_n, dispersion, prior_count: float = 0.125):
+    """``exactTest(pair = 2:1)`` on kept rows: logFC = log2(A/B) and double-tail p-values.
+
+    ``lib_n`` are the normalised library sizes (lib.size x norm.factors), ``dispersion`` one
+    value per row (tagwise, or the common one repeated).
+    """
+    dispersion = np.broadcast_to(np.asarray(dispersion, float), (y.shape[0],)).copy()
     offset = np.log(lib_n)
     lib_avg = np.exp(np.mean(offset))
     prior = prior_count * lib_n / lib_n.mean()
     offset_aug = np.log(lib_n + 2 * prior)
     ja, jb = group == "A", group == "B"
-    ab_a = one_group(y[:, ja] + prior[ja], offset_aug[ja], tagwise)
-    ab_b = one_group(y[:, jb] + prior[jb], offset_aug[jb], tagwise)
+    ab_a = one_group(y[:, ja] + prior[ja], offset_aug[ja], dispersion)
+    ab_b = one_group(y[:, jb] + prior[jb], offset_aug[jb], dispersion)
     logfc = (ab_a - ab_b) / np.log(2)
-    e = np.exp(one_group(y, offset, tagwise))
+    e = np.exp(one_group(y, offset, dispersion))
     q = {}
     for name, j in (("A", ja), ("B", jb)):
         inp = np.outer(e, lib_n[j])
         out = np.outer(e, np.full(j.sum(), lib_avg))
-        q[name] = q2qnbinom(y[:, j], inp, out, tagwise)
+        q[name] = q2qnbinom(y[:, j], inp, out, dispersion)
     # pair = 2:1 puts B first in the test; the double-tail p-value is symmetric in the groups
-    p = exact_test_double_tail(q["B"], q["A"], tagwise)
-    return EdgerResult(keep, pseudo, logfc, p, bh(p), common, tagwise, nf)
+    return logfc, exact_test_double_tail(q["B"], q["A"], dispersion)
