@@ -80,7 +80,7 @@ def run_edger(counts: np.ndarray, names: list[str], groups: list[str],
 
 
 def r_available() -> bool:
-    """True when ``Rscript`` can load edgeR."""
+    """Return True when ``Rscript`` can load edgeR."""
     if shutil.which("Rscript") is None:
         return False
     probe = subprocess.run(["Rscript", "-e", "suppressPackageStartupMessages(library(edgeR))"],

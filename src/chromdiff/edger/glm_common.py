@@ -25,7 +25,7 @@ _DBL_EPS = np.finfo(float).eps
 
 
 def unit_nb_deviance(y: np.ndarray, mu: np.ndarray, phi: float) -> np.ndarray:
-    """edgeR's ``compute_unit_nb_deviance`` (elementwise; ``phi`` a scalar)."""
+    """Return edgeR's ``compute_unit_nb_deviance`` (elementwise; ``phi`` a scalar)."""
     y = np.asarray(y, float) + _MILDLY_LOW
     mu = np.asarray(mu, float) + _MILDLY_LOW
     with np.errstate(divide="ignore", invalid="ignore"):
