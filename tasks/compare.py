@@ -114,7 +114,7 @@ def parse(files: dict, spec: ComparisonSpec) -> ParsedResult:
     """Parse the main result BED into typed tables; cross-check it against the IGV track."""
     if not files.get("bed"):
         raise ParseError("the result archive holds no main BED file (wabi_result.bed)")
-    parsed = parse_result(files["bed"], spec.analysis, spec.ids_a, spec.ids_b)
+    parsed = parse_result(files["bed"], spec.analysis, spec.names_a, spec.names_b)
     if files.get("igv_bed"):
         parsed.warnings += igv_cross_check(files["igv_bed"], parsed.regions, spec.analysis)
     logger = get_run_logger()

@@ -11,6 +11,7 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from chromdiff.design.userdata import is_user_line
 from chromdiff.errors import ChipAtlasError, InputError
 
 GENOMES = ("hg38", "hg19", "mm10", "mm9", "rn6", "dm6", "dm3", "ce11", "ce10", "sacCer3")
@@ -75,6 +76,13 @@ class SubmitRequest:
         for name in ("ids_a", "ids_b"):
             if not getattr(self, name):
                 raise InputError(f"group {name[-1].upper()} has no experiment IDs")
+            for i, entry in enumerate(getattr(self, name), 1):
+                # the service fetches user data itself: only http(s) lines (DA:229 `$1 ~ /^http/`)
+                if is_user_line(entry) and not entry.strip().startswith("http"):
+                    raise InputError(
+                        f"group {name[-1].upper()}: item {i}: local files ({entry.split()[0]}) "
+                        "can only be analysed with --local; the service needs http(s) URLs"
+                    )
         for name in ("title", "description_a", "description_b"):
             value = getattr(self, name)
             if not value or not value.strip():

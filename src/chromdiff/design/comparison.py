@@ -20,6 +20,7 @@ from chromdiff.design.inputs import (
     check_label,
     validate_ids,
 )
+from chromdiff.design.userdata import experiment_names, is_user_line, parse_user_line
 from chromdiff.errors import InputError
 from chromdiff.parsing import count_order
 
@@ -54,8 +55,8 @@ class ComparisonSpec:
         """
         analysis = check_analysis(self.analysis)
         genome = check_genome(self.genome)
-        ids_a = validate_ids(self.ids_a, "group A")
-        ids_b = validate_ids(self.ids_b, "group B")
+        ids_a = validate_ids(self.ids_a, "group A", analysis)
+        ids_b = validate_ids(self.ids_b, "group B", analysis)
         check_groups(ids_a, ids_b)
         threshold = DEFAULT_THRESHOLD[analysis] if self.threshold is None else int(self.threshold)
         if analysis == "diffbind" and threshold not in DIFFBIND_THRESHOLDS:
@@ -73,6 +74,29 @@ class ComparisonSpec:
             ids_a, ids_b, genome, analysis, threshold, title, self.description_a,
             self.description_b,
         )  # fmt: skip
+
+    def names(self, grp: str) -> list[str]:
+        """Return group ``grp``'s experiment names: IDs, and ``URL_<grp><k>`` for user lines."""
+        return experiment_names(list(self.ids_a if grp == "A" else self.ids_b), grp)
+
+    @property
+    def names_a(self) -> list[str]:
+        """Experiment names of group A (see :meth:`names`)."""
+        return self.names("A")
+
+    @property
+    def names_b(self) -> list[str]:
+        """Experiment names of group B (see :meth:`names`)."""
+        return self.names("B")
+
+    def user_data(self) -> list[tuple[str, str, object]]:
+        """Return ``(name, grp, UserData)`` for every user-data line, in input order."""
+        out = []
+        for grp, entries in (("A", self.ids_a), ("B", self.ids_b)):
+            for name, entry in zip(experiment_names(list(entries), grp), entries, strict=True):
+                if is_user_line(entry):
+                    out.append((name, grp, parse_user_line(entry, name, self.analysis)))
+        return out
 
     def input_hash(self) -> str:
         """Return the sha256 of the canonical JSON of the inputs (architecture.md)."""
@@ -159,10 +183,19 @@ def register(
         ).fetchall()  # fmt: skip
         con.execute("delete from experiments where comparison_id = ?", [comparison_id]).fetchall()
         rows = []
-        for grp, ids in (("A", spec.ids_a), ("B", spec.ids_b)):
+        for grp, ids in (("A", spec.names_a), ("B", spec.names_b)):
             order = {e: i for i, e in enumerate(count_order(ids), 1)}
             rows += [(comparison_id, e, grp, i, order[e]) for i, e in enumerate(ids, 1)]
         con.executemany("insert into experiments values (?, ?, ?, ?, ?)", rows)
+        con.execute(
+            "delete from user_experiments where comparison_id = ?", [comparison_id]
+        ).fetchall()
+        user = [
+            (comparison_id, name, grp, u.bigwig, u.peaks or None, u.read_length or None, u.line)
+            for name, grp, u in spec.user_data()
+        ]
+        if user:
+            con.executemany("insert into user_experiments values (?, ?, ?, ?, ?, ?, ?)", user)
         params = params or {}
         cols = ["comparison_id", *params]
         con.execute(

@@ -3,6 +3,8 @@
 IDs come from a Python list, a text file (one or more per line, ``#`` comments) or a CSV/TSV
 with an ID column (chipatlas_api.md §9.3). Invalid IDs are an error naming ``file:line``;
 duplicates are dropped with a warning, keeping the first occurrence (order preserved).
+A text-list line whose first field is a URL (or, for ``--local``, a path) is a user-data line:
+bigWig, peak BED and read length, tab-separated, kept whole (:mod:`chromdiff.design.userdata`).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from chromdiff.design.userdata import is_user_line, parse_user_line
 from chromdiff.errors import InputError
 
 logger = logging.getLogger(__name__)
@@ -45,7 +48,10 @@ def _dedupe(items: Iterable[tuple[str, str]], source: str) -> list[str]:
     return list(seen)
 
 
-def _check(value: str, where: str) -> tuple[str, str]:
+def _check(value: str, where: str, analysis: str = "diffbind") -> tuple[str, str]:
+    if is_user_line(value):
+        parse_user_line(value, where, analysis)
+        return value.strip(), where
     if not ID_RE.match(value):
         raise InputError(
             f"{where}: invalid experiment ID {value!r} "
@@ -54,8 +60,12 @@ def _check(value: str, where: str) -> tuple[str, str]:
     return value, where
 
 
-def validate_ids(ids: Sequence[str], source: str = "<list>") -> list[str]:
+def validate_ids(
+    ids: Sequence[str], source: str = "<list>", analysis: str = "diffbind"
+) -> list[str]:
     """Validate and de-duplicate a list of IDs (whitespace stripped, order preserved).
+
+    User-data lines (:func:`chromdiff.design.userdata.parse_user_line`) are checked and kept.
 
     Raises
     ------
@@ -64,7 +74,7 @@ def validate_ids(ids: Sequence[str], source: str = "<list>") -> list[str]:
     """
     if isinstance(ids, str):
         ids = [ids]
-    items = [_check(str(v).strip(), f"{source}: item {i}") for i, v in enumerate(ids, 1)]
+    items = [_check(str(v).strip(), f"{source}: item {i}", analysis) for i, v in enumerate(ids, 1)]
     return _dedupe(items, source)
 
 
@@ -89,9 +99,24 @@ def _check_line_lengths(path: Path, lines: list[str]) -> None:
             raise InputError(f"{path}:{n}: line longer than {MAX_LINE_CHARS} characters")
 
 
-def _read_txt(path: Path, lines: list[str]) -> list[str]:
+def _absolute(path: Path, line: str) -> str:
+    """Resolve the relative local paths of a user-data line against ``path``'s folder."""
+    fields = line.strip().split("\t")
+    for i, f in enumerate(fields[:2]):
+        if f.startswith(("./", "../")):
+            fields[i] = str((path.parent / f).resolve())
+        elif f.startswith("~"):
+            fields[i] = str(Path(f).expanduser())
+    return "\t".join(fields)
+
+
+def _read_txt(path: Path, lines: list[str], analysis: str = "diffbind") -> list[str]:
     items = []
     for n, line in enumerate(lines, 1):
+        if is_user_line(line):  # kept whole: URLs may hold '#', ',' or ';'
+            parse_user_line(line, f"{path}:{n}", analysis)
+            items.append((_absolute(path, line), f"{path}:{n}"))
+            continue
         body = line.split("#", 1)[0].strip()
         if not body:
             continue
@@ -124,7 +149,9 @@ def _read_table(path: Path, text: str, delimiter: str, id_column: str | None) ->
     return _dedupe(items, str(path))
 
 
-def read_ids(path: str | Path, id_column: str | None = None) -> list[str]:
+def read_ids(
+    path: str | Path, id_column: str | None = None, analysis: str = "diffbind"
+) -> list[str]:
     """Read the IDs of one group from a file.
 
     ``.csv`` / ``.tsv`` / ``.tab`` files have a header; the ID column is ``id_column`` or the first
@@ -145,7 +172,7 @@ def read_ids(path: str | Path, id_column: str | None = None) -> list[str]:
         return _read_table(path, text, ",", id_column)
     if suffix in (".tsv", ".tab"):
         return _read_table(path, text, "\t", id_column)
-    return _read_txt(path, text.split("\n"))
+    return _read_txt(path, text.split("\n"), analysis)
 
 
 def check_groups(ids_a: Sequence[str], ids_b: Sequence[str]) -> None:
