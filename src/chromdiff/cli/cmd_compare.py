@@ -7,12 +7,13 @@ import click
 from chromdiff.design.inputs import ANALYSES, GENOMES
 
 
-def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str | None, grp: str):
+def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str | None, grp: str,
+         analysis: str = "diffbind"):  # fmt: skip
     from chromdiff.design.inputs import read_ids
     from chromdiff.errors import InputError
 
     if path:
-        return read_ids(path, id_column)
+        return read_ids(path, id_column, analysis)
     if example_ids:
         return list(example_ids)
     raise InputError(f"group {grp}: give --{grp.lower()} FILE (or --example NAME)")
@@ -38,24 +39,57 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--force", is_flag=True, help="Re-submit even if the same inputs are loaded.")
 @click.option("--fdr", type=float, default=0.05, show_default=True, help="Significance cut-off.")
 @click.option("--min-abs-logfc", type=float, default=0.0, show_default=True)
-def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, **kw) -> None:
+@click.option(
+    "--local",
+    "local",
+    is_flag=True,
+    help="Run ChIP-Atlas's diffbind pipeline on this machine (docs/pipeline.md).",
+)
+@click.option(
+    "--cache",
+    "cache_dir",
+    type=click.Path(file_okay=False),
+    help="--local: folder of cached ChIP-Atlas files and downloads [<output>/local_cache].",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["numpy", "r"]),
+    default="numpy",
+    show_default=True,
+    help="--local: edgeR implementation (r = real edgeR via Rscript).",
+)
+def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, local,
+            cache_dir, engine, **kw) -> None:  # fmt: skip
     """Compare two groups of experiments (ChIP-Atlas Diff Analysis) and load the result."""
     from chromdiff.design.comparison import ComparisonSpec
     from chromdiff.design.examples import get_example
+    from chromdiff.errors import InputError
 
     ex = get_example(example) if example else None
-    ids_a = _ids(file_a, ex.ids_a if ex else None, id_column, "A")
-    ids_b = _ids(file_b, ex.ids_b if ex else None, id_column, "B")
-    genome = genome or (ex.genome if ex else "hg38")
     analysis = analysis or (ex.analysis if ex else "diffbind")
+    if local and analysis == "dmr":
+        raise InputError(
+            "--local runs diffbind only: dmr needs metilene, which is not packaged here; "
+            "run dmr comparisons through the ChIP-Atlas service (without --local)"
+        )
+    if not local and (cache_dir or engine != "numpy"):
+        raise InputError("--cache and --engine apply to --local runs only")
+    ids_a = _ids(file_a, ex.ids_a if ex else None, id_column, "A", analysis)
+    ids_b = _ids(file_b, ex.ids_b if ex else None, id_column, "B", analysis)
+    genome = genome or (ex.genome if ex else "hg38")
     desc_a = desc_a or (ex.description_a if ex else "dataset A")
     desc_b = desc_b or (ex.description_b if ex else "dataset B")
     # every input check runs before Prefect starts: bad input fails fast, nothing is written
     ComparisonSpec(ids_a, ids_b, genome, analysis, kw["threshold"], kw["title"], desc_a,
                    desc_b).validated()  # fmt: skip
     click.echo(
-        f"comparing {len(ids_a)} vs {len(ids_b)} experiments ({genome}, {analysis})", err=True
+        f"comparing {len(ids_a)} vs {len(ids_b)} experiments ({genome}, {analysis})"
+        + (" on this machine" if local else ""),
+        err=True,
     )
+    if local:
+        _run_local(ids_a, ids_b, genome, analysis, desc_a, desc_b, cache_dir, engine, kw)
+        return
     from flows.compare import compare
 
     out = compare(ids_a=ids_a, ids_b=ids_b, genome=genome, analysis=analysis,
@@ -63,9 +97,28 @@ def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b
     _report(out)
 
 
+def _run_local(ids_a, ids_b, genome, analysis, desc_a, desc_b, cache_dir, engine, kw) -> None:
+    from chromdiff.edger.diffbind import EngineUnavailableError, r_available
+
+    if engine == "r" and not r_available():
+        raise EngineUnavailableError(
+            "--engine r needs Rscript with the edgeR package (Debian: apt-get install "
+            "r-bioc-edger); the default --engine numpy needs nothing"
+        )
+    from flows.compare_local import compare_local
+
+    kw.pop("base_url", None)
+    out = compare_local(ids_a=ids_a, ids_b=ids_b, genome=genome, analysis=analysis,
+                        description_a=desc_a, description_b=desc_b, cache_dir=cache_dir,
+                        engine=engine, **kw)  # fmt: skip
+    _report(out)
+    if not out["skipped"]:
+        click.echo(f"  local:    {out['n_union_regions']} union regions, {out['n_tested']} tested")
+
+
 def _report(out: dict) -> None:
     state = "already loaded (skipped; --force re-submits)" if out["skipped"] else out["status"]
     click.echo(f"comparison {out['comparison_id']}: {state}")
-    click.echo(f"  request:  {out['request_id']}")
+    click.echo(f"  request:  {out['request_id'] or 'none (computed on this machine)'}")
     click.echo(f"  regions:  {out['n_regions']} ({out['result_format']})")
     click.echo(f"  outputs:  {out['output_dir']}")

@@ -1,0 +1,210 @@
+"""The steps of the local diffbind pipeline as plain functions (the Prefect tasks wrap them).
+
+Order and DA source lines: docs/pipeline.md ("Local pipeline"). Nothing here touches the
+database: a comparison is registered and loaded only after its result BED exists.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from chromdiff.design.comparison import ComparisonSpec
+from chromdiff.design.userdata import is_user_line, parse_user_line
+from chromdiff.errors import ChromdiffError, InputError
+from chromdiff.local import coverage
+from chromdiff.local.bedout import write_diffbind_bed
+from chromdiff.local.fetch import is_url, materialize
+from chromdiff.local.peaks import load_peaks, peak_extent, union_regions
+from chromdiff.local.samples import Sample, public_sample, read_metadata, user_sample
+from chromdiff.local.version import DA_SOURCE, PIPELINE_VERSION
+
+
+@dataclass
+class Regions:
+    """The union regions (multiinter segments), in peak-list order (``peak_1`` first)."""
+
+    chrom: np.ndarray
+    start: np.ndarray
+    end: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.chrom)
+
+
+def resolve_samples(spec: ComparisonSpec, cache_dir: Path) -> list[Sample]:
+    """Return every experiment of ``spec`` with its files and DA scaling (group A first).
+
+    Raises
+    ------
+    InputError
+        dmr (metilene is not packaged), or a public ID whose files/metadata are not cached.
+    """
+    if spec.analysis != "diffbind":
+        raise InputError(
+            "--local runs diffbind only: the dmr method needs metilene, which is not packaged "
+            "here; submit dmr comparisons to the ChIP-Atlas service (without --local)"
+        )
+    meta = read_metadata(cache_dir, spec.genome)
+    out = []
+    for grp, entries in (("A", spec.ids_a), ("B", spec.ids_b)):
+        for name, entry in zip(spec.names(grp), entries, strict=True):
+            if is_user_line(entry):
+                out.append(user_sample(name, grp, parse_user_line(entry, name, spec.analysis)))
+            else:
+                out.append(public_sample(entry, grp, cache_dir, spec.genome, spec.threshold, meta))
+    return out
+
+
+def needs_download(sample: Sample) -> bool:
+    """Return True when a file of ``sample`` is an http(s) URL."""
+    return is_url(sample.bigwig) or is_url(sample.peaks)
+
+
+def fetch_sample(sample: Sample, cache_dir: Path) -> Sample:
+    """Return ``sample`` with local paths (URLs downloaded once into ``cache_dir``)."""
+    return dataclasses.replace(
+        sample,
+        bigwig=str(materialize(sample.bigwig, cache_dir)),
+        peaks=str(materialize(sample.peaks, cache_dir)),
+    )
+
+
+def _label(sample: Sample, what: str) -> str:
+    return f"{getattr(sample, what)} ({sample.name} {'bigWig' if what == 'bigwig' else 'peaks'})"
+
+
+def check_bigwig(sample: Sample) -> None:
+    """Open the bigWig; for user data check its values are integers (``DA:540-551``)."""
+    bw = coverage.open_bigwig(Path(sample.bigwig), _label(sample, "bigwig"))
+    try:
+        if sample.user:
+            coverage.check_integer_values(bw, _label(sample, "bigwig"))
+    finally:
+        bw.close()
+
+
+def build_regions(samples: list[Sample]) -> Regions:
+    """Read every peak file, check it against its own bigWig, return the multiinter union.
+
+    Raises
+    ------
+    InputError
+        Unreadable or malformed peak file, peaks on chromosomes (or beyond lengths) the
+        experiment's bigWig does not have, or no peaks at all.
+    """
+    con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
+    try:
+        load_peaks(con, [Path(s.peaks) for s in samples])
+        for idx, s in enumerate(samples):
+            extent = peak_extent(con, idx)
+            if not extent:
+                raise InputError(f"{s.peaks}: no peaks ({s.name})")
+            bw = coverage.open_bigwig(Path(s.bigwig), _label(s, "bigwig"))
+            try:
+                coverage.check_peaks_match(bw, extent, _label(s, "peaks"), s.bigwig)
+            finally:
+                bw.close()
+        union_regions(con, len(samples))
+        df = con.execute('select chrom, start, "end" from regions order by region_idx').df()
+    finally:
+        con.close()
+    return Regions(df["chrom"].to_numpy(object), df["start"].to_numpy(np.int64),
+                   df["end"].to_numpy(np.int64))  # fmt: skip
+
+
+def count_sample(sample: Sample, regions: Regions) -> np.ndarray:
+    """Return DA's read count of every region for one experiment (0 where no coverage)."""
+    bw = coverage.open_bigwig(Path(sample.bigwig), _label(sample, "bigwig"))
+    try:
+        sums, touched = coverage.region_sums(bw, regions.chrom, regions.start, regions.end)
+    finally:
+        bw.close()
+    return coverage.reads_from_coverage(sums, touched, sample.scale_factor, sample.read_length)
+
+
+def count_table(
+    samples: list[Sample], counts: list[np.ndarray]
+) -> tuple[list[str], np.ndarray, np.ndarray]:
+    """Return (names, rows, matrix) as ``combine_counts`` builds the table (``DA:516-538``).
+
+    Columns are the experiments sorted by name (the ``*.count`` glob order); rows are the
+    regions with a count line in at least one experiment (``row[$1]++``); ``rows`` indexes
+    :class:`Regions`.
+    """
+    order = sorted(range(len(samples)), key=lambda i: samples[i].name)
+    matrix = np.column_stack([counts[i] for i in order])
+    rows = np.flatnonzero((matrix > 0).any(axis=1))
+    return [samples[i].name for i in order], rows, matrix[rows]
+
+
+def write_count_table(path: Path, names: list[str], rows: np.ndarray, matrix: np.ndarray) -> Path:
+    """Write the count table as DA's ``count_table`` CSV (``Peak,<names>``; peak_N names)."""
+    table = pd.DataFrame(matrix, columns=names)
+    table.insert(0, "Peak", [f"peak_{i + 1}" for i in rows])
+    table.to_csv(path, index=False)
+    return path
+
+
+def diffbind(samples: list[Sample], regions: Regions, counts: list[np.ndarray], out_dir: Path,
+             engine: str = "numpy") -> dict:  # fmt: skip
+    """Run edgeR on the count table and write ``wabi_result.bed``, the count table and a log.
+
+    Returns
+    -------
+    dict
+        ``files`` (kind -> path for the loader), ``n_union_regions``, ``n_counted``,
+        ``n_tested``, ``engine``.
+    """
+    from chromdiff.edger import run_edger
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    names, rows, matrix = count_table(samples, counts)
+    grp = {s.name: s.grp for s in samples}
+    table_path = write_count_table(out_dir / "count_table.csv", names, rows, matrix)
+    if len(rows) == 0:
+        raise ChromdiffError("no region has coverage in any experiment: nothing to test")
+    stats = run_edger(matrix, names, [grp[n] for n in names], engine)
+    if not stats.keep.any():
+        raise ChromdiffError("edgeR's filterByExpr kept no region: nothing to test")
+    kept = rows[stats.keep]
+    bed = write_diffbind_bed(
+        out_dir / "wabi_result.bed", regions.chrom[kept], regions.start[kept], regions.end[kept],
+        stats.norm_a, stats.norm_b, stats.logfc, stats.pvalue, stats.fdr,
+    )  # fmt: skip
+    log = _write_log(out_dir / "wabi_result.log", samples, len(regions), len(rows),
+                     int(stats.keep.sum()), engine)  # fmt: skip
+    return {
+        "files": {"bed": str(bed), "count_table": str(table_path), "log": str(log)},
+        "n_union_regions": len(regions), "n_counted": len(rows),
+        "n_tested": int(stats.keep.sum()), "engine": engine,
+    }  # fmt: skip
+
+
+def _write_log(
+    path: Path, samples, n_union: int, n_counted: int, n_tested: int, engine: str
+) -> Path:
+    lines = [
+        f'[INFO] <parameter> MODE="DA (chromdiff --local)" PIPELINE={PIPELINE_VERSION}',
+        f"[INFO] <parameter> SOURCE={DA_SOURCE} ENGINE={engine}",
+    ]
+    lines += [
+        f"[INFO] <samples> {s.name} {s.grp} scale_factor={s.scale_factor:g} "
+        f"read_length={s.read_length:g} bigwig={s.bigwig} peaks={s.peaks}"
+        for s in samples
+    ]
+    n_a = sum(s.grp == "A" for s in samples)
+    n_b = len(samples) - n_a
+    if n_a == 1 or n_b == 1:
+        lines.append(
+            "[WARNING] Performing Diff Analysis without replicate is not recommended "
+            f"(Num of IDs: A, {n_a}; B, {n_b})."
+        )
+    lines.append(f"[INFO] <regions> union={n_union} with_coverage={n_counted} tested={n_tested}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
