@@ -8,7 +8,8 @@ region, a boundary of any other file's coverage does (checked against bedtools 2
 ``tests/test_local_peaks.py``). :func:`union_regions` does the same in SQL: each file's peaks
 are merged (islands), every merged start/end is an event, a running sum of per-file bits gives
 the covering set after each position, and consecutive pieces with the same non-empty set are
-joined. Regions are ordered by chromosome (byte order, as ``sort -k1,1``) and start.
+joined. A zero-length peak counts as the two bases around it, as bedtools reads it. Regions
+are ordered by chromosome (byte order, as ``sort -k1,1``) and start.
 """
 
 from __future__ import annotations
@@ -101,11 +102,16 @@ def union_regions(con: duckdb.DuckDBPyConnection, n_files: int) -> None:
     changed = " or ".join(f"lag(m{k}) over w is distinct from m{k}" for k in range(words))
     con.execute(
         f"""create or replace temp table regions as
-        with ordered as (
+        with widened as (  -- bedtools reads a zero-length [s, s) as [s - 1, s + 1)
+            select file_idx, chrom,
+                   case when "end" = start then greatest(start - 1, 0) else start end as start,
+                   case when "end" = start then "end" + 1 else "end" end as "end"
+            from peaks),
+        ordered as (
             select file_idx, chrom, start, "end",
                    max("end") over (partition by file_idx, chrom order by start, "end"
                                     rows between unbounded preceding and 1 preceding) as prev_end
-            from peaks where "end" > start),
+            from widened),
         islands as (
             select *, sum(case when prev_end is null or start > prev_end then 1 else 0 end)
                       over (partition by file_idx, chrom order by start, "end"
