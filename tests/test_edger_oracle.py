@@ -9,8 +9,9 @@ same calls through ``Rscript`` on the fake server's simulated raw counts
     Asserted edgeR-equivalent: the same rows kept, TMM factors and dispersions to 1e-8
     (relative), logFC to 1e-8 (absolute), p-values and FDR to 1e-6 (relative), pseudo-counts to
     1e-6 (absolute). Measured with edgeR 3.40.2: logFC within 7e-13, p/FDR within 4e-10
-    relative, pseudo-counts within 6e-10, dispersions within 2e-11 relative. Replicated designs
-    and 1 vs n; not 1 vs 1 (the server's GLM branch, not ported).
+    relative, pseudo-counts within 6e-10, dispersions within 2e-11 relative. Replicated designs,
+    1 vs n, and 1 vs 1 (the GLM deviance common dispersion and CPM, measured: dispersion
+    within 1e-15 relative, p within 1e-13 relative); zero and single-sample rows.
 
 ``Scenario(statistics="approx")`` — the default, fast approximations for every region
     (TMM-like factors, pseudo-counts ``raw / eff * mean(eff)``, logFC = log2((mean A + 0.5) /
@@ -117,6 +118,8 @@ def oracle(tmp_path_factory):
 REPLICATED = [(3, 3, 3000, 7), (2, 4, 3000, 11), (4, 4, 4000, 3)]
 #: Designs of the edgeR port: replicated, 1 vs n (classic path too), a chrY B-only-zero confound.
 PORTED = [(*d, False) for d in REPLICATED] + [(1, 2, 2000, 5, False), (2, 2, 3000, 9, True)]
+#: 1 vs 1: edgeR.r's other branch (estimateGLMCommonDisp deviance robust, CPM written).
+PORTED += [(1, 1, 3000, 7, False), (1, 1, 2000, 13, False)]
 
 
 @pytest.mark.parametrize(("n_a", "n_b", "n", "seed", "sex"), PORTED)
@@ -128,6 +131,27 @@ def test_edger_port_is_edger_equivalent(oracle, n_a, n_b, n, seed, sex):
     np.testing.assert_array_equal(res.keep, keep)
     kept = ed[keep]
     np.testing.assert_allclose(res.tagwise_dispersion, kept["dispersion"], rtol=1e-8)
+    np.testing.assert_allclose(res.logfc, kept["logFC"], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(res.pvalue, kept["PValue"], rtol=1e-6, atol=1e-300)
+    np.testing.assert_allclose(res.fdr, kept["FDR"], rtol=1e-6, atol=1e-300)
+    cols = [f"A{i}" for i in range(n_a)] + [f"B{i}" for i in range(n_b)]
+    np.testing.assert_allclose(res.pseudo, kept[cols].to_numpy(), rtol=0, atol=1e-6)
+
+
+@pytest.mark.parametrize(("n_a", "n_b"), [(3, 3), (1, 1)])
+def test_edger_port_with_zero_and_single_sample_rows(tmp_path, n_a, n_b):
+    """All-zero rows and rows with one non-zero sample: same kept rows and statistics."""
+    raw = simulate_diffbind(n_a, n_b, 1500, 21).raw_counts.copy()
+    raw[:60] = 0
+    raw[60:120] = 0
+    raw[60:120, 0] = np.arange(60) * 3  # one sample only, from 0 to 177
+    ed = run_edger(raw, n_a, n_b, tmp_path)
+    res = edger_classic(raw, n_a, n_b)
+    keep = ed["keep"].to_numpy()
+    np.testing.assert_array_equal(res.keep, keep)
+    assert not keep[:60].any() and not keep[60:120].all()
+    assert keep[60:120].any() == (min(n_a, n_b) == 1)  # filterByExpr's min group size
+    kept = ed[keep]
     np.testing.assert_allclose(res.logfc, kept["logFC"], rtol=0, atol=1e-8)
     np.testing.assert_allclose(res.pvalue, kept["PValue"], rtol=1e-6, atol=1e-300)
     np.testing.assert_allclose(res.fdr, kept["FDR"], rtol=1e-6, atol=1e-300)
