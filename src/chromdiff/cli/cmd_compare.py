@@ -105,8 +105,20 @@ def _run_local(ids_a, ids_b, genome, analysis, desc_a, desc_b, cache_dir, engine
             "--engine r needs Rscript with the edgeR package (Debian: apt-get install "
             "r-bioc-edger); the default --engine numpy needs nothing"
         )
+    from pathlib import Path
+
+    from chromdiff.design.comparison import ComparisonSpec
+    from chromdiff.local.run import preflight
+    from chromdiff.settings import get_settings
     from flows.compare_local import compare_local
 
+    # local files are checked before Prefect starts: one error line, nothing written
+    spec = ComparisonSpec(ids_a, ids_b, genome, analysis, kw["threshold"], kw["title"], desc_a,
+                          desc_b).validated()  # fmt: skip
+    cache_dir = cache_dir or str(
+        Path(kw["output_dir"] or get_settings().output_dir) / "local_cache"
+    )
+    preflight(spec, Path(cache_dir))
     kw.pop("base_url", None)
     out = compare_local(ids_a=ids_a, ids_b=ids_b, genome=genome, analysis=analysis,
                         description_a=desc_a, description_b=desc_b, cache_dir=cache_dir,

@@ -87,7 +87,9 @@ def parse_user_line(line: str, where: str, analysis: str = "diffbind") -> UserDa
         a URL/path, or a read length that is not a positive integer.
     """
     text = line.strip()
-    fields = text.split("\t")
+    fields = line.rstrip("\r\n").strip(" ").split("\t")  # keep an empty last field
+    while len(fields) > 3 and not fields[-1].strip():
+        fields.pop()
     if analysis == "dmr":
         if not fields[0] or " " in fields[0]:
             raise InputError(f"{where}: user-data line needs the methylation bigWig URL first")

@@ -74,14 +74,25 @@ def _validate(form: dict[str, str]) -> str | None:
     return None
 
 
-def _ids(text: str) -> list[str]:
-    return [line.split()[0] for line in text.splitlines() if line.strip()]
+def _ids(text: str, grp: str = "A") -> list[str]:
+    # user-data lines (first field http...) are named URL_A1, URL_A2, ... per group, as the real
+    # server does (inutano/chip-atlas script/update_2025/DA/DA:228-233)
+    out, k = [], 0
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        first = line.split()[0]
+        if first.startswith("http"):
+            k += 1
+            first = f"URL_{grp}{k}"
+        out.append(first)
+    return out
 
 
 def build_result(job: Job, sc: Scenario) -> bytes:
     """Simulate the job's result and pack the ZIP (applying the archive-defect knobs)."""
     form = job.form
-    ids_a, ids_b = _ids(form["bedAFile"]), _ids(form["bedBFile"])
+    ids_a, ids_b = _ids(form["bedAFile"], "A"), _ids(form["bedBFile"], "B")
     dmr = form["antigenClass"] == "dmr"
     legacy = sc.result_format == "diffbind_2024" and not dmr
     if sc.empty_result:
@@ -197,7 +208,7 @@ class Handler(BaseHTTPRequestHandler):
             return True
         if job is None or not sc.error_ids:
             return False
-        ids = set(_ids(job.form["bedAFile"])) | set(_ids(job.form["bedBFile"]))
+        ids = set(_ids(job.form["bedAFile"], "A")) | set(_ids(job.form["bedBFile"], "B"))
         return bool(ids & set(sc.error_ids))
 
     def _finished(self, job: Job) -> bool:

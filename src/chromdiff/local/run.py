@@ -100,22 +100,51 @@ def build_regions(samples: list[Sample]) -> Regions:
     """
     con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
     try:
-        load_peaks(con, [Path(s.peaks) for s in samples])
-        for idx, s in enumerate(samples):
-            extent = peak_extent(con, idx)
-            if not extent:
-                raise InputError(f"{s.peaks}: no peaks ({s.name})")
-            bw = coverage.open_bigwig(Path(s.bigwig), _label(s, "bigwig"))
-            try:
-                coverage.check_peaks_match(bw, extent, _label(s, "peaks"), s.bigwig)
-            finally:
-                bw.close()
+        _load_checked_peaks(con, samples)
         union_regions(con, len(samples))
         df = con.execute('select chrom, start, "end" from regions order by region_idx').df()
     finally:
         con.close()
     return Regions(df["chrom"].to_numpy(object), df["start"].to_numpy(np.int64),
                    df["end"].to_numpy(np.int64))  # fmt: skip
+
+
+def _load_checked_peaks(con: duckdb.DuckDBPyConnection, samples: list[Sample]) -> None:
+    load_peaks(con, [Path(s.peaks) for s in samples])
+    for idx, s in enumerate(samples):
+        extent = peak_extent(con, idx)
+        if not extent:
+            raise InputError(f"{s.peaks}: no peaks ({s.name})")
+        bw = coverage.open_bigwig(Path(s.bigwig), _label(s, "bigwig"))
+        try:
+            coverage.check_peaks_match(bw, extent, _label(s, "peaks"), s.bigwig)
+        finally:
+            bw.close()
+
+
+def preflight(spec: ComparisonSpec, cache_dir: Path) -> list[Sample]:
+    """Check every input that is already on this machine, before any flow starts.
+
+    Resolves the experiments, then for each one whose files are local (not URLs): the files
+    exist, the bigWig opens (user bigWigs hold integers), the peak file parses and fits its
+    bigWig's chromosomes. URL inputs get the same checks after their download, in the flow.
+
+    Raises
+    ------
+    InputError
+        The first problem, naming the file.
+    """
+    samples = resolve_samples(spec, cache_dir)
+    local = [fetch_sample(s, cache_dir) for s in samples if not needs_download(s)]
+    for s in local:
+        check_bigwig(s)
+    if local:
+        con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
+        try:
+            _load_checked_peaks(con, local)
+        finally:
+            con.close()
+    return samples
 
 
 def count_sample(sample: Sample, regions: Regions) -> np.ndarray:
