@@ -81,7 +81,8 @@ def test_register_stores_user_experiments():
     spec = ComparisonSpec(["SRX5", LINE], ["SRX2", LINE.replace("s1", "s3")]).validated()
     register(con, "c1", spec, base_url="http://x/")
     rows = con.execute(
-        "select experiment_id, grp, input_order, count_order from experiments order by grp, input_order"
+        "select experiment_id, grp, input_order, count_order from experiments"
+        " order by grp, input_order"
     ).fetchall()
     assert rows == [("SRX5", "A", 1, 1), ("URL_A1", "A", 2, 2), ("SRX2", "B", 1, 1),
                     ("URL_B1", "B", 2, 2)]  # fmt: skip
