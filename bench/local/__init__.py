@@ -1,0 +1,1 @@
+"""Benchmark of the local pipeline against a plain pyBigWig + pandas + R edgeR script."""
