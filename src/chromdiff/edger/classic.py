@@ -135,17 +135,20 @@ def q2qnbinom(x, input_mean, output_mean, dispersion) -> np.ndarray:
     vi, vo = im * ri, om * ro
     upper = x >= im
     z = (x - im) / np.sqrt(vi)
-    # log tail probabilities (upper tail where x >= mean, lower otherwise)
-    p1 = np.where(upper, special.log_ndtr(-z), special.log_ndtr(z))
-    q1 = om + np.sqrt(vo) * np.where(upper, -special.ndtri_exp(p1), special.ndtri_exp(p1))
+    # log tail probabilities (upper tail where x >= mean, lower otherwise); each element takes
+    # only its own branch
+    nd = special.ndtri_exp(special.log_ndtr(np.where(upper, -z, z)))
+    q1 = om + np.sqrt(vo) * np.where(upper, -nd, nd)
     a_in, a_out = im / ri, om / ro
-    p2 = np.where(
-        upper,
-        stats.gamma.logsf(x, a_in, scale=ri),
-        stats.gamma.logcdf(x, a_in, scale=ri),
-    )
+    lo = ~upper
+    p2 = np.empty(x.shape)
+    p2[upper] = stats.gamma.logsf(x[upper], a_in[upper], scale=ri[upper])
+    p2[lo] = stats.gamma.logcdf(x[lo], a_in[lo], scale=ri[lo])
     pe = np.exp(p2)
-    q2 = np.where(upper, special.gammainccinv(a_out, pe), special.gammaincinv(a_out, pe)) * ro
+    q2 = np.empty(x.shape)
+    q2[upper] = special.gammainccinv(a_out[upper], pe[upper])
+    q2[lo] = special.gammaincinv(a_out[lo], pe[lo])
+    q2 *= ro
     return (q1 + q2) / 2
 
 
@@ -353,10 +356,16 @@ def maximize_interpolant(x: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 
 def estimate_tagwise_disp(y, group, lib_size, dispersion, ave_log_cpm_, prior_df=10,
-                          span=0.3, grid_length=11, grid_range=(-6, 6)) -> np.ndarray:  # fmt: skip
-    """``estimateTagwiseDisp`` (grid method, moving-average trend): weighted likelihood EB."""
+                          span=0.3, grid_length=11, grid_range=(-6, 6),
+                          pseudo=None) -> np.ndarray:  # fmt: skip
+    """``estimateTagwiseDisp`` (grid method, moving-average trend): weighted likelihood EB.
+
+    ``pseudo`` may pass ``equalize_lib_sizes(y, group, lib_size, dispersion)`` when the caller
+    has it already (the same call edgeR makes here).
+    """
     ntags, nlibs = y.shape
-    pseudo = equalize_lib_sizes(y, group, lib_size, dispersion)
+    if pseudo is None:
+        pseudo = equalize_lib_sizes(y, group, lib_size, dispersion)
     groups = [pseudo[:, group == g] for g in sorted(set(group))]
     prior_n = prior_df / (nlibs - len(groups))
     spline_pts = np.linspace(grid_range[0], grid_range[1], grid_length)
@@ -370,13 +379,27 @@ def estimate_tagwise_disp(y, group, lib_size, dispersion, ave_log_cpm_, prior_df
 
 
 def _dnbinom(x, size, mu):
-    if np.isinf(size):  # dispersion 0: R's dnbinom(size = Inf) is the Poisson
-        return stats.poisson.pmf(x, mu)
-    return stats.nbinom.pmf(x, size, size / (size + mu))
+    """R's ``dnbinom(x, size, mu = mu)`` elementwise; ``size = Inf`` (dispersion 0) is Poisson."""
+    x, size, mu = np.broadcast_arrays(np.asarray(x, float), np.asarray(size, float),
+                                      np.asarray(mu, float))  # fmt: skip
+    inf = np.isinf(size)
+    if not inf.any():
+        return stats.nbinom.pmf(x, size, size / (size + mu))
+    finite = np.where(inf, 1.0, size)
+    return np.where(inf, stats.poisson.pmf(x, mu),
+                    stats.nbinom.pmf(x, finite, finite / (finite + mu)))  # fmt: skip
+
+
+#: Largest number of terms summed at once by the exact test (bounds its memory).
+_EXACT_CHUNK = 2_000_000
 
 
 def exact_test_double_tail(y1, y2, dispersion, big_count=900) -> np.ndarray:
-    """``exactTestDoubleTail``: NB exact test of the group sums (beta approximation if big)."""
+    """``exactTestDoubleTail``: NB exact test of the group sums (beta approximation if big).
+
+    For each tested row the probabilities of the tail ``x = 0..s1`` (or ``s1..s``) are summed;
+    all rows' terms go through one vectorised ``dnbinom`` per chunk.
+    """
     n1, n2 = y1.shape[1], y2.shape[1]
     s1 = np.round(y1.sum(1)) if n1 > 1 else np.round(y1[:, 0])  # R rounds half to even too
     s2 = np.round(y2.sum(1)) if n2 > 1 else np.round(y2[:, 0])
@@ -388,13 +411,30 @@ def exact_test_double_tail(y1, y2, dispersion, big_count=900) -> np.ndarray:
     if big.any():
         # the beta approximation takes the unrounded sums, as edgeR's exactTestBetaApprox
         pvals[big] = _beta_approx(y1[big].sum(1), y2[big].sum(1), n1, n2, dispersion[big])
-    for g in np.flatnonzero(((s1 < mu1) | (s1 > mu1)) & ~big):
-        x = np.arange(0, s1[g] + 1) if s1[g] < mu1[g] else np.arange(s1[g], s[g] + 1)
-        with np.errstate(divide="ignore"):
-            size1, size2, size = n1 / dispersion[g], n2 / dispersion[g], (n1 + n2) / dispersion[g]
-        p_top = _dnbinom(x, size1, mu1[g]) * _dnbinom(s[g] - x, size2, mu2[g])
-        p_bot = _dnbinom(s[g], size, s[g])
-        pvals[g] = 2 * np.sum(p_top) / p_bot
+    rows = np.flatnonzero(((s1 < mu1) | (s1 > mu1)) & ~big)
+    if not len(rows):
+        return np.minimum(pvals, 1.0)
+    lower = s1[rows] < mu1[rows]
+    lo = np.where(lower, 0, s1[rows])
+    length = (np.where(lower, s1[rows], s[rows]) - lo + 1).astype(np.int64)
+    with np.errstate(divide="ignore"):
+        disp = dispersion[rows]
+        size1, size2, size = n1 / disp, n2 / disp, (n1 + n2) / disp
+    p_bot = _dnbinom(s[rows], size, s[rows])
+    sums = np.zeros(len(rows))
+    start = 0
+    while start < len(rows):
+        stop = start + max(1, int(np.searchsorted(np.cumsum(length[start:]), _EXACT_CHUNK)))
+        stop = min(stop, len(rows))
+        ln = length[start:stop]
+        rep = np.repeat(np.arange(start, stop), ln)
+        first = np.concatenate([[0], np.cumsum(ln)[:-1]])
+        x = lo[rep] + (np.arange(ln.sum()) - np.repeat(first, ln))
+        g = rows[rep]
+        p_top = _dnbinom(x, size1[rep], mu1[g]) * _dnbinom(s[g] - x, size2[rep], mu2[g])
+        sums[start:stop] = np.add.reduceat(p_top, first)
+        start = stop
+    pvals[rows] = 2 * sums / p_bot
     return np.minimum(pvals, 1.0)
 
 
@@ -437,7 +477,7 @@ def edger_classic(raw: np.ndarray, n_a: int, n_b: int, prior_count: float = 0.12
     common = estimate_common_disp(y, group, lib_n)
     pseudo = equalize_lib_sizes(y, group, lib_n, common)
     alc = ave_log_cpm(y, lib_n, common)
-    tagwise = estimate_tagwise_disp(y, group, lib_n, common, alc)
+    tagwise = estimate_tagwise_disp(y, group, lib_n, common, alc, pseudo=pseudo)
     logfc, p = exact_test_pair21(y, group, lib_n, tagwise, prior_count)
     return EdgerResult(keep, pseudo, logfc, p, bh(p), common, tagwise, nf)
 
