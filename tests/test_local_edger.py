@@ -76,3 +76,24 @@ def test_engine_r_writes_the_same_bed(tmp_path):
     assert bed_r[BED_COLUMNS[:5]].equals(bed_numpy[BED_COLUMNS[:5]])
     for col in ("logFC", "PValue", "FDR"):
         np.testing.assert_allclose(bed_r[col], bed_numpy[col], rtol=1e-8, atol=1e-12)
+
+
+def test_numbers_are_written_as_r_write_table_writes_them(tmp_path):
+    """logFC/P/FDR columns: ``r_number`` equals R's ``write.table`` text for the same doubles."""
+    import subprocess
+
+    from chromdiff.local.bedout import r_number
+
+    rng = np.random.default_rng(3)
+    values = np.concatenate([
+        rng.normal(0, 3, 200), 10.0 ** rng.uniform(-300, 5, 200), rng.uniform(0, 1, 100),
+        [0.0, 1.0, 0.5, 1e-4, 1e-3, 123456.0, 1e5, 1e15, -0.25, 1 / 3, 2.5e-320],
+    ])  # fmt: skip
+    src = tmp_path / "v.txt"
+    src.write_text("\n".join(repr(float(v)) for v in values) + "\n")
+    code = (
+        f"x <- as.numeric(readLines('{src}')); "
+        "write.table(data.frame(x = x), stdout(), row.names = FALSE, col.names = FALSE)"
+    )
+    out = subprocess.run(["Rscript", "-e", code], capture_output=True, text=True, check=True)
+    assert [r_number(float(v)) for v in values] == out.stdout.split()

@@ -12,6 +12,7 @@ doubles with up to 15 significant digits, fixed or scientific notation, whicheve
 from __future__ import annotations
 
 import math
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -26,7 +27,11 @@ def r_number(x: float) -> str:
     if x == 0:
         return "0"
     ref = float(f"{x:.14e}")
-    digits = next(d for d in range(1, 16) if float(f"{x:.{d - 1}e}") == ref)
+    if abs(x) < sys.float_info.min:  # subnormal: R compares 15 decimal digits, not the double
+        mantissa = f"{x:.14e}".split("e")[0].rstrip("0").rstrip(".")
+        digits = len(mantissa.replace("-", "").replace(".", ""))
+    else:
+        digits = next(d for d in range(1, 16) if float(f"{x:.{d - 1}e}") == ref)
     sci = f"{x:.{digits - 1}e}"
     mantissa, exp = sci.split("e")
     exponent = int(exp)
