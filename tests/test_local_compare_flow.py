@@ -85,6 +85,8 @@ def test_local_and_public_comparisons_side_by_side(
     assert [c for c, _ in annotated] == ["mine_local", "public"]
     for cid in ("mine_local", "public"):
         assert (tmp_path / "out" / cid / "report.html").is_file()
+    summary = (tmp_path / "out" / "mine_local" / "summary_report.md").read_text()
+    assert "run on this machine by chromdiff" in summary and "user's own data" in summary
     con.close()
     # the same inputs again: skipped, nothing recomputed
     code, out, _ = _local(tmp_path, capsys, SIM / "mine.txt", "--comparison-id", "mine_local")

@@ -57,8 +57,19 @@ def design_caveats(ctx: ReportContext) -> list[str]:
     out = []
     if c["simulated"]:
         out.append("These results are SIMULATED (local fake server), not ChIP-Atlas output.")
+    user = [i for g in ("A", "B") for i in ctx.ids(g) if i.startswith("URL_")]
+    if user:
+        out.append(
+            f"{len(user)} experiment(s) are the user's own data ({', '.join(user)}: bigWig, peaks "
+            "and read length given by the user; see table user_experiments)."
+        )
+    kind = (
+        "experiments chosen by the user"
+        if user
+        else "public ChIP-Atlas experiments chosen by the user"
+    )
     out.append(
-        "The experiments of each group are public ChIP-Atlas experiments chosen by the user. edgeR "
+        f"The experiments of each group are {kind}. edgeR "
         "treats them as replicates, but they are not necessarily true biological replicates: they "
         "may differ in laboratory, antibody, cell source and protocol."
     )
@@ -102,8 +113,13 @@ def methods(ctx: ReportContext) -> str:
             "Benjamini-Hochberg q-values). Counts are edgeR pseudo-counts (CPM when both "
             "groups have one experiment)."
         )
+    source = f"Request {c['request_id'] or 'n/a'} on {c['base_url']}"
+    if str(c["base_url"]).startswith("local:"):  # chromdiff compare --local (docs/pipeline.md)
+        core = core.replace("ChIP-Atlas Diff Analysis", "ChIP-Atlas's diffbind pipeline, run on "
+                            "this machine by chromdiff,", 1)  # fmt: skip
+        source = f"Computed locally ({c['base_url'].removeprefix('local:')})"
     return (
-        f"{core} Request {c['request_id'] or 'n/a'} on {c['base_url']} (result format "
+        f"{core} {source} (result format "
         f"{c['result_format'] or 'n/a'}, threshold {c['threshold']}). chromdiff removed regions on "
         f"non-standard contigs and regions shorter than {p['min_region_bp']} bp from the analysis "
         f"set (kept in the unfiltered export), called regions significant at {sig}, ran the QC "
