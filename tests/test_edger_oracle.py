@@ -159,6 +159,15 @@ def test_edger_port_with_zero_and_single_sample_rows(tmp_path, n_a, n_b):
     np.testing.assert_allclose(res.pseudo, kept[cols].to_numpy(), rtol=0, atol=1e-6)
 
 
+def test_fake_server_edger_mode_serves_1v1_from_the_port():
+    """1 vs 1 no longer falls back to the approximations: CPM and the GLM dispersion's test."""
+    sim = simulate_diffbind(1, 1, 800, 4)
+    res = edger_classic(sim.raw_counts, 1, 1)
+    fake = simulate_diffbind(1, 1, 800, 4, statistics="edger")
+    assert res.single and len(fake.chrom) == int(res.keep.sum())
+    np.testing.assert_allclose(np.sort(fake.pvalue), np.sort(res.pvalue), rtol=1e-12)
+
+
 def test_fake_server_edger_mode_serves_the_port():
     """``statistics="edger"`` returns the kept rows of the port, in genome order."""
     sim = simulate_diffbind(3, 3, 1500, 4)

@@ -82,8 +82,8 @@ def simulate_diffbind(
     module docstring, for every region. ``"edger"`` runs the numpy port of the server's edgeR
     steps (:func:`chromdiff.edger.classic.edger_classic`: filterByExpr, TMM, common + tagwise
     dispersion, exact test), so only the regions ``filterByExpr`` keeps are returned, with
-    edgeR's pseudo-counts, logFC, p and FDR (about 1 s per 3,000 regions; 1 vs 1 designs, which
-    the server fits with a GLM dispersion, fall back to ``"approx"``).
+    edgeR's pseudo-counts (CPM for 1 vs 1, which the server fits with the GLM deviance
+    dispersion), logFC, p and FDR.
     """
     if statistics not in ("approx", "edger"):
         raise ValueError(f"unknown statistics {statistics!r} (approx or edger)")
@@ -114,7 +114,7 @@ def simulate_diffbind(
         axis=1,
     )
     raw = rng.poisson(mu * rng.gamma(1 / DISPERSION, DISPERSION, mu.shape))
-    if statistics == "edger" and not (n_a == 1 and n_b == 1):
+    if statistics == "edger":
         return _edger_statistics(raw, n_a, n_b, chrom, start, stop)
     eff = _tmm_like(raw)
     pseudo = raw / eff * eff.mean()
