@@ -14,7 +14,9 @@ from chromdiff.errors import (
     JobFailedError,
     JobTimeoutError,
     RequestRejectedError,
+    ResultArchiveError,
     ServerUnavailableError,
+    SubmissionInDoubtError,
 )
 from chromdiff.settings import Settings
 
@@ -79,9 +81,38 @@ def test_submit_posts_form_and_returns_request_id():
 
 
 def test_5xx_burst_then_success_is_retried_with_backoff():
-    c = client(response(500), response(503), response(502), response(text=f"requestId: {RID}\n"))
-    assert c.submit(submit_request()) == RID
+    c = client(response(500), response(503), response(502), response(200, text="[INFO] ok\n"))
+    assert c.log(RID) == "[INFO] ok\n"
     assert len(c.session.calls) == 4 and len(c.sleeps) == 3
+
+
+def refused():
+    """A ``requests.ConnectionError`` as requests raises it when nothing listens on the port."""
+    from urllib3.exceptions import MaxRetryError, NewConnectionError
+
+    reason = NewConnectionError(None, "Failed to establish a new connection: [Errno 111]")
+    return requests.ConnectionError(MaxRetryError(None, BASE, reason))
+
+
+@pytest.mark.parametrize(
+    "lost",
+    [response(500), response(503), requests.ReadTimeout("slow"),
+     requests.ConnectionError("Connection aborted: reset by peer")],
+)  # fmt: skip
+def test_submit_is_never_resent_once_it_may_have_reached_the_server(lost):
+    c = client(lost, response(text=f"requestId: {RID}\n"))
+    with pytest.raises(SubmissionInDoubtError, match="not re-sent"):
+        c.submit(submit_request())
+    assert len(c.session.calls) == 1 and c.sleeps == []
+
+
+def test_submit_is_resent_when_nothing_reached_the_server():
+    c = client(refused(), requests.ConnectTimeout("connect"), response(text=f"requestId: {RID}\n"))
+    assert c.submit(submit_request()) == RID
+    assert len(c.session.calls) == 3
+    c = client(*[refused()] * 3, max_retries=2)
+    with pytest.raises(ServerUnavailableError, match=r"after 3 tries .*nothing was submitted"):
+        c.submit(submit_request())
 
 
 def test_429_honours_retry_after():
@@ -157,6 +188,31 @@ def test_download_streams_to_file(tmp_path):
     out = c.download_zip(RID, tmp_path / "r.zip")
     assert out.read_bytes() == b"PK\x03\x04fake"
     assert not (tmp_path / "r.zip.part").exists()
+
+
+def test_download_cut_short_is_fetched_again(tmp_path):
+    zip_bytes = b"PK\x03\x04" + b"x" * 96
+    broken = requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead")
+
+    def cut():  # the body ends after 10 of the 100 announced bytes
+        return response(200, headers={"Content-Length": "100"}, body=zip_bytes[:10])
+
+    c = client(cut, broken, response(200, headers={"Content-Length": "100"}, body=zip_bytes))
+    assert c.download_zip(RID, tmp_path / "r.zip").read_bytes() == zip_bytes
+    assert len(c.session.calls) == 3 and len(c.sleeps) == 2
+    c = client(*[cut] * 3, max_retries=2)
+    with pytest.raises(ServerUnavailableError, match=r"after 3 tries \(short body: 10 of 100"):
+        c.download_zip(RID, tmp_path / "s.zip")
+    assert not list(tmp_path.glob("s.zip*"))
+
+
+def test_html_page_instead_of_the_zip_is_named(tmp_path):
+    page = b"<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>"
+    html = response(200, headers={"Content-Type": "text/html"}, body=page)
+    c = client(html, max_retries=0)
+    with pytest.raises(ResultArchiveError, match=r"HTML page instead of the result ZIP.*Bad Gate"):
+        c.download_zip(RID, tmp_path / "r.zip")
+    assert not list(tmp_path.glob("r.zip*"))
 
 
 def test_download_404_after_failed_job_surfaces_the_log(tmp_path):

@@ -19,6 +19,15 @@ class ServerUnavailableError(ChipAtlasError):
     """The health check did not answer ``chipatlas``, or retries on transient errors ran out."""
 
 
+class SubmissionInDoubtError(ChipAtlasError):
+    """A submission may have reached the server but its answer was lost (timeout, reset, 5xx).
+
+    WABI queues the job before it answers, so the POST is never re-sent blindly: the comparison
+    is recorded as ``in_doubt`` and the user resumes it (``--request-id``) or submits anew
+    (``--force``).
+    """
+
+
 class RequestRejectedError(ChipAtlasError):
     """The server refused the request (HTTP 400 or another 4xx): retrying cannot help."""
 
@@ -33,6 +42,15 @@ class JobTimeoutError(ChipAtlasError):
 
 class ResultArchiveError(ChipAtlasError):
     """The result ZIP is corrupt, truncated, too large, or holds an unsafe member path."""
+
+
+def is_interrupt(exc: BaseException) -> bool:
+    """Return True for Ctrl-C (``KeyboardInterrupt``) and SIGTERM (Prefect's ``TerminationSignal``).
+
+    Checked by class name so that plain-logic modules need not import Prefect.
+    """
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return bool(names & {"KeyboardInterrupt", "TerminationSignal", "Interrupted"})
 
 
 class ParseError(ChromdiffError, ValueError):

@@ -25,6 +25,7 @@ from chromdiff.chipatlas.retry import (
     TransientHTTPError,
     backoff_delay,
     is_transient_status,
+    nothing_sent,
     parse_retry_after,
 )
 from chromdiff.errors import (
@@ -34,6 +35,7 @@ from chromdiff.errors import (
     RequestRejectedError,
     ResultArchiveError,
     ServerUnavailableError,
+    SubmissionInDoubtError,
 )
 from chromdiff.settings import Settings, get_settings
 
@@ -87,9 +89,13 @@ class ChipAtlasClient:
 
     def _request(
         self, method: str, url: str, *, allow_404: bool = False, read_timeout: float | None = None,
-        **kwargs,
+        resend: bool = True, **kwargs,
     ) -> requests.Response:  # fmt: skip
-        """Send one request, retrying transient failures with backoff; map errors to types."""
+        """Send one request, retrying transient failures with backoff; map errors to types.
+
+        With ``resend=False`` (the submit POST) a failure is retried only when the request cannot
+        have reached the server (:func:`nothing_sent`); otherwise :class:`SubmissionInDoubtError`.
+        """
         attempt = 0
         while True:
             attempt += 1
@@ -105,9 +111,18 @@ class ChipAtlasClient:
                         retry_after,
                     )
             except (requests.Timeout, requests.ConnectionError, TransientHTTPError) as exc:
+                if not resend and not nothing_sent(exc):
+                    raise SubmissionInDoubtError(
+                        f"the submission to {url} may have reached ChIP-Atlas but its answer "
+                        f"was lost ({_describe(exc)}, try {attempt}); it was not re-sent, so "
+                        "that no second copy of the job is queued"
+                    ) from exc
                 if attempt > self.max_retries:
+                    what = "could not reach" if not resend else "did not answer"
+                    tail = "; nothing was submitted" if not resend else ""
                     raise ServerUnavailableError(
-                        f"ChIP-Atlas did not answer after {attempt} tries ({_describe(exc)}): {url}"
+                        f"ChIP-Atlas {what} {method} {url} after {attempt} tries "
+                        f"({_describe(exc)}){tail}"
                     ) from exc
                 retry_after = getattr(exc, "retry_after", None)
                 self.sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap, retry_after))
@@ -135,9 +150,17 @@ class ChipAtlasClient:
             )
 
     def submit(self, request: SubmitRequest) -> str:
-        """Validate and submit ``request``; return the request ID at once."""
+        """Validate and submit ``request``; return the request ID at once.
+
+        The POST is sent once; it is re-sent only if the connection was never made (or on 429).
+
+        Raises
+        ------
+        SubmissionInDoubtError
+            If the request may have reached the server but no answer came back.
+        """
         request.validate()
-        resp = self._request("POST", self.base_url, data=request.form())
+        resp = self._request("POST", self.base_url, data=request.form(), resend=False)
         return parse_request_id(resp.text)
 
     def result_ready(self, request_id: str) -> bool:
@@ -226,15 +249,40 @@ class ChipAtlasClient:
     def download_zip(self, request_id: str, dest: str | Path) -> Path:
         """Stream the result ZIP to ``dest`` (written to ``dest.part`` then renamed).
 
+        A download cut short (connection reset, fewer bytes than ``Content-Length``) or an HTML
+        page served in place of the ZIP is fetched again, up to ``max_retries`` more times.
+
         Raises
         ------
         JobFailedError
             If there is no ZIP because the job failed (the log's errors are quoted).
         ResultArchiveError
-            If the download is larger than the archive bound.
+            If the download is larger than the archive bound, or the server kept answering
+            an HTML page instead of the ZIP.
+        ServerUnavailableError
+            If every try was cut short (the job's result stays on the server: fetch it again).
         """
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._download_once(request_id, dest)
+            except _DOWNLOAD_CUT as exc:
+                if attempt <= self.max_retries:
+                    self.sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap))
+                    continue
+                if isinstance(exc, _HtmlPage):
+                    raise ResultArchiveError(f"{exc} (after {attempt} tries)") from exc
+                raise ServerUnavailableError(
+                    f"download of the result ZIP of {request_id} failed after {attempt} tries "
+                    f"({_describe(exc)}); the finished job's result stays on the server about "
+                    "a week: rerun to download it again"
+                ) from exc
+
+    def _download_once(self, request_id: str, dest: Path) -> Path:
+        """One try of :meth:`download_zip`; raises ``_CutShort``/``_HtmlPage`` for a bad body."""
         resp = self._request(
             "GET", self._job_url(request_id), params={"info": "result", "format": "zip"},
             allow_404=True, read_timeout=self.settings.zip_timeout_s, stream=True,
@@ -245,10 +293,18 @@ class ChipAtlasClient:
                 f"no result archive for {request_id} (HTTP 404): results are kept about a week"
             )
         part = dest.with_name(dest.name + ".part")
+        expected = resp.headers.get("Content-Length")
         written = 0
         try:
             with resp, part.open("wb") as fh:
                 for chunk in resp.iter_content(_CHUNK):
+                    if written == 0 and chunk.lstrip()[:1] == b"<":
+                        raise _HtmlPage(
+                            f"the server returned an HTML page instead of the result ZIP of "
+                            f"{request_id} (HTTP {resp.status_code}, "
+                            f"{resp.headers.get('Content-Type', 'no Content-Type')}): "
+                            f"{_html_text(chunk)!r}"
+                        )
                     written += len(chunk)
                     if written > self.settings.max_zip_bytes:
                         raise ResultArchiveError(
@@ -256,6 +312,8 @@ class ChipAtlasClient:
                             f"{self.settings.max_zip_bytes} bytes"
                         )
                     fh.write(chunk)
+            if expected is not None and expected.isdigit() and written != int(expected):
+                raise _CutShort(f"short body: {written} of {expected} bytes")
         except BaseException:
             part.unlink(missing_ok=True)
             raise
@@ -263,9 +321,42 @@ class ChipAtlasClient:
         return dest
 
 
+class _CutShort(Exception):
+    """The ZIP body ended before ``Content-Length`` bytes."""
+
+
+class _HtmlPage(Exception):
+    """An HTML page came back where the result ZIP was expected."""
+
+
+#: Failures of one download try that another try may fix (the job's result is still there).
+_DOWNLOAD_CUT = (
+    requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+    _CutShort, _HtmlPage,
+)  # fmt: skip
+
+
+def _html_text(chunk: bytes, limit: int = 80) -> str:
+    """Return the visible text at the start of an HTML page (tags dropped), for the message."""
+    import re
+
+    text = re.sub(r"<[^>]*>", " ", chunk[:4096].decode("utf-8", "replace"))
+    return " ".join(text.split())[:limit]
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, TransientHTTPError):
         return f"HTTP {exc.status}"
+    if isinstance(exc, requests.ConnectTimeout):
+        return "connect timeout"
     if isinstance(exc, requests.Timeout):
         return "timeout"
+    if isinstance(exc, _CutShort):
+        return str(exc)
+    if isinstance(exc, _HtmlPage):
+        return "an HTML page instead of the ZIP"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        return "connection broken during the download"
+    if nothing_sent(exc):
+        return "connection refused"
     return "connection error"

@@ -25,6 +25,15 @@ class Scenario:
         The first N requests have their connection closed without an answer.
     stall_seconds, stall_on : float, str
         Sleep before answering requests of kind ``stall_on`` (submit/probe/status/log/zip/health).
+    submit_lost_first_n, submit_lost_as : int, str
+        The first N submissions are queued (the job exists and runs, as WABI queues it before
+        answering) but the answer is lost: ``reset`` (connection closed), ``500`` (an error
+        answer) or ``timeout`` (answered after ``stall_seconds``).
+    zip_cut_first_n, zip_cut_as : int, str
+        The first N ZIP downloads stop halfway: ``reset`` (TCP reset) or ``short`` (clean close
+        before ``Content-Length`` bytes).
+    zip_html_first_n : int
+        The first N ZIP downloads answer 200 with an HTML error page (a proxy's), not the ZIP.
     never_finish, job_error, health_down : bool
         Job stays running; job ends with an ``[ERROR]`` in its log and no ZIP; health check down.
     error_ids : tuple of str
@@ -51,6 +60,11 @@ class Scenario:
     reset_first_n: int = 0
     stall_seconds: float = 0.0
     stall_on: str = ""
+    submit_lost_first_n: int = 0
+    submit_lost_as: str = "reset"
+    zip_cut_first_n: int = 0
+    zip_cut_as: str = "reset"
+    zip_html_first_n: int = 0
     never_finish: bool = False
     job_error: bool = False
     error_ids: tuple[str, ...] = ()

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import random
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -47,6 +49,8 @@ class State:
     scenario: Scenario
     jobs: dict[str, Job] = field(default_factory=dict)
     n_requests: int = 0
+    n_submits: int = 0
+    n_zips: int = 0
     journal: list[dict] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -111,6 +115,14 @@ def build_result(job: Job, sc: Scenario) -> bytes:
     if sc.truncated_zip:
         return data[: len(data) // 2]
     return data
+
+
+#: What a reverse proxy in front of WABI may serve with status 200 in place of a file.
+_PROXY_PAGE = (
+    "<!DOCTYPE html><html><head><title>Service Temporarily Unavailable</title></head>"
+    "<body><h1>Service Temporarily Unavailable</h1><p>The server is temporarily unable to "
+    "service your request. Please try again later.</p></body></html>"
+)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -254,10 +266,51 @@ class Handler(BaseHTTPRequestHandler):
             if job.zip_bytes is None:
                 job.log_text = job.log_text or formats.job_log(job.rid, job.form, legacy=legacy)
                 job.zip_bytes = build_result(job, sc)
+            with self.state.lock:
+                self.state.n_zips += 1
+                n = self.state.n_zips
+            if n <= sc.zip_html_first_n:
+                return self._send(200, _PROXY_PAGE, "text/html")
+            if n <= sc.zip_html_first_n + sc.zip_cut_first_n:
+                return self._cut(job.zip_bytes, reset=sc.zip_cut_as == "reset")
             return self._send(200, job.zip_bytes, "application/zip")
         return self._json_error(
             400, "Error ( Appoint tsv or html in format parameter.)", "BAD_REQUEST (format)"
         )
+
+    def _cut(self, data: bytes, *, reset: bool) -> None:
+        """Announce all of ``data`` but send half of it, then reset or close the connection."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/zip")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data[: len(data) // 2])
+        self.wfile.flush()
+        self._drop(reset=reset)
+
+    def _drop(self, *, reset: bool) -> None:
+        """Close the connection; ``reset`` sends a TCP RST (SO_LINGER 0) instead of a FIN."""
+        if reset:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    def _lose_answer(self, rid: str) -> bool:
+        """Apply ``submit_lost_*``: the job is queued already; return True if its answer is lost."""
+        sc = self.state.scenario
+        with self.state.lock:
+            self.state.n_submits += 1
+            n = self.state.n_submits
+        if n > sc.submit_lost_first_n:
+            return False
+        if sc.submit_lost_as == "500":
+            self._json_error(500, "Error", f"INTERNAL_SERVER_ERROR (after queueing {rid})")
+        elif sc.submit_lost_as == "timeout":
+            time.sleep(sc.stall_seconds)
+            self._send(200, f"requestId: {rid}\nparameters: null\n")
+        else:
+            self._drop(reset=True)
+        return True
 
     def do_POST(self) -> None:
         """Submit a job."""
@@ -273,7 +326,12 @@ class Handler(BaseHTTPRequestHandler):
         now = datetime.now()
         rid = (f"wabi_chipatlas_{now:%Y-%m%d-%H%M-%S}-{now.microsecond // 1000:03d}-"
                f"{random.randint(0, 999_999):06d}")  # fmt: skip
+        # WABI queues the job (qsub2) before it writes the answer:
+        # oogasawa/wabi_chipatlas-java ChipatlasController.java:185; a later IOException still
+        # answers 500 (lines 195-204). So a lost answer does not mean a lost job.
         self.state.jobs[rid] = Job(rid, form)
+        if self._lose_answer(rid):
+            return None
         if form.get("format") == "json":
             return self._send(
                 200,
