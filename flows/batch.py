@@ -69,6 +69,10 @@ def batch(
     return rows
 
 
+#: Plan actions that need nothing from the server.
+_NO_FETCH = ("skip", "finish")
+
+
 @flow(name="fetch-results")
 def fetch_results(jobs: list[dict], base_url: str, partition_root: str) -> dict[str, object]:
     """Fetch and parse every job on this flow's task runner; failures are returned, not raised."""
@@ -98,7 +102,7 @@ def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: st
             jobs[item.name] = prepare(db_path, item, base_url, output_dir, force)
         except Exception as exc:  # noqa: BLE001 - reported as this comparison's failure
             jobs[item.name] = exc
-    todo = [j for j in jobs.values() if isinstance(j, dict) and j["action"] != "skip"]
+    todo = [j for j in jobs.values() if isinstance(j, dict) and j["action"] not in _NO_FETCH]
     fetch = fetch_results.with_options(task_runner=make_task_runner(runner, n_workers=n_workers))
     fetched = fetch(todo, base_url, str(Path(output_dir) / "_partitions")) if todo else {}
 
@@ -108,14 +112,16 @@ def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: st
             raise job
         if job["action"] == "skip":
             return {"skipped": True, "status": "loaded"}
-        got = fetched[item.name]
-        if isinstance(got, BaseException):
-            _fail(db_path, item.name, got, job["request_id"])
-            raise got
-        loaded = load_fetched(db_path, got)
+        loaded = {}
+        if job["action"] != "finish":  # finish: loaded, only annotation and report are missing
+            got = fetched[item.name]
+            if isinstance(got, BaseException):
+                _fail(db_path, item.name, got, job["request_id"])
+                raise got
+            loaded = load_fetched(db_path, got)
         annotate_comparison_task(db_path, item.name)
         render_report(db_path, item.name, job["out_dir"])
-        return {"status": "loaded", "n_regions": loaded["n_regions"]}
+        return {"status": "loaded", "n_regions": loaded.get("n_regions")}
 
     return run_items(items, run_one)
 

@@ -7,7 +7,6 @@ from prefect.cache_policies import NO_CACHE
 
 from chromdiff.batch import fanout
 from chromdiff.warehouse import partitions
-from tasks.policies import NETWORK_RETRY
 
 
 @task(name="parse-to-partition", cache_policy=NO_CACHE)
@@ -23,9 +22,12 @@ def load_partitions(db_path: str, parts: list[dict]) -> dict[str, int]:
     return partitions.load_partitions(db_path, parts)
 
 
-@task(name="fetch-result", cache_policy=NO_CACHE, **NETWORK_RETRY)
+@task(name="fetch-result", cache_policy=NO_CACHE)
 def fetch_result(job: dict, base_url: str, partition_root: str) -> dict:
-    """Submit or resume, wait, download and parse one comparison (no DuckDB: Dask-safe)."""
+    """Submit or resume, wait, download and parse one comparison (no DuckDB: Dask-safe).
+
+    No task-level retries: they would re-run the submit (the client retries what is safe).
+    """
     return fanout.fetch_to_partition(job, base_url, partition_root)
 
 

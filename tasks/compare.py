@@ -14,18 +14,18 @@ from prefect.cache_policies import NO_CACHE
 from chromdiff.design.comparison import (
     ComparisonSpec,
     get_state,
+    in_doubt_error,
     log_event,
     plan,
     register,
     set_request,
     set_status,
 )
-from chromdiff.errors import ParseError
+from chromdiff.errors import ParseError, RequestRejectedError, ServerUnavailableError
 from chromdiff.parsing import ParsedResult, parse_result
 from chromdiff.parsing.igv import igv_cross_check
 from chromdiff.warehouse import load as warehouse
 from chromdiff.warehouse.db import writer
-from tasks.policies import NETWORK_RETRY
 
 
 def _client(base_url: str):
@@ -43,24 +43,43 @@ def validate(spec: ComparisonSpec) -> ComparisonSpec:
 @task(name="prepare", cache_policy=NO_CACHE)
 def prepare(
     db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str, force: bool,
-    params: dict, simulated: bool,
+    params: dict, simulated: bool, request_id: str | None = None,
 ) -> dict:  # fmt: skip
-    """Decide submit/resume/skip from the stored state; register the comparison on submit."""
+    """Decide submit/resume/finish/skip from the stored state; register the comparison on submit.
+
+    ``request_id`` (the user's ``--request-id``) attaches a known request to the comparison and
+    resumes it. A submission in doubt raises :class:`SubmissionInDoubtError` (nothing is sent).
+    """
     with writer(db_path) as con:
         state = get_state(con, comparison_id)
         action = plan(state, spec.input_hash(), force)
-        if action == "submit":
+        if request_id and request_id != (state or {}).get("request_id"):
+            # a different job: reset the comparison (its rows belong to the old request)
+            register(
+                con, comparison_id, spec, base_url=base_url, simulated=simulated, params=params
+            )
+            set_request(con, comparison_id, request_id)
+            action, state = "resume", {"request_id": request_id, "status": "submitted"}
+        elif action == "in_doubt":
+            log_event(con, comparison_id, "plan", action, "warning")
+            raise in_doubt_error(comparison_id, state)
+        elif action == "submit":
             register(
                 con, comparison_id, spec, base_url=base_url, simulated=simulated, params=params
             )
         log_event(con, comparison_id, "plan", action)
     get_run_logger().info("comparison %s: %s", comparison_id, action)
-    return {"action": action, "request_id": (state or {}).get("request_id")}
+    return {"action": action, "request_id": (state or {}).get("request_id"),
+            "status": (state or {}).get("status")}  # fmt: skip
 
 
-@task(name="submit", cache_policy=NO_CACHE, **NETWORK_RETRY)
+@task(name="submit", cache_policy=NO_CACHE)
 def submit(db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str) -> str:
-    """Submit the job; store the request ID in the database at once (for resuming)."""
+    """Submit the job once; store the request ID in the database at once (for resuming).
+
+    No task-level retries: the status is ``submitting`` while the POST is out, so a run that
+    dies or loses the answer leaves the submission in doubt instead of re-sending it.
+    """
     from chromdiff.chipatlas.protocol import SubmitRequest
 
     req = SubmitRequest(
@@ -68,7 +87,14 @@ def submit(db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str
         spec.description_a, spec.description_b, threshold=spec.threshold,
     )  # fmt: skip
     req.validate()
-    request_id = _client(base_url).submit(req)
+    with writer(db_path) as con:
+        set_status(con, comparison_id, "submitting")
+    try:
+        request_id = _client(base_url).submit(req)
+    except (ServerUnavailableError, RequestRejectedError):
+        with writer(db_path) as con:  # nothing was queued (never connected, or refused)
+            set_status(con, comparison_id, "created")
+        raise
     with writer(db_path) as con:
         set_request(con, comparison_id, request_id)
     get_run_logger().info("submitted %s: request %s", comparison_id, request_id)
@@ -93,9 +119,13 @@ def wait(db_path: str, comparison_id: str, request_id: str, base_url: str) -> No
     logger.info("job %s finished after %d polls", request_id, polls["n"])
 
 
-@task(name="download", cache_policy=NO_CACHE, **NETWORK_RETRY)
+@task(name="download", cache_policy=NO_CACHE)
 def download(request_id: str, base_url: str, raw_dir: str) -> dict[str, str | None]:
-    """Download and extract the result ZIP into ``raw_dir``; return kind → path."""
+    """Download and extract the result ZIP into ``raw_dir``; return kind → path.
+
+    The client re-fetches a download cut short; no task-level retries on top (one layer, so
+    "after N tries" is what happened). A failure here keeps the comparison resumable.
+    """
     from chromdiff.chipatlas.archive import extract_result_zip
     from chromdiff.settings import get_settings
 

@@ -9,7 +9,7 @@ import requests
 
 from chromdiff.chipatlas.client import ChipAtlasClient
 from chromdiff.chipatlas.protocol import SubmitRequest
-from chromdiff.chipatlas.retry import backoff_delay, is_transient
+from chromdiff.chipatlas.retry import backoff_delay, nothing_sent
 from chromdiff.errors import (
     JobFailedError,
     JobTimeoutError,
@@ -222,10 +222,8 @@ def test_download_404_after_failed_job_surfaces_the_log(tmp_path):
 
 
 def test_transient_classification_and_backoff():
-    assert is_transient(requests.ConnectTimeout())
-    assert is_transient(ServerUnavailableError("x"))
-    assert not is_transient(RequestRejectedError("x"))
-    assert not is_transient(JobFailedError("x"))
+    assert nothing_sent(requests.ConnectTimeout()) and nothing_sent(refused())
+    assert not nothing_sent(requests.ReadTimeout()) and not nothing_sent(requests.ConnectionError())
     delays = [backoff_delay(a, 1.0, 30.0) for a in range(1, 8)]
     assert all(0.5 <= d <= 30 for d in delays)
     assert backoff_delay(1, 1.0, 30.0, retry_after=12) >= 12

@@ -85,26 +85,12 @@ def test_resume_uses_stored_request_id(server, tmp_path):
     assert out["request_id"] == rid and out["status"] == "loaded"
 
 
-class _State:
-    def __init__(self, exc):
-        self.exc = exc
+def test_network_tasks_have_no_prefect_retries():
+    """One retry layer (the client's): a task retry would re-send the submit POST."""
+    from tasks.batch import fetch_result
+    from tasks.compare import download, submit
 
-    def result(self):
-        raise self.exc
-
-
-def test_network_retry_only_transient():
-    import requests
-
-    from chromdiff.errors import InputError, RequestRejectedError
-    from tasks.policies import NETWORK_RETRY
-
-    cond = NETWORK_RETRY["retry_condition_fn"]
-    assert cond(None, None, _State(requests.ConnectionError("down")))
-    assert not cond(None, None, _State(InputError("bad id")))
-    assert not cond(None, None, _State(RequestRejectedError("HTTP 400")))
-    delays = NETWORK_RETRY["retry_delay_seconds"]
-    assert NETWORK_RETRY["retries"] == len(delays) and delays == sorted(delays)
+    assert [t.retries for t in (submit, download, fetch_result)] == [0, 0, 0]
 
 
 # --- the flow with an in-test double of the HTTP client (real archive, parsing and loading) ---

@@ -17,7 +17,14 @@ from pathlib import Path
 import pyarrow.parquet as pq
 
 from chromdiff.batch.spec import BatchItem
-from chromdiff.design.comparison import ComparisonSpec, get_state, plan, register, set_request
+from chromdiff.design.comparison import (
+    ComparisonSpec,
+    get_state,
+    in_doubt_error,
+    plan,
+    register,
+    set_request,
+)
 from chromdiff.parsing import ParsedResult
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.db import writer
@@ -57,6 +64,8 @@ def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force
     with writer(db_path) as con:
         state = get_state(con, item.name)
         action = plan(state, spec.input_hash(), force)
+        if action == "in_doubt":
+            raise in_doubt_error(item.name, state)
         rid = (state or {}).get("request_id") if action == "resume" else None
         if action == "submit":
             rid = None if force else saved_request(out_dir, spec.input_hash())

@@ -15,7 +15,7 @@ import random
 
 import requests
 
-from chromdiff.errors import ChipAtlasError, ServerUnavailableError
+from chromdiff.errors import ChipAtlasError
 
 
 class TransientHTTPError(ChipAtlasError):
@@ -30,20 +30,6 @@ class TransientHTTPError(ChipAtlasError):
 def is_transient_status(status: int) -> bool:
     """Return True for HTTP statuses worth retrying (429 and every 5xx)."""
     return status == 429 or 500 <= status <= 599
-
-
-def is_transient(exc: BaseException) -> bool:
-    """Return True when ``exc`` is a transient network failure (used as Prefect's retry condition).
-
-    Notes
-    -----
-    :class:`ServerUnavailableError` (the client's own retries ran out) counts as transient, so a
-    task-level retry minutes later may still succeed.
-    """
-    return isinstance(
-        exc,
-        requests.Timeout | requests.ConnectionError | TransientHTTPError | ServerUnavailableError,
-    )
 
 
 def nothing_sent(exc: BaseException) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from chromdiff.design.inputs import ANALYSES, GENOMES
@@ -38,7 +40,9 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--force", is_flag=True, help="Re-submit even if the same inputs are loaded.")
 @click.option("--fdr", type=float, default=0.05, show_default=True, help="Significance cut-off.")
 @click.option("--min-abs-logfc", type=float, default=0.0, show_default=True)
-def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, **kw) -> None:
+@click.option("--request-id", help="Resume this ChIP-Atlas request (e.g. a submission in doubt).")
+@click.option("--verbose", is_flag=True, help="Show tracebacks on the console (always in the log).")
+def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, verbose, **kw):
     """Compare two groups of experiments (ChIP-Atlas Diff Analysis) and load the result."""
     from chromdiff.design.comparison import ComparisonSpec
     from chromdiff.design.examples import get_example
@@ -53,13 +57,31 @@ def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b
     # every input check runs before Prefect starts: bad input fails fast, nothing is written
     ComparisonSpec(ids_a, ids_b, genome, analysis, kw["threshold"], kw["title"], desc_a,
                    desc_b).validated()  # fmt: skip
+    if kw["request_id"]:
+        from chromdiff.chipatlas.protocol import REQUEST_ID_RE
+        from chromdiff.errors import InputError
+
+        kw["request_id"] = kw["request_id"].strip()
+        if not REQUEST_ID_RE.match(kw["request_id"]):
+            raise InputError(f"--request-id {kw['request_id']!r} is not a ChIP-Atlas request ID")
+    from pathlib import Path
+
+    from chromdiff.cli.flowrun import run_flow
+    from chromdiff.settings import get_settings
+
+    log_path = Path(kw["output_dir"] or get_settings().output_dir) / "chromdiff.log"
     click.echo(
-        f"comparing {len(ids_a)} vs {len(ids_b)} experiments ({genome}, {analysis})", err=True
+        f"comparing {len(ids_a)} vs {len(ids_b)} experiments ({genome}, {analysis});"
+        f" log: {log_path}",
+        err=True,
     )
+    if verbose:
+        os.environ["CHROMDIFF_VERBOSE"] = "1"
     from flows.compare import compare
 
-    out = compare(ids_a=ids_a, ids_b=ids_b, genome=genome, analysis=analysis,
-                  description_a=desc_a, description_b=desc_b, **kw)  # fmt: skip
+    out = run_flow(compare, log_path, verbose=verbose, ids_a=ids_a, ids_b=ids_b, genome=genome,
+                   analysis=analysis, description_a=desc_a, description_b=desc_b,
+                   **kw)  # fmt: skip
     _report(out)
 
 

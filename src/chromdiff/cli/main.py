@@ -9,7 +9,10 @@ hyphens: ``cmd_fake_server.py`` is ``chromdiff fake-server``) that defines a cli
 from __future__ import annotations
 
 import importlib
+import os
+import signal
 import sys
+import traceback
 from pathlib import Path
 
 import click
@@ -53,9 +56,17 @@ def main(argv: list[str] | None = None) -> None:
     """Run the CLI; user-facing errors become one line on stderr and exit code 1."""
     try:
         rv = cli.main(args=argv, prog_name="chromdiff", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
+    except click.exceptions.Abort as exc:
+        signum = getattr(exc.__cause__, "signum", signal.SIGINT)
+        if exc.__cause__ is None:
+            click.echo("aborted", err=True)
+        else:
+            click.echo(
+                f"error: interrupted by {signal.Signals(signum).name}; a submitted job stays "
+                "resumable: run the same command again to resume it",
+                err=True,
+            )
+        sys.exit(128 + signum)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -64,6 +75,12 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except FileNotFoundError as exc:
         click.echo(f"error: {exc}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - a bug: one line (traceback with --verbose)
+        if os.environ.get("CHROMDIFF_VERBOSE"):
+            traceback.print_exc()
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        click.echo(f"error: unexpected {type(exc).__name__}: {first}", err=True)
         sys.exit(1)
     if isinstance(rv, int) and rv:
         sys.exit(rv)

@@ -113,7 +113,8 @@ def _replace(
             ).fetchall()
         con.execute(
             "update comparisons set status = 'loaded', result_format = ?, n_regions = ?,"
-            " loaded_at = current_timestamp, updated_at = current_timestamp, error = null"
+            " loaded_at = current_timestamp, updated_at = current_timestamp, error = null,"
+            " reported_at = null"
             " where comparison_id = ?",
             [result_format, n_regions, comparison_id],
         ).fetchall()

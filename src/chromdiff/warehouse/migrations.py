@@ -72,7 +72,37 @@ def regions_without_key(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from duckdb_columns() where table_name = ? and schema_name = 'main'"
+        " and database_name = current_database()",
+        [table],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def run_state_columns(con: duckdb.DuckDBPyConnection) -> bool:
+    """Add ``comparisons.reported_at`` and ``flow_runs.pid``/``host`` to older databases.
+
+    Comparisons already loaded count as reported (their report was written by the run that
+    loaded them). Returns True when something was added.
+    """
+    added = False
+    if "reported_at" not in _columns(con, "comparisons"):
+        with transaction(con):
+            con.execute("alter table comparisons add column reported_at timestamp")
+            con.execute("update comparisons set reported_at = loaded_at where status = 'loaded'")
+        added = True
+    have = _columns(con, "flow_runs")
+    for column, sql_type in (("pid", "integer"), ("host", "varchar")):
+        if column not in have:
+            con.execute(f"alter table flow_runs add column {column} {sql_type}")
+            added = True
+    return added
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Apply every migration step that applies to ``con``'s database."""
     counts_to_vectors(con)
     regions_without_key(con)
+    run_state_columns(con)
