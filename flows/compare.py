@@ -41,9 +41,9 @@ def _fail(db_path: str, comparison_id: str, exc: BaseException, request_id: str 
     * otherwise (nothing reached the server): ``failed``.
     """
     from chromdiff.design.comparison import get_state, set_error
-    from chromdiff.errors import SubmissionInDoubtError
+    from chromdiff.errors import SubmissionInDoubtError, one_line
 
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    message = one_line(exc)
     try:
         with writer(db_path) as con:
             status = (get_state(con, comparison_id) or {}).get("status")

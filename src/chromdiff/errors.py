@@ -53,6 +53,17 @@ def is_interrupt(exc: BaseException) -> bool:
     return bool(names & {"KeyboardInterrupt", "TerminationSignal", "Interrupted"})
 
 
+def one_line(exc: BaseException) -> str:
+    """Return the first line of ``exc``'s message, or ``interrupted by SIGINT/SIGTERM``."""
+    if is_interrupt(exc):
+        import signal
+
+        signum = getattr(exc, "signum", None) or getattr(exc, "signal", None) or signal.SIGINT
+        return f"interrupted by {signal.Signals(signum).name}"
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class ParseError(ChromdiffError, ValueError):
     """A result or input table could not be parsed. Names the file and line."""
 
