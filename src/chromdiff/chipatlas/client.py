@@ -356,7 +356,10 @@ def _describe(exc: BaseException) -> str:
     if isinstance(exc, _HtmlPage):
         return "an HTML page instead of the ZIP"
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
-        return "connection broken during the download"
+        import re
+
+        why = re.search(r"Connection broken: (\w+\([^)]*\))", str(exc))
+        return "connection broken during the download" + (f": {why.group(1)}" if why else "")
     if nothing_sent(exc):
         return "connection refused"
     return "connection error"

@@ -69,14 +69,14 @@ def _configure_logging(log_path: Path, verbose: bool) -> logging.Handler:
 
     setup_logging()
     loggers = [logging.getLogger(), *map(logging.getLogger, logging.root.manager.loggerDict)]
-    if not verbose:
-        for lg in loggers:
-            for h in getattr(lg, "handlers", []):
-                if isinstance(h, PrefectConsoleHandler) and not isinstance(
-                    h.formatter, _NoTracebacks
-                ):
-                    h.setFormatter(_NoTracebacks(h.formatter))
-                    h.addFilter(_Quiet())
+    consoles = {h for lg in loggers for h in getattr(lg, "handlers", [])
+                if isinstance(h, PrefectConsoleHandler)}  # fmt: skip
+    for h in consoles:
+        if getattr(h.stream, "closed", False):  # bound to a stream since closed (tests)
+            h.stream = h.console.file = sys.stderr
+        if not verbose and not isinstance(h.formatter, _NoTracebacks):
+            h.setFormatter(_NoTracebacks(h.formatter))
+            h.addFilter(_Quiet())
     log_path.parent.mkdir(parents=True, exist_ok=True)
     handler = logging.FileHandler(log_path, encoding="utf-8")
     handler.setFormatter(
