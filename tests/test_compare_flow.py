@@ -159,7 +159,7 @@ def test_flow_with_client_double(double, tmp_path):
             "select count from region_counts where region_id = 1 and experiment_id = 'SRX999'"
         ).fetchall() == [(36.33,)]
         events = [r[0] for r in con.execute("select event from run_log order by log_id").fetchall()]
-        assert events[-1] == "loaded" and "submitted" in events
+        assert events[-2:] == ["loaded", "reported"] and "submitted" in events
         assert "parse_warning" not in events  # the IGV track agrees with the BED
     before = table_counts(db)
     assert run_double(tmp_path)["skipped"] and double.submitted == 1

@@ -12,6 +12,10 @@ from chromdiff.settings import get_settings
 from chromdiff.warehouse.db import connect
 
 
+def _tell(message: str) -> None:
+    click.echo(message, err=True)
+
+
 @click.command("sql")
 @click.argument("query")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
@@ -29,7 +33,7 @@ def command(query: str, db_path: str | None, fmt: str, max_rows: int, wait_s: fl
     import duckdb
 
     path = db_path or str(get_settings().db_path)
-    with connect(path, read_only=True, wait_s=wait_s) as con:
+    with connect(path, read_only=True, wait_s=wait_s, on_wait=_tell) as con:
         try:
             rel = con.sql(query)
         except duckdb.Error as exc:
