@@ -82,3 +82,22 @@ def test_old_database_is_upgraded_without_loss(tmp_path):
         assert got == ([by_exp[e] for e in sorted(A)], [by_exp[e] for e in sorted(B)])
     with writer(db) as con:  # a second open is a no-op
         assert _rows(con, "select * from region_counts") == long
+
+
+def test_run_state_columns_are_added_and_loaded_comparisons_count_as_reported(tmp_path):
+    """A database from before ``reported_at``/``flow_runs.pid``: loaded means reported."""
+    from chromdiff.design.comparison import get_state, plan
+
+    db = tmp_path / "old_state.duckdb"
+    spec = ComparisonSpec(A, B, title="migration test").validated()
+    cid = spec.default_id()
+    with writer(db) as con:
+        register(con, cid, spec, base_url="http://x/")
+        warehouse.load_result(con, cid, parse_result(DATA / "diffbind_2025.bed", "diffbind", A, B))
+        con.execute("alter table comparisons drop column reported_at")
+        con.execute("alter table flow_runs drop column pid; alter table flow_runs drop column host")
+    with writer(db) as con:  # reopening migrates
+        state = get_state(con, cid)
+        cols = {r[0] for r in con.execute("describe flow_runs").fetchall()}
+    assert state["reported_at"] is not None and plan(state, spec.input_hash(), False) == "skip"
+    assert {"pid", "host"} <= cols
