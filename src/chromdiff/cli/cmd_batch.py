@@ -27,6 +27,7 @@ import click
     show_default=True,
     help="Threads or local Dask worker processes (dask uses CHROMDIFF_DASK_ADDRESS when set).",
 )
+@click.option("--verbose", is_flag=True, help="Show tracebacks on the console (always in the log).")
 def command(
     batch_file: str,
     db_path,
@@ -36,6 +37,7 @@ def command(
     check: bool,
     runner: str,
     n_workers: int,
+    verbose: bool,
 ) -> None:
     """Run the comparisons of BATCH_FILE; failures are reported, the others still run."""
     from chromdiff.batch.spec import load_batch
@@ -45,10 +47,19 @@ def command(
         for it in items:
             click.echo(f"{it.name}\t{it.genome}\t{it.analysis}\t{len(it.ids_a)} vs {len(it.ids_b)}")
         return
+    from pathlib import Path
+
+    from chromdiff.cli.flowrun import run_flow
+    from chromdiff.settings import get_settings
     from flows.batch import batch
 
-    rows = batch(
-        batch_file,
+    log_path = Path(output_dir or get_settings().output_dir) / "chromdiff.log"
+    click.echo(f"batch of {len(items)} comparisons; log: {log_path}", err=True)
+    rows = run_flow(
+        batch,
+        log_path,
+        verbose=verbose,
+        batch_file=batch_file,
         db_path=db_path,
         output_dir=output_dir,
         base_url=base_url,
