@@ -20,6 +20,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -120,7 +121,9 @@ def _isolate_prefect_server() -> None:
              "--port", str(self.port), "--log-level", "error", "--lifespan", "on"],
             env={**os.environ, **env,
                  **get_current_settings().to_environment_variables(exclude_unset=True)},
-            preexec_fn=_detach,
+            # PDEATHSIG follows the forking *thread*: only tie it to the main thread's life
+            preexec_fn=_detach if threading.current_thread() is threading.main_thread()
+            else os.setsid,
         )  # fmt: skip
 
     srv.SubprocessASGIServer._run_uvicorn_command = run_uvicorn
