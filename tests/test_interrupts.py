@@ -5,6 +5,7 @@ simulated as a terminal sends it: SIGINT to the whole process group (which used 
 temporary server first, and the flow then spent ~150 s retrying its reports). The run must stop
 within seconds with one clear last line, keep the request resumable (not ``failed``), close its
 ``flow_runs`` row, leave no Prefect server behind, and a rerun must resume the same request.
+``kill -9`` cannot be handled; the next run closes the dead run's row as ``crashed``.
 """
 
 from __future__ import annotations
@@ -105,3 +106,36 @@ def test_signal_while_polling_stops_fast_and_stays_resumable(tmp_path: Path, how
         assert (status, rid2) == ("loaded", rid)
         assert [r["method"] for r in fake.journal].count("POST") == 1
         assert [r[0] for r in runs] == ["cancelled", "completed"]
+
+
+@pytest.mark.slow
+def test_kill_9_while_polling_leaves_a_resumable_request_and_a_crashed_run(tmp_path: Path) -> None:
+    """``kill -9`` cannot be handled: the Prefect server still goes (Linux: parent-death
+    signal), the request stays resumable, and the next run marks the dead run ``crashed``."""
+    log = tmp_path / "stderr.txt"
+    with FakeChipAtlas(never_finish=True, n_regions=300) as fake:
+        proc = start_compare(tmp_path, fake.base_url, log)
+        try:
+            wait_for(log, "(poll 3)", proc)
+            children = psutil.Process(proc.pid).children(recursive=True)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=30)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        if sys.platform.startswith("linux"):
+            _, alive = psutil.wait_procs(children, timeout=15)
+            assert not alive, "the Prefect server outlived a killed run"
+        for child in children:  # elsewhere: clean up
+            if child.is_running():
+                child.kill()
+        (status, rid, _), runs = state(tmp_path)
+        assert status == "running" and runs == [("running", None)]
+        fake.state.scenario.never_finish = False
+        proc = start_compare(tmp_path, fake.base_url, log)
+        assert proc.wait(timeout=300) == 0, log.read_text()[-3000:]
+        (status, rid2, _), runs = state(tmp_path)
+        assert (status, rid2) == ("loaded", rid)
+        assert [r["method"] for r in fake.journal].count("POST") == 1
+        assert runs[0][0] == "crashed" and "ended without closing the run" in runs[0][1]
+        assert runs[1] == ("completed", None)
