@@ -62,8 +62,8 @@ def main(argv: list[str] | None = None) -> None:
             click.echo("aborted", err=True)
         else:
             click.echo(
-                f"error: interrupted by {signal.Signals(signum).name}; a submitted job stays "
-                "resumable: run the same command again to resume it",
+                f"error: interrupted by {signal.Signals(signum).name}; nothing is half-written"
+                " and a submitted job stays resumable: run the same command again to go on",
                 err=True,
             )
         sys.exit(128 + signum)
