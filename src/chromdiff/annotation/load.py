@@ -8,8 +8,8 @@ from pathlib import Path
 
 import duckdb
 
-from chromdiff.annotation.build import DATA_DIR, PROVENANCE
 from chromdiff.annotation.cache import derived_tables
+from chromdiff.annotation.embedded import DATA_DIR, PROVENANCE
 from chromdiff.annotation.gtf import load_gtf
 from chromdiff.errors import InputError
 from chromdiff.warehouse.db import transaction
