@@ -104,7 +104,10 @@ def fetch_sources(dest: Path, manifest: dict, beta_repo: Path | None = None) -> 
             subprocess.run(
                 ["apt-get", "download", f"{deb['package']}={deb['version']}"], cwd=tmp, check=True
             )
-        for deb_file in sorted(Path(tmp).glob("*.deb")):
+        for deb in manifest["debian_packages"]:
+            (deb_file,) = Path(tmp).glob(f"{deb['package']}_*.deb")
+            if sha256_of(deb_file) != deb["sha256"]:
+                raise InputError(f"{deb_file.name}: sha256 differs from the manifest's")
             subprocess.run(["dpkg-deb", "-x", str(deb_file), f"{tmp}/x"], check=True)
         for rel, entry in manifest["files"].items():
             if "deb_path" in entry:
