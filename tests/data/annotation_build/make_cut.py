@@ -36,8 +36,11 @@ def main(src: Path) -> None:
                 keep.append(line)
                 entrez.add(gid)
         # windows around the kept multi-copy genes' exons, for their transcripts
-        extra = [(ln.split("\t")[1], int(ln.split("\t")[2]) - 20_000, int(ln.split("\t")[3])
-                  + 20_000) for ln in keep[1:] if ln.split("\t")[0] in KEEP_GENES[g]]
+        extra = [
+            (ln.split("\t")[1], int(ln.split("\t")[2]) - 20_000, int(ln.split("\t")[3]) + 20_000)
+            for ln in keep[1:]
+            if ln.split("\t")[0] in KEEP_GENES[g]
+        ]
         (HERE / rel).parent.mkdir(parents=True, exist_ok=True)
         (HERE / rel).write_text("".join(keep))
         rel = f"BETA/references/{g}.refseq"
