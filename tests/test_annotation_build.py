@@ -7,6 +7,7 @@ Runs the real build on ``tests/data/annotation_build`` (small cuts of the public
 from __future__ import annotations
 
 import shutil
+import sqlite3
 
 import duckdb
 import pytest
@@ -48,6 +49,15 @@ def test_cut_build_splits_loci_and_picks_ncbi_gene_ids(tmp_path):
         "where tx_id in ('NM_015215', 'NM_016373') order by 1"
     ).fetchall()
     assert ids == [("NM_015215", "23261"), ("NM_016373", "51741")]
+    # every gene org.Hs.eg.db names carries its symbol there (hg38 and hg19)
+    org = sqlite3.connect(CUT / "org.Hs.eg.db/extdata/org.Hs.eg.sqlite")
+    names = dict(org.execute("select gene_id, symbol from genes join gene_info using (_id)"))
+    for g in ("hg38", "hg19"):
+        rows = con.execute(
+            f"select distinct gene_id, symbol from '{tmp_path}/{g}_genes.parquet'"
+        ).fetchall()
+        named = [(gid, sym) for gid, sym in rows if gid in names]
+        assert named and all(sym == names[gid] for gid, sym in named)
     # mouse: symbols come from refGene only
     assert con.execute(
         f"select symbol from '{tmp_path}/mm10_genes.parquet' where gene_id = '22059'"

@@ -148,7 +148,9 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
         "tx_ends": f"""
             select {aid} as annotation_id, c.cid, x.stop // {BIN} as bin, x.stop, x.f.start,
                    x.f.strand
-            from (select chrom, stop, arg_min(struct_pack(start, strand), tx_id) as f
+            from (select chrom, stop,
+                         arg_min(struct_pack(start, strand),
+                                 struct_pack(k := coalesce(tx_id, ''), start, strand)) as f
                   from {tx} group by chrom, stop) x
             join {t("chroms")} c on c.chrom = x.chrom
             order by c.cid, x.stop""",
