@@ -238,3 +238,33 @@ def test_far_from_genes_on_chr1_is_distal_intergenic():
     features = con.execute("select feature, count(*) from out group by 1").fetchall()
     assert features == [("Distal Intergenic", n)]
     assert one(con, "select count(*) from out where annotation like '%100126512%'")[0] == 0
+
+
+def test_a_database_holding_an_older_embedded_build_is_upgraded():
+    """A warehouse first annotated by an older chromdiff (the giant 100126512 span, issue 14 §1)
+    gets the corrected build on its next ensure_annotation, under the same annotation_id."""
+    from chromdiff.annotation.cache import build_cache
+
+    con = duckdb.connect()
+    apply_schema(con)
+    aid = ensure_annotation(con, "hg38")
+    version = one(con, "select version from annotation_sources")[0]
+    region = "select 1 as region_key, 'chr1' as chrom, 130000000 as start, 130001000 as stop"
+    # the old build: one min..max row for the minus-strand copies of 100126512, older version
+    con.execute("delete from ann_genes where gene_id = '100126512'")
+    con.execute(
+        "insert into ann_genes values (?, '100126512', null, 'chr1', 16520584, 149558493, '-', "
+        "149558492)",
+        [aid],
+    )
+    con.execute("update annotation_sources set version = 'BETA-1.0.7/Rsubread-2.12.2'")
+    build_cache(con, aid, one(con, "select loaded_at from annotation_sources")[0])
+    annotate_regions(con, region, aid, "before")
+    assert one(con, "select annotation from before")[0].startswith("Intron (?/100126512")
+
+    assert ensure_annotation(con, "hg38") == aid
+    assert one(con, "select count(*), max(version) from annotation_sources") == (1, version)
+    n = one(con, f"select count(*) from '{DATA_DIR}/hg38_genes.parquet'")[0]
+    assert one(con, "select count(*) from ann_genes") == (n,)
+    annotate_regions(con, region, aid, "after")
+    assert one(con, "select annotation from after") == ("Distal Intergenic",)
