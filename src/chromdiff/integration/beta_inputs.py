@@ -16,7 +16,8 @@ import duckdb
 
 from chromdiff.errors import InputError
 from chromdiff.integration.beta_mode import Peak, Transcript
-from chromdiff.integration.readers import read_table, sha256_of
+from chromdiff.integration.columns import RNA_ROLES, norm
+from chromdiff.integration.readers import _layout, read_table, sha256_of
 from chromdiff.integration.validate import type_genes, type_peaks
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "beta"
@@ -25,7 +26,7 @@ GENOMES = ("hg19", "hg38", "mm10")
 
 
 def reference_path(genome: str | None, reference: str | Path | None) -> Path:
-    """The RefSeq table to use: ``reference`` (BETA's ``-r``) or BETA's table of ``genome``."""
+    """Return the RefSeq table: ``reference`` (BETA's ``-r``) or BETA's of ``genome``."""
     if reference is not None:
         path = Path(reference)
         if not path.is_file():
@@ -40,7 +41,9 @@ def reference_path(genome: str | None, reference: str | Path | None) -> Path:
 
 
 def read_reference(path: Path) -> list[Transcript]:
-    """Rows of a BETA RefSeq table: name, chrom, strand, txStart, txEnd, name2 (``PScore.py:171-184``).
+    """Read a BETA RefSeq table: name, chrom, strand, txStart, txEnd, name2.
+
+    As ``PScore.py:171-184`` reads it.
 
     Lines starting with ``#`` and empty lines are skipped; file order is kept.
     """
@@ -96,8 +99,13 @@ def read_peaks(
                 "(BETA ranks peaks by it)"
             )
         peaks.append(
-            Peak(chrom, int(start), int(stop), name or f"unknown_peak_{i}",
-                 float(score) if has_score else 1.0)  # fmt: skip
+            Peak(
+                chrom,
+                int(start),
+                int(stop),
+                name or f"unknown_peak_{i}",
+                float(score) if has_score else 1.0,
+            )
         )
     meta = {
         "source": str(path),
@@ -108,15 +116,33 @@ def read_peaks(
     return peaks, meta
 
 
+def _symbol_column(path: str | Path) -> str | None:
+    """Return the gene-symbol column of a text table (None for Parquet or none)."""
+    try:
+        _, _, names, has_header = _layout(Path(path), "rna")
+    except InputError:
+        return None
+    wanted = {norm(c) for c in RNA_ROLES["symbol"]}
+    return next((n for n in names if has_header and norm(n) in wanted), None)
+
+
 def read_de(
-    con: duckdb.DuckDBPyConnection, path: str | Path, overrides: dict | None = None
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    overrides: dict | None = None,
+    *,
+    gname2: bool = False,
 ) -> tuple[list[tuple[str, float | None, float | None]], dict]:
     """DE rows in file order as (ID, logFC, FDR): BETA's ``--info`` columns 1,2,6 for limma.
 
-    The ID is the detected ``gene`` column (override with ``--rna-columns gene=...``), the
-    status the ``logfc`` column, the FDR the ``padj`` column. Rows whose ID starts with
-    ``AFFX`` are skipped, as BETA does (``expr_combine.py:60``).
+    The ID is the detected ``gene`` column (with ``gname2``, a gene-symbol column when there is
+    one), the status the ``logfc`` column, the FDR the ``padj`` column; ``--rna-columns
+    gene=...`` overrides. Rows whose ID starts with ``AFFX`` are skipped, as BETA does
+    (``expr_combine.py:60``).
     """
+    overrides = dict(overrides or {})
+    if gname2 and "gene" not in overrides and (sym := _symbol_column(path)) is not None:
+        overrides["gene"] = sym
     info = read_table(con, path, "rna", "_beta_rna_raw", overrides=overrides)
     missing = [r for r in ("gene", "logfc", "padj") if r not in info.columns]
     if missing:

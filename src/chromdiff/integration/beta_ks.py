@@ -84,7 +84,9 @@ def _exact_upper(q: float, nx: int, ny: int, pooled: np.ndarray) -> float:
 
 
 def ks_greater(x: list[float] | np.ndarray, y: list[float] | np.ndarray) -> KsResult:
-    """``ks.test(x, y, alternative = "greater")``: is x's CDF above y's (x stochastically smaller)?
+    """Run R's ``ks.test(x, y, alternative = "greater")`` (is x's CDF above y's?).
+
+    A small p says x is stochastically smaller (for BETA: better RP ranks than the background).
 
     Parameters
     ----------

@@ -72,7 +72,7 @@ class Transcript:
 
     @property
     def tss(self) -> int:
-        """txStart on +, txEnd on − (``PScore.py:188-194``)."""
+        """TxStart on +, txEnd on − (``PScore.py:188-194``)."""
         return self.tx_start if self.strand == "+" else self.tx_end
 
     @property
@@ -113,16 +113,16 @@ def clean_id(raw: str) -> str:
     """BETA's ID clean-up (``expr_combine.py:64-70``).
 
     ``strip('"_at"')`` removes the *characters* ``"``, ``_``, ``a``, ``t`` from both ends (so
-    ``NM_001_at`` → ``NM_001``, but also the symbol ``ATF3`` → ``F3``), then everything from
+    ``NM_001_at`` → ``NM_001``, but also the mouse symbol ``Cd8a`` → ``Cd8``), then everything from
     the first ``.<digit>`` is dropped (``NM_001077.2`` → ``NM_001077``).
     """
-    ident = raw.strip('"_at"')
+    ident = raw.strip('"_at"')  # noqa: B005 - BETA's exact call
     m = re.search(r"\.\d", ident)
     return ident if not m else ident[: m.start()]
 
 
 def top_peaks(peaks: list[Peak], pn: int) -> list[Peak]:
-    """The ``pn`` best peaks by score (``PScore.py:142-147``: stable sort, descending).
+    """Return the ``pn`` best peaks by score (``PScore.py:142-147``: stable sort, descending).
 
     Ties keep file order; peaks on every chromosome (chrM, contigs) take part in the top ``pn``.
     """
@@ -325,7 +325,10 @@ def _scores(ids: list[str], ranks: dict[str, int], dedupe: bool) -> list[float]:
 
 
 def _as_r_vector(values: list[float]) -> list[float]:
-    """``write_R_code`` writes ``c(first, middle..., last)``: one value becomes two (lines 171-185)."""
+    """Return the vector R sees: ``c(first, middle..., last)``, so one value becomes two.
+
+    ``write_R_code``, ``Up_Down_score.py:171-185``.
+    """
     return values * 2 if len(values) == 1 else values
 
 
@@ -400,9 +403,7 @@ def targets(
     out: list[Target] = []
     for p, group in enumerate(selected):
         eranks = groups.upranks if group == "up" else groups.downranks
-        binding = [
-            (g, prank[g]) for g in eranks if g in prank and prank[g].file_rank is not None
-        ]
+        binding = [(g, prank[g]) for g in eranks if g in prank and prank[g].file_rank is not None]
         binding.sort(key=lambda gt: gt[1].score_text, reverse=True)
         brank: dict[str, int] = {}
         rank, maxscore = 1, binding[0][1].score_text if binding else None
@@ -421,8 +422,21 @@ def targets(
         for k, (g, b, e, rp) in enumerate(data, start=1):
             tx = prank[g]
             out.append(
-                Target(group, k, g, tx.refseq, tx.symbol, tx.chrom, tx.tx_start, tx.tx_end,
-                       tx.strand, tx.score_text, b, e, rp)  # fmt: skip
+                Target(
+                    group,
+                    k,
+                    g,
+                    tx.refseq,
+                    tx.symbol,
+                    tx.chrom,
+                    tx.tx_start,
+                    tx.tx_end,
+                    tx.strand,
+                    tx.score_text,
+                    b,
+                    e,
+                    rp,
+                )
             )
     return out
 

@@ -27,12 +27,38 @@ BETA_TABLES = ("beta_runs", "beta_transcript_rp", "beta_gene_sets", "beta_functi
 def _frames(iid: str, res: BetaResult) -> dict[str, pd.DataFrame]:
     tx = pd.DataFrame(
         [
-            (iid, i, t.refseq, t.symbol, t.chrom, t.tx_start, t.tx_end, t.strand, t.tss,
-             t.n_peaks, t.score, t.score_text, t.file_rank)  # fmt: skip
+            (
+                iid,
+                i,
+                t.refseq,
+                t.symbol,
+                t.chrom,
+                t.tx_start,
+                t.tx_end,
+                t.strand,
+                t.tss,
+                t.n_peaks,
+                t.score,
+                t.score_text,
+                t.file_rank,
+            )
             for i, t in enumerate(res.ordered, start=1)
         ],
-        columns=["integration_id", "score_order", "refseq", "symbol", "chrom", "tx_start",
-                 "tx_end", "strand", "tss", "n_peaks", "rp", "rp_text", "file_rank"],  # fmt: skip
+        columns=[
+            "integration_id",
+            "score_order",
+            "refseq",
+            "symbol",
+            "chrom",
+            "tx_start",
+            "tx_end",
+            "strand",
+            "tss",
+            "n_peaks",
+            "rp",
+            "rp_text",
+            "file_rank",
+        ],
     )
     tx["file_rank"] = tx["file_rank"].astype("Int64")
     sets = []
@@ -40,27 +66,75 @@ def _frames(iid: str, res: BetaResult) -> dict[str, pd.DataFrame]:
     for name, ids in (("up", g.up_ids), ("down", g.down_ids), ("background", g.background_ids)):
         for pos, gene in enumerate(ids, start=1):
             sets.append((iid, name, pos, gene, res.ranks.get(gene)))
-    sets_df = pd.DataFrame(sets, columns=["integration_id", "gene_set", "position", "gene", "rp_rank"])
+    sets_df = pd.DataFrame(
+        sets, columns=["integration_id", "gene_set", "position", "gene", "rp_rank"]
+    )
     sets_df["rp_rank"] = sets_df["rp_rank"].astype("Int64")
     fn = pd.DataFrame(
         [
-            (iid, name, k.n_x, k.n_y, k.d_statistic, k.p_value, k.p_value_r,
-             k.p_value_asymptotic, k.exact, name in res.selected)  # fmt: skip
+            (
+                iid,
+                name,
+                k.n_x,
+                k.n_y,
+                k.d_statistic,
+                k.p_value,
+                k.p_value_r,
+                k.p_value_asymptotic,
+                k.exact,
+                name in res.selected,
+            )
             for name, k in res.ks.items()
         ],
-        columns=["integration_id", "gene_set", "n_genes", "n_background", "d_statistic",
-                 "p_value", "p_value_r", "p_value_asymptotic", "exact", "selected"],  # fmt: skip
+        columns=[
+            "integration_id",
+            "gene_set",
+            "n_genes",
+            "n_background",
+            "d_statistic",
+            "p_value",
+            "p_value_r",
+            "p_value_asymptotic",
+            "exact",
+            "selected",
+        ],
     )
     tg = pd.DataFrame(
         [
-            (iid, t.group, t.target_rank, t.gene, t.refseq, t.symbol, t.chrom, t.tx_start,
-             t.tx_end, t.strand, t.score_text, t.binding_rank, t.expression_rank,
-             t.rank_product)  # fmt: skip
+            (
+                iid,
+                t.group,
+                t.target_rank,
+                t.gene,
+                t.refseq,
+                t.symbol,
+                t.chrom,
+                t.tx_start,
+                t.tx_end,
+                t.strand,
+                t.score_text,
+                t.binding_rank,
+                t.expression_rank,
+                t.rank_product,
+            )
             for t in res.targets
         ],
-        columns=["integration_id", "gene_set", "target_rank", "gene", "refseq", "symbol",
-                 "chrom", "tx_start", "tx_end", "strand", "rp_text", "binding_rank",
-                 "expression_rank", "rank_product"],  # fmt: skip
+        columns=[
+            "integration_id",
+            "gene_set",
+            "target_rank",
+            "gene",
+            "refseq",
+            "symbol",
+            "chrom",
+            "tx_start",
+            "tx_end",
+            "strand",
+            "rp_text",
+            "binding_rank",
+            "expression_rank",
+            "rank_product",
+        ],
     )
     return {"beta_transcript_rp": tx, "beta_gene_sets": sets_df, "beta_function": fn,
             "beta_targets": tg}  # fmt: skip
@@ -83,7 +157,7 @@ def default_id(opts: BetaOptions, *parts: str) -> str:
     return "beta_" + hashlib.sha256(blob).hexdigest()[:12]
 
 
-def run_beta_integration(
+def compute_beta(
     con: duckdb.DuckDBPyConnection,
     *,
     rna: str | Path,
@@ -96,19 +170,19 @@ def run_beta_integration(
     atac_columns: dict[str, str] | None = None,
     rna_columns: dict[str, str] | None = None,
 ) -> dict:
-    """Read the inputs, run BETA ``basic`` and replace the integration's ``beta_*`` rows.
+    """Read the inputs and run BETA ``basic``; nothing is written (temp tables only).
 
     Returns
     -------
-    dict
-        ``integration_id``, ``method`` (``beta``), the ``function`` rows (up / down: n, D,
-        p-values), ``selected``, ``n_targets`` and the input counts.
+    tuple
+        (the ``beta_runs`` row, the other tables' frames, the summary of
+        :func:`run_beta_integration`).
     """
     opts = (opts or BetaOptions()).validated()
     ref_path = beta_inputs.reference_path(genome, reference)
     transcripts = beta_inputs.read_reference(ref_path)
     peak_list, pmeta = beta_inputs.read_peaks(con, peaks, atac_columns)
-    rows, rmeta = beta_inputs.read_de(con, rna, rna_columns)
+    rows, rmeta = beta_inputs.read_de(con, rna, rna_columns, gname2=opts.gname2)
     ref = beta_inputs.reference_meta(ref_path, genome)
     res = run_beta(transcripts, peak_list, rows, opts)
     iid = integration_id or default_id(
@@ -131,19 +205,17 @@ def run_beta_integration(
         "background_rule": g.background_rule, "status": "done",
         "chromdiff_version": chromdiff.__version__,
     }  # fmt: skip
-    frames = _frames(iid, res)
-    with transaction(con):
-        for table in BETA_TABLES:
-            con.execute(f"delete from {table} where integration_id = ?", [iid])
-        _insert(con, "beta_runs", pd.DataFrame([run]))
-        for table, frame in frames.items():
-            _insert(con, table, frame)
-    return {
+    summary = {
         "integration_id": iid,
         "method": "beta",
         "function": {
-            k: {"n_genes": r.n_x, "n_background": r.n_y, "d": r.d_statistic,
-                "p_value": r.p_value, "p_value_r": r.p_value_r}  # fmt: skip
+            k: {
+                "n_genes": r.n_x,
+                "n_background": r.n_y,
+                "d": r.d_statistic,
+                "p_value": r.p_value,
+                "p_value_r": r.p_value_r,
+            }
             for k, r in res.ks.items()
         },
         "selected": list(res.selected),
@@ -152,3 +224,34 @@ def run_beta_integration(
         "n_genes": rmeta["n_rows"],
         "background_rule": g.background_rule,
     }
+    return run, _frames(iid, res), summary
+
+
+def run_beta_integration(con: duckdb.DuckDBPyConnection, **kwargs: object) -> dict:
+    """Read the inputs, run BETA ``basic`` and replace the integration's ``beta_*`` rows.
+
+    ``kwargs`` are those of :func:`compute_beta`.
+
+    Returns
+    -------
+    dict
+        ``integration_id``, ``method`` (``beta``), the ``function`` rows (up / down: n, D,
+        p-values), ``selected``, ``n_targets`` and the input counts.
+    """
+    run, frames, summary = compute_beta(con, **kwargs)
+    iid = run["integration_id"]
+    with transaction(con):
+        for table in BETA_TABLES:
+            con.execute(f"delete from {table} where integration_id = ?", [iid])
+        _insert(con, "beta_runs", pd.DataFrame([run]))
+        for table, frame in frames.items():
+            _insert(con, table, frame)
+    return summary
+
+
+def beta_step(db_path: str | Path, **kwargs: object) -> dict:
+    """:func:`run_beta_integration` on a database path (the flow's task calls this)."""
+    from chromdiff.warehouse import db
+
+    with db.writer(db_path) as con:
+        return run_beta_integration(con, **kwargs)
