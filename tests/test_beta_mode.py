@@ -275,3 +275,28 @@ def test_ks_equals_r_ks_test_with_ties():
         k = ks_greater(x, y)
         assert k.d_statistic == pytest.approx(d, rel=1e-12, abs=0)
         assert k.p_value_r == pytest.approx(p, rel=1e-10, abs=1e-300)
+
+
+@pytest.mark.prefect
+def test_cli_runs_the_beta_flow_and_report(capsys, tmp_path):
+    db, out_dir = tmp_path / "b.duckdb", tmp_path / "out"
+    code, out, err = run_cli(
+        ["integrate", "--method", "beta", "--atac", str(AR / "3656_peaks.bed.gz"), "--rna",
+         str(AR / "AR_diff_expr.tsv.gz"), "--genome", "hg19", "--da", "500", "--title",
+         "AR LNCaP", "--id", "ar", "--db", str(db), "--output", str(out_dir)],
+        capsys,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "up    n = 482 vs 481: D = 0.4310, p = 1.426e-39" in out
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute(
+            "select gene_set, n_genes, d_statistic from beta_function_prediction "
+            "where integration_id = 'ar' order by gene_set"
+        ).fetchall()
+        flow = con.execute("select flow_name, state from flow_runs").fetchall()
+    assert rows == [("down", 491, 0.10519919888555321), ("up", 482, 0.4310047359839891)]
+    assert ("integrate", "completed") in flow
+    md = (out_dir / "ar" / "integration_report.md").read_text()
+    assert "| up | 482 | 481 | 0.431005 | 1.426e-39 |" in md and "KLK2" in md
+    assert (out_dir / "ar" / "beta_function.png").exists()
+    assert (out_dir / "ar" / "beta_targets.parquet").exists()
