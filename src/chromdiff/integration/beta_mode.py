@@ -394,8 +394,8 @@ def targets(
     """Rank product of binding and expression ranks for each selected group (BETA's targets).
 
     Binding rank: *dense* rank of the genes' ``'%.3f'`` score **strings**, sorted as strings
-    (line 306: ``'9.5' > '10.2'``). Expression rank: the group's FDR rank. Rank product
-    ``(b / N) * (e / N)`` with ``N = totals[p]``, ``p`` the position in ``selected`` (line 363:
+    (line 307: ``'9.5' > '10.2'``). Expression rank: the group's FDR rank. Rank product
+    ``(b / N) * (e / N)`` with ``N = totals[p]``, ``p`` the position in ``selected`` (line 364:
     when only ``down`` is selected BETA divides by the number of *up* genes). Ascending,
     stable; genes whose rank is ``NA`` on either side are left out.
     """
