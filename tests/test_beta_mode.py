@@ -26,6 +26,7 @@ from chromdiff.integration.beta_mode import (
     Peak,
     Transcript,
     clean_id,
+    is_mangled,
     run_beta,
     score_transcripts,
 )
@@ -190,6 +191,12 @@ def test_clean_id_is_beta_strip():
     assert clean_id("ATF3") == "ATF3"
     assert clean_id("Cd8a") == "Cd8"  # strip('"_at"') strips characters, not a suffix
     assert clean_id("Lta") == "L"
+    assert [is_mangled(i) for i in ("NM_1_at", "NM_1.2", "ATF3", "Cd8a")] == [
+        False,
+        False,
+        False,
+        True,
+    ]
 
 
 def test_distance_is_strict_and_centre_is_floored():

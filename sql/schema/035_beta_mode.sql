@@ -26,6 +26,7 @@ create table if not exists beta_runs (
     n_de_rows         integer,
     n_affx_skipped    integer,
     n_na_fdr          integer,            -- logFC given but FDR NA: read as 1 (BETA stops)
+    n_ids_mangled     integer,            -- IDs BETA's strip('"_at"') cut beyond _at/.N (Cd8a -> Cd8)
     n_up              integer,            -- rows with logFC > 0
     n_down            integer,
     n_nochange        integer,            -- logFC 0 or NA

@@ -121,6 +121,14 @@ def clean_id(raw: str) -> str:
     return ident if not m else ident[: m.start()]
 
 
+def is_mangled(raw: str) -> bool:
+    """Say whether :func:`clean_id` changes ``raw`` beyond dropping ``"``, ``_at`` and ``.N``."""
+    plain = raw.strip('"')
+    plain = plain[:-3] if plain.endswith("_at") else plain
+    m = re.search(r"\.\d", plain)
+    return clean_id(raw) != (plain if not m else plain[: m.start()])
+
+
 def top_peaks(peaks: list[Peak], pn: int) -> list[Peak]:
     """Return the ``pn`` best peaks by score (``PScore.py:142-147``: stable sort, descending).
 

@@ -134,6 +134,12 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, has_chart: bool) -> l
             f"{r['n_na_fdr']} rows with a logFC but NA FDR read as FDR 1 "
             "(BETA 1.0.7 stops on them)."
         )
+    if r["n_ids_mangled"]:
+        notes.append(
+            f"{r['n_ids_mangled']} IDs lose more than '_at' or '.N' to BETA's strip('\"_at\"'), "
+            'which removes the characters ", _, a, t at both ends (e.g. Cd8a -> Cd8), so they '
+            "match another gene or none, as in BETA."
+        )
     for n in notes:
         b.append(("caveat", n))
     fn = con.execute(
@@ -180,7 +186,7 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, has_chart: bool) -> l
                 "beta_function",
                 "Cumulative % of up, down and background genes by regulatory-potential rank "
                 "(BETA's function-prediction plot; curves above the background: closer to "
-                "binding).",
+                "binding; genes without a peak within the distance share the last rank).",
             )
         )
     for grp in ("up", "down"):

@@ -17,7 +17,7 @@ import pandas as pd
 
 import chromdiff
 from chromdiff.integration import beta_inputs
-from chromdiff.integration.beta_mode import BetaOptions, BetaResult, run_beta
+from chromdiff.integration.beta_mode import BetaOptions, BetaResult, is_mangled, run_beta
 from chromdiff.warehouse.db import transaction
 
 #: Tables holding one BETA-mode run's rows (all keyed by integration_id).
@@ -200,6 +200,7 @@ def compute_beta(
         "n_peaks_read": len(peak_list), "n_peaks_used": len(res.peaks_used),
         "n_transcripts": len(res.ordered), "n_de_rows": rmeta["n_rows"],
         "n_affx_skipped": rmeta["n_affx"], "n_na_fdr": rmeta["n_na_fdr"],
+        "n_ids_mangled": len({i for i, _, _ in rows if is_mangled(i)}),
         "n_up": len(g.up), "n_down": len(g.down), "n_nochange": len(g.nochange),
         "n_up_selected": g.n_up_selected, "n_down_selected": g.n_down_selected,
         "background_rule": g.background_rule, "status": "done",
