@@ -20,6 +20,7 @@ create table if not exists beta_runs (
     df                double not null,    -- --df: FDR threshold of DE genes
     cutoff            double not null,    -- -c: KS p cutoff that selects groups for targets
     gname2            boolean not null,   -- --gname2: IDs are gene symbols
+    boundary          varchar,            -- --bl: the CTCF boundary file used (NULL: off)
     n_peaks_read      integer,
     n_peaks_used      integer,
     n_transcripts     integer,            -- RefSeq rows on chr1-22, X, Y

@@ -33,6 +33,12 @@ _OPTIONS = (
         help="BETA: KS p cutoff selecting the groups whose targets are ranked.",
     ),
     click.option("--gname2", is_flag=True, help="BETA: DE IDs are gene symbols, not RefSeq."),
+    click.option("--bl", is_flag=True, help="BETA: CTCF boundaries limit a gene's peaks."),
+    click.option(
+        "--bf",
+        type=click.Path(dir_okay=False),
+        help="BETA: CTCF boundary BED for --bl [BETA's hg19 sites].",
+    ),
     click.option(
         "--reference",
         type=click.Path(dir_okay=False),
@@ -67,6 +73,8 @@ def run_beta_cli(
     diff_fdr,
     cutoff,
     gname2,
+    bl,
+    bf,
     reference,
 ) -> None:
     """Check everything in memory (one-line errors before Prefect), then run the flow."""
@@ -84,7 +92,14 @@ def run_beta_cli(
     if genome is None and reference is None:
         raise InputError("--method beta needs --genome (hg19, hg38, mm10) or --reference TABLE")
     opts = BetaOptions(
-        da=da, pn=pn, distance=max_distance, df=diff_fdr, cutoff=cutoff, gname2=gname2
+        da=da,
+        pn=pn,
+        distance=max_distance,
+        df=diff_fdr,
+        cutoff=cutoff,
+        gname2=gname2,
+        boundary=bl,
+        bf=bf,
     ).validated()
     maps = {"atac_columns": parse_mapping(atac_columns), "rna_columns": parse_mapping(rna_columns)}
     with duckdb.connect() as scratch:  # the whole run in memory: bad input fails here, in one line

@@ -167,6 +167,47 @@ def read_de(
     return [(str(i), lfc, q) for i, lfc, q in rows], meta
 
 
+def boundary_path(genome: str | None, bf: str | Path | None) -> Path:
+    """Return the boundary BED of ``--bl``: ``--bf`` or BETA's hg19 CTCF sites (PScore.py:24-32)."""
+    if bf is not None:
+        path = Path(bf)
+        if not path.is_file():
+            raise InputError(f"{path}: no such file (--bf)")
+        return path
+    if genome != "hg19":
+        raise InputError(
+            f"--bl: BETA ships CTCF boundaries for hg19 (and mm9) only, not {genome!r}; "
+            "give a boundary BED with --bf"
+        )
+    return DATA_DIR / "hg19_CTCF_bound.bed.xz"
+
+
+def read_boundaries(path: Path) -> dict[str, tuple[list[int], list[int]]]:
+    """CTCF sites per chromosome as (sorted starts, sorted ends) (``PScore.py:113-131``).
+
+    BETA reads 6 columns (chrom, start, end, name, score, strand) and uses start and end;
+    ``#`` and empty lines are skipped. chromdiff needs the first 3.
+    """
+    starts: dict[str, list[int]] = {}
+    ends: dict[str, list[int]] = {}
+    with open(path, "rb") as fh:
+        xz = fh.read(6).startswith(b"\xfd7zXZ")
+    with lzma.open(path, "rt") if xz else open(path) as fh:
+        for n, line in enumerate(fh, start=1):
+            if line.startswith("#") or not line.strip():
+                continue
+            f = line.strip().split("\t")
+            try:
+                s, e = int(f[1]), int(f[2])
+            except (IndexError, ValueError):
+                raise InputError(
+                    f"{path}: line {n}: expected chrom, start, end (tab-separated integers)"
+                ) from None
+            starts.setdefault(f[0], []).append(s)
+            ends.setdefault(f[0], []).append(e)
+    return {c: (sorted(starts[c]), sorted(ends[c])) for c in starts}
+
+
 def reference_meta(path: Path, genome: str | None) -> dict:
     """Name and SHA-256 of the RefSeq table used."""
     shipped = path.parent == DATA_DIR

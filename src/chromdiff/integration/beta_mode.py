@@ -29,7 +29,9 @@ class BetaOptions:
     ``pn``: ``--pn`` top peaks by score (10000); ``distance``: ``-d`` bp (100 kb, strictly <);
     ``df``: ``--df`` FDR threshold of DE genes (1: all); ``cutoff``: ``-c`` KS p cutoff that
     selects the groups whose targets are ranked (0.001); ``gname2``: ``--gname2``, IDs are
-    gene symbols instead of RefSeq accessions.
+    gene symbols instead of RefSeq accessions; ``boundary``: ``--bl``, peaks beyond the nearest
+    CTCF boundary on either side of a gene do not count; ``bf``: ``--bf``, the boundary BED
+    (default with ``--bl``: BETA's hg19 CTCF sites).
     """
 
     da: float = 0.5
@@ -38,6 +40,8 @@ class BetaOptions:
     df: float = 1.0
     cutoff: float = 0.001
     gname2: bool = False
+    boundary: bool = False
+    bf: str | None = None
 
     def validated(self) -> BetaOptions:
         """Return self or raise :class:`InputError` naming the bad option."""
@@ -53,6 +57,8 @@ class BetaOptions:
             raise InputError(f"--df {self.df}: must be in [0, 1]")
         if not 0 <= self.cutoff <= 1:
             raise InputError(f"--cutoff {self.cutoff}: must be in [0, 1]")
+        if self.bf is not None and not self.boundary:
+            raise InputError("--bf is used only with --bl (BETA ignores it otherwise)")
         return self
 
 
@@ -138,27 +144,62 @@ def top_peaks(peaks: list[Peak], pn: int) -> list[Peak]:
     return ranked[:pn] if len(ranked) > pn else ranked
 
 
-def score_transcripts(transcripts: list[Transcript], peaks: list[Peak], distance: int) -> None:
+#: Boundaries per chromosome: (sorted starts, sorted ends).
+Boundaries = dict[str, tuple[list[int], list[int]]]
+
+
+def boundary_limits(tx: Transcript, boundaries: Boundaries | None) -> tuple[int, int]:
+    """BETA's CTCF limits of a transcript (``PScore.py:195-218``).
+
+    ``uplimit``: the largest boundary end < TSS (0 if none); ``downlimit``: the smallest boundary
+    start > TTS (250,000,000 if none), with TSS/TTS = txStart/txEnd on + and txEnd/txStart on −
+    (so on − both limits are taken from the other end, as BETA does).
+    """
+    if boundaries is None:
+        return 0, 250_000_000
+    from bisect import bisect_left, bisect_right
+
+    starts, ends = boundaries.get(tx.chrom, ([], []))
+    tss = tx.tss
+    tts = tx.tx_end if tx.strand == "+" else tx.tx_start
+    i = bisect_left(ends, tss)
+    j = bisect_right(starts, tts)
+    return (ends[i - 1] if i else 0), (starts[j] if j < len(starts) else 250_000_000)
+
+
+def score_transcripts(
+    transcripts: list[Transcript],
+    peaks: list[Peak],
+    distance: int,
+    boundaries: Boundaries | None = None,
+) -> None:
     """Regulatory potential of each transcript, in place (``PScore.py:187-230``).
 
     ``S = sum(exp(-0.5 - 4 * t))`` over peaks on the transcript's chromosome whose centre
     ``(start + end) // 2`` (integer, Python 2 ``/``) lies *strictly* closer than ``distance`` to
     the TSS, ``t = |centre - TSS| * 1.0 / distance``, summed in increasing ``t`` (at most 10,000
-    per transcript). No CTCF boundary (BETA's default, ``--bl`` off).
+    per transcript). With ``boundaries`` (``--bl``), a peak also needs ``end >= uplimit`` and
+    ``start <= downlimit`` (:func:`boundary_limits`, ``PScore.py:224``).
     """
-    by_chrom: dict[str, list[int]] = {}
+    by_chrom: dict[str, list[tuple[int, int, int]]] = {}
     for p in peaks:
-        by_chrom.setdefault(p.chrom, []).append((p.start + p.end) // 2)
-    for centres in by_chrom.values():
-        centres.sort()
+        by_chrom.setdefault(p.chrom, []).append(((p.start + p.end) // 2, p.start, p.end))
+    for rows in by_chrom.values():
+        rows.sort()
+    keys = {c: [r[0] for r in rows] for c, rows in by_chrom.items()}
     from bisect import bisect_left, bisect_right
 
     for tx in transcripts:
-        centres = by_chrom.get(tx.chrom, [])
+        rows, centres = by_chrom.get(tx.chrom, []), keys.get(tx.chrom, [])
         tss = tx.tss
         lo = bisect_right(centres, tss - distance)  # |c - tss| < distance
         hi = bisect_left(centres, tss + distance)
-        ts = sorted(abs(c - tss) * 1.0 / distance for c in centres[lo:hi])
+        up, down = boundary_limits(tx, boundaries)
+        ts = sorted(
+            abs(c - tss) * 1.0 / distance
+            for c, start, end in rows[lo:hi]
+            if not end < up and not start > down
+        )
         ts = ts[:MAX_PEAKS_PER_GENE]
         tx.n_peaks = len(ts)
         tx.score = sum([math.exp(-0.5 - 4 * t) for t in ts])
@@ -468,17 +509,21 @@ def run_beta(
     peaks: list[Peak],
     rows: list[tuple[str, float | None, float | None]],
     opts: BetaOptions,
+    boundaries: Boundaries | None = None,
 ) -> BetaResult:
     """BETA ``basic`` with ``--method score`` (``runbeta.py:53-77``), motif step excluded.
 
     ``transcripts``: BETA's refseq table in file order (rows off BETA's chromosomes are
     dropped here); ``peaks``: the peak file in order; ``rows``: (raw ID, logFC, FDR) of the DE
-    table in order (IDs are cleaned here as BETA does).
+    table in order (IDs are cleaned here as BETA does); ``boundaries``: CTCF sites, used when
+    ``opts.boundary`` (``--bl``).
     """
     opts = opts.validated()
     txs = [t for t in transcripts if t.chrom in BETA_CHROMS]
     used = top_peaks(peaks, opts.pn)
-    score_transcripts(txs, used, opts.distance)
+    if opts.boundary and boundaries is None:
+        raise InputError("--bl needs a CTCF boundary file (BETA ships hg19's; else give --bf)")
+    score_transcripts(txs, used, opts.distance, boundaries if opts.boundary else None)
     ordered = rank_file(txs)
     ranks = rp_ranks(ordered, opts.gname2)
     groups = de_groups([(clean_id(i), lfc, q) for i, lfc, q in rows], opts)

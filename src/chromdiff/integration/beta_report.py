@@ -114,7 +114,8 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, has_chart: bool) -> l
             f"columns {r['rna_columns']}). RefSeq table: {r['reference']} "
             f"({r['n_transcripts']:,} transcripts on chr1-22, X, Y). Options: --da {r['da']:g}, "
             f"--pn {r['pn']}, -d {r['distance']} (strictly closer), --df {r['df']:g}, "
-            f"-c {r['cutoff']:g}{', --gname2' if r['gname2'] else ''}.",
+            f"-c {r['cutoff']:g}{', --gname2' if r['gname2'] else ''}"
+            f"{', --bl (' + r['boundary'] + ')' if r['boundary'] else ''}.",
         )
     )
     b.append(

@@ -184,7 +184,12 @@ def compute_beta(
     peak_list, pmeta = beta_inputs.read_peaks(con, peaks, atac_columns)
     rows, rmeta = beta_inputs.read_de(con, rna, rna_columns, gname2=opts.gname2)
     ref = beta_inputs.reference_meta(ref_path, genome)
-    res = run_beta(transcripts, peak_list, rows, opts)
+    boundaries, bmeta = None, None
+    if opts.boundary:
+        bpath = beta_inputs.boundary_path(genome, opts.bf)
+        boundaries = beta_inputs.read_boundaries(bpath)
+        bmeta = "BETA 1.0.7 hg19_CTCF_bound.bed" if opts.bf is None else str(bpath)
+    res = run_beta(transcripts, peak_list, rows, opts, boundaries)
     iid = integration_id or default_id(
         opts, pmeta["sha256"], rmeta["sha256"], ref["reference_sha256"]
     )
@@ -196,7 +201,7 @@ def compute_beta(
         "rna_source": rmeta["source"], "rna_sha256": rmeta["sha256"],
         "rna_columns": json.dumps(rmeta["columns"]),
         "da": opts.da, "pn": opts.pn, "distance": opts.distance, "df": opts.df,
-        "cutoff": opts.cutoff, "gname2": opts.gname2,
+        "cutoff": opts.cutoff, "gname2": opts.gname2, "boundary": bmeta,
         "n_peaks_read": len(peak_list), "n_peaks_used": len(res.peaks_used),
         "n_transcripts": len(res.ordered), "n_de_rows": rmeta["n_rows"],
         "n_affx_skipped": rmeta["n_affx"], "n_na_fdr": rmeta["n_na_fdr"],
