@@ -324,3 +324,36 @@ def test_cli_runs_the_beta_flow_and_report(capsys, tmp_path):
     assert "| up | 482 | 481 | 0.431005 | 1.426e-39 |" in md and "KLK2" in md
     assert (out_dir / "ar" / "beta_function.png").exists()
     assert (out_dir / "ar" / "beta_targets.parquet").exists()
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--genome", "hg38", "--bl"], "--bl: BETA ships CTCF boundaries for hg19"),
+        (["--genome", "hg19", "--bf", "x.bed"], "--bf is used only with --bl"),
+        (["--genome", "hg19", "--da", "-1"], "--da -1: must be >= 0"),
+        (["--genome", "hg19", "--da", "12.5"], "--da 12.5: a count above 1 must be a whole"),
+        (["--genome", "hg19", "--rna-columns", "padj=AveExpr"], "AveExpr"),
+        (["--genome", "hg19", "--gname2"], "no up gene is in the RefSeq table"),
+        (["--reference", "missing.refseq"], "missing.refseq: no such file (--reference)"),
+        (["--genome", "mm9"], "no BETA RefSeq table for genome 'mm9'"),
+    ],
+)
+def test_cli_bad_beta_input_is_one_line(extra, message, capsys, tmp_path):
+    code, _, err = run_cli(
+        ["integrate", "--method", "beta", "--atac", str(AR / "3656_peaks.bed.gz"), "--rna",
+         str(AR / "AR_diff_expr.tsv.gz"), "--db", str(tmp_path / "x.duckdb"), *extra],
+        capsys,
+    )  # fmt: skip
+    lines = [x for x in err.strip().splitlines() if x.strip()]
+    assert code != 0 and len(lines) == 1 and message in lines[0], err
+    assert not (tmp_path / "x.duckdb").exists()
+
+
+def test_cli_beta_refuses_a_comparison(capsys):
+    code, _, err = run_cli(
+        ["integrate", "--method", "beta", "--comparison", "c1", "--rna",
+         str(AR / "AR_diff_expr.tsv.gz"), "--genome", "hg19"],
+        capsys,
+    )  # fmt: skip
+    assert code != 0 and "--method beta needs --atac PEAKS" in err

@@ -46,9 +46,9 @@ class BetaOptions:
     def validated(self) -> BetaOptions:
         """Return self or raise :class:`InputError` naming the bad option."""
         if not self.da >= 0:  # OptValidator.py:66
-            raise InputError(f"--da {self.da}: must be >= 0 (a fraction <= 1 or a count > 1)")
+            raise InputError(f"--da {self.da:g}: must be >= 0 (a fraction <= 1 or a count > 1)")
         if self.da > 1 and self.da != int(self.da):
-            raise InputError(f"--da {self.da}: a count above 1 must be a whole number")
+            raise InputError(f"--da {self.da:g}: a count above 1 must be a whole number")
         if self.pn < 1:
             raise InputError(f"--pn {self.pn}: must be >= 1")
         if not 0 < self.distance <= 10_000_000:
@@ -397,8 +397,8 @@ def function_prediction(
         if not vec:
             raise InputError(
                 f"BETA mode: no {name} gene is in the RefSeq table (0 of "
-                f"{len(getattr(groups, name + '_ids'))} IDs match; check the ID column"
-                f"{' or drop --gname2' if name else ''})"
+                f"{len(getattr(groups, name + '_ids'))} IDs match): the ID column must hold "
+                "RefSeq accessions (NM_/NR_), or gene symbols with --gname2"
             )
     res = {g: ks_greater(vectors[g], vectors["background"]) for g in ("up", "down")}
     return res, vectors
