@@ -30,7 +30,7 @@ from chromdiff.integration.beta_mode import (
     run_beta,
     score_transcripts,
 )
-from chromdiff.integration.beta_store import run_beta_integration
+from chromdiff.integration.beta_store import compute_beta, run_beta_integration
 from chromdiff.warehouse.db import apply_schema
 from tests.cli_run import run_cli
 from tests.realdata import DATA, REAL
@@ -357,3 +357,14 @@ def test_cli_beta_refuses_a_comparison(capsys):
         capsys,
     )  # fmt: skip
     assert code != 0 and "--method beta needs --atac PEAKS" in err
+
+
+def test_peaks_off_the_refseq_chromosomes_are_counted(tmp_path):
+    lines = gzip.open(AR / "3656_peaks.bed.gz", "rt").read().splitlines()
+    moved = ["chrM\t" + x.split("\t", 1)[1] for x in lines[:10]] + lines[10:]
+    (tmp_path / "p.bed").write_text("\n".join(moved) + "\n")
+    run, _, _ = compute_beta(
+        duckdb.connect(), rna=AR / "AR_diff_expr.tsv.gz", peaks=tmp_path / "p.bed",
+        genome="hg19", opts=BetaOptions(da=500),
+    )  # fmt: skip
+    assert (run["n_peaks_read"], run["n_peaks_unplaced"]) == (7059, 10)

@@ -23,6 +23,7 @@ create table if not exists beta_runs (
     boundary          varchar,            -- --bl: the CTCF boundary file used (NULL: off)
     n_peaks_read      integer,
     n_peaks_used      integer,
+    n_peaks_unplaced  integer,            -- top peaks on a chromosome without RefSeq rows (score nothing)
     n_transcripts     integer,            -- RefSeq rows on chr1-22, X, Y
     n_de_rows         integer,
     n_affx_skipped    integer,

@@ -135,6 +135,12 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, has_chart: bool) -> l
             f"{r['n_na_fdr']} rows with a logFC but NA FDR read as FDR 1 "
             "(BETA 1.0.7 stops on them)."
         )
+    if r["n_peaks_unplaced"]:
+        notes.append(
+            f"{r['n_peaks_unplaced']:,} of the top {r['n_peaks_used']:,} peaks lie on chromosomes "
+            "with no RefSeq transcript on chr1-22, X, Y (other contigs, chrM, or '1' instead of "
+            "'chr1'): they count towards --pn but score nothing, as in BETA."
+        )
     if r["n_ids_mangled"]:
         notes.append(
             f"{r['n_ids_mangled']} IDs lose more than '_at' or '.N' to BETA's strip('\"_at\"'), "

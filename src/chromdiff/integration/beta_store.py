@@ -194,6 +194,7 @@ def compute_beta(
         opts, pmeta["sha256"], rmeta["sha256"], ref["reference_sha256"]
     )
     g = res.groups
+    chroms = {t.chrom for t in res.ordered}
     run = {
         "integration_id": iid, "title": title, "genome": genome, **ref,
         "peaks_source": pmeta["source"], "peaks_sha256": pmeta["sha256"],
@@ -203,6 +204,7 @@ def compute_beta(
         "da": opts.da, "pn": opts.pn, "distance": opts.distance, "df": opts.df,
         "cutoff": opts.cutoff, "gname2": opts.gname2, "boundary": bmeta,
         "n_peaks_read": len(peak_list), "n_peaks_used": len(res.peaks_used),
+        "n_peaks_unplaced": sum(1 for p in res.peaks_used if p.chrom not in chroms),
         "n_transcripts": len(res.ordered), "n_de_rows": rmeta["n_rows"],
         "n_affx_skipped": rmeta["n_affx"], "n_na_fdr": rmeta["n_na_fdr"],
         "n_ids_mangled": len({i for i, _, _ in rows if is_mangled(i)}),
