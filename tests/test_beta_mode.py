@@ -368,3 +368,27 @@ def test_peaks_off_the_refseq_chromosomes_are_counted(tmp_path):
         genome="hg19", opts=BetaOptions(da=500),
     )  # fmt: skip
     assert (run["n_peaks_read"], run["n_peaks_unplaced"]) == (7059, 10)
+
+
+#: SHA-256 of BETA 1.0.7's own files (github suwangbio/BETA, BETA_1.0.7/BETA/references/).
+BETA_FILES = {
+    "hg19.refseq.xz": ("12289c030b234a31f631640304e653a018664e679b449165d7d2b48f99e60b32", 53479),
+    "hg38.refseq.xz": ("62fa048fbfa63b0e280ad47fa453f8ae731275e3cf2798c0e2595a2645f72eb3", 57619),
+    "mm10.refseq.xz": ("a8392bdc3429131b4eab9ef96088211220b6dc8728e41286a8a8a27f98fe86d3", 34671),
+    "hg19_CTCF_bound.bed.xz": (
+        "4f4ea7b84fc1239c7f08f5815eadf02b2b019bb5a6a74e80501db4a5dcf60ac1",
+        None,
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(BETA_FILES))
+def test_shipped_tables_are_betas_own(name):
+    import hashlib
+    import lzma
+
+    sha, n_rows = BETA_FILES[name]
+    data = lzma.open(beta_inputs.DATA_DIR / name).read()
+    assert hashlib.sha256(data).hexdigest() == sha
+    if n_rows is not None:
+        assert len(beta_inputs.read_reference(beta_inputs.DATA_DIR / name)) == n_rows

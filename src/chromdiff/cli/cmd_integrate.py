@@ -35,7 +35,7 @@ from chromdiff.cli.integrate_beta import beta_options, run_beta_cli
     type=int,
     default=100_000,
     show_default=True,
-    help="Window of --link distance (bp).",
+    help="Window of --link distance (bp); BETA's -d with --method beta.",
 )
 @click.option("--atac-lfc", type=float, default=1.0, show_default=True)
 @click.option("--atac-padj", type=float, default=0.05, show_default=True)
