@@ -392,3 +392,35 @@ def test_shipped_tables_are_betas_own(name):
     assert hashlib.sha256(data).hexdigest() == sha
     if n_rows is not None:
         assert len(beta_inputs.read_reference(beta_inputs.DATA_DIR / name)) == n_rows
+
+
+def test_three_column_bed_is_betas_score_1_in_file_order(reference, inputs, tmp_path):
+    """BETA turns a 3-column BED into score 1.0 rows, so ``--pn`` keeps the first lines."""
+    lines = gzip.open(AR / "3656_peaks.bed.gz", "rt").read().splitlines()
+    bed3 = tmp_path / "peaks3.bed"
+    bed3.write_text("".join("\t".join(x.split("\t")[:3]) + "\n" for x in lines))
+    peaks, meta = beta_inputs.read_peaks(duckdb.connect(), bed3)
+    assert meta["score_column"] is None and {p.score for p in peaks} == {1.0}
+    res = run_beta(reference, peaks, inputs[1]["limma"], BetaOptions(da=500, pn=3000))
+    expected = {
+        "up": (482, 481, 0.19066001846084832, 2.503215956739524e-08, 2.5032159545030927e-08),
+        "down": (491, 481, 0.027882339491300773, 0.68537544992928345, 0.68537544992928345),
+    }
+    for grp, (n, nb, d, p_r, p_asym) in expected.items():
+        k = res.ks[grp]
+        assert (k.n_x, k.n_y, k.d_statistic) == (n, nb, pytest.approx(d, rel=1e-12, abs=0))
+        assert k.p_value_r == pytest.approx(p_r, rel=1e-12, abs=0)
+        assert k.p_value_asymptotic == pytest.approx(p_asym, rel=1e-12, abs=0)
+    ours = [
+        (
+            t.chrom,
+            str(t.tx_start),
+            str(t.tx_end),
+            t.refseq,
+            f"{t.rank_product:.3e}",
+            t.strand,
+            t.symbol,
+        )
+        for t in res.targets
+    ]
+    assert ours == _beta_targets("AR3col_da500_pn3000_uptarget.txt.gz")

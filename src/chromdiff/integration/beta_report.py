@@ -102,14 +102,14 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, has_chart: bool) -> l
     score = (
         f"by its `{r['peaks_score_column']}` column"
         if r["peaks_score_column"]
-        else "3-column BED: every score 1.0, file order"
+        else "in file order (3-column BED: every score 1.0)"
     )
     b: list = [("h1", f"BETA function prediction {iid}: {r['title']}")]
     b.append(
         (
             "p",
             f"BETA 1.0.7 `basic` (score method) reproduced by chromdiff. Peaks: "
-            f"`{r['peaks_source']}` ({r['n_peaks_read']:,} read, top {r['n_peaks_used']:,} by "
+            f"`{r['peaks_source']}` ({r['n_peaks_read']:,} read, top {r['n_peaks_used']:,} "
             f"{score}). Expression: `{r['rna_source']}` ({r['n_de_rows']:,} rows; "
             f"columns {r['rna_columns']}). RefSeq table: {r['reference']} "
             f"({r['n_transcripts']:,} transcripts on chr1-22, X, Y). Options: --da {r['da']:g}, "
