@@ -133,7 +133,6 @@ def inputs(tmp_path_factory):
     return peaks, rows, files
 
 
-_BOUNDS = beta_inputs.read_boundaries(beta_inputs.boundary_path("hg19", None))
 _CACHE: dict = {}
 
 
@@ -141,7 +140,10 @@ def _run(reference, inputs, kind, opts):
     key = (kind, tuple(sorted(opts.items())))
     if key not in _CACHE:  # each BETA run is computed once per test session
         peaks, rows, _ = inputs
-        _CACHE[key] = run_beta(reference, peaks, rows[kind], BetaOptions(**opts), _BOUNDS)
+        bounds = None
+        if opts.get("boundary"):
+            bounds = beta_inputs.read_boundaries(beta_inputs.boundary_path("hg19", None))
+        _CACHE[key] = run_beta(reference, peaks, rows[kind], BetaOptions(**opts), bounds)
     return _CACHE[key]
 
 
