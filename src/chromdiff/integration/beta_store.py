@@ -191,8 +191,9 @@ def compute_beta(
         bmeta = "BETA 1.0.7 hg19_CTCF_bound.bed" if opts.bf is None else str(bpath)
     res = run_beta(transcripts, peak_list, rows, opts, boundaries)
     iid = integration_id or default_id(
-        opts, pmeta["sha256"], rmeta["sha256"], ref["reference_sha256"]
-    )
+        opts, pmeta["sha256"], rmeta["sha256"], ref["reference_sha256"],
+        json.dumps(rmeta["columns"], sort_keys=True), str(pmeta["score_column"]),
+    )  # fmt: skip
     g = res.groups
     chroms = {t.chrom for t in res.ordered}
     run = {
