@@ -103,7 +103,7 @@ def _dedupe_peaks(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 
 
 def _peak_notes(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[tuple]:
-    need = {"na_padj": "padj", "padj_zero": "padj", "na_logfc": "logfc"}
+    need = {"na_padj": "padj", "padj_zero": "padj", "na_logfc": "logfc", "nonfinite_logfc": "logfc"}
     return [n for n in input_notes(con, "_int_peaks", "peaks") if need[n[1]] in present]
 
 

@@ -49,6 +49,7 @@ def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> 
         f"""select symbol, category, atac_logfc, rna_logfc, distance,
         coalesce(significance_score, 0) as significance_score from integration_scores
         where integration_id = ? and atac_logfc is not null and rna_logfc is not null
+        and not atac_logfc_nonfinite and not rna_logfc_nonfinite
         qualify category <> 'Other' or row_number() over (partition by category
             order by hash(peak_id, gene_id)) <= {MAX_OTHER_POINTS}""",
         iid,
@@ -56,6 +57,7 @@ def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> 
     genes = _frame(
         con,
         f"""select * from integration_genes where integration_id = ?
+        and not rna_logfc_nonfinite
         qualify category <> 'Other' or row_number() over (partition by category
             order by hash(gene_id)) <= {MAX_OTHER_POINTS}""",
         iid,
@@ -70,8 +72,8 @@ def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> 
         con,
         """select symbol, lead_atac_logfc as atac_logfc, rna_logfc
         from integration_genes where integration_id = ? and category <> 'Other'
-        and symbol is not null order by abs(distance_weighted_score) desc nulls last
-        limit 30""",
+        and symbol is not null and distance_weighted_score is not null
+        order by abs(distance_weighted_score) desc limit 30""",
         iid,
     )
     peaks = _frame(

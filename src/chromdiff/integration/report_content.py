@@ -32,6 +32,29 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, iid: str) -> list[tuple]:
     return con.execute(sql, [iid]).fetchall()
 
 
+def nonfinite_note(con: duckdb.DuckDBPyConnection, iid: str) -> str | None:
+    """Return the note counting what a non-finite log2FC kept out of the statistics, or None."""
+    n_genes, n_peaks, n_pairs = _rows(
+        con,
+        """select (select count(*) from integration_rp
+                   where integration_id = $1 and de_class = 'excluded'),
+                  (select count(*) from int_peaks where integration_id = $1
+                   and logfc is not null and not (isfinite(logfc) and abs(logfc) < 1e300)),
+                  (select count(*) from integration_pairs where integration_id = $1
+                   and (atac_logfc_nonfinite or rna_logfc_nonfinite))""",
+        iid,
+    )[0]
+    if not (n_genes or n_peaks or n_pairs):
+        return None
+    return (
+        f"Excluded from statistics: {n_genes:,} genes and {n_peaks:,} peaks with a non-finite "
+        f"log2FC (±Inf or a ±1.79769e+308 sentinel), {n_pairs:,} linked pairs. They are never "
+        "significant and are left out of the correlations, the sensitivity grid, the KS tests, "
+        "the target ranking, the scores and every chart; the exported tables keep them, flagged "
+        "(rna_logfc_nonfinite / atac_logfc_nonfinite, de_class = excluded)."
+    )
+
+
 def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, str]) -> list:
     """Return the report blocks of integration ``iid`` (``figures``: stem -> caption)."""
     s = stored_integration(con, iid)
@@ -58,6 +81,9 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
     if notes:
         b.append(("h2", "Input notes"))
         b.append(("table", ["side", "note"], [list(r) for r in notes]))
+    excluded = nonfinite_note(con, iid)
+    if excluded:
+        b.append(("caveat", excluded))
     b.append(("h2", "Concordance categories"))
     cats = _rows(
         con,
