@@ -130,7 +130,7 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
                     f"{n:,}",
                     fmt_num(r, 3),
                     fmt_q(p),
-                    "NA" if lo is None else f"[{lo:.3f}, {hi:.3f}]",
+                    "NA" if lo is None else f"[{fmt_num(lo, 3)}, {fmt_num(hi, 3)}]",
                     fmt_num(rho, 3),
                     fmt_q(sp),
                 ]
