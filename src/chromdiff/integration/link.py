@@ -106,8 +106,11 @@ def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
         for t in ("int_peak_annotation", "int_links", "int_rp_links"):
             con.execute(f"delete from {t} where integration_id = ?", [integration_id])
         con.execute(
-            """insert into int_peak_annotation select ?, region_key, feature, annotation,
-               gene_id, symbol, gene_strand, tss, distance_to_tss from _int_ann""",
+            """insert into int_peak_annotation (integration_id, peak_id, feature, annotation,
+                   gene_id, symbol, gene_strand, tss, distance_to_tss, genic_gene_id,
+                   genic_symbol)
+               select ?, region_key, feature, annotation, gene_id, symbol, gene_strand, tss,
+                   distance_to_tss, genic_gene_id, genic_symbol from _int_ann""",
             [integration_id],
         )
         con.execute(

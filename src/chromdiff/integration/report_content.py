@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from chromdiff.integration.params import stored_integration
-from chromdiff.report.text import fmt_num, fmt_q
+from chromdiff.report.text import fmt_gene_distance, fmt_num, fmt_q
 
 CAVEATS = (
     "Proximity is not regulation: a peak is linked to a gene by distance alone "
@@ -220,8 +220,8 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
     b.append(("h2", "Top concordant genes"))
     top = _rows(
         con,
-        "select symbol, category, lead_atac_logfc, rna_logfc, lead_distance, "
-        "lead_feature_class, distance_weighted_score from integration_genes "
+        "select symbol, gene_id, lead_distance, lead_peak_genic_gene, category, lead_atac_logfc, "
+        "rna_logfc, lead_feature_class, distance_weighted_score from integration_genes "
         "where integration_id = ? and category <> 'Other' "
         "order by abs(distance_weighted_score) desc nulls last limit 15",
         iid,
@@ -230,17 +230,17 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
         (
             "table",
             [
-                "gene",
+                "gene (peak distance to its TSS)",
+                "peak overlaps gene",
                 "category",
                 "peak log2FC",
                 "RNA log2FC",
-                "distance bp",
                 "feature",
                 "dist.-weighted score",
             ],
             [
-                [g or "—", c, fmt_num(a), fmt_num(r), str(d), f, fmt_num(w)]
-                for g, c, a, r, d, f, w in top
+                [fmt_gene_distance(g or gid, d), o or "", c, fmt_num(a), fmt_num(r), f, fmt_num(w)]
+                for g, gid, d, o, c, a, r, f, w in top
             ],
         )
     )
