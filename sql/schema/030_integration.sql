@@ -22,7 +22,7 @@ create table if not exists integrations (
     rna_lfc         double not null,
     rna_padj        double not null,
     simulated       boolean not null default false,
-    status          varchar not null,   -- loaded | linked | done | failed
+    status          varchar not null,   -- loaded | linked | computed | done (published)
     n_peaks         integer,
     n_genes         integer,
     chromdiff_version varchar,

@@ -55,11 +55,16 @@ def nonfinite_note(con: duckdb.DuckDBPyConnection, iid: str) -> str | None:
     )
 
 
-def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, str]) -> list:
-    """Return the report blocks of integration ``iid`` (``figures``: stem -> caption)."""
+def build_blocks(
+    con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, str], *, name: str | None = None
+) -> list:
+    """Return the report blocks of integration ``iid`` (``figures``: stem -> caption).
+
+    ``name`` is the id shown (default ``iid``; the real id while ``iid`` is a staged one).
+    """
     s = stored_integration(con, iid)
     sim = " (SIMULATED data)" if s["simulated"] else ""
-    b: list = [("h1", f"Integration {iid}: {s['title']}{sim}")]
+    b: list = [("h1", f"Integration {name or iid}: {s['title']}{sim}")]
     b.append(
         (
             "p",

@@ -182,7 +182,10 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, iid: str, rows: list[dic
 
 
 def compute_stats(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
-    """Compute and store every statistic of one integration; mark it ``done``.
+    """Compute and store every statistic of one integration; mark it ``computed``.
+
+    ``done`` is set only when the run is published
+    (:func:`chromdiff.integration.staging.publish_rows`).
 
     Returns
     -------
@@ -208,7 +211,7 @@ def compute_stats(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
         _insert(con, "int_sensitivity", integration_id, sens)
         _insert(con, "int_beta_tests", integration_id, beta)
         con.execute(
-            "update integrations set status = 'done', updated_at = current_timestamp "
+            "update integrations set status = 'computed', updated_at = current_timestamp "
             "where integration_id = ?",
             [integration_id],
         )
