@@ -24,7 +24,7 @@ CAVEATS = (
     "A gene with several linked peaks is counted once in per-gene numbers (its lead pair); "
     "pair-level numbers count it once per peak.",
     "padj = 0 is floored at 1e-300 (−log10 = 300) in significance scores; NA padj is never "
-    "significant.",
+    "significant and gives no score, so an NA pair never ranks above a pair with real p-values.",
 )
 
 
