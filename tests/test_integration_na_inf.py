@@ -214,3 +214,23 @@ def test_place_labels_ignores_non_finite_points():
     df = pd.DataFrame({"x": [1.0, np.inf, 2.0], "y": [1.0, 2.0, -np.inf], "s": ["A", "B", "C"]})
     labels = place_labels(df, "x", "y", "s", domain=(-1, np.inf, -np.inf, 3))
     assert list(labels["label"]) == ["A"] and np.isfinite(labels[["lx", "ly"]]).all().all()
+
+
+def test_duplicate_gene_rows_prefer_a_finite_log2fc(tmp_path):
+    """Two rows of one gene with the same padj: the finite log2FC is kept over R's Inf (which,
+    by |log2FC| alone, would win), and the note counts the Inf row."""
+    from chromdiff.integration.load import load_inputs
+    from tests.test_integration_bad_input import _peaks_bed
+
+    rna, bed = tmp_path / "dup.csv", tmp_path / "p.bed"
+    rna.write_text('"",log2FoldChange,padj,symbol\nA1,Inf,0.01,EGFR\nA2,2.5,0.01,EGFR\n'
+                   "A3,-1.5,1e-5,GAPDH\n")  # fmt: skip
+    bed.write_text(_peaks_bed())
+    with db.writer(tmp_path / "d.duckdb") as con:
+        s = load_inputs(con, rna=rna, peaks=bed, genome="hg38", integration_id="dup")
+        kept = con.execute(
+            "select input_id, logfc from int_genes where gene_symbol = 'EGFR'"
+        ).fetchall()
+        notes = dict(con.execute("select kind, n from int_input_notes").fetchall())
+    assert kept == [("A2", 2.5)] and s["genes"]["duplicates"] == 1
+    assert notes["nonfinite_logfc"] == 1
