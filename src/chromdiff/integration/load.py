@@ -22,7 +22,7 @@ from chromdiff.errors import InputError
 from chromdiff.integration.identifiers import resolve_genes
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.integration.readers import read_table
-from chromdiff.integration.staging import check_user_id, staged_id
+from chromdiff.integration.staging import check_user_id, integration_tables, staged_id
 from chromdiff.integration.validate import input_notes, type_genes, type_peaks
 from chromdiff.warehouse.db import transaction
 
@@ -250,7 +250,7 @@ def load_inputs(
 def _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes, sizes):
     """Replace the integration's rows in one transaction (``sizes`` = (n_peaks, n_genes))."""
     with transaction(con):
-        for table in ("integrations", *INT_TABLES):
+        for table in integration_tables(con):  # every table keyed by integration_id
             con.execute(f"delete from {table} where integration_id = ?", [integration_id])
         p = asdict(params)
         con.execute(
