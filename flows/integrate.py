@@ -35,7 +35,10 @@ def integrate(
     reference: str | None = None,
     title: str | None = None,
 ) -> dict:
-    """Integrate differential peaks (file or comparison) with a DE table.
+    """Integrate differential peaks (file or comparison) with a DE table (all or nothing).
+
+    Rows are computed under a staging id and published with the report at the end; a failure
+    leaves the previous rows and report of ``integration_id`` as they were.
 
     ``method="beta"`` runs BETA 1.0.7 ``basic`` instead (``beta_options``, BETA's RefSeq
     table of ``genome`` or ``reference``; ``title`` names the run).
@@ -61,13 +64,18 @@ def integrate(
             params=params, integration_id=integration_id, atac_columns=atac_columns,
             rna_columns=rna_columns,
         )  # fmt: skip
-        iid = summary["integration_id"]
+        iid, staged = summary["integration_id"], summary["staged_id"]
         run.update(annotation_id=summary["annotation_id"])
         for note in summary["notes"]:
             get_run_logger().info("input: %s", note)
-        summary["links"] = t.link_peaks(db_path, iid)
-        summary["stats"] = t.compute_stats(db_path, iid)
-        summary["report"] = t.render(db_path, iid, out)
+        try:  # all or nothing: rows and report are published together at the end
+            summary["links"] = t.link_peaks(db_path, staged)
+            summary["stats"] = t.compute_stats(db_path, staged)
+            summary["report"] = t.render(db_path, staged, out, iid)
+            t.publish(db_path, staged, iid, out)
+        except BaseException:
+            t.discard(db_path, staged, iid, out)
+            raise
     summary["output_dir"] = str(Path(out) / iid)
     return summary
 

@@ -200,6 +200,13 @@ def test_ma_asymmetry(db, n_a, mean_a, n_b, mean_b, lower):
         assert f"(group {lower} significant hits at low counts)" in rows[0][2]
 
 
+def test_ma_asymmetry_text_has_no_negative_zero(db):
+    add_comparison(db)
+    add_regions(db, "cmp1", ma_rows(3, 0.997, 3, 4.0))  # log2(0.997) = -0.0043: rounds to 0
+    detail = findings(db, "qc_ma_asymmetry")[0][2]
+    assert "median log2 mean count 0.0 for A-enriched vs 2.0 for B-enriched" in detail, detail
+
+
 def test_ma_floor_is_applied(db):
     add_comparison(db, ma_floor=0.5)
     add_regions(db, "cmp1", ma_rows(3, 0.01, 3, 0.9))  # log2(0.5) = -1 vs log2(0.9) = -0.15

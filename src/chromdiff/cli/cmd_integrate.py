@@ -130,8 +130,9 @@ def command(
 
 def print_summary(out: dict) -> None:
     """Print what an integration run produced (also used by ``chromdiff demo``)."""
+    from chromdiff.report.text import fmt_num, fmt_q
+
     s = out["stats"]
-    r = s["pearson_r"]
     click.echo(
         f"integration {out['integration_id']}: {out['n_peaks']:,} peaks x "
         f"{out['n_genes']:,} genes ({out['annotation_id']})"
@@ -140,11 +141,11 @@ def print_summary(out: dict) -> None:
         click.echo(f"  note:     {note}")
     click.echo(
         f"  pairs:    {s['n_significant_pairs']} significant on both sides, Pearson r = "
-        f"{'NA' if r is None else f'{r:.3f}'}"
+        f"{fmt_num(s['pearson_r'], 3)}"
     )
     ks = [
-        f"{d} p = {'NA' if p is None else f'{p:.2e}'}"
-        for d, p in (("up", s["ks_p_up"]), ("down", s["ks_p_down"]))
+        f"{d} p {t}" if t.startswith("<") else f"{d} p = {t}"
+        for d, t in (("up", fmt_q(s["ks_p_up"])), ("down", fmt_q(s["ks_p_down"])))
     ]
     click.echo(f"  BETA KS:  {', '.join(ks)}")
     click.echo(f"  report:   {out['report']['html']}")

@@ -41,16 +41,16 @@ def place_labels(
 
     Rows are taken in order; each label tries four spots around its point (right/left, above/
     below) and is dropped when all overlap an already placed label or leave the plot.
-    ``domain`` = (xmin, xmax, ymin, ymax) of the plot (default: the extent of ``df``).
+    ``domain`` = (xmin, xmax, ymin, ymax) of the plot (default: the extent of ``df``; also
+    when a bound given is not finite). Rows whose point is not finite (±Inf, NaN) get no label.
     Returns columns ``label, lx, ly, align``.
     """
+    df = df[np.isfinite(df[x].astype(float)) & np.isfinite(df[y].astype(float))]
     if df.empty:
         return pd.DataFrame(columns=["label", "lx", "ly", "align"])
-    xmin, xmax, ymin, ymax = (
-        (float(v) for v in domain)
-        if domain
-        else (df[x].min(), df[x].max(), df[y].min(), df[y].max())
-    )
+    extent = (df[x].min(), df[x].max(), df[y].min(), df[y].max())
+    given = tuple(float(v) for v in domain) if domain else ()
+    xmin, xmax, ymin, ymax = given if given and np.isfinite(given).all() else extent
     sx = width / ((xmax - xmin) or 1.0)
     sy = height / ((ymax - ymin) or 1.0)
     placed: list[tuple[float, float, float, float]] = []

@@ -87,7 +87,8 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     Databases of older versions are upgraded (:mod:`chromdiff.warehouse.migrations`) between
     the two.
     View files may depend on one another; they are applied in folder order and any view whose
-    dependency does not exist yet is retried until no more progress is made.
+    dependency does not exist yet (or, in an older database, still lacks a new column) is
+    retried until no more progress is made.
     """
     from chromdiff.warehouse.migrations import migrate  # imports this module
 
@@ -100,7 +101,7 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         for path in pending:
             try:
                 con.execute(path.read_text())
-            except duckdb.CatalogException as exc:
+            except (duckdb.CatalogException, duckdb.BinderException) as exc:
                 failed.append((path, exc))
         if len(failed) == len(pending):
             path, exc = failed[0]
