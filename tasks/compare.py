@@ -58,6 +58,12 @@ def prepare(
     return {"action": action, "request_id": (state or {}).get("request_id")}
 
 
+@task(name="health", cache_policy=NO_CACHE)
+def health(base_url: str) -> None:
+    """Check that the service answers ``chipatlas`` before anything is submitted."""
+    _client(base_url).check_health()
+
+
 @task(name="submit", cache_policy=NO_CACHE, **NETWORK_RETRY)
 def submit(db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str) -> str:
     """Submit the job; store the request ID in the database at once (for resuming)."""
