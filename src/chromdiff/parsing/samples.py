@@ -22,7 +22,8 @@ _DROPPED_RE = re.compile(
     r'^\[WARNING\] "(?P<id>[^"]+)" (?P<why>unmapped for \S+|is not a valid SRX or GSM ID)'
     r" and has been ignored\.\s*$"
 )
-_SRX_LIST_RE = re.compile(r'SRXs%20\("(?P<desc>[^"]*)"\)=(?P<ids>[^;]*);')
+#: 2025: ``SRXs%20("<desc>")=<ids>;`` (DA:691-692); legacy 2024: ``SRXs%20(<desc>)=<ids>;``.
+_SRX_LIST_RE = re.compile(r'SRXs%20\("?(?P<desc>[^";]*?)"?\)=(?P<ids>[^;]*);')
 
 
 @dataclass
