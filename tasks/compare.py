@@ -127,8 +127,9 @@ def parse(files: dict, spec: ComparisonSpec) -> ParsedResult:
         raise ParseError("the result archive holds no main BED file (wabi_result.bed)")
     log_text = Path(files["log"]).read_text(errors="replace") if files.get("log") else None
     layout = resolve_layout(
-        spec.ids_a, spec.ids_b, log_text=log_text, igv_path=files.get("igv_bed")
-    )
+        spec.ids_a, spec.ids_b, log_text=log_text, igv_path=files.get("igv_bed"),
+        has_counts=spec.analysis == "diffbind",
+    )  # fmt: skip
     parsed = parse_result(
         files["bed"], spec.analysis, layout.columns_a, layout.columns_b, server_order=True
     )

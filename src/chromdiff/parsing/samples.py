@@ -150,6 +150,7 @@ def resolve_layout(
     *,
     log_text: str | None = None,
     igv_path: str | Path | None = None,
+    has_counts: bool = True,
 ) -> ServerLayout:
     """Tie the submitted IDs to the server's experiments and count columns.
 
@@ -158,6 +159,7 @@ def resolve_layout(
     else the sorted input IDs. IDs the log says were ignored are recorded as dropped with that
     line. A GSM is tied to the group's one server SRX that no SRX input claims; with several
     GSMs the pairing is not stated by the server and their counts are left unattributed.
+    ``has_counts`` is False for dmr results (no count columns: no warning about them).
     """
     text = log_text or ""
     dropped = log_dropped(text)
@@ -183,7 +185,7 @@ def resolve_layout(
     for u in uses:
         if u.dropped:
             warnings.append(f"{u.experiment_id} (group {u.grp}) not used: {u.dropped}")
-    if source == "assumed" and any(i.startswith("GSM") for i in [*ids_a, *ids_b]):
+    if has_counts and source == "assumed" and any(i.startswith("GSM") for i in [*ids_a, *ids_b]):
         warnings.append(
             "the server's log names no samples: GSM inputs were mapped by sorted input ID and "
             "their counts may be misattributed"
