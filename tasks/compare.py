@@ -23,7 +23,7 @@ from chromdiff.design.comparison import (
 from chromdiff.errors import ParseError
 from chromdiff.parsing import ParsedResult, parse_result
 from chromdiff.parsing.igv import igv_cross_check
-from chromdiff.parsing.samples import resolve_layout
+from chromdiff.parsing.samples import layout_for_files
 from chromdiff.warehouse import load as warehouse
 from chromdiff.warehouse.db import writer
 from tasks.policies import NETWORK_RETRY
@@ -121,15 +121,13 @@ def parse(files: dict, spec: ComparisonSpec) -> ParsedResult:
     """Parse the main result BED into typed tables; cross-check it against the IGV track.
 
     Count columns are tied to experiments by what the server says (its log's sample lines,
-    else the IGV BED's SRX lists; :func:`chromdiff.parsing.samples.resolve_layout`).
+    else the IGV BED's SRX lists; :func:`chromdiff.parsing.samples.layout_for_files`).
     """
     if not files.get("bed"):
         raise ParseError("the result archive holds no main BED file (wabi_result.bed)")
-    log_text = Path(files["log"]).read_text(errors="replace") if files.get("log") else None
-    layout = resolve_layout(
-        spec.ids_a, spec.ids_b, log_text=log_text, igv_path=files.get("igv_bed"),
-        has_counts=spec.analysis == "diffbind",
-    )  # fmt: skip
+    layout = layout_for_files(
+        spec.ids_a, spec.ids_b, spec.analysis, files.get("log"), files.get("igv_bed")
+    )
     parsed = parse_result(
         files["bed"], spec.analysis, layout.columns_a, layout.columns_b, server_order=True
     )

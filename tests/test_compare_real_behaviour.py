@@ -176,3 +176,37 @@ def test_gsm_inputs_dropped_id_and_server_sample_order(fake_chipatlas_factory, f
     md = next((tmp_path / "out").rglob("*.md")).read_text()
     assert "GSM999 (not used by the server)" in md and "GSM101 (= SRX1000)" in md
     assert "GSM999" in md.split("GSM999 (not used by the server)", 1)[1]  # also a QC finding
+
+
+@pytest.mark.prefect
+def test_batch_fan_out_credits_gsm_counts_and_records_dropped_ids(
+    fake_chipatlas_factory, fast, tmp_path
+):
+    from flows.batch import batch
+
+    server = fake_chipatlas_factory(
+        n_regions=40, gsm_map={"GSM101": "SRX1000"}, collation="en_US", label_counts=True
+    )
+    f = tmp_path / "b.yaml"
+    f.write_text(
+        "comparisons:\n  - {name: gsm, ids_a: [SRX5865959, SRX5865960, GSM999],"
+        " ids_b: [SRX100, GSM101], title: batch gsm simulated}\n"
+    )
+    db = str(tmp_path / "b.duckdb")
+    rows = batch(str(f), db_path=db, output_dir=str(tmp_path / "out"), base_url=server.base_url)
+    assert rows[0]["status"] == "loaded", rows
+    with connect(db, read_only=True) as con:
+        counts = dict(
+            con.execute(
+                "select experiment_id, count from region_counts where region_id = 1"
+            ).fetchall()
+        )
+        dropped = con.execute(
+            "select experiment_id from experiments where dropped is not null"
+        ).fetchall()
+    assert counts == {
+        "SRX5865959": label("SRX5865959"), "SRX5865960": label("SRX5865960"),
+        "SRX100": label("SRX100"), "GSM101": label("SRX1000"),
+    }  # fmt: skip
+    assert dropped == [("GSM999",)]
+    assert [r["method"] for r in server.journal].count("POST") == 1

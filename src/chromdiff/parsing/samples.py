@@ -57,6 +57,13 @@ class ServerLayout:
     experiments: list[ExperimentUse]
     warnings: list[str] = field(default_factory=list)
 
+    @classmethod
+    def from_dict(cls, data: dict) -> ServerLayout:
+        """Rebuild a layout from :func:`dataclasses.asdict` output (it crosses process bounds)."""
+        data = dict(data)
+        data["experiments"] = [ExperimentUse(**e) for e in data["experiments"]]
+        return cls(**data)
+
     @property
     def dropped(self) -> list[ExperimentUse]:
         """Inputs the server did not use (or that could not be tied to a count column)."""
@@ -191,3 +198,17 @@ def resolve_layout(
             "their counts may be misattributed"
         )
     return ServerLayout(list(cols[0]), list(cols[1]), source, uses, warnings)
+
+
+def layout_for_files(
+    ids_a: list[str],
+    ids_b: list[str],
+    analysis: str,
+    log_path: str | Path | None,
+    igv_path: str | Path | None,
+) -> ServerLayout:
+    """Run :func:`resolve_layout` on a downloaded result's log and IGV BED (either may be None)."""
+    log_text = Path(log_path).read_text(errors="replace") if log_path else None
+    return resolve_layout(
+        ids_a, ids_b, log_text=log_text, igv_path=igv_path, has_counts=analysis == "diffbind"
+    )
