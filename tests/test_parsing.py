@@ -180,6 +180,7 @@ def test_layout_ambiguous_gsms_igv_fallback_and_assumed(tmp_path):
     )
     lay = resolve_layout(["SRX10", "SRX1"], ["GSM3"], igv_path=igv)
     assert (lay.source, lay.columns_a, lay.columns_b) == ("igv", ["SRX1", "SRX10"], ["SRX2"])
+    assert any("SRX1 and SRX10" in w and "locale" in w for w in lay.warnings)
     assert [(e.server_id, e.count_order) for e in lay.experiments] == [
         ("SRX10", 2), ("SRX1", 1), ("SRX2", 1)
     ]  # fmt: skip

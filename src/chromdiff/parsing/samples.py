@@ -189,6 +189,15 @@ def resolve_layout(
             for us in (uses_a, uses_b)
         )
     warnings = notes_a + notes_b
+    if source == "igv":
+        for grp, col in (("A", cols[0]), ("B", cols[1])):
+            pairs = [(x, y) for x in col for y in col if x != y and y.startswith(x)]
+            if pairs:  # `sort` and the glob of "<SRX>.count" can disagree on these (locale)
+                warnings.append(
+                    f"group {grp}: the log names no samples and the order of "
+                    f"{pairs[0][0]} and {pairs[0][1]} in the count columns depends on the "
+                    "server's locale; their counts may be swapped"
+                )
     for u in uses:
         if u.dropped:
             warnings.append(f"{u.experiment_id} (group {u.grp}) not used: {u.dropped}")
