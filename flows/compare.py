@@ -117,6 +117,8 @@ def _run_job(
     """Submit (or resume), wait, download, parse and load; record a failure before re-raising."""
     rid = step["request_id"] if step["action"] == "resume" else None
     try:
+        if rid is None:
+            t.health(base_url)  # the site refuses to submit unless the service answers
         rid = rid or t.submit(db_path, cid, spec, base_url)
         t.wait(db_path, cid, rid, base_url)
         files = t.download(rid, base_url, str(out_dir / "raw"))

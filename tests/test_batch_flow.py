@@ -58,7 +58,7 @@ def test_batch_job_failing_on_the_server_does_not_stop_the_others(
     rows = {r["comparison_id"]: r for r in batch(str(f), db_path=db, output_dir=out,
                                                   base_url=server.base_url)}  # fmt: skip
     assert rows["fails"]["status"] == "failed"
-    assert "does not correspond to an experiment" in rows["fails"]["error"]
+    assert "was not correctly downloaded" in rows["fails"]["error"]  # handle_error, DA:375
     assert rows["works"]["status"] == "loaded" and rows["works"]["n_regions"] == 2000
     with connect(db, read_only=True) as con:
         status = dict(con.execute("select comparison_id, status from comparisons").fetchall())

@@ -27,6 +27,14 @@ class JobFailedError(ChipAtlasError):
     """The analysis finished but failed: its log holds ``[ERROR]`` lines (quoted in the message)."""
 
 
+class JobLostError(JobFailedError):
+    """The server does not know the job, or says it is not queued, running or finished."""
+
+
+class JobExpiredError(JobLostError):
+    """The request ID is older than the week ChIP-Atlas keeps jobs; ``--force`` submits anew."""
+
+
 class JobTimeoutError(ChipAtlasError):
     """The job did not finish before the polling deadline. The request ID is kept for resuming."""
 

@@ -46,7 +46,7 @@ def _count_columns(con: duckdb.DuckDBPyConnection, comparison_id: str) -> list[s
     """SELECT items ``count_<experiment>``: group A then B, input order, from the count lists."""
     exps = con.execute(
         "select experiment_id, grp, count_order from experiments where comparison_id = ?"
-        " order by grp, input_order",
+        " and count_order is not null order by grp, input_order",
         [comparison_id],
     ).fetchall()
     return [

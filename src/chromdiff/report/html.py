@@ -64,7 +64,8 @@ def render_html(
     ``<img>``), so the page needs no other file.
     """
     c, p, n = ctx.comparison, ctx.params, ctx.counts
-    ids_a, ids_b = _e(", ".join(ctx.ids("A"))), _e(", ".join(ctx.ids("B")))
+    ids_a = _e(", ".join(ctx.ids_labelled("A")))
+    ids_b = _e(", ".join(ctx.ids_labelled("B")))
     sim = ' <span class="sim">(SIMULATED)</span>' if c["simulated"] else ""
     parts = [
         "<!DOCTYPE html>",
