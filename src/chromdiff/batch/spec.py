@@ -75,7 +75,7 @@ def _ids(value: object, where: str, base: Path, file_value: object) -> list[str]
     return validate_ids([str(v).strip() for v in value], where)
 
 
-def _item(raw: dict, where: str, base: Path) -> BatchItem:
+def _item(raw: dict, where: str, base: Path, strict: bool) -> BatchItem:
     unknown = sorted(set(raw) - set(FIELDS))
     if unknown:
         raise InputError(
@@ -106,7 +106,8 @@ def _item(raw: dict, where: str, base: Path) -> BatchItem:
     if kw.get("min_abs_logfc", 0.0) < 0:
         raise InputError(f"{where}, column min_abs_logfc: must be >= 0")
     item = BatchItem(**kw)
-    _check_offline(item, where)
+    if strict:
+        _check_offline(item, where)
     return item
 
 
@@ -157,8 +158,12 @@ def _csv_rows(path: Path) -> list[tuple[str, dict]]:
     return rows
 
 
-def load_batch(path: str | Path) -> list[BatchItem]:
+def load_batch(path: str | Path, *, strict: bool = True) -> list[BatchItem]:
     """Parse and validate a batch file (``.yaml``/``.yml`` or ``.csv``).
+
+    ``strict`` (``batch --check``) also runs every check the comparison flow runs before it
+    contacts the server (ID pattern, IDs in both groups, genome, threshold, labels). The batch
+    flow loads non-strictly: such a comparison then fails alone, and the others still run.
 
     Raises
     ------
@@ -175,7 +180,7 @@ def load_batch(path: str | Path) -> list[BatchItem]:
         rows = _csv_rows(path)
     else:
         raise InputError(f"{path}: batch file must end in .yaml, .yml or .csv")
-    items = [_item(raw, where, path.parent) for where, raw in rows]
+    items = [_item(raw, where, path.parent, strict) for where, raw in rows]
     if not items:
         raise InputError(f"{path}: no comparisons")
     seen: set[str] = set()
