@@ -87,7 +87,8 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     Databases of older versions are upgraded (:mod:`chromdiff.warehouse.migrations`) between
     the two.
     View files may depend on one another; they are applied in folder order and any view whose
-    dependency does not exist yet is retried until no more progress is made.
+    dependency does not exist yet is retried until no more progress is made. Last, every table
+    and view gets its SQL file's description as a ``COMMENT ON`` (:mod:`.comments`).
     """
     from chromdiff.warehouse.migrations import migrate  # imports this module
 
@@ -106,6 +107,9 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
             path, exc = failed[0]
             raise RuntimeError(f"cannot create view from {path}: {exc}") from exc
         pending = [p for p, _ in failed]
+    from chromdiff.warehouse.comments import apply_comments
+
+    apply_comments(con)
 
 
 @contextmanager
