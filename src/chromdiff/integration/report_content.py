@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from chromdiff.integration.params import stored_integration
-from chromdiff.report.text import fmt_num, fmt_q
+from chromdiff.report.text import fmt_num, fmt_q, shown_path
 
 CAVEATS = (
     "Proximity is not regulation: a peak is linked to a gene by distance alone "
@@ -32,8 +32,14 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, iid: str) -> list[tuple]:
     return con.execute(sql, [iid]).fetchall()
 
 
-def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, str]) -> list:
-    """Return the report blocks of integration ``iid`` (``figures``: stem -> caption)."""
+def build_blocks(
+    con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, str], report_dir=None
+) -> list:
+    """Return the report blocks of integration ``iid`` (``figures``: stem -> caption).
+
+    Input paths are shown relative to ``report_dir`` (the report's final folder) when nearby,
+    else by file name (:func:`~chromdiff.report.text.shown_path`).
+    """
     s = stored_integration(con, iid)
     sim = " (SIMULATED data)" if s["simulated"] else ""
     b: list = [("h1", f"Integration {iid}: {s['title']}{sim}")]
@@ -41,8 +47,10 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
         (
             "p",
             (
-                f"Peaks: `{s['peaks_source']}` ({s['peaks_tool']}, {s['n_peaks']:,} regions). "
-                f"Expression: `{s['rna_source']}` ({s['rna_tool']}, {s['n_genes']:,} genes). "
+                f"Peaks: `{shown_path(s['peaks_source'], report_dir)}` ({s['peaks_tool']}, "
+                f"{s['n_peaks']:,} regions). Expression: "
+                f"`{shown_path(s['rna_source'], report_dir)}` ({s['rna_tool']}, "
+                f"{s['n_genes']:,} genes). "
                 f"Genome {s['genome']}, annotation `{s['annotation_id']}`, link rule "
                 f"**{s['link_rule']}**. Cutoffs: peaks |log2FC| > {s['atac_lfc']:g} and "
                 f"padj < {s['atac_padj']:g}; genes |log2FC| > {s['rna_lfc']:g} and "
