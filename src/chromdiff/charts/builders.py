@@ -148,7 +148,7 @@ def size_histogram_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt
     data = data.assign(_k=data["group"].map(order.index)).sort_values(["bin_start", "_k"])
     data["y_stop"] = data.groupby("bin_start")["n"].cumsum()
     data["y_start"] = data["y_stop"] - data["n"]
-    present = [g for g in order if g in set(data["group"])]
+    present = [g for g in order if g in set(data["group"])] or order  # no regions: all three
     colors = dict(zip(order, (COLORS["A"], COLORS["B"], COLORS["none"]), strict=True))
     cols = ["bin_start", "bin_stop", "n", "y_start", "y_stop", "group"]
     return (
