@@ -118,6 +118,8 @@ def test_run_items_isolates_failures_and_records_qc_verdicts(tmp_path):
     md = write_summary(rows, tmp_path / "out" / "batch_summary.md").read_text()
     assert "3 comparisons: 1 loaded, 1 skipped (unchanged inputs), 1 failed." in md
     assert "| bad | failed |" in md and "server returned HTTP 500" in md
+    (good_line,) = [ln for ln in md.splitlines() if ln.startswith("| good |")]
+    assert by["good"]["qc_reason"] and by["good"]["qc_reason"] in good_line  # why the verdict
 
 
 def test_batch_stdout_has_a_header_separating_run_status_and_qc_verdict():

@@ -45,13 +45,13 @@ def record_batch(db_path: str, batch_run_id: str, rows: list[dict]) -> list[dict
     out = []
     with writer(db_path) as con, transaction(con):
         for row in rows:
-            verdict, n = None, None
+            verdict, n, reason = None, None, None
             if row["status"] != "failed":
-                verdict, n = con.execute(
-                    "select verdict, n_findings from qc_verdict where comparison_id = ?",
+                verdict, n, reason = con.execute(
+                    "select verdict, n_findings, reason from qc_verdict where comparison_id = ?",
                     [row["comparison_id"]],
-                ).fetchone() or ("pass", 0)
-            full = row | {"qc_verdict": verdict, "n_findings": n}
+                ).fetchone() or ("pass", 0, None)
+            full = row | {"qc_verdict": verdict, "n_findings": n, "qc_reason": reason}
             con.execute(
                 "insert or replace into batch_results (batch_run_id, comparison_id, status, "
                 "skipped, n_regions, qc_verdict, n_findings, error) values (?,?,?,?,?,?,?,?)",
@@ -76,8 +76,8 @@ def summary_markdown(rows: list[dict], *, title: str = "Batch summary",
         f"{len(rows)} comparisons: {counts['loaded']} loaded, {counts['skipped']} skipped "
         f"(unchanged inputs), {counts['failed']} failed.",
         "",
-        "| comparison | status | regions | QC verdict | findings | error |",
-        "|---|---|---|---|---|---|",
+        "| comparison | status | regions | QC verdict | findings | QC reason | error |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         err = (r.get("error") or "").replace("|", "\\|")
@@ -87,7 +87,7 @@ def summary_markdown(rows: list[dict], *, title: str = "Batch summary",
             name = f"[{name}]({run_url(r['flow_run_id'])})"
         lines.append(
             f"| {name} | {r['status']} | {r.get('n_regions') or ''} | "
-            f"{r.get('qc_verdict') or ''} | {nf} | {err} |"
+            f"{r.get('qc_verdict') or ''} | {nf} | {r.get('qc_reason') or ''} | {err} |"
         )
     return "\n".join(lines) + "\n"
 
