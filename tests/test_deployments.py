@@ -120,3 +120,21 @@ def test_integrate_deployment_parameters_coerce_to_integration_params():
     assert params == IntegrationParams(title="integration adhoc simulated", simulated=True)
     schema = fl.to_deployment(name="x", parameters=spec["parameters"])._parameter_openapi_schema
     assert "IntegrationParams" in schema.definitions
+
+
+def test_adhoc_compare_is_the_nightly_comparison_so_it_skips():
+    """compare-adhoc's defaults = the nightly batch's comparison (same name, same input hash):
+    triggering it after the nightly run skips instead of loading a duplicate under a hash name."""
+    from chromdiff.batch.spec import load_batch
+    from chromdiff.design.comparison import ComparisonSpec
+
+    def spec_hash(p: dict) -> str:
+        keys = ("ids_a", "ids_b", "genome", "analysis", "threshold", "title", "description_a",
+                "description_b")  # fmt: skip
+        return ComparisonSpec(**{k: p.get(k) for k in keys if p.get(k) is not None}).validated(
+        ).input_hash()  # fmt: skip
+
+    adhoc = next(d for d in _serve_module().deployment_specs() if d["name"] == "compare-adhoc")
+    nightly = {i.name: i for i in load_batch(ROOT / "deployments" / "nightly_batch.yaml")}
+    item = nightly[adhoc["parameters"]["comparison_id"]]
+    assert spec_hash(adhoc["parameters"]) == spec_hash(item.flow_parameters())
