@@ -127,27 +127,16 @@ def fmt_q(q: float | None) -> str:
 
 
 def fmt_num(x: float | None, digits: int = 2) -> str:
-    """Format a number with ``digits`` decimals (``NA`` when missing; never ``-0.00``)."""
+    """Format a number with ``digits`` decimals (``NA`` when missing, ``Inf`` / ``-Inf``).
+
+    A value that rounds to zero prints unsigned (``0.00``, never ``-0.00``).
+    """
     if x is None or x != x:
         return "NA"
+    if x in (float("inf"), float("-inf")):
+        return "Inf" if x > 0 else "-Inf"
     text = f"{x:.{digits}f}"
-    return text[1:] if text.startswith("-") and not text.strip("-0.") else text
-
-
-def shown_path(path: str | None, report_dir: str | Path | None) -> str:
-    """Return an input's path as a report shows it (never a machine's absolute path).
-
-    Relative to the report's folder when the file is nearby (at most two levels up), else its
-    file name.
-    """
-    if not path:
-        return "NA"
-    p = Path(path)
-    if report_dir is not None and p.is_absolute():
-        rel = Path(os.path.relpath(p, Path(report_dir).resolve()))
-        if rel.parts.count("..") <= 2:
-            return rel.as_posix()
-    return p.name if p.is_absolute() else p.as_posix()
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
 
 
 _TITLES = {
@@ -168,3 +157,19 @@ def finding_title(check_name: str, detail: str) -> str:
 def text_or_blank(x: object) -> str:
     """``str(x)``, or an empty string for None/NaN."""
     return "" if x is None or x != x else str(x)
+
+
+def shown_path(path: str | None, report_dir: str | Path | None) -> str:
+    """Return an input's path as a report shows it (never a machine's absolute path).
+
+    Relative to the report's folder when the file is nearby (at most two levels up), else its
+    file name.
+    """
+    if not path:
+        return "NA"
+    p = Path(path)
+    if report_dir is not None and p.is_absolute():
+        rel = Path(os.path.relpath(p, Path(report_dir).resolve()))
+        if rel.parts.count("..") <= 2:
+            return rel.as_posix()
+    return p.name if p.is_absolute() else p.as_posix()

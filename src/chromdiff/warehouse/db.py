@@ -84,11 +84,12 @@ def connect(
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table (idempotent ``create ... if not exists``) and (re)create every view.
 
+    Every table and view then gets its SQL file's description as ``COMMENT ON`` (:mod:`.comments`).
+
     Databases of older versions are upgraded (:mod:`chromdiff.warehouse.migrations`) between
     the two.
     View files may depend on one another; they are applied in folder order and any view whose
-    dependency does not exist yet is retried until no more progress is made. Last, every table
-    and view gets its SQL file's description as a ``COMMENT ON`` (:mod:`.comments`).
+    dependency does not exist yet is retried until no more progress is made.
     """
     from chromdiff.warehouse.migrations import migrate  # imports this module
 
