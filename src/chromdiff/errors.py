@@ -49,3 +49,11 @@ class ParseError(ChromdiffError, ValueError):
 
 class DatabaseBusyError(ChromdiffError):
     """Another process holds the DuckDB file (DuckDB allows one writer process)."""
+
+
+def path_tried(path: object) -> str:
+    """Return ``path`` for an error message, with the absolute path tried when it is relative."""
+    from pathlib import Path
+
+    p = Path(str(path))
+    return str(p) if p.is_absolute() else f"{p} (looked for {p.absolute()})"

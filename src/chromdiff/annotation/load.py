@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import warnings
+import logging
 from pathlib import Path
 
 import duckdb
@@ -19,8 +19,7 @@ from chromdiff.warehouse.db import transaction
 EMBEDDED = tuple(PROVENANCE)
 
 
-class NoAnnotationWarning(UserWarning):
-    """The genome has no embedded annotation: regions are left unannotated."""
+logger = logging.getLogger(__name__)
 
 
 def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -119,7 +118,7 @@ def ensure_annotation(
     Returns
     -------
     str or None
-        The annotation_id, or None (with a :class:`NoAnnotationWarning`) when ``genome`` has no
+        The annotation_id, or None (with a logged warning) when ``genome`` has no
         embedded annotation.
 
     Raises
@@ -157,11 +156,10 @@ def ensure_annotation(
     if genome is None:
         raise InputError("ensure_annotation needs a genome (hg38, hg19, mm10) or a GTF file")
     if genome not in EMBEDDED:
-        warnings.warn(
-            f"no embedded annotation for genome {genome!r} (have: {', '.join(EMBEDDED)}); "
-            "supply a GTF to annotate its regions",
-            NoAnnotationWarning,
-            stacklevel=2,
+        logger.warning(
+            "no embedded annotation for genome %r (have: %s); supply a GTF to annotate its regions",
+            genome,
+            ", ".join(EMBEDDED),
         )
         return None
     annotation_id = f"embedded:{genome}"

@@ -40,14 +40,14 @@ def command(
     """Run the comparisons of BATCH_FILE; failures are reported, the others still run."""
     from chromdiff.batch.spec import load_batch
 
-    items = load_batch(batch_file)
+    items = load_batch(batch_file, strict=check)  # a run lets a bad comparison fail alone
     if check:
         for it in items:
             click.echo(f"{it.name}\t{it.genome}\t{it.analysis}\t{len(it.ids_a)} vs {len(it.ids_b)}")
         return
-    from flows.batch import batch
+    from flows.batch import run_batch
 
-    rows = batch(
+    rows, _state = run_batch(
         batch_file,
         db_path=db_path,
         output_dir=output_dir,
@@ -56,9 +56,20 @@ def command(
         runner=runner,
         n_workers=n_workers,
     )
-    for r in rows:
-        click.echo(
-            f"{r['comparison_id']}\t{r['status']}\t{r.get('qc_verdict') or '-'}\t{r['error'] or ''}"
-        )
+    for line in result_lines(rows):
+        click.echo(line)
     if any(r["status"] == "failed" for r in rows):
         raise SystemExit(1)
+
+
+#: Header of the batch's stdout table: the run status and the QC verdict are different things.
+HEADER = ("comparison", "run", "qc_verdict", "error")
+
+
+def result_lines(rows: list[dict]) -> list[str]:
+    """Return the tab-separated stdout table: a header, then one line per comparison."""
+    lines = ["\t".join(HEADER)]
+    for r in rows:
+        cells = (r["comparison_id"], r["status"], r.get("qc_verdict") or "-", r["error"] or "")
+        lines.append("\t".join(cells))
+    return lines

@@ -14,7 +14,7 @@
 
 from __future__ import annotations
 
-import warnings
+import logging
 
 import duckdb
 
@@ -29,8 +29,7 @@ BETA_WINDOW = 100_000
 BETA_TOP_PEAKS = 10_000
 
 
-class UnmatchedChromosomeWarning(UserWarning):
-    """Some peaks lie on chromosomes the annotation does not have."""
+logger = logging.getLogger(__name__)
 
 
 def _bound_peaks_sql(s: dict, iid: str) -> str:
@@ -85,11 +84,11 @@ def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
         "select count(*) from _int_ann where feature is null and gene_id is null"
     ).fetchall()[0][0]
     if unmatched:
-        warnings.warn(
-            f"{unmatched} peaks lie on chromosomes that {ann} does not annotate "
+        logger.warning(
+            "%d peaks lie on chromosomes that %s does not annotate "
             "(check chr1 vs 1 naming or the genome build)",
-            UnmatchedChromosomeWarning,
-            stacklevel=2,
+            unmatched,
+            ann,
         )
     rule = s["link_rule"]
     if rule == "nearest":

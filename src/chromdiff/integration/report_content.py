@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from chromdiff.integration.params import stored_integration
-from chromdiff.report.text import fmt_gene_distance, fmt_num, fmt_q
+from chromdiff.report.text import fmt_gene_distance, fmt_num, fmt_q, shown_path
 
 CAVEATS = (
     "Proximity is not regulation: a peak is linked to a gene by distance alone "
@@ -56,11 +56,18 @@ def nonfinite_note(con: duckdb.DuckDBPyConnection, iid: str) -> str | None:
 
 
 def build_blocks(
-    con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, str], *, name: str | None = None
+    con: duckdb.DuckDBPyConnection,
+    iid: str,
+    figures: dict[str, str],
+    *,
+    name: str | None = None,
+    report_dir=None,
 ) -> list:
     """Return the report blocks of integration ``iid`` (``figures``: stem -> caption).
 
     ``name`` is the id shown (default ``iid``; the real id while ``iid`` is a staged one).
+    Input paths are shown relative to ``report_dir`` (the report's final folder) when nearby,
+    else by file name (:func:`~chromdiff.report.text.shown_path`).
     """
     s = stored_integration(con, iid)
     sim = " (SIMULATED data)" if s["simulated"] else ""
@@ -69,8 +76,10 @@ def build_blocks(
         (
             "p",
             (
-                f"Peaks: `{s['peaks_source']}` ({s['peaks_tool']}, {s['n_peaks']:,} regions). "
-                f"Expression: `{s['rna_source']}` ({s['rna_tool']}, {s['n_genes']:,} genes). "
+                f"Peaks: `{shown_path(s['peaks_source'], report_dir)}` ({s['peaks_tool']}, "
+                f"{s['n_peaks']:,} regions). Expression: "
+                f"`{shown_path(s['rna_source'], report_dir)}` ({s['rna_tool']}, "
+                f"{s['n_genes']:,} genes). "
                 f"Genome {s['genome']}, annotation `{s['annotation_id']}`, link rule "
                 f"**{s['link_rule']}**. Cutoffs: peaks |log2FC| > {s['atac_lfc']:g} and "
                 f"padj < {s['atac_padj']:g}; genes |log2FC| > {s['rna_lfc']:g} and "

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from chromdiff.report.context import ReportContext
 
 CITATIONS = {
@@ -198,3 +201,19 @@ def finding_title(check_name: str, detail: str) -> str:
 def text_or_blank(x: object) -> str:
     """``str(x)``, or an empty string for None/NaN."""
     return "" if x is None or x != x else str(x)
+
+
+def shown_path(path: str | None, report_dir: str | Path | None) -> str:
+    """Return an input's path as a report shows it (never a machine's absolute path).
+
+    Relative to the report's folder when the file is nearby (at most two levels up), else its
+    file name.
+    """
+    if not path:
+        return "NA"
+    p = Path(path)
+    if report_dir is not None and p.is_absolute():
+        rel = Path(os.path.relpath(p, Path(report_dir).resolve()))
+        if rel.parts.count("..") <= 2:
+            return rel.as_posix()
+    return p.name if p.is_absolute() else p.as_posix()

@@ -84,6 +84,8 @@ def connect(
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table (idempotent ``create ... if not exists``) and (re)create every view.
 
+    Every table and view then gets its SQL file's description as ``COMMENT ON`` (:mod:`.comments`).
+
     Databases of older versions are upgraded (:mod:`chromdiff.warehouse.migrations`) between
     the two.
     View files may depend on one another; they are applied in folder order and any view whose
@@ -107,6 +109,9 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
             path, exc = failed[0]
             raise RuntimeError(f"cannot create view from {path}: {exc}") from exc
         pending = [p for p, _ in failed]
+    from chromdiff.warehouse.comments import apply_comments
+
+    apply_comments(con)
 
 
 @contextmanager
