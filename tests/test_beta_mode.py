@@ -324,6 +324,7 @@ def test_cli_runs_the_beta_flow_and_report(capsys, tmp_path):
     assert ("integrate", "completed") in flow
     md = (out_dir / "ar" / "integration_report.md").read_text()
     assert "| up | 482 | 481 | 0.431005 | 1.426e-39 |" in md and "KLK2" in md
+    assert "`3656_peaks.bed.gz`" in md and str(AR) not in md  # no machine's absolute path
     assert (out_dir / "ar" / "beta_function.png").exists()
     assert (out_dir / "ar" / "beta_targets.parquet").exists()
 
