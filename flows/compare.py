@@ -148,6 +148,8 @@ def _run_job(
 
     rid = step["request_id"] if step["action"] == "resume" else None
     try:
+        if rid is None:
+            t.health(base_url)  # the site refuses to submit unless the service answers
         rid = rid or t.submit(db_path, cid, spec, base_url)
         if step.get("status") != "finished" or rid != step["request_id"]:
             t.wait(db_path, cid, rid, base_url)  # a finished job is downloaded again at once

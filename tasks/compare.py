@@ -24,6 +24,7 @@ from chromdiff.design.comparison import (
 from chromdiff.errors import ParseError, RequestRejectedError, ServerUnavailableError
 from chromdiff.parsing import ParsedResult, parse_result
 from chromdiff.parsing.igv import igv_cross_check
+from chromdiff.parsing.samples import layout_for_files
 from chromdiff.warehouse import load as warehouse
 from chromdiff.warehouse.db import writer
 
@@ -71,6 +72,12 @@ def prepare(
     get_run_logger().info("comparison %s: %s", comparison_id, action)
     return {"action": action, "request_id": (state or {}).get("request_id"),
             "status": (state or {}).get("status")}  # fmt: skip
+
+
+@task(name="health", cache_policy=NO_CACHE)
+def health(base_url: str) -> None:
+    """Check that the service answers ``chipatlas`` before anything is submitted."""
+    _client(base_url).check_health()
 
 
 @task(name="submit", cache_policy=NO_CACHE)
@@ -141,10 +148,21 @@ def download(request_id: str, base_url: str, raw_dir: str) -> dict[str, str | No
 
 @task(name="parse", cache_policy=NO_CACHE)
 def parse(files: dict, spec: ComparisonSpec) -> ParsedResult:
-    """Parse the main result BED into typed tables; cross-check it against the IGV track."""
+    """Parse the main result BED into typed tables; cross-check it against the IGV track.
+
+    Count columns are tied to experiments by what the server says (its log's sample lines,
+    else the IGV BED's SRX lists; :func:`chromdiff.parsing.samples.layout_for_files`).
+    """
     if not files.get("bed"):
         raise ParseError("the result archive holds no main BED file (wabi_result.bed)")
-    parsed = parse_result(files["bed"], spec.analysis, spec.ids_a, spec.ids_b)
+    layout = layout_for_files(
+        spec.ids_a, spec.ids_b, spec.analysis, files.get("log"), files.get("igv_bed")
+    )
+    parsed = parse_result(
+        files["bed"], spec.analysis, layout.columns_a, layout.columns_b, server_order=True
+    )
+    parsed.layout = layout
+    parsed.warnings += layout.warnings
     if files.get("igv_bed"):
         parsed.warnings += igv_cross_check(files["igv_bed"], parsed.regions, spec.analysis)
     logger = get_run_logger()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from datetime import datetime
 
 import pytest
 import requests
@@ -11,7 +12,9 @@ from chromdiff.chipatlas.client import ChipAtlasClient
 from chromdiff.chipatlas.protocol import SubmitRequest
 from chromdiff.chipatlas.retry import backoff_delay, nothing_sent
 from chromdiff.errors import (
+    JobExpiredError,
     JobFailedError,
+    JobLostError,
     JobTimeoutError,
     RequestRejectedError,
     ResultArchiveError,
@@ -22,6 +25,8 @@ from chromdiff.settings import Settings
 
 BASE = "http://127.0.0.1:9/wabi/chipatlas/"
 RID = "wabi_chipatlas_2026-0101-1200-00-001-000042"
+#: submitted just now (7-digit suffix, milliseconds not zero-padded, as WABI writes them)
+RID_NOW = f"wabi_chipatlas_{datetime.now():%Y-%m%d-%H%M-%S}-7-1000000"
 
 
 def response(status=200, text="", headers=None, body: bytes | None = None):
@@ -70,6 +75,10 @@ def test_health_check():
     client(response(text="chipatlas\n")).check_health()
     with pytest.raises(ServerUnavailableError, match="unavailable"):
         client(response(text="maintenance")).check_health()
+    c = client(response(503, text="maintenance"))  # an HTTP answer is final: no retries
+    with pytest.raises(ServerUnavailableError, match=r"HTTP 503 'maintenance'.*nothing was"):
+        c.check_health()
+    assert len(c.session.calls) == 1
 
 
 def test_submit_posts_form_and_returns_request_id():
@@ -142,17 +151,22 @@ def test_400_is_not_retried_and_quotes_the_server():
     assert len(c.session.calls) == 1
 
 
-def test_wait_uses_fast_probe_then_checks_log():
+def test_wait_uses_fast_probe_and_reads_status_and_log_at_the_status_interval():
     c = client(
+        response(404, text="{}"),  # poll 1: probe, then (first poll) log and status
         response(404, text="{}"),
-        response(404, text="{}"),
-        response(200, text=""),
+        response(text="status: running\n"),
+        response(404, text="{}"),  # poll 2: probe only (status interval not reached)
+        response(200, text=""),  # poll 3: finished
         response(text="[INFO] Start\n[INFO] End\n"),
     )
     polls = []
-    c.wait(RID, on_poll=lambda state, elapsed: polls.append(state))
+    c.wait(RID, on_poll=lambda state, elapsed: polls.append(state), status_interval_s=60)
     assert polls == ["running", "running", "finished"]
-    assert [call[2] for call in c.session.calls][-1] == {"info": "result", "format": "log"}
+    params = [call[2] for call in c.session.calls]
+    assert params.count({"info": "status", "format": "text"}) == 1
+    assert params[-1] == {"info": "result", "format": "log"}
+    assert all(call[0] == "GET" for call in c.session.calls)  # never HEAD (405 on WABI)
 
 
 def test_finished_job_with_error_in_log_fails_quoting_the_line():
@@ -162,23 +176,52 @@ def test_finished_job_with_error_in_log_fails_quoting_the_line():
         c.wait(RID)
 
 
+def test_error_in_log_without_result_page_ends_the_wait_at_once():
+    # DA's organism check ends with `awk ... || exit 1`: [ERROR] in the log, no result page
+    log = '[INFO] x\n[ERROR] "SRX1" does not correspond to an experiment for hg38.\n'
+    c = client(response(404), response(text=log))
+    with pytest.raises(JobFailedError, match=f'{RID} failed: .*"SRX1" does not correspond'):
+        c.wait(RID)
+    assert len(c.session.calls) == 2 and c.sleeps == []
+
+
+def test_finished_without_result_is_final():
+    c = client(
+        response(404), response(text="[INFO] Start\n"), response(text="status: finished\n"),
+        response(404),
+    )  # fmt: skip
+    with pytest.raises(JobFailedError, match=f"{RID} finished without a result"):
+        c.wait(RID)
+
+
 def test_probe_failure_falls_back_to_status():
     c = client(
         *[response(503)] * 5,
+        response(404),
         response(text="status: finished\nsystem-info: COMPLETED\n"),
+        *[response(503)] * 5,
         response(text="[INFO] ok\n"),
         max_retries=4,
     )
     c.wait(RID)
-    assert c.session.calls[5][2] == {"info": "status", "format": "text"}
+    assert c.session.calls[6][2] == {"info": "status", "format": "text"}
 
 
-def test_lost_job_and_deadline():
-    lost = [response(503)] * 5 + [response(text="status: not-found\n")]
-    c = client(*(lost * 3), max_retries=4)
-    with pytest.raises(JobFailedError, match="not known"):
-        c.wait(RID, interval_s=1)
-    c = client(*[response(404)] * 10)
+def test_lost_job_unknown_and_expired_ids_and_deadline():
+    lost = [response(404), response(404), response(text="status: not-found\n")]
+    c = client(*(lost * 3))
+    with pytest.raises(JobLostError, match="not-found 3 times") as err:
+        c.wait(RID_NOW, interval_s=1)
+    assert RID_NOW in str(err.value) and not isinstance(err.value, JobExpiredError)
+    assert len(c.sleeps) == 2  # confirmed at the next polls, not after the status interval
+    unknown = '{"Message": "Error (JobIdNotInitializedException)", "error-message": "BAD_REQUEST"}'
+    c = client(response(404), response(404), response(400, text=unknown))
+    with pytest.raises(JobLostError, match=r"does not know job .*JobIdNotInitialized"):
+        c.wait(RID_NOW)
+    c = client(response(404), response(404), response(400, text=unknown))
+    with pytest.raises(JobExpiredError, match=f"{RID} has expired: .*2026-01-01.*--force"):
+        c.wait(RID)
+    c = client(*[response(404)] * 10, response(text="status: running\n"))
     with pytest.raises(JobTimeoutError, match=RID):
         c.wait(RID, deadline_s=0.5, interval_s=1)
 

@@ -106,6 +106,9 @@ class ClientDouble:
         self.submitted = 0
         self.wait_error = None
 
+    def check_health(self):
+        self.health_checks = getattr(self, "health_checks", 0) + 1
+
     def submit(self, req):
         req.validate()
         self.submitted += 1

@@ -149,7 +149,7 @@ def test_job_error_in_log_is_quoted_and_there_is_no_zip(fake_chipatlas_factory, 
     server = fake_chipatlas_factory(job_error=True)
     c = client(server)
     rid = c.submit(request())
-    with pytest.raises(JobFailedError, match="does not correspond to an experiment"):
+    with pytest.raises(JobFailedError, match="was not correctly downloaded"):
         c.wait(rid, interval_s=0.01)
     with pytest.raises(JobFailedError):
         c.download_zip(rid, tmp_path / "r.zip")

@@ -23,7 +23,7 @@ create table if not exists flow_runs (
 );
 
 -- batch_results: one row per comparison of each batch run (grain: batch_run_id, comparison_id).
--- status: loaded | skipped | failed; qc_verdict: pass | warn (minor findings) | fail (major).
+-- status: loaded | skipped | failed; qc_verdict: pass | warn | fail (from the qc_verdict view).
 create table if not exists batch_results (
     batch_run_id  varchar not null,
     comparison_id varchar not null,

@@ -36,6 +36,14 @@ class JobFailedError(ChipAtlasError):
     """The analysis finished but failed: its log holds ``[ERROR]`` lines (quoted in the message)."""
 
 
+class JobLostError(JobFailedError):
+    """The server does not know the job, or says it is not queued, running or finished."""
+
+
+class JobExpiredError(JobLostError):
+    """The request ID is older than the week ChIP-Atlas keeps jobs; ``--force`` submits anew."""
+
+
 class JobTimeoutError(ChipAtlasError):
     """The job did not finish before the polling deadline. The request ID is kept for resuming."""
 
@@ -70,3 +78,11 @@ class ParseError(ChromdiffError, ValueError):
 
 class DatabaseBusyError(ChromdiffError):
     """Another process holds the DuckDB file (DuckDB allows one writer process)."""
+
+
+def path_tried(path: object) -> str:
+    """Return ``path`` for an error message, with the absolute path tried when it is relative."""
+    from pathlib import Path
+
+    p = Path(str(path))
+    return str(p) if p.is_absolute() else f"{p} (looked for {p.absolute()})"

@@ -1,24 +1,33 @@
 """HTTP client for the ChIP-Atlas Diff Analysis (WABI) API.
 
 Polling follows chip-atlas.org itself: the fast probe ``?info=result&format=html`` (404 until the
-job ends, then 200) with the slow ``?info=status`` only as a fallback. A finished job is not a
-successful job: its log is read for ``[ERROR]`` lines before anything is downloaded.
+job ends, then 200; public/js/pj/diff_analysis_result.js:107-125, app.rb:459-474). A job can end
+without ever writing that page (DA's organism/assay check exits without ``handle_error``), never
+run, or be forgotten after a week, so the status and the log are also read every
+``status_interval_s``: an ``[ERROR]`` line, ``finished`` without a result, a lasting
+``not-found`` or an unknown request ID (HTTP 400) end the wait at once with the server's reason.
+A finished job is not a successful job: its log is read for ``[ERROR]`` lines before anything is
+downloaded. Only GET and POST are sent: WABI answers 405 to HEAD.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import requests
 
 from chromdiff.chipatlas.protocol import (
+    RESULTS_KEPT_DAYS,
     JobStatus,
     SubmitRequest,
     error_lines,
+    parse_key_values,
     parse_request_id,
     parse_status,
+    request_time,
     server_error_message,
 )
 from chromdiff.chipatlas.retry import (
@@ -30,7 +39,9 @@ from chromdiff.chipatlas.retry import (
 )
 from chromdiff.errors import (
     ChipAtlasError,
+    JobExpiredError,
     JobFailedError,
+    JobLostError,
     JobTimeoutError,
     RequestRejectedError,
     ResultArchiveError,
@@ -89,12 +100,14 @@ class ChipAtlasClient:
 
     def _request(
         self, method: str, url: str, *, allow_404: bool = False, read_timeout: float | None = None,
-        resend: bool = True, **kwargs,
+        resend: bool = True, raw_status: bool = False, **kwargs,
     ) -> requests.Response:  # fmt: skip
         """Send one request, retrying transient failures with backoff; map errors to types.
 
         With ``resend=False`` (the submit POST) a failure is retried only when the request cannot
         have reached the server (:func:`nothing_sent`); otherwise :class:`SubmissionInDoubtError`.
+        With ``raw_status`` only timeouts and connection errors are retried and any HTTP answer
+        is returned as it is.
         """
         attempt = 0
         while True:
@@ -103,6 +116,8 @@ class ChipAtlasClient:
                 resp = self.session.request(
                     method, url, timeout=self._timeout(read_timeout), **kwargs
                 )
+                if raw_status:
+                    return resp
                 if is_transient_status(resp.status_code):
                     retry_after = parse_retry_after(resp.headers.get("Retry-After"))
                     raise TransientHTTPError(
@@ -141,12 +156,20 @@ class ChipAtlasClient:
 
     # -- API ---------------------------------------------------------------------------------
     def check_health(self) -> None:
-        """Raise :class:`ServerUnavailableError` unless ``GET base`` answers ``chipatlas``."""
-        resp = self._request("GET", self.base_url)
-        if resp.text.strip() != "chipatlas":
+        """Raise :class:`ServerUnavailableError` unless ``GET base`` answers ``chipatlas``.
+
+        chip-atlas.org refuses to submit otherwise (public/js/pj/diff_analysis.js:116-133,
+        app.rb:30-38, :478-479; script/maintenance/check_wabi.sh:55-74). An HTTP error answer
+        (e.g. 503 during maintenance) is final at once; only timeouts and connection errors are
+        retried.
+        """
+        resp = self._request("GET", self.base_url, raw_status=True)
+        body = resp.text.strip()
+        if resp.status_code != 200 or body != "chipatlas":
             raise ServerUnavailableError(
-                f"ChIP-Atlas Diff Analysis is unavailable at {self.base_url} "
-                f"(health check answered {resp.text.strip()[:60]!r})"
+                f"ChIP-Atlas Diff Analysis is unavailable at {self.base_url} (health check "
+                f"answered HTTP {resp.status_code} {body[:60]!r}); nothing was submitted, "
+                "try again later"
             )
 
     def submit(self, request: SubmitRequest) -> str:
@@ -186,15 +209,61 @@ class ChipAtlasClient:
         )  # fmt: skip
         return None if resp.status_code == 404 else resp.text
 
-    def _poll_once(self, request_id: str) -> str:
-        """Return ``finished``, ``waiting``/``running`` or ``not-found`` for one poll."""
+    def _probe(self, request_id: str) -> bool | None:
+        """Return True once the result page exists, False before, None if the probe failed."""
         try:
-            if self.result_ready(request_id):
-                return "finished"
-            return "running"
+            return self.result_ready(request_id)
         except (ServerUnavailableError, RequestRejectedError):
-            state = self.status(request_id).state
-            return state if state in ("finished", "waiting", "running", "not-found") else "running"
+            return None
+
+    def _lost(self, request_id: str, reason: str) -> JobLostError:
+        """Return the error for a job the server no longer (or never) knew, naming why."""
+        submitted = request_time(request_id)
+        if submitted is not None:
+            age = (datetime.now() - submitted).total_seconds() / 86400
+            if age > RESULTS_KEPT_DAYS:
+                return JobExpiredError(
+                    f"ChIP-Atlas request {request_id} has expired: it was submitted on "
+                    f"{submitted:%Y-%m-%d} ({age:.0f} days ago) and results are kept "
+                    f"{RESULTS_KEPT_DAYS} days (server: {reason}); run again with --force to "
+                    "submit a new job"
+                )
+        return JobLostError(
+            f"ChIP-Atlas does not know job {request_id} (server: {reason}): it never ran, was "
+            "lost or has expired; run again with --force to submit a new job"
+        )
+
+    def _check(self, request_id: str) -> str:
+        """Read the log and the status; raise if the job failed or is unknown.
+
+        Returns the status (``waiting``, ``running``, ``finished``, ``not-found``) or
+        ``unknown`` when the status could not be read (a slow or failing status call is not a
+        verdict on the job).
+        """
+        try:
+            log = self.log(request_id) or ""
+        except (ServerUnavailableError, RequestRejectedError):
+            log = ""
+        errors = error_lines(log)
+        if errors:
+            raise JobFailedError(f"ChIP-Atlas job {request_id} failed: {' | '.join(errors[:5])}")
+        try:
+            resp = self._request(
+                "GET", self._job_url(request_id), params={"info": "status", "format": "text"},
+                raw_status=True,
+            )  # fmt: skip
+        except ServerUnavailableError:
+            return "unknown"
+        if resp.status_code == 400:
+            # no job behind this ID (WABI: JobIdNotInitializedException, ChipatlasController
+            # .java:252-262): never issued, or removed after a week
+            fields = parse_key_values(resp.text)
+            said = "; ".join(v for k in ("Message", "error-message") if (v := fields.get(k)))
+            raise self._lost(request_id, f"HTTP 400 {said or server_error_message(resp.text)}")
+        if resp.status_code != 200:
+            return "unknown"
+        state = parse_status(resp.text).state
+        return state if state in ("waiting", "running", "finished", "not-found") else "unknown"
 
     def wait(
         self,
@@ -204,32 +273,52 @@ class ChipAtlasClient:
         interval_s: float | None = None,
         on_poll: PollCallback | None = None,
         not_found_limit: int = 3,
+        status_interval_s: float | None = None,
     ) -> None:
         """Poll until the job ends, then check its log for errors.
+
+        Every ``interval_s`` the fast probe asks whether the result page exists. The first poll
+        and then every ``status_interval_s`` also read the log and the status (at every poll
+        while the status says ``not-found``, to confirm it quickly).
 
         Raises
         ------
         JobFailedError
-            If the log holds ``[ERROR]`` lines (quoted) or the job is lost (``not-found``).
+            If the log holds ``[ERROR]`` lines (quoted), or the job finished without a result.
+        JobLostError
+            If the server answers ``not-found`` ``not_found_limit`` times in a row, or does not
+            know the request ID (HTTP 400); :class:`JobExpiredError` when the ID is older than
+            the week results are kept.
         JobTimeoutError
-            If the job has not ended after ``deadline_s``; the request ID can be resumed.
+            If the job is still queued or running after ``deadline_s``; the request ID can be
+            resumed.
         """
         deadline_s = self.settings.poll_deadline_s if deadline_s is None else deadline_s
         interval = self.settings.poll_interval_s if interval_s is None else interval_s
+        every = self.settings.status_interval_s if status_interval_s is None else status_interval_s
         start = time.monotonic()
-        misses = 0
+        misses, last_check = 0, None
         while True:
-            state = self._poll_once(request_id)
+            ready = self._probe(request_id)
             elapsed = time.monotonic() - start
+            state = "finished" if ready else "running"
+            due = last_check is None or misses or ready is None or elapsed - last_check >= every
+            if not ready and due:
+                last_check = elapsed
+                state = self._check(request_id)
+                if state == "finished" and self._probe(request_id) is False:
+                    raise JobFailedError(
+                        f"ChIP-Atlas job {request_id} finished without a result: the status is "
+                        "'finished' but there is no result page and its log has no [ERROR] line"
+                    )
+                misses = misses + 1 if state == "not-found" else 0
             if on_poll:
                 on_poll(state, elapsed)
             if state == "finished":
                 break
-            misses = misses + 1 if state == "not-found" else 0
             if misses >= not_found_limit:
-                raise JobFailedError(
-                    f"job {request_id} is not known to the server (status not-found "
-                    f"{misses} times): it was lost or has expired"
+                raise self._lost(
+                    request_id, f"status not-found {misses} times over {elapsed:.0f} s"
                 )
             if elapsed + interval > deadline_s:
                 raise JobTimeoutError(

@@ -31,7 +31,10 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--analysis", default=None, help=f"{' or '.join(ANALYSES)} [diffbind].")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--comparison-id", help="Name of the comparison (default: from the input hash).")
+@click.option(
+    "--comparison-id",
+    help="Name of the comparison (default: the example's name, else from the input hash).",
+)
 @click.option("--title", help="Job title (letters, digits, space, _ . -).")
 @click.option("--desc-a", default=None, help="Label of group A [dataset A].")
 @click.option("--desc-b", default=None, help="Label of group B [dataset B].")
@@ -48,6 +51,8 @@ def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b
     from chromdiff.design.examples import get_example
 
     ex = get_example(example) if example else None
+    if ex and not (file_a or file_b or genome or analysis or kw["comparison_id"]):
+        kw["comparison_id"] = ex.name  # a rerun (or the batch's same comparison) then skips
     ids_a = _ids(file_a, ex.ids_a if ex else None, id_column, "A")
     ids_b = _ids(file_b, ex.ids_b if ex else None, id_column, "B")
     genome = genome or (ex.genome if ex else "hg38")

@@ -18,7 +18,7 @@ from pathlib import Path
 import click
 
 import chromdiff
-from chromdiff.errors import ChromdiffError
+from chromdiff.errors import ChromdiffError, path_tried
 
 _CLI_DIR = Path(__file__).parent
 
@@ -52,8 +52,24 @@ def cli() -> None:
     """Differential binding, accessibility and methylation between two groups of experiments."""
 
 
+#: Set by ``./run`` (which changes into the checkout): the folder the user typed the command in.
+CALLER_CWD_ENV = "CHROMDIFF_CALLER_CWD"
+
+
+def enter_caller_cwd() -> None:
+    """Change back into the folder ``./run`` was called from, so relative paths are the user's.
+
+    ``./run`` changes into the checkout before starting chromdiff and passes the caller's folder
+    in ``CHROMDIFF_CALLER_CWD``; the variable is consumed (not inherited by child processes).
+    """
+    caller = os.environ.pop(CALLER_CWD_ENV, None)
+    if caller and os.path.isdir(caller):
+        os.chdir(caller)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; user-facing errors become one line on stderr and exit code 1."""
+    enter_caller_cwd()
     try:
         rv = cli.main(args=argv, prog_name="chromdiff", standalone_mode=False)
     except click.exceptions.Abort as exc:
@@ -74,7 +90,8 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     except FileNotFoundError as exc:
-        click.echo(f"error: {exc}", err=True)
+        tried = f": {path_tried(exc.filename)}" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{tried}", err=True)
         sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - a bug: one line (traceback with --verbose)
         if os.environ.get("CHROMDIFF_VERBOSE"):

@@ -197,7 +197,11 @@ def register(
         for grp, ids in (("A", spec.ids_a), ("B", spec.ids_b)):
             order = {e: i for i, e in enumerate(count_order(ids), 1)}
             rows += [(comparison_id, e, grp, i, order[e]) for i, e in enumerate(ids, 1)]
-        con.executemany("insert into experiments values (?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            "insert into experiments (comparison_id, experiment_id, grp, input_order,"
+            " count_order) values (?, ?, ?, ?, ?)",
+            rows,
+        )
         params = params or {}
         cols = ["comparison_id", *params]
         con.execute(

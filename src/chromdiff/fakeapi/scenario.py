@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass
@@ -47,6 +47,27 @@ class Scenario:
         diffbind statistics: fast approximations for every region (default), or the numpy port
         of the server's edgeR steps (filterByExpr drops low-count regions; ~1 s per 3,000
         regions, for small results).
+    wrong_organism_ids, wrong_assay_ids : tuple of str
+        Experiments of another species / of the other assay: the job ends with DA's
+        ``[ERROR] "<SRX>" does not correspond to an experiment for ...`` and, as DA's
+        ``awk ... || exit 1`` skips ``handle_error``, never writes its result page (DA:338-359).
+    never_runs : bool
+        The job never runs: ``status: not-found`` for ever, no log (WabiJobInfo.java:187-200;
+        inutano/chip-atlas issue #213).
+    no_result : bool
+        The job finishes (status ``finished``) without a result page and without ``[ERROR]``.
+    gsm_map : dict
+        GSM -> SRX mapping of the server's experimentList; other GSMs are dropped with a
+        ``[WARNING] "<GSM>" unmapped for <genome> ...`` line (DA:286-314).
+    collation : {"C", "en_US"}
+        Locale collation of the server's glob of ``<SRX>.count`` files, which sets the count
+        column order (DA:537) and of ``sort`` (IGV lists, DA:674).
+    label_counts : bool
+        Region 1's normalised count of each experiment is ``(SRX number mod 100000) / 100``, so a
+        test can tell which experiment a value belongs to without reading the log.
+    rid_millis, rid_suffix : int or None
+        Force the milliseconds and random suffix of request IDs (default: the time, not
+        zero-padded, and a random 0..1000000, i.e. 6 or 7 digits; ChipatlasJobInfo.java:148-155).
     """
 
     result_format: str = "diffbind_2025"
@@ -79,6 +100,15 @@ class Scenario:
     cluster: bool = False
     chrm_significant: bool = False
     statistics: str = "approx"
+    wrong_organism_ids: tuple[str, ...] = ()
+    wrong_assay_ids: tuple[str, ...] = ()
+    never_runs: bool = False
+    no_result: bool = False
+    gsm_map: dict = field(default_factory=dict)
+    collation: str = "C"
+    label_counts: bool = False
+    rid_millis: int | None = None
+    rid_suffix: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> Scenario:
@@ -87,4 +117,8 @@ class Scenario:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown scenario knobs: {', '.join(unknown)}")
+        data = dict(data)
+        for name in ("error_ids", "wrong_organism_ids", "wrong_assay_ids"):
+            if name in data:
+                data[name] = tuple(data[name])
         return cls(**data)

@@ -74,7 +74,7 @@ def chart_frames(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str
         "chromosome_distribution": view_frame(
             con, "rpt_chrom_distribution", cid, "chrom_order, direction"
         ),
-        "region_size_distribution": view_frame(con, "rpt_size_histogram", cid, "direction, bin"),
+        "region_size_distribution": view_frame(con, "rpt_size_histogram", cid, "category, bin"),
     }
     if not ctx.is_dmr:
         frames["ma_plot"] = view_frame(

@@ -109,10 +109,13 @@ def connect(
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table (idempotent ``create ... if not exists``) and (re)create every view.
 
+    Every table and view then gets its SQL file's description as ``COMMENT ON`` (:mod:`.comments`).
+
     Databases of older versions are upgraded (:mod:`chromdiff.warehouse.migrations`) between
     the two.
     View files may depend on one another; they are applied in folder order and any view whose
-    dependency does not exist yet is retried until no more progress is made.
+    dependency does not exist yet (or, in an older database, still lacks a new column) is
+    retried until no more progress is made.
     """
     from chromdiff.warehouse.migrations import migrate  # imports this module
 
@@ -125,12 +128,15 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         for path in pending:
             try:
                 con.execute(path.read_text())
-            except duckdb.CatalogException as exc:
+            except (duckdb.CatalogException, duckdb.BinderException) as exc:
                 failed.append((path, exc))
         if len(failed) == len(pending):
             path, exc = failed[0]
             raise RuntimeError(f"cannot create view from {path}: {exc}") from exc
         pending = [p for p, _ in failed]
+    from chromdiff.warehouse.comments import apply_comments
+
+    apply_comments(con)
 
 
 @contextmanager

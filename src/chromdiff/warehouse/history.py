@@ -63,6 +63,11 @@ class RunRecord:
 
     run_id: str
     extra: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    def fail(self, message: str) -> None:
+        """End the run ``failed`` with ``message`` although the block returns normally."""
+        self.error = message
 
     def update(self, **kwargs: Any) -> None:
         """Set ``annotation_id``, ``result_format`` or ``comparison_id`` for the final row."""
@@ -183,4 +188,6 @@ def record_run(
             **record.extra,
         )
         raise
-    finish_run(db_path, rid, "completed", duration_s=time.perf_counter() - t0, **record.extra)
+    state = "failed" if record.error else "completed"
+    finish_run(db_path, rid, state, duration_s=time.perf_counter() - t0, error=record.error,
+               **record.extra)  # fmt: skip

@@ -101,8 +101,38 @@ def run_state_columns(con: duckdb.DuckDBPyConnection) -> bool:
     return added
 
 
+def experiments_server_columns(con: duckdb.DuckDBPyConnection) -> bool:
+    """Give an older ``experiments`` table ``server_id``/``dropped`` and a nullable count_order.
+
+    A dropped ID has no count position (sql/schema/003_experiments.sql). Existing rows keep
+    their values (``server_id`` is the experiment ID itself: older versions took every ID as
+    counted under its own name). Returns True when something was migrated.
+    """
+    cols = {
+        r[0]: r[1]
+        for r in con.execute(
+            "select column_name, is_nullable from information_schema.columns"
+            " where table_name = 'experiments' and table_schema = 'main'"
+            " and table_catalog = current_database()"
+        ).fetchall()
+    }
+    if not cols or ("server_id" in cols and cols.get("count_order") == "YES"):
+        return False
+    with transaction(con):
+        if "server_id" not in cols:
+            con.execute("alter table experiments add column server_id varchar")
+            con.execute("update experiments set server_id = experiment_id")
+        if "dropped" not in cols:
+            con.execute("alter table experiments add column dropped varchar")
+        if cols.get("count_order") == "NO":
+            con.execute("alter table experiments alter column count_order drop not null")
+    logger.warning("added server_id/dropped to experiments; count_order may be NULL")
+    return True
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Apply every migration step that applies to ``con``'s database."""
     counts_to_vectors(con)
     regions_without_key(con)
     run_state_columns(con)
+    experiments_server_columns(con)
