@@ -65,10 +65,12 @@ def test_happy_path_sends_the_production_form(fake_chipatlas_factory, tmp_path):
 
 @pytest.mark.parametrize("status", [500, 503])
 def test_5xx_burst_then_success(fake_chipatlas_factory, tmp_path, status):
-    # the burst hits GET calls (the health check): those are retried; a POST never is
+    # the burst hits a GET call (the probe of an unknown ID, 404 once answered): GETs are
+    # retried; a POST never is, and the health check takes an HTTP error as final
     server = fake_chipatlas_factory(n_regions=100, fail_first_n=3, fail_status=status)
     c = client(server)
-    c.check_health()
+    assert c.result_ready("wabi_chipatlas_2026-0101-0000-00-0-000000") is False
+    assert len(c.sleeps) == 3
     c, files = run_job(server, tmp_path)
     assert files.bed is not None and len(posts(server)) == 1
 
