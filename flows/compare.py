@@ -34,7 +34,8 @@ def _fail(db_path: str, comparison_id: str, exc: BaseException, request_id: str 
     * no request ID, and the POST may have reached the server (``SubmissionInDoubtError``, or
       the run stopped while ``submitting``): ``in_doubt`` (never re-sent without ``--force``);
     * a request ID and the server said the job is bad or gone (``JobFailedError``, a 4xx, an
-      expired result): ``failed`` (a rerun submits anew);
+      expired result): ``failed`` (a plain rerun refuses and says so; ``--force`` submits
+      anew);
     * a request ID and anything else (deadline, server unreachable, Ctrl-C/SIGTERM, a download
       cut short, a bad archive, a crash while loading): the status is kept and the error noted,
       so a rerun resumes the same request (polls again, or downloads the result again);
@@ -60,7 +61,7 @@ def _fail(db_path: str, comparison_id: str, exc: BaseException, request_id: str 
 
 
 def _final(exc: BaseException) -> bool:
-    """Return True when the server's answer about a job is final (a rerun must resubmit)."""
+    """Return True when the server's answer about a job is final (only ``--force`` resubmits)."""
     from chromdiff.errors import ChipAtlasError, JobFailedError, RequestRejectedError
 
     return isinstance(exc, JobFailedError | RequestRejectedError) or type(exc) is ChipAtlasError

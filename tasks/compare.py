@@ -13,6 +13,7 @@ from prefect.cache_policies import NO_CACHE
 
 from chromdiff.design.comparison import (
     ComparisonSpec,
+    failed_error,
     get_state,
     in_doubt_error,
     log_event,
@@ -49,7 +50,8 @@ def prepare(
     """Decide submit/resume/finish/skip from the stored state; register the comparison on submit.
 
     ``request_id`` (the user's ``--request-id``) attaches a known request to the comparison and
-    resumes it. A submission in doubt raises :class:`SubmissionInDoubtError` (nothing is sent).
+    resumes it. A submission in doubt raises :class:`SubmissionInDoubtError`, a job that ended for
+    good on the server :class:`JobFailedError` (nothing is sent; ``force`` submits anew).
     """
     with writer(db_path) as con:
         state = get_state(con, comparison_id)
@@ -64,6 +66,9 @@ def prepare(
         elif action == "in_doubt":
             log_event(con, comparison_id, "plan", action, "warning")
             raise in_doubt_error(comparison_id, state)
+        elif action == "failed":
+            log_event(con, comparison_id, "plan", action, "warning")
+            raise failed_error(comparison_id, state)
         elif action == "submit":
             register(
                 con, comparison_id, spec, base_url=base_url, simulated=simulated, params=params

@@ -91,7 +91,7 @@ def test_finished_without_result(fake_chipatlas_factory):
         c.wait(rid, deadline_s=30)
 
 
-def test_unknown_and_expired_request_ids_answer_400(fake_chipatlas_factory):
+def test_unknown_and_expired_request_ids_answer_400(fake_chipatlas_factory, tmp_path):
     server = fake_chipatlas_factory()
     old = "wabi_chipatlas_2026-0101-0900-05-7-123456"
     resp = get(server, old, info="status", format="text")
@@ -99,6 +99,10 @@ def test_unknown_and_expired_request_ids_answer_400(fake_chipatlas_factory):
     assert get(server, old, info="result", format="html").status_code == 404
     with pytest.raises(JobExpiredError, match=f"{old} has expired.*kept 7 days.*--force"):
         client(server).wait(old, deadline_s=30)
+    assert get(server, old, info="result", format="zip").status_code == 404
+    with pytest.raises(JobExpiredError, match=f"{old} has expired.*HTTP 404.*--force"):
+        client(server).download_zip(old, tmp_path / "r.zip")
+    assert not list(tmp_path.iterdir())  # nothing half-written
 
 
 def test_dropped_ids_gsm_mapping_and_sample_lines(fake_chipatlas_factory):

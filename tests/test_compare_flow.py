@@ -182,9 +182,12 @@ def test_flow_job_failure_and_timeout_resume(double, tmp_path):
         status, error = con.execute("select status, error from comparisons").fetchall()[0]
         assert status == "failed" and "Invalid genome" in error
         assert con.execute("select count(*) from regions").fetchall() == [(0,)]
+    with pytest.raises(JobFailedError, match=r"ended for good.*Invalid genome.*--force"):
+        run_double(tmp_path)  # failed on the server: a plain rerun does not resubmit
+    assert double.submitted == 1
     double.wait_error = JobTimeoutError("job still running after 10 s")
     with pytest.raises(JobTimeoutError):
-        run_double(tmp_path)  # failed -> resubmitted (request 2), then times out
+        run_double(tmp_path, force=True)  # --force resubmits (request 2), then times out
     with connect(db, read_only=True) as con:
         assert con.execute("select status, request_id from comparisons").fetchall() == [
             ("running", "wabi_chipatlas_2026-0101-0000-00-000-000002")

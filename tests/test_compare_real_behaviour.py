@@ -93,6 +93,12 @@ def test_failed_or_lost_job_ends_at_once_with_the_reason(
     assert n == {"regions": 0, "region_count_vectors": 0, "raw_files": 0}
     assert seconds < 60  # the 3-hour deadline is never waited for
     assert len(posts(server)) == 1
+    # a plain rerun does not resubmit a job known to end this way; it says how to (--force)
+    code, _, err, _ = compare(server, tmp_path)
+    lines = error_lines(err)
+    assert code == 1 and len(lines) == 1 and rid in lines[0] and reason in lines[0], err[-2000:]
+    assert "ended for good" in lines[0] and "--force" in lines[0]
+    assert len(posts(server)) == 1 and stored(tmp_path)[0][0] == "failed"
 
 
 @pytest.mark.prefect

@@ -85,7 +85,12 @@ def test_plan():
     assert (
         plan({"status": "running", "request_id": None, "input_hash": "h"}, "h", False) == "submit"
     )
-    assert plan({"status": "failed", "request_id": "r", "input_hash": "h"}, "h", False) == "submit"
+    # the job ended for good on the server: not resubmitted without force (it would fail again)
+    assert plan({"status": "failed", "request_id": "r", "input_hash": "h"}, "h", False) == "failed"
+    assert plan({"status": "failed", "request_id": "r", "input_hash": "h"}, "h", True) == "submit"
+    assert plan({"status": "failed", "request_id": "r", "input_hash": "x"}, "h", False) == "submit"
+    # failed before any request ID existed (nothing reached the server): a rerun submits
+    assert plan({"status": "failed", "request_id": None, "input_hash": "h"}, "h", False) == "submit"
     assert plan({"status": "loaded", "request_id": "r", "input_hash": "x"}, "h", False) == "submit"
 
 

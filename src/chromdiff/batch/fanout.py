@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from chromdiff.batch.spec import BatchItem
 from chromdiff.design.comparison import (
     ComparisonSpec,
+    failed_error,
     get_state,
     in_doubt_error,
     plan,
@@ -68,6 +69,8 @@ def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force
         action = plan(state, spec.input_hash(), force)
         if action == "in_doubt":
             raise in_doubt_error(item.name, state)
+        if action == "failed":
+            raise failed_error(item.name, state)
         rid = (state or {}).get("request_id") if action == "resume" else None
         if action == "submit":
             rid = None if force else saved_request(out_dir, spec.input_hash())

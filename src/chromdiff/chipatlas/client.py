@@ -344,7 +344,8 @@ class ChipAtlasClient:
         Raises
         ------
         JobFailedError
-            If there is no ZIP because the job failed (the log's errors are quoted).
+            If there is no ZIP because the job failed (the log's errors are quoted);
+            :class:`JobExpiredError` when there is none and the ID is older than a week.
         ResultArchiveError
             If the download is larger than the archive bound, or the server kept answering
             an HTML page instead of the ZIP.
@@ -378,6 +379,9 @@ class ChipAtlasClient:
         )  # fmt: skip
         if resp.status_code == 404:
             self.raise_if_failed(request_id)
+            lost = self._lost(request_id, "HTTP 404 for the result ZIP")
+            if isinstance(lost, JobExpiredError):  # the ID is older than the week results are kept
+                raise lost
             raise ChipAtlasError(
                 f"no result archive for {request_id} (HTTP 404): results are kept about a week"
             )

@@ -131,14 +131,16 @@ def get_state(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict | None
 
 
 def plan(state: dict | None, input_hash: str, force: bool) -> str:
-    """Decide what to do: ``submit``, ``resume``, ``finish``, ``skip`` or ``in_doubt``.
+    """Decide what to do: ``submit``, ``resume``, ``finish``, ``skip``, ``in_doubt`` or ``failed``.
 
     ``skip``: loaded and reported with the same inputs and not ``force``. ``finish``: loaded but
     the annotation/report step did not finish. ``resume``: same inputs, a request ID, and status
     submitted/running/finished (poll or download instead of resubmitting). ``in_doubt``: a
     submission may have reached the server without its answer being stored
-    (``submitting``/``in_doubt``): never re-sent without ``force``. Anything else (new, failed,
-    changed inputs, ``force``) is ``submit``.
+    (``submitting``/``in_doubt``): never re-sent without ``force``. ``failed``: the server's
+    answer about its job was final (failed, lost, expired, refused): the same job would end the
+    same way, so it is not resubmitted without ``force``. Anything else (new, failed before a
+    request ID existed, changed inputs, ``force``) is ``submit``.
     """
     if state is None or force or state["input_hash"] != input_hash:
         return "submit"
@@ -148,6 +150,8 @@ def plan(state: dict | None, input_hash: str, force: bool) -> str:
         return "resume"
     if state["status"] in ("submitting", "in_doubt"):
         return "in_doubt"
+    if state["status"] == "failed" and state["request_id"]:
+        return "failed"
     return "submit"
 
 
@@ -160,6 +164,18 @@ def in_doubt_error(comparison_id: str, state: dict):
         f"comparison {comparison_id}: an earlier submission may have reached ChIP-Atlas without "
         f"its request ID being stored ({why}; {state.get('updated_at')}); it is not re-sent: "
         f"{IN_DOUBT_HELP}"
+    )
+
+
+def failed_error(comparison_id: str, state: dict):
+    """Return the error refusing to resubmit a comparison whose job ended for good."""
+    from chromdiff.errors import JobFailedError
+
+    return JobFailedError(
+        f"comparison {comparison_id}: ChIP-Atlas request {state.get('request_id')} ended for good "
+        f"in an earlier run ({state.get('error') or 'failed'}); it is not resubmitted, as the "
+        "same job would end the same way: correct the inputs, or run again with --force to "
+        "submit a new job"
     )
 
 
