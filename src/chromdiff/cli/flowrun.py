@@ -72,9 +72,7 @@ def _configure_logging(log_path: Path, verbose: bool) -> logging.Handler:
     loggers = [logging.getLogger(), *map(logging.getLogger, logging.root.manager.loggerDict)]
     consoles = {h for lg in loggers for h in getattr(lg, "handlers", [])
                 if isinstance(h, PrefectConsoleHandler)}  # fmt: skip
-    for h in consoles:
-        if getattr(h.stream, "closed", False):  # bound to a stream since closed (tests)
-            h.stream = h.console.file = sys.stderr
+    for h in consoles:  # (a stream closed by an earlier test: tests/fixtures/prefect_harness.py)
         if not verbose and not isinstance(h.formatter, _NoTracebacks):
             h.setFormatter(_NoTracebacks(h.formatter))
             h.addFilter(_Quiet())
