@@ -163,7 +163,10 @@ class ChipAtlasClient:
         (e.g. 503 during maintenance) is final at once; only timeouts and connection errors are
         retried.
         """
-        resp = self._request("GET", self.base_url, raw_status=True)
+        try:
+            resp = self._request("GET", self.base_url, raw_status=True)
+        except ServerUnavailableError as exc:  # never reached: say what that means for the job
+            raise ServerUnavailableError(f"{exc}; nothing was submitted, try again later") from exc
         body = resp.text.strip()
         if resp.status_code != 200 or body != "chipatlas":
             raise ServerUnavailableError(
