@@ -21,7 +21,8 @@ subset of the tested set, e.g. the significant regions of a comparison among all
   domains, ``n`` foreground regions, ``k`` in the domains; ``P(X >= k)``.
 
 Fold enrichment = observed / expected. All terms within the size limits are tested (``k = 0``
-included) and BH-adjusted together per test; rows with ``k >= 1`` are returned.
+included) and BH-adjusted together per test; rows with ``k >= 1`` are returned. The clipped
+domains stay in temp table ``_cd_dom(gene_id, chrom, start, stop)`` after a call.
 """
 
 from __future__ import annotations
