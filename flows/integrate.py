@@ -13,6 +13,7 @@ from chromdiff.integration.params import IntegrationParams
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.history import current_run_id, record_run
 from tasks import integrate as t
+from tasks.enrich import enrich_integration_task
 
 
 @flow(name="integrate", log_prints=True)
@@ -28,6 +29,7 @@ def integrate(
     params: IntegrationParams | None = None,
     atac_columns: dict[str, str] | None = None,
     rna_columns: dict[str, str] | None = None,
+    enrich: bool = True,
 ) -> dict:
     """Integrate differential peaks (file or comparison) with a DE table.
 
@@ -42,7 +44,8 @@ def integrate(
     params = params or IntegrationParams()
     record = dict(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,
                   integration_id=integration_id, params=params.__dict__,
-                  atac_columns=atac_columns, rna_columns=rna_columns)  # fmt: skip
+                  atac_columns=atac_columns, rna_columns=rna_columns,
+                  enrich=enrich)  # fmt: skip
     with record_run(db_path, "integrate", record, run_id=current_run_id()) as run:
         summary = t.load_inputs(
             db_path, rna=rna, peaks=atac, comparison=comparison, genome=genome, gtf=gtf,
@@ -55,6 +58,10 @@ def integrate(
             get_run_logger().info("input: %s", note)
         summary["links"] = t.link_peaks(db_path, iid)
         summary["stats"] = t.compute_stats(db_path, iid)
+        if enrich:
+            summary["enrichment"] = enrich_integration_task(db_path, iid)
+            for note in summary["enrichment"]["notes"]:
+                get_run_logger().info("enrichment: %s", note)
         summary["report"] = t.render(db_path, iid, out)
     summary["output_dir"] = str(Path(out) / iid)
     return summary

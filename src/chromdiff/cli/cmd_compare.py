@@ -38,6 +38,12 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--force", is_flag=True, help="Re-submit even if the same inputs are loaded.")
 @click.option("--fdr", type=float, default=0.05, show_default=True, help="Significance cut-off.")
 @click.option("--min-abs-logfc", type=float, default=0.0, show_default=True)
+@click.option(
+    "--enrich/--no-enrich",
+    default=True,
+    show_default=True,
+    help="GREAT (GO BP) on the A-/B-enriched regions (human genomes; docs/enrichment.md).",
+)
 def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, **kw) -> None:
     """Compare two groups of experiments (ChIP-Atlas Diff Analysis) and load the result."""
     from chromdiff.design.comparison import ComparisonSpec
