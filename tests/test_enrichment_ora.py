@@ -134,3 +134,12 @@ def test_go_bp_ora_equals_goseq_on_real_deseq2_lists(tmp_path):
     np.testing.assert_allclose(m.pvalue, m.pvalue_r, rtol=1e-10, atol=0)
     np.testing.assert_allclose(m.padj, m.padj_r, rtol=1e-10, atol=0)
     assert ours.padj.iloc[0] < 1e-3  # a real signal, not a degenerate comparison
+
+
+def test_go_applies_to_embedded_human_annotations_only():
+    from chromdiff.enrichment.sources import go_available
+
+    assert go_available("hg38", "embedded:hg38") is None
+    assert go_available("hg19", None) is None
+    assert "GO is human only" in go_available("mm10", "embedded:mm10")
+    assert "not Entrez ids" in go_available("hg38", "gtf:0123abcd")
