@@ -79,7 +79,7 @@ def enrich_comparison(
         if bg_sql is None
         else "all tested regions of the comparison (regions_filtered)"
     )
-    run.note(None, "universe", f"GREAT background: {bg_text}")
+    run.note(None, "universe", f"GREAT background = {bg_text}")
     for src in sources:
         if src.name.startswith("gmt:"):
             space, n = map_gmt_ids(con, src.table, aid)

@@ -78,7 +78,7 @@ def enrich_integration(
         ).fetchall()
     ]
     bg = f"genes measured in the DE table ({len(universe):,} resolved to the annotation)"
-    run.note(None, "universe", f"universe = {bg}, intersected with each collection's genes")
+    run.note(None, "universe", f"{bg}, intersected with each collection's annotated genes")
     for src in sources:
         if src.name.startswith("gmt:") and s["annotation_id"]:
             space, n = map_gmt_ids(con, src.table, s["annotation_id"])

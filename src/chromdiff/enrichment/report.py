@@ -101,9 +101,18 @@ def section(con: duckdb.DuckDBPyConnection, run_id: str) -> Section | None:
         s.tables.append((f"{query} — {src}", header, rows))
     if not top.empty:
         s.chart_data = top.assign(query=top["query"] + " · " + top["set_source"])
-    for q, src, _, _, _ in queries:
+    methods = ", ".join(f"'{m}'" for m in PRIMARY)
+    best = con.execute(
+        f"""select query, set_source, arg_min(set_name, pvalue), min(padj)
+        from enrichment_results where run_id = ? and method in ({methods})
+        group by all order by all""",
+        [run_id],
+    ).fetchall()
+    for q, src, name, padj in best:
         if top.empty or not ((top["query"] == q) & (top["set_source"] == src)).any():
-            s.intro.append(f"{q} × {src}: no term with padj < 0.05.")
+            s.intro.append(
+                f"{q} × {src}: no term with padj < 0.05 (best: {name}, padj = {_fmt(padj)})."
+            )
     return s
 
 
