@@ -78,3 +78,22 @@ def test_region_bed_error_names_file_and_line(tmp_path, capsys):
                            capsys)  # fmt: skip
     assert code == 1 and "r.bed: line 2" in err
     assert not (tmp_path / "o.tsv").exists()
+
+
+def test_stored_comparison_run_and_notes(tmp_path, capsys):
+    from chromdiff.warehouse.db import connect, writer
+    from tests.test_enrichment_comparison import _rows
+    from tests.warehouse_rows import add_comparison, add_regions
+
+    dbp = tmp_path / "w.duckdb"
+    with writer(dbp) as con:
+        add_comparison(con, "c", genome="hg19")
+        add_regions(con, "c", _rows("GSM1295077_CBX7_BF_ChipSeq_mergedReps_peaks.bed.gz", 2)[:300])
+    code, out, err = run_cli(
+        ["enrich", "--comparison", "c", "--db", str(dbp), "--background", "tested"], capsys
+    )
+    assert code == 0, err
+    assert "note: GO:BP: no significant B-enriched regions" in out
+    with connect(dbp, read_only=True) as con:
+        methods = con.execute("select distinct method from enrichment_comparison").fetchall()
+    assert methods == [("great_regions_hypergeometric",)]
