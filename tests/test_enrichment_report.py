@@ -30,6 +30,8 @@ def test_comparison_report_has_the_section_before_methods(tmp_path):
     assert "whole genome (hg19" in md
     assert page.index("<h2>Functional enrichment</h2>") < page.index("<h2>Methods</h2>")
     assert (tmp_path / "out" / "charts" / "enrichment_dotplot.png").stat().st_size > 10_000
+    assert md.rstrip().endswith("- `charts/enrichment_dotplot.svg`")
+    assert "<li><code>charts/enrichment_dotplot.png</code></li>" in page
 
 
 def test_comparison_report_without_enrichment_is_unchanged(tmp_path):

@@ -177,6 +177,11 @@ def add_to_comparison_report(
     svg = Path(paths["svg"]).read_text() if paths else None
     md = insert_before(md, "## Methods", to_markdown(s, image) + "\n")
     page = insert_before(page, "<h2>Methods</h2>", to_html(s, svg))
+    if paths:  # list the dot plot under "Files Generated" too
+        names = [f"charts/{DOTPLOT}.png", f"charts/{DOTPLOT}.svg"]
+        md = md.rstrip("\n") + "\n" + "".join(f"- `{n}`\n" for n in names)
+        items = "".join(f"<li><code>{n}</code></li>\n" for n in names)
+        page = insert_before(page, "</ul></body>", items)
     return md, page
 
 
