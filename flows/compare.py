@@ -17,6 +17,7 @@ from chromdiff.warehouse.db import writer
 from chromdiff.warehouse.history import current_run_id, record_run
 from tasks import compare as t
 from tasks.annotate import annotate_comparison_task
+from tasks.enrich import enrich_comparison_task
 from tasks.report import render_report
 
 #: Hosts that can only be the offline fake server: results from them are marked simulated.
@@ -85,6 +86,7 @@ def compare(
     fdr: float = 0.05,
     min_abs_logfc: float = 0.0,
     request_id: str | None = None,
+    enrich: bool = True,
 ) -> dict:
     """Compare two groups of experiments through ChIP-Atlas Diff Analysis and load the result.
 
@@ -102,7 +104,7 @@ def compare(
                   comparison_id=comparison_id, title=title, description_a=description_a,
                   description_b=description_b, threshold=threshold, base_url=base_url,
                   force=force, fdr=fdr, min_abs_logfc=min_abs_logfc,
-                  request_id=request_id)  # fmt: skip
+                  request_id=request_id, enrich=enrich)  # fmt: skip
     with record_run(db_path, "compare", params, run_id=current_run_id()) as run:
         summary = _compare(
             db_path, base_url, output_dir or str(settings.output_dir), params, comparison_id
@@ -136,6 +138,8 @@ def _compare(
     if step["action"] != "finish":  # finish: loaded, only annotation and report are missing
         summary["request_id"] = _run_job(db_path, cid, spec, base_url, step, out_dir)
     annotate_comparison_task(db_path, cid)
+    if params.get("enrich", True):
+        enrich_comparison_task(db_path, cid)
     render_report(db_path, cid, str(out_dir))
     return summary | _stored(db_path, cid)
 

@@ -15,6 +15,7 @@ from chromdiff.settings import get_settings
 from chromdiff.warehouse.history import current_run_id, record_run
 from tasks import integrate as t
 from tasks import integrate_beta as tb
+from tasks.enrich import enrich_integration_task
 
 
 @flow(name="integrate", log_prints=True)
@@ -34,6 +35,7 @@ def integrate(
     beta_options: BetaOptions | None = None,
     reference: str | None = None,
     title: str | None = None,
+    enrich: bool = True,
 ) -> dict:
     """Integrate differential peaks (file or comparison) with a DE table (all or nothing).
 
@@ -57,7 +59,8 @@ def integrate(
     params = params or IntegrationParams()
     record = dict(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,
                   integration_id=integration_id, params=params.__dict__,
-                  atac_columns=atac_columns, rna_columns=rna_columns)  # fmt: skip
+                  atac_columns=atac_columns, rna_columns=rna_columns,
+                  enrich=enrich)  # fmt: skip
     with record_run(db_path, "integrate", record, run_id=current_run_id()) as run:
         summary = t.load_inputs(
             db_path, rna=rna, peaks=atac, comparison=comparison, genome=genome, gtf=gtf,
@@ -71,6 +74,10 @@ def integrate(
         try:  # all or nothing: rows and report are published together at the end
             summary["links"] = t.link_peaks(db_path, staged)
             summary["stats"] = t.compute_stats(db_path, staged)
+            if enrich:
+                summary["enrichment"] = enrich_integration_task(db_path, staged)
+                for note in summary["enrichment"]["notes"]:
+                    get_run_logger().info("enrichment: %s", note)
             summary["report"] = t.render(db_path, staged, out, iid)
             t.publish(db_path, staged, iid, out)
         except BaseException:

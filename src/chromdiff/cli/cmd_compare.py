@@ -45,6 +45,12 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--min-abs-logfc", type=float, default=0.0, show_default=True)
 @click.option("--request-id", help="Resume this ChIP-Atlas request (e.g. a submission in doubt).")
 @click.option("--verbose", is_flag=True, help="Show tracebacks on the console (always in the log).")
+@click.option(
+    "--enrich/--no-enrich",
+    default=True,
+    show_default=True,
+    help="GREAT (GO BP) on the A-/B-enriched regions (human genomes; docs/enrichment.md).",
+)
 def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, verbose, **kw):
     """Compare two groups of experiments (ChIP-Atlas Diff Analysis) and load the result."""
     from chromdiff.design.comparison import ComparisonSpec

@@ -69,6 +69,12 @@ from chromdiff.cli.integrate_beta import beta_options, run_beta_cli
 @click.option("--id", "integration_id", help="Integration ID (default: hash of the inputs).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "--enrich/--no-enrich",
+    default=True,
+    show_default=True,
+    help="GO BP ORA of each category and the up/down genes (docs/enrichment.md).",
+)
 def command(
     atac,
     comparison,
@@ -89,6 +95,7 @@ def command(
     integration_id,
     db_path,
     output_dir,
+    enrich,
     **beta,
 ) -> None:
     """Integrate differential peaks with differential expression (concordance, scores, BETA)."""
@@ -124,7 +131,7 @@ def command(
 
     out = integrate(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,
                     db_path=db_path, output_dir=output_dir, integration_id=integration_id,
-                    params=params, **maps)  # fmt: skip
+                    params=params, enrich=enrich, **maps)  # fmt: skip
     print_summary(out)
 
 

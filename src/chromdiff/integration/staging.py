@@ -65,6 +65,7 @@ def publish_rows(con: duckdb.DuckDBPyConnection, staged: str, integration_id: st
                 [integration_id, staged],
             )
             con.execute(f"delete from {table} where integration_id = ?", [staged])
+        _move_enrichment(con, staged, integration_id)
         con.execute(
             "update integrations set status = 'done', updated_at = current_timestamp "
             "where integration_id = ?",
@@ -77,6 +78,28 @@ def discard_rows(con: duckdb.DuckDBPyConnection, staged: str) -> None:
     with transaction(con):
         for table in integration_tables(con):
             con.execute(f"delete from {table} where integration_id = ?", [staged])
+        _move_enrichment(con, staged, None)
+
+
+def _move_enrichment(
+    con: duckdb.DuckDBPyConnection, staged: str, integration_id: str | None
+) -> None:
+    """Give the staged run's enrichment rows (run ``integration:<staged>``) the real id.
+
+    The enrichment tables are keyed by ``run_id``, not ``integration_id``. The previous rows of
+    ``integration_id`` are replaced; with ``integration_id=None`` the staged rows are dropped.
+    """
+    old, new = f"integration:{staged}", f"integration:{integration_id}"
+    for table in ("enrichment_results", "enrichment_notes"):
+        if integration_id is not None:
+            con.execute(f"delete from {table} where run_id = ?", [new])
+            con.execute(f"update {table} set run_id = ? where run_id = ?", [new, old])
+        con.execute(f"delete from {table} where run_id = ?", [old])
+    if integration_id is not None:
+        con.execute(
+            "update enrichment_results set scope_id = ? where run_id = ? and scope_id = ?",
+            [integration_id, new, staged],
+        )
 
 
 def report_dirs(out_dir: str | Path, integration_id: str) -> tuple[Path, Path, Path]:
