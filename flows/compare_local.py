@@ -21,6 +21,7 @@ from flows.compare import _fail, _stored
 from tasks import compare as t
 from tasks import local as lt
 from tasks.annotate import annotate_comparison_task
+from tasks.enrich import enrich_comparison_task
 from tasks.report import render_report
 
 #: ``comparisons.base_url`` of local comparisons (the service URL for the others).
@@ -50,8 +51,12 @@ def compare_local(
     force: bool = False,
     fdr: float = 0.05,
     min_abs_logfc: float = 0.0,
+    enrich: bool = True,
 ) -> dict:
     """Run the diffbind pipeline locally and load the result as a comparison.
+
+    Like :func:`flows.compare.compare`, a loaded comparison whose annotation, enrichment or
+    report did not finish (``reported_at`` unset) is finished without recomputing.
 
     Returns
     -------
@@ -67,7 +72,8 @@ def compare_local(
     params = dict(ids_a=list(ids_a), ids_b=list(ids_b), genome=genome, analysis=analysis,
                   comparison_id=comparison_id, title=title, description_a=description_a,
                   description_b=description_b, threshold=threshold, base_url=LOCAL_BASE_URL,
-                  force=force, fdr=fdr, min_abs_logfc=min_abs_logfc)  # fmt: skip
+                  force=force, fdr=fdr, min_abs_logfc=min_abs_logfc,
+                  enrich=enrich)  # fmt: skip
     with record_run(db_path, "compare-local", params | {"engine": engine},
                     run_id=current_run_id()) as run:  # fmt: skip
         summary = _run(db_path, output_dir, cache_dir, engine, params)
@@ -89,8 +95,39 @@ def _run(db_path: str, output_dir: str, cache_dir: str, engine: str, params: dic
                "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
     with writer(db_path) as con:
         state = get_state(con, cid)
-    if plan(state, spec.input_hash(), params["force"]) == "skip":
-        return summary | _stored(db_path, cid) | {"skipped": True}
+    action = plan(state, spec.input_hash(), params["force"])
+    if action == "skip":
+        return summary | _stored(db_path, cid) | _local_stored(db_path, cid) | {"skipped": True}
+    info = None
+    if action != "finish":  # finish: loaded, only annotation, enrichment and report are missing
+        info = _compute_and_load(db_path, cid, spec, out_dir, cache_dir, engine, params)
+    annotate_comparison_task(db_path, cid)
+    if params.get("enrich", True):
+        enrich_comparison_task(db_path, cid)
+    render_report(db_path, cid, str(out_dir))
+    counts = (
+        {"n_union_regions": info["n_union_regions"], "n_tested": info["n_tested"]}
+        if info
+        else _local_stored(db_path, cid)
+    )
+    return summary | _stored(db_path, cid) | counts
+
+
+def _local_stored(db_path: str, cid: str) -> dict:
+    """Return the stored ``n_union_regions`` and ``n_tested`` of a local comparison."""
+    with writer(db_path) as con:
+        rows = con.execute(
+            "select n_union_regions, n_tested from local_runs where comparison_id = ?", [cid]
+        ).fetchall()
+    row = rows[0] if rows else (None, None)
+    return dict(zip(("n_union_regions", "n_tested"), row, strict=True))
+
+
+def _compute_and_load(
+    db_path: str, cid: str, spec: ComparisonSpec, out_dir: Path, cache_dir: str, engine: str,
+    params: dict,
+) -> dict:  # fmt: skip
+    """Compute the result BED here (before any database write), then register, parse and load."""
     # 1. inputs: files, downloads, checks and the result BED, before any database write
     samples = lt.resolve_samples(spec, cache_dir)
     samples = [lt.fetch_sample(s, cache_dir) for s in samples]
@@ -110,8 +147,4 @@ def _run(db_path: str, output_dir: str, cache_dir: str, engine: str, params: dic
     except BaseException as exc:
         _fail(db_path, cid, exc, None)
         raise
-    annotate_comparison_task(db_path, cid)
-    render_report(db_path, cid, str(out_dir))
-    return summary | _stored(db_path, cid) | {
-        "n_union_regions": info["n_union_regions"], "n_tested": info["n_tested"],
-    }  # fmt: skip
+    return info

@@ -1,12 +1,14 @@
 """Thin Prefect tasks of the local diffbind pipeline (logic: :mod:`chromdiff.local.run`).
 
-Only downloads can fail transiently, so only :func:`fetch_sample` retries (network policy);
-everything else is deterministic and fails at once with a clear message.
+Only downloads can fail transiently, so only :func:`fetch_sample` retries: a GET of a user's
+file (idempotent; written to a temporary name and renamed), retried on 429/5xx, connection
+errors and timeouts only. Everything else is deterministic and fails at once with a clear message.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
@@ -15,7 +17,29 @@ from chromdiff.design.comparison import ComparisonSpec
 from chromdiff.local import run
 from chromdiff.local.samples import Sample
 from chromdiff.warehouse.db import writer
-from tasks.policies import NETWORK_RETRY
+
+
+def _transient_download(task: Any, task_run: Any, state: Any) -> bool:
+    """Prefect ``retry_condition_fn``: retry a download only on transient network failures."""
+    import requests
+
+    from chromdiff.chipatlas.retry import TransientHTTPError
+
+    try:
+        state.result()
+    except (TransientHTTPError, requests.ConnectionError, requests.Timeout):
+        return True
+    except Exception:  # noqa: BLE001 - a 4xx, a bad file: retrying cannot help
+        return False
+    return False
+
+
+#: Retries of :func:`fetch_sample` (GETs only; nothing is submitted anywhere).
+DOWNLOAD_RETRY: dict[str, Any] = {
+    "retries": 3,
+    "retry_delay_seconds": [10, 30, 90],
+    "retry_condition_fn": _transient_download,
+}
 
 
 @task(name="local-resolve", cache_policy=NO_CACHE)
@@ -27,7 +51,7 @@ def resolve_samples(spec: ComparisonSpec, cache_dir: str) -> list[Sample]:
     return samples
 
 
-@task(name="local-fetch", cache_policy=NO_CACHE, **NETWORK_RETRY)
+@task(name="local-fetch", cache_policy=NO_CACHE, **DOWNLOAD_RETRY)
 def fetch_sample(sample: Sample, cache_dir: str) -> Sample:
     """Download the sample's URL files once into the cache (retried when transient)."""
     return run.fetch_sample(sample, Path(cache_dir))

@@ -38,6 +38,7 @@ def check_regions(
     tables: dict[str, str | None] | None = None,
     *,
     cols: tuple[str, str, str] = ("chrom", "start", "stop"),
+    warn: bool = True,
 ) -> dict[str, str]:
     """Check the regions in ``table``; return the chromosome renames they need.
 
@@ -59,7 +60,8 @@ def check_regions(
     -------
     dict of str to str
         ``region chromosome -> annotation chromosome`` for the names that differ (empty in the
-        common case). A ``UserWarning`` counts regions on chromosomes with no annotation.
+        common case). A logged warning counts regions on chromosomes with no annotation
+        (unless ``warn`` is false).
 
     Raises
     ------
@@ -90,7 +92,9 @@ def check_regions(
         raise InputError(f"regions: region_key is not unique ({n} rows, {n_keys} keys)")
     if bad is not None:
         raise InputError(f"regions: region_key {bad}: need a chrom and 0 <= start < stop")
-    mapping = chrom_map(dict(zip(chroms or [], counts or [], strict=True)), set(ann or []))
+    mapping = chrom_map(
+        dict(zip(chroms or [], counts or [], strict=True)), set(ann or []), warn=warn
+    )
     return {k: v for k, v in mapping.items() if k != v}
 
 
@@ -100,6 +104,7 @@ def stage_regions(
     annotation_id: str,
     *,
     tables: dict[str, str | None] | None = None,
+    warn: bool = True,
 ) -> None:
     """Create temp table ``_cd_r`` (region_key, chrom, start, stop, orig_chrom).
 
@@ -109,7 +114,7 @@ def stage_regions(
     the :func:`~chromdiff.annotation.cache.derived_tables` mapping when the caller has it.
     """
     con.execute(f"create or replace temp table _cd_r as {regions_select(regions_sql)}")
-    renamed = check_regions(con, "_cd_r", annotation_id, tables)
+    renamed = check_regions(con, "_cd_r", annotation_id, tables, warn=warn)
     if renamed:  # e.g. regions say "1", the annotation "chr1"
         # SET expressions see the row before the update: orig_chrom gets the old chrom
         con.execute(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import click
 
 from chromdiff.design.inputs import ANALYSES, GENOMES
@@ -30,7 +32,10 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--analysis", default=None, help=f"{' or '.join(ANALYSES)} [diffbind].")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False), help="Output folder.")
-@click.option("--comparison-id", help="Name of the comparison (default: from the input hash).")
+@click.option(
+    "--comparison-id",
+    help="Name of the comparison (default: the example's name, else from the input hash).",
+)
 @click.option("--title", help="Job title (letters, digits, space, _ . -).")
 @click.option("--desc-a", default=None, help="Label of group A [dataset A].")
 @click.option("--desc-b", default=None, help="Label of group B [dataset B].")
@@ -39,6 +44,14 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--force", is_flag=True, help="Re-submit even if the same inputs are loaded.")
 @click.option("--fdr", type=float, default=0.05, show_default=True, help="Significance cut-off.")
 @click.option("--min-abs-logfc", type=float, default=0.0, show_default=True)
+@click.option("--request-id", help="Resume this ChIP-Atlas request (e.g. a submission in doubt).")
+@click.option("--verbose", is_flag=True, help="Show tracebacks on the console (always in the log).")
+@click.option(
+    "--enrich/--no-enrich",
+    default=True,
+    show_default=True,
+    help="GREAT (GO BP) on the A-/B-enriched regions (human genomes; docs/enrichment.md).",
+)
 @click.option(
     "--local",
     "local",
@@ -58,7 +71,7 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
     show_default=True,
     help="--local: edgeR implementation (r = real edgeR via Rscript).",
 )
-def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, local,
+def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, verbose, local,
             cache_dir, engine, **kw) -> None:  # fmt: skip
     """Compare two groups of experiments (ChIP-Atlas Diff Analysis) and load the result."""
     from chromdiff.design.comparison import ComparisonSpec
@@ -66,6 +79,8 @@ def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b
     from chromdiff.errors import InputError
 
     ex = get_example(example) if example else None
+    if ex and not (local or file_a or file_b or genome or analysis or kw["comparison_id"]):
+        kw["comparison_id"] = ex.name  # a rerun (or the batch's same comparison) then skips
     analysis = analysis or (ex.analysis if ex else "diffbind")
     if local and analysis == "dmr":
         raise InputError(
@@ -74,6 +89,8 @@ def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b
         )
     if not local and (cache_dir or engine != "numpy"):
         raise InputError("--cache and --engine apply to --local runs only")
+    if local and kw["request_id"]:
+        raise InputError("--request-id resumes a ChIP-Atlas request; --local runs submit none")
     ids_a = _ids(file_a, ex.ids_a if ex else None, id_column, "A", analysis)
     ids_b = _ids(file_b, ex.ids_b if ex else None, id_column, "B", analysis)
     genome = genome or (ex.genome if ex else "hg38")
@@ -82,22 +99,42 @@ def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b
     # every input check runs before Prefect starts: bad input fails fast, nothing is written
     ComparisonSpec(ids_a, ids_b, genome, analysis, kw["threshold"], kw["title"], desc_a,
                    desc_b).validated()  # fmt: skip
+    if kw["request_id"]:
+        from chromdiff.chipatlas.protocol import REQUEST_ID_RE
+
+        kw["request_id"] = kw["request_id"].strip()
+        if not REQUEST_ID_RE.match(kw["request_id"]):
+            raise InputError(f"--request-id {kw['request_id']!r} is not a ChIP-Atlas request ID")
+    from pathlib import Path
+
+    from chromdiff.cli.flowrun import run_flow
+    from chromdiff.settings import get_settings
+
+    log_path = Path(kw["output_dir"] or get_settings().output_dir) / "chromdiff.log"
     click.echo(
         f"comparing {len(ids_a)} vs {len(ids_b)} experiments ({genome}, {analysis})"
-        + (" on this machine" if local else ""),
+        + (" on this machine" if local else "")
+        + f"; log: {log_path}",
         err=True,
     )
+    if verbose:
+        os.environ["CHROMDIFF_VERBOSE"] = "1"
     if local:
-        _run_local(ids_a, ids_b, genome, analysis, desc_a, desc_b, cache_dir, engine, kw)
+        _run_local(ids_a, ids_b, genome, analysis, desc_a, desc_b, cache_dir, engine, log_path,
+                   verbose, kw)  # fmt: skip
         return
     from flows.compare import compare
 
-    out = compare(ids_a=ids_a, ids_b=ids_b, genome=genome, analysis=analysis,
-                  description_a=desc_a, description_b=desc_b, **kw)  # fmt: skip
+    out = run_flow(compare, log_path, verbose=verbose, ids_a=ids_a, ids_b=ids_b, genome=genome,
+                   analysis=analysis, description_a=desc_a, description_b=desc_b,
+                   **kw)  # fmt: skip
     _report(out)
 
 
-def _run_local(ids_a, ids_b, genome, analysis, desc_a, desc_b, cache_dir, engine, kw) -> None:
+def _run_local(ids_a, ids_b, genome, analysis, desc_a, desc_b, cache_dir, engine, log_path,
+               verbose, kw) -> None:  # fmt: skip
+    """Check the local files, then run ``compare-local`` through the same wrapper as compare."""
+    from chromdiff.cli.flowrun import run_flow
     from chromdiff.edger.diffbind import EngineUnavailableError, r_available
 
     if engine == "r" and not r_available():
@@ -120,9 +157,10 @@ def _run_local(ids_a, ids_b, genome, analysis, desc_a, desc_b, cache_dir, engine
     )
     preflight(spec, Path(cache_dir))
     kw.pop("base_url", None)
-    out = compare_local(ids_a=ids_a, ids_b=ids_b, genome=genome, analysis=analysis,
-                        description_a=desc_a, description_b=desc_b, cache_dir=cache_dir,
-                        engine=engine, **kw)  # fmt: skip
+    kw.pop("request_id", None)
+    out = run_flow(compare_local, log_path, verbose=verbose, ids_a=ids_a, ids_b=ids_b,
+                   genome=genome, analysis=analysis, description_a=desc_a, description_b=desc_b,
+                   cache_dir=cache_dir, engine=engine, **kw)  # fmt: skip
     _report(out)
     if not out["skipped"]:
         click.echo(f"  local:    {out['n_union_regions']} union regions, {out['n_tested']} tested")

@@ -81,6 +81,11 @@ def run_integration_demo(out: Path, db_path: Path) -> dict:
                      params=params)  # fmt: skip
 
 
+def demo_status(out: dict) -> str:
+    """Say what this run did: ``loaded`` now, or ``skipped`` (loaded by an earlier run)."""
+    return "skipped (already loaded; unchanged inputs)" if out.get("skipped") else out["status"]
+
+
 @click.command()
 @click.option("--output", "output_dir", type=click.Path(file_okay=False), default="demo_output",
               show_default=True, help="Folder for the database and outputs.")  # fmt: skip
@@ -88,11 +93,11 @@ def command(output_dir: str) -> None:
     """Run the built-in TP53 example offline (fake server) and a local one beside it (simulated)."""
     click.echo(f"demo: {DEMO_EXAMPLE} against the offline fake server (simulated data)", err=True)
     out = run_demo(output_dir)
-    click.echo(f"comparison {out['comparison_id']}: {out['status']}, {out['n_regions']} regions")
+    click.echo(f"comparison {out['comparison_id']}: {demo_status(out)}, {out['n_regions']} regions")
     loc = out["local"]
     click.echo(
-        f"comparison {loc['comparison_id']} (local, DA pipeline on this machine): {loc['status']}, "
-        f"{loc['n_regions']} regions of {loc['n_union_regions']} union regions"
+        f"comparison {loc['comparison_id']} (local, DA pipeline on this machine): "
+        f"{demo_status(loc)}, {loc['n_regions']} regions of {loc['n_union_regions']} union regions"
     )
     click.echo(f"database: {out['db_path']}")
     click.echo(f"outputs:  {out['output_dir']}, {loc['output_dir']}")

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from chromdiff.design.userdata import is_user_line, parse_user_line
-from chromdiff.errors import InputError
+from chromdiff.errors import InputError, path_tried
 
 logger = logging.getLogger(__name__)
 
@@ -82,7 +82,7 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
+        raise InputError(f"{path_tried(path)}: file not found") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, expected a file of IDs") from None
     try:

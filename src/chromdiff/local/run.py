@@ -206,7 +206,7 @@ def diffbind(samples: list[Sample], regions: Regions, counts: list[np.ndarray], 
         out_dir / "wabi_result.bed", regions.chrom[kept], regions.start[kept], regions.end[kept],
         stats.norm_a, stats.norm_b, stats.logfc, stats.pvalue, stats.fdr,
     )  # fmt: skip
-    log = _write_log(out_dir / "wabi_result.log", samples, len(regions), len(rows),
+    log = _write_log(out_dir / "wabi_result.log", samples, names, len(regions), len(rows),
                      int(stats.keep.sum()), engine)  # fmt: skip
     return {
         "files": {"bed": str(bed), "count_table": str(table_path), "log": str(log)},
@@ -216,17 +216,31 @@ def diffbind(samples: list[Sample], regions: Regions, counts: list[np.ndarray], 
 
 
 def _write_log(
-    path: Path, samples, n_union: int, n_counted: int, n_tested: int, engine: str
+    path: Path,
+    samples,
+    columns: list[str],
+    n_union: int,
+    n_counted: int,
+    n_tested: int,
+    engine: str,
 ) -> Path:
+    """Write the run's log: parameters, sample files, and the count columns as edgeR.r does.
+
+    The ``[INFO] <samples> <name> <A|B> `` lines (edgeR.r:27-38's format) list the count table's
+    columns in its order, so the loader ties counts to experiments by what this run wrote
+    (:func:`chromdiff.parsing.samples.resolve_layout`), as it does for a service result.
+    """
     lines = [
         f'[INFO] <parameter> MODE="DA (chromdiff --local)" PIPELINE={PIPELINE_VERSION}',
         f"[INFO] <parameter> SOURCE={DA_SOURCE} ENGINE={engine}",
     ]
     lines += [
-        f"[INFO] <samples> {s.name} {s.grp} scale_factor={s.scale_factor:g} "
+        f"[INFO] <sample_files> {s.name} {s.grp} scale_factor={s.scale_factor:g} "
         f"read_length={s.read_length:g} bigwig={s.bigwig} peaks={s.peaks}"
         for s in samples
     ]
+    grp = {s.name: s.grp for s in samples}
+    lines += [f"[INFO] <samples> {name} {grp[name]} " for name in columns]
     n_a = sum(s.grp == "A" for s in samples)
     n_b = len(samples) - n_a
     if n_a == 1 or n_b == 1:
