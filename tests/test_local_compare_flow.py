@@ -87,10 +87,42 @@ def test_local_and_public_comparisons_side_by_side(
         assert (tmp_path / "out" / cid / "report.html").is_file()
     summary = (tmp_path / "out" / "mine_local" / "summary_report.md").read_text()
     assert "run on this machine by chromdiff" in summary and "user's own data" in summary
+    # sample order: ours (the count table's sorted names, stated in the run's log), every
+    # experiment used under its own name
+    exps = con.execute(
+        "select experiment_id, grp, server_id, count_order, dropped from experiments"
+        " where comparison_id = 'mine_local' order by grp, count_order"
+    ).fetchall()
+    for grp in ("A", "B"):
+        names = [e for e, g, *_ in exps if g == grp]
+        assert names == sorted(names)
+    assert all(e == s and o is not None and d is None for e, _, s, o, d in exps)
+    # enrichment, report and reported_at like the public comparison
+    done = con.execute(
+        "select comparison_id, reported_at is not null,"
+        " (select count(*) from enrichment_notes n where n.run_id = 'comparison:' || comparison_id)"
+        " + (select count(*) from enrichment_results r"
+        "    where r.run_id = 'comparison:' || comparison_id)"
+        " from comparisons order by 1"
+    ).fetchall()
+    assert [(c, r, n > 0) for c, r, n in done] == [("mine_local", True, True),
+                                                   ("public", True, True)]  # fmt: skip
     con.close()
     # the same inputs again: skipped, nothing recomputed
     code, out, _ = _local(tmp_path, capsys, SIM / "mine.txt", "--comparison-id", "mine_local")
     assert code == 0 and "already loaded (skipped" in out
+    # a run that stopped after loading is finished (annotation, enrichment, report), not recomputed
+    con = duckdb.connect(str(tmp_path / "db.duckdb"))
+    con.execute("update comparisons set reported_at = null where comparison_id = 'mine_local'")
+    con.close()
+    (tmp_path / "out" / "mine_local" / "report.html").unlink()
+    bed = tmp_path / "out" / "mine_local" / "raw" / "local" / "wabi_result.bed"
+    mtime = bed.stat().st_mtime_ns
+    code, out, err = _local(tmp_path, capsys, SIM / "mine.txt", "--comparison-id", "mine_local")
+    assert code == 0, err
+    assert "comparison mine_local: loaded" in out
+    assert (tmp_path / "out" / "mine_local" / "report.html").is_file()
+    assert bed.stat().st_mtime_ns == mtime
     _urls_download_once_and_a_404_leaves_nothing(tmp_path / "urls", capsys, http_sim)
 
 
@@ -139,7 +171,11 @@ def _urls_download_once_and_a_404_leaves_nothing(tmp_path, capsys, http_sim):
     bad.write_text(f"{base}/user/missing.bw\t{base}/user/A2.bed\t50\n")
     code, _, err = _local(tmp_path, capsys, bad, "--comparison-id", "broken")
     assert code == 1
-    assert f"error: {base}/user/missing.bw: HTTP 404, cannot download" in err
+    assert err.strip().splitlines()[-1] == (
+        f"error: {base}/user/missing.bw: HTTP 404, cannot download"
+    )
+    assert "Traceback" not in err  # the run wrapper keeps it for the log file
+    assert "Traceback" in (tmp_path / "out" / "chromdiff.log").read_text()
     con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
     ids = [c for (c,) in con.execute("select comparison_id from comparisons").fetchall()]
     assert ids == ["urls"]

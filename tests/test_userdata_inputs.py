@@ -92,3 +92,25 @@ def test_register_stores_user_experiments():
     ).fetchall()
     assert user[0] == ("URL_A1", "A", BW, BED, 50, LINE)
     assert user[1][0] == "URL_B1" and user[1][2].endswith("s3.bw")
+
+
+def test_server_counts_user_data_under_its_url_names():
+    """The fake DA lists URL_<group><k> first (DA:225-233), counts them in glob order, and the
+    client ties each user line to its column from the log's sample lines."""
+    from chromdiff.fakeapi.da import count_columns, map_inputs, samples_lines
+    from chromdiff.parsing.samples import resolve_layout
+
+    ids_a = validate_ids(["SRX5", LINE, "GSM7"], "A")
+    ids_b = validate_ids(["SRX2", LINE.replace("s1", "s3")], "B")
+    form = SubmitRequest("diffbind", "hg38", ids_a, ids_b).validate().form()
+    da = map_inputs(form, {"GSM7": "SRX9"})
+    assert (da.srx_a, da.srx_b, da.error) == (["URL_A1", "SRX5", "SRX9"], ["URL_B1", "SRX2"], None)
+    columns = count_columns(da.srx_a, da.srx_b)
+    assert columns == [("SRX2", "B"), ("SRX5", "A"), ("SRX9", "A"), ("URL_A1", "A"),
+                       ("URL_B1", "B")]  # fmt: skip
+    spec = ComparisonSpec(ids_a, ids_b).validated()
+    layout = resolve_layout(spec.names_a, spec.names_b, log_text="\n".join(samples_lines(columns)))
+    uses = {(u.experiment_id, u.server_id, u.count_order, u.dropped) for u in layout.experiments}
+    assert uses == {("SRX5", "SRX5", 1, None), ("URL_A1", "URL_A1", 3, None),
+                    ("GSM7", "SRX9", 2, None), ("SRX2", "SRX2", 1, None),
+                    ("URL_B1", "URL_B1", 2, None)}  # fmt: skip
