@@ -94,6 +94,22 @@ def check_regions(
     return {k: v for k, v in mapping.items() if k != v}
 
 
+def create_sql(out_table: str) -> str:
+    """Return ``create or replace [temp] table NAME`` for an output table.
+
+    ``temp.NAME`` asks for a temporary table (what a read-only connection, such as the cached
+    embedded build of :mod:`chromdiff.annotation.filecache`, can write).
+    """
+    if out_table.startswith("temp."):
+        return f"create or replace temp table {out_table.removeprefix('temp.')}"
+    return f"create or replace table {out_table}"
+
+
+def table_name(out_table: str) -> str:
+    """Return the name by which an output table is read (``temp.`` dropped)."""
+    return out_table.removeprefix("temp.")
+
+
 def stage_regions(
     con: duckdb.DuckDBPyConnection,
     regions_sql: str,
