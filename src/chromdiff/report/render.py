@@ -61,25 +61,19 @@ def ensure_params(con: duckdb.DuckDBPyConnection, comparison_id: str) -> None:
     )
 
 
-#: Point charts (volcano, MA) draw every significant region and at most this many others: a
-#: million points exhaust the renderer's JavaScript heap (measured by bench/e2e.py at 1M).
-MAX_BACKGROUND = 20_000
-
-
 def chart_frames(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, object]:
     """Read the data of each chart (one named ``rpt_*`` query each)."""
     cid = ctx.comparison["comparison_id"]
     frames = {
-        "volcano": view_frame(con, "rpt_volcano", cid, "region_id", max_background=MAX_BACKGROUND),
+        # every region: the point charts bin the background (chromdiff.charts.builders.MAX_POINTS)
+        "volcano": view_frame(con, "rpt_volcano", cid, "region_id"),
         "chromosome_distribution": view_frame(
             con, "rpt_chrom_distribution", cid, "chrom_order, direction"
         ),
         "region_size_distribution": view_frame(con, "rpt_size_histogram", cid, "direction, bin"),
     }
     if not ctx.is_dmr:
-        frames["ma_plot"] = view_frame(
-            con, "rpt_ma", cid, "region_id", max_background=MAX_BACKGROUND
-        )
+        frames["ma_plot"] = view_frame(con, "rpt_ma", cid, "region_id")
     return frames
 
 
