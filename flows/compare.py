@@ -61,6 +61,7 @@ def compare(
     force: bool = False,
     fdr: float = 0.05,
     min_abs_logfc: float = 0.0,
+    export_formats: str | None = None,
 ) -> dict:
     """Compare two groups of experiments through ChIP-Atlas Diff Analysis and load the result.
 
@@ -75,7 +76,8 @@ def compare(
     params = dict(ids_a=list(ids_a), ids_b=list(ids_b), genome=genome, analysis=analysis,
                   comparison_id=comparison_id, title=title, description_a=description_a,
                   description_b=description_b, threshold=threshold, base_url=base_url,
-                  force=force, fdr=fdr, min_abs_logfc=min_abs_logfc)  # fmt: skip
+                  force=force, fdr=fdr, min_abs_logfc=min_abs_logfc,
+                  export_formats=export_formats)  # fmt: skip
     with record_run(db_path, "compare", params, run_id=current_run_id()) as run:
         summary = _compare(
             db_path, base_url, output_dir or str(settings.output_dir), params, comparison_id
@@ -107,7 +109,7 @@ def _compare(
         return summary | _stored(db_path, cid) | {"skipped": True}
     summary["request_id"] = _run_job(db_path, cid, spec, base_url, step, out_dir)
     annotate_comparison_task(db_path, cid)
-    render_report(db_path, cid, str(out_dir))
+    render_report(db_path, cid, str(out_dir), params.get("export_formats"))
     return summary | _stored(db_path, cid)
 
 

@@ -10,7 +10,11 @@ from chromdiff.report.render import render_comparison
 
 
 @task(name="render-report")
-def render_report(db_path: str, comparison_id: str, out_dir: str) -> dict[str, str]:
+def render_report(
+    db_path: str, comparison_id: str, out_dir: str, export_formats: str | None = None
+) -> dict[str, str]:
     """Render every output of one comparison from the database; return file name -> path."""
-    written = render_comparison(db_path, comparison_id, Path(out_dir))
+    written = render_comparison(
+        db_path, comparison_id, Path(out_dir), export_formats=export_formats
+    )
     return {name: str(path) for name, path in written.items()}

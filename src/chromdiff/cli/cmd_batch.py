@@ -45,6 +45,9 @@ def command(
         for it in items:
             click.echo(f"{it.name}\t{it.genome}\t{it.analysis}\t{len(it.ids_a)} vs {len(it.ids_b)}")
         return
+    from chromdiff.cli.prefect_hint import prefect_hint
+
+    prefect_hint()
     from flows.batch import batch
 
     rows = batch(

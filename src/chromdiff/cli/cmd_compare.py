@@ -38,6 +38,13 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--force", is_flag=True, help="Re-submit even if the same inputs are loaded.")
 @click.option("--fdr", type=float, default=0.05, show_default=True, help="Significance cut-off.")
 @click.option("--min-abs-logfc", type=float, default=0.0, show_default=True)
+@click.option(
+    "--exports",
+    "export_formats",
+    default=None,
+    help="Table export formats: auto, csv, parquet or csv,parquet [auto: both; Parquet only "
+    "for tables over 100,000 rows].",
+)
 def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, **kw) -> None:
     """Compare two groups of experiments (ChIP-Atlas Diff Analysis) and load the result."""
     from chromdiff.design.comparison import ComparisonSpec
@@ -51,11 +58,18 @@ def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b
     desc_a = desc_a or (ex.description_a if ex else "dataset A")
     desc_b = desc_b or (ex.description_b if ex else "dataset B")
     # every input check runs before Prefect starts: bad input fails fast, nothing is written
+    if kw.get("export_formats") is not None:
+        from chromdiff.cli.cmd_report import _check_formats
+
+        _check_formats(kw["export_formats"])
     ComparisonSpec(ids_a, ids_b, genome, analysis, kw["threshold"], kw["title"], desc_a,
                    desc_b).validated()  # fmt: skip
     click.echo(
         f"comparing {len(ids_a)} vs {len(ids_b)} experiments ({genome}, {analysis})", err=True
     )
+    from chromdiff.cli.prefect_hint import prefect_hint
+
+    prefect_hint()
     from flows.compare import compare
 
     out = compare(ids_a=ids_a, ids_b=ids_b, genome=genome, analysis=analysis,

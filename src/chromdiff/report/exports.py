@@ -1,5 +1,12 @@
-"""CSV and Parquet exports of one comparison: all (QC-filtered), significant, top-N and unfiltered.
+"""CSV and Parquet exports of one comparison: all (QC-filtered), significant, top-N and excluded.
 
+Each region is written once: ``diff_regions_all`` holds the analysis set and
+``diff_regions_excluded`` the regions the QC filter removed (non-standard contigs, regions shorter
+than ``min_region_bp``); together they are every region (earlier versions wrote a near-copy of
+``all`` as ``diff_regions_unfiltered``). Formats (:func:`parse_formats`): ``csv``, ``parquet``,
+both, or ``auto`` (the default): both, except that a table of more than :data:`AUTO_CSV_MAX_ROWS`
+rows is written as Parquet only (larger than a spreadsheet opens, and its CSV is the slowest and
+largest file of the report).
 Every file is always written, possibly with zero rows, so downstream steps are deterministic.
 Columns: chrom, start, end, size, the effect (``logFC``, or ``meth_diff`` for dmr), pvalue, qvalue,
 direction (``A-enriched`` / ``B-enriched`` / ``none``), significant, mean counts, nearest_gene, then
@@ -23,8 +30,28 @@ EXPORT_VIEWS = {
     "diff_regions_all": "regions_filtered",
     "diff_regions_significant": "regions_significant",
     "diff_regions_top": "regions_ranked",
-    "diff_regions_unfiltered": "regions_unfiltered",
+    "diff_regions_excluded": "regions_unfiltered",
 }
+
+#: ``auto`` writes CSV too for tables up to this many rows.
+AUTO_CSV_MAX_ROWS = 100_000
+#: Accepted values of the export formats option.
+FORMATS = ("auto", "csv", "parquet", "csv,parquet")
+
+
+def parse_formats(text: str | None) -> tuple[str, ...]:
+    """Return the formats asked for: ``("auto",)`` or a subset of ``("csv", "parquet")``.
+
+    Raises
+    ------
+    ValueError
+        Anything else (the message lists the accepted values).
+    """
+    parts = tuple(sorted({p.strip().lower() for p in (text or "auto").split(",") if p.strip()}))
+    if parts == ("auto",) or (parts and set(parts) <= {"csv", "parquet"}):
+        return parts
+    raise ValueError(f"export formats {text!r}: expected one of {', '.join(FORMATS)}")
+
 
 _ORDER = "r.chrom, r.start, r.stop, r.region_id"
 _TMP = "_cd_export"
@@ -90,6 +117,8 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
             " on v.comparison_id = r.comparison_id and v.region_id = r.region_id"
         )
     where = "r.comparison_id = ?"
+    if view == "regions_unfiltered":  # the excluded regions (the rest are in regions_filtered)
+        where += " and not r.passes_filter"
     if ranked and top_n is not None:
         where += f" and r.rank <= {int(top_n)}"
     order = "r.rank" if ranked else _ORDER
@@ -108,9 +137,16 @@ def _copy(con: duckdb.DuckDBPyConnection, path: Path, select: str, options: str)
 
 
 def write_exports(
-    con: duckdb.DuckDBPyConnection, comparison_id: str, out_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    comparison_id: str,
+    out_dir: Path,
+    formats: str | tuple[str, ...] = "auto",
 ) -> dict[str, Path]:
-    """Write every export as CSV and Parquet under ``out_dir``; return ``{file name: path}``."""
+    """Write every export under ``out_dir`` in ``formats``; return ``{file name: path}``.
+
+    ``formats``: see :func:`parse_formats` (a string or its parsed tuple).
+    """
+    wanted = parse_formats(formats) if isinstance(formats, str) else tuple(formats)
     ((analysis, top_n),) = con.execute(
         "select c.analysis, p.top_n from comparisons c join comparison_params p "
         "using (comparison_id) where comparison_id = ?",
@@ -124,11 +160,31 @@ def write_exports(
             sql = export_sql(view, analysis, top_n, counts)
             con.execute(f"create or replace temp table {_TMP} as {sql}", [comparison_id])
             name = f"diff_regions_top{top_n}" if stem == "diff_regions_top" else stem
-            csv_path, pq_path = out_dir / f"{name}.csv", out_dir / f"{name}.parquet"
-            _copy(con, csv_path, _CSV_SELECT, "format csv, header true")
-            _copy(con, pq_path, f"select * from {_TMP}", "format parquet")
-            written[csv_path.name] = csv_path
-            written[pq_path.name] = pq_path
+            fmts = wanted
+            if wanted == ("auto",):
+                n = con.execute(f"select count(*) from {_TMP}").fetchall()[0][0]
+                fmts = ("csv", "parquet") if n <= AUTO_CSV_MAX_ROWS else ("parquet",)
+            if "csv" in fmts:
+                csv_path = out_dir / f"{name}.csv"
+                _copy(con, csv_path, _CSV_SELECT, "format csv, header true")
+                written[csv_path.name] = csv_path
+            if "parquet" in fmts:
+                pq_path = out_dir / f"{name}.parquet"
+                _copy(con, pq_path, f"select * from {_TMP}", "format parquet")
+                written[pq_path.name] = pq_path
     finally:
         con.execute(f"drop table if exists {_TMP}")
+    # an earlier run's files that this run did not write would be stale: removed
+    stale = [*(f"{n}.{e}" for n in _names(top_n) for e in ("csv", "parquet")), *_OLD]
+    for file_name in stale:
+        if file_name not in written:
+            (out_dir / file_name).unlink(missing_ok=True)
     return written
+
+
+#: Export files of earlier versions (now ``diff_regions_all`` + ``diff_regions_excluded``).
+_OLD = ("diff_regions_unfiltered.csv", "diff_regions_unfiltered.parquet")
+
+
+def _names(top_n: int | None) -> list[str]:
+    return [f"diff_regions_top{top_n}" if s == "diff_regions_top" else s for s in EXPORT_VIEWS]

@@ -128,7 +128,12 @@ def figure_markup(paths: dict[str, Path], n_marks: int) -> str:
 
 
 def render_comparison(
-    db_path: str | Path, comparison_id: str, out_dir: str | Path, *, generated: str | None = None
+    db_path: str | Path,
+    comparison_id: str,
+    out_dir: str | Path,
+    *,
+    generated: str | None = None,
+    export_formats: str | None = None,
 ) -> dict[str, Path]:
     """Render all outputs of ``comparison_id`` into ``out_dir``.
 
@@ -143,6 +148,9 @@ def render_comparison(
         ``report.html``.
     generated : str, optional
         Timestamp printed in the reports (default: now, UTC).
+    export_formats : str, optional
+        Formats of the table exports (:func:`~chromdiff.report.exports.parse_formats`; default:
+        the ``export_formats`` setting, ``auto``).
 
     Returns
     -------
@@ -161,7 +169,11 @@ def render_comparison(
         ensure_params(con, comparison_id)
         ensure_annotation(con, comparison_id)
         ctx = collect_context(con, comparison_id)
-        written = write_exports(con, comparison_id, out)
+        if export_formats is None:
+            from chromdiff.settings import get_settings
+
+            export_formats = get_settings().export_formats
+        written = write_exports(con, comparison_id, out, export_formats)
         frames = chart_frames(con, ctx)
     charts = build_charts(ctx, frames)
     figures, pngs = {}, {}
