@@ -15,6 +15,7 @@ rewritten.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -71,7 +72,57 @@ class TreeSampler(threading.Thread):
             self.stop_event.wait(self.interval)
 
 
-def run_size(n: int, workdir: Path, timeout: float, chart_rows: int = 0) -> dict:
+class PrefectServer:
+    """A ``prefect server start`` on a free loopback port, for runs with ``PREFECT_API_URL``.
+
+    What a user does once to avoid the temporary server each CLI run starts (the hint the CLI
+    prints); the server runs for the whole benchmark and is terminated at the end.
+    """
+
+    def __init__(self, workdir: Path) -> None:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        self.home = workdir / "prefect-server-home"
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> PrefectServer:
+        import urllib.request
+
+        env = os.environ | {"PREFECT_HOME": str(self.home)}
+        env.pop("PREFECT_API_URL", None)
+        prefect = Path(sys.executable).with_name("prefect")
+        self.log = open(self.home.parent / "prefect-server.log", "w")
+        self.proc = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return self
+            except OSError:
+                time.sleep(1)
+        raise RuntimeError("prefect server did not start in 300 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+        self.log.close()
+
+
+def run_size(
+    n: int, workdir: Path, timeout: float, chart_rows: int = 0, api_url: str | None = None
+) -> dict:
     """Serve a simulated ``n``-region result and run one instrumented compare against it.
 
     Parameters
@@ -85,6 +136,9 @@ def run_size(n: int, workdir: Path, timeout: float, chart_rows: int = 0) -> dict
     chart_rows : int
         Diagnostic: when > 0, each chart's data is randomly cut to this many rows (every other
         output stays complete); 0 runs the pipeline unchanged.
+    api_url : str, optional
+        ``PREFECT_API_URL`` of a running server (:class:`PrefectServer`); None: the CLI starts
+        its temporary server, as it does by default.
 
     Returns
     -------
@@ -107,12 +161,16 @@ def run_size(n: int, workdir: Path, timeout: float, chart_rows: int = 0) -> dict
             server_s.append(time.perf_counter() - t0)
 
     fake_server.build_result = timed_build
-    tmp = workdir / (f"n{n}" + (f"_charts{chart_rows}" if chart_rows else ""))
+    mode = "server" if api_url else "temporary"
+    tmp = workdir / (f"n{n}_{mode}" + (f"_charts{chart_rows}" if chart_rows else ""))
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "a.txt").write_text("\n".join(_ids(1, N_A)) + "\n")
     (tmp / "b.txt").write_text("\n".join(_ids(2, N_B)) + "\n")
     out_json = tmp / "timings.json"
     env = os.environ | {"CHROMDIFF_POLL_INTERVAL_S": "0.1"}
+    env.pop("PREFECT_API_URL", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     if chart_rows:
         env["CHROMDIFF_BENCH_CHART_ROWS"] = str(chart_rows)
     try:
@@ -141,7 +199,7 @@ def run_size(n: int, workdir: Path, timeout: float, chart_rows: int = 0) -> dict
     res = json.loads(out_json.read_text()) if out_json.exists() else {"stages": {}}
     res |= {
         "n": n, "wall_s": wall, "server_build_s": sum(server_s), "returncode": status,
-        "chart_rows": chart_rows,
+        "chart_rows": chart_rows, "prefect": mode, "loadavg": os.getloadavg()[0],
         "tree_peak_mib": sampler.peak_bytes / 2**20,
         "wait4_peak_mib": rusage.ru_maxrss / 1024 if rusage else None,
         "stdout": stdout.strip().splitlines()[-4:],
@@ -203,7 +261,9 @@ STAGE_ORDER = ("prepare", "transfer", "parse_load", "annotation", "qc", "report"
 
 
 def _label(r: dict) -> str:
-    return f"{r['n']:,}" + (" †" if r.get("chart_rows") else "")
+    mode = "running server" if r.get("prefect") == "server" else "temporary server"
+    load = f", load {r['loadavg']:.1f}" if "loadavg" in r else ""
+    return f"{r['n']:,} ({mode}{load})" + (" †" if r.get("chart_rows") else "")
 
 
 def _row(r: dict) -> str:
@@ -395,6 +455,11 @@ def main() -> None:
                     help="run every size with chart data cut to N rows (diagnostic)")  # fmt: skip
     ap.add_argument("--save", type=Path, help="also write the raw results (JSON) here")
     ap.add_argument(
+        "--prefect", choices=["temporary", "server", "both"], default="both",
+        help="temporary: the CLI's own temporary Prefect server; server: PREFECT_API_URL of a "
+        "server started once for the benchmark; both: the two in turn per size",
+    )  # fmt: skip
+    ap.add_argument(
         "--render",
         type=Path,
         nargs="+",
@@ -409,23 +474,17 @@ def main() -> None:
         print(body)
         return
     results = []
-    with tempfile.TemporaryDirectory(prefix="chromdiff-e2e-") as tmp:
+    modes = ["temporary", "server"] if args.prefect == "both" else [args.prefect]
+    with tempfile.TemporaryDirectory(prefix="chromdiff-e2e-") as tmp, contextlib.ExitStack() as st:
+        url = st.enter_context(PrefectServer(Path(tmp))).url if "server" in modes else None
         if not args.no_warmup:
             print("warm-up (1,000 regions) ...", file=sys.stderr, flush=True)
             run_size(1000, Path(tmp) / "warmup", args.timeout)
         for n in args.sizes:
-            print(f"compare {n:,} regions ...", file=sys.stderr, flush=True)
-            res = run_size(n, Path(tmp), args.timeout, args.chart_rows)
-            print(json.dumps({k: v for k, v in res.items() if k != "stdout"}), file=sys.stderr)
-            results.append(res)
-            if (
-                args.diagnostic_chart_rows
-                and not args.chart_rows
-                and "failure" in res
-                and "annotation" in res["stages"]
-            ):
-                print(f"compare {n:,} regions, charts on sampled data ...", file=sys.stderr)
-                res = run_size(n, Path(tmp), args.timeout, args.diagnostic_chart_rows)
+            for mode in modes:  # interleaved: the two modes of one size run back to back
+                api = url if mode == "server" else None
+                print(f"compare {n:,} regions ({mode}) ...", file=sys.stderr, flush=True)
+                res = run_size(n, Path(tmp), args.timeout, args.chart_rows, api)
                 print(json.dumps({k: v for k, v in res.items() if k != "stdout"}), file=sys.stderr)
                 results.append(res)
     if args.save:

@@ -15,16 +15,20 @@ import polars_bio as pb
 regions_path, tss_path, out = sys.argv[1:4]
 opts = {"separator": "\t", "has_header": False}
 regions = pl.scan_csv(
-    regions_path, **opts, new_columns=["chrom", "start", "end", "name"],
+    regions_path,
+    **opts,
+    new_columns=["chrom", "start", "end", "name"],
     schema_overrides={"start": pl.Int64, "end": pl.Int64},
 )
 tss = pl.scan_csv(
-    tss_path, **opts, new_columns=["chrom", "start", "end", "dot", "score", "strand"],
+    tss_path,
+    **opts,
+    new_columns=["chrom", "start", "end", "dot", "score", "strand"],
     schema_overrides={"start": pl.Int64, "end": pl.Int64},
 )
 for lf in (regions, tss):
     lf.config_meta.set(coordinate_system_zero_based=True)
 near = pb.nearest(regions, tss, output_type="polars.LazyFrame")
-near.select(
-    "chrom_1", "start_1", "end_1", "name_1", "start_2", "strand_2", "distance"
-).sink_csv(out, separator="\t")
+near.select("chrom_1", "start_1", "end_1", "name_1", "start_2", "strand_2", "distance").sink_csv(
+    out, separator="\t"
+)
