@@ -24,15 +24,20 @@ def read_bed(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> int:
     return read_regions(con, path, table).n_rows
 
 
-def write_query(con: duckdb.DuckDBPyConnection, query: str, out: Path) -> None:
-    """Write the rows of ``query`` to ``out`` (.parquet, .csv, else tab-separated), streamed."""
+def write_query(
+    con: duckdb.DuckDBPyConnection, query: str, out: Path, *, header: bool = True
+) -> None:
+    """Write the rows of ``query`` to ``out`` (.parquet, .csv, else tab-separated), streamed.
+
+    ``header``: whether a text file starts with the column names.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.suffix == ".parquet":
         opts = "format parquet, compression zstd"
     elif out.suffix == ".csv":
-        opts = "header true, delimiter ','"
+        opts = f"header {str(header).lower()}, delimiter ','"
     else:
-        opts = "header true, delimiter '\t'"
+        opts = f"header {str(header).lower()}, delimiter '\t'"
     con.execute(f"copy ({query}) to '{out}' ({opts})")
 
 

@@ -91,11 +91,11 @@ def command(
             from chromdiff.annotation.links import link_great
 
             link_great(con, src, aid, "temp._cli_out")
-        else:
-            from chromdiff.annotation.annotate import annotate_regions
+        else:  # in batches, each written as it is done: memory does not grow with the input
+            from chromdiff.annotation.batches import annotate_to_file
 
-            annotate_regions(con, src, aid, "temp._cli_out", **opts)
-        if links != "nearest":
+            annotate_to_file(con, "_cli_regions", aid, Path(out), **opts)
+        if links in ("within", "great"):
             write_table(con, "_cli_out", Path(out))
     click.echo(f"{n} regions annotated with {aid} -> {out}")
 
