@@ -210,14 +210,29 @@ def run_size(
         res["failure"] = _reason(stderr, status)
         if out_json.exists():  # seconds between the last finished task and the crash
             res["crash_after_s"] = t_exit - out_json.stat().st_mtime
-    bed = next((tmp / "out").rglob("wabi_result.bed"), None)
-    if bed is not None:  # sizes are known once the download is done, even if a later step failed
+    bed_bytes = _bed_bytes(tmp / "out")
+    if bed_bytes is not None:  # known once the download is done, even if a later step failed
         res |= {
-            "bed_mib": bed.stat().st_size / 2**20,
+            "bed_mib": bed_bytes / 2**20,
             "zip_mib": sum(z.stat().st_size for z in (tmp / "out").rglob("*.zip")) / 2**20,
             "db_mib": (tmp / "bench.duckdb").stat().st_size / 2**20,
         }
     return res
+
+
+def _bed_bytes(out: Path) -> int | None:
+    """Return the size of the main result BED (extracted, or read from the ZIP)."""
+    import zipfile
+
+    bed = next(out.rglob("wabi_result.bed"), None)
+    if bed is not None:
+        return bed.stat().st_size
+    for zpath in out.rglob("*.zip"):
+        with zipfile.ZipFile(zpath) as zf:
+            for info in zf.infolist():
+                if Path(info.filename).name == "wabi_result.bed":
+                    return info.file_size
+    return None
 
 
 def _wait(proc: subprocess.Popen, timeout: float):
