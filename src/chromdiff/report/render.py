@@ -66,14 +66,18 @@ def chart_frames(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str
     cid = ctx.comparison["comparison_id"]
     frames = {
         # every region: the point charts bin the background (chromdiff.charts.builders.MAX_POINTS)
-        "volcano": view_frame(con, "rpt_volcano", cid, "region_id"),
+        "volcano": view_frame(
+            con, "rpt_volcano", cid, "region_id", columns="effect, neg_log10_q, category"
+        ),
         "chromosome_distribution": view_frame(
             con, "rpt_chrom_distribution", cid, "chrom_order, direction"
         ),
         "region_size_distribution": view_frame(con, "rpt_size_histogram", cid, "direction, bin"),
     }
     if not ctx.is_dmr:
-        frames["ma_plot"] = view_frame(con, "rpt_ma", cid, "region_id")
+        frames["ma_plot"] = view_frame(
+            con, "rpt_ma", cid, "region_id", columns="log2_mean_count, effect, category"
+        )
     return frames
 
 
