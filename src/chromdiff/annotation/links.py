@@ -27,15 +27,18 @@ def nearest_links_sql(
     regions_sql: str,
     annotation_id: str,
     level: str = "transcript",
+    *,
+    checked: bool = False,
 ) -> str:
     """Find each region's nearest TSS (temp table ``_cd_near``); return the link rows' SELECT.
 
     The SELECT gives :data:`LINK_COLUMNS` ordered by ``region_key`` (see :func:`link_nearest`);
     a caller may write it straight to a file (``copy (...) to``) instead of a table. Drop
-    ``_cd_near`` when done.
+    ``_cd_near`` when done. ``checked``: the regions come from
+    :func:`chromdiff.regions.reader.read_regions` (coordinates and keys already checked).
     """
     tables = derived_tables(con, annotation_id)
-    nearest_tss(con, regions_sql, annotation_id, level, tables=tables)
+    nearest_tss(con, regions_sql, annotation_id, level, tables=tables, checked=checked)
     return f"""select region_key, gene_id, symbol, gene_strand, tss, distance_to_tss as distance
         from ({with_genes("_cd_near", level, tables)}) where tid is not null
         order by region_key"""

@@ -82,7 +82,7 @@ def command(
         if links == "nearest":  # streamed to the file: no result table
             from chromdiff.annotation.links import nearest_links_sql
 
-            write_query(con, nearest_links_sql(con, src, aid), Path(out))
+            write_query(con, nearest_links_sql(con, src, aid, checked=True), Path(out))
         elif links == "within":
             from chromdiff.annotation.links import link_within_distance
 
