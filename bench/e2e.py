@@ -111,12 +111,14 @@ class PrefectServer:
         raise RuntimeError("prefect server did not start in 300 s")
 
     def __exit__(self, *exc) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
+        if self.proc is not None:  # its own session: end the server and any child it made
+            import signal
+
+            os.killpg(self.proc.pid, signal.SIGTERM)
             try:
                 self.proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                os.killpg(self.proc.pid, signal.SIGKILL)
         self.log.close()
 
 
