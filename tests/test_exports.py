@@ -155,3 +155,21 @@ def test_auto_writes_parquet_only_for_large_tables(db, tmp_path, monkeypatch):
     written = write_exports(db, "cmp1", tmp_path)
     assert "diff_regions_all.parquet" in written and "diff_regions_all.csv" not in written
     assert {"diff_regions_significant.csv", "diff_regions_significant.parquet"} <= set(written)
+
+
+def test_top_export_is_the_ranked_view(db, tmp_path):
+    """The top-N export (a Top-N query) holds exactly ``regions_ranked``'s first N rows."""
+    add_comparison(db)
+    rows = background(120)
+    for i, r in enumerate(rows):  # ties in q and |logFC| so the later sort keys decide
+        r |= {"qvalue": [0.001, 0.01, None][i % 3], "logfc": [2.0, -2.0, 0.5][i % 2]}
+    add_regions(db, "cmp1", rows)
+    write_exports(db, "cmp1", tmp_path, "parquet")
+    got = pq.read_table(tmp_path / "diff_regions_top50.parquet").to_pandas()
+    want = db.execute(
+        "select rank, chrom, start, stop from regions_ranked where comparison_id = 'cmp1' "
+        "and rank <= 50 order by rank"
+    ).fetchall()
+    assert [tuple(r) for r in got[["rank", "chrom", "start", "end"]].itertuples(index=False)] == [
+        tuple(w) for w in want
+    ]

@@ -54,6 +54,10 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
 
 
 _ORDER = "r.chrom, r.start, r.stop, r.region_id"
+#: The order of ``rank`` in view ``regions_ranked`` (sql/views/regions_ranked.sql; the top-N
+#: export takes its first rows with a Top-N instead of ranking every region:
+#: tests/test_exports.py checks both give the same rows and ranks).
+RANK_ORDER = "qvalue asc nulls last, abs(effect) desc nulls last, chrom, start, stop, region_id"
 _TMP = "_cd_export"
 #: CSV keeps the spelling of earlier versions (pandas): booleans as True / False.
 _CSV_SELECT = (
@@ -116,11 +120,19 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
             " left join region_count_vectors v"
             " on v.comparison_id = r.comparison_id and v.region_id = r.region_id"
         )
+    if ranked and top_n is not None:
+        # the first top_n rows of the rank order, ranked (1M regions: a Top-N, not a sort).
+        # "offset 0": without it DuckDB 2.0 drops this LIMIT (a filtered subquery over the
+        # view returned every row; tests/test_exports.py::test_top_export_is_the_ranked_view)
+        top = (
+            f"(select *, row_number() over (order by {RANK_ORDER}) as rank from "
+            f"(select * from regions_filtered where comparison_id = ? "
+            f"order by {RANK_ORDER} limit {int(top_n)} offset 0))"
+        )
+        return f"select {', '.join(cols)} from {top} r{join} order by r.rank"
     where = "r.comparison_id = ?"
     if view == "regions_unfiltered":  # the excluded regions (the rest are in regions_filtered)
         where += " and not r.passes_filter"
-    if ranked and top_n is not None:
-        where += f" and r.rank <= {int(top_n)}"
     order = "r.rank" if ranked else _ORDER
     return f"select {', '.join(cols)} from {view} r{join} where {where} order by {order}"
 
