@@ -111,14 +111,20 @@ def _annotation_db(genome: str, gtf: str | None, db_path: str | None):
     from chromdiff.annotation.load import EMBEDDED
 
     if db_path is None and gtf is None and genome in EMBEDDED:
+        import duckdb
+
         from chromdiff.annotation.filecache import open_embedded
 
-        con = open_embedded(genome)
         try:
-            yield con, f"embedded:{genome}"
-        finally:
-            con.close()
-        return
+            con = open_embedded(genome)
+        except (OSError, duckdb.Error):  # no writable cache folder, or an unreadable file:
+            con = None  # load the build in memory, as before
+        if con is not None:
+            try:
+                yield con, f"embedded:{genome}"
+            finally:
+                con.close()
+            return
     from chromdiff.annotation.load import ensure_annotation
     from chromdiff.warehouse.db import apply_schema, connect
 
