@@ -61,8 +61,7 @@ RANK_ORDER = "qvalue asc nulls last, abs(effect) desc nulls last, chrom, start, 
 _TMP = "_cd_export"
 #: CSV keeps the spelling of earlier versions (pandas): booleans as True / False.
 _CSV_SELECT = (
-    f"select * replace (case when significant then 'True' else 'False' end as significant)"
-    f" from {_TMP}"
+    "select * replace (case when significant then 'True' else 'False' end as significant) from {}"
 )
 
 
@@ -137,6 +136,12 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
     return f"select {', '.join(cols)} from {view} r{join} where {where} order by {order}"
 
 
+def _count_sql(view: str) -> str:
+    """Return SQL counting the rows of one export (one ``?``: the comparison id)."""
+    where = " and not passes_filter" if view == "regions_unfiltered" else ""
+    return f"select count(*) from {view} where comparison_id = ?{where}"
+
+
 def _copy(con: duckdb.DuckDBPyConnection, path: Path, select: str, options: str) -> None:
     """Write ``select`` to ``path`` via a temporary file renamed into place."""
     tmp = path.with_name(path.name + ".part")
@@ -166,23 +171,33 @@ def write_exports(
     ).fetchall()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
+    literal = "'" + comparison_id.replace("'", "''") + "'"
     counts = _count_columns(con, comparison_id) if analysis != "dmr" else []
     try:
         for stem, view in EXPORT_VIEWS.items():
             sql = export_sql(view, analysis, top_n, counts)
-            con.execute(f"create or replace temp table {_TMP} as {sql}", [comparison_id])
             name = f"diff_regions_top{top_n}" if stem == "diff_regions_top" else stem
             fmts = wanted
             if wanted == ("auto",):
-                n = con.execute(f"select count(*) from {_TMP}").fetchall()[0][0]
+                if view == "regions_ranked" and top_n is not None:
+                    n = int(top_n)  # at most top_n rows: no need to count them
+                else:
+                    n = con.execute(_count_sql(view), [comparison_id]).fetchall()[0][0]
                 fmts = ("csv", "parquet") if n <= AUTO_CSV_MAX_ROWS else ("parquet",)
+            if len(fmts) == 1:  # one file: written straight from the query
+                if sql.count("?") != 1:  # the id is the query's one parameter
+                    raise ValueError(f"export query of {view} must have one parameter")
+                source = "(" + sql.replace("?", literal) + ")"
+            else:  # two files: the rows are computed once, into a temporary table
+                con.execute(f"create or replace temp table {_TMP} as {sql}", [comparison_id])
+                source = _TMP
             if "csv" in fmts:
                 csv_path = out_dir / f"{name}.csv"
-                _copy(con, csv_path, _CSV_SELECT, "format csv, header true")
+                _copy(con, csv_path, _CSV_SELECT.format(source), "format csv, header true")
                 written[csv_path.name] = csv_path
             if "parquet" in fmts:
                 pq_path = out_dir / f"{name}.parquet"
-                _copy(con, pq_path, f"select * from {_TMP}", "format parquet")
+                _copy(con, pq_path, f"select * from {source}", "format parquet")
                 written[pq_path.name] = pq_path
     finally:
         con.execute(f"drop table if exists {_TMP}")
