@@ -1,8 +1,10 @@
 """The batch flow: one parent flow, one ``compare`` subflow per comparison of a batch file.
 
 Unchanged comparisons are skipped by the compare flow (input hash); a failing comparison is
-reported in the summary and the others go on. Results: ``batch_results`` rows, ``flow_runs``
-history and ``<output_dir>/batch_summary.md``.
+reported in the summary and the others go on, but the batch run then ends **Failed** (its return
+value is still the rows). Results: ``batch_results`` rows, ``flow_runs`` history,
+``<output_dir>/batch_summary.md`` and the ``batch-summary`` Markdown artifact of the run (a table
+linking each comparison's run).
 """
 
 from __future__ import annotations
@@ -10,12 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from prefect import flow, get_run_logger
+from prefect.states import Completed, Failed, State
 
-from chromdiff.batch.report import record_batch, run_items, write_summary
+from chromdiff.batch.report import record_batch, run_items, summary_markdown, write_summary
 from chromdiff.batch.spec import BatchItem, load_batch
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.history import current_run_id, record_run
 from flows.compare import compare
+from tasks.batch import flow_run_url, publish_batch_summary
 
 
 @flow(name="batch", log_prints=True)
@@ -27,7 +31,7 @@ def batch(
     force: bool = False,
     runner: str = "sequential",
     n_workers: int = 2,
-) -> list[dict]:
+) -> State:
     """Run every comparison of ``batch_file`` (YAML or CSV, see ``chromdiff.batch.spec``).
 
     ``runner="sequential"`` runs one ``compare`` subflow per comparison. ``"threads"`` or
@@ -37,36 +41,60 @@ def batch(
 
     Returns
     -------
-    list of dict
-        Per comparison: ``comparison_id, status, skipped, n_regions, qc_verdict, n_findings,
-        error``.
+    State
+        ``Completed``, or ``Failed`` when a comparison failed; its data (see :func:`run_batch`)
+        is one dict per comparison: ``comparison_id, status, skipped, n_regions, qc_verdict,
+        n_findings, error, flow_run_id``.
     """
     settings = get_settings()
     db_path = str(db_path or settings.db_path)
     output_dir = str(output_dir or settings.output_dir)
-    items = load_batch(batch_file)
+    items = load_batch(batch_file, strict=False)  # one the server would refuse fails alone
     logger = get_run_logger()
     params = {"batch_file": str(batch_file), "n_comparisons": len(items), "force": force,
               "base_url": base_url or settings.base_url}  # fmt: skip
     run_id = current_run_id()
-    with record_run(db_path, "batch", params, run_id=run_id):
+    run_ids: dict[str, str] = {}
+    with record_run(db_path, "batch", params, run_id=run_id) as run:
 
         def run_one(item: BatchItem) -> dict:
             logger.info("comparison %s", item.name)
             # the compare subflow records its own flow_runs row
-            return compare(**item.flow_parameters(), db_path=db_path, output_dir=output_dir,
-                           base_url=base_url, force=force)  # fmt: skip
+            state = compare(**item.flow_parameters(), db_path=db_path, output_dir=output_dir,
+                            base_url=base_url, force=force, return_state=True)  # fmt: skip
+            run_ids[item.name] = str(state.state_details.flow_run_id)
+            return state.result()
 
         if runner == "sequential":
             rows = run_items(items, run_one)
         else:
             rows = _fan_out(items, db_path, output_dir, base_url or settings.base_url, force,
                             runner, n_workers)  # fmt: skip
-        rows = record_batch(db_path, run_id, rows)
+        rows = [r | {"flow_run_id": run_ids.get(r["comparison_id"])}
+                for r in record_batch(db_path, run_id, rows)]  # fmt: skip
         summary = write_summary(rows, Path(output_dir) / "batch_summary.md")
-    failed = [r["comparison_id"] for r in rows if r["status"] == "failed"]
+        publish_batch_summary(summary_markdown(rows, run_url=flow_run_url))
+        failed = [r["comparison_id"] for r in rows if r["status"] == "failed"]
+        message = f"{len(failed)} of {len(rows)} comparisons failed: {', '.join(failed)}"
+        if failed:
+            run.fail(message)
     logger.info("batch done: %d comparisons, failed: %s; summary %s", len(rows), failed, summary)
-    return rows
+    if failed:
+        return Failed(message=message, data=rows)
+    return Completed(message=f"{len(rows)} comparisons", data=rows)
+
+
+def run_batch(batch_file: str, **kwargs) -> tuple[list[dict], State]:
+    """Run :func:`batch`; return its rows (one per comparison) and its final state."""
+    state = batch(batch_file, return_state=True, **kwargs)
+    rows = state.result(raise_on_failure=False)
+    if isinstance(rows, BaseException):  # the batch itself broke (e.g. an unreadable file)
+        raise rows
+    return rows, state
+
+
+#: Plan actions that need nothing from the server.
+_NO_FETCH = ("skip", "finish")
 
 
 @flow(name="fetch-results")
@@ -98,7 +126,7 @@ def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: st
             jobs[item.name] = prepare(db_path, item, base_url, output_dir, force)
         except Exception as exc:  # noqa: BLE001 - reported as this comparison's failure
             jobs[item.name] = exc
-    todo = [j for j in jobs.values() if isinstance(j, dict) and j["action"] != "skip"]
+    todo = [j for j in jobs.values() if isinstance(j, dict) and j["action"] not in _NO_FETCH]
     fetch = fetch_results.with_options(task_runner=make_task_runner(runner, n_workers=n_workers))
     fetched = fetch(todo, base_url, str(Path(output_dir) / "_partitions")) if todo else {}
 
@@ -108,14 +136,16 @@ def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: st
             raise job
         if job["action"] == "skip":
             return {"skipped": True, "status": "loaded"}
-        got = fetched[item.name]
-        if isinstance(got, BaseException):
-            _fail(db_path, item.name, got, job["request_id"])
-            raise got
-        loaded = load_fetched(db_path, got)
+        loaded = {}
+        if job["action"] != "finish":  # finish: loaded, only annotation and report are missing
+            got = fetched[item.name]
+            if isinstance(got, BaseException):
+                _fail(db_path, item.name, got, job["request_id"])
+                raise got
+            loaded = load_fetched(db_path, got)
         annotate_comparison_task(db_path, item.name)
         render_report(db_path, item.name, job["out_dir"])
-        return {"status": "loaded", "n_regions": loaded["n_regions"]}
+        return {"status": "loaded", "n_regions": loaded.get("n_regions")}
 
     return run_items(items, run_one)
 

@@ -11,12 +11,13 @@ from urllib.parse import urlparse
 
 from prefect import flow, get_run_logger
 
-from chromdiff.design.comparison import ComparisonSpec, log_event, set_status
+from chromdiff.design.comparison import ComparisonSpec, set_status
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.db import writer
 from chromdiff.warehouse.history import current_run_id, record_run
 from tasks import compare as t
 from tasks.annotate import annotate_comparison_task
+from tasks.enrich import enrich_comparison_task
 from tasks.report import render_report
 
 #: Hosts that can only be the offline fake server: results from them are marked simulated.
@@ -29,19 +30,42 @@ def is_simulated(base_url: str) -> bool:
 
 
 def _fail(db_path: str, comparison_id: str, exc: BaseException, request_id: str | None) -> None:
-    """Record a failure; a timeout or an unreachable server keeps the job resumable."""
-    from chromdiff.errors import JobTimeoutError, ServerUnavailableError
+    """Record why a run stopped, keeping every job that may exist on the server resumable.
 
-    message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    resumable = request_id is not None and isinstance(exc, JobTimeoutError | ServerUnavailableError)
+    * no request ID, and the POST may have reached the server (``SubmissionInDoubtError``, or
+      the run stopped while ``submitting``): ``in_doubt`` (never re-sent without ``--force``);
+    * a request ID and the server said the job is bad or gone (``JobFailedError``, a 4xx, an
+      expired result): ``failed`` (a plain rerun refuses and says so; ``--force`` submits
+      anew);
+    * a request ID and anything else (deadline, server unreachable, Ctrl-C/SIGTERM, a download
+      cut short, a bad archive, a crash while loading): the status is kept and the error noted,
+      so a rerun resumes the same request (polls again, or downloads the result again);
+    * otherwise (nothing reached the server): ``failed``.
+    """
+    from chromdiff.design.comparison import get_state, set_error
+    from chromdiff.errors import SubmissionInDoubtError, one_line
+
+    message = one_line(exc)
     try:
         with writer(db_path) as con:
-            if resumable:
-                log_event(con, comparison_id, "interrupted", message, "warning")
+            status = (get_state(con, comparison_id) or {}).get("status")
+            if request_id is None and (
+                isinstance(exc, SubmissionInDoubtError) or status == "submitting"
+            ):
+                set_status(con, comparison_id, "in_doubt", message)
+            elif request_id is not None and not _final(exc):
+                set_error(con, comparison_id, message)
             else:
                 set_status(con, comparison_id, "failed", message)
     except Exception as inner:  # noqa: BLE001 - never hide the original error
         get_run_logger().warning("could not record failure of %s: %s", comparison_id, inner)
+
+
+def _final(exc: BaseException) -> bool:
+    """Return True when the server's answer about a job is final (only ``--force`` resubmits)."""
+    from chromdiff.errors import ChipAtlasError, JobFailedError, RequestRejectedError
+
+    return isinstance(exc, JobFailedError | RequestRejectedError) or type(exc) is ChipAtlasError
 
 
 @flow(name="compare", log_prints=True)
@@ -62,8 +86,12 @@ def compare(
     fdr: float = 0.05,
     min_abs_logfc: float = 0.0,
     export_formats: str | None = None,
+    request_id: str | None = None,
+    enrich: bool = True,
 ) -> dict:
     """Compare two groups of experiments through ChIP-Atlas Diff Analysis and load the result.
+
+    ``request_id`` resumes a job known by its ID (e.g. a submission left in doubt).
 
     Returns
     -------
@@ -77,7 +105,8 @@ def compare(
                   comparison_id=comparison_id, title=title, description_a=description_a,
                   description_b=description_b, threshold=threshold, base_url=base_url,
                   force=force, fdr=fdr, min_abs_logfc=min_abs_logfc,
-                  export_formats=export_formats)  # fmt: skip
+                  export_formats=export_formats, request_id=request_id,
+                  enrich=enrich)  # fmt: skip
     with record_run(db_path, "compare", params, run_id=current_run_id()) as run:
         summary = _compare(
             db_path, base_url, output_dir or str(settings.output_dir), params, comparison_id
@@ -101,14 +130,18 @@ def _compare(
     out_dir = Path(output_dir) / cid
     thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
     step = t.prepare(
-        db_path, cid, spec, base_url, params["force"], thresholds, is_simulated(base_url)
-    )
+        db_path, cid, spec, base_url, params["force"], thresholds, is_simulated(base_url),
+        params.get("request_id"),
+    )  # fmt: skip
     summary = {"comparison_id": cid, "request_id": step["request_id"], "skipped": False,
                "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
     if step["action"] == "skip":
         return summary | _stored(db_path, cid) | {"skipped": True}
-    summary["request_id"] = _run_job(db_path, cid, spec, base_url, step, out_dir)
+    if step["action"] != "finish":  # finish: loaded, only annotation and report are missing
+        summary["request_id"] = _run_job(db_path, cid, spec, base_url, step, out_dir)
     annotate_comparison_task(db_path, cid)
+    if params.get("enrich", True):
+        enrich_comparison_task(db_path, cid)
     render_report(db_path, cid, str(out_dir), params.get("export_formats"))
     return summary | _stored(db_path, cid)
 
@@ -117,13 +150,22 @@ def _run_job(
     db_path: str, cid: str, spec: ComparisonSpec, base_url: str, step: dict, out_dir: Path
 ) -> str:
     """Submit (or resume), wait, download, parse and load; record a failure before re-raising."""
+    from chromdiff.design.comparison import IN_DOUBT_HELP
+    from chromdiff.errors import SubmissionInDoubtError
+
     rid = step["request_id"] if step["action"] == "resume" else None
     try:
+        if rid is None:
+            t.health(base_url)  # the site refuses to submit unless the service answers
         rid = rid or t.submit(db_path, cid, spec, base_url)
-        t.wait(db_path, cid, rid, base_url)
+        if step.get("status") != "finished" or rid != step["request_id"]:
+            t.wait(db_path, cid, rid, base_url)  # a finished job is downloaded again at once
         files = t.download(rid, base_url, str(out_dir / "raw"))
         parsed = t.parse(files, spec)
         t.load(db_path, cid, parsed, files, str(out_dir / "raw"))
+    except SubmissionInDoubtError as exc:
+        _fail(db_path, cid, exc, rid)
+        raise SubmissionInDoubtError(f"comparison {cid}: {exc}; {IN_DOUBT_HELP}") from exc
     except BaseException as exc:
         _fail(db_path, cid, exc, rid)
         raise

@@ -9,10 +9,13 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger
 
+from chromdiff.integration.beta_mode import BetaOptions
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.history import current_run_id, record_run
 from tasks import integrate as t
+from tasks import integrate_beta as tb
+from tasks.enrich import enrich_integration_task
 
 
 @flow(name="integrate", log_prints=True)
@@ -28,8 +31,19 @@ def integrate(
     params: IntegrationParams | None = None,
     atac_columns: dict[str, str] | None = None,
     rna_columns: dict[str, str] | None = None,
+    method: str = "chromdiff",
+    beta_options: BetaOptions | None = None,
+    reference: str | None = None,
+    title: str | None = None,
+    enrich: bool = True,
 ) -> dict:
-    """Integrate differential peaks (file or comparison) with a DE table.
+    """Integrate differential peaks (file or comparison) with a DE table (all or nothing).
+
+    Rows are computed under a staging id and published with the report at the end; a failure
+    leaves the previous rows and report of ``integration_id`` as they were.
+
+    ``method="beta"`` runs BETA 1.0.7 ``basic`` instead (``beta_options``, BETA's RefSeq
+    table of ``genome`` or ``reference``; ``title`` names the run).
 
     Returns
     -------
@@ -39,22 +53,51 @@ def integrate(
     settings = get_settings()
     db_path = str(db_path or settings.db_path)
     out = str(output_dir or settings.output_dir)
+    if method == "beta":
+        return _beta(rna, atac, genome, db_path, out, integration_id, beta_options, reference,
+                     title or "integration", atac_columns, rna_columns)  # fmt: skip
     params = params or IntegrationParams()
     record = dict(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,
                   integration_id=integration_id, params=params.__dict__,
-                  atac_columns=atac_columns, rna_columns=rna_columns)  # fmt: skip
+                  atac_columns=atac_columns, rna_columns=rna_columns,
+                  enrich=enrich)  # fmt: skip
     with record_run(db_path, "integrate", record, run_id=current_run_id()) as run:
         summary = t.load_inputs(
             db_path, rna=rna, peaks=atac, comparison=comparison, genome=genome, gtf=gtf,
             params=params, integration_id=integration_id, atac_columns=atac_columns,
             rna_columns=rna_columns,
         )  # fmt: skip
-        iid = summary["integration_id"]
+        iid, staged = summary["integration_id"], summary["staged_id"]
         run.update(annotation_id=summary["annotation_id"])
         for note in summary["notes"]:
             get_run_logger().info("input: %s", note)
-        summary["links"] = t.link_peaks(db_path, iid)
-        summary["stats"] = t.compute_stats(db_path, iid)
-        summary["report"] = t.render(db_path, iid, out)
+        try:  # all or nothing: rows and report are published together at the end
+            summary["links"] = t.link_peaks(db_path, staged)
+            summary["stats"] = t.compute_stats(db_path, staged)
+            if enrich:
+                summary["enrichment"] = enrich_integration_task(db_path, staged)
+                for note in summary["enrichment"]["notes"]:
+                    get_run_logger().info("enrichment: %s", note)
+            summary["report"] = t.render(db_path, staged, out, iid)
+            t.publish(db_path, staged, iid, out)
+        except BaseException:
+            t.discard(db_path, staged, iid, out)
+            raise
     summary["output_dir"] = str(Path(out) / iid)
+    return summary
+
+
+def _beta(rna, atac, genome, db_path, out, integration_id, opts, reference, title, amap, rmap):
+    """Run the BETA-mode branch of :func:`integrate`: one task stores, one renders."""
+    opts = opts or BetaOptions()
+    record = dict(rna=rna, atac=atac, genome=genome, integration_id=integration_id,
+                  method="beta", beta_options=opts.__dict__, reference=reference, title=title,
+                  atac_columns=amap, rna_columns=rmap)  # fmt: skip
+    with record_run(db_path, "integrate", record, run_id=current_run_id()):
+        summary = tb.run_beta(
+            db_path, rna=rna, peaks=atac, genome=genome, reference=reference, opts=opts,
+            title=title, integration_id=integration_id, atac_columns=amap, rna_columns=rmap,
+        )  # fmt: skip
+        summary["report"] = tb.render_beta(db_path, summary["integration_id"], out)
+    summary["output_dir"] = str(Path(out) / summary["integration_id"])
     return summary

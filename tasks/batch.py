@@ -7,7 +7,6 @@ from prefect.cache_policies import NO_CACHE
 
 from chromdiff.batch import fanout
 from chromdiff.warehouse import partitions
-from tasks.policies import NETWORK_RETRY
 
 
 @task(name="parse-to-partition", cache_policy=NO_CACHE)
@@ -23,9 +22,12 @@ def load_partitions(db_path: str, parts: list[dict]) -> dict[str, int]:
     return partitions.load_partitions(db_path, parts)
 
 
-@task(name="fetch-result", cache_policy=NO_CACHE, **NETWORK_RETRY)
+@task(name="fetch-result", cache_policy=NO_CACHE)
 def fetch_result(job: dict, base_url: str, partition_root: str) -> dict:
-    """Submit or resume, wait, download and parse one comparison (no DuckDB: Dask-safe)."""
+    """Submit or resume, wait, download and parse one comparison (no DuckDB: Dask-safe).
+
+    No task-level retries: they would re-run the submit (the client retries what is safe).
+    """
     return fanout.fetch_to_partition(job, base_url, partition_root)
 
 
@@ -33,3 +35,20 @@ def fetch_result(job: dict, base_url: str, partition_root: str) -> dict:
 def load_fetched(db_path: str, fetched: dict) -> dict:
     """Load one fetched partition and its raw files (the single writer)."""
     return fanout.load_fetched(db_path, fetched)
+
+
+def flow_run_url(flow_run_id: str) -> str:
+    """Return the Prefect UI page of a flow run (relative to the UI when its URL is unknown)."""
+    from prefect.settings import get_current_settings
+
+    ui = get_current_settings().ui_url
+    return f"{str(ui).rstrip('/') if ui else ''}/runs/flow-run/{flow_run_id}"
+
+
+@task(name="publish-batch-summary", cache_policy=NO_CACHE)
+def publish_batch_summary(markdown: str) -> str:
+    """Attach the batch summary to the run as a Markdown artifact (key ``batch-summary``)."""
+    from prefect.artifacts import create_markdown_artifact
+
+    about = "chromdiff batch: one row per comparison"
+    return str(create_markdown_artifact(markdown=markdown, key="batch-summary", description=about))

@@ -14,19 +14,21 @@ from prefect.cache_policies import NO_CACHE
 
 from chromdiff.design.comparison import (
     ComparisonSpec,
+    failed_error,
     get_state,
+    in_doubt_error,
     log_event,
     plan,
     register,
     set_request,
     set_status,
 )
-from chromdiff.errors import ParseError
+from chromdiff.errors import ParseError, RequestRejectedError, ServerUnavailableError
 from chromdiff.parsing import ParsedResult, parse_result
 from chromdiff.parsing.igv import igv_cross_check
+from chromdiff.parsing.samples import layout_for_files
 from chromdiff.warehouse import load as warehouse
 from chromdiff.warehouse.db import writer
-from tasks.policies import NETWORK_RETRY
 
 
 def _client(base_url: str):
@@ -44,24 +46,53 @@ def validate(spec: ComparisonSpec) -> ComparisonSpec:
 @task(name="prepare", cache_policy=NO_CACHE)
 def prepare(
     db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str, force: bool,
-    params: dict, simulated: bool,
+    params: dict, simulated: bool, request_id: str | None = None,
 ) -> dict:  # fmt: skip
-    """Decide submit/resume/skip from the stored state; register the comparison on submit."""
+    """Decide submit/resume/finish/skip from the stored state; register the comparison on submit.
+
+    ``request_id`` (the user's ``--request-id``) attaches a known request to the comparison and
+    resumes it. A submission in doubt raises :class:`SubmissionInDoubtError`, a job that ended for
+    good on the server :class:`JobFailedError` (nothing is sent; ``force`` submits anew).
+    """
     with writer(db_path) as con:
         state = get_state(con, comparison_id)
         action = plan(state, spec.input_hash(), force)
-        if action == "submit":
+        if request_id and request_id != (state or {}).get("request_id"):
+            # a different job: reset the comparison (its rows belong to the old request)
+            register(
+                con, comparison_id, spec, base_url=base_url, simulated=simulated, params=params
+            )
+            set_request(con, comparison_id, request_id)
+            action, state = "resume", {"request_id": request_id, "status": "submitted"}
+        elif action == "in_doubt":
+            log_event(con, comparison_id, "plan", action, "warning")
+            raise in_doubt_error(comparison_id, state)
+        elif action == "failed":
+            log_event(con, comparison_id, "plan", action, "warning")
+            raise failed_error(comparison_id, state)
+        elif action == "submit":
             register(
                 con, comparison_id, spec, base_url=base_url, simulated=simulated, params=params
             )
         log_event(con, comparison_id, "plan", action)
     get_run_logger().info("comparison %s: %s", comparison_id, action)
-    return {"action": action, "request_id": (state or {}).get("request_id")}
+    return {"action": action, "request_id": (state or {}).get("request_id"),
+            "status": (state or {}).get("status")}  # fmt: skip
 
 
-@task(name="submit", cache_policy=NO_CACHE, **NETWORK_RETRY)
+@task(name="health", cache_policy=NO_CACHE)
+def health(base_url: str) -> None:
+    """Check that the service answers ``chipatlas`` before anything is submitted."""
+    _client(base_url).check_health()
+
+
+@task(name="submit", cache_policy=NO_CACHE)
 def submit(db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str) -> str:
-    """Submit the job; store the request ID in the database at once (for resuming)."""
+    """Submit the job once; store the request ID in the database at once (for resuming).
+
+    No task-level retries: the status is ``submitting`` while the POST is out, so a run that
+    dies or loses the answer leaves the submission in doubt instead of re-sending it.
+    """
     from chromdiff.chipatlas.protocol import SubmitRequest
 
     req = SubmitRequest(
@@ -69,7 +100,14 @@ def submit(db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str
         spec.description_a, spec.description_b, threshold=spec.threshold,
     )  # fmt: skip
     req.validate()
-    request_id = _client(base_url).submit(req)
+    with writer(db_path) as con:
+        set_status(con, comparison_id, "submitting")
+    try:
+        request_id = _client(base_url).submit(req)
+    except (ServerUnavailableError, RequestRejectedError):
+        with writer(db_path) as con:  # nothing was queued (never connected, or refused)
+            set_status(con, comparison_id, "created")
+        raise
     with writer(db_path) as con:
         set_request(con, comparison_id, request_id)
     get_run_logger().info("submitted %s: request %s", comparison_id, request_id)
@@ -94,9 +132,13 @@ def wait(db_path: str, comparison_id: str, request_id: str, base_url: str) -> No
     logger.info("job %s finished after %d polls", request_id, polls["n"])
 
 
-@task(name="download", cache_policy=NO_CACHE, **NETWORK_RETRY)
+@task(name="download", cache_policy=NO_CACHE)
 def download(request_id: str, base_url: str, raw_dir: str) -> dict[str, str | None]:
-    """Download and extract the result ZIP into ``raw_dir``; return kind → path."""
+    """Download and extract the result ZIP into ``raw_dir``; return kind → path.
+
+    The client re-fetches a download cut short; no task-level retries on top (one layer, so
+    "after N tries" is what happened). A failure here keeps the comparison resumable.
+    """
     from chromdiff.chipatlas.archive import extract_result_zip
     from chromdiff.settings import get_settings
 
@@ -112,10 +154,21 @@ def download(request_id: str, base_url: str, raw_dir: str) -> dict[str, str | No
 
 @task(name="parse", cache_policy=NO_CACHE)
 def parse(files: dict, spec: ComparisonSpec) -> ParsedResult:
-    """Parse the main result BED into typed tables; cross-check it against the IGV track."""
+    """Parse the main result BED into typed tables; cross-check it against the IGV track.
+
+    Count columns are tied to experiments by what the server says (its log's sample lines,
+    else the IGV BED's SRX lists; :func:`chromdiff.parsing.samples.layout_for_files`).
+    """
     if not files.get("bed"):
         raise ParseError("the result archive holds no main BED file (wabi_result.bed)")
-    parsed = parse_result(files["bed"], spec.analysis, spec.ids_a, spec.ids_b)
+    layout = layout_for_files(
+        spec.ids_a, spec.ids_b, spec.analysis, files.get("log"), files.get("igv_bed")
+    )
+    parsed = parse_result(
+        files["bed"], spec.analysis, layout.columns_a, layout.columns_b, server_order=True
+    )
+    parsed.layout = layout
+    parsed.warnings += layout.warnings
     if files.get("igv_bed"):
         parsed.warnings += igv_cross_check(files["igv_bed"], parsed.regions, spec.analysis)
     logger = get_run_logger()

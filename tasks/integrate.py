@@ -29,6 +29,18 @@ def compute_stats(db_path: str, integration_id: str) -> dict:
 
 
 @task(name="integrate-report")
-def render(db_path: str, integration_id: str, out_dir: str) -> dict:
-    """Charts, exports and the Markdown + HTML report."""
-    return pipeline.report_step(db_path, integration_id, out_dir)
+def render(db_path: str, integration_id: str, out_dir: str, name: str | None = None) -> dict:
+    """Charts, exports and the Markdown + HTML report, left unpublished (``.<name>.partial``)."""
+    return pipeline.report_step(db_path, integration_id, out_dir, name, publish=False)
+
+
+@task(name="integrate-publish")
+def publish(db_path: str, staged: str, integration_id: str, out_dir: str | None) -> None:
+    """Swap the staged report and rows in at once; mark the integration done."""
+    pipeline.publish_step(db_path, staged, integration_id, out_dir)
+
+
+@task(name="integrate-discard")
+def discard(db_path: str, staged: str, integration_id: str, out_dir: str | None) -> None:
+    """Drop the staged rows and partial report of a failed run (the previous ones stay)."""
+    pipeline.discard_step(db_path, staged, integration_id, out_dir)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import gzip
 
 import duckdb
-import pytest
 from click.testing import CliRunner
 
 from chromdiff.annotation import annotate_comparison
 from chromdiff.annotation.charts import save_annotation_charts
 from chromdiff.cli.cmd_annotate import command
 from chromdiff.warehouse.db import apply_schema
+from tests.logcheck import logs_warning
 from tests.realdata import REAL
 
 PEAKS = REAL / "chipseeker_geo_peaks_hg19" / "GSM1174480_ARmo_0M_peaks.bed.gz"
@@ -98,7 +98,7 @@ def test_charts_written(tmp_path):
     assert "Intron" in files["annotation_features.svg"].read_text()
 
 
-def test_cli_comparison_mode(tmp_path):
+def test_cli_comparison_mode(tmp_path, caplog):
     from chromdiff.warehouse.db import writer
 
     db = tmp_path / "c.duckdb"
@@ -112,7 +112,7 @@ def test_cli_comparison_mode(tmp_path):
             "insert into regions (comparison_id, region_id, chrom, start, stop) values "
             "('m', 1, 'chr11', 96000000, 96000500), ('m', 2, 'chrUn_x', 5, 50)"
         )
-    with pytest.warns(UserWarning, match="1 of 2 regions"):
+    with logs_warning(caplog, "1 of 2 regions"):
         res = CliRunner().invoke(command, ["--comparison", "m", "--db", str(db)])
     assert res.exit_code == 0, res.output
     assert "m: 2 regions annotated" in res.output

@@ -10,13 +10,13 @@ import duckdb
 import pytest
 
 from chromdiff.annotation import (
-    NoAnnotationWarning,
     annotate_comparison,
     annotate_regions,
     ensure_annotation,
 )
 from chromdiff.errors import InputError
 from chromdiff.warehouse.db import apply_schema
+from tests.logcheck import logs_warning
 from tests.realdata import ANNOTATION
 
 FIX = ANNOTATION
@@ -52,8 +52,8 @@ def test_embedded_hg38_loaded_once_with_provenance(con):
     assert tx[0] >= 5 and tx[0] == tx[1]
 
 
-def test_unknown_genome_warns_and_returns_none(con):
-    with pytest.warns(NoAnnotationWarning, match="mm9"):
+def test_unknown_genome_warns_and_returns_none(con, caplog):
+    with logs_warning(caplog, "mm9"):
         assert ensure_annotation(con, "mm9") is None
 
 
@@ -178,9 +178,9 @@ def test_annotate_comparison_labels(con):
     assert con.execute("select count(*) from region_annotation").fetchall()[0][0] == 3
 
 
-def test_annotate_comparison_unknown_genome(con):
+def test_annotate_comparison_unknown_genome(con, caplog):
     _comparison(con, "rn6")
-    with pytest.warns(NoAnnotationWarning):
+    with logs_warning(caplog, "no embedded annotation for genome 'rn6'"):
         assert annotate_comparison(con, "c1") == 0
     assert con.execute("select count(*) from region_annotation").fetchall()[0][0] == 0
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from chromdiff.annotation import annotate_regions, link_great, link_within_distance
 from chromdiff.warehouse.db import apply_schema
+from tests.logcheck import logs_warning
 
 AID = "hand"
 GENES = [
@@ -122,8 +123,8 @@ def test_downstream_quirk_and_corrected_rule(con):
     assert row[1:3] == ("Downstream", "Downstream (<1kb)")  # gap = 50001 - 49100 = 901
 
 
-def test_chrom_names_reconciled_and_unknown_warned(con):
-    with pytest.warns(UserWarning, match="1 of 2 regions are on chromosomes with no annotation"):
+def test_chrom_names_reconciled_and_unknown_warned(con, caplog):
+    with logs_warning(caplog, "1 of 2 regions are on chromosomes with no annotation"):
         rows = annotate(con, [("1", 9990, 10010), ("chr5", 100, 200)])
     assert rows[0][1] == "Promoter" and rows[1][1] is None
 

@@ -19,7 +19,7 @@ def test_dask_fan_out_loads_with_one_writer_and_rerun_skips(
     fake_chipatlas_factory, fast_polling, tmp_path
 ):
     pytest.importorskip("prefect_dask")
-    from flows.batch import batch
+    from flows.batch import run_batch
 
     server = fake_chipatlas_factory(n_regions=3000)
     a, b = ", ".join(EX.ids_a), ", ".join(EX.ids_b)
@@ -31,9 +31,9 @@ def test_dask_fan_out_loads_with_one_writer_and_rerun_skips(
         f"  - {{name: bad, genome: hg99, ids_a: [{a}], ids_b: [{b}]}}\n"
     )
     db, out = str(tmp_path / "b.duckdb"), tmp_path / "out"
-    rows = {r["comparison_id"]: r for r in batch(
+    rows = {r["comparison_id"]: r for r in run_batch(
         str(f), db_path=db, output_dir=str(out), base_url=server.base_url, runner="dask",
-    )}  # fmt: skip
+    )[0]}  # fmt: skip
     assert rows["one"]["status"] == rows["two"]["status"] == "loaded"
     assert rows["bad"]["status"] == "failed" and "hg99" in rows["bad"]["error"]
     for name in ("one", "two"):
@@ -49,8 +49,29 @@ def test_dask_fan_out_loads_with_one_writer_and_rerun_skips(
     assert n == {"one": 3000, "two": 3000}
     assert status["one"] == status["two"] == "loaded"
     posts = sum(1 for r in server.journal if r["method"] == "POST")
-    again = {r["comparison_id"]: r for r in batch(
+    again = {r["comparison_id"]: r for r in run_batch(
         str(f), db_path=db, output_dir=str(out), base_url=server.base_url, runner="threads",
-    )}  # fmt: skip
+    )[0]}  # fmt: skip
     assert again["one"]["status"] == again["two"]["status"] == "skipped"
     assert sum(1 for r in server.journal if r["method"] == "POST") == posts
+
+
+def test_fan_out_plan_never_resubmits_in_doubt_and_finishes_unreported(tmp_path):
+    """Phase 1 of the fan-out follows the compare flow's plan (no Prefect needed)."""
+    from chromdiff.batch.fanout import prepare, spec_of
+    from chromdiff.batch.spec import BatchItem
+    from chromdiff.design.comparison import register, set_status
+    from chromdiff.errors import SubmissionInDoubtError
+    from chromdiff.warehouse.db import writer
+
+    item = BatchItem("doubt", list(EX.ids_a), list(EX.ids_b), title="fan doubt simulated")
+    db, url = str(tmp_path / "f.duckdb"), "http://127.0.0.1:9/wabi/chipatlas/"
+    with writer(db) as con:
+        register(con, "doubt", spec_of(item), base_url=url)
+        set_status(con, "doubt", "submitting")  # the process died with the POST out
+    with pytest.raises(SubmissionInDoubtError, match="--request-id"):
+        prepare(db, item, url, str(tmp_path / "out"), force=False)
+    assert prepare(db, item, url, str(tmp_path / "out"), force=True)["action"] == "submit"
+    with writer(db) as con:
+        con.execute("update comparisons set status = 'loaded' where comparison_id = 'doubt'")
+    assert prepare(db, item, url, str(tmp_path / "out"), force=False)["action"] == "finish"

@@ -11,9 +11,26 @@ from chromdiff.warehouse.db import connect
 EX = get_example("tp53_molm13_vs_k562")
 
 
+def _summary_artifact(flow_run_id) -> str:
+    """Return the Markdown of the ``batch-summary`` artifact of a flow run."""
+    import asyncio
+
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.filters import ArtifactFilter, ArtifactFilterFlowRunId
+
+    async def read() -> list:
+        async with get_client() as client:
+            flt = ArtifactFilter(flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]))
+            return await client.read_artifacts(artifact_filter=flt)
+
+    (art,) = [a for a in asyncio.run(read()) if a.key == "batch-summary"]
+    assert art.type == "markdown"
+    return art.data
+
+
 @pytest.mark.prefect
 def test_batch_isolates_failure_and_rerun_skips(server, tmp_path):
-    from flows.batch import batch
+    from flows.batch import run_batch
 
     f = tmp_path / "b.yaml"
     ids_a, ids_b = ", ".join(EX.ids_a), ", ".join(EX.ids_b)
@@ -23,19 +40,22 @@ def test_batch_isolates_failure_and_rerun_skips(server, tmp_path):
         f"  - {{name: bad, genome: hg99, ids_a: [{ids_a}], ids_b: [{ids_b}]}}\n"
     )
     db, out = str(tmp_path / "b.duckdb"), str(tmp_path / "out")
-    rows = {r["comparison_id"]: r for r in batch(str(f), db_path=db, output_dir=out,
-                                                  base_url=server.base_url)}  # fmt: skip
+    got, state = run_batch(str(f), db_path=db, output_dir=out, base_url=server.base_url)
+    rows = {r["comparison_id"]: r for r in got}
+    # the parent run's final state says a comparison failed (not a green Completed)
+    assert state.is_failed() and state.message == "1 of 2 comparisons failed: bad"
+    assert _summary_artifact(state.state_details.flow_run_id).count("/runs/flow-run/") == 2
     assert rows["good"]["status"] == "loaded" and rows["good"]["n_regions"] > 0
     assert rows["good"]["qc_verdict"] in ("pass", "warn", "fail")
     assert rows["bad"]["status"] == "failed" and "hg99" in rows["bad"]["error"]
-    again = {r["comparison_id"]: r for r in batch(str(f), db_path=db, output_dir=out,
-                                                   base_url=server.base_url)}  # fmt: skip
+    again = {r["comparison_id"]: r for r in run_batch(str(f), db_path=db, output_dir=out,
+                                                   base_url=server.base_url)[0]}  # fmt: skip
     assert again["good"]["status"] == "skipped"
     with connect(db, read_only=True) as con:
         runs = con.execute(
             "select flow_name, state, count(*) from flow_runs group by all order by all"
         ).fetchall()
-    assert ("batch", "completed", 2) in runs
+    assert ("batch", "failed", 2) in runs
     assert ("compare", "completed", 2) in runs and ("compare", "failed", 2) in runs
     assert "| bad | failed |" in (tmp_path / "out" / "batch_summary.md").read_text()
 
@@ -44,7 +64,7 @@ def test_batch_isolates_failure_and_rerun_skips(server, tmp_path):
 def test_batch_job_failing_on_the_server_does_not_stop_the_others(
     fake_chipatlas_factory, fast_polling, tmp_path
 ):
-    from flows.batch import batch
+    from flows.batch import run_batch
 
     server = fake_chipatlas_factory(n_regions=2000, error_ids=("SRX5865982",))
     all_a, ok_a, ok_b = ", ".join(EX.ids_a), ", ".join(EX.ids_a[:3]), ", ".join(EX.ids_b)
@@ -55,10 +75,10 @@ def test_batch_job_failing_on_the_server_does_not_stop_the_others(
         f"  - {{name: works, ids_a: [{ok_a}], ids_b: [{ok_b}], title: y simulated}}\n"
     )
     db, out = str(tmp_path / "b.duckdb"), str(tmp_path / "out")
-    rows = {r["comparison_id"]: r for r in batch(str(f), db_path=db, output_dir=out,
-                                                  base_url=server.base_url)}  # fmt: skip
+    rows = {r["comparison_id"]: r for r in run_batch(str(f), db_path=db, output_dir=out,
+                                                  base_url=server.base_url)[0]}  # fmt: skip
     assert rows["fails"]["status"] == "failed"
-    assert "does not correspond to an experiment" in rows["fails"]["error"]
+    assert "was not correctly downloaded" in rows["fails"]["error"]  # handle_error, DA:375
     assert rows["works"]["status"] == "loaded" and rows["works"]["n_regions"] == 2000
     with connect(db, read_only=True) as con:
         status = dict(con.execute("select comparison_id, status from comparisons").fetchall())

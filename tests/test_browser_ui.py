@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -237,3 +238,145 @@ def test_served_deployment_run_completes(prefect_server, fake_api, tmp_path):
     finally:
         _kill_group(server)
         serve_log.close()
+
+
+def _chromdiff(*args: str, env: dict, cwd: Path = ROOT, timeout: float = 300):
+    """Run the ``chromdiff`` CLI of this environment in a subprocess."""
+    cmd = [str(Path(sys.executable).parent / "chromdiff"), *args]
+    return subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def test_reports_are_readable_in_the_browser(prefect_server, tmp_path):
+    """Both reports, as Chromium lays them out at a user's width: no overlapping legend text,
+    tick labels or gene labels, nothing cut off; screenshots go to ``artifacts/``."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium missing (apt-get install chromium)")
+    from tests.browser_layout import layout_problems, screenshot
+
+    _api, _ui, env = prefect_server
+    res = _chromdiff("demo", "--output", str(tmp_path / "demo"), env=env)
+    assert res.returncode == 0, res.stderr[-2000:]
+    assert "UserWarning" not in res.stderr and "warnings.warn" not in res.stderr
+    reports = {
+        "report_comparison": tmp_path / "demo" / "tp53_k562_dmso_vs_daunorubicin" / "report.html",
+        "report_integration": tmp_path / "demo" / "atac_rna_demo_simulated"
+        / "integration_report.html",
+    }  # fmt: skip
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, page in reports.items():
+        assert str(tmp_path) not in page.read_text(), f"{name} shows an absolute temp path"
+        assert "-0.00" not in page.read_text()
+        png = screenshot(page, ARTIFACTS / f"{name}.png", width=1400, height=5200)
+        assert png.stat().st_size > 50_000, f"{png} looks blank"
+        svgs = page.read_text().count("<svg")
+        assert svgs >= 4, (name, svgs)
+        assert layout_problems(page, width=1400) == [], name
+    # the probe can fail: the same page with a too-narrow legend label limit does overlap
+    bad = reports["report_comparison"].with_name("overlap_probe.html")
+    bad.write_text(reports["report_comparison"].read_text().replace(
+        'font-family="DejaVu Sans, Verdana, Bitstream Vera Sans, sans-serif"',
+        'font-family="DejaVu Sans" font-size="40px"'))  # fmt: skip
+    kinds = {p[0] for p in layout_problems(bad)}
+    assert {"legend", "clipped"} <= kinds, kinds
+
+
+def test_failed_batch_is_failed_in_the_ui(prefect_server, fake_api, tmp_path):
+    """A batch with one failing comparison ends Failed (API and UI) with its summary artifact."""
+    from chromdiff.design.examples import get_example
+
+    api, ui, env = prefect_server
+    ex = get_example(EXAMPLE)
+    ids_a, ids_b = ", ".join(ex.ids_a), ", ".join(ex.ids_b)
+    batch = tmp_path / "nightly.yaml"
+    batch.write_text(
+        "comparisons:\n"
+        f"  - {{name: good, ids_a: [{ids_a}], ids_b: [{ids_b}], title: ui batch simulated}}\n"
+        f"  - {{name: bad, genome: hg99, ids_a: [{ids_a}], ids_b: [{ids_b}]}}\n"
+    )
+    res = _chromdiff("batch", "nightly.yaml", "--base-url", fake_api, "--db", "b.duckdb",
+                     "--output", "out", env=env, cwd=tmp_path)  # fmt: skip
+    assert res.returncode == 1, res.stderr[-2000:]
+    lines = res.stdout.splitlines()
+    assert lines[0] == "comparison\trun\tqc_verdict\terror"
+    assert lines[1].startswith("good\tloaded\twarn") and lines[2].startswith("bad\tfailed\t-")
+
+    flows = {f["name"]: f["id"] for f in _api(f"{api}/flows/filter", {})}
+    (run,) = _api(f"{api}/flow_runs/filter",
+                  {"flows": {"id": {"any_": [flows["batch"]]}}})  # fmt: skip
+    assert run["state_type"] == "FAILED", run["state"]
+    assert run["state"]["message"] == "1 of 2 comparisons failed: bad"
+    subs = _api(
+        f"{api}/flow_runs/filter",
+        {
+            "flow_runs": {"parent_task_run_id": {"is_null_": False}},
+            "flows": {"id": {"any_": [flows["compare"]]}},
+        },
+    )
+    by_state = sorted(r["state_type"] for r in subs if r["start_time"] >= run["start_time"])
+    assert by_state == ["COMPLETED", "FAILED"], by_state
+    arts = _api(f"{api}/artifacts/filter", {"artifacts": {"flow_run_id": {"any_": [run["id"]]}}})
+    (art,) = [a for a in arts if a["key"] == "batch-summary"]
+    assert art["type"] == "markdown"
+    assert art["data"].count("/runs/flow-run/") == 2  # each comparison linked to its run
+    assert re.search(r"\| \[bad\]\([^)]*/runs/flow-run/[0-9a-f-]{36}\) \| failed \|", art["data"])
+
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium missing (apt-get install chromium)")
+    ARTIFACTS.mkdir(exist_ok=True)
+    png = ARTIFACTS / "prefect_ui_failed_batch.png"
+    png.unlink(missing_ok=True)
+    _chromium(f"--screenshot={png}", f"{ui}/runs/flow-run/{run['id']}")
+    assert png.exists() and png.stat().st_size > 10_000, f"{png} looks blank"
+    art_png = ARTIFACTS / "prefect_ui_batch_summary.png"
+    _chromium(f"--screenshot={art_png}", f"{ui}/artifacts/artifact/{art['id']}")
+    dom = _chromium("--dump-dom", f"{ui}/runs/flow-run/{run['id']}")
+    assert "Failed" in dom
+
+
+NAMES = ("nightly-batch", "weekly-batch-refresh", "compare-adhoc", "integrate-adhoc")
+
+
+def test_serve_and_deploy_coexist_and_serve_stops_cleanly(prefect_server, tmp_path):
+    """`prefect deploy` + `chromdiff serve` on one server: both sets of deployments, the
+    work-pool ones keep their pull step; Ctrl-C stops serve without a traceback."""
+    api, _ui, env = prefect_server
+    prefect_bin = str(Path(sys.executable).parent / "prefect")
+    subprocess.run([prefect_bin, "work-pool", "create", "local-process", "--type", "process"],
+                   env=env, capture_output=True, timeout=120, check=False)  # fmt: skip
+    deploy = subprocess.run(
+        [prefect_bin, "--no-prompt", "deploy", "--all", "--prefect-file",
+         "deployments/prefect.yaml"],
+        env=env | {"CHROMDIFF_PROJECT_DIR": str(ROOT)}, cwd=ROOT, capture_output=True, text=True,
+        timeout=180,
+    )  # fmt: skip
+    assert deploy.returncode == 0, deploy.stdout[-2000:] + deploy.stderr[-2000:]
+    log = (tmp_path / "serve.err").open("w")
+    serve = subprocess.Popen(
+        [str(Path(sys.executable).parent / "chromdiff"), "serve"], env=env, cwd=tmp_path,
+        stdout=subprocess.DEVNULL, stderr=log, start_new_session=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            deps = {d["name"]: d for d in _api(f"{api}/deployments/filter", {})}
+            served = [deps.get(f"{n}-served") for n in NAMES]
+            if all(d and not d["paused"] for d in served):
+                break
+            assert serve.poll() is None, (tmp_path / "serve.err").read_text()[-2000:]
+            assert time.monotonic() < deadline, "served deployments never registered"
+            time.sleep(1)
+        for name in NAMES:
+            assert deps[name]["work_pool_name"] == "local-process", name
+            assert deps[name]["pull_steps"][0]["prefect.deployments.steps.set_working_directory"][
+                "directory"] == str(ROOT)  # fmt: skip
+            env_vars = deps[name]["job_variables"]["env"]
+            assert env_vars["CHROMDIFF_BASE_URL"].startswith("https://"), name
+            assert deps[f"{name}-served"]["work_pool_name"] is None
+        serve.send_signal(signal.SIGINT)
+        assert serve.wait(timeout=60) == 0
+    finally:
+        _kill_group(serve)
+        log.close()
+    err = (tmp_path / "serve.err").read_text()
+    assert "Traceback" not in err and "serve stopped" in err, err[-2000:]

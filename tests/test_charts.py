@@ -19,6 +19,7 @@ from chromdiff.charts import (
     size_histogram_chart,
     volcano_chart,
 )
+from chromdiff.charts.save import chart_spec
 from chromdiff.report.queries import view_frame
 from chromdiff.warehouse.db import apply_schema, connect
 from tests.realdata import REAL
@@ -108,6 +109,22 @@ def test_size_histogram_spec_log_scale(frames):
         seg = sorted((v["y_start"], v["y_stop"]) for v in vals if v["bin_start"] == b)
         assert seg[0][0] == 0 and all(x[1] == y[0] for x, y in pairwise(seg))
     assert sum(v["n"] for v in values(spec, spec)) == 64
+    # coloured by significance as the volcano (not by logFC sign), no empty legend entry
+    volcano = Counter(frames["rpt_volcano"]["category"])
+    by_group = Counter()
+    for v in vals:
+        by_group[v["group"]] += v["n"]
+    assert by_group == {"A": volcano["A-enriched"], "B": volcano["B-enriched"],
+                        "not significant": volcano["not significant"]}  # fmt: skip
+    assert enc["color"]["scale"]["domain"] == ["A", "B", "not significant"]
+    assert "none" not in json.dumps(enc)
+
+
+def test_size_histogram_legend_lists_only_present_categories():
+    df = pd.DataFrame({"category": ["not significant"], "bin": [0], "bin_start": [100.0],
+                       "bin_stop": [200.0], "n": [7]})  # fmt: skip
+    enc = size_histogram_chart(df, label_a="A", label_b="B").to_dict()["encoding"]
+    assert enc["color"]["scale"] == {"domain": ["not significant"], "range": ["#95A5A6"]}
 
 
 def test_histogram_bins_cover_the_range():
@@ -134,7 +151,8 @@ def test_save_chart_writes_png_and_svg(frames, tmp_path):
     assert svg.lstrip().startswith(("<svg", "<?xml")) and svg.count("<path") > 60
     assert "Volcano Plot" in svg
     # laid out once: the PNG is vl-convert's own direct rendering of the spec, byte for byte
-    spec = chart.to_dict()
+    spec = chart_spec(chart)
+    assert spec["config"]["font"].startswith("DejaVu Sans")
     assert png == vlc.vegalite_to_png(spec, scale=2.0)
     assert svg == vlc.vegalite_to_svg(spec)
 

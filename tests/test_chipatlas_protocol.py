@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 
 from chromdiff.chipatlas.protocol import (
@@ -10,6 +12,7 @@ from chromdiff.chipatlas.protocol import (
     error_lines,
     parse_request_id,
     parse_status,
+    request_time,
     server_error_message,
 )
 from chromdiff.errors import ChipAtlasError, InputError
@@ -83,6 +86,22 @@ def test_genome_analysis_threshold_and_empty_groups():
         req(ids_b=[]).validate()
     with pytest.raises(InputError, match="title must not be empty"):
         req(title="  ").validate()
+
+
+def test_request_ids_as_wabi_writes_them():
+    # ChipatlasJobInfo.java:148-155: milliseconds not zero-padded, suffix random 0..1000000
+    for rid in ("wabi_chipatlas_2026-0101-0900-05-7-1000000",
+                "wabi_chipatlas_2026-0101-0900-05-42-000001", RID):  # fmt: skip
+        assert parse_request_id(f"requestId: {rid}\n") == rid
+    assert request_time(RID) == datetime(2024, 1, 24, 15, 56, 59)
+    for bad in (
+        "wabi_chipatlas_2026-0101-0900-05-1234-000001",
+        "wabi_chipatlas_2026-0101-0900-05-7-10000000",
+        "wabi_chipatlas_2026-1399-0900-05-7-1",
+    ):
+        with pytest.raises(ChipAtlasError):
+            parse_request_id(f"requestId: {bad}\n")
+    assert request_time("wabi_chipatlas_2026-1341-0900-05-7-000001") is None
 
 
 def test_request_id_parsing_text_tab_and_json():

@@ -73,3 +73,55 @@ def test_compare_and_demo_against_fake_server(tmp_path, capsys, monkeypatch):
     assert res["status"] == "loaded" and res["n_regions"] >= 0
     assert Path(res["db_path"]).exists()
     assert Path(res["output_dir"], "raw").is_dir()
+
+
+@pytest.fixture
+def fake_flow(monkeypatch):
+    """Replace the compare flow with a recorder (the CLI's own logic runs, Prefect does not)."""
+    import flows.compare
+
+    calls = []
+
+    def record(**kw):
+        calls.append(kw)
+        keys = ("request_id", "n_regions", "result_format", "output_dir")
+        return {"comparison_id": kw["comparison_id"], "skipped": False, "status": "loaded"} | {
+            k: "x" for k in keys
+        }
+
+    monkeypatch.setattr(flows.compare, "compare", record)
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("extra", "cid"),
+    [
+        ([], "tp53_molm13_vs_k562"),
+        (["--comparison-id", "mine"], "mine"),
+        (["--genome", "hg19"], None),  # not the example's design any more: named by its hash
+    ],
+)
+def test_compare_example_is_named_after_the_example(fake_flow, capsys, extra, cid):
+    code, out, err = run(["compare", "--example", "tp53_molm13_vs_k562", *extra], capsys)
+    assert code == 0, err
+    assert fake_flow[0]["comparison_id"] == cid
+    if cid:
+        assert out.startswith(f"comparison {cid}: loaded")
+
+
+def test_demo_rerun_says_skipped():
+    from chromdiff.cli.cmd_demo import demo_status
+
+    assert demo_status({"skipped": True, "status": "loaded"}).startswith("skipped")
+    assert demo_status({"skipped": False, "status": "loaded"}) == "loaded"
+
+
+def test_default_output_folder_is_git_ignored():
+    import subprocess
+
+    from chromdiff.settings import Settings
+
+    root = Path(__file__).resolve().parents[1]
+    out = str(Settings.model_construct().output_dir)
+    res = subprocess.run(["git", "check-ignore", "-q", f"{out}/x/report.html"], cwd=root)
+    assert res.returncode == 0, f"{out}/ is not git-ignored"

@@ -91,26 +91,12 @@ def test_resume_uses_stored_request_id(server, tmp_path):
     assert out["request_id"] == rid and out["status"] == "loaded"
 
 
-class _State:
-    def __init__(self, exc):
-        self.exc = exc
+def test_network_tasks_have_no_prefect_retries():
+    """One retry layer (the client's): a task retry would re-send the submit POST."""
+    from tasks.batch import fetch_result
+    from tasks.compare import download, submit
 
-    def result(self):
-        raise self.exc
-
-
-def test_network_retry_only_transient():
-    import requests
-
-    from chromdiff.errors import InputError, RequestRejectedError
-    from tasks.policies import NETWORK_RETRY
-
-    cond = NETWORK_RETRY["retry_condition_fn"]
-    assert cond(None, None, _State(requests.ConnectionError("down")))
-    assert not cond(None, None, _State(InputError("bad id")))
-    assert not cond(None, None, _State(RequestRejectedError("HTTP 400")))
-    delays = NETWORK_RETRY["retry_delay_seconds"]
-    assert NETWORK_RETRY["retries"] == len(delays) and delays == sorted(delays)
+    assert [t.retries for t in (submit, download, fetch_result)] == [0, 0, 0]
 
 
 # --- the flow with an in-test double of the HTTP client (real archive, parsing and loading) ---
@@ -125,6 +111,9 @@ class ClientDouble:
     def __init__(self):
         self.submitted = 0
         self.wait_error = None
+
+    def check_health(self):
+        self.health_checks = getattr(self, "health_checks", 0) + 1
 
     def submit(self, req):
         req.validate()
@@ -179,7 +168,7 @@ def test_flow_with_client_double(double, tmp_path):
             "select count from region_counts where region_id = 1 and experiment_id = 'SRX999'"
         ).fetchall() == [(36.33,)]
         events = [r[0] for r in con.execute("select event from run_log order by log_id").fetchall()]
-        assert events[-1] == "loaded" and "submitted" in events
+        assert events[-2:] == ["loaded", "reported"] and "submitted" in events
         assert "parse_warning" not in events  # the IGV track agrees with the BED
     before = table_counts(db)
     assert run_double(tmp_path)["skipped"] and double.submitted == 1
@@ -199,9 +188,12 @@ def test_flow_job_failure_and_timeout_resume(double, tmp_path):
         status, error = con.execute("select status, error from comparisons").fetchall()[0]
         assert status == "failed" and "Invalid genome" in error
         assert con.execute("select count(*) from regions").fetchall() == [(0,)]
+    with pytest.raises(JobFailedError, match=r"ended for good.*Invalid genome.*--force"):
+        run_double(tmp_path)  # failed on the server: a plain rerun does not resubmit
+    assert double.submitted == 1
     double.wait_error = JobTimeoutError("job still running after 10 s")
     with pytest.raises(JobTimeoutError):
-        run_double(tmp_path)  # failed -> resubmitted (request 2), then times out
+        run_double(tmp_path, force=True)  # --force resubmits (request 2), then times out
     with connect(db, read_only=True) as con:
         assert con.execute("select status, request_id from comparisons").fetchall() == [
             ("running", "wabi_chipatlas_2026-0101-0000-00-000-000002")

@@ -106,7 +106,10 @@ def test_sql_command_during_a_write_waits_or_explains(held_db) -> None:
     busy = subprocess.run([*cli, query, "--db", str(path), "--wait", "0.3"], **run)
     assert busy.returncode != 0
     err = busy.stderr.strip().splitlines()
-    assert len(err) == 1 and f"locked by process {proc.pid}" in err[0], busy.stderr
+    # one line saying what it waits for (process, command, since when), one final error line
+    assert len(err) == 2 and err[0].startswith("waiting up to 0 s"), busy.stderr
+    assert f"locked by process {proc.pid} (python" in err[0] and "running since" in err[0]
+    assert err[1].startswith("error: ") and f"locked by process {proc.pid}" in err[1]
     ok = subprocess.run([*cli, query, "--db", str(path), "--wait", "30", "--format", "csv"], **run)
     assert ok.returncode == 0, ok.stderr
     assert [c.strip('"') for c in ok.stdout.split()] == ["n", "1"]

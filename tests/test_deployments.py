@@ -52,22 +52,61 @@ def test_serve_lists_deployments():
     res = CliRunner().invoke(command, ["--project-dir", str(ROOT), "--list"])
     assert res.exit_code == 0, res.output
     assert res.output.splitlines() == [
-        "nightly-batch\tflows/batch.py:batch\t0 2 * * *",
-        "weekly-batch-refresh\tflows/batch.py:batch\t0 4 * * 0",
-        "compare-adhoc\tflows/compare.py:compare\ton demand",
-        "integrate-adhoc\tflows/integrate.py:integrate\ton demand",
+        "nightly-batch-served\tflows/batch.py:batch\t0 2 * * *",
+        "weekly-batch-refresh-served\tflows/batch.py:batch\t0 4 * * 0",
+        "compare-adhoc-served\tflows/compare.py:compare\ton demand",
+        "integrate-adhoc-served\tflows/integrate.py:integrate\ton demand",
     ]
 
 
 def test_serve_builds_runner_deployments():
     deps = _serve_module().build_deployments()
     by = {d.name: d for d in deps}
-    assert by["nightly-batch"].parameters == {"batch_file": "deployments/nightly_batch.yaml"}
-    assert by["weekly-batch-refresh"].parameters["force"] is True
-    crons = [s.schedule.cron for s in by["nightly-batch"].schedules]
+    assert by["nightly-batch-served"].parameters == {"batch_file": "deployments/nightly_batch.yaml"}
+    assert by["weekly-batch-refresh-served"].parameters["force"] is True
+    crons = [s.schedule.cron for s in by["nightly-batch-served"].schedules]
     assert crons == ["0 2 * * *"]
-    assert not by["compare-adhoc"].schedules
-    assert not by["integrate-adhoc"].schedules
+    assert not by["compare-adhoc-served"].schedules
+    assert not by["integrate-adhoc-served"].schedules
+
+
+def test_served_names_never_collide_with_work_pool_deployments():
+    """Serving must not overwrite what `prefect deploy` registered (pull steps, work pool)."""
+    doc = yaml.safe_load(PREFECT_YAML.read_text())
+    deployed = {(d["entrypoint"], d["name"]) for d in doc["deployments"]}
+    served = {(d.entrypoint, d.name) for d in _serve_module().build_deployments()}
+    assert len(served) == len(deployed) == 4
+    assert {name for _, name in served}.isdisjoint({name for _, name in deployed})
+
+
+def test_every_setting_a_run_reads_is_exposed_with_its_default():
+    """Each deployment gives its runs every CHROMDIFF_* setting, defaults as in Settings."""
+    from chromdiff.settings import Settings
+
+    defaults = Settings.model_construct()
+    doc = yaml.safe_load(PREFECT_YAML.read_text())
+    ops = (ROOT / "docs" / "operations.md").read_text()
+    for dep in doc["deployments"]:
+        env = dep["work_pool"]["job_variables"]["env"]
+        assert set(env) == {f"CHROMDIFF_{f.upper()}" for f in Settings.model_fields}, dep["name"]
+        for field in Settings.model_fields:
+            value = env[f"CHROMDIFF_{field.upper()}"]
+            assert isinstance(value, str), (field, value)  # job env values are strings
+            parsed = Settings(**{field: value}) if value else None
+            want = getattr(defaults, field)
+            assert (getattr(parsed, field) if parsed else None) == (want or None), field
+    for field in Settings.model_fields:
+        assert f"`CHROMDIFF_{field.upper()}`" in ops, field
+    assert "`CHROMDIFF_SQL_DIR`" in ops and "--param base_url=" in ops
+
+
+def test_serve_refuses_without_a_server(monkeypatch):
+    from chromdiff.cli.cmd_serve import command
+
+    monkeypatch.delenv("PREFECT_API_URL", raising=False)
+    res = CliRunner().invoke(command, ["--project-dir", str(ROOT)])
+    assert res.exit_code == 1
+    assert "PREFECT_API_URL is not set" in str(res.exception)
 
 
 def test_integrate_deployment_parameters_coerce_to_integration_params():
@@ -81,3 +120,21 @@ def test_integrate_deployment_parameters_coerce_to_integration_params():
     assert params == IntegrationParams(title="integration adhoc simulated", simulated=True)
     schema = fl.to_deployment(name="x", parameters=spec["parameters"])._parameter_openapi_schema
     assert "IntegrationParams" in schema.definitions
+
+
+def test_adhoc_compare_is_the_nightly_comparison_so_it_skips():
+    """compare-adhoc's defaults = the nightly batch's comparison (same name, same input hash):
+    triggering it after the nightly run skips instead of loading a duplicate under a hash name."""
+    from chromdiff.batch.spec import load_batch
+    from chromdiff.design.comparison import ComparisonSpec
+
+    def spec_hash(p: dict) -> str:
+        keys = ("ids_a", "ids_b", "genome", "analysis", "threshold", "title", "description_a",
+                "description_b")  # fmt: skip
+        return ComparisonSpec(**{k: p.get(k) for k in keys if p.get(k) is not None}).validated(
+        ).input_hash()  # fmt: skip
+
+    adhoc = next(d for d in _serve_module().deployment_specs() if d["name"] == "compare-adhoc")
+    nightly = {i.name: i for i in load_batch(ROOT / "deployments" / "nightly_batch.yaml")}
+    item = nightly[adhoc["parameters"]["comparison_id"]]
+    assert spec_hash(adhoc["parameters"]) == spec_hash(item.flow_parameters())

@@ -134,3 +134,74 @@ def test_per_experiment_counts_hand_checked(populated):
     want += [("cmpB", "A", f"SRXA{i:03d}", 30.0) for i in range(5)]
     want += [("cmpB", "B", f"SRXB{i:03d}", 10.0) for i in range(5)]
     assert rows == want
+
+
+def _query(containing: str) -> str:
+    (query,) = [q for q in QUERIES if containing in q]
+    return query
+
+
+def test_top_regions_with_genes_hand_checked(populated):
+    with connect(populated, read_only=True) as con:
+        rows = con.execute(_query("from regions_ranked")).fetchall()
+    # cmpA: both regions significant; region 1 (q 0.001, |logFC| 2) ranks before region 2 (1.5)
+    assert [(r[1], r[2], r[3], r[5], r[8]) for r in rows] == [
+        (1, "chr1", 1000, 2.0, "MYC"),
+        (2, "chr2", 5000, -1.5, None),
+    ]
+
+
+def test_qc_per_comparison_hand_checked(populated):
+    with connect(populated, read_only=True) as con:
+        rows = con.execute(_query("from qc_verdict v")).fetchall()
+    # n = 5 per group and two clean regions: no finding, so one 'pass' row each (NULL finding)
+    assert rows == [("cmpA", "pass", "no QC findings", None, None, None),
+                    ("cmpB", "pass", "no QC findings", None, None, None)]  # fmt: skip
+
+
+def test_regions_shared_by_two_comparisons_hand_checked(populated):
+    with connect(populated, read_only=True) as con:
+        rows = con.execute(_query("join regions_significant b")).fetchall()
+    # cmpA chr1:1000-2000 overlaps cmpB chr1:1500-2500; chr2 regions do not overlap
+    assert rows == [("chr1", 1000, 2000, 1500, 2500, 2.0, 1.0, "MYC")]
+
+
+def test_genes_of_one_comparison_hand_checked(populated):
+    with connect(populated, read_only=True) as con:
+        rows = con.execute(_query("group by a.symbol")).fetchall()
+    assert rows == [("MYC", 1, 0.001)]
+
+
+def test_every_table_and_view_explains_itself(populated, capsys):
+    """COMMENT ON from each SQL file's header; `chromdiff sql --schema` lists them all."""
+    from chromdiff.warehouse.comments import descriptions
+    from tests.cli_run import run_cli
+
+    with connect(populated, read_only=True) as con:
+        got = con.execute(
+            "select table_name, comment from duckdb_tables() where not internal union all "
+            "select view_name, comment from duckdb_views() where not internal"
+        ).fetchall()
+    assert len(got) >= 69
+    assert [name for name, comment in got if not comment] == []
+    known = {n: d for _, n, d in descriptions()}
+    assert all(comment == known[name] for name, comment in got)
+    assert known["comparisons"].startswith("one row per comparison of two groups")
+    assert known["qc_findings"].startswith("every QC finding of every comparison")
+    code, out, err = run_cli(["sql", "--schema", "--db", populated], capsys)
+    assert code == 0, err
+    lines = out.splitlines()
+    assert len(lines) == len(got)
+    line = next(ln for ln in lines if ln.startswith("qc_verdict "))
+    assert line.split()[1] == "view" and "one QC verdict per comparison" in line
+
+
+def test_schema_listing_without_a_database(tmp_path, capsys):
+    from tests.cli_run import run_cli
+
+    db = tmp_path / "none.duckdb"
+    code, out, err = run_cli(["sql", "--schema", "--db", str(db), "--format", "csv"], capsys)
+    assert code == 0, err
+    assert out.splitlines()[0] == '"name","kind","description"'
+    assert '"regions_significant","view","filtered regions with qvalue < fdr' in out
+    assert not db.exists()  # nothing written

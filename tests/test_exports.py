@@ -24,6 +24,8 @@ BASE = [
     "mean_count_a",
     "mean_count_b",
     "nearest_gene",
+    "distance_to_tss",
+    "genic_gene",
 ]
 
 
@@ -43,8 +45,8 @@ def test_exports_columns_and_counts(db, tmp_path):
     ]
     add_regions(db, "cmp1", rows)
     db.execute(
-        "insert into region_annotation (comparison_id, region_id, nearest_label) "
-        "values ('cmp1', 1, 'TP53')"
+        "insert into region_annotation (comparison_id, region_id, gene_id, symbol, "
+        "distance_to_tss, genic_symbol) values ('cmp1', 1, '7157', 'TP53', -52300, 'WRAP53')"
     )
     written = write_exports(db, "cmp1", tmp_path)
     assert sorted(written) == sorted(
@@ -72,7 +74,12 @@ def test_exports_columns_and_counts(db, tmp_path):
         1500,
         "A-enriched",
     )
-    assert (first.count_SRXA000, first.count_SRXB002, first.nearest_gene) == (50.0, 48.0, "TP53")
+    assert (first.count_SRXA000, first.count_SRXB002) == (50.0, 48.0)
+    assert (first.nearest_gene, first.distance_to_tss, first.genic_gene) == (
+        "TP53",
+        -52300,
+        "WRAP53",
+    )
     assert first.mean_count == pytest.approx(49.0)
     allr = pd.read_csv(tmp_path / "diff_regions_all.csv")
     assert (allr["end"] - allr["start"] == allr["size"]).all()
@@ -113,6 +120,8 @@ def test_dmr_export_columns(db, tmp_path):
         "mean_meth_a",
         "mean_meth_b",
         "nearest_gene",
+        "distance_to_tss",
+        "genic_gene",
     ]
 
 

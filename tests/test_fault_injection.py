@@ -15,6 +15,7 @@ from chromdiff.errors import (
     RequestRejectedError,
     ResultArchiveError,
     ServerUnavailableError,
+    SubmissionInDoubtError,
 )
 from chromdiff.parsing import parse_result
 from chromdiff.settings import Settings
@@ -64,9 +65,14 @@ def test_happy_path_sends_the_production_form(fake_chipatlas_factory, tmp_path):
 
 @pytest.mark.parametrize("status", [500, 503])
 def test_5xx_burst_then_success(fake_chipatlas_factory, tmp_path, status):
+    # the burst hits a GET call (the probe of an unknown ID, 404 once answered): GETs are
+    # retried; a POST never is, and the health check takes an HTTP error as final
     server = fake_chipatlas_factory(n_regions=100, fail_first_n=3, fail_status=status)
+    c = client(server)
+    assert c.result_ready("wabi_chipatlas_2026-0101-0000-00-0-000000") is False
+    assert len(c.sleeps) == 3
     c, files = run_job(server, tmp_path)
-    assert files.bed is not None and len(c.sleeps) >= 3
+    assert files.bed is not None and len(posts(server)) == 1
 
 
 def test_429_with_retry_after_is_honoured(fake_chipatlas_factory, tmp_path):
@@ -78,8 +84,53 @@ def test_429_with_retry_after_is_honoured(fake_chipatlas_factory, tmp_path):
 
 def test_connection_resets_are_retried(fake_chipatlas_factory, tmp_path):
     server = fake_chipatlas_factory(n_regions=100, reset_first_n=2)
+    c = client(server)
+    c.check_health()
+    assert len(c.sleeps) == 2
     c, files = run_job(server, tmp_path)
-    assert files.bed is not None and len(c.sleeps) >= 2
+    assert files.bed is not None
+
+
+@pytest.mark.parametrize("lost_as", ["reset", "500", "timeout"])
+def test_lost_submit_answer_is_in_doubt_and_sent_once(fake_chipatlas_factory, lost_as):
+    server = fake_chipatlas_factory(submit_lost_first_n=1, submit_lost_as=lost_as,
+                                    stall_seconds=1.5)  # fmt: skip
+    c = client(server)
+    with pytest.raises(SubmissionInDoubtError, match="not re-sent"):
+        c.submit(request())
+    # the server did queue the job: re-sending would have queued a second copy
+    assert len(posts(server)) == 1 and len(server.state.jobs) == 1
+
+
+def test_refused_connection_is_retried_and_said_to_submit_nothing(fake_chipatlas_factory):
+    server = fake_chipatlas_factory()
+    url = server.base_url
+    server.stop()  # nothing listens on the port any more
+    c = ChipAtlasClient(url, settings=FAST, sleep=lambda s: None, max_retries=2)
+    with pytest.raises(ServerUnavailableError, match=r"after 3 tries \(connection refused\)"):
+        c.submit(request())
+
+
+@pytest.mark.parametrize("cut_as", ["reset", "short"])
+def test_zip_download_cut_short_is_fetched_again(fake_chipatlas_factory, tmp_path, cut_as):
+    server = fake_chipatlas_factory(n_regions=2000, zip_cut_first_n=2, zip_cut_as=cut_as)
+    _, files = run_job(server, tmp_path)
+    assert files.bed is not None and len(posts(server)) == 1
+    zips = [r for r in server.journal if r.get("query", {}).get("format") == "zip"]
+    assert len(zips) == 3
+    always = fake_chipatlas_factory(n_regions=2000, zip_cut_first_n=99, zip_cut_as=cut_as)
+    with pytest.raises(ServerUnavailableError, match="rerun to download it again"):
+        run_job(always, tmp_path / "again")
+    assert not list((tmp_path / "again").glob("r.zip*"))
+
+
+def test_html_page_in_place_of_the_zip(fake_chipatlas_factory, tmp_path):
+    server = fake_chipatlas_factory(n_regions=100, zip_html_first_n=1)
+    _, files = run_job(server, tmp_path)
+    assert files.bed is not None
+    always = fake_chipatlas_factory(n_regions=100, zip_html_first_n=99)
+    with pytest.raises(ResultArchiveError, match="HTML page instead of the result ZIP"):
+        run_job(always, tmp_path / "again")
 
 
 def test_timeouts_are_retried_then_reported(fake_chipatlas_factory):
@@ -100,7 +151,7 @@ def test_job_error_in_log_is_quoted_and_there_is_no_zip(fake_chipatlas_factory, 
     server = fake_chipatlas_factory(job_error=True)
     c = client(server)
     rid = c.submit(request())
-    with pytest.raises(JobFailedError, match="does not correspond to an experiment"):
+    with pytest.raises(JobFailedError, match="was not correctly downloaded"):
         c.wait(rid, interval_s=0.01)
     with pytest.raises(JobFailedError):
         c.download_zip(rid, tmp_path / "r.zip")
@@ -127,7 +178,8 @@ def test_health_down(fake_chipatlas_factory):
 
 @pytest.mark.parametrize(
     ("knob", "match"),
-    [("corrupt_zip", "corrupt or truncated"), ("truncated_zip", "corrupt or truncated"),
+    [("corrupt_zip", "HTML page instead of the result ZIP"),
+     ("truncated_zip", "corrupt or truncated"),
      ("zip_slip", "escapes"), ("zip_bomb", "inflate"), ("duplicate_suffix", "two bed files")],
 )  # fmt: skip
 def test_archive_defects_are_refused(fake_chipatlas_factory, tmp_path, knob, match):

@@ -49,3 +49,52 @@ def test_unknown_field_rejected(tmp_path):
     with pytest.raises(ValueError, match="unknown run fields"):
         with record_run(str(tmp_path / "h.duckdb"), "x", {}, run_id="r3") as run:
             run.update(colour="red")
+
+
+def test_interrupted_run_is_cancelled(tmp_path):
+    db = str(tmp_path / "h.duckdb")
+    with pytest.raises(KeyboardInterrupt):
+        with record_run(db, "compare", {}, run_id="r4"):
+            raise KeyboardInterrupt
+    with connect(db, read_only=True) as con:
+        assert con.execute("select state from flow_runs").fetchall() == [("cancelled",)]
+
+
+def test_rows_of_killed_processes_are_marked_crashed_by_the_next_run(tmp_path):
+    """``kill -9`` leaves a ``running`` row; the next run closes it (not rows of live runs)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    from chromdiff.warehouse.history import start_run
+
+    db = str(tmp_path / "h.duckdb")
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "import sys, time\nfrom chromdiff.warehouse.history import start_run\n"
+         f"start_run({db!r}, 'compare', {{}}, run_id='killed')\nprint('started', flush=True)\n"
+         "time.sleep(120)\n"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert child.stdout.readline().strip() == "started"
+        start_run(db, "compare", {}, run_id="alive")  # the child still runs: left alone
+        with connect(db, read_only=True) as con:
+            assert (
+                con.execute("select count(*) from flow_runs where state = 'running'").fetchall()[0][
+                    0
+                ]
+                == 2
+            )
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(timeout=30)
+    finally:
+        child.kill()
+        child.stdout.close()
+    start_run(db, "compare", {}, run_id="next")
+    with connect(db, read_only=True) as con:
+        rows = dict(con.execute("select run_id, state from flow_runs").fetchall())
+        error = con.execute("select error from flow_runs where run_id = 'killed'").fetchall()
+    assert rows == {"killed": "crashed", "alive": "running", "next": "running"}
+    assert f"process {child.pid} ended" in error[0][0]

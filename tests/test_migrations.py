@@ -82,3 +82,59 @@ def test_old_database_is_upgraded_without_loss(tmp_path):
         assert got == ([by_exp[e] for e in sorted(A)], [by_exp[e] for e in sorted(B)])
     with writer(db) as con:  # a second open is a no-op
         assert _rows(con, "select * from region_counts") == long
+
+
+def test_run_state_columns_are_added_and_loaded_comparisons_count_as_reported(tmp_path):
+    """A database from before ``reported_at``/``flow_runs.pid``: loaded means reported."""
+    from chromdiff.design.comparison import get_state, plan
+
+    db = tmp_path / "old_state.duckdb"
+    spec = ComparisonSpec(A, B, title="migration test").validated()
+    cid = spec.default_id()
+    with writer(db) as con:
+        register(con, cid, spec, base_url="http://x/")
+        warehouse.load_result(con, cid, parse_result(DATA / "diffbind_2025.bed", "diffbind", A, B))
+        con.execute("alter table comparisons drop column reported_at")
+        con.execute("alter table flow_runs drop column pid; alter table flow_runs drop column host")
+    with writer(db) as con:  # reopening migrates
+        state = get_state(con, cid)
+        cols = {r[0] for r in con.execute("describe flow_runs").fetchall()}
+    assert state["reported_at"] is not None and plan(state, spec.input_hash(), False) == "skip"
+    assert {"pid", "host"} <= cols
+
+
+# sql/schema/003_experiments.sql before server_id / dropped (count_order was NOT NULL)
+OLD_EXPERIMENTS = """create table experiments (
+    comparison_id varchar not null, experiment_id varchar not null,
+    grp varchar not null check (grp in ('A', 'B')), input_order integer not null,
+    count_order integer not null, primary key (comparison_id, experiment_id))"""
+
+
+def test_old_experiments_table_gains_server_columns(tmp_path):
+    db = tmp_path / "old_e.duckdb"
+    spec = ComparisonSpec(A, B, title="migration test").validated()
+    cid = spec.default_id()
+    with writer(db) as con:
+        register(con, cid, spec, base_url="http://x/")
+        warehouse.load_result(con, cid, parse_result(DATA / "diffbind_2025.bed", "diffbind", A, B))
+        counts = _rows(con, "select * from region_counts")
+        old = _rows(con, "select comparison_id, experiment_id, grp, input_order, count_order"
+                         " from experiments")  # fmt: skip
+        con.execute("drop view region_counts_labeled; drop view region_counts")
+        con.execute("drop table experiments")
+        con.execute(OLD_EXPERIMENTS)
+        con.executemany("insert into experiments values (?, ?, ?, ?, ?)", old)
+    with writer(db) as con:  # opening applies the migration
+        cols = {
+            r[0]: r[1]
+            for r in con.execute(
+                "select column_name, is_nullable from information_schema.columns"
+                " where table_name = 'experiments'"
+            ).fetchall()
+        }
+        assert cols["server_id"] == "YES" and cols["dropped"] == "YES"
+        assert cols["count_order"] == "YES"
+        assert _rows(con, "select experiment_id, server_id from experiments") == sorted(
+            (e, e) for e in A + B
+        )
+        assert _rows(con, "select * from region_counts") == counts

@@ -63,7 +63,9 @@ def test_dmr_hand_checked():
     r = parse_result(DATA / "dmr.bed", "dmr", ["SRX1"], ["SRX2"])
     assert r.result_format == DMR and r.counts.num_rows == 0
     d = rows(r.regions)[0]
-    assert (d["chrom"], d["start"], d["stop"]) == ("chr1", 10468, 11240)
+    # metilene's 1-based first/last CpG -> BED; size = the server's Length (stop - start + 1)
+    assert (d["chrom"], d["start"], d["stop"]) == ("chr1", 10467, 11240)
+    assert d["stop"] - d["start"] == 11240 - 10468 + 1
     assert d["qvalue"] == 0.0012 and d["meth_diff"] == 0.35 and d["n_cpgs"] == 42
     assert d["p_mwu"] == 1.2e-05 and d["p_ks"] == 3.4e-04
     assert d["mean_meth_a"] - d["mean_meth_b"] == pytest.approx(d["meth_diff"])
@@ -134,3 +136,67 @@ def test_igv_cross_check(tmp_path):
 def test_gsm_inputs_warn_about_count_mapping():
     r = parse_result(DATA / "diffbind_2025.bed", "diffbind", ["GSM1", "SRX1000", "SRX1001"], B)
     assert len(r.warnings) == 1 and "GSM1" in r.warnings[0]
+
+
+# --- the server's sample order, GSM mapping and dropped IDs (parsing.samples) ---
+
+LOG = """[INFO] <time> Start: 2025-11-26T11:28:25+09:00 (2025-11-26T02:28:25Z)
+[INFO] <parameter> WABI_ID="wabi_chipatlas_2025-1126-1128-20-7-1000000"
+[WARNING] "GSM999" unmapped for hg38 and has been ignored.
+[INFO] <samples> SRX1000 B 
+[INFO] <samples> SRX100 B 
+[INFO] <samples> SRX5865960 A 
+[INFO] <samples> SRX7 A 
+"""  # noqa: W291 - edgeR.r:35 `cat` leaves a space before the newline
+
+
+def test_layout_from_log_sample_lines_gsm_and_dropped():
+    from chromdiff.parsing.samples import resolve_layout
+
+    lay = resolve_layout(["GSM5", "SRX5865960", "GSM999"], ["SRX100", "SRX1000"], log_text=LOG)
+    assert lay.source == "log"
+    assert (lay.columns_a, lay.columns_b) == (["SRX5865960", "SRX7"], ["SRX1000", "SRX100"])
+    use = {e.experiment_id: (e.server_id, e.count_order, e.dropped) for e in lay.experiments}
+    assert use["GSM5"] == ("SRX7", 2, None)  # the one A sample no SRX input claims
+    assert use["SRX5865960"] == ("SRX5865960", 1, None)
+    assert use["SRX100"] == ("SRX100", 2, None) and use["SRX1000"] == ("SRX1000", 1, None)
+    assert use["GSM999"][:2] == (None, None) and "unmapped for hg38" in use["GSM999"][2]
+    assert [e.experiment_id for e in lay.dropped] == ["GSM999"]
+
+
+def test_layout_ambiguous_gsms_igv_fallback_and_assumed(tmp_path):
+    from chromdiff.parsing.samples import resolve_layout
+
+    lay = resolve_layout(
+        ["GSM1", "GSM2"], ["SRX100", "SRX55"], log_text=LOG.replace("SRX5865960", "SRX8")
+    )
+    assert [e.count_order for e in lay.experiments] == [None, None, 2, None]
+    assert "one of SRX8, SRX7" in lay.experiments[0].dropped  # the server does not say which
+    assert "not among the samples" in lay.experiments[3].dropped
+    igv = tmp_path / "r.igv.bed"
+    igv.write_text(
+        'track name="t" gffTags="on"\nchr1\t1\t9\tAnalysis%20title=t;Genome=hg38;'
+        'SRXs%20("a")=SRX1,SRX10;SRXs%20("b")=SRX2;LogFC=1;\t0.01\t.\t1\t9\t222,131,68\n'
+    )
+    lay = resolve_layout(["SRX10", "SRX1"], ["GSM3"], igv_path=igv)
+    assert (lay.source, lay.columns_a, lay.columns_b) == ("igv", ["SRX1", "SRX10"], ["SRX2"])
+    assert any("SRX1 and SRX10" in w and "locale" in w for w in lay.warnings)
+    assert [(e.server_id, e.count_order) for e in lay.experiments] == [
+        ("SRX10", 2), ("SRX1", 1), ("SRX2", 1)
+    ]  # fmt: skip
+    lay = resolve_layout(["SRX999", "SRX1000"], ["GSM3"], log_text="[INFO] x\n")
+    assert (lay.source, lay.columns_a) == ("assumed", ["SRX1000", "SRX999"])
+    assert any("misattributed" in w for w in lay.warnings)
+
+
+def test_parse_in_server_order_counts_follow_the_given_columns():
+    r = parse_result(DATA / "diffbind_2025.bed", "diffbind", ["SRX999", "SRX1000", "SRX1001"],
+                     ["SRX6", "SRX5"], server_order=True)  # fmt: skip
+    first = {c["experiment_id"]: c["count"] for c in rows(r.counts) if c["region_id"] == 1}
+    line1 = (DATA / "diffbind_2025.bed").read_text().splitlines()[0].split("\t")
+    assert [first[i] for i in ("SRX999", "SRX1000", "SRX1001")] == [
+        float(v) for v in line1[3].split(",")
+    ]
+    with pytest.raises(ParseError, match="values for 2 experiments of group A"):
+        parse_result(DATA / "diffbind_2025.bed", "diffbind", ["SRX1", "SRX2"], ["SRX6", "SRX5"],
+                     server_order=True)  # fmt: skip

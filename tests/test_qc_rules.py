@@ -200,6 +200,13 @@ def test_ma_asymmetry(db, n_a, mean_a, n_b, mean_b, lower):
         assert f"(group {lower} significant hits at low counts)" in rows[0][2]
 
 
+def test_ma_asymmetry_text_has_no_negative_zero(db):
+    add_comparison(db)
+    add_regions(db, "cmp1", ma_rows(3, 0.997, 3, 4.0))  # log2(0.997) = -0.0043: rounds to 0
+    detail = findings(db, "qc_ma_asymmetry")[0][2]
+    assert "median log2 mean count 0.0 for A-enriched vs 2.0 for B-enriched" in detail, detail
+
+
 def test_ma_floor_is_applied(db):
     add_comparison(db, ma_floor=0.5)
     add_regions(db, "cmp1", ma_rows(3, 0.01, 3, 0.9))  # log2(0.5) = -1 vs log2(0.9) = -0.15
@@ -237,3 +244,51 @@ def test_qc_findings_union_shape(db):
     assert cols[:5] == ["comparison_id", "check_name", "severity", "detail", "evidence"]
     got = db.execute("select check_name from qc_findings order by check_order").fetchall()
     assert [g[0] for g in got] == ["nonstandard_contigs", "tiny_regions", "sample_size"]
+
+
+# --- verdicts (issue 19, item 10) -----------------------------------------------------------
+def _verdict(db, cid="cmp1"):
+    return db.execute(
+        "select verdict, n_findings, reason from qc_verdict where comparison_id = ?", [cid]
+    ).fetchone()
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["official_hg_diffbind", "official_mm_diffbind", "official_hg_dmr", "tp53_molm13_vs_k562"],
+)
+def test_chipatlas_example_designs_are_not_failed_for_their_size(db, name):
+    """n <= 3 per group is a limit of the design (warn), not a defect of the data (fail)."""
+    from chromdiff.design.examples import get_example
+
+    ex = get_example(name)
+    add_comparison(db, analysis=ex.analysis, n_a=len(ex.ids_a), n_b=len(ex.ids_b))
+    add_regions(db, "cmp1", background(40))
+    verdict, n, reason = _verdict(db)
+    assert (verdict, n) == ("warn", 1)
+    if min(len(ex.ids_a), len(ex.ids_b)) <= 3:
+        assert reason.startswith("usable with caution: the design has very few experiments")
+
+
+def test_a_major_data_finding_fails_and_nothing_passes(db):
+    from tests.test_qc_sex import sex_rows
+
+    add_comparison(db, "clean")
+    add_regions(db, "clean", background(40))
+    add_comparison(db, "confound", n_a=3, n_b=3)
+    add_regions(db, "confound", [*background(40), *sex_rows("chrY", 5, 0)])
+    assert _verdict(db, "clean") == ("pass", 0, "no QC findings")
+    verdict, n, reason = _verdict(db, "confound")
+    assert (verdict, n) == ("fail", 2)
+    assert reason.startswith("major finding about the data (sex_chrom_confound")
+
+
+@pytest.mark.parametrize(
+    ("analysis", "says", "never"),
+    [("diffbind", "edgeR's dispersion", "metilene"), ("dmr", "metilene's", "edgeR")],
+)
+def test_sample_size_is_worded_for_the_method(db, analysis, says, never):
+    add_comparison(db, analysis=analysis, n_a=2, n_b=2)
+    ((_, severity, detail, _),) = findings(db, "qc_sample_size")
+    assert severity == "major" and says in detail and never not in detail
+    assert "treat q-values as approximate" in detail

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from chromdiff.cli.main import cli
 from chromdiff.errors import InputError
 from chromdiff.report.render import render_comparison
+from chromdiff.report.text import fmt_distance, fmt_num, fmt_q
 from chromdiff.warehouse.db import writer
 from tests.warehouse_rows import add_comparison, add_regions, background
 
@@ -43,9 +46,12 @@ def db_path(tmp_path):
             "tp53",
             background(120) + chry_confound() + [{"chrom": "chrUn_x", "start": 0, "stop": 500}],
         )
+        # nearest gene GENE<id> at (id - 100) * 2.5 kb; the odd regions also lie inside HOST<id>
         con.execute(
-            "insert into region_annotation (comparison_id, region_id, nearest_label) "
-            "select 'tp53', region_id, 'GENE' || region_id from regions"
+            "insert into region_annotation (comparison_id, region_id, gene_id, symbol, "
+            "distance_to_tss, genic_symbol) select 'tp53', region_id, region_id::varchar, "
+            "'GENE' || region_id, (region_id - 100) * 2500, "
+            "case when region_id % 2 = 1 then 'HOST' || region_id end from regions"
         )
     return path
 
@@ -74,7 +80,11 @@ def test_report_files_and_order(db_path, tmp_path):
     assert "not necessarily true biological replicates" in md
     assert "| MOLM-13 enriched (A) | 66 | 21 |" in md  # 60 + 6 chrY rows; 15 + 6 significant
     # strict q order: the chrY rows (q 1e-6) first, starred, with their gene label
-    assert "| 1 | chrY:3,000,000-3,000,400 | 400 | 6.00 | 1.00e-06 | A-enriched* | GENE121 |" in md
+    assert (
+        "| 1 | chrY:3,000,000-3,000,400 | 400 | 6.00 | 1.00e-06 | A-enriched* "
+        "| GENE121 (+52.5 kb) | HOST121 |" in md
+    )
+    assert "| A-enriched* | GENE122 (+55.0 kb) |  |" in md  # even id: intergenic
     assert "edgeR" in md and "ChIP-Atlas 3.0" in md and "metilene" not in md
 
 
@@ -200,9 +210,54 @@ def test_nearest_gene_labels_from_the_embedded_annotation(tmp_path):
         add_regions(con, "ann", rows)
     out = render_comparison(path, "ann", tmp_path / "o")
     md = out["summary_report.md"].read_text()
-    assert "| 1 | chr17:7,580,000-7,580,500 | 500 | 0.50 | 1.00e-03 | A-enriched | TP53 |" in md
-    assert "| 2 | chr8:128,748,000-128,748,400 | 400 | 0.50 | 2.00e-02 | A-enriched | MYC |" in md
+    rows = {c[1]: c[6:] for c in map(_cells, md.splitlines()) if len(c) == 8}
+    assert rows["chr17:7,580,000-7,580,500"][0].startswith("TP53 (")  # nearest TSS: TP53's
+    assert rows["chr17:7,580,000-7,580,500"][1] == "TP53"  # inside TP53: overlapping gene
+    assert rows["chr8:128,748,000-128,748,400"][0] == "MYC (0 bp)"  # holds the TSS of MYC
     assert "TP53" in out["diff_regions_all.csv"].read_text()
+
+
+def _cells(line: str) -> list[str]:
+    return [c.strip() for c in line.strip().strip("|").split("|")] if line.startswith("|") else []
+
+
+def _nearest_tss(genome: str, chrom: str, start: int, stop: int) -> tuple[str, int]:
+    """Oracle: the transcript TSS nearest to a 0-based half-open region, straight from the
+    embedded annotation's transcript table (pandas), signed as ChIPseeker (+ = 3' of the TSS in
+    the gene's orientation); returns (symbol, distance from the nearer region end)."""
+    from chromdiff.annotation.build import DATA_DIR
+
+    tx = pd.read_parquet(DATA_DIR / f"{genome}_transcripts.parquet")
+    tx = tx[tx["chrom"] == chrom].copy()
+    tx["tss"] = np.where(tx["strand"] == "-", tx["stop"] - 1, tx["start"])
+    edge = np.where(tx["tss"] < start, start, np.where(tx["tss"] >= stop, stop - 1, tx["tss"]))
+    tx["d"] = (edge - tx["tss"]) * np.where(tx["strand"] == "-", -1, 1)
+    best = tx.loc[tx["d"].abs().idxmin()]
+    return best["symbol"], int(best["d"])
+
+
+def test_nearest_gene_shown_at_any_distance_with_its_signed_distance(tmp_path):
+    """A region ~46 kb from the nearest TSS (intergenic, upstream of MYC) shows that gene and its
+    distance; before, the label was NULL past 5 kb and the column blank."""
+    pytest.importorskip("chromdiff.annotation")
+    region = ("chr8", 128_700_000, 128_700_400)
+    symbol, dist = _nearest_tss("hg19", *region)
+    assert abs(dist) > 20_000  # far beyond the 5 kb of the old label
+    path = tmp_path / "far.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "far", genome="hg19")
+        add_regions(con, "far", [{"chrom": region[0], "start": region[1], "stop": region[2]}])
+    out = render_comparison(path, "far", tmp_path / "o")
+    md, html = out["summary_report.md"].read_text(), out["report.html"].read_text()
+    row = next(r for r in md.splitlines() if r.startswith("| 1 | chr8:128,700,000"))
+    nearest, genic = _cells(row)[6:8]
+    assert nearest.startswith(f"{symbol} (") and genic == ""  # intergenic: no overlapping gene
+    shown = float(nearest.split("(")[1].split(" kb")[0])
+    assert shown == pytest.approx(dist / 1000, abs=0.051)  # sign included
+    assert f"<td>{nearest}</td>" in html
+    csv = pd.read_csv(out["diff_regions_all.csv"])
+    assert (csv.loc[0, "nearest_gene"], csv.loc[0, "distance_to_tss"]) == (symbol, dist)
+    assert pd.isna(csv.loc[0, "genic_gene"])
 
 
 def test_builtin_example_caveats_are_shown(tmp_path):
@@ -216,3 +271,55 @@ def test_builtin_example_caveats_are_shown(tmp_path):
     caveats = md.split("## ⚠️ Experimental Design Caveats")[1].split("## QC Warnings")[0]
     for line in ex.design_caveats:
         assert f"- Built-in example tp53_molm13_vs_k562: {line}" in caveats
+
+
+#: Printed numbers that must never appear: an underflowed p-value and a negative zero.
+BAD_NUMBER = re.compile(r"0\.00e\+00|(?<![0-9.])-0\.0+\b|-0(?![0-9.])\b")
+
+
+def test_p_value_and_zero_formatting():
+    assert [fmt_q(v) for v in (0.0, 5e-324, 1e-301, 1e-300, 3.14159e-5, None)] == [
+        "< 1e-300",
+        "< 1e-300",
+        "< 1e-300",
+        "1.00e-300",
+        "3.14e-05",
+        "NA",
+    ]
+    assert [fmt_num(v, d) for v, d in ((-0.0, 2), (-0.004, 2), (-4e-7, 6), (-0.4, 0))] == [
+        "0.00",
+        "0.00",
+        "0.000000",
+        "0",
+    ]
+    assert (fmt_num(-0.006), fmt_num(float("-inf")), fmt_num(float("nan"))) == (
+        "-0.01",
+        "-Inf",
+        "NA",
+    )
+    assert [fmt_distance(d) for d in (0, -850, 2149, -52_300, 1_234_567)] == [
+        "0 bp",
+        "-850 bp",
+        "+2.1 kb",
+        "-52.3 kb",
+        "+1.23 Mb",
+    ]
+    assert BAD_NUMBER.search("q 0.00e+00") and BAD_NUMBER.search("| -0.00 |")
+    assert BAD_NUMBER.search("r -0.000000.") and not BAD_NUMBER.search("-0.001 and 10.00")
+
+
+def test_report_prints_underflow_and_no_negative_zero(tmp_path):
+    """q = 0 (underflow) prints '< 1e-300'; a log2FC of -0.004 prints 0.00, never -0.00."""
+    path = tmp_path / "z.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "z")
+        rows = [
+            {"chrom": "chr1", "start": 1000, "stop": 1500, "logfc": -0.004, "qvalue": 0.0},
+            {"chrom": "chr1", "start": 5000, "stop": 5500, "logfc": 3.0, "qvalue": 0.01},
+        ]
+        add_regions(con, "z", rows)
+    out = render_comparison(path, "z", tmp_path / "o")
+    md, html = out["summary_report.md"].read_text(), out["report.html"].read_text()
+    assert "| 1 | chr1:1,000-1,500 | 500 | 0.00 | < 1e-300 |" in md
+    assert "Minimum q: < 1e-300" in md and "&lt; 1e-300" in html
+    assert not BAD_NUMBER.search(md) and not BAD_NUMBER.search(html)

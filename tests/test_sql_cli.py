@@ -87,6 +87,16 @@ def test_sql_names_the_process_holding_the_writer_lock(tmp_path):
     assert res.returncode == 1
     assert f"process {holder.pid}" in res.stderr + res.stdout
     assert waited >= 1.0
+    first, last = res.stderr.strip().splitlines()
+    assert first.startswith(f"waiting up to 1 s for database {db}: locked by process {holder.pid}")
+    assert last.startswith("error: database")
+
+
+def test_default_wait_outlasts_an_ordinary_load():
+    from chromdiff.cli.cmd_sql import command
+
+    wait = next(p for p in command.params if p.name == "wait_s")
+    assert wait.default >= 60  # a 1M-region load holds the file ~18 s (BENCHMARKS.md)
 
 
 def test_export_parquet_writes_every_table(tmp_path):

@@ -90,14 +90,17 @@ def test_top_n_strict_q_order_keeps_unannotated_rows(db):
     add_regions(db, "cmp1", rows)
     # annotate only two rows: the others must keep their place
     db.execute(
-        "insert into region_annotation (comparison_id, region_id, nearest_label) values "
-        "('cmp1', 2, 'TP53'), ('cmp1', 6, 'MYC (+2.1kb)')"
+        "insert into region_annotation (comparison_id, region_id, gene_id, symbol, "
+        "distance_to_tss, genic_symbol) values "
+        "('cmp1', 2, '7157', 'TP53', 0, 'TP53'), ('cmp1', 6, '4609', 'MYC', 2100, null)"
     )
     order = ids(db, "regions_ranked", order="rank")
     assert order == [5, 3, 2, 6, 1, 4]  # q asc, ties by |logFC| desc, NULL q last
     assert ids(db, "regions_top", order="rank") == [5, 3, 2]
-    labels = db.execute("select rank, nearest_gene from regions_top order by rank").fetchall()
-    assert labels == [(1, None), (2, None), (3, "TP53")]
+    labels = db.execute(
+        "select rank, nearest_gene, distance_to_tss, genic_gene from regions_top order by rank"
+    ).fetchall()
+    assert labels == [(1, None, None, None), (2, None, None, None), (3, "TP53", 0, "TP53")]
 
 
 def test_dmr_effect_is_meth_diff(db):

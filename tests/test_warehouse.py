@@ -7,6 +7,7 @@ from chromdiff.design.comparison import (
     get_state,
     plan,
     register,
+    set_reported,
     set_request,
     set_status,
 )
@@ -71,13 +72,25 @@ def test_spec_hash_and_id():
 
 def test_plan():
     assert plan(None, "h", False) == "submit"
-    assert plan({"status": "loaded", "request_id": "r", "input_hash": "h"}, "h", False) == "skip"
+    done = {"status": "loaded", "request_id": "r", "input_hash": "h", "reported_at": "t"}
+    assert plan(done, "h", False) == "skip"
+    # loaded, but the run stopped before the annotation/report: finish those steps
+    assert plan(done | {"reported_at": None}, "h", False) == "finish"
+    # a submission that may have reached the server is never re-sent without force
+    for status in ("submitting", "in_doubt"):
+        state = {"status": status, "request_id": None, "input_hash": "h"}
+        assert plan(state, "h", False) == "in_doubt" and plan(state, "h", True) == "submit"
     assert plan({"status": "loaded", "request_id": "r", "input_hash": "h"}, "h", True) == "submit"
     assert plan({"status": "running", "request_id": "r", "input_hash": "h"}, "h", False) == "resume"
     assert (
         plan({"status": "running", "request_id": None, "input_hash": "h"}, "h", False) == "submit"
     )
-    assert plan({"status": "failed", "request_id": "r", "input_hash": "h"}, "h", False) == "submit"
+    # the job ended for good on the server: not resubmitted without force (it would fail again)
+    assert plan({"status": "failed", "request_id": "r", "input_hash": "h"}, "h", False) == "failed"
+    assert plan({"status": "failed", "request_id": "r", "input_hash": "h"}, "h", True) == "submit"
+    assert plan({"status": "failed", "request_id": "r", "input_hash": "x"}, "h", False) == "submit"
+    # failed before any request ID existed (nothing reached the server): a rerun submits
+    assert plan({"status": "failed", "request_id": None, "input_hash": "h"}, "h", False) == "submit"
     assert plan({"status": "loaded", "request_id": "r", "input_hash": "x"}, "h", False) == "submit"
 
 
@@ -145,15 +158,18 @@ def test_failure_on_bad_raw_row(loaded):
 def test_state_transitions(loaded):
     db, cid, spec, _parsed, _raw = loaded
     with writer(db) as con:
+        assert plan(get_state(con, cid), spec.input_hash(), False) == "finish"  # not reported
+        set_reported(con, cid)
         assert plan(get_state(con, cid), spec.input_hash(), False) == "skip"
         register(con, cid, spec, base_url="http://x/")
+        # a re-submission drops the previous result rows at once: the rows of a comparison
+        # always belong to its request_id (here: none yet)
+        assert counts(con)["regions"] == 0 and counts(con)["raw_files"] == 0
         set_request(con, cid, "wabi_chipatlas_2026-0101-0000-00-000-000001")
         st = get_state(con, cid)
         assert st["status"] == "submitted" and plan(st, spec.input_hash(), False) == "resume"
         set_status(con, cid, "failed", "boom")
         assert get_state(con, cid)["status"] == "failed"
-        # the previous load's regions are still there until a new load replaces them
-        assert counts(con)["regions"] == 4
         assert counts(con)["experiments"] == 5
 
 

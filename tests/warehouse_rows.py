@@ -50,7 +50,11 @@ def add_comparison(
     for grp, n, ids in (("A", n_a, ids_a), ("B", n_b, ids_b)):
         ids = ids or [f"SRX{grp}{i:03d}" for i in range(n)]
         for i, exp in enumerate(ids):
-            con.execute("insert into experiments values (?, ?, ?, ?, ?)", [cid, exp, grp, i, i + 1])
+            con.execute(
+                "insert into experiments (comparison_id, experiment_id, grp, input_order,"
+                " count_order) values (?, ?, ?, ?, ?)",
+                [cid, exp, grp, i, i + 1],
+            )
     return cid
 
 

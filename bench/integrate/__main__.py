@@ -84,14 +84,15 @@ def main() -> None:
         "not counted below) → load (read, validate, reconcile IDs, store) → link "
         "(ChIPseeker features + nearest gene + BETA links) → statistics (correlations, "
         "sensitivity grid, KS) → report (5 charts as PNG "
-        "+ SVG, exports, Markdown + HTML), each in a fresh process with a fresh database. "
+        "+ SVG, exports, Markdown + HTML) → publish (swap the staged rows and report in, one "
+        "transaction), each in a fresh process with a fresh database. "
         "**pandas + pyranges** = the tutorial recipe (`bench/integrate/baseline.py`: read_csv, "
         "pyranges `nearest` to TSS, merge by symbol, categories, scores, Pearson; no feature "
         "annotation, BETA, sensitivity, storage or report). Medians of "
         f"{a.repeats} runs; peak = max RSS of the process.", "",
         "| step | chromdiff s |", "|---|---:|",
         *(f"| {k} | {v:.2f} |" for k, v in med.items()), "",
-        "(total = load + link + stats + report; setup excluded)", "",
+        "(total = load + link + stats + report + publish; setup excluded)", "",
         "| | s | peak MiB | pairs | Pearson r (significant pairs) |", "|---|---:|---:|---:|---:|",
         f"| chromdiff load+link+stats | {core:.2f} | {max(r['peak_mib'] for r in ours):.0f} | "
         f"— | {ours[0]['pearson_r']:.3f} |",

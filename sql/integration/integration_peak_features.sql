@@ -1,6 +1,7 @@
 -- integration_peak_features: every annotated peak of an integration with its ChIPseeker summary
--- category, TSS-distance bin and whether it is significant (the feature and TSS-distance charts
--- of the differential peaks read it).
+-- category, TSS-distance bin and whether it is significant (as in integration_pairs: a non-finite
+-- log2FC is never significant; the feature and TSS-distance charts of the differential peaks
+-- read it).
 create or replace view integration_peak_features as
 select a.integration_id, a.peak_id, a.feature, a.distance_to_tss,
        case when a.feature = 'Promoter' then a.annotation
@@ -14,8 +15,8 @@ select a.integration_id, a.peak_id, a.feature, a.distance_to_tss,
        case when abs(a.distance_to_tss) <= 1000 then 1 when abs(a.distance_to_tss) <= 3000 then 2
             when abs(a.distance_to_tss) <= 5000 then 3 when abs(a.distance_to_tss) <= 10000 then 4
             when abs(a.distance_to_tss) <= 100000 then 5 else 6 end as bin_order,
-       coalesce(p.logfc is not null and abs(p.logfc) > i.atac_lfc and p.padj < i.atac_padj,
-                false) as significant
+       coalesce(isfinite(p.logfc) and abs(p.logfc) < 1e300 and abs(p.logfc) > i.atac_lfc
+                and p.padj < i.atac_padj, false) as significant
 from int_peak_annotation a
 join int_peaks p using (integration_id, peak_id)
 join integrations i using (integration_id)

@@ -1,6 +1,8 @@
 -- integration_rp: BETA regulatory potential per DE gene matched to the annotation:
 -- rp = sum over bound peaks with centre within 100 kb of the TSS of exp(-(0.5 + 4 * d/100kb))
--- (0 when none), de_class = up / down (significant by the RNA cutoffs) or notdiff.
+-- (0 when none), de_class = up / down (significant by the RNA cutoffs), excluded (non-finite
+-- log2FC: ±Inf, NaN, |log2FC| >= 1e300 such as cuffdiff's ±1.79769e+308; left out of the KS
+-- tests and the target ranking) or notdiff (the rest, NA padj included).
 create or replace view integration_rp as
 with rp as (
     select integration_id, gene_id, sum(exp(-(0.5 + 4.0 * distance / 100000.0))) as rp,
@@ -9,7 +11,9 @@ with rp as (
 select g.integration_id, g.gene_id, g.gene_symbol as symbol, g.logfc as rna_logfc,
        g.padj as rna_padj, coalesce(rp.rp, 0) as rp, coalesce(rp.n_peaks, 0) as n_peaks,
        rp.min_distance,
-       case when g.logfc is not null and abs(g.logfc) > i.rna_lfc and g.padj < i.rna_padj
+       case when g.logfc is not null and not (isfinite(g.logfc) and abs(g.logfc) < 1e300)
+            then 'excluded'
+            when abs(g.logfc) > i.rna_lfc and g.padj < i.rna_padj
             then (case when g.logfc > 0 then 'up' else 'down' end)
             else 'notdiff' end as de_class
 from int_genes g join integrations i using (integration_id)

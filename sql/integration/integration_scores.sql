@@ -3,21 +3,25 @@
 -- the integration's linked pairs; significance_score = -log10 padj_peak - log10 padj_rna (padj
 -- floored at 1e-300, so padj = 0 counts 300); weighted_score = product_score * significance_score;
 -- distance_weight = exp(-min(|distance|, 100 kb) / 10 kb); distance_weighted_score =
--- weighted_score * distance_weight.
+-- weighted_score * distance_weight. NA padj gives NULL scores, never 300 (a NULL padj must not
+-- reach greatest(), which skips NULLs); a non-finite log2FC (see integration_pairs) gives NULL
+-- product/z/weighted scores and is left out of the z means and SDs. NULL scores sort last.
 create or replace view integration_scores as
-select *,
-       atac_logfc * rna_logfc as product_score,
-       ((atac_logfc - avg(atac_logfc) over w) / nullif(stddev_samp(atac_logfc) over w, 0))
-         * ((rna_logfc - avg(rna_logfc) over w) / nullif(stddev_samp(rna_logfc) over w, 0))
-         as z_product,
-       -log10(greatest(atac_padj, 1e-300)) - log10(greatest(rna_padj, 1e-300))
-         as significance_score,
-       atac_logfc * rna_logfc
-         * (-log10(greatest(atac_padj, 1e-300)) - log10(greatest(rna_padj, 1e-300)))
-         as weighted_score,
+with s as (
+    select *,
+           case when not atac_logfc_nonfinite then atac_logfc end as _afc,
+           case when not rna_logfc_nonfinite then rna_logfc end as _rfc,
+           case when atac_padj is not null then -log10(greatest(atac_padj, 1e-300)) end as _asig,
+           case when rna_padj is not null then -log10(greatest(rna_padj, 1e-300)) end as _rsig
+    from integration_pairs)
+select * exclude (_afc, _rfc, _asig, _rsig),
+       _afc * _rfc as product_score,
+       ((_afc - avg(_afc) over w) / nullif(stddev_samp(_afc) over w, 0))
+         * ((_rfc - avg(_rfc) over w) / nullif(stddev_samp(_rfc) over w, 0)) as z_product,
+       _asig + _rsig as significance_score,
+       _afc * _rfc * (_asig + _rsig) as weighted_score,
        exp(-least(abs(distance), 100000) / 10000.0) as distance_weight,
-       atac_logfc * rna_logfc
-         * (-log10(greatest(atac_padj, 1e-300)) - log10(greatest(rna_padj, 1e-300)))
-         * exp(-least(abs(distance), 100000) / 10000.0) as distance_weighted_score
-from integration_pairs
+       _afc * _rfc * (_asig + _rsig) * exp(-least(abs(distance), 100000) / 10000.0)
+         as distance_weighted_score
+from s
 window w as (partition by integration_id);

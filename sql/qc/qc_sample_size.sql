@@ -1,14 +1,29 @@
--- qc_sample_size: min(n_a, n_b) <= n_very_low -> major 'Very low sample size'; else < n_low -> minor.
+-- qc_sample_size: experiments the server used per group (submitted minus dropped IDs); min(n) <= n_very_low -> major 'Very low sample size'; else < n_low -> minor; worded per method.
 create or replace view qc_sample_size as
+with n as (
+    select comparison_id,
+           count(*) filter (where grp = 'A' and dropped is null) as n_a,
+           count(*) filter (where grp = 'B' and dropped is null) as n_b
+    from experiments
+    group by comparison_id
+)
 select
-    c.comparison_id,
+    n.comparison_id,
     'sample_size' as check_name,
-    case when least(c.n_a, c.n_b) <= p.n_very_low then 'major' else 'minor' end as severity,
-    case when least(c.n_a, c.n_b) <= p.n_very_low then 'Very low' else 'Low' end
-        || ' sample size (n=' || c.n_a || ' vs n=' || c.n_b || '): edgeR dispersion and FDR '
-        || 'estimates are unreliable with so few experiments; focus on large effects and validate.'
+    case when least(n.n_a, n.n_b) <= p.n_very_low then 'major' else 'minor' end as severity,
+    case when least(n.n_a, n.n_b) <= p.n_very_low then 'Very low' else 'Low' end
+        || ' sample size (n=' || n.n_a || ' vs n=' || n.n_b || '): '
+        || case c.analysis
+            when 'dmr' then 'metilene''s between-group tests (Mann-Whitney U, 2D KS) have little '
+                || 'power and coarse p-values with so few experiments per group'
+            else 'edgeR''s dispersion and FDR estimates are unreliable with so few experiments '
+                || 'per group'
+        end
+        || '. This limits the design, not the data: treat q-values as approximate, focus on '
+        || 'large effects (|logFC| > 2) and validate; add experiments to each group to firm it up.'
         as detail,
-    to_json({n_a: c.n_a, n_b: c.n_b})::varchar as evidence
-from comparisons c
+    to_json({n_a: n.n_a, n_b: n.n_b, analysis: c.analysis})::varchar as evidence
+from n
+join comparisons c using (comparison_id)
 join comparison_params p using (comparison_id)
-where least(c.n_a, c.n_b) < p.n_low or least(c.n_a, c.n_b) <= p.n_very_low;
+where least(n.n_a, n.n_b) < p.n_low or least(n.n_a, n.n_b) <= p.n_very_low;

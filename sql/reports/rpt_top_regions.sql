@@ -1,5 +1,7 @@
 -- rpt_top_regions: the top_n regions (regions_top) formatted for the report table: rank, location
--- chr:start-end with thousands separators, size, effect, q, direction and nearest gene.
+-- chr:start-end with thousands separators, size, effect, q, direction, the nearest gene with its
+-- signed distance to the TSS (nearest_gene, nearest_distance; shown at any distance) and the
+-- overlapping (genic) gene.
 create or replace view rpt_top_regions as
 select
     comparison_id, rank,
@@ -8,5 +10,5 @@ select
     case direction when 'A' then 'A-enriched' when 'B' then 'B-enriched' else 'none' end
         as direction,
     chrom in ('chrX', 'chrY') as on_sex_chrom,
-    nearest_gene
+    nearest_gene, distance_to_tss as nearest_distance, genic_gene
 from regions_top;

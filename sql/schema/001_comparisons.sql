@@ -1,7 +1,9 @@
 -- comparisons: one row per comparison of two groups of experiments (the unit of work).
--- grain: comparison_id. Status walks created -> submitted -> running -> finished -> loaded
--- (or failed). request_id is written as soon as the server returns it, so an interrupted run
--- resumes polling instead of resubmitting.
+-- grain: comparison_id. Status walks created -> submitting -> submitted -> running -> finished
+-- -> loaded (or failed; in_doubt when a submission may have reached the server unanswered).
+-- request_id is written as soon as the server returns it, so an interrupted run resumes polling
+-- instead of resubmitting; result rows always belong to request_id. reported_at: annotation and
+-- report written (a loaded comparison without it is finished by the next run).
 create table if not exists comparisons (
     comparison_id     varchar primary key,
     title             varchar not null,
@@ -25,5 +27,6 @@ create table if not exists comparisons (
     submitted_at      timestamp,
     finished_at       timestamp,
     loaded_at         timestamp,
+    reported_at       timestamp,
     updated_at        timestamp not null default current_timestamp
 );

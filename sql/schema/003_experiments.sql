@@ -1,11 +1,18 @@
 -- experiments: the IDs of each group, as submitted. grain: (comparison_id, experiment_id).
--- input_order is the user's order; count_order is the position of the experiment's value in the
--- comma-separated count columns of the result (the server sorts each group's IDs as strings).
+-- input_order is the user's order. The server does not count what was submitted: it maps GSM
+-- IDs to SRX and drops IDs it cannot map (inutano/chip-atlas script/update_2025/DA/DA:268-314),
+-- and writes each group's count values in the glob order of its <SRX>.count files (DA:537). On
+-- load, server_id is the SRX the server counted the ID under, count_order the 1-based position of
+-- its value in the group's count list (from the log's "[INFO] <samples>" lines), and dropped the
+-- server's reason when the ID was not used (count_order and server_id are then NULL). Before a
+-- load count_order holds the sorted-ID assumption.
 create table if not exists experiments (
     comparison_id varchar not null,
     experiment_id varchar not null,
     grp           varchar not null check (grp in ('A', 'B')),
     input_order   integer not null,
-    count_order   integer not null,
+    count_order   integer,
+    server_id     varchar,
+    dropped       varchar,
     primary key (comparison_id, experiment_id)
 );

@@ -14,23 +14,25 @@ create table if not exists annotation_sources (
     n_utrs        bigint,
     loaded_at     timestamp not null default current_timestamp
 );
+-- ann_genes: one row per gene of each annotation build (gene_id, symbol, span, strand, TSS).
 create table if not exists ann_genes (
     annotation_id varchar not null,
     gene_id varchar, symbol varchar, chrom varchar not null,
     start bigint not null, stop bigint not null, strand varchar not null, tss bigint not null
 );
+-- ann_transcripts: one row per transcript of each annotation build (span, strand, gene).
 create table if not exists ann_transcripts (
     annotation_id varchar not null,
     tx_id varchar, gene_id varchar, symbol varchar, chrom varchar not null,
     start bigint not null, stop bigint not null, strand varchar not null
 );
--- exons merged per gene (union of the gene's transcripts' exons)
+-- ann_exons: exons merged per gene (union of the gene's transcripts' exons).
 create table if not exists ann_exons (
     annotation_id varchar not null,
     gene_id varchar, chrom varchar not null, start bigint not null, stop bigint not null,
     strand varchar not null
 );
--- 5'/3' UTR segments per transcript (only from user GTFs); kind is '5UTR' or '3UTR'
+-- ann_utrs: 5'/3' UTR segments per transcript (only from user GTFs); kind is '5UTR' or '3UTR'.
 create table if not exists ann_utrs (
     annotation_id varchar not null,
     tx_id varchar, gene_id varchar, chrom varchar not null, start bigint not null,

@@ -22,7 +22,7 @@ create table if not exists integrations (
     rna_lfc         double not null,
     rna_padj        double not null,
     simulated       boolean not null default false,
-    status          varchar not null,   -- loaded | linked | done | failed
+    status          varchar not null,   -- loaded | linked | computed | done (published)
     n_peaks         integer,
     n_genes         integer,
     chromdiff_version varchar,
@@ -83,6 +83,10 @@ create table if not exists int_peak_annotation (
     distance_to_tss bigint,
     primary key (integration_id, peak_id)
 );
+-- genic_*: the gene whose exon or intron the peak overlaps (may differ from the nearest gene);
+-- added later, so databases created before get the columns here.
+alter table int_peak_annotation add column if not exists genic_gene_id varchar;
+alter table int_peak_annotation add column if not exists genic_symbol varchar;
 -- int_links: peak-gene links under the integration's rule; distance signed as ChIPseeker's.
 create table if not exists int_links (
     integration_id varchar not null,

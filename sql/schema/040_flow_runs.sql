@@ -2,6 +2,7 @@
 -- grain: run_id (the Prefect flow run id, or a uuid outside Prefect). parameters is JSON text.
 -- Versions: chromdiff/prefect/duckdb of the process that ran; annotation_id and result_format
 -- describe the data it produced (NULL when unknown). duration_s = finished_at - started_at.
+-- cancelled: stopped by Ctrl-C/SIGTERM; crashed: its process died without closing the row.
 create table if not exists flow_runs (
     run_id            varchar primary key,
     flow_name         varchar not null,
@@ -12,15 +13,17 @@ create table if not exists flow_runs (
     annotation_id     varchar,
     result_format     varchar,
     comparison_id     varchar,
-    state             varchar not null,   -- running | completed | failed
+    state             varchar not null,   -- running | completed | failed | cancelled | crashed
     error             varchar,
     started_at        timestamp not null,
     finished_at       timestamp,
-    duration_s        double
+    duration_s        double,
+    pid               integer,            -- process that ran it (stale running rows: crashed)
+    host              varchar
 );
 
 -- batch_results: one row per comparison of each batch run (grain: batch_run_id, comparison_id).
--- status: loaded | skipped | failed; qc_verdict: pass | warn (minor findings) | fail (major).
+-- status: loaded | skipped | failed; qc_verdict: pass | warn | fail (from the qc_verdict view).
 create table if not exists batch_results (
     batch_run_id  varchar not null,
     comparison_id varchar not null,

@@ -2,7 +2,10 @@
 -- size, effect (logfc for diffbind, meth_diff for dmr), direction ('A' > 0, 'B' < 0, 'none' for 0
 -- or NULL), significant (qvalue < fdr and |effect| >= min_abs_logfc, from comparison_params),
 -- is_standard, passes_filter (standard contig and size >= min_region_bp), mean_count and
--- log2_mean_count (log2 of max(mean count, ma_floor)), and the nearest-gene label when annotated.
+-- log2_mean_count (log2 of max(mean count, ma_floor)), and when annotated: nearest_gene (symbol,
+-- else gene ID, of the gene whose TSS is nearest, at any distance), distance_to_tss (signed as
+-- ChIPseeker: + = 3' of the TSS in the gene's orientation) and genic_gene (the gene whose exon
+-- or intron the region overlaps, which may differ from the nearest one; NULL when intergenic).
 create or replace view regions_unfiltered as
 select
     r.comparison_id,
@@ -36,10 +39,11 @@ select
     r.n_cpgs,
     r.mean_meth_a,
     r.mean_meth_b,
-    a.nearest_label as nearest_gene,
+    coalesce(a.symbol, a.gene_id) as nearest_gene,
     a.symbol as gene_symbol,
     a.feature as gene_feature,
-    a.distance_to_tss
+    a.distance_to_tss,
+    coalesce(a.genic_symbol, a.genic_gene_id) as genic_gene
 from regions r
 join comparisons c using (comparison_id)
 join comparison_params p using (comparison_id)

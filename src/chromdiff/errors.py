@@ -19,12 +19,29 @@ class ServerUnavailableError(ChipAtlasError):
     """The health check did not answer ``chipatlas``, or retries on transient errors ran out."""
 
 
+class SubmissionInDoubtError(ChipAtlasError):
+    """A submission may have reached the server but its answer was lost (timeout, reset, 5xx).
+
+    WABI queues the job before it answers, so the POST is never re-sent blindly: the comparison
+    is recorded as ``in_doubt`` and the user resumes it (``--request-id``) or submits anew
+    (``--force``).
+    """
+
+
 class RequestRejectedError(ChipAtlasError):
     """The server refused the request (HTTP 400 or another 4xx): retrying cannot help."""
 
 
 class JobFailedError(ChipAtlasError):
     """The analysis finished but failed: its log holds ``[ERROR]`` lines (quoted in the message)."""
+
+
+class JobLostError(JobFailedError):
+    """The server does not know the job, or says it is not queued, running or finished."""
+
+
+class JobExpiredError(JobLostError):
+    """The request ID is older than the week ChIP-Atlas keeps jobs; ``--force`` submits anew."""
 
 
 class JobTimeoutError(ChipAtlasError):
@@ -35,9 +52,37 @@ class ResultArchiveError(ChipAtlasError):
     """The result ZIP is corrupt, truncated, too large, or holds an unsafe member path."""
 
 
+def is_interrupt(exc: BaseException) -> bool:
+    """Return True for Ctrl-C (``KeyboardInterrupt``) and SIGTERM (Prefect's ``TerminationSignal``).
+
+    Checked by class name so that plain-logic modules need not import Prefect.
+    """
+    names = {cls.__name__ for cls in type(exc).__mro__}
+    return bool(names & {"KeyboardInterrupt", "TerminationSignal", "Interrupted"})
+
+
+def one_line(exc: BaseException) -> str:
+    """Return the first line of ``exc``'s message, or ``interrupted by SIGINT/SIGTERM``."""
+    if is_interrupt(exc):
+        import signal
+
+        signum = getattr(exc, "signum", None) or getattr(exc, "signal", None) or signal.SIGINT
+        return f"interrupted by {signal.Signals(signum).name}"
+    text = str(exc)
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 class ParseError(ChromdiffError, ValueError):
     """A result or input table could not be parsed. Names the file and line."""
 
 
 class DatabaseBusyError(ChromdiffError):
     """Another process holds the DuckDB file (DuckDB allows one writer process)."""
+
+
+def path_tried(path: object) -> str:
+    """Return ``path`` for an error message, with the absolute path tried when it is relative."""
+    from pathlib import Path
+
+    p = Path(str(path))
+    return str(p) if p.is_absolute() else f"{p} (looked for {p.absolute()})"

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     poll_interval_s, poll_deadline_s : float
         Polling period and overall deadline for one job (queueing can take hours: 3 h default,
         the ``-t 180`` sbatch limit the site sends).
+    status_interval_s : float
+        How often, while polling, the job's status and log are also read to catch a job that
+        failed, was lost or has expired (the status call is slow on the real server).
     connect_timeout_s, read_timeout_s, zip_timeout_s : float
         HTTP timeouts.
     max_zip_bytes, max_zip_members : int
@@ -47,6 +50,7 @@ class Settings(BaseSettings):
     output_dir: Path = Path("chromdiff_output")
     poll_interval_s: float = 10.0
     poll_deadline_s: float = 3 * 3600.0
+    status_interval_s: float = 60.0
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 60.0
     zip_timeout_s: float = 300.0

@@ -6,12 +6,11 @@ See ``docs/annotation.md`` for the rules and the exact output columns.
 from chromdiff.annotation.annotate import OUTPUT_COLUMNS, annotate_regions
 from chromdiff.annotation.comparison import annotate_comparison
 from chromdiff.annotation.links import link_great, link_nearest, link_within_distance
-from chromdiff.annotation.load import EMBEDDED, NoAnnotationWarning, ensure_annotation
+from chromdiff.annotation.load import EMBEDDED, ensure_annotation
 
 __all__ = [
     "EMBEDDED",
     "OUTPUT_COLUMNS",
-    "NoAnnotationWarning",
     "annotate_comparison",
     "annotate_regions",
     "ensure_annotation",

@@ -1,142 +1,282 @@
-"""Build the embedded annotations (hg38, hg19, mm10) from ``../shared/data/annotation``.
+"""Build the embedded annotations (hg38, hg19, mm10) from their public sources, deterministically.
 
-Run ``uv run python -m chromdiff.annotation.build [SOURCE_DIR]``. For each genome it writes three
-zstd Parquet files into ``src/chromdiff/data/annotation/`` (all 0-based half-open):
+Run ``python -m chromdiff.annotation.build [--sources DIR] [--fetch]``. The inputs, named with
+their public source, version and sha256 in ``src/chromdiff/data/annotation/SOURCES.json``
+(see :mod:`chromdiff.annotation.sources`), are checked first; a missing or different file stops
+the build with one error line. For each genome it writes three zstd Parquet files into
+``src/chromdiff/data/annotation/`` (all 0-based half-open), byte-identical on every run:
 
-* ``<g>_genes.parquet``: gene_id (Entrez), symbol, chrom, start, stop, strand, tss (0-based base);
-* ``<g>_transcripts.parquet``: tx_id (RefSeq NM_/NR_), gene_id, symbol, chrom, start, stop, strand;
-* ``<g>_exons.parquet``: exons merged per gene (gene_id, chrom, start, stop, strand).
+* ``<g>_genes.parquet``: one row per gene *locus*: gene_id (Entrez), symbol, chrom, start, stop,
+  strand, tss (0-based base of the locus' 5' end);
+* ``<g>_transcripts.parquet``: tx_id (RefSeq NM_/NR_), gene_id, symbol, chrom, start, stop,
+  strand (UCSC refGene spans shipped with BETA 1.0.7);
+* ``<g>_exons.parquet``: Rsubread's exons, merged per gene (gene_id, chrom, start, stop, strand).
 
-Sources: gene spans, TSS and symbols for hg38 from ``orgHsEgDb_3.16_hg38_gene_spans.parquet``;
-for hg19/mm10 gene spans are the extent of the Rsubread merged exons (Entrez), symbols from
-org.Hs.eg.db (hg19) or the best-overlapping refGene transcript (mm10). Transcripts come from the
-BETA refGene tables; each gets the Entrez gene on the same strand that overlaps it, preferring the
-one with the same symbol, then the largest overlap. Rsubread exons are 1-based closed (start - 1).
+Conventions (``docs/annotation.md``):
+
+* **Transcript -> gene.** Among the Entrez genes with a Rsubread exon on the transcript's
+  chromosome and strand overlapping its span, ranked explicitly (booleans coalesced to false, so
+  a gene without a symbol never outranks one with it): the gene org.Hs.eg.db maps the accession
+  to (human), then the gene whose symbol equals the transcript's, then the most exonic bases in
+  the span, then the smallest gene_id. No overlapping gene: the accession's gene (human; the
+  smallest gene_id if several), else NULL.
+* **Loci.** A gene's exons belong together only within one locus: its transcript spans and exons
+  on one chromosome and strand, chained by overlap. Introns (gaps between consecutive exons of a
+  locus, computed by the engine per ``ann_genes`` row) therefore only lie inside the gene's own
+  transcripts; a Rsubread copy of the gene elsewhere (GeneID 100126512: six 74-bp copies across
+  chr1:16.5-149.6 Mb) or an exon no transcript of the gene covers is a locus of its own.
+* **Symbols.** org.Hs.eg.db 3.16's symbol of the Entrez gene (human), else the refGene symbol
+  of the gene's transcripts (most transcripts, then alphabetical); a transcript carries its
+  gene's symbol, or its refGene symbol when it has no gene.
 """
 
 from __future__ import annotations
 
+import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
-from chromdiff._env import REPO_ROOT
+from chromdiff.annotation.embedded import DATA_DIR, GENOMES, PROVENANCE
+from chromdiff.annotation.sources import (
+    MANIFEST,
+    default_source_dir,
+    fetch_sources,
+    load_manifest,
+    verify_sources,
+)
+from chromdiff.errors import InputError
 
-GENOMES = ("hg38", "hg19", "mm10")
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "annotation"
+__all__ = ["DATA_DIR", "GENOMES", "PROVENANCE", "build", "build_genome", "main"]
 
-#: Provenance recorded in ``annotation_sources`` when an embedded build is loaded.
-PROVENANCE = {
-    "hg38": (
-        "org.Hs.eg.db 3.16.0 gene spans (UCSC knownGene 2022-08-31); UCSC refGene via BETA 1.0.7;"
-        " Rsubread 2.12.2 RefSeq exons",
-        "orgHsEgDb-3.16/BETA-1.0.7/Rsubread-2.12.2",
-        "Artistic-2.0 / MIT / GPL-3+ packages; NCBI RefSeq + UCSC data public",
-    ),
-    "hg19": (
-        "UCSC refGene via BETA 1.0.7; Rsubread 2.12.2 RefSeq exons; symbols org.Hs.eg.db 3.16.0",
-        "BETA-1.0.7/Rsubread-2.12.2",
-        "MIT / GPL-3+ packages; NCBI RefSeq + UCSC data public",
-    ),
-    "mm10": (
-        "UCSC refGene via BETA 1.0.7; Rsubread 2.12.2 RefSeq exons",
-        "BETA-1.0.7/Rsubread-2.12.2",
-        "MIT / GPL-3+ packages; NCBI RefSeq + UCSC data public",
-    ),
+HUMAN = ("hg38", "hg19")
+ORG_DB = "org.Hs.eg.db/extdata/org.Hs.eg.sqlite"
+
+#: Total order of each output file's rows (every column, so ties cannot reorder bytes).
+ORDER = {
+    "genes": "chrom, start, stop, strand, gene_id, symbol, tss",
+    "transcripts": "chrom, start, stop, strand, tx_id, gene_id, symbol",
+    "exons": "chrom, start, stop, strand, gene_id",
 }
 
 
-def default_source_dir() -> Path:
-    """Return ``../shared/data/annotation`` beside the checkout."""
-    root = REPO_ROOT or Path.cwd()
-    return root.parent / "shared" / "data" / "annotation"
+def _load_org(con: duckdb.DuckDBPyConnection, sqlite_path: Path) -> None:
+    """Create ``org_sym(entrez, symbol)`` and ``org_acc(acc, entrez)`` from org.Hs.eg.db."""
+    db = sqlite3.connect(f"file:{sqlite_path}?mode=ro", uri=True)
+    try:
+        sym = db.execute(
+            "select g.gene_id, i.symbol from genes g join gene_info i using (_id) order by 1"
+        ).fetchall()
+        acc = db.execute(
+            "select r.accession, g.gene_id from refseq r join genes g using (_id)"
+            " where r.accession like 'NM\\_%' escape '\\' or r.accession like 'NR\\_%' escape '\\'"
+            " order by 1, 2"
+        ).fetchall()
+    finally:
+        db.close()
+    for name, cols, rows in (
+        ("org_sym", ("entrez", "symbol"), sym),
+        ("org_acc", ("acc", "entrez"), acc),
+    ):
+        arrow = pa.table(
+            {c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(cols)}
+        )
+        con.register(f"_{name}", arrow)
+        con.execute(f"create or replace temp table {name} as select * from _{name}")
+        con.unregister(f"_{name}")
 
 
-def _gene_sql(genome: str, src: Path) -> str:
-    org = f"'{src}/orgHsEgDb_3.16_hg38_gene_spans.parquet'"
-    if genome == "hg38":
-        return f"""
-            select entrez as gene_id, symbol, chrom, start0 as start, "end" as stop, strand,
-                   tss0 as tss
-            from {org}"""
-    sym = (
-        f"(select entrez, any_value(symbol) as symbol from {org} group by entrez)"
-        if genome == "hg19"
-        else "(select null::varchar as entrez, null::varchar as symbol where false)"
+def _empty_org(con: duckdb.DuckDBPyConnection) -> None:
+    """Create empty ``no_sym`` / ``no_acc`` tables (the org tables of a non-human genome)."""
+    con.execute(
+        """create or replace temp table no_sym (entrez varchar, symbol varchar);
+           create or replace temp table no_acc (acc varchar, entrez varchar)"""
     )
-    return f"""
-        select g.gene_id, s.symbol, g.chrom, g.start, g.stop, g.strand,
-               case when g.strand = '-' then g.stop - 1 else g.start end as tss
-        from (select GeneID::varchar as gene_id, Chr as chrom, Strand as strand,
-                     min(Start) - 1 as start, max("End") as stop
-              from raw_exons group by all) g
-        left join {sym} s on s.entrez = g.gene_id"""
 
 
 def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Path) -> dict:
-    """Build the three Parquet files of one genome; return their row counts."""
+    """Build the three Parquet files of one genome from sources dir ``src``; return row counts.
+
+    Human genomes read tables ``org_sym`` and ``org_acc`` (:func:`_load_org`), others the
+    empty ``no_sym`` and ``no_acc``.
+    """
+    sym, acc = ("org_sym", "org_acc") if genome in HUMAN else ("no_sym", "no_acc")
     con.execute(
         f"""create or replace temp table raw_exons as
-        select * from read_csv('{src}/annotation_refseq_rsubread/{genome}_RefSeq_exon.txt.gz',
-                               delim='\t', header=true,
-                               columns={{'GeneID':'VARCHAR','Chr':'VARCHAR','Start':'BIGINT',
-                                         'End':'BIGINT','Strand':'VARCHAR'}})"""
+        select distinct GeneID::varchar as gene_id, Chr as chrom, Start - 1 as start,
+               "End" as stop, Strand as strand
+        from read_csv('{src}/Rsubread/annot/{genome}_RefSeq_exon.txt', delim='\t', header=true,
+                      columns={{'GeneID':'VARCHAR','Chr':'VARCHAR','Start':'BIGINT',
+                                'End':'BIGINT','Strand':'VARCHAR'}})"""
     )
     con.execute(
         f"""create or replace temp table raw_tx as
-        select "#name" as tx_id, chrom, strand, txStart as start, txEnd as stop, name2 as symbol
-        from read_csv('{src}/annotation_beta_refgene/{genome}.refseq.tsv.gz', delim='\t',
-                      header=true)"""
+        select row_number() over (order by chrom, start, stop, strand, tx_id, symbol) as rid, *
+        from (select distinct "#name" as tx_id, chrom, strand, txStart as start, txEnd as stop,
+                     name2 as symbol
+              from read_csv('{src}/BETA/references/{genome}.refseq', delim='\t', header=true,
+                            columns={{'#name':'VARCHAR','chrom':'VARCHAR','strand':'VARCHAR',
+                                      'txStart':'BIGINT','txEnd':'BIGINT',
+                                      'name2':'VARCHAR'}}))"""
     )
-    con.execute(f"create or replace temp table b_genes as {_gene_sql(genome, src)}")
-    # Each transcript -> the overlapping same-strand gene, same symbol first, then largest overlap.
+    # exonic bases of each overlapping same-strand gene within each transcript span
+    con.execute(
+        """create or replace temp table cand as
+        select t.rid, e.gene_id,
+               sum(least(t.stop, e.stop) - greatest(t.start, e.start)) as ov
+        from raw_tx t join raw_exons e
+          on e.chrom = t.chrom and e.strand = t.strand and e.start < t.stop and t.start < e.stop
+        group by t.rid, e.gene_id"""
+    )
+    if genome in HUMAN:
+        con.execute(
+            f"create or replace temp table gsym as select entrez as gene_id, symbol from {sym}"
+        )
+    else:  # mouse: a first pass by exonic overlap names the genes from their transcripts
+        con.execute(
+            """create or replace temp table gsym as
+            with best as (
+                select rid, gene_id from cand
+                qualify row_number() over (partition by rid order by ov desc, gene_id) = 1),
+            n as (select b.gene_id, t.symbol, count(*) as n from best b join raw_tx t using (rid)
+                  where t.symbol is not null group by b.gene_id, t.symbol)
+            select gene_id, symbol from n
+            qualify row_number() over (partition by gene_id order by n desc, symbol) = 1"""
+        )
+    # Explicit ranking: every comparison coalesced to false, so a NULL (gene without a symbol,
+    # accession without an Entrez gene) ranks as "no match", never first.
+    con.execute(
+        f"""create or replace temp table tx_gene as
+        with ranked as (
+            select c.rid, c.gene_id,
+                   row_number() over (partition by c.rid order by
+                       coalesce(exists (select 1 from {acc} a
+                                        where a.acc = t.tx_id and a.entrez = c.gene_id), false)
+                           desc,
+                       coalesce(s.symbol = t.symbol, false) desc, c.ov desc, c.gene_id) as k
+            from cand c join raw_tx t using (rid) left join gsym s using (gene_id))
+        select t.rid, coalesce(r.gene_id, (select min(a.entrez) from {acc} a
+                                           where a.acc = t.tx_id)) as gene_id
+        from raw_tx t left join (select rid, gene_id from ranked where k = 1) r using (rid)"""
+    )
+    # symbol of each gene: org.Hs.eg.db's, else the refGene symbol most of its transcripts carry
+    con.execute(
+        f"""create or replace temp table gene_symbol as
+        with ids as (select distinct gene_id from raw_exons
+                     union select distinct gene_id from tx_gene where gene_id is not null),
+        n as (select g.gene_id, t.symbol, count(*) as n from tx_gene g join raw_tx t using (rid)
+              where g.gene_id is not null and t.symbol is not null group by g.gene_id, t.symbol),
+        ref as (select gene_id, symbol from n
+                qualify row_number() over (partition by gene_id order by n desc, symbol) = 1)
+        select i.gene_id, coalesce(o.symbol, r.symbol) as symbol
+        from ids i left join {sym} o on o.entrez = i.gene_id left join ref r using (gene_id)"""
+    )
     con.execute(
         """create or replace temp table b_tx as
-        select t.tx_id, arg_max(g.gene_id, [(g.symbol = t.symbol)::int,
-                                 least(t.stop, g.stop) - greatest(t.start, g.start)]) as gene_id,
-               t.symbol, t.chrom, t.start, t.stop, t.strand
-        from raw_tx t left join b_genes g
-          on g.chrom = t.chrom and g.strand = t.strand and g.start < t.stop and t.start < g.stop
-        group by t.tx_id, t.symbol, t.chrom, t.start, t.stop, t.strand"""
+        select t.tx_id, g.gene_id, coalesce(s.symbol, t.symbol) as symbol, t.chrom, t.start,
+               t.stop, t.strand
+        from raw_tx t join tx_gene g using (rid) left join gene_symbol s using (gene_id)"""
     )
-    if genome == "mm10":  # symbols from the best-overlapping transcript
-        con.execute(
-            """update b_genes set symbol = s.symbol from (
-                 select gene_id, arg_max(symbol, stop - start) as symbol from b_tx
-                 where gene_id is not null group by gene_id) s
-               where s.gene_id = b_genes.gene_id"""
-        )
+    # Loci: a gene's transcript spans and exons on one chromosome and strand, chained by overlap.
     con.execute(
-        """create or replace temp table b_exons as
-        select GeneID::varchar as gene_id, Chr as chrom, Start - 1 as start, "End" as stop, Strand
-               as strand from raw_exons"""
+        """create or replace temp table b_genes as
+        with iv as (select gene_id, chrom, strand, start, stop from b_tx where gene_id is not null
+                    union all select gene_id, chrom, strand, start, stop from raw_exons),
+        o as (select *, max(stop) over (partition by gene_id, chrom, strand order by start, stop
+                                        rows between unbounded preceding and 1 preceding) as pm
+              from iv),
+        k as (select *, sum((pm is null or start >= pm)::int)
+                        over (partition by gene_id, chrom, strand order by start, stop
+                              rows unbounded preceding) as locus
+              from o),
+        l as (select gene_id, chrom, strand, min(start) as start, max(stop) as stop
+              from k group by gene_id, chrom, strand, locus)
+        select l.gene_id, s.symbol, l.chrom, l.start, l.stop, l.strand,
+               case when l.strand = '-' then l.stop - 1 else l.start end as tss
+        from l left join gene_symbol s using (gene_id)"""
     )
     counts = {}
-    order = {
-        "genes": "chrom, start, gene_id",
-        "transcripts": "chrom, start, tx_id",
-        "exons": "chrom, start, gene_id",
-    }
-    for name, table in (("genes", "b_genes"), ("transcripts", "b_tx"), ("exons", "b_exons")):
+    tables = {"genes": "b_genes", "transcripts": "b_tx", "exons": "raw_exons"}
+    for name, table in tables.items():
         path = out / f"{genome}_{name}.parquet"
         con.execute(
-            f"copy (select * from {table} order by {order[name]}) to '{path}' "
+            f"copy (select * from {table} order by {ORDER[name]}) to '{path}' "
             "(format parquet, compression zstd, compression_level 19)"
         )
         counts[name] = con.execute(f"select count(*) from {table}").fetchall()[0][0]
     return counts
 
 
-def main(argv: list[str] | None = None) -> None:
-    """Build every embedded genome; print row counts."""
-    argv = sys.argv[1:] if argv is None else argv
-    src = Path(argv[0]) if argv else default_source_dir()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect()
-    for genome in GENOMES:
-        print(genome, build_genome(con, genome, src, DATA_DIR))
+def build(
+    src: Path,
+    out: Path = DATA_DIR,
+    *,
+    manifest: dict | None = None,
+    genomes: tuple[str, ...] = GENOMES,
+) -> dict[str, dict]:
+    """Check the inputs in ``src`` against ``manifest`` and build ``genomes`` into ``out``.
+
+    Returns ``genome -> row counts``. Single-threaded with a total row order, so two builds from
+    the same inputs write byte-identical files.
+
+    Raises
+    ------
+    InputError
+        An input is missing or differs from the manifest (nothing is written then).
+    """
+    manifest = load_manifest(MANIFEST) if manifest is None else manifest
+    verify_sources(src, manifest)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    con = duckdb.connect(config={"threads": 1, "preserve_insertion_order": True})
+    con.execute("set enable_progress_bar = false")
+    result = {}
+    try:
+        _empty_org(con)
+        if any(g in HUMAN for g in genomes):
+            _load_org(con, Path(src) / ORG_DB)
+        for genome in genomes:
+            result[genome] = build_genome(con, genome, Path(src), out)
+    finally:
+        con.close()
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: build every embedded genome (or ``--genome``); print row counts."""
+    p = argparse.ArgumentParser(
+        prog="python -m chromdiff.annotation.build", description=__doc__.split("\n")[0]
+    )
+    p.add_argument(
+        "--sources",
+        type=Path,
+        default=None,
+        help="sources directory (default: $CHROMDIFF_ANNOTATION_SOURCES or .annotation-sources)",
+    )
+    p.add_argument("--out", type=Path, default=DATA_DIR, help="output directory")
+    p.add_argument("--manifest", type=Path, default=MANIFEST, help="manifest of the inputs")
+    p.add_argument("--genome", action="append", choices=GENOMES, help="build only this genome")
+    p.add_argument("--fetch", action="store_true", help="first fetch the inputs into --sources")
+    p.add_argument(
+        "--beta-repo", type=Path, default=None, help="local clone of suwangbio/BETA for --fetch"
+    )
+    args = p.parse_args(argv)
+    src = args.sources or default_source_dir()
+    manifest = load_manifest(args.manifest)
+    try:
+        if args.fetch:
+            fetch_sources(src, manifest, args.beta_repo)
+        counts = build(src, args.out, manifest=manifest, genomes=tuple(args.genome or GENOMES))
+    except InputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    for genome, n in counts.items():
+        print(genome, n)
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,7 +1,7 @@
 """Derived, sorted annotation tables built once per annotation build (not once per call).
 
 The engine needs the same derived tables on every call: one TSS per (chrom, base) for each
-``level``, exons numbered within their gene, gene spans, exons/spans/UTRs cut into
+``level``, exons numbered within their gene locus, gene spans, exons/spans/UTRs cut into
 ``(chrom, bin)`` rows for the overlap joins, and transcript ends for the Downstream rule.
 For a build registered in ``annotation_sources`` (everything :func:`ensure_annotation` loads,
 whose ``annotation_id`` names immutable content), they are stored once in schema
@@ -24,7 +24,7 @@ BIN = 100_000
 SCHEMA = "annotation_cache"
 
 #: Bump when the derived tables change shape or meaning: old caches are then rebuilt.
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 
 #: ``tss_keys.key = cid * SPAN + tss``: positions below 2^40 (1.1 Tb) and chromosome ids below
 #: 2^23 keep every key inside a signed BIGINT, and keys sort by (cid, tss). A build with a TSS
@@ -79,13 +79,25 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
                 union all select gene_id, symbol, 1 from ann_transcripts
                 where annotation_id = {aid})
             where symbol is not null group by gene_id)"""
+    # Each exon's locus: the start of the smallest-start ann_genes row of its gene, chromosome
+    # and strand that contains it (NULL if none). Exons are numbered and introns drawn only
+    # within one locus, so a gene listed at several loci never gets an intron between them.
+    loci = f"""
+        select x.gene_id, x.chrom, x.strand, x.start, x.stop, min(g.start) as locus
+        from ann_exons x join ann_genes g
+          on g.gene_id = x.gene_id and g.chrom = x.chrom and g.strand = x.strand
+         and g.start <= x.start and x.stop <= g.stop
+        where x.annotation_id = {aid} and g.annotation_id = {aid}
+        group by all"""
     exons = f"""
-        select e.gene_id, e.chrom, e.start, e.stop, e.strand,
-               row_number() over w as i, count(*) over (partition by e.gene_id, e.chrom) as n,
+        select e.gene_id, e.chrom, e.start, e.stop, e.strand, l.locus,
+               row_number() over w as i,
+               count(*) over (partition by e.gene_id, e.chrom, e.strand, l.locus) as n,
                s.symbol
         from ann_exons e left join {symbols} s using (gene_id)
+        left join ({loci}) l using (gene_id, chrom, strand, start, stop)
         where e.annotation_id = {aid}
-        window w as (partition by e.gene_id, e.chrom order by e.start)"""
+        window w as (partition by e.gene_id, e.chrom, e.strand, l.locus order by e.start)"""
     return {
         # tx: the chromosome has transcripts (region chromosome names are matched to these)
         "chroms": f"""
@@ -100,7 +112,7 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
             select {aid} as annotation_id,
                    (row_number() over (order by e.chrom, e.start, e.gene_id))::integer as xid,
                    (dense_rank() over (order by e.gene_id, e.symbol, e.strand))::integer as gid,
-                   c.cid, e.gene_id, e.symbol, e.strand, e.start, e.stop, e.i, e.n
+                   c.cid, e.gene_id, e.symbol, e.strand, e.locus, e.start, e.stop, e.i, e.n
             from ({exons}) e
             join {t("chroms")} c on c.chrom = e.chrom
             order by xid""",
@@ -116,7 +128,8 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
                        as nid, gid, cid, start, stop, i, n
             from (select first_value(gid) over w as gid, cid, gene_id, stop as start,
                          lead(start) over w as stop, min(start) over w as gene_start, i, n
-                  from {t("exons")} window w as (partition by gene_id, cid order by start))
+                  from {t("exons")}
+                  window w as (partition by gene_id, cid, strand, locus order by start))
             where stop > start
             order by nid""",
         "intron_bins": f"""select * from ({
@@ -135,7 +148,9 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
         "tx_ends": f"""
             select {aid} as annotation_id, c.cid, x.stop // {BIN} as bin, x.stop, x.f.start,
                    x.f.strand
-            from (select chrom, stop, arg_min(struct_pack(start, strand), tx_id) as f
+            from (select chrom, stop,
+                         arg_min(struct_pack(start, strand),
+                                 struct_pack(k := coalesce(tx_id, ''), start, strand)) as f
                   from {tx} group by chrom, stop) x
             join {t("chroms")} c on c.chrom = x.chrom
             order by c.cid, x.stop""",

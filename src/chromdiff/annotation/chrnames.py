@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import warnings
+import logging
 
+logger = logging.getLogger(__name__)
 _MITO = ("chrM", "MT", "chrMT", "M")
 
 
@@ -19,7 +20,7 @@ def candidates(name: str) -> list[str]:
     return out
 
 
-def chrom_map(counts: dict[str, int], ann: set[str]) -> dict[str, str]:
+def chrom_map(counts: dict[str, int], ann: set[str], *, warn: bool = True) -> dict[str, str]:
     """Map each region chromosome to the annotation's spelling of it.
 
     Parameters
@@ -33,7 +34,8 @@ def chrom_map(counts: dict[str, int], ann: set[str]) -> dict[str, str]:
     -------
     dict of str to str
         Chromosomes with an annotated counterpart (the first of :func:`candidates` in ``ann``).
-        A ``UserWarning`` says how many regions (and which chromosomes) matched none.
+        Unless ``warn`` is false, a logged warning (logger ``chromdiff.annotation.chrnames``:
+        one line, no source line) says how many regions (and which chromosomes) matched none.
     """
     mapping: dict[str, str] = {}
     missing: dict[str, int] = {}
@@ -43,13 +45,13 @@ def chrom_map(counts: dict[str, int], ann: set[str]) -> dict[str, str]:
             missing[chrom] = n
         else:
             mapping[chrom] = hit
-    if missing:
+    if missing and warn:
         n = sum(missing.values())
         names = ", ".join(sorted(missing)[:8]) + (" …" if len(missing) > 8 else "")
-        warnings.warn(
-            f"{n} of {sum(counts.values())} regions are on chromosomes with no annotation "
-            f"({names}); they get no gene",
-            UserWarning,
-            stacklevel=3,
+        logger.warning(
+            "%d of %d regions are on chromosomes with no annotation (%s); they get no gene",
+            n,
+            sum(counts.values()),
+            names,
         )
     return mapping

@@ -33,7 +33,7 @@ def annotate_comparison(
         The comparison.
     annotation_id : str, optional
         Defaults to the embedded annotation of the comparison's genome. Genomes without one
-        give a :class:`~chromdiff.annotation.load.NoAnnotationWarning` and write nothing.
+        log a warning and write nothing.
     flank : int
         Window of ``nearest_label`` distances (default 5 kb).
     **options

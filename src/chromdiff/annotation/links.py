@@ -15,9 +15,10 @@ LINK_COLUMNS = ("region_key", "gene_id", "symbol", "gene_strand", "tss", "distan
 def _genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
     con.execute(
         """create or replace temp table _cd_g as
-        select gene_id, any_value(symbol) as symbol, chrom, any_value(strand) as strand,
-               min(tss) as tss
-        from ann_genes where annotation_id = ? group by gene_id, chrom""",
+        select gene_id, chrom, g.symbol, g.strand, g.tss
+        from (select gene_id, chrom,
+                     arg_max(struct_pack(symbol, strand, tss), [stop - start, -tss]) as g
+              from ann_genes where annotation_id = ? group by gene_id, chrom)""",
         [annotation_id],
     )
 

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
-import warnings
+import logging
 from pathlib import Path
 
 import duckdb
 
-from chromdiff.annotation.build import DATA_DIR, PROVENANCE
 from chromdiff.annotation.cache import derived_tables
+from chromdiff.annotation.embedded import DATA_DIR, PROVENANCE
 from chromdiff.annotation.gtf import load_gtf
 from chromdiff.errors import InputError
 from chromdiff.warehouse.db import transaction
@@ -18,8 +19,7 @@ from chromdiff.warehouse.db import transaction
 EMBEDDED = tuple(PROVENANCE)
 
 
-class NoAnnotationWarning(UserWarning):
-    """The genome has no embedded annotation: regions are left unannotated."""
+logger = logging.getLogger(__name__)
 
 
 def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
@@ -45,13 +45,48 @@ def _file_id(path: Path) -> str:
     return h.hexdigest()[:16]
 
 
+def _embedded_files(genome: str) -> dict[str, Path]:
+    return {t: DATA_DIR / f"{genome}_{t}.parquet" for t in ("genes", "transcripts", "exons")}
+
+
+def _embedded_version(genome: str) -> str:
+    """Return the version recorded for an embedded build: sources + content fingerprint."""
+    files = tuple(
+        (str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in _embedded_files(genome).values()
+    )
+    return _fingerprint(genome, files)
+
+
+@functools.lru_cache(maxsize=16)
+def _fingerprint(genome: str, files: tuple) -> str:
+    h = hashlib.sha256()
+    for path, *_ in files:
+        h.update(_file_id(Path(path)).encode())
+    return f"{PROVENANCE[genome][1]} files:{h.hexdigest()[:16]}"
+
+
+def _stale_embedded(con: duckdb.DuckDBPyConnection, genome: str, annotation_id: str) -> bool:
+    """Tell whether the database holds this embedded build made from other (older) files.
+
+    The build is then replaced (same annotation_id), so a database first annotated with an older
+    chromdiff gets the corrected gene models on its next annotation run.
+    """
+    row = con.execute(
+        "select version from annotation_sources where annotation_id = ?", [annotation_id]
+    ).fetchall()
+    return bool(row) and row[0][0] != _embedded_version(genome)
+
+
 def _load_embedded(con: duckdb.DuckDBPyConnection, genome: str, annotation_id: str) -> None:
-    files = {t: DATA_DIR / f"{genome}_{t}.parquet" for t in ("genes", "transcripts", "exons")}
+    files = _embedded_files(genome)
+    for table in ("annotation_sources", "ann_genes", "ann_transcripts", "ann_exons", "ann_utrs"):
+        con.execute(f"delete from {table} where annotation_id = ?", [annotation_id])
     for table, path in files.items():
         con.execute(
             f"insert into ann_{table} select ?, * from read_parquet(?)", [annotation_id, str(path)]
         )
-    source, version, licence = PROVENANCE[genome]
+    source, _, licence = PROVENANCE[genome]
+    version = _embedded_version(genome)
     n = [
         con.execute(f"select count(*) from read_parquet('{files[t]}')").fetchall()[0][0]
         for t in ("genes", "transcripts", "exons")
@@ -83,7 +118,7 @@ def ensure_annotation(
     Returns
     -------
     str or None
-        The annotation_id, or None (with a :class:`NoAnnotationWarning`) when ``genome`` has no
+        The annotation_id, or None (with a logged warning) when ``genome`` has no
         embedded annotation.
 
     Raises
@@ -121,15 +156,14 @@ def ensure_annotation(
     if genome is None:
         raise InputError("ensure_annotation needs a genome (hg38, hg19, mm10) or a GTF file")
     if genome not in EMBEDDED:
-        warnings.warn(
-            f"no embedded annotation for genome {genome!r} (have: {', '.join(EMBEDDED)}); "
-            "supply a GTF to annotate its regions",
-            NoAnnotationWarning,
-            stacklevel=2,
+        logger.warning(
+            "no embedded annotation for genome %r (have: %s); supply a GTF to annotate its regions",
+            genome,
+            ", ".join(EMBEDDED),
         )
         return None
     annotation_id = f"embedded:{genome}"
-    if not _loaded(con, annotation_id):
+    if not _loaded(con, annotation_id) or _stale_embedded(con, genome, annotation_id):
         with transaction(con):
             _load_embedded(con, genome, annotation_id)
             derived_tables(con, annotation_id)

@@ -27,8 +27,6 @@ caller's query and checking them on its result.
 
 from __future__ import annotations
 
-import warnings
-
 import duckdb
 
 from chromdiff.annotation.cache import SPAN, derived_tables, kid, sql_literal
@@ -188,8 +186,7 @@ def nearest_tss(
         con.execute("drop table if exists _cd_near")
         raise
     if renamed:
-        with warnings.catch_warnings():  # check_regions has warned about these regions already
-            warnings.simplefilter("ignore")
-            stage_regions(con, regions_sql, annotation_id, tables=tables)
+        # check_regions has warned about these regions already
+        stage_regions(con, regions_sql, annotation_id, tables=tables, warn=False)
         build_nearest(con, annotation_id, level, tables=tables, **options)
         con.execute("drop table if exists _cd_r")

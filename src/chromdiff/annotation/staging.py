@@ -39,6 +39,7 @@ def check_regions(
     *,
     cols: tuple[str, str, str] = ("chrom", "start", "stop"),
     checked: bool = False,
+    warn: bool = True,
 ) -> dict[str, str]:
     """Check the regions in ``table``; return the chromosome renames they need.
 
@@ -59,12 +60,15 @@ def check_regions(
         The regions come from :func:`chromdiff.regions.reader.read_regions`, which already
         checked their coordinates and numbered them by file line (unique keys): only the
         chromosome names are looked at.
+    warn : bool
+        Log a warning counting regions on chromosomes with no annotation.
 
     Returns
     -------
     dict of str to str
         ``region chromosome -> annotation chromosome`` for the names that differ (empty in the
-        common case). A ``UserWarning`` counts regions on chromosomes with no annotation.
+        common case). A logged warning counts regions on chromosomes with no annotation
+        (unless ``warn`` is false).
 
     Raises
     ------
@@ -82,7 +86,9 @@ def check_regions(
             f"""with g as (select {chrom} as chrom, count(*) as n from {table} group by {chrom})
             select list(chrom), list(n), (select list(chrom) from ({ann_sql})) from g"""
         ).fetchall()[0]
-        mapping = chrom_map(dict(zip(chroms or [], counts or [], strict=True)), set(ann or []))
+        mapping = chrom_map(
+            dict(zip(chroms or [], counts or [], strict=True)), set(ann or []), warn=warn
+        )
         return {k: v for k, v in mapping.items() if k != v}
     # one scan for the checks and the per-chromosome counts (min(b) over the groups is the
     # min over all bad rows); count(region_key) of the distinct keys ignores NULL keys, as
@@ -102,7 +108,9 @@ def check_regions(
         raise InputError(f"regions: region_key is not unique ({n} rows, {n_keys} keys)")
     if bad is not None:
         raise InputError(f"regions: region_key {bad}: need a chrom and 0 <= start < stop")
-    mapping = chrom_map(dict(zip(chroms or [], counts or [], strict=True)), set(ann or []))
+    mapping = chrom_map(
+        dict(zip(chroms or [], counts or [], strict=True)), set(ann or []), warn=warn
+    )
     return {k: v for k, v in mapping.items() if k != v}
 
 
@@ -128,6 +136,7 @@ def stage_regions(
     annotation_id: str,
     *,
     tables: dict[str, str | None] | None = None,
+    warn: bool = True,
 ) -> None:
     """Create temp table ``_cd_r`` (region_key, chrom, start, stop, orig_chrom).
 
@@ -137,7 +146,7 @@ def stage_regions(
     the :func:`~chromdiff.annotation.cache.derived_tables` mapping when the caller has it.
     """
     con.execute(f"create or replace temp table _cd_r as {regions_select(regions_sql)}")
-    renamed = check_regions(con, "_cd_r", annotation_id, tables)
+    renamed = check_regions(con, "_cd_r", annotation_id, tables, warn=warn)
     if renamed:  # e.g. regions say "1", the annotation "chr1"
         # SET expressions see the row before the update: orig_chrom gets the old chrom
         con.execute(

@@ -12,13 +12,23 @@ polling instead of resubmitting. Phase 3 (writer) loads each partition atomicall
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
 from chromdiff.batch.spec import BatchItem
-from chromdiff.design.comparison import ComparisonSpec, get_state, plan, register, set_request
+from chromdiff.design.comparison import (
+    ComparisonSpec,
+    failed_error,
+    get_state,
+    in_doubt_error,
+    plan,
+    register,
+    set_request,
+)
 from chromdiff.parsing import ParsedResult
+from chromdiff.parsing.samples import ServerLayout, layout_for_files
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.db import writer
 from chromdiff.warehouse.load import load_result, store_raw_files
@@ -57,6 +67,10 @@ def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force
     with writer(db_path) as con:
         state = get_state(con, item.name)
         action = plan(state, spec.input_hash(), force)
+        if action == "in_doubt":
+            raise in_doubt_error(item.name, state)
+        if action == "failed":
+            raise failed_error(item.name, state)
         rid = (state or {}).get("request_id") if action == "resume" else None
         if action == "submit":
             rid = None if force else saved_request(out_dir, spec.input_hash())
@@ -80,6 +94,7 @@ def fetch_to_partition(job: dict, base_url: str, partition_root: str) -> dict:
     client = ChipAtlasClient(base_url)
     rid = job["request_id"]
     if not rid:
+        client.check_health()  # the site refuses to submit unless the service answers
         rid = client.submit(SubmitRequest(
             spec.analysis, spec.genome, spec.ids_a, spec.ids_b, spec.title, spec.description_a,
             spec.description_b, threshold=spec.threshold,
@@ -91,11 +106,16 @@ def fetch_to_partition(job: dict, base_url: str, partition_root: str) -> dict:
     zip_path = client.download_zip(rid, raw / f"{rid}.zip")
     files = extract_result_zip(zip_path, raw / "extracted", max_bytes=settings.max_zip_bytes,
                                max_members=settings.max_zip_members)  # fmt: skip
+    # count columns in the order the server states (docs/chipatlas.md, sample order)
+    layout = layout_for_files(spec.ids_a, spec.ids_b, spec.analysis, files.log, files.igv_bed)
     part = parse_to_partition(
-        str(files.bed), spec.analysis, spec.ids_a, spec.ids_b, job["comparison_id"], partition_root
-    )
+        str(files.bed), spec.analysis, layout.columns_a, layout.columns_b, job["comparison_id"],
+        partition_root, server_order=True,
+    )  # fmt: skip
+    part["warnings"] = [*part["warnings"], *layout.warnings]
     paths = {k: (str(p) if (p := getattr(files, k)) else None) for k in _KINDS}
-    return part | {"request_id": rid, "files": paths | {"zip": str(zip_path)}}
+    return part | {"request_id": rid, "files": paths | {"zip": str(zip_path)},
+                   "layout": asdict(layout)}  # fmt: skip
 
 
 def load_fetched(db_path: str, fetched: dict) -> dict:
@@ -106,6 +126,7 @@ def load_fetched(db_path: str, fetched: dict) -> dict:
     parsed = ParsedResult(
         fetched["result_format"], regions, vectors.drop_columns(["comparison_id"]),
         list(fetched["warnings"]),
+        layout=ServerLayout.from_dict(fetched["layout"]) if fetched.get("layout") else None,
     )  # fmt: skip
     files = {k: Path(v) if v else None for k, v in fetched["files"].items()}
     raw = store_raw_files(files, Path(fetched["files"]["zip"]).parent)

@@ -38,21 +38,20 @@ def run_items(items: Iterable[BatchItem], run_one: Callable[[BatchItem], dict]) 
 def record_batch(db_path: str, batch_run_id: str, rows: list[dict]) -> list[dict]:
     """Add the QC verdict of each loaded/skipped comparison and store the rows atomically.
 
-    Verdict: ``fail`` when ``qc_findings`` has a major finding, ``warn`` for minor ones only,
-    ``pass`` for none; ``None`` for failed comparisons.
+    Verdict (view ``qc_verdict``): ``fail`` for a major finding about the data, ``warn`` for
+    minor findings or design limits only (e.g. n <= 3 per group), ``pass`` for none; ``None``
+    for failed comparisons.
     """
     out = []
     with writer(db_path) as con, transaction(con):
         for row in rows:
-            verdict, n = None, None
+            verdict, n, reason = None, None, None
             if row["status"] != "failed":
-                n, n_major = con.execute(
-                    "select count(*), count(*) filter (where severity = 'major') "
-                    "from qc_findings where comparison_id = ?",
+                verdict, n, reason = con.execute(
+                    "select verdict, n_findings, reason from qc_verdict where comparison_id = ?",
                     [row["comparison_id"]],
-                ).fetchone()
-                verdict = "fail" if n_major else ("warn" if n else "pass")
-            full = row | {"qc_verdict": verdict, "n_findings": n}
+                ).fetchone() or ("pass", 0, None)
+            full = row | {"qc_verdict": verdict, "n_findings": n, "qc_reason": reason}
             con.execute(
                 "insert or replace into batch_results (batch_run_id, comparison_id, status, "
                 "skipped, n_regions, qc_verdict, n_findings, error) values (?,?,?,?,?,?,?,?)",
@@ -63,10 +62,13 @@ def record_batch(db_path: str, batch_run_id: str, rows: list[dict]) -> list[dict
     return out
 
 
-def write_summary(rows: list[dict], path: str | Path, *, title: str = "Batch summary") -> Path:
-    """Write a Markdown table listing every comparison's status and QC verdict."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+def summary_markdown(rows: list[dict], *, title: str = "Batch summary",
+                     run_url: Callable[[str], str] | None = None) -> str:  # fmt: skip
+    """Return the Markdown summary: counts, then one table row per comparison.
+
+    ``run_url(flow_run_id)`` links each comparison to its Prefect run page (rows carrying a
+    ``flow_run_id``); the Prefect artifact uses it, the ``batch_summary.md`` file does not.
+    """
     counts = {s: sum(r["status"] == s for r in rows) for s in ("loaded", "skipped", "failed")}
     lines = [
         f"# {title}",
@@ -74,16 +76,25 @@ def write_summary(rows: list[dict], path: str | Path, *, title: str = "Batch sum
         f"{len(rows)} comparisons: {counts['loaded']} loaded, {counts['skipped']} skipped "
         f"(unchanged inputs), {counts['failed']} failed.",
         "",
-        "| comparison | status | regions | QC verdict | findings | error |",
-        "|---|---|---|---|---|---|",
+        "| comparison | status | regions | QC verdict | findings | QC reason | error |",
+        "|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         err = (r.get("error") or "").replace("|", "\\|")
         nf = "" if r.get("n_findings") is None else r["n_findings"]
+        name = r["comparison_id"]
+        if run_url and r.get("flow_run_id"):
+            name = f"[{name}]({run_url(r['flow_run_id'])})"
         lines.append(
-            f"| {r['comparison_id']} | {r['status']} | {r.get('n_regions') or ''} | "
-            f"{r.get('qc_verdict') or ''} | {nf}"
-            f" | {err} |"
+            f"| {name} | {r['status']} | {r.get('n_regions') or ''} | "
+            f"{r.get('qc_verdict') or ''} | {nf} | {r.get('qc_reason') or ''} | {err} |"
         )
-    path.write_text("\n".join(lines) + "\n")
+    return "\n".join(lines) + "\n"
+
+
+def write_summary(rows: list[dict], path: str | Path, *, title: str = "Batch summary") -> Path:
+    """Write :func:`summary_markdown` (without run links) to ``path``."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(summary_markdown(rows, title=title))
     return path

@@ -28,14 +28,14 @@ from pathlib import Path
 
 import yaml
 
-from chromdiff.errors import InputError
+from chromdiff.design.inputs import validate_ids
+from chromdiff.errors import InputError, path_tried
 
 FIELDS = (
     "name", "ids_a", "ids_b", "ids_a_file", "ids_b_file", "genome", "analysis", "threshold",
     "description_a", "description_b", "title", "fdr", "min_abs_logfc",
 )  # fmt: skip
 _NAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-_ID_RE = re.compile(r"^[A-Za-z0-9_.-]+$")
 
 
 @dataclass(frozen=True)
@@ -72,14 +72,10 @@ def _ids(value: object, where: str, base: Path, file_value: object) -> list[str]
         value = [v for v in re.split(r"[;,\s]+", value) if v]
     if not isinstance(value, list) or not value:
         raise InputError(f"{where}: needs a non-empty list of experiment ids")
-    ids = [str(v).strip() for v in value]
-    for v in ids:
-        if not _ID_RE.match(v):
-            raise InputError(f"{where}: invalid experiment id {v!r}")
-    return ids
+    return validate_ids([str(v).strip() for v in value], where)
 
 
-def _item(raw: dict, where: str, base: Path) -> BatchItem:
+def _item(raw: dict, where: str, base: Path, strict: bool) -> BatchItem:
     unknown = sorted(set(raw) - set(FIELDS))
     if unknown:
         raise InputError(
@@ -109,7 +105,23 @@ def _item(raw: dict, where: str, base: Path) -> BatchItem:
         raise InputError(f"{where}, column fdr: must be in (0, 1], got {kw['fdr']}")
     if kw.get("min_abs_logfc", 0.0) < 0:
         raise InputError(f"{where}, column min_abs_logfc: must be >= 0")
-    return BatchItem(**kw)
+    item = BatchItem(**kw)
+    if strict:
+        _check_offline(item, where)
+    return item
+
+
+def _check_offline(item: BatchItem, where: str) -> None:
+    """Run every check the comparison flow runs before contacting the server (``--check``)."""
+    from chromdiff.design.comparison import ComparisonSpec
+
+    try:
+        ComparisonSpec(
+            list(item.ids_a), list(item.ids_b), item.genome, item.analysis, item.threshold,
+            item.title, item.description_a, item.description_b,
+        ).validated()  # fmt: skip
+    except InputError as exc:
+        raise InputError(f"{where}: {exc}") from None
 
 
 def _yaml_rows(path: Path) -> list[tuple[str, dict]]:
@@ -146,8 +158,12 @@ def _csv_rows(path: Path) -> list[tuple[str, dict]]:
     return rows
 
 
-def load_batch(path: str | Path) -> list[BatchItem]:
+def load_batch(path: str | Path, *, strict: bool = True) -> list[BatchItem]:
     """Parse and validate a batch file (``.yaml``/``.yml`` or ``.csv``).
+
+    ``strict`` (``batch --check``) also runs every check the comparison flow runs before it
+    contacts the server (ID pattern, IDs in both groups, genome, threshold, labels). The batch
+    flow loads non-strictly: such a comparison then fails alone, and the others still run.
 
     Raises
     ------
@@ -157,14 +173,14 @@ def load_batch(path: str | Path) -> list[BatchItem]:
     """
     path = Path(path)
     if not path.is_file():
-        raise InputError(f"{path}: batch file does not exist")
+        raise InputError(f"{path_tried(path)}: batch file does not exist")
     if path.suffix.lower() in (".yaml", ".yml"):
         rows = _yaml_rows(path)
     elif path.suffix.lower() == ".csv":
         rows = _csv_rows(path)
     else:
         raise InputError(f"{path}: batch file must end in .yaml, .yml or .csv")
-    items = [_item(raw, where, path.parent) for where, raw in rows]
+    items = [_item(raw, where, path.parent, strict) for where, raw in rows]
     if not items:
         raise InputError(f"{path}: no comparisons")
     seen: set[str] = set()

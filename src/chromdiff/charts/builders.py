@@ -219,14 +219,18 @@ def chromosome_chart(
 def size_histogram_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt.Chart:
     """Region-size histogram from ``rpt_size_histogram`` (log10 bins, log-scale x).
 
-    Bars are stacked by direction (A, then B, then none) with explicit ``y``/``y2`` computed here:
-    Vega-Lite does not stack bars whose x extent is given by ``x``/``x2``.
+    Bars are coloured by significance as in the volcano plot (significant A-enriched, significant
+    B-enriched, not significant; only the categories present get a legend entry) and stacked in
+    that order with explicit ``y``/``y2`` computed here: Vega-Lite does not stack bars whose x
+    extent is given by ``x``/``x2``.
     """
-    rank = {"A": 0, "B": 1, "none": 2}
-    data = df.assign(_k=df["direction"].map(rank)).sort_values(["bin_start", "_k"])
-    data["group"] = data["direction"].map({"A": label_a, "B": label_b}).fillna("none")
+    data = _with_group(df, label_a, label_b)
+    order = [label_a, label_b, NOT_SIG]
+    data = data.assign(_k=data["group"].map(order.index)).sort_values(["bin_start", "_k"])
     data["y_stop"] = data.groupby("bin_start")["n"].cumsum()
     data["y_start"] = data["y_stop"] - data["n"]
+    present = [g for g in order if g in set(data["group"])] or order  # no regions: all three
+    colors = dict(zip(order, (COLORS["A"], COLORS["B"], COLORS["none"]), strict=True))
     cols = ["bin_start", "bin_stop", "n", "y_start", "y_stop", "group"]
     return (
         alt.Chart(inline_data(data[cols]))
@@ -236,15 +240,12 @@ def size_histogram_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt
                 "bin_start:Q", scale=alt.Scale(type="log"), title="Region Size (bp, log scale)"
             ),
             x2="bin_stop:Q",
-            y=alt.Y("y_stop:Q", title="Frequency"),
+            y=alt.Y("y_stop:Q", title="Regions"),
             y2="y_start:Q",
             color=alt.Color(
                 "group:N",
                 title=None,
-                scale=alt.Scale(
-                    domain=[label_a, label_b, "none"],
-                    range=[COLORS["A"], COLORS["B"], COLORS["none"]],
-                ),
+                scale=alt.Scale(domain=present, range=[colors[g] for g in present]),
                 legend=alt.Legend(orient="bottom"),
             ),
         )

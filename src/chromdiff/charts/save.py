@@ -7,10 +7,27 @@ from pathlib import Path
 import altair as alt
 import vl_convert as vlc
 
+#: Chart text font. vl-convert lays text out with the font it finds for this name, and the
+#: browser showing the inline SVG draws it with its own: a generic "sans-serif" resolved to a
+#: narrower face here than in browsers made labels overlap and run out of the SVG. DejaVu Sans
+#: (Debian's default, ships with most Linux desktops) and Verdana (same metrics family, Windows
+#: and macOS) are wide, so a browser lacking both falls back to a narrower face, never a wider.
+FONT = "DejaVu Sans, Verdana, Bitstream Vera Sans, sans-serif"
+
+
+def chart_spec(chart: alt.TopLevelMixin) -> dict:
+    """Return the Vega-Lite spec with chromdiff's chart-wide config (font)."""
+    spec = chart.to_dict()
+    config = spec.setdefault("config", {})
+    config.setdefault("font", FONT)
+    # a tick label that would overlap its neighbour is left out (greedy), never drawn over it
+    config.setdefault("axis", {}).setdefault("labelOverlap", "greedy")
+    return spec
+
 
 def chart_svg(chart: alt.TopLevelMixin) -> str:
     """Return the chart as an SVG document (rendered offline by vl-convert)."""
-    return vlc.vegalite_to_svg(chart.to_dict())
+    return vlc.vegalite_to_svg(chart_spec(chart))
 
 
 def save_chart(

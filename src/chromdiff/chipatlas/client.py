@@ -1,39 +1,52 @@
 """HTTP client for the ChIP-Atlas Diff Analysis (WABI) API.
 
 Polling follows chip-atlas.org itself: the fast probe ``?info=result&format=html`` (404 until the
-job ends, then 200) with the slow ``?info=status`` only as a fallback. A finished job is not a
-successful job: its log is read for ``[ERROR]`` lines before anything is downloaded.
+job ends, then 200; public/js/pj/diff_analysis_result.js:107-125, app.rb:459-474). A job can end
+without ever writing that page (DA's organism/assay check exits without ``handle_error``), never
+run, or be forgotten after a week, so the status and the log are also read every
+``status_interval_s``: an ``[ERROR]`` line, ``finished`` without a result, a lasting
+``not-found`` or an unknown request ID (HTTP 400) end the wait at once with the server's reason.
+A finished job is not a successful job: its log is read for ``[ERROR]`` lines before anything is
+downloaded. Only GET and POST are sent: WABI answers 405 to HEAD.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import requests
 
 from chromdiff.chipatlas.protocol import (
+    RESULTS_KEPT_DAYS,
     JobStatus,
     SubmitRequest,
     error_lines,
+    parse_key_values,
     parse_request_id,
     parse_status,
+    request_time,
     server_error_message,
 )
 from chromdiff.chipatlas.retry import (
     TransientHTTPError,
     backoff_delay,
     is_transient_status,
+    nothing_sent,
     parse_retry_after,
 )
 from chromdiff.errors import (
     ChipAtlasError,
+    JobExpiredError,
     JobFailedError,
+    JobLostError,
     JobTimeoutError,
     RequestRejectedError,
     ResultArchiveError,
     ServerUnavailableError,
+    SubmissionInDoubtError,
 )
 from chromdiff.settings import Settings, get_settings
 
@@ -87,9 +100,15 @@ class ChipAtlasClient:
 
     def _request(
         self, method: str, url: str, *, allow_404: bool = False, read_timeout: float | None = None,
-        **kwargs,
+        resend: bool = True, raw_status: bool = False, **kwargs,
     ) -> requests.Response:  # fmt: skip
-        """Send one request, retrying transient failures with backoff; map errors to types."""
+        """Send one request, retrying transient failures with backoff; map errors to types.
+
+        With ``resend=False`` (the submit POST) a failure is retried only when the request cannot
+        have reached the server (:func:`nothing_sent`); otherwise :class:`SubmissionInDoubtError`.
+        With ``raw_status`` only timeouts and connection errors are retried and any HTTP answer
+        is returned as it is.
+        """
         attempt = 0
         while True:
             attempt += 1
@@ -97,6 +116,8 @@ class ChipAtlasClient:
                 resp = self.session.request(
                     method, url, timeout=self._timeout(read_timeout), **kwargs
                 )
+                if raw_status:
+                    return resp
                 if is_transient_status(resp.status_code):
                     retry_after = parse_retry_after(resp.headers.get("Retry-After"))
                     raise TransientHTTPError(
@@ -105,9 +126,18 @@ class ChipAtlasClient:
                         retry_after,
                     )
             except (requests.Timeout, requests.ConnectionError, TransientHTTPError) as exc:
+                if not resend and not nothing_sent(exc):
+                    raise SubmissionInDoubtError(
+                        f"the submission to {url} may have reached ChIP-Atlas but its answer "
+                        f"was lost ({_describe(exc)}, try {attempt}); it was not re-sent, so "
+                        "that no second copy of the job is queued"
+                    ) from exc
                 if attempt > self.max_retries:
+                    what = "could not reach" if not resend else "did not answer"
+                    tail = "; nothing was submitted" if not resend else ""
                     raise ServerUnavailableError(
-                        f"ChIP-Atlas did not answer after {attempt} tries ({_describe(exc)}): {url}"
+                        f"ChIP-Atlas {what} {method} {url} after {attempt} tries "
+                        f"({_describe(exc)}){tail}"
                     ) from exc
                 retry_after = getattr(exc, "retry_after", None)
                 self.sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap, retry_after))
@@ -126,18 +156,37 @@ class ChipAtlasClient:
 
     # -- API ---------------------------------------------------------------------------------
     def check_health(self) -> None:
-        """Raise :class:`ServerUnavailableError` unless ``GET base`` answers ``chipatlas``."""
-        resp = self._request("GET", self.base_url)
-        if resp.text.strip() != "chipatlas":
+        """Raise :class:`ServerUnavailableError` unless ``GET base`` answers ``chipatlas``.
+
+        chip-atlas.org refuses to submit otherwise (public/js/pj/diff_analysis.js:116-133,
+        app.rb:30-38, :478-479; script/maintenance/check_wabi.sh:55-74). An HTTP error answer
+        (e.g. 503 during maintenance) is final at once; only timeouts and connection errors are
+        retried.
+        """
+        try:
+            resp = self._request("GET", self.base_url, raw_status=True)
+        except ServerUnavailableError as exc:  # never reached: say what that means for the job
+            raise ServerUnavailableError(f"{exc}; nothing was submitted, try again later") from exc
+        body = resp.text.strip()
+        if resp.status_code != 200 or body != "chipatlas":
             raise ServerUnavailableError(
-                f"ChIP-Atlas Diff Analysis is unavailable at {self.base_url} "
-                f"(health check answered {resp.text.strip()[:60]!r})"
+                f"ChIP-Atlas Diff Analysis is unavailable at {self.base_url} (health check "
+                f"answered HTTP {resp.status_code} {body[:60]!r}); nothing was submitted, "
+                "try again later"
             )
 
     def submit(self, request: SubmitRequest) -> str:
-        """Validate and submit ``request``; return the request ID at once."""
+        """Validate and submit ``request``; return the request ID at once.
+
+        The POST is sent once; it is re-sent only if the connection was never made (or on 429).
+
+        Raises
+        ------
+        SubmissionInDoubtError
+            If the request may have reached the server but no answer came back.
+        """
         request.validate()
-        resp = self._request("POST", self.base_url, data=request.form())
+        resp = self._request("POST", self.base_url, data=request.form(), resend=False)
         return parse_request_id(resp.text)
 
     def result_ready(self, request_id: str) -> bool:
@@ -163,15 +212,61 @@ class ChipAtlasClient:
         )  # fmt: skip
         return None if resp.status_code == 404 else resp.text
 
-    def _poll_once(self, request_id: str) -> str:
-        """Return ``finished``, ``waiting``/``running`` or ``not-found`` for one poll."""
+    def _probe(self, request_id: str) -> bool | None:
+        """Return True once the result page exists, False before, None if the probe failed."""
         try:
-            if self.result_ready(request_id):
-                return "finished"
-            return "running"
+            return self.result_ready(request_id)
         except (ServerUnavailableError, RequestRejectedError):
-            state = self.status(request_id).state
-            return state if state in ("finished", "waiting", "running", "not-found") else "running"
+            return None
+
+    def _lost(self, request_id: str, reason: str) -> JobLostError:
+        """Return the error for a job the server no longer (or never) knew, naming why."""
+        submitted = request_time(request_id)
+        if submitted is not None:
+            age = (datetime.now() - submitted).total_seconds() / 86400
+            if age > RESULTS_KEPT_DAYS:
+                return JobExpiredError(
+                    f"ChIP-Atlas request {request_id} has expired: it was submitted on "
+                    f"{submitted:%Y-%m-%d} ({age:.0f} days ago) and results are kept "
+                    f"{RESULTS_KEPT_DAYS} days (server: {reason}); run again with --force to "
+                    "submit a new job"
+                )
+        return JobLostError(
+            f"ChIP-Atlas does not know job {request_id} (server: {reason}): it never ran, was "
+            "lost or has expired; run again with --force to submit a new job"
+        )
+
+    def _check(self, request_id: str) -> str:
+        """Read the log and the status; raise if the job failed or is unknown.
+
+        Returns the status (``waiting``, ``running``, ``finished``, ``not-found``) or
+        ``unknown`` when the status could not be read (a slow or failing status call is not a
+        verdict on the job).
+        """
+        try:
+            log = self.log(request_id) or ""
+        except (ServerUnavailableError, RequestRejectedError):
+            log = ""
+        errors = error_lines(log)
+        if errors:
+            raise JobFailedError(f"ChIP-Atlas job {request_id} failed: {' | '.join(errors[:5])}")
+        try:
+            resp = self._request(
+                "GET", self._job_url(request_id), params={"info": "status", "format": "text"},
+                raw_status=True,
+            )  # fmt: skip
+        except ServerUnavailableError:
+            return "unknown"
+        if resp.status_code == 400:
+            # no job behind this ID (WABI: JobIdNotInitializedException, ChipatlasController
+            # .java:252-262): never issued, or removed after a week
+            fields = parse_key_values(resp.text)
+            said = "; ".join(v for k in ("Message", "error-message") if (v := fields.get(k)))
+            raise self._lost(request_id, f"HTTP 400 {said or server_error_message(resp.text)}")
+        if resp.status_code != 200:
+            return "unknown"
+        state = parse_status(resp.text).state
+        return state if state in ("waiting", "running", "finished", "not-found") else "unknown"
 
     def wait(
         self,
@@ -181,32 +276,52 @@ class ChipAtlasClient:
         interval_s: float | None = None,
         on_poll: PollCallback | None = None,
         not_found_limit: int = 3,
+        status_interval_s: float | None = None,
     ) -> None:
         """Poll until the job ends, then check its log for errors.
+
+        Every ``interval_s`` the fast probe asks whether the result page exists. The first poll
+        and then every ``status_interval_s`` also read the log and the status (at every poll
+        while the status says ``not-found``, to confirm it quickly).
 
         Raises
         ------
         JobFailedError
-            If the log holds ``[ERROR]`` lines (quoted) or the job is lost (``not-found``).
+            If the log holds ``[ERROR]`` lines (quoted), or the job finished without a result.
+        JobLostError
+            If the server answers ``not-found`` ``not_found_limit`` times in a row, or does not
+            know the request ID (HTTP 400); :class:`JobExpiredError` when the ID is older than
+            the week results are kept.
         JobTimeoutError
-            If the job has not ended after ``deadline_s``; the request ID can be resumed.
+            If the job is still queued or running after ``deadline_s``; the request ID can be
+            resumed.
         """
         deadline_s = self.settings.poll_deadline_s if deadline_s is None else deadline_s
         interval = self.settings.poll_interval_s if interval_s is None else interval_s
+        every = self.settings.status_interval_s if status_interval_s is None else status_interval_s
         start = time.monotonic()
-        misses = 0
+        misses, last_check = 0, None
         while True:
-            state = self._poll_once(request_id)
+            ready = self._probe(request_id)
             elapsed = time.monotonic() - start
+            state = "finished" if ready else "running"
+            due = last_check is None or misses or ready is None or elapsed - last_check >= every
+            if not ready and due:
+                last_check = elapsed
+                state = self._check(request_id)
+                if state == "finished" and self._probe(request_id) is False:
+                    raise JobFailedError(
+                        f"ChIP-Atlas job {request_id} finished without a result: the status is "
+                        "'finished' but there is no result page and its log has no [ERROR] line"
+                    )
+                misses = misses + 1 if state == "not-found" else 0
             if on_poll:
                 on_poll(state, elapsed)
             if state == "finished":
                 break
-            misses = misses + 1 if state == "not-found" else 0
             if misses >= not_found_limit:
-                raise JobFailedError(
-                    f"job {request_id} is not known to the server (status not-found "
-                    f"{misses} times): it was lost or has expired"
+                raise self._lost(
+                    request_id, f"status not-found {misses} times over {elapsed:.0f} s"
                 )
             if elapsed + interval > deadline_s:
                 raise JobTimeoutError(
@@ -226,29 +341,66 @@ class ChipAtlasClient:
     def download_zip(self, request_id: str, dest: str | Path) -> Path:
         """Stream the result ZIP to ``dest`` (written to ``dest.part`` then renamed).
 
+        A download cut short (connection reset, fewer bytes than ``Content-Length``) or an HTML
+        page served in place of the ZIP is fetched again, up to ``max_retries`` more times.
+
         Raises
         ------
         JobFailedError
-            If there is no ZIP because the job failed (the log's errors are quoted).
+            If there is no ZIP because the job failed (the log's errors are quoted);
+            :class:`JobExpiredError` when there is none and the ID is older than a week.
         ResultArchiveError
-            If the download is larger than the archive bound.
+            If the download is larger than the archive bound, or the server kept answering
+            an HTML page instead of the ZIP.
+        ServerUnavailableError
+            If every try was cut short (the job's result stays on the server: fetch it again).
         """
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                return self._download_once(request_id, dest)
+            except _DOWNLOAD_CUT as exc:
+                if attempt <= self.max_retries:
+                    self.sleep(backoff_delay(attempt, self.backoff_base, self.backoff_cap))
+                    continue
+                if isinstance(exc, _HtmlPage):
+                    raise ResultArchiveError(f"{exc} (after {attempt} tries)") from exc
+                raise ServerUnavailableError(
+                    f"download of the result ZIP of {request_id} failed after {attempt} tries "
+                    f"({_describe(exc)}); the finished job's result stays on the server about "
+                    "a week: rerun to download it again"
+                ) from exc
+
+    def _download_once(self, request_id: str, dest: Path) -> Path:
+        """One try of :meth:`download_zip`; raises ``_CutShort``/``_HtmlPage`` for a bad body."""
         resp = self._request(
             "GET", self._job_url(request_id), params={"info": "result", "format": "zip"},
             allow_404=True, read_timeout=self.settings.zip_timeout_s, stream=True,
         )  # fmt: skip
         if resp.status_code == 404:
             self.raise_if_failed(request_id)
+            lost = self._lost(request_id, "HTTP 404 for the result ZIP")
+            if isinstance(lost, JobExpiredError):  # the ID is older than the week results are kept
+                raise lost
             raise ChipAtlasError(
                 f"no result archive for {request_id} (HTTP 404): results are kept about a week"
             )
         part = dest.with_name(dest.name + ".part")
+        expected = resp.headers.get("Content-Length")
         written = 0
         try:
             with resp, part.open("wb") as fh:
                 for chunk in resp.iter_content(_CHUNK):
+                    if written == 0 and chunk.lstrip()[:1] == b"<":
+                        raise _HtmlPage(
+                            f"the server returned an HTML page instead of the result ZIP of "
+                            f"{request_id} (HTTP {resp.status_code}, "
+                            f"{resp.headers.get('Content-Type', 'no Content-Type')}): "
+                            f"{_html_text(chunk)!r}"
+                        )
                     written += len(chunk)
                     if written > self.settings.max_zip_bytes:
                         raise ResultArchiveError(
@@ -256,6 +408,8 @@ class ChipAtlasClient:
                             f"{self.settings.max_zip_bytes} bytes"
                         )
                     fh.write(chunk)
+            if expected is not None and expected.isdigit() and written != int(expected):
+                raise _CutShort(f"short body: {written} of {expected} bytes")
         except BaseException:
             part.unlink(missing_ok=True)
             raise
@@ -263,9 +417,45 @@ class ChipAtlasClient:
         return dest
 
 
+class _CutShort(Exception):
+    """The ZIP body ended before ``Content-Length`` bytes."""
+
+
+class _HtmlPage(Exception):
+    """An HTML page came back where the result ZIP was expected."""
+
+
+#: Failures of one download try that another try may fix (the job's result is still there).
+_DOWNLOAD_CUT = (
+    requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
+    _CutShort, _HtmlPage,
+)  # fmt: skip
+
+
+def _html_text(chunk: bytes, limit: int = 80) -> str:
+    """Return the visible text at the start of an HTML page (tags dropped), for the message."""
+    import re
+
+    text = re.sub(r"<[^>]*>", " ", chunk[:4096].decode("utf-8", "replace"))
+    return " ".join(text.split())[:limit]
+
+
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, TransientHTTPError):
         return f"HTTP {exc.status}"
+    if isinstance(exc, requests.ConnectTimeout):
+        return "connect timeout"
     if isinstance(exc, requests.Timeout):
         return "timeout"
+    if isinstance(exc, _CutShort):
+        return str(exc)
+    if isinstance(exc, _HtmlPage):
+        return "an HTML page instead of the ZIP"
+    if isinstance(exc, requests.exceptions.ChunkedEncodingError):
+        import re
+
+        why = re.search(r"Connection broken: (\w+\([^)]*\))", str(exc))
+        return "connection broken during the download" + (f": {why.group(1)}" if why else "")
+    if nothing_sent(exc):
+        return "connection refused"
     return "connection error"

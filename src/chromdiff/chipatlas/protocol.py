@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from chromdiff.errors import ChipAtlasError, InputError
 
@@ -23,7 +24,15 @@ DEFAULT_THRESHOLD = {"diffbind": 50, "dmr": 999}
 DIFFBIND_THRESHOLDS = (50, 100, 200, 500)
 #: WABI validates title/descriptions against this class (HTTP 400 otherwise).
 LABEL_RE = re.compile(r"^[A-Za-z0-9_ .-]*$")
-REQUEST_ID_RE = re.compile(r"^wabi_chipatlas_\d{4}-\d{4}-\d{4}-\d{2}-\d{1,3}-\d{6}$")
+#: WABI request IDs: ``wabi_chipatlas_YYYY-MMDD-HHMM-SS-<ms>-<suffix>``. The milliseconds are not
+#: zero-padded (1-3 digits) and the suffix is a zero-padded random 0..1000000, so 6 or 7 digits
+#: (oogasawa/wabi_chipatlas-java ChipatlasJobInfo.java:148-155).
+REQUEST_ID_RE = re.compile(
+    r"^wabi_chipatlas_(\d{4})-(\d{2})(\d{2})-(\d{2})(\d{2})-(\d{2})-\d{1,3}-\d{6,7}$"
+)
+#: Results are kept for a week (views/diff_analysis_result.haml:36); WABI then removes the job's
+#: working directory and no longer knows the ID (ChipatlasRequestValidationUtil.java:93-95).
+RESULTS_KEPT_DAYS = 7
 SBATCH_OPTIONS = "-p epyc -t 180"
 #: A finished job is not a successful job: these mark failure in the 2025 and 2024 logs.
 _ERROR_MARKERS = ("[ERROR]", "Abnormal termination")
@@ -159,6 +168,17 @@ def parse_request_id(text: str) -> str:
         snippet = " ".join(text.split())[:200]
         raise ChipAtlasError(f"the server's answer holds no request ID: {snippet!r}")
     return rid
+
+
+def request_time(request_id: str) -> datetime | None:
+    """Return the submission time written in a request ID (server local time), or None."""
+    match = REQUEST_ID_RE.match(request_id)
+    if not match:
+        return None
+    try:
+        return datetime(*(int(g) for g in match.groups()))
+    except ValueError:
+        return None
 
 
 def parse_status(text: str) -> JobStatus:

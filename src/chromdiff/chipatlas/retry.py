@@ -2,6 +2,11 @@
 
 Only transient failures are retried: timeouts, connection errors, HTTP 429 and 5xx. A 400 (the
 server refused the fields) or a failed analysis never is: retrying cannot change the answer.
+
+A submission (POST) is not idempotent: WABI queues the job before it answers
+(``ChipatlasController.java:185`` in oogasawa/wabi_chipatlas-java calls ``qsub2`` and only then
+writes the answer; an ``IOException`` after that still answers 500, lines 195-204). So a POST is
+re-sent only when :func:`nothing_sent` says the request cannot have reached the server.
 """
 
 from __future__ import annotations
@@ -10,7 +15,7 @@ import random
 
 import requests
 
-from chromdiff.errors import ChipAtlasError, ServerUnavailableError
+from chromdiff.errors import ChipAtlasError
 
 
 class TransientHTTPError(ChipAtlasError):
@@ -27,18 +32,30 @@ def is_transient_status(status: int) -> bool:
     return status == 429 or 500 <= status <= 599
 
 
-def is_transient(exc: BaseException) -> bool:
-    """Return True when ``exc`` is a transient network failure (used as Prefect's retry condition).
+def nothing_sent(exc: BaseException) -> bool:
+    """Return True when ``exc`` proves the request never reached the server (safe to re-send).
 
-    Notes
-    -----
-    :class:`ServerUnavailableError` (the client's own retries ran out) counts as transient, so a
-    task-level retry minutes later may still succeed.
+    That is: the TCP connection was never made (connection refused, DNS failure, connect
+    timeout), or the server answered 429 (it refused to process the request). A read timeout, a
+    reset after the request was written, or a 5xx answer leave the submission in doubt.
     """
-    return isinstance(
-        exc,
-        requests.Timeout | requests.ConnectionError | TransientHTTPError | ServerUnavailableError,
-    )
+    if isinstance(exc, TransientHTTPError):
+        return exc.status == 429
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
+
+    seen: set[int] = set()
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop()
+        if id(item) in seen or not isinstance(item, BaseException):
+            continue
+        seen.add(id(item))
+        if isinstance(item, NewConnectionError | ConnectTimeoutError):
+            return True
+        todo += [*item.args, getattr(item, "reason", None), item.__cause__, item.__context__]
+    return False
 
 
 def parse_retry_after(value: str | None) -> float | None:

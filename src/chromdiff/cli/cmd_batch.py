@@ -27,6 +27,7 @@ import click
     show_default=True,
     help="Threads or local Dask worker processes (dask uses CHROMDIFF_DASK_ADDRESS when set).",
 )
+@click.option("--verbose", is_flag=True, help="Show tracebacks on the console (always in the log).")
 def command(
     batch_file: str,
     db_path,
@@ -36,22 +37,31 @@ def command(
     check: bool,
     runner: str,
     n_workers: int,
+    verbose: bool,
 ) -> None:
     """Run the comparisons of BATCH_FILE; failures are reported, the others still run."""
     from chromdiff.batch.spec import load_batch
 
-    items = load_batch(batch_file)
+    items = load_batch(batch_file, strict=check)  # a run lets a bad comparison fail alone
     if check:
         for it in items:
             click.echo(f"{it.name}\t{it.genome}\t{it.analysis}\t{len(it.ids_a)} vs {len(it.ids_b)}")
         return
+    from pathlib import Path
+
+    from chromdiff.cli.flowrun import run_flow
     from chromdiff.cli.prefect_hint import prefect_hint
+    from chromdiff.settings import get_settings
+    from flows.batch import run_batch
 
+    log_path = Path(output_dir or get_settings().output_dir) / "chromdiff.log"
+    click.echo(f"batch of {len(items)} comparisons; log: {log_path}", err=True)
     prefect_hint()
-    from flows.batch import batch
-
-    rows = batch(
-        batch_file,
+    rows, _state = run_flow(
+        run_batch,
+        log_path,
+        verbose=verbose,
+        batch_file=batch_file,
         db_path=db_path,
         output_dir=output_dir,
         base_url=base_url,
@@ -59,9 +69,20 @@ def command(
         runner=runner,
         n_workers=n_workers,
     )
-    for r in rows:
-        click.echo(
-            f"{r['comparison_id']}\t{r['status']}\t{r.get('qc_verdict') or '-'}\t{r['error'] or ''}"
-        )
+    for line in result_lines(rows):
+        click.echo(line)
     if any(r["status"] == "failed" for r in rows):
         raise SystemExit(1)
+
+
+#: Header of the batch's stdout table: the run status and the QC verdict are different things.
+HEADER = ("comparison", "run", "qc_verdict", "error")
+
+
+def result_lines(rows: list[dict]) -> list[str]:
+    """Return the tab-separated stdout table: a header, then one line per comparison."""
+    lines = ["\t".join(HEADER)]
+    for r in rows:
+        cells = (r["comparison_id"], r["status"], r.get("qc_verdict") or "-", r["error"] or "")
+        lines.append("\t".join(cells))
+    return lines

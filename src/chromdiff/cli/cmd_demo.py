@@ -64,6 +64,11 @@ def run_integration_demo(out: Path, db_path: Path) -> dict:
                      params=params)  # fmt: skip
 
 
+def demo_status(out: dict) -> str:
+    """Say what this run did: ``loaded`` now, or ``skipped`` (loaded by an earlier run)."""
+    return "skipped (already loaded; unchanged inputs)" if out.get("skipped") else out["status"]
+
+
 @click.command()
 @click.option("--output", "output_dir", type=click.Path(file_okay=False), default="demo_output",
               show_default=True, help="Folder for the database and outputs.")  # fmt: skip
@@ -71,7 +76,7 @@ def command(output_dir: str) -> None:
     """Run the built-in TP53 example offline against the fake server (simulated data)."""
     click.echo(f"demo: {DEMO_EXAMPLE} against the offline fake server (simulated data)", err=True)
     out = run_demo(output_dir)
-    click.echo(f"comparison {out['comparison_id']}: {out['status']}, {out['n_regions']} regions")
+    click.echo(f"comparison {out['comparison_id']}: {demo_status(out)}, {out['n_regions']} regions")
     click.echo(f"database: {out['db_path']}")
     click.echo(f"outputs:  {out['output_dir']}")
     from chromdiff.cli.cmd_integrate import print_summary

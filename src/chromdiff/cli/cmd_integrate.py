@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from chromdiff.cli.integrate_beta import beta_options, run_beta_cli
+
 
 @click.command()
 @click.option(
@@ -33,7 +35,7 @@ import click
     type=int,
     default=100_000,
     show_default=True,
-    help="Window of --link distance (bp).",
+    help="Window of --link distance (bp); BETA's -d with --method beta.",
 )
 @click.option("--atac-lfc", type=float, default=1.0, show_default=True)
 @click.option("--atac-padj", type=float, default=0.05, show_default=True)
@@ -55,10 +57,24 @@ import click
     type=click.Choice(["auto", "0", "1"]),
     help="Peak starts 0-based (BED) or 1-based (R/GRanges); auto: 1 for DiffBind.",
 )
+@click.option(
+    "--method",
+    default="chromdiff",
+    show_default=True,
+    type=click.Choice(["chromdiff", "beta"]),
+    help="beta: BETA 1.0.7 basic, reproduced exactly (docs/integration.md).",
+)
+@beta_options
 @click.option("--title", default="integration", show_default=True)
 @click.option("--id", "integration_id", help="Integration ID (default: hash of the inputs).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False), help="Output folder.")
+@click.option(
+    "--enrich/--no-enrich",
+    default=True,
+    show_default=True,
+    help="GO BP ORA of each category and the up/down genes (docs/enrichment.md).",
+)
 def command(
     atac,
     comparison,
@@ -74,10 +90,13 @@ def command(
     atac_columns,
     rna_columns,
     coordinates,
+    method,
     title,
     integration_id,
     db_path,
     output_dir,
+    enrich,
+    **beta,
 ) -> None:
     """Integrate differential peaks with differential expression (concordance, scores, BETA)."""
     from chromdiff.errors import InputError
@@ -87,6 +106,12 @@ def command(
 
     if (atac is None) == (comparison is None):
         raise InputError("give exactly one of --atac FILE or --comparison ID")
+    if method == "beta":
+        run_beta_cli(atac=atac, comparison=comparison, rna=rna, genome=genome,
+                     max_distance=max_distance, atac_columns=atac_columns,
+                     rna_columns=rna_columns, title=title, integration_id=integration_id,
+                     db_path=db_path, output_dir=output_dir, **beta)  # fmt: skip
+        return
     if atac is not None and genome is None and gtf is None:
         raise InputError("--genome is required with --atac (hg38, hg19, mm10) unless --gtf")
     params = IntegrationParams(
@@ -109,14 +134,15 @@ def command(
 
     out = integrate(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,
                     db_path=db_path, output_dir=output_dir, integration_id=integration_id,
-                    params=params, **maps)  # fmt: skip
+                    params=params, enrich=enrich, **maps)  # fmt: skip
     print_summary(out)
 
 
 def print_summary(out: dict) -> None:
     """Print what an integration run produced (also used by ``chromdiff demo``)."""
+    from chromdiff.report.text import fmt_num, fmt_q
+
     s = out["stats"]
-    r = s["pearson_r"]
     click.echo(
         f"integration {out['integration_id']}: {out['n_peaks']:,} peaks x "
         f"{out['n_genes']:,} genes ({out['annotation_id']})"
@@ -125,11 +151,11 @@ def print_summary(out: dict) -> None:
         click.echo(f"  note:     {note}")
     click.echo(
         f"  pairs:    {s['n_significant_pairs']} significant on both sides, Pearson r = "
-        f"{'NA' if r is None else f'{r:.3f}'}"
+        f"{fmt_num(s['pearson_r'], 3)}"
     )
     ks = [
-        f"{d} p = {'NA' if p is None else f'{p:.2e}'}"
-        for d, p in (("up", s["ks_p_up"]), ("down", s["ks_p_down"]))
+        f"{d} p {t}" if t.startswith("<") else f"{d} p = {t}"
+        for d, t in (("up", fmt_q(s["ks_p_up"])), ("down", fmt_q(s["ks_p_down"])))
     ]
     click.echo(f"  BETA KS:  {', '.join(ks)}")
     click.echo(f"  report:   {out['report']['html']}")

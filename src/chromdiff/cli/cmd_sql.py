@@ -4,16 +4,44 @@ from __future__ import annotations
 
 import json
 import sys
+from pathlib import Path
 
 import click
 
 from chromdiff.cli.options import wait_option
 from chromdiff.settings import get_settings
-from chromdiff.warehouse.db import connect
+from chromdiff.warehouse.db import apply_schema, connect
+
+SCHEMA_SQL = """
+    select o.name, o.kind, coalesce(o.comment, d.description) as description
+    from (
+        select table_name as name, 'table' as kind, comment from duckdb_tables()
+        where not internal and schema_name = 'main'
+        union all
+        select view_name, 'view', comment from duckdb_views()
+        where not internal and schema_name = 'main'
+    ) o
+    left join (select unnest(?::varchar[]) as name, unnest(?::varchar[]) as description) d
+        using (name)
+    order by o.kind, o.name
+"""
+
+
+def schema_rows(con) -> list[tuple[str, str, str | None]]:
+    """Return (name, kind, description) of every table and view (``COMMENT ON``, else its file)."""
+    from chromdiff.warehouse.comments import descriptions
+
+    known = descriptions()
+    return con.execute(SCHEMA_SQL, [[n for _, n, _ in known], [d for *_, d in known]]).fetchall()
+
+
+def _tell(message: str) -> None:
+    click.echo(message, err=True)
 
 
 @click.command("sql")
-@click.argument("query")
+@click.argument("query", required=False)
+@click.option("--schema", is_flag=True, help="List every table and view with its description.")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 @click.option(
     "--format",
@@ -24,12 +52,34 @@ from chromdiff.warehouse.db import connect
 )
 @click.option("--max-rows", type=int, default=100, show_default=True, help="Rows shown as a table.")
 @wait_option
-def command(query: str, db_path: str | None, fmt: str, max_rows: int, wait_s: float) -> None:
-    """Run QUERY read-only on the database and print the result."""
+def command(
+    query: str | None, schema: bool, db_path: str | None, fmt: str, max_rows: int, wait_s: float
+) -> None:
+    """Run QUERY read-only on the database and print the result (``--schema``: what is in it)."""
     import duckdb
 
     path = db_path or str(get_settings().db_path)
-    with connect(path, read_only=True, wait_s=wait_s) as con:
+    if schema and query:
+        raise click.UsageError("give either QUERY or --schema")
+    if not (schema or query):
+        raise click.UsageError("missing QUERY (or --schema)")
+    if schema and not Path(path).exists():  # no database yet: the schema it will have
+        path = ":memory:"
+    with connect(path, read_only=path != ":memory:", wait_s=wait_s, on_wait=_tell) as con:
+        if path == ":memory:":
+            apply_schema(con)
+        if schema:
+            rows = schema_rows(con)
+            if fmt == "table":
+                width = max((len(r[0]) for r in rows), default=4)
+                for name, kind, text in rows:
+                    click.echo(f"{name:<{width}}  {kind:<5}  {text or '(no description)'}")
+                return
+            import pyarrow as pa
+
+            cols = ("name", "kind", "description")
+            _write(pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)}), fmt)
+            return
         try:
             rel = con.sql(query)
         except duckdb.Error as exc:
@@ -39,10 +89,14 @@ def command(query: str, db_path: str | None, fmt: str, max_rows: int, wait_s: fl
         if fmt == "table":
             rel.show(max_rows=max_rows, max_width=10_000)
             return
-        table = rel.to_arrow_table()
-        if fmt == "csv":
-            import pyarrow.csv as pacsv
+        _write(rel.to_arrow_table(), fmt)
 
-            pacsv.write_csv(table, sys.stdout.buffer)
-        else:
-            click.echo(json.dumps(table.to_pylist(), default=str, indent=1))
+
+def _write(table, fmt: str) -> None:
+    """Print an Arrow table as CSV or JSON."""
+    if fmt == "csv":
+        import pyarrow.csv as pacsv
+
+        pacsv.write_csv(table, sys.stdout.buffer)
+    else:
+        click.echo(json.dumps(table.to_pylist(), default=str, indent=1))

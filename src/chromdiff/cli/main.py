@@ -9,13 +9,16 @@ hyphens: ``cmd_fake_server.py`` is ``chromdiff fake-server``) that defines a cli
 from __future__ import annotations
 
 import importlib
+import os
+import signal
 import sys
+import traceback
 from pathlib import Path
 
 import click
 
 import chromdiff
-from chromdiff.errors import ChromdiffError
+from chromdiff.errors import ChromdiffError, path_tried
 
 _CLI_DIR = Path(__file__).parent
 
@@ -49,13 +52,37 @@ def cli() -> None:
     """Differential binding, accessibility and methylation between two groups of experiments."""
 
 
+#: Set by ``./run`` (which changes into the checkout): the folder the user typed the command in.
+CALLER_CWD_ENV = "CHROMDIFF_CALLER_CWD"
+
+
+def enter_caller_cwd() -> None:
+    """Change back into the folder ``./run`` was called from, so relative paths are the user's.
+
+    ``./run`` changes into the checkout before starting chromdiff and passes the caller's folder
+    in ``CHROMDIFF_CALLER_CWD``; the variable is consumed (not inherited by child processes).
+    """
+    caller = os.environ.pop(CALLER_CWD_ENV, None)
+    if caller and os.path.isdir(caller):
+        os.chdir(caller)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; user-facing errors become one line on stderr and exit code 1."""
+    enter_caller_cwd()
     try:
         rv = cli.main(args=argv, prog_name="chromdiff", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("aborted", err=True)
-        sys.exit(130)
+    except click.exceptions.Abort as exc:
+        signum = getattr(exc.__cause__, "signum", signal.SIGINT)
+        if exc.__cause__ is None:
+            click.echo("aborted", err=True)
+        else:
+            click.echo(
+                f"error: interrupted by {signal.Signals(signum).name}; nothing is half-written"
+                " and a submitted job stays resumable: run the same command again to go on",
+                err=True,
+            )
+        sys.exit(128 + signum)
     except click.ClickException as exc:
         exc.show()
         sys.exit(exc.exit_code)
@@ -63,7 +90,14 @@ def main(argv: list[str] | None = None) -> None:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
     except FileNotFoundError as exc:
-        click.echo(f"error: {exc}", err=True)
+        tried = f": {path_tried(exc.filename)}" if exc.filename else ""
+        click.echo(f"error: {exc.strerror or exc}{tried}", err=True)
+        sys.exit(1)
+    except Exception as exc:  # noqa: BLE001 - a bug: one line (traceback with --verbose)
+        if os.environ.get("CHROMDIFF_VERBOSE"):
+            traceback.print_exc()
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        click.echo(f"error: unexpected {type(exc).__name__}: {first}", err=True)
         sys.exit(1)
     if isinstance(rv, int) and rv:
         sys.exit(rv)

@@ -1,7 +1,11 @@
 """A comparison's identity (spec, input hash, comparison_id) and its state in the database.
 
-Status walks ``created -> submitted -> running -> finished -> loaded`` (or ``failed``). The
-request ID is stored as soon as the server returns it, so an interrupted run resumes polling.
+Status walks ``created -> submitting -> submitted -> running -> finished -> loaded`` (or
+``failed``). The request ID is stored as soon as the server returns it, so an interrupted run
+resumes polling. ``submitting`` is written before the POST: a run that dies there, or whose
+POST got no answer, leaves the comparison ``in_doubt`` (the job may be queued): it is never
+re-submitted without ``--force``. ``reported_at`` is set when the report is written, so a run
+that stopped between loading and reporting is finished by the next one.
 """
 
 from __future__ import annotations
@@ -23,7 +27,14 @@ from chromdiff.design.inputs import (
 from chromdiff.errors import InputError
 from chromdiff.parsing import count_order
 
-STATUSES = ("created", "submitted", "running", "finished", "loaded", "failed")
+STATUSES = (
+    "created", "submitting", "in_doubt", "submitted", "running", "finished", "loaded", "failed",
+)  # fmt: skip
+#: What the user can do about a submission in doubt (quoted in errors).
+IN_DOUBT_HELP = (
+    "if you know its request ID (the ChIP-Atlas site or e-mail), resume it with --request-id ID; "
+    "otherwise --force submits anew (the lost copy may still run on the server)"
+)
 #: Default ``threshold`` the official site sends per analysis (chipatlas_api.md §1.2).
 DEFAULT_THRESHOLD = {"diffbind": 50, "dmr": 999}
 DIFFBIND_THRESHOLDS = (50, 100, 200, 500)
@@ -105,31 +116,67 @@ def log_event(
     ).fetchall()
 
 
+_STATE_COLUMNS = ("status", "request_id", "input_hash", "reported_at", "error", "updated_at")
+
+
 def get_state(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict | None:
-    """Return ``{status, request_id, input_hash}`` of a comparison, or ``None`` if unknown."""
+    """Return ``{status, request_id, input_hash, reported_at, error, updated_at}``, or ``None``."""
     rows = con.execute(
-        "select status, request_id, input_hash from comparisons where comparison_id = ?",
+        f"select {', '.join(_STATE_COLUMNS)} from comparisons where comparison_id = ?",
         [comparison_id],
     ).fetchall()
     if not rows:
         return None
-    return dict(zip(("status", "request_id", "input_hash"), rows[0], strict=True))
+    return dict(zip(_STATE_COLUMNS, rows[0], strict=True))
 
 
 def plan(state: dict | None, input_hash: str, force: bool) -> str:
-    """Decide what to do with a comparison: ``submit``, ``resume`` or ``skip``.
+    """Decide what to do: ``submit``, ``resume``, ``finish``, ``skip``, ``in_doubt`` or ``failed``.
 
-    ``skip``: already loaded with the same inputs and not ``force``. ``resume``: same inputs, a
-    request ID, and status submitted/running/finished (poll or download instead of resubmitting).
-    Anything else (new, failed, changed inputs, ``force``) is ``submit``.
+    ``skip``: loaded and reported with the same inputs and not ``force``. ``finish``: loaded but
+    the annotation/report step did not finish. ``resume``: same inputs, a request ID, and status
+    submitted/running/finished (poll or download instead of resubmitting). ``in_doubt``: a
+    submission may have reached the server without its answer being stored
+    (``submitting``/``in_doubt``): never re-sent without ``force``. ``failed``: the server's
+    answer about its job was final (failed, lost, expired, refused): the same job would end the
+    same way, so it is not resubmitted without ``force``. Anything else (new, failed before a
+    request ID existed, changed inputs, ``force``) is ``submit``.
     """
     if state is None or force or state["input_hash"] != input_hash:
         return "submit"
     if state["status"] == "loaded":
-        return "skip"
+        return "skip" if state.get("reported_at") else "finish"
     if state["request_id"] and state["status"] in ("submitted", "running", "finished"):
         return "resume"
+    if state["status"] in ("submitting", "in_doubt"):
+        return "in_doubt"
+    if state["status"] == "failed" and state["request_id"]:
+        return "failed"
     return "submit"
+
+
+def in_doubt_error(comparison_id: str, state: dict):
+    """Return the error refusing to re-submit a comparison whose submission is in doubt."""
+    from chromdiff.errors import SubmissionInDoubtError
+
+    why = state.get("error") or "the run stopped while submitting"
+    return SubmissionInDoubtError(
+        f"comparison {comparison_id}: an earlier submission may have reached ChIP-Atlas without "
+        f"its request ID being stored ({why}; {state.get('updated_at')}); it is not re-sent: "
+        f"{IN_DOUBT_HELP}"
+    )
+
+
+def failed_error(comparison_id: str, state: dict):
+    """Return the error refusing to resubmit a comparison whose job ended for good."""
+    from chromdiff.errors import JobFailedError
+
+    return JobFailedError(
+        f"comparison {comparison_id}: ChIP-Atlas request {state.get('request_id')} ended for good "
+        f"in an earlier run ({state.get('error') or 'failed'}); it is not resubmitted, as the "
+        "same job would end the same way: correct the inputs, or run again with --force to "
+        "submit a new job"
+    )
 
 
 def register(
@@ -138,12 +185,16 @@ def register(
 ) -> None:  # fmt: skip
     """Create or reset the comparison row, its experiments and params (one transaction).
 
-    The comparison goes back to ``created`` with no request ID; any previous regions stay until
-    the next successful load replaces them atomically.
+    The comparison goes back to ``created`` with no request ID, and the previous result rows
+    (regions, counts, annotation, raw files) are deleted in the same transaction: the rows of a
+    comparison always belong to its ``request_id`` (a re-submission that fails leaves none).
     """
     from chromdiff.warehouse.db import transaction
+    from chromdiff.warehouse.load import RESULT_TABLES
 
     with transaction(con):
+        for table in RESULT_TABLES:
+            con.execute(f"delete from {table} where comparison_id = ?", [comparison_id]).fetchall()
         con.execute(
             """insert or replace into comparisons (comparison_id, title, analysis, genome,
                  description_a, description_b, threshold, n_a, n_b, input_hash, base_url,
@@ -162,7 +213,11 @@ def register(
         for grp, ids in (("A", spec.ids_a), ("B", spec.ids_b)):
             order = {e: i for i, e in enumerate(count_order(ids), 1)}
             rows += [(comparison_id, e, grp, i, order[e]) for i, e in enumerate(ids, 1)]
-        con.executemany("insert into experiments values (?, ?, ?, ?, ?)", rows)
+        con.executemany(
+            "insert into experiments (comparison_id, experiment_id, grp, input_order,"
+            " count_order) values (?, ?, ?, ?, ?)",
+            rows,
+        )
         params = params or {}
         cols = ["comparison_id", *params]
         con.execute(
@@ -184,6 +239,24 @@ def set_request(con: duckdb.DuckDBPyConnection, comparison_id: str, request_id: 
     log_event(con, comparison_id, "submitted", request_id)
 
 
+def set_reported(con: duckdb.DuckDBPyConnection, comparison_id: str) -> None:
+    """Record that the comparison's annotation and report are written (``reported_at``)."""
+    con.execute(
+        "update comparisons set reported_at = current_timestamp where comparison_id = ?",
+        [comparison_id],
+    ).fetchall()
+    log_event(con, comparison_id, "reported")
+
+
+def set_error(con: duckdb.DuckDBPyConnection, comparison_id: str, error: str) -> None:
+    """Keep the status but record why the last run stopped (a resumable interruption)."""
+    con.execute(
+        "update comparisons set error = ?, updated_at = current_timestamp where comparison_id = ?",
+        [error, comparison_id],
+    ).fetchall()
+    log_event(con, comparison_id, "interrupted", error, "warning")
+
+
 def set_status(
     con: duckdb.DuckDBPyConnection, comparison_id: str, status: str, error: str | None = None
 ) -> None:
@@ -196,4 +269,5 @@ def set_status(
         " where comparison_id = ?",
         [status, error, comparison_id],
     ).fetchall()
-    log_event(con, comparison_id, status, error or "", "error" if status == "failed" else "info")
+    level = "error" if status == "failed" else "warning" if status == "in_doubt" else "info"
+    log_event(con, comparison_id, status, error or "", level)

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from chromdiff.errors import InputError
+from chromdiff.errors import InputError, path_tried
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +72,7 @@ def _read_text(path: Path) -> str:
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
+        raise InputError(f"{path_tried(path)}: file not found") from None
     except IsADirectoryError:
         raise InputError(f"{path}: is a directory, expected a file of IDs") from None
     try:

@@ -69,7 +69,10 @@ def dmr_bed(rows: dict[str, np.ndarray]) -> str:
 
 
 def igv_bed(main_bed: str, title: str, genome: str, ids_a, ids_b, desc_a, desc_b, dmr=False) -> str:
-    """Return the IGV BED: a track line and BED9 rows with q < 0.1 (score = q)."""
+    """Return the IGV BED: a track line and BED9 rows with q < 0.1 (score = q).
+
+    ``ids_a``/``ids_b`` are written as given: the server ``sort``s them first (DA:674-675).
+    """
     lines = [f'track name="{title}" gffTags="on"']
     for row in main_bed.splitlines():
         f = row.split("\t")
@@ -78,9 +81,17 @@ def igv_bed(main_bed: str, title: str, genome: str, ids_a, ids_b, desc_a, desc_b
             continue
         name = (
             f"Analysis%20title={title.replace(' ', '%20')};Genome={genome};"
-            f'SRXs%20("{desc_a}")={",".join(sorted(ids_a))};SRXs%20("{desc_b}")={",".join(sorted(ids_b))};'
+            f'SRXs%20("{desc_a}")={",".join(ids_a)};SRXs%20("{desc_b}")={",".join(ids_b)};'
         )
-        if not dmr:
+        if dmr:  # DA:694-703; Length = stop - start + 1 (DA:698)
+            name += (
+                f"Q-value={f[3]};Mean%20methylation%20difference={f[4]};"
+                f"Length={int(f[2]) - int(f[1]) + 1};#CpGs={f[5]};P-value%20(MWU)={f[6]};"
+                f"P-value%20(2D%20KS)={f[7]};"
+                f'Mean%20methylation%20level%20("{desc_a}")={f[8]};'
+                f'Mean%20methylation%20level%20("{desc_b}")={f[9]};'
+            )
+        else:
             name += (
                 f'Normalized%20count%20("{desc_a}")={f[3]};Normalized%20count%20("{desc_b}")={f[4]};'
                 f"LogFC={f[5]};P-value={f[6]};Q-value={f[7]};"
@@ -98,7 +109,7 @@ def session_xml(genome: str, ids_a, ids_b, title: str, dmr: bool = False) -> str
     suffix = ".methyl.bw" if dmr else ".bw"
     res = "".join(
         f'    <Resource path="https://chip-atlas.dbcls.jp/data/{genome}/eachData/{kind}/{i}{suffix}"/>\n'
-        for i in [*sorted(ids_a), *sorted(ids_b)]
+        for i in [*ids_a, *ids_b]
     )
     return (
         f'<?xml version="1.0" encoding="UTF-8"?>\n<!-- {SIMULATED_NOTE} -->\n'
@@ -107,8 +118,16 @@ def session_xml(genome: str, ids_a, ids_b, title: str, dmr: bool = False) -> str
     )
 
 
-def job_log(rid: str, params: dict, *, legacy=False, error: str | None = None, done=True) -> str:
-    """Return the job log (2025 tag format, or the legacy free text), marked simulated."""
+def job_log(
+    rid: str, params: dict, *, legacy=False, error: str | None = None, done=True,
+    warnings: list[str] | None = None, samples: list[str] | None = None,
+) -> str:  # fmt: skip
+    """Return the job log (2025 tag format, or the legacy free text), marked simulated.
+
+    2025 order (DA:759-777): Start, parameters, ``[WARNING]`` lines of the input steps, then
+    either the ``[ERROR]`` that ends the job or edgeR's ``[INFO] <samples>`` lines (diffbind,
+    edgeR.r:27-38) and, when ``done``, the End and Duration lines (DA:22-29).
+    """
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     if legacy:
         text = (f"========= Parameters ========\n# {SIMULATED_NOTE}\n===== Diff Analysis =====\n"
@@ -124,10 +143,13 @@ def job_log(rid: str, params: dict, *, legacy=False, error: str | None = None, d
     ]
     for key in ("genome", "antigenClass", "title", "descriptionA", "descriptionB", "threshold"):
         lines.append(f'[INFO] <parameter> {key.upper()}="{params.get(key, "")}"')
+    lines += [f"[WARNING] {w}" for w in warnings or []]
     if error:
         lines.append(f"[ERROR] {error}")
-    elif done:
-        lines.append(f"[INFO] <time> End: {now}")
+    else:
+        lines += samples or []
+        if done:
+            lines += [f"[INFO] <time> End: {now}", "[INFO] <time> Duration: 1 seconds"]
     return "\n".join(lines) + "\n"
 
 

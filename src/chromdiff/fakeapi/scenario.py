@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 
 
 @dataclass
@@ -25,6 +25,15 @@ class Scenario:
         The first N requests have their connection closed without an answer.
     stall_seconds, stall_on : float, str
         Sleep before answering requests of kind ``stall_on`` (submit/probe/status/log/zip/health).
+    submit_lost_first_n, submit_lost_as : int, str
+        The first N submissions are queued (the job exists and runs, as WABI queues it before
+        answering) but the answer is lost: ``reset`` (connection closed), ``500`` (an error
+        answer) or ``timeout`` (answered after ``stall_seconds``).
+    zip_cut_first_n, zip_cut_as : int, str
+        The first N ZIP downloads stop halfway: ``reset`` (TCP reset) or ``short`` (clean close
+        before ``Content-Length`` bytes).
+    zip_html_first_n : int
+        The first N ZIP downloads answer 200 with an HTML error page (a proxy's), not the ZIP.
     never_finish, job_error, health_down : bool
         Job stays running; job ends with an ``[ERROR]`` in its log and no ZIP; health check down.
     error_ids : tuple of str
@@ -38,6 +47,27 @@ class Scenario:
         diffbind statistics: fast approximations for every region (default), or the numpy port
         of the server's edgeR steps (filterByExpr drops low-count regions; ~1 s per 3,000
         regions, for small results).
+    wrong_organism_ids, wrong_assay_ids : tuple of str
+        Experiments of another species / of the other assay: the job ends with DA's
+        ``[ERROR] "<SRX>" does not correspond to an experiment for ...`` and, as DA's
+        ``awk ... || exit 1`` skips ``handle_error``, never writes its result page (DA:338-359).
+    never_runs : bool
+        The job never runs: ``status: not-found`` for ever, no log (WabiJobInfo.java:187-200;
+        inutano/chip-atlas issue #213).
+    no_result : bool
+        The job finishes (status ``finished``) without a result page and without ``[ERROR]``.
+    gsm_map : dict
+        GSM -> SRX mapping of the server's experimentList; other GSMs are dropped with a
+        ``[WARNING] "<GSM>" unmapped for <genome> ...`` line (DA:286-314).
+    collation : {"C", "en_US"}
+        Locale collation of the server's glob of ``<SRX>.count`` files, which sets the count
+        column order (DA:537) and of ``sort`` (IGV lists, DA:674).
+    label_counts : bool
+        Region 1's normalised count of each experiment is ``(SRX number mod 100000) / 100``, so a
+        test can tell which experiment a value belongs to without reading the log.
+    rid_millis, rid_suffix : int or None
+        Force the milliseconds and random suffix of request IDs (default: the time, not
+        zero-padded, and a random 0..1000000, i.e. 6 or 7 digits; ChipatlasJobInfo.java:148-155).
     """
 
     result_format: str = "diffbind_2025"
@@ -51,6 +81,11 @@ class Scenario:
     reset_first_n: int = 0
     stall_seconds: float = 0.0
     stall_on: str = ""
+    submit_lost_first_n: int = 0
+    submit_lost_as: str = "reset"
+    zip_cut_first_n: int = 0
+    zip_cut_as: str = "reset"
+    zip_html_first_n: int = 0
     never_finish: bool = False
     job_error: bool = False
     error_ids: tuple[str, ...] = ()
@@ -65,6 +100,15 @@ class Scenario:
     cluster: bool = False
     chrm_significant: bool = False
     statistics: str = "approx"
+    wrong_organism_ids: tuple[str, ...] = ()
+    wrong_assay_ids: tuple[str, ...] = ()
+    never_runs: bool = False
+    no_result: bool = False
+    gsm_map: dict = field(default_factory=dict)
+    collation: str = "C"
+    label_counts: bool = False
+    rid_millis: int | None = None
+    rid_suffix: int | None = None
 
     @classmethod
     def from_dict(cls, data: dict) -> Scenario:
@@ -73,4 +117,8 @@ class Scenario:
         unknown = sorted(set(data) - known)
         if unknown:
             raise ValueError(f"unknown scenario knobs: {', '.join(unknown)}")
+        data = dict(data)
+        for name in ("error_ids", "wrong_organism_ids", "wrong_assay_ids"):
+            if name in data:
+                data[name] = tuple(data[name])
         return cls(**data)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import random
+import socket
+import struct
 import threading
 import time
 from dataclasses import dataclass, field
@@ -19,6 +21,7 @@ from urllib.parse import parse_qs, urlparse
 
 from chromdiff.chipatlas.protocol import ANALYSES, GENOMES, LABEL_RE
 from chromdiff.fakeapi import formats
+from chromdiff.fakeapi.da import DAInputs, count_columns, map_inputs, samples_lines, sort_ids
 from chromdiff.fakeapi.scenario import Scenario
 from chromdiff.fakeapi.simulate import simulate_diffbind, simulate_dmr
 
@@ -35,6 +38,7 @@ class Job:
 
     rid: str
     form: dict[str, str]
+    da: DAInputs = field(default_factory=DAInputs)
     polls: int = 0
     zip_bytes: bytes | None = None
     log_text: str = ""
@@ -47,6 +51,8 @@ class State:
     scenario: Scenario
     jobs: dict[str, Job] = field(default_factory=dict)
     n_requests: int = 0
+    n_submits: int = 0
+    n_zips: int = 0
     journal: list[dict] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -78,10 +84,23 @@ def _ids(text: str) -> list[str]:
     return [line.split()[0] for line in text.splitlines() if line.strip()]
 
 
+def _label_value(srx: str) -> float:
+    """Return the ``label_counts`` value of an experiment: its number mod 100000, over 100."""
+    return int("".join(c for c in srx if c.isdigit()) or 0) % 100_000 / 100
+
+
 def build_result(job: Job, sc: Scenario) -> bytes:
-    """Simulate the job's result and pack the ZIP (applying the archive-defect knobs)."""
+    """Simulate the job's result and pack the ZIP (applying the archive-defect knobs).
+
+    Count columns follow the server: the SRXs DA kept (GSMs mapped, dropped IDs left out), in
+    the glob order of their ``.count`` files (DA:537, edgeR.r:64); the IGV lists are ``sort``ed
+    (DA:674-675).
+    """
     form = job.form
-    ids_a, ids_b = _ids(form["bedAFile"]), _ids(form["bedBFile"])
+    ids_a, ids_b = job.da.srx_a, job.da.srx_b
+    columns = count_columns(ids_a, ids_b, sc.collation)
+    col_a = [s for s, g in columns if g == "A"]
+    col_b = [s for s, g in columns if g == "B"]
     dmr = form["antigenClass"] == "dmr"
     legacy = sc.result_format == "diffbind_2024" and not dmr
     if sc.empty_result:
@@ -90,16 +109,27 @@ def build_result(job: Job, sc: Scenario) -> bytes:
         bed = formats.dmr_bed(simulate_dmr(sc.n_regions, sc.seed))
     else:
         sim = simulate_diffbind(
-            len(ids_a), len(ids_b), sc.n_regions, sc.seed, sex_confound=sc.sex_confound,
+            len(col_a), len(col_b), sc.n_regions, sc.seed, sex_confound=sc.sex_confound,
             cluster=sc.cluster, chrm_significant=sc.chrm_significant, statistics=sc.statistics,
         )  # fmt: skip
+        if sc.label_counts and len(sim.start):
+            sim.counts_a[0, :] = [_label_value(s) for s in col_a]
+            sim.counts_b[0, :] = [_label_value(s) for s in col_b]
         bed = formats.diffbind_bed(sim, legacy=legacy)
     title, da, db = form["title"], form["descriptionA"], form["descriptionB"]
-    igv = "" if legacy else formats.igv_bed(bed, title, form["genome"], ids_a, ids_b, da, db, dmr)
+    sorted_a, sorted_b = (
+        sort_ids(sorted(set(ids_a)), sc.collation),
+        sort_ids(sorted(set(ids_b)), sc.collation),
+    )
+    igv = (
+        ""
+        if legacy
+        else formats.igv_bed(bed, title, form["genome"], sorted_a, sorted_b, da, db, dmr)
+    )
     files = {
         "wabi_result.bed": bed,
         "wabi_result.igv.bed": igv,
-        "wabi_result.xml": formats.session_xml(form["genome"], ids_a, ids_b, title, dmr),
+        "wabi_result.xml": formats.session_xml(form["genome"], sorted_a, sorted_b, title, dmr),
         "wabi_result.log": job.log_text,
         "README.md": formats.README,
     }
@@ -111,6 +141,14 @@ def build_result(job: Job, sc: Scenario) -> bytes:
     if sc.truncated_zip:
         return data[: len(data) // 2]
     return data
+
+
+#: What a reverse proxy in front of WABI may serve with status 200 in place of a file.
+_PROXY_PAGE = (
+    "<!DOCTYPE html><html><head><title>Service Temporarily Unavailable</title></head>"
+    "<body><h1>Service Temporarily Unavailable</h1><p>The server is temporarily unable to "
+    "service your request. Please try again later.</p></body></html>"
+)
 
 
 class Handler(BaseHTTPRequestHandler):
@@ -168,6 +206,19 @@ class Handler(BaseHTTPRequestHandler):
             return True
         return False
 
+    def do_HEAD(self) -> None:
+        """Refuse HEAD with 405, as WABI does.
+
+        WABI maps its routes to GET and POST only (ChipatlasController.java:233, :348; Spring
+        3.2, pom.xml:32 does not add HEAD to GET mappings).
+        """
+        url = urlparse(self.path)
+        self.state.journal.append({"method": "HEAD", "path": url.path, "query": url.query})
+        self.send_response(405)
+        self.send_header("Allow", "GET, POST")
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_GET(self) -> None:
         """Health, status, result (html/tsv/log/zip)."""
         url = urlparse(self.path)
@@ -184,35 +235,79 @@ class Handler(BaseHTTPRequestHandler):
             down = self.state.scenario.health_down
             return self._send(503 if down else 200, "maintenance" if down else "chipatlas")
         job = self.state.jobs.get(rid)
+        if job is None:
+            return self._unknown(rid, kind)
         if kind == "status":
             return self._status(rid, job)
-        if job is None:
-            return self._json_error(404, "Error ( request id NOT FOUND )", "NOT_FOUND (request id)")
         return self._result(job, kind)
 
-    def _fails(self, job: Job | None) -> bool:
-        """Return True when the job ends with an error (``job_error`` or one of ``error_ids``)."""
+    def _unknown(self, rid: str, kind: str) -> None:
+        """Answer for a request ID the server does not hold.
+
+        Never issued, or its working directory was removed after a week
+        (ChipatlasRequestValidationUtil.java:93-95).
+        """
+        if kind == "status":
+            # no job-ID file -> JobIdNotInitializedException -> 400 (WabiJobInfo.java:160-171,
+            # ChipatlasController.java:256-261)
+            return self._json_error(
+                400,
+                "Error (jp.ac.nig.ddbj.wabi.job.JobIdNotInitializedException)",
+                "BAD_REQUEST (null)",
+            )
+        if kind == "probe":  # ChipatlasController.java:272-277
+            return self._json_error(
+                404,
+                "Error ( Result html file of your request id have been NOT FOUND, "
+                "or still running.)",
+                "NOT_FOUND (null)",
+            )
+        return self._json_error(404, "Error ( request id NOT FOUND )", "NOT_FOUND (request id)")
+
+    def _fate(self, job: Job) -> str:
+        """Return how the job ends.
+
+        ``ok``, ``error`` (``handle_error``: [ERROR] and the html marker), ``silent`` ([ERROR]
+        without the html marker, DA:359), ``never`` or ``noresult``.
+        """
         sc = self.state.scenario
+        if sc.never_runs:
+            return "never"
         if sc.job_error:
-            return True
-        if job is None or not sc.error_ids:
-            return False
+            return "error"
         ids = set(_ids(job.form["bedAFile"])) | set(_ids(job.form["bedBFile"]))
-        return bool(ids & set(sc.error_ids))
+        if sc.error_ids and ids & set(sc.error_ids):
+            return "error"
+        if job.da.error:
+            return "silent" if job.da.silent_exit else "error"
+        return "noresult" if sc.no_result else "ok"
+
+    def _error_message(self, job: Job) -> str | None:
+        fate = self._fate(job)
+        if fate not in ("error", "silent"):
+            return None
+        if job.da.error:
+            return job.da.error
+        # knobs job_error / error_ids: a handle_error failure (DA:375-376)
+        return "The following file was not correctly downloaded or identified."
 
     def _finished(self, job: Job) -> bool:
         sc = self.state.scenario
         job.polls += 1
         return not sc.never_finish and job.polls > sc.polls_to_finish
 
-    def _status(self, rid: str, job: Job | None) -> None:
-        if job is None:
+    def _done(self, job: Job) -> bool:
+        sc = self.state.scenario
+        return not sc.never_finish and job.polls > sc.polls_to_finish
+
+    def _status(self, rid: str, job: Job) -> None:
+        fate = self._fate(job)
+        if fate == "never":
             state, info = "not-found", ""
         elif self._finished(job):
-            state, info = (
-                "finished",
-                "JobID State\n1 FAILED" if self._fails(job) else "JobID State\n1 COMPLETED",
-            )
+            # the wrapper touches its finished marker whatever DA's exit status
+            # (ChipatlasController.java:521), so a failed DA still reads "finished"
+            state, info = "finished", "JobID State\n1 COMPLETED"
         else:
             state, info = ("waiting" if job.polls == 1 else "running"), "JobID State\n1 RUNNING"
         self._send(
@@ -220,44 +315,105 @@ class Handler(BaseHTTPRequestHandler):
             f"request-ID: {rid}\nstatus: {state}\ncurrent-time: {_now()}\nsystem-info: \n{info}\n",
         )
 
+    def _log(self, job: Job, done: bool) -> str:
+        sc = self.state.scenario
+        dmr = job.form["antigenClass"] == "dmr"
+        fate = self._fate(job)
+        columns = None
+        if fate in ("ok", "noresult") and not dmr:
+            columns = count_columns(job.da.srx_a, job.da.srx_b, sc.collation)
+        return formats.job_log(
+            job.rid, job.form, legacy=sc.result_format == "diffbind_2024",
+            error=self._error_message(job) if done else None, done=done,
+            warnings=job.da.warnings, samples=samples_lines(columns) if columns else None,
+        )  # fmt: skip
+
     def _result(self, job: Job, kind: str) -> None:
         sc = self.state.scenario
-        legacy = sc.result_format == "diffbind_2024"
-        error = (
-            '"SRX0000001" does not correspond to an experiment for hg38.'
-            if self._fails(job)
-            else None
-        )
+        fate = self._fate(job)
         if kind == "probe":
-            if not self._finished(job):
+            # DA writes wabi_result.html at the end of a successful run (DA:756) or in
+            # handle_error (DA:50); ChipatlasController.java:267-278 serves it or answers 404
+            finished = self._finished(job)  # every probe counts towards the job's progress
+            if fate not in ("ok", "error") or not finished:
                 return self._json_error(
                     404,
-                    "Error ( Result tsv file of your request id have been NOT FOUND, "
+                    "Error ( Result html file of your request id have been NOT FOUND, "
                     "or still running.)",
                     "NOT_FOUND (result)",
                 )
-            job.log_text = formats.job_log(job.rid, job.form, legacy=legacy, error=error)
+            job.log_text = self._log(job, done=True)
             return self._send(200, "", "text/html")
         if kind == "log":
-            done = job.polls > sc.polls_to_finish and not sc.never_finish
-            return self._send(
-                200,
-                formats.job_log(
-                    job.rid, job.form, legacy=legacy, error=error if done else None, done=done
-                ),
-            )
+            if fate == "never":  # app.rb:374-380 answers 404 while there is no log
+                return self._json_error(404, "Error ( log NOT FOUND )", "NOT_FOUND (log)")
+            return self._send(200, self._log(job, done=self._done(job)))
         if kind == "zip":
-            if self._fails(job) or sc.never_finish or job.polls <= sc.polls_to_finish:
+            if fate != "ok" or not self._done(job):
                 return self._json_error(
                     404, "Error ( Result zip file NOT FOUND, or still running.)", "NOT_FOUND (zip)"
                 )
             if job.zip_bytes is None:
-                job.log_text = job.log_text or formats.job_log(job.rid, job.form, legacy=legacy)
-                job.zip_bytes = build_result(job, sc)
+                # the ZIP holds a copy of the log taken before the End lines (DA:726)
+                job.log_text = self._log(job, done=False)
+                job.zip_bytes = build_result(job, self.state.scenario)
+            with self.state.lock:
+                self.state.n_zips += 1
+                n = self.state.n_zips
+            if n <= sc.zip_html_first_n:
+                return self._send(200, _PROXY_PAGE, "text/html")
+            if n <= sc.zip_html_first_n + sc.zip_cut_first_n:
+                return self._cut(job.zip_bytes, reset=sc.zip_cut_as == "reset")
             return self._send(200, job.zip_bytes, "application/zip")
         return self._json_error(
             400, "Error ( Appoint tsv or html in format parameter.)", "BAD_REQUEST (format)"
         )
+
+    def _cut(self, data: bytes, *, reset: bool) -> None:
+        """Announce all of ``data`` but send half of it, then reset or close the connection."""
+        self.send_response(200)
+        self.send_header("Content-Type", "application/zip")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data[: len(data) // 2])
+        self.wfile.flush()
+        self._drop(reset=reset)
+
+    def _drop(self, *, reset: bool) -> None:
+        """Close the connection; ``reset`` sends a TCP RST (SO_LINGER 0) instead of a FIN."""
+        if reset:
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        self.connection.close()
+
+    def _lose_answer(self, rid: str) -> bool:
+        """Apply ``submit_lost_*``: the job is queued already; return True if its answer is lost."""
+        sc = self.state.scenario
+        with self.state.lock:
+            self.state.n_submits += 1
+            n = self.state.n_submits
+        if n > sc.submit_lost_first_n:
+            return False
+        if sc.submit_lost_as == "500":
+            self._json_error(500, "Error", f"INTERNAL_SERVER_ERROR (after queueing {rid})")
+        elif sc.submit_lost_as == "timeout":
+            time.sleep(sc.stall_seconds)
+            self._send(200, f"requestId: {rid}\nparameters: null\n")
+        else:
+            self._drop(reset=True)
+        return True
+
+    def _new_request_id(self, bump: int = 0) -> str:
+        """Return ``wabi_chipatlas_YYYY-MMDD-HHMM-SS-<ms>-<suffix>`` as WABI builds it.
+
+        Milliseconds are not zero-padded; the suffix is a zero-padded random 0..1000000, so 6 or
+        7 digits (ChipatlasJobInfo.java:141-155).
+        """
+        sc = self.state.scenario
+        now = datetime.now()
+        ms = now.microsecond // 1000 if sc.rid_millis is None else sc.rid_millis
+        suffix = random.randint(0, 1_000_000) if sc.rid_suffix is None else sc.rid_suffix - bump
+        return f"wabi_chipatlas_{now:%Y-%m%d-%H%M-%S}-{ms}-{suffix:06d}"
 
     def do_POST(self) -> None:
         """Submit a job."""
@@ -270,10 +426,18 @@ class Handler(BaseHTTPRequestHandler):
         problem = _validate(form)
         if problem:
             return self._json_error(400, "Error (POST parameters validation error)", problem)
-        now = datetime.now()
-        rid = (f"wabi_chipatlas_{now:%Y-%m%d-%H%M-%S}-{now.microsecond // 1000:03d}-"
-               f"{random.randint(0, 999_999):06d}")  # fmt: skip
-        self.state.jobs[rid] = Job(rid, form)
+        sc = self.state.scenario
+        rid, bump = self._new_request_id(), 0
+        while rid in self.state.jobs:  # ChipatlasJobInfo.java:158-161: a taken ID is redrawn
+            bump += 1
+            rid = self._new_request_id(bump)
+        da = map_inputs(form, sc.gsm_map, sc.wrong_organism_ids, sc.wrong_assay_ids)
+        # WABI queues the job (qsub2) before it writes the answer:
+        # oogasawa/wabi_chipatlas-java ChipatlasController.java:185; a later IOException still
+        # answers 500 (lines 195-204). So a lost answer does not mean a lost job.
+        self.state.jobs[rid] = Job(rid, form, da)
+        if self._lose_answer(rid):
+            return None
         if form.get("format") == "json":
             return self._send(
                 200,

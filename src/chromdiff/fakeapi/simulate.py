@@ -159,9 +159,13 @@ def _edger_statistics(raw, n_a, n_b, chrom, start, stop) -> Simulated:
 
 
 def simulate_dmr(n_regions: int, seed: int = 7) -> dict[str, np.ndarray]:
-    """Simulate metilene DMR rows (methylation levels 0-1, A minus B differences)."""
+    """Simulate metilene DMR rows (methylation levels 0-1, A minus B differences).
+
+    Positions are metilene's: 1-based first and last CpG, both included (DA:698).
+    """
     rng = np.random.default_rng(seed)
     chrom, start, stop = _regions(rng, n_regions)
+    start = start + 1
     stop = start + rng.integers(50, 3000, n_regions)
     mean_a = rng.beta(2, 2, n_regions)
     diff = np.clip(rng.normal(0, 0.25, n_regions), -mean_a, 1 - mean_a) * -1

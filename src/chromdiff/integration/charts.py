@@ -17,13 +17,32 @@ CATEGORY_COLORS = {
     "Discordant closed/up": "#7d3c98",
     "Other": "#bbbbbb",
 }
-_COLOR = alt.Color(
-    "category:N",
-    scale=alt.Scale(domain=list(CATEGORY_COLORS), range=list(CATEGORY_COLORS.values())),
-    title="Category",
-)
+_SCALE = alt.Scale(domain=list(CATEGORY_COLORS), range=list(CATEGORY_COLORS.values()))
+_COLOR = alt.Color("category:N", scale=_SCALE, title="Category")
 WIDTH, HEIGHT = 520, 420
-_CHAR_PX, _LINE_PX = 6.5, 12.0
+#: log2FC axes: about 8 ticks (every 0.5 unit over ±4 crowds the labels into each other).
+_LOGFC_AXIS = alt.Axis(tickCount=8)
+#: Label font size and line height (px) of the gene labels.
+_FONT_PX, _LINE_PX = 11, 13.0
+
+
+def text_px(text: str, size: float = _FONT_PX) -> float:
+    """Upper estimate of the width (px) of ``text`` in the charts' font (DejaVu Sans).
+
+    Advance widths of DejaVu Sans in em: capitals up to 0.77 (M 0.86, W 0.99), digits 0.64,
+    lower case up to 0.64 (m, w 0.97); anything else counts as a capital.
+    """
+    em = 0.0
+    for ch in str(text):
+        if ch in "MW" or ch in "mw":
+            em += 1.0
+        elif ch.isdigit() or ch.islower():
+            em += 0.64
+        elif ch in " -._":
+            em += 0.4
+        else:
+            em += 0.78
+    return em * size
 
 
 def place_labels(
@@ -41,16 +60,16 @@ def place_labels(
 
     Rows are taken in order; each label tries four spots around its point (right/left, above/
     below) and is dropped when all overlap an already placed label or leave the plot.
-    ``domain`` = (xmin, xmax, ymin, ymax) of the plot (default: the extent of ``df``).
+    ``domain`` = (xmin, xmax, ymin, ymax) of the plot (default: the extent of ``df``; also
+    when a bound given is not finite). Rows whose point is not finite (±Inf, NaN) get no label.
     Returns columns ``label, lx, ly, align``.
     """
+    df = df[np.isfinite(df[x].astype(float)) & np.isfinite(df[y].astype(float))]
     if df.empty:
         return pd.DataFrame(columns=["label", "lx", "ly", "align"])
-    xmin, xmax, ymin, ymax = (
-        (float(v) for v in domain)
-        if domain
-        else (df[x].min(), df[x].max(), df[y].min(), df[y].max())
-    )
+    extent = (df[x].min(), df[x].max(), df[y].min(), df[y].max())
+    given = tuple(float(v) for v in domain) if domain else ()
+    xmin, xmax, ymin, ymax = given if given and np.isfinite(given).all() else extent
     sx = width / ((xmax - xmin) or 1.0)
     sy = height / ((ymax - ymin) or 1.0)
     placed: list[tuple[float, float, float, float]] = []
@@ -59,7 +78,7 @@ def place_labels(
         if len(rows) >= max_labels:
             break
         px, py = (r[x] - xmin) * sx, (ymax - r[y]) * sy
-        w = _CHAR_PX * len(str(r[label]))
+        w = text_px(r[label])
         for dx, dy, align in (
             (6, -4, "left"),
             (6, 14, "left"),
@@ -92,7 +111,7 @@ def scatter_chart(pairs: pd.DataFrame, top: pd.DataFrame, title: str) -> alt.Lay
     atac_logfc, rna_logfc), best first, are labelled where they do not overlap.
     """
     base = alt.Chart(inline_data(pairs)).encode(
-        x=alt.X("atac_logfc:Q", title="Peak log2FC (accessibility)"),
+        x=alt.X("atac_logfc:Q", title="Peak log2FC (accessibility)", axis=_LOGFC_AXIS),
         y=alt.Y("rna_logfc:Q", title="RNA log2FC (expression)"),
     )
     points = base.mark_circle(opacity=0.6).encode(
@@ -121,7 +140,7 @@ def scatter_chart(pairs: pd.DataFrame, top: pd.DataFrame, title: str) -> alt.Lay
         if not sub.empty:
             layers.append(
                 alt.Chart(inline_data(sub))
-                .mark_text(align=align, fontSize=11)
+                .mark_text(align=align, fontSize=_FONT_PX)
                 .encode(x="lx:Q", y="ly:Q", text="label:N")
             )
     return alt.layer(*layers).properties(width=WIDTH, height=HEIGHT, title=title)
@@ -134,7 +153,7 @@ def volcano_chart(genes: pd.DataFrame, title: str) -> alt.Chart:
         alt.Chart(inline_data(data))
         .mark_circle(opacity=0.7)
         .encode(
-            x=alt.X("rna_logfc:Q", title="RNA log2FC"),
+            x=alt.X("rna_logfc:Q", title="RNA log2FC", axis=_LOGFC_AXIS),
             y=alt.Y("neg_log10_padj:Q", title="−log10 padj (RNA)"),
             color=_COLOR,
             tooltip=["symbol:N", "category:N", "rna_logfc:Q", "rna_padj:Q", "lead_distance:Q"],
@@ -156,7 +175,10 @@ def distance_chart(pairs: pd.DataFrame, title: str) -> alt.Chart:
     """Histograms of peak–TSS distance (kb, clipped at ±100 kb), one panel per category.
 
     ``pairs`` holds ``category`` and ``distance``; it is binned here (5 kb) so the chart stays
-    small whatever the number of pairs.
+    small whatever the number of pairs. Bars rise from 0 (``y2``: with a ranged x a bar is
+    otherwise drawn as a thin horizontal tick at its count). Each panel has its own x axis, so
+    a grid with fewer categories than cells shows no empty panel; the panel titles name the
+    categories (no colour legend needed).
     """
     return (
         alt.Chart(inline_data(distance_bins(pairs)))
@@ -167,11 +189,17 @@ def distance_chart(pairs: pd.DataFrame, title: str) -> alt.Chart:
             ),
             x2="bin_end:Q",
             y=alt.Y("n_pairs:Q", title="Pairs"),
-            color=_COLOR,
+            y2=alt.Y2(datum=0),
+            color=alt.Color("category:N", scale=_SCALE, legend=None),
         )
         .properties(width=220, height=140)
-        .facet(facet=alt.Facet("category:N", sort=list(CATEGORY_COLORS)), columns=3, title=title)
+        .facet(
+            facet=alt.Facet("category:N", sort=list(CATEGORY_COLORS), title=None),
+            columns=3,
+            title=title,
+        )
         .resolve_scale(y="independent")
+        .resolve_axis(x="independent")
     )
 
 

@@ -11,14 +11,14 @@ Each DE row is matched to an annotation ``gene_id`` by the first rule that finds
    (case-insensitive; a symbol shared by several genes maps to the smallest gene_id).
 
 Rows that map to the same gene are de-duplicated: the row with the smallest padj is kept (then
-the largest |log2FC|, then the first line).
+one with a finite log2FC, then the largest |log2FC|, then the first line).
 """
 
 from __future__ import annotations
 
 import duckdb
 
-from chromdiff.integration.validate import strip_ensembl_version
+from chromdiff.integration.validate import finite_sql, strip_ensembl_version
 
 RULES = ("gene_id", "entrez", "refseq", "symbol")
 
@@ -53,7 +53,7 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
         [annotation_id],
     )
     con.execute(
-        """create or replace temp table _int_rna_resolved as
+        f"""create or replace temp table _int_rna_resolved as
         with cand as (
             select r.row_id, g.gene_id, 1 as pri, 'gene_id' as via
             from _int_rna r join _int_g g on g.gid = r.id_norm
@@ -80,7 +80,8 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
         select * exclude (_rank) from (
             select *, row_number() over (
                 partition by coalesce(gene_id, 'unmatched:' || id_norm)
-                order by padj asc nulls last, abs(logfc) desc nulls last, source_line) as _rank
+                order by padj asc nulls last, {finite_sql("logfc")} desc nulls last,
+                         abs(logfc) desc nulls last, source_line) as _rank
             from j)
         where _rank = 1"""
     )

@@ -7,19 +7,21 @@
   ``max_distance``) or ``great`` (GREAT basal-plus-extension domains).
 * ``int_rp_links``: BETA's links, every gene TSS within 100 kb of a peak **centre**
   (``distance`` = |centre − TSS|), over the peaks that count as bound: the significant peaks
-  when the peak side has fold changes and p-values, otherwise all peaks; at most the 10,000
+  when the peak side has fold changes and p-values (a non-finite log2FC is never significant),
+  otherwise all peaks; at most the 10,000
   best (BETA's ``--pn``), by padj then score.
 """
 
 from __future__ import annotations
 
-import warnings
+import logging
 
 import duckdb
 
 from chromdiff.annotation import annotate_regions, link_great, link_within_distance
 from chromdiff.annotation.staging import stage_regions
 from chromdiff.integration.params import stored_integration
+from chromdiff.integration.validate import finite_sql
 from chromdiff.warehouse.db import transaction
 
 #: BETA's window (bp) and its default number of peaks.
@@ -27,8 +29,7 @@ BETA_WINDOW = 100_000
 BETA_TOP_PEAKS = 10_000
 
 
-class UnmatchedChromosomeWarning(UserWarning):
-    """Some peaks lie on chromosomes the annotation does not have."""
+logger = logging.getLogger(__name__)
 
 
 def _bound_peaks_sql(s: dict, iid: str) -> str:
@@ -36,7 +37,8 @@ def _bound_peaks_sql(s: dict, iid: str) -> str:
     return f"""select peak_id from int_peaks where integration_id = '{iid}' and (
             not exists (select 1 from int_peaks where integration_id = '{iid}'
                         and logfc is not null and padj is not null)
-            or (abs(logfc) > {float(s["atac_lfc"])} and padj < {float(s["atac_padj"])}))
+            or ({finite_sql("logfc")} and abs(logfc) > {float(s["atac_lfc"])}
+                and padj < {float(s["atac_padj"])}))
         order by padj nulls last, score desc nulls last, peak_id limit {BETA_TOP_PEAKS}"""
 
 
@@ -82,11 +84,11 @@ def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
         "select count(*) from _int_ann where feature is null and gene_id is null"
     ).fetchall()[0][0]
     if unmatched:
-        warnings.warn(
-            f"{unmatched} peaks lie on chromosomes that {ann} does not annotate "
+        logger.warning(
+            "%d peaks lie on chromosomes that %s does not annotate "
             "(check chr1 vs 1 naming or the genome build)",
-            UnmatchedChromosomeWarning,
-            stacklevel=2,
+            unmatched,
+            ann,
         )
     rule = s["link_rule"]
     if rule == "nearest":
@@ -103,8 +105,11 @@ def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
         for t in ("int_peak_annotation", "int_links", "int_rp_links"):
             con.execute(f"delete from {t} where integration_id = ?", [integration_id])
         con.execute(
-            """insert into int_peak_annotation select ?, region_key, feature, annotation,
-               gene_id, symbol, gene_strand, tss, distance_to_tss from _int_ann""",
+            """insert into int_peak_annotation (integration_id, peak_id, feature, annotation,
+                   gene_id, symbol, gene_strand, tss, distance_to_tss, genic_gene_id,
+                   genic_symbol)
+               select ?, region_key, feature, annotation, gene_id, symbol, gene_strand, tss,
+                   distance_to_tss, genic_gene_id, genic_symbol from _int_ann""",
             [integration_id],
         )
         con.execute(

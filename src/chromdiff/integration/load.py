@@ -3,6 +3,8 @@
 Nothing is written before both files have been read, typed and checked and the gene
 identifiers reconciled; the rows of the integration are then replaced in one transaction (the
 embedded annotation or a user GTF may be loaded into the ``ann_*`` tables before that, once).
+The pipeline loads with ``staged=True``: rows go under a staging id and replace the previous
+ones only when the whole run has succeeded (:mod:`chromdiff.integration.staging`).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from chromdiff.errors import InputError
 from chromdiff.integration.identifiers import resolve_genes
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.integration.readers import read_table
+from chromdiff.integration.staging import check_user_id, integration_tables, staged_id
 from chromdiff.integration.validate import input_notes, type_genes, type_peaks
 from chromdiff.warehouse.db import transaction
 
@@ -103,7 +106,7 @@ def _dedupe_peaks(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
 
 
 def _peak_notes(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[tuple]:
-    need = {"na_padj": "padj", "padj_zero": "padj", "na_logfc": "logfc"}
+    need = {"na_padj": "padj", "padj_zero": "padj", "na_logfc": "logfc", "nonfinite_logfc": "logfc"}
     return [n for n in input_notes(con, "_int_peaks", "peaks") if need[n[1]] in present]
 
 
@@ -119,6 +122,7 @@ def load_inputs(
     integration_id: str | None = None,
     atac_columns: dict[str, str] | None = None,
     rna_columns: dict[str, str] | None = None,
+    staged: bool = False,
 ) -> dict:
     """Read, check and store both sides of an integration; return a summary.
 
@@ -142,11 +146,16 @@ def load_inputs(
         Defaults to a hash of the inputs and parameters.
     atac_columns, rna_columns : dict, optional
         ``role -> column`` overrides of the auto-detected columns.
+    staged : bool
+        Write the rows under ``staged_id(integration_id)`` (see
+        :mod:`chromdiff.integration.staging`): the pipeline publishes them at the very end,
+        so the previous rows of ``integration_id`` stay until the whole run has succeeded.
 
     Returns
     -------
     dict
-        ``integration_id``, ``annotation_id``, row counts and the reader notes.
+        ``integration_id``, ``staged_id`` (the id the rows were written under), ``annotation_id``,
+        row counts and the reader notes.
 
     Raises
     ------
@@ -156,6 +165,8 @@ def load_inputs(
     params = (params or IntegrationParams()).validated()
     if (peaks is None) == (comparison is None):
         raise InputError("give exactly one peak side: a peak file (--atac) or --comparison ID")
+    if integration_id is not None:
+        check_user_id(integration_id)
     if peaks is not None:
         side = _peaks_from_file(con, peaks, params, atac_columns or {})
     else:
@@ -219,12 +230,14 @@ def load_inputs(
         side["sha256"] or "", rna_info.sha256, str(genome), str(gtf)
     )
     n_genes = counts["kept"]
-    _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes,
+    write_id = staged_id(integration_id) if staged else integration_id
+    _write(con, write_id, params, side, rna_info, genome, annotation_id, notes,
            (n_peaks, n_genes))  # fmt: skip
     for n in notes:
         logger.info("%s: %s", n[0], n[4])
     return {
         "integration_id": integration_id,
+        "staged_id": write_id,
         "annotation_id": annotation_id,
         "genome": genome,
         "n_peaks": n_peaks,
@@ -237,7 +250,7 @@ def load_inputs(
 def _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes, sizes):
     """Replace the integration's rows in one transaction (``sizes`` = (n_peaks, n_genes))."""
     with transaction(con):
-        for table in ("integrations", *INT_TABLES):
+        for table in integration_tables(con):  # every table keyed by integration_id
             con.execute(f"delete from {table} where integration_id = ?", [integration_id])
         p = asdict(params)
         con.execute(

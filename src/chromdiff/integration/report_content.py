@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 
 from chromdiff.integration.params import stored_integration
-from chromdiff.report.text import fmt_num, fmt_q
+from chromdiff.report.text import fmt_gene_distance, fmt_num, fmt_q, shown_path
 
 CAVEATS = (
     "Proximity is not regulation: a peak is linked to a gene by distance alone "
@@ -24,7 +24,7 @@ CAVEATS = (
     "A gene with several linked peaks is counted once in per-gene numbers (its lead pair); "
     "pair-level numbers count it once per peak.",
     "padj = 0 is floored at 1e-300 (−log10 = 300) in significance scores; NA padj is never "
-    "significant.",
+    "significant and gives no score, so an NA pair never ranks above a pair with real p-values.",
 )
 
 
@@ -32,17 +32,54 @@ def _rows(con: duckdb.DuckDBPyConnection, sql: str, iid: str) -> list[tuple]:
     return con.execute(sql, [iid]).fetchall()
 
 
-def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, str]) -> list:
-    """Return the report blocks of integration ``iid`` (``figures``: stem -> caption)."""
+def nonfinite_note(con: duckdb.DuckDBPyConnection, iid: str) -> str | None:
+    """Return the note counting what a non-finite log2FC kept out of the statistics, or None."""
+    n_genes, n_peaks, n_pairs = _rows(
+        con,
+        """select (select count(*) from integration_rp
+                   where integration_id = $1 and de_class = 'excluded'),
+                  (select count(*) from int_peaks where integration_id = $1
+                   and logfc is not null and not (isfinite(logfc) and abs(logfc) < 1e300)),
+                  (select count(*) from integration_pairs where integration_id = $1
+                   and (atac_logfc_nonfinite or rna_logfc_nonfinite))""",
+        iid,
+    )[0]
+    if not (n_genes or n_peaks or n_pairs):
+        return None
+    return (
+        f"Excluded from statistics: {n_genes:,} genes and {n_peaks:,} peaks with a non-finite "
+        f"log2FC (±Inf or a ±1.79769e+308 sentinel), {n_pairs:,} linked pairs. They are never "
+        "significant and are left out of the correlations, the sensitivity grid, the KS tests, "
+        "the target ranking, the scores and every chart; the exported tables keep them, flagged "
+        "(rna_logfc_nonfinite / atac_logfc_nonfinite, de_class = excluded)."
+    )
+
+
+def build_blocks(
+    con: duckdb.DuckDBPyConnection,
+    iid: str,
+    figures: dict[str, str],
+    *,
+    name: str | None = None,
+    report_dir=None,
+) -> list:
+    """Return the report blocks of integration ``iid`` (``figures``: stem -> caption).
+
+    ``name`` is the id shown (default ``iid``; the real id while ``iid`` is a staged one).
+    Input paths are shown relative to ``report_dir`` (the report's final folder) when nearby,
+    else by file name (:func:`~chromdiff.report.text.shown_path`).
+    """
     s = stored_integration(con, iid)
     sim = " (SIMULATED data)" if s["simulated"] else ""
-    b: list = [("h1", f"Integration {iid}: {s['title']}{sim}")]
+    b: list = [("h1", f"Integration {name or iid}: {s['title']}{sim}")]
     b.append(
         (
             "p",
             (
-                f"Peaks: `{s['peaks_source']}` ({s['peaks_tool']}, {s['n_peaks']:,} regions). "
-                f"Expression: `{s['rna_source']}` ({s['rna_tool']}, {s['n_genes']:,} genes). "
+                f"Peaks: `{shown_path(s['peaks_source'], report_dir)}` ({s['peaks_tool']}, "
+                f"{s['n_peaks']:,} regions). Expression: "
+                f"`{shown_path(s['rna_source'], report_dir)}` ({s['rna_tool']}, "
+                f"{s['n_genes']:,} genes). "
                 f"Genome {s['genome']}, annotation `{s['annotation_id']}`, link rule "
                 f"**{s['link_rule']}**. Cutoffs: peaks |log2FC| > {s['atac_lfc']:g} and "
                 f"padj < {s['atac_padj']:g}; genes |log2FC| > {s['rna_lfc']:g} and "
@@ -58,6 +95,9 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
     if notes:
         b.append(("h2", "Input notes"))
         b.append(("table", ["side", "note"], [list(r) for r in notes]))
+    excluded = nonfinite_note(con, iid)
+    if excluded:
+        b.append(("caveat", excluded))
     b.append(("h2", "Concordance categories"))
     cats = _rows(
         con,
@@ -104,7 +144,7 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
                     f"{n:,}",
                     fmt_num(r, 3),
                     fmt_q(p),
-                    "NA" if lo is None else f"[{lo:.3f}, {hi:.3f}]",
+                    "NA" if lo is None else f"[{fmt_num(lo, 3)}, {fmt_num(hi, 3)}]",
                     fmt_num(rho, 3),
                     fmt_q(sp),
                 ]
@@ -194,8 +234,8 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
     b.append(("h2", "Top concordant genes"))
     top = _rows(
         con,
-        "select symbol, category, lead_atac_logfc, rna_logfc, lead_distance, "
-        "lead_feature_class, distance_weighted_score from integration_genes "
+        "select symbol, gene_id, lead_distance, lead_peak_genic_gene, category, lead_atac_logfc, "
+        "rna_logfc, lead_feature_class, distance_weighted_score from integration_genes "
         "where integration_id = ? and category <> 'Other' "
         "order by abs(distance_weighted_score) desc nulls last limit 15",
         iid,
@@ -204,17 +244,17 @@ def build_blocks(con: duckdb.DuckDBPyConnection, iid: str, figures: dict[str, st
         (
             "table",
             [
-                "gene",
+                "gene (peak distance to its TSS)",
+                "peak overlaps gene",
                 "category",
                 "peak log2FC",
                 "RNA log2FC",
-                "distance bp",
                 "feature",
                 "dist.-weighted score",
             ],
             [
-                [g or "—", c, fmt_num(a), fmt_num(r), str(d), f, fmt_num(w)]
-                for g, c, a, r, d, f, w in top
+                [fmt_gene_distance(g or gid, d), o or "", c, fmt_num(a), fmt_num(r), f, fmt_num(w)]
+                for g, gid, d, o, c, a, r, f, w in top
             ],
         )
     )

@@ -3,7 +3,10 @@
 Inputs come from the SQL views (``integration_scores``, ``integration_genes``,
 ``integration_rp``); results are written to ``int_correlations``, ``int_sensitivity`` and
 ``int_beta_tests``. p-values and confidence intervals are SciPy's (``pearsonr`` with its Fisher
-z interval, ``spearmanr``, ``ks_2samp``).
+z interval, ``spearmanr``, ``ks_2samp``). Pairs and genes with a non-finite log2FC (±Inf or a
+±1.79769e+308 sentinel, flagged ``*_nonfinite`` in the views) take part in no statistic: they
+are dropped before the correlations and the sensitivity grid, and ``integration_rp`` classes
+them ``excluded`` (outside the KS groups and background).
 """
 
 from __future__ import annotations
@@ -30,8 +33,11 @@ def _nan_none(x: float) -> float | None:
 def correlate(x: np.ndarray, y: np.ndarray) -> dict:
     """Pearson r (p, 95% CI) and Spearman rho (p) of two equal-length arrays.
 
-    Fewer than 3 points, or a constant side, give ``None`` for everything but ``n``.
+    Points where either value is not finite are dropped first (``n`` counts the rest); fewer
+    than 3 points, or a constant side, give ``None`` for everything but ``n``.
     """
+    keep = np.isfinite(x) & np.isfinite(y)
+    x, y = x[keep], y[keep]
     n = len(x)
     out = dict.fromkeys(
         (
@@ -61,14 +67,15 @@ def correlate(x: np.ndarray, y: np.ndarray) -> dict:
 
 
 def _correlations(con: duckdb.DuckDBPyConnection, iid: str, pairs: pd.DataFrame) -> list[dict]:
-    """Correlations of ``pairs`` (rows of ``integration_pairs``) and of the per-gene lead pairs."""
+    """Correlations of ``pairs`` (finite rows of ``integration_pairs``) and per-gene lead pairs."""
     pairs = pairs.dropna(subset=["atac_logfc", "rna_logfc"]).rename(
         columns={"atac_logfc": "x", "rna_logfc": "y"}
     )
     genes = con.execute(
         "select lead_atac_logfc as x, rna_logfc as y, lead_feature_class as feature_class, "
         "category from integration_genes where integration_id = ? "
-        "and lead_atac_logfc is not null and rna_logfc is not null",
+        "and lead_atac_logfc is not null and rna_logfc is not null "
+        "and not lead_atac_logfc_nonfinite and not rna_logfc_nonfinite",
         [iid],
     ).df()
     rows = []
@@ -175,7 +182,10 @@ def _insert(con: duckdb.DuckDBPyConnection, table: str, iid: str, rows: list[dic
 
 
 def compute_stats(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
-    """Compute and store every statistic of one integration; mark it ``done``.
+    """Compute and store every statistic of one integration; mark it ``computed``.
+
+    ``done`` is set only when the run is published
+    (:func:`chromdiff.integration.staging.publish_rows`).
 
     Returns
     -------
@@ -184,7 +194,8 @@ def compute_stats(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
     """
     pairs = con.execute(
         "select atac_logfc, atac_padj, rna_logfc, rna_padj, gene_id, feature_class, category "
-        "from integration_pairs where integration_id = ?",
+        "from integration_pairs where integration_id = ? "
+        "and not atac_logfc_nonfinite and not rna_logfc_nonfinite",
         [integration_id],
     ).df()
     corr = _correlations(con, integration_id, pairs)
@@ -200,7 +211,7 @@ def compute_stats(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
         _insert(con, "int_sensitivity", integration_id, sens)
         _insert(con, "int_beta_tests", integration_id, beta)
         con.execute(
-            "update integrations set status = 'done', updated_at = current_timestamp "
+            "update integrations set status = 'computed', updated_at = current_timestamp "
             "where integration_id = ?",
             [integration_id],
         )

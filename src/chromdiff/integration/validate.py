@@ -20,6 +20,15 @@ NA_TOKENS = ("", "na", "nan", "n/a", "null", "none", ".", "-")
 _NA_SQL = "(" + ", ".join(f"'{t}'" for t in NA_TOKENS) + ")"
 #: −log10 is capped at this value (padj = 0 would be infinite).
 MAX_NEG_LOG10 = 300.0
+#: A log2FC at or beyond this magnitude is not a fold change but a sentinel (cuffdiff writes
+#: ±1.79769e+308, DBL_MAX, when one condition is 0); with ±Inf it is "non-finite" (NaN is read
+#: as NA, like R's NA).
+NONFINITE_LFC = 1e300
+
+
+def finite_sql(expr: str) -> str:
+    """Return SQL true when ``expr`` is a usable log2FC (finite and below :data:`NONFINITE_LFC`)."""
+    return f"(isfinite({expr}) and abs({expr}) < {NONFINITE_LFC:g})"
 
 
 def _q(col: str) -> str:
@@ -172,6 +181,12 @@ def input_notes(con: duckdb.DuckDBPyConnection, table: str, side: str) -> list[t
         ("na_padj", "padj is null", "rows with NA padj (kept, never significant)"),
         ("padj_zero", "padj = 0", f"rows with padj = 0 (−log10 capped at {MAX_NEG_LOG10:g})"),
         ("na_logfc", "logfc is null", "rows with NA log2FC (kept, left out of statistics)"),
+        (
+            "nonfinite_logfc",
+            f"logfc is not null and not {finite_sql('logfc')}",
+            "rows with a non-finite log2FC (±Inf or a ±1.79769e+308 sentinel; kept and "
+            "flagged in the tables, never significant, left out of statistics and charts)",
+        ),
     ]
     if side == "rna":
         checks.append(

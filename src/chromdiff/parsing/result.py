@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
+from chromdiff.parsing.samples import ServerLayout
 from chromdiff.parsing.stage import (
     DIFFBIND_2024,
     DIFFBIND_2025,
@@ -53,6 +54,8 @@ class ParsedResult:
     count_vectors: pa.Table
     warnings: list[str] = field(default_factory=list)
     experiment_order: tuple[list[str], list[str]] = ([], [])
+    #: How the server used each submitted ID (set by the flow from the log / IGV BED).
+    layout: ServerLayout | None = None
 
     @property
     def counts(self) -> pa.Table:
@@ -92,7 +95,12 @@ def _empty_vectors() -> pa.Table:
 
 
 def parse_result(
-    bed_path: str | Path, analysis: str, ids_a: list[str], ids_b: list[str]
+    bed_path: str | Path,
+    analysis: str,
+    ids_a: list[str],
+    ids_b: list[str],
+    *,
+    server_order: bool = False,
 ) -> ParsedResult:
     """Parse the main result BED of a comparison.
 
@@ -103,7 +111,11 @@ def parse_result(
     analysis : {"diffbind", "dmr"}
         Which layout to expect; diffbind files are checked for the legacy 2024 convention.
     ids_a, ids_b : list of str
-        The experiment IDs of each group (any order: counts map to ``sorted(ids)``).
+        The experiment IDs of each group (any order: counts map to ``sorted(ids)``), or with
+        ``server_order`` the server's count columns of each group in the order it wrote them
+        (:func:`chromdiff.parsing.samples.resolve_layout`).
+    server_order : bool
+        Take ``ids_a``/``ids_b`` as the server's column order instead of sorting them.
 
     Returns
     -------
@@ -119,13 +131,13 @@ def parse_result(
     ids_a, ids_b = list(ids_a), list(ids_b)
     con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
     try:
-        staged = stage_result(con, bed_path, analysis, ids_a, ids_b)
+        staged = stage_result(con, bed_path, analysis, ids_a, ids_b, server_order)
         regions = con.sql(staged.regions_sql).to_arrow_table()
         if staged.counts_sql is None:
             vectors, order = _empty_vectors(), ([], [])
         else:
             vectors = con.sql(staged.counts_sql).to_arrow_table()
-            order = (count_order(ids_a), count_order(ids_b))
+            order = (ids_a, ids_b) if server_order else (count_order(ids_a), count_order(ids_b))
         unstage(con)
         return ParsedResult(staged.result_format, regions, vectors, staged.warnings, order)
     finally:

@@ -215,7 +215,7 @@ def _counts_sql() -> str:
     return f"select region_id, counts_a, counts_b from {TYPED}"
 
 
-def _stage_diffbind(con, path, ids_a, ids_b) -> Staged:
+def _stage_diffbind(con, path, ids_a, ids_b, server_order: bool = False) -> Staged:
     read_text_table(con, path, 8, REL)
     checks = _common_checks(8) + _num_checks({6: "logFC", 7: "PValue", 8: "FDR"})
     quick = _common_quick(8) + [p for p, _ in checks[8:]] + _count_quick(ids_a, ids_b)
@@ -238,7 +238,7 @@ def _stage_diffbind(con, path, ids_a, ids_b) -> Staged:
         warnings.append(msg)
         sign = "-1.0 * "
     gsm = [i for i in ids_a + ids_b if i.startswith("GSM")]
-    if gsm:
+    if gsm and not server_order:
         warnings.append(
             f"{path}: GSM inputs ({', '.join(gsm[:3])}) are counted under their SRX on the server; "
             "per-experiment counts were mapped by sorted input ID and may be misattributed"
@@ -252,9 +252,19 @@ def _stage_dmr(con, path) -> Staged:
     names = {4: "q-value", 5: "methylation difference", 6: "#CpGs", 7: "p (MWU)", 8: "p (2D KS)"}
     checks = _common_checks(10) + _num_checks(names | {9: "mean A", 10: "mean B"})
     checks.append((f"not {_INT.format('c6')}", "'column 6 (#CpGs): not an integer: ' || c6"))
+    checks.append(
+        (
+            "try_cast(c2 as bigint) = 0",
+            "'column 2 (start): 0 is not a metilene position (1-based, first CpG)'",
+        )
+    )
     raise_first_error(con, path, checks, REL, _common_quick(10) + [p for p, _ in checks[8:]])
     _duplicate_check(con, path)
-    regions = f"""select cast(ln as integer) as region_id, c1 as chrom, cast(c2 as bigint) as start,
+    # metilene reports the first and last CpG positions, 1-based and both included: the server
+    # computes a DMR's length as stop - start + 1 (DA:698). Stored as BED (0-based half-open):
+    # start - 1, stop, so that stop - start is that length.
+    regions = f"""select cast(ln as integer) as region_id, c1 as chrom,
+              cast(c2 as bigint) - 1 as start,
               cast(c3 as bigint) as stop, null::double as logfc, {num("c7")} as pvalue,
               {num("c4")} as qvalue, null::double as mean_count_a, null::double as mean_count_b,
               {num("c5")} as meth_diff, cast(c6 as integer) as n_cpgs, {num("c7")} as p_mwu,
@@ -269,6 +279,7 @@ def stage_result(
     analysis: str,
     ids_a: list[str],
     ids_b: list[str],
+    server_order: bool = False,
 ) -> Staged:
     """Read and validate a result BED into temporary relations of ``con``.
 
@@ -276,7 +287,7 @@ def stage_result(
     ----------
     con : duckdb.DuckDBPyConnection
         Where to stage; call :func:`unstage` when done with the returned SELECTs.
-    bed_path, analysis, ids_a, ids_b
+    bed_path, analysis, ids_a, ids_b, server_order
         As :func:`chromdiff.parsing.parse_result`.
 
     Returns
@@ -295,7 +306,7 @@ def stage_result(
     try:
         if analysis == "dmr":
             return _stage_dmr(con, path)
-        return _stage_diffbind(con, path, list(ids_a), list(ids_b))
+        return _stage_diffbind(con, path, list(ids_a), list(ids_b), server_order)
     except BaseException:
         unstage(con)
         raise

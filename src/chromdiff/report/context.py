@@ -62,6 +62,23 @@ class ReportContext:
         e = self.experiments
         return e.loc[e["grp"] == grp].sort_values("input_order")["experiment_id"].tolist()
 
+    def ids_labelled(self, grp: str) -> list[str]:
+        """Return group ``grp``'s IDs in input order, labelled with the server's use.
+
+        A GSM shows the SRX it was counted under; an ID the server dropped says so.
+        """
+        e = self.experiments
+        rows = e.loc[e["grp"] == grp].sort_values("input_order").to_dict("records")
+        out = []
+        for r in rows:
+            label, server, dropped = r["experiment_id"], r.get("server_id"), r.get("dropped")
+            if isinstance(dropped, str) and dropped:
+                label += " (not used by the server)"
+            elif isinstance(server, str) and server and server != label:
+                label += f" (= {server})"
+            out.append(label)
+        return out
+
 
 def _one_row(con: duckdb.DuckDBPyConnection, table: str, comparison_id: str) -> dict | None:
     rel = con.sql(f"select * from {table} where comparison_id = ?", params=[comparison_id])

@@ -9,7 +9,8 @@ rows is written as Parquet only (larger than a spreadsheet opens, and its CSV is
 largest file of the report).
 Every file is always written, possibly with zero rows, so downstream steps are deterministic.
 Columns: chrom, start, end, size, the effect (``logFC``, or ``meth_diff`` for dmr), pvalue, qvalue,
-direction (``A-enriched`` / ``B-enriched`` / ``none``), significant, mean counts, nearest_gene, then
+direction (``A-enriched`` / ``B-enriched`` / ``none``), significant, mean counts, nearest_gene (the
+gene whose TSS is nearest), distance_to_tss (signed, bp), genic_gene (the overlapping gene), then
 one ``count_<experiment>`` column per experiment (group A then B, in input order; diffbind only).
 
 Each export is one SQL query over its view, materialised once in a temporary table and written by
@@ -33,6 +34,8 @@ EXPORT_VIEWS = {
     "diff_regions_excluded": "regions_unfiltered",
 }
 
+#: Gene columns of every export (see the module docstring).
+GENE_COLUMNS = ("r.nearest_gene", "r.distance_to_tss", "r.genic_gene")
 #: ``auto`` writes CSV too for tables up to this many rows.
 AUTO_CSV_MAX_ROWS = 100_000
 #: Accepted values of the export formats option.
@@ -73,7 +76,7 @@ def _count_columns(con: duckdb.DuckDBPyConnection, comparison_id: str) -> list[s
     """SELECT items ``count_<experiment>``: group A then B, input order, from the count lists."""
     exps = con.execute(
         "select experiment_id, grp, count_order from experiments where comparison_id = ?"
-        " order by grp, input_order",
+        " and count_order is not null order by grp, input_order",
         [comparison_id],
     ).fetchall()
     return [
@@ -111,9 +114,9 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
     ]  # fmt: skip
     join = ""
     if analysis == "dmr":
-        cols += ["r.n_cpgs", "r.mean_meth_a", "r.mean_meth_b", "r.nearest_gene"]
+        cols += ["r.n_cpgs", "r.mean_meth_a", "r.mean_meth_b", *GENE_COLUMNS]
     else:
-        cols += ["r.mean_count", "r.mean_count_a", "r.mean_count_b", "r.nearest_gene"]
+        cols += ["r.mean_count", "r.mean_count_a", "r.mean_count_b", *GENE_COLUMNS]
         cols += count_columns
         join = (
             " left join region_count_vectors v"

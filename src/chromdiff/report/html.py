@@ -10,11 +10,15 @@ import html
 from chromdiff.report.context import ReportContext
 from chromdiff.report.markdown import CHARTS
 from chromdiff.report.text import (
+    GENE_COLUMNS_NOTE,
+    GENIC_GENE_HEADER,
+    NEAREST_GENE_HEADER,
     QC_SCOPE,
     analysis_name,
     citations,
     design_caveats,
     finding_title,
+    fmt_gene_distance,
     fmt_num,
     fmt_q,
     methods,
@@ -60,7 +64,8 @@ def render_html(
     ``<img>``), so the page needs no other file.
     """
     c, p, n = ctx.comparison, ctx.params, ctx.counts
-    ids_a, ids_b = _e(", ".join(ctx.ids("A"))), _e(", ".join(ctx.ids("B")))
+    ids_a = _e(", ".join(ctx.ids_labelled("A")))
+    ids_b = _e(", ".join(ctx.ids_labelled("B")))
     sim = ' <span class="sim">(SIMULATED)</span>' if c["simulated"] else ""
     parts = [
         "<!DOCTYPE html>",
@@ -126,18 +131,15 @@ def render_html(
             fmt_num(r.effect),
             fmt_q(r.qvalue),
             r.direction + ("*" if r.location.split(":")[0] in ctx.sex_chroms else ""),
-            text_or_blank(r.nearest_gene),
+            fmt_gene_distance(r.nearest_gene, r.nearest_distance),
+            text_or_blank(r.genic_gene),
         ]
         for r in ctx.top.head(limit).itertuples()
     ]
     effect = "meth_diff" if ctx.is_dmr else "logFC"
-    parts.append(
-        html_table(
-            ["Rank", "Location", "Size (bp)", effect, "Q-value", "Direction", "Nearest gene"],
-            rows,
-            {0, 2, 3, 4},
-        )
-    )
+    header = ["Rank", "Location", "Size (bp)", effect, "Q-value", "Direction"]
+    parts.append(html_table([*header, NEAREST_GENE_HEADER, GENIC_GENE_HEADER], rows, {0, 2, 3, 4}))
+    parts.append(f"<p>{_e(GENE_COLUMNS_NOTE)}</p>")
     if ctx.sex_chroms:
         parts.append("<p>* on a chromosome flagged by the sex-chromosome confound check.</p>")
     parts.append("<h2>Charts</h2>")

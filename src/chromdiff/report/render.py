@@ -10,6 +10,8 @@ from pathlib import Path
 
 import duckdb
 
+from chromdiff.enrichment.report import add_to_comparison_report as add_enrichment
+from chromdiff.enrichment.report import section as enrichment_section
 from chromdiff.errors import ChromdiffError
 from chromdiff.report.context import ReportContext, collect_context
 from chromdiff.report.exports import write_exports
@@ -72,7 +74,7 @@ def chart_frames(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str
         "chromosome_distribution": view_frame(
             con, "rpt_chrom_distribution", cid, "chrom_order, direction"
         ),
-        "region_size_distribution": view_frame(con, "rpt_size_histogram", cid, "direction, bin"),
+        "region_size_distribution": view_frame(con, "rpt_size_histogram", cid, "category, bin"),
     }
     if not ctx.is_dmr:
         frames["ma_plot"] = view_frame(
@@ -179,6 +181,7 @@ def render_comparison(
             export_formats = get_settings().export_formats
         written = write_exports(con, comparison_id, out, export_formats)
         frames = chart_frames(con, ctx)
+        enrichment = enrichment_section(con, f"comparison:{comparison_id}")
     charts = build_charts(ctx, frames)
     figures, pngs = {}, {}
     for stem, chart in charts.items():
@@ -189,9 +192,13 @@ def render_comparison(
         written[f"charts/{stem}.svg"] = paths["svg"]
     stamp = generated or datetime.now(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
     files = sorted([*written, "summary_report.md", "report.html"])
+    md_text = render_markdown(ctx, charts=pngs, files=files, generated=stamp)
+    html_text = render_html(ctx, figures=figures, files=files, generated=stamp)
+    if enrichment is not None:
+        md_text, html_text = add_enrichment(enrichment, md_text, html_text, out, written)
     md = out / "summary_report.md"
-    md.write_text(render_markdown(ctx, charts=pngs, files=files, generated=stamp))
+    md.write_text(md_text)
     page = out / "report.html"
-    page.write_text(render_html(ctx, figures=figures, files=files, generated=stamp))
+    page.write_text(html_text)
     written["summary_report.md"], written["report.html"] = md, page
     return written

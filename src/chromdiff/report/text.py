@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 from chromdiff.report.context import ReportContext
 
 CITATIONS = {
@@ -118,15 +121,67 @@ def citations(ctx: ReportContext) -> list[str]:
     return [CITATIONS["chipatlas"], CITATIONS["chipatlas2018"], CITATIONS[tool]]
 
 
+#: p- and q-values below this print as ``< 1e-300`` (0 is an underflow, not a probability of 0;
+#: the integration's significance scores floor padj at the same value).
+P_FLOOR = 1e-300
+
+
 def fmt_q(q: float | None) -> str:
-    """Format a q-value as ``%.2e`` (``NA`` when missing)."""
-    return "NA" if q is None or q != q else f"{q:.2e}"
+    """Format a p- or q-value as ``%.2e`` (``< 1e-300`` below :data:`P_FLOOR`, ``NA`` if missing).
+
+    0 (an underflow) and any value below the floor print as ``< 1e-300``, never ``0.00e+00``.
+    """
+    if q is None or q != q:
+        return "NA"
+    if q < P_FLOOR:
+        return f"< {P_FLOOR:g}"
+    return f"{q:.2e}"
 
 
 def fmt_num(x: float | None, digits: int = 2) -> str:
-    """Format a number with ``digits`` decimals (``NA`` when missing)."""
-    return "NA" if x is None or x != x else f"{x:.{digits}f}"
+    """Format a number with ``digits`` decimals (``NA`` when missing, ``Inf`` / ``-Inf``).
 
+    A value that rounds to zero prints unsigned (``0.00``, never ``-0.00``).
+    """
+    if x is None or x != x:
+        return "NA"
+    if x in (float("inf"), float("-inf")):
+        return "Inf" if x > 0 else "-Inf"
+    text = f"{x:.{digits}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def fmt_distance(bp: float | None) -> str:
+    """Signed distance to a TSS: ``0 bp``, ``-850 bp``, ``+2.1 kb``, ``-1.25 Mb`` (``NA``)."""
+    if bp is None or bp != bp:
+        return "NA"
+    bp = int(bp)
+    if bp == 0:
+        return "0 bp"
+    sign, a = ("+" if bp > 0 else "-"), abs(bp)
+    if a < 1_000:
+        return f"{sign}{a} bp"
+    if a < 1_000_000:
+        return f"{sign}{a / 1e3:.1f} kb"
+    return f"{sign}{a / 1e6:.2f} Mb"
+
+
+def fmt_gene_distance(gene: object, bp: float | None) -> str:
+    """``GENE (+2.1 kb)``: a gene with its signed distance to the TSS (blank without a gene)."""
+    if gene is None or gene != gene or gene == "":
+        return ""
+    return f"{gene} ({fmt_distance(bp)})"
+
+
+#: Header and note of the gene columns of the top-regions tables (Markdown and HTML).
+NEAREST_GENE_HEADER = "Nearest gene (distance to TSS)"
+GENIC_GENE_HEADER = "Overlapping gene"
+GENE_COLUMNS_NOTE = (
+    "Nearest gene: the gene whose TSS is nearest, at any distance, with the signed distance "
+    "from its TSS (+ downstream, - upstream in the gene's orientation, as ChIPseeker). "
+    "Overlapping gene: the gene whose exon or intron the region overlaps (blank when "
+    "intergenic); it may differ from the nearest one."
+)
 
 _TITLES = {
     "nonstandard_contigs": "Non-standard contigs present",
@@ -146,3 +201,19 @@ def finding_title(check_name: str, detail: str) -> str:
 def text_or_blank(x: object) -> str:
     """``str(x)``, or an empty string for None/NaN."""
     return "" if x is None or x != x else str(x)
+
+
+def shown_path(path: str | None, report_dir: str | Path | None) -> str:
+    """Return an input's path as a report shows it (never a machine's absolute path).
+
+    Relative to the report's folder when the file is nearby (at most two levels up), else its
+    file name.
+    """
+    if not path:
+        return "NA"
+    p = Path(path)
+    if report_dir is not None and p.is_absolute():
+        rel = Path(os.path.relpath(p, Path(report_dir).resolve()))
+        if rel.parts.count("..") <= 2:
+            return rel.as_posix()
+    return p.name if p.is_absolute() else p.as_posix()

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -28,9 +29,26 @@ def _open(path: str, read_only: bool) -> duckdb.DuckDBPyConnection:
     return con
 
 
+def describe_holder(pid: int) -> str:
+    """Return ``process PID (command, running since HH:MM:SS)`` as far as it can be known."""
+    try:
+        import psutil
+
+        proc = psutil.Process(pid)
+        cmd = " ".join(Path(a).name if i == 0 else a for i, a in enumerate(proc.cmdline()))
+        since = datetime.fromtimestamp(proc.create_time()).strftime("%H:%M:%S")
+    except Exception:  # noqa: BLE001 - another user's or a vanished process: say what we know
+        return f"process {pid}"
+    cmd = " ".join(cmd.split())  # one line, even for ``python -c "<script>"``
+    if len(cmd) > 80:
+        cmd = cmd[:77] + "..."
+    return f"process {pid} ({cmd}, running since {since})"
+
+
 def open_db(
-    path: str | Path = ":memory:", *, read_only: bool = False, wait_s: float = 0.0
-) -> duckdb.DuckDBPyConnection:
+    path: str | Path = ":memory:", *, read_only: bool = False, wait_s: float = 0.0,
+    on_wait: Callable[[str], None] | None = None,
+) -> duckdb.DuckDBPyConnection:  # fmt: skip
     """Open a DuckDB connection with chromdiff's configuration.
 
     Parameters
@@ -41,6 +59,8 @@ def open_db(
         Open read-only (several readers may share a file when no writer holds it).
     wait_s : float
         How long to keep retrying while another process holds the lock.
+    on_wait : callable, optional
+        Called once with a one-line message (who holds the lock, since when) when waiting starts.
 
     Raises
     ------
@@ -53,28 +73,33 @@ def open_db(
     if read_only and path != ":memory:" and not Path(path).exists():
         raise FileNotFoundError(f"database {path} does not exist")
     deadline = time.monotonic() + wait_s
+    told = False
     while True:
         try:
             return _open(path, read_only)
         except duckdb.IOException as exc:
             if not _LOCK_RE.search(str(exc)):
                 raise
+            holder = re.search(r"\(PID (\d+)\)", str(exc))
+            who = describe_holder(int(holder.group(1))) if holder else "another process"
             if time.monotonic() >= deadline:
-                holder = re.search(r"\(PID (\d+)\)", str(exc))
-                who = f"process {holder.group(1)}" if holder else "another process"
                 raise DatabaseBusyError(
                     f"database {path} is locked by {who} (a chromdiff run writing to it?); "
                     "DuckDB allows one writer at a time: retry when it finishes"
                 ) from exc
+            if on_wait and not told:
+                on_wait(f"waiting up to {wait_s:.0f} s for database {path}: locked by {who}")
+                told = True
             time.sleep(0.25)
 
 
 @contextmanager
 def connect(
-    path: str | Path = ":memory:", *, read_only: bool = False, wait_s: float = 0.0
-) -> Iterator[duckdb.DuckDBPyConnection]:
+    path: str | Path = ":memory:", *, read_only: bool = False, wait_s: float = 0.0,
+    on_wait: Callable[[str], None] | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:  # fmt: skip
     """Context manager around :func:`open_db` that always closes the connection."""
-    con = open_db(path, read_only=read_only, wait_s=wait_s)
+    con = open_db(path, read_only=read_only, wait_s=wait_s, on_wait=on_wait)
     try:
         yield con
     finally:
@@ -84,10 +109,13 @@ def connect(
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
     """Create every table (idempotent ``create ... if not exists``) and (re)create every view.
 
+    Every table and view then gets its SQL file's description as ``COMMENT ON`` (:mod:`.comments`).
+
     Databases of older versions are upgraded (:mod:`chromdiff.warehouse.migrations`) between
     the two.
     View files may depend on one another; they are applied in folder order and any view whose
-    dependency does not exist yet is retried until no more progress is made.
+    dependency does not exist yet (or, in an older database, still lacks a new column) is
+    retried until no more progress is made.
     """
     from chromdiff.warehouse.migrations import migrate  # imports this module
 
@@ -100,12 +128,15 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
         for path in pending:
             try:
                 con.execute(path.read_text())
-            except duckdb.CatalogException as exc:
+            except (duckdb.CatalogException, duckdb.BinderException) as exc:
                 failed.append((path, exc))
         if len(failed) == len(pending):
             path, exc = failed[0]
             raise RuntimeError(f"cannot create view from {path}: {exc}") from exc
         pending = [p for p, _ in failed]
+    from chromdiff.warehouse.comments import apply_comments
+
+    apply_comments(con)
 
 
 @contextmanager

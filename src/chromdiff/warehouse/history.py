@@ -6,19 +6,23 @@ Use :func:`record_run` around the body of a flow (or any job)::
         ...
         run.update(result_format="diffbind_2025")
 
-The row is written as ``running`` when the block starts and closed as ``completed`` or
-``failed`` (with the one-line error) when it ends, so a crashed run stays visible.
+The row is written as ``running`` (with the process ID and host) when the block starts and
+closed as ``completed``, ``failed`` (with the one-line error) or ``cancelled`` (Ctrl-C, SIGTERM)
+when it ends. A process killed outright (``kill -9``) cannot close its row: the next run on the
+same host marks ``running`` rows whose process is gone as ``crashed``.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import socket
 import time
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import duckdb
@@ -59,6 +63,11 @@ class RunRecord:
 
     run_id: str
     extra: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    def fail(self, message: str) -> None:
+        """End the run ``failed`` with ``message`` although the block returns normally."""
+        self.error = message
 
     def update(self, **kwargs: Any) -> None:
         """Set ``annotation_id``, ``result_format`` or ``comparison_id`` for the final row."""
@@ -73,15 +82,45 @@ def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
+def _alive(pid: int, started_at: datetime) -> bool:
+    """Return True if ``pid`` runs and is the process that started at ``started_at`` (UTC)."""
+    import psutil
+
+    try:
+        created = datetime.fromtimestamp(psutil.Process(pid).create_time(), UTC)
+    except (psutil.NoSuchProcess, psutil.AccessDenied, ValueError):
+        return False
+    # a reused PID belongs to a process created after the run started
+    return created.replace(tzinfo=None) <= started_at + timedelta(seconds=2)
+
+
+def close_stale_runs(con: duckdb.DuckDBPyConnection, host: str | None = None) -> int:
+    """Mark ``running`` rows of this host whose process is gone as ``crashed``; return how many."""
+    host = host or socket.gethostname()
+    rows = con.execute(
+        "select run_id, pid, started_at from flow_runs where state = 'running' and host = ?"
+        " and pid is not null",
+        [host],
+    ).fetchall()
+    stale = [(rid, pid) for rid, pid, started in rows if not _alive(pid, started)]
+    for rid, pid in stale:
+        con.execute(
+            "update flow_runs set state = 'crashed', error = ?, finished_at = ? where run_id = ?",
+            [f"process {pid} ended without closing the run (killed?)", _now(), rid],
+        ).fetchall()
+    return len(stale)
+
+
 def start_run(db_path: str, flow_name: str, parameters: dict, run_id: str | None = None) -> str:
-    """Insert a ``running`` row and return its run id."""
+    """Close stale rows of dead processes, insert a ``running`` row and return its run id."""
     rid = run_id or current_run_id()
     v = versions()
     with writer(db_path) as con:
+        close_stale_runs(con)
         con.execute(
             "insert or replace into flow_runs (run_id, flow_name, parameters, chromdiff_version, "
-            "prefect_version, duckdb_version, state, started_at) "
-            "values (?, ?, ?, ?, ?, ?, 'running', ?)",
+            "prefect_version, duckdb_version, state, started_at, pid, host) "
+            "values (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)",
             [
                 rid,
                 flow_name,
@@ -90,6 +129,8 @@ def start_run(db_path: str, flow_name: str, parameters: dict, run_id: str | None
                 v["prefect_version"],
                 v["duckdb_version"],
                 _now(),
+                os.getpid(),
+                socket.gethostname(),
             ],
         )
     return rid
@@ -135,14 +176,18 @@ def record_run(
     try:
         yield record
     except BaseException as exc:
-        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        from chromdiff.errors import is_interrupt, one_line
+
+        message = one_line(exc)
         finish_run(
             db_path,
             rid,
-            "failed",
+            "cancelled" if is_interrupt(exc) else "failed",
             duration_s=time.perf_counter() - t0,
             error=message,
             **record.extra,
         )
         raise
-    finish_run(db_path, rid, "completed", duration_s=time.perf_counter() - t0, **record.extra)
+    state = "failed" if record.error else "completed"
+    finish_run(db_path, rid, state, duration_s=time.perf_counter() - t0, error=record.error,
+               **record.extra)  # fmt: skip

@@ -17,6 +17,7 @@ import duckdb
 from chromdiff.design.comparison import log_event
 from chromdiff.errors import ChromdiffError
 from chromdiff.parsing import ParsedResult
+from chromdiff.parsing.samples import ServerLayout
 from chromdiff.parsing.stage import REGION_COLUMNS, stage_result, unstage
 from chromdiff.warehouse.db import transaction
 
@@ -104,10 +105,17 @@ def _replace(
     sources: tuple[str, str | None],
     raw_files: list[RawFile] | None,
     t0: float,
+    layout: ServerLayout | None = None,
 ) -> dict:
-    """Delete the comparison's result rows and insert ``sources`` (regions, counts) atomically."""
+    """Delete the comparison's result rows and insert ``sources`` (regions, counts) atomically.
+
+    With a ``layout``, each experiment's server ID, count position and drop reason are written
+    in the same transaction (sql/schema/003_experiments.sql).
+    """
     regions_from, counts_from = sources
     with transaction(con):
+        if layout is not None:
+            _store_layout(con, comparison_id, layout)
         for table in RESULT_TABLES:
             con.execute(f"delete from {table} where comparison_id = ?", [comparison_id]).fetchall()
         n_regions = con.execute(
@@ -134,7 +142,8 @@ def _replace(
             ).fetchall()
         con.execute(
             "update comparisons set status = 'loaded', result_format = ?, n_regions = ?,"
-            " loaded_at = current_timestamp, updated_at = current_timestamp, error = null"
+            " loaded_at = current_timestamp, updated_at = current_timestamp, error = null,"
+            " reported_at = null"
             " where comparison_id = ?",
             [result_format, n_regions, comparison_id],
         ).fetchall()
@@ -148,6 +157,23 @@ def _replace(
     return {"n_regions": n_regions, "n_counts": n_counts, "seconds": seconds}
 
 
+def _store_layout(con: duckdb.DuckDBPyConnection, comparison_id: str, layout: ServerLayout) -> None:
+    """Record how the server used each submitted ID (inside the caller's transaction)."""
+    con.executemany(
+        "update experiments set server_id = ?, count_order = ?, dropped = ?"
+        " where comparison_id = ? and experiment_id = ?",
+        [
+            (e.server_id, e.count_order, e.dropped, comparison_id, e.experiment_id)
+            for e in layout.experiments
+        ],
+    )
+    log_event(
+        con, comparison_id, "sample_order",
+        f"count columns from {layout.source}: A={','.join(layout.columns_a)};"
+        f" B={','.join(layout.columns_b)}",
+    )  # fmt: skip
+
+
 def load_result(
     con: duckdb.DuckDBPyConnection,
     comparison_id: str,
@@ -157,7 +183,8 @@ def load_result(
     """Replace the comparison's result rows with ``parsed`` in one transaction.
 
     Deletes the comparison's ``regions``, ``region_count_vectors``, ``region_annotation`` and
-    ``raw_files`` rows, inserts the new ones, and marks the comparison ``loaded``. Any failure
+    ``raw_files`` rows, inserts the new ones, records ``parsed.layout`` (the server's use of each
+    experiment) in ``experiments``, and marks the comparison ``loaded``. Any failure
     rolls everything back: the database is left exactly as before. Re-running with the same
     input leaves row counts unchanged. :func:`load_bed` does the same straight from the file.
 
@@ -173,8 +200,9 @@ def load_result(
     try:
         sources = ("select * from _load_regions", "select * from _load_counts")
         return _replace(
-            con, comparison_id, parsed.result_format, parsed.warnings, sources, raw_files, t0
-        )
+            con, comparison_id, parsed.result_format, parsed.warnings, sources, raw_files, t0,
+            parsed.layout,
+        )  # fmt: skip
     finally:
         con.unregister("_load_regions")
         con.unregister("_load_counts")

@@ -72,7 +72,67 @@ def regions_without_key(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
+    rows = con.execute(
+        "select column_name from duckdb_columns() where table_name = ? and schema_name = 'main'"
+        " and database_name = current_database()",
+        [table],
+    ).fetchall()
+    return {r[0] for r in rows}
+
+
+def run_state_columns(con: duckdb.DuckDBPyConnection) -> bool:
+    """Add ``comparisons.reported_at`` and ``flow_runs.pid``/``host`` to older databases.
+
+    Comparisons already loaded count as reported (their report was written by the run that
+    loaded them). Returns True when something was added.
+    """
+    added = False
+    if "reported_at" not in _columns(con, "comparisons"):
+        with transaction(con):
+            con.execute("alter table comparisons add column reported_at timestamp")
+            con.execute("update comparisons set reported_at = loaded_at where status = 'loaded'")
+        added = True
+    have = _columns(con, "flow_runs")
+    for column, sql_type in (("pid", "integer"), ("host", "varchar")):
+        if column not in have:
+            con.execute(f"alter table flow_runs add column {column} {sql_type}")
+            added = True
+    return added
+
+
+def experiments_server_columns(con: duckdb.DuckDBPyConnection) -> bool:
+    """Give an older ``experiments`` table ``server_id``/``dropped`` and a nullable count_order.
+
+    A dropped ID has no count position (sql/schema/003_experiments.sql). Existing rows keep
+    their values (``server_id`` is the experiment ID itself: older versions took every ID as
+    counted under its own name). Returns True when something was migrated.
+    """
+    cols = {
+        r[0]: r[1]
+        for r in con.execute(
+            "select column_name, is_nullable from information_schema.columns"
+            " where table_name = 'experiments' and table_schema = 'main'"
+            " and table_catalog = current_database()"
+        ).fetchall()
+    }
+    if not cols or ("server_id" in cols and cols.get("count_order") == "YES"):
+        return False
+    with transaction(con):
+        if "server_id" not in cols:
+            con.execute("alter table experiments add column server_id varchar")
+            con.execute("update experiments set server_id = experiment_id")
+        if "dropped" not in cols:
+            con.execute("alter table experiments add column dropped varchar")
+        if cols.get("count_order") == "NO":
+            con.execute("alter table experiments alter column count_order drop not null")
+    logger.warning("added server_id/dropped to experiments; count_order may be NULL")
+    return True
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Apply every migration step that applies to ``con``'s database."""
     counts_to_vectors(con)
     regions_without_key(con)
+    run_state_columns(con)
+    experiments_server_columns(con)

@@ -27,16 +27,19 @@ def _with_id(table: pa.Table, comparison_id: str) -> pa.Table:
 
 
 def parse_to_partition(
-    bed_path: str, analysis: str, ids_a: list[str], ids_b: list[str], comparison_id: str, root: str
-) -> dict:
+    bed_path: str, analysis: str, ids_a: list[str], ids_b: list[str], comparison_id: str, root: str,
+    server_order: bool = False,
+) -> dict:  # fmt: skip
     """Parse one result BED and write its regions and counts as a Parquet partition.
+
+    ``ids_a``/``ids_b`` and ``server_order`` are as in :func:`chromdiff.parsing.parse_result`.
 
     Returns
     -------
     dict
         ``comparison_id, dir, result_format, n_regions, warnings, pid`` (pid of the worker).
     """
-    parsed = parse_result(bed_path, analysis, ids_a, ids_b)
+    parsed = parse_result(bed_path, analysis, ids_a, ids_b, server_order=server_order)
     out = Path(root) / comparison_id
     out.mkdir(parents=True, exist_ok=True)
     pq.write_table(_with_id(parsed.regions, comparison_id), out / "regions.parquet")

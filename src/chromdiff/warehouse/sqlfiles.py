@@ -8,7 +8,7 @@ from pathlib import Path
 from chromdiff._env import REPO_ROOT
 
 #: Folders holding one ``create or replace view <stem>`` per file, applied after the schema.
-VIEW_FOLDERS = ("views", "qc", "annotation", "integration", "reports")
+VIEW_FOLDERS = ("views", "qc", "annotation", "integration", "enrichment", "reports")
 
 
 def sql_dir() -> Path:

@@ -1,0 +1,104 @@
+"""``chromdiff enrich``: GO/GMT enrichment of gene lists, regions, comparisons, integrations."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+@click.command("enrich")
+@click.option("--genes", type=click.Path(dir_okay=False), help="Gene list (one id per line).")
+@click.option("--universe", type=click.Path(dir_okay=False), help="Background gene list.")
+@click.option("--regions", type=click.Path(dir_okay=False), help="BED file for GREAT.")
+@click.option(
+    "--background-regions",
+    type=click.Path(dir_okay=False),
+    help="BED of all tested regions (GREAT region test against them).",
+)
+@click.option("--comparison", "comparison_id", help="GREAT on this comparison's regions.")
+@click.option("--integration", "integration_id", help="ORA of this integration's gene lists.")
+@click.option(
+    "--background",
+    type=click.Choice(["genome", "tested"]),
+    default="genome",
+    show_default=True,
+    help="With --comparison: whole genome, or all tested regions of the comparison.",
+)
+@click.option(
+    "--genome", default="hg38", show_default=True, help="hg38 or hg19 (GO); mm10 with --gmt."
+)
+@click.option(
+    "--ontology",
+    "ontologies",
+    multiple=True,
+    type=click.Choice(["BP", "MF", "CC"], case_sensitive=False),
+    help="GO ontology (repeatable; default BP).",
+)
+@click.option("--no-go", is_flag=True, help="Use only the --gmt gene sets.")
+@click.option("--gmt", type=click.Path(dir_okay=False), help="Gene sets in GMT format.")
+@click.option("--min-size", type=int, help="Smallest gene set (default 10 ORA, 5 GREAT).")
+@click.option("--max-size", type=int, help="Largest gene set (default 500 ORA, none GREAT).")
+@click.option("--out", type=click.Path(dir_okay=False), help="Result file (.tsv/.csv/.parquet).")
+@click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
+def command(
+    genes, universe, regions, background_regions, comparison_id, integration_id, background,
+    genome, ontologies, no_go, gmt, min_size, max_size, out, db_path,
+) -> None:  # fmt: skip
+    """Functional enrichment (GO or GMT): ORA of genes, GREAT of regions; see docs/enrichment.md."""
+    from chromdiff.settings import get_settings
+
+    onts = () if no_go else tuple(o.upper() for o in ontologies) or ("BP",)
+    size = {}
+    if min_size is not None:
+        size["min_size"] = min_size
+    if max_size is not None:
+        size["max_size"] = max_size
+    if comparison_id or integration_id:
+        from chromdiff.enrichment import steps
+
+        path = db_path or str(get_settings().db_path)
+        if comparison_id:
+            res = steps.comparison_step(path, comparison_id, ontologies=onts, gmt=gmt,
+                                        background=background, **size)  # fmt: skip
+        else:
+            res = steps.integration_step(path, integration_id, ontologies=onts, gmt=gmt, **size)
+        for note in res["notes"]:
+            click.echo(f"note: {note}")
+        click.echo(f"{res['rows']:,} enrichment rows written to {path}")
+        return
+    if bool(genes) == bool(regions):
+        raise click.UsageError("give one of --genes, --regions, --comparison or --integration")
+    if not out:
+        raise click.UsageError("--out FILE is needed for --genes / --regions")
+    import duckdb
+
+    from chromdiff.enrichment.adhoc import enrich_genes, enrich_regions
+    from chromdiff.warehouse.db import apply_schema
+
+    con = duckdb.connect()
+    apply_schema(con)
+    if genes:
+        df = enrich_genes(con, genes, universe_file=universe, genome=genome, ontologies=onts,
+                          gmt=gmt, **size)  # fmt: skip
+    else:
+        df = enrich_regions(con, regions, background_file=background_regions, genome=genome,
+                            ontologies=onts, gmt=gmt, **size)  # fmt: skip
+    _write(con, df, Path(out))
+    sig = int((df["padj"] < 0.05).sum())
+    click.echo(f"{len(df):,} tested terms with hits ({sig:,} with padj < 0.05) -> {out}")
+
+
+def _write(con, df, out: Path) -> None:
+    """Write ``df`` to ``out`` via a temp file renamed at the end (nothing half-written)."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(out.name + ".part")
+    con.register("_cd_out", df)
+    if out.suffix == ".parquet":
+        opts = "format parquet, compression zstd"
+    elif out.suffix == ".csv":
+        opts = "header true, delimiter ','"
+    else:
+        opts = "header true, delimiter '\t'"
+    con.execute(f"copy (select * from _cd_out) to '{tmp}' ({opts})")
+    tmp.replace(out)

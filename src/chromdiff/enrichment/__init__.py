@@ -1,0 +1,1 @@
+"""Functional enrichment: embedded GO, user GMT files, gene-list ORA and GREAT region tests."""

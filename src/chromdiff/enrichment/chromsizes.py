@@ -1,0 +1,35 @@
+"""Chromosome sizes of the assembled molecules (GREAT's genome fractions need them).
+
+The files in ``src/chromdiff/data/chromsizes/`` are GenomeInfoDb 1.34.9's
+``extdata/assembled_molecules_info/UCSC/<genome>.tab`` (Debian ``r-bioc-genomeinfodb``,
+Artistic-2.0; UCSC chromInfo, public), copied unchanged: chrom, size, circular.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from chromdiff.errors import InputError
+
+DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "chromsizes"
+SOURCE = "GenomeInfoDb 1.34.9 assembled_molecules_info/UCSC (Debian r-bioc-genomeinfodb)"
+
+
+def chrom_sizes(genome: str, *, include_circular: bool = False) -> dict[str, int]:
+    """Return ``{chrom: size}`` of ``genome``'s assembled chromosomes (chrM left out by default).
+
+    Raises
+    ------
+    InputError
+        No embedded sizes for ``genome``.
+    """
+    path = DATA_DIR / f"{genome}.tab"
+    if not path.is_file():
+        have = ", ".join(sorted(p.stem for p in DATA_DIR.glob("*.tab")))
+        raise InputError(f"no chromosome sizes for genome {genome!r} (embedded: {have})")
+    df = pd.read_csv(path, sep="\t")
+    if not include_circular:
+        df = df[~df["circular"].astype(str).str.upper().eq("TRUE")]
+    return {str(c): int(s) for c, s in zip(df["chrom"], df["size"], strict=True)}

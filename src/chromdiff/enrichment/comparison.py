@@ -1,0 +1,104 @@
+"""Enrichment of a comparison: GREAT on its A-enriched and B-enriched significant regions."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from chromdiff.enrichment.chromsizes import DATA_DIR as SIZES_DIR
+from chromdiff.enrichment.chromsizes import chrom_sizes
+from chromdiff.enrichment.great import great
+from chromdiff.enrichment.sources import go_available, load_sources, map_gmt_ids
+from chromdiff.enrichment.store import EnrichmentRun, write_run
+from chromdiff.errors import InputError
+
+#: Query name of each direction.
+DIRECTIONS = {"A": "A-enriched", "B": "B-enriched"}
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def enrich_comparison(
+    con: duckdb.DuckDBPyConnection,
+    comparison_id: str,
+    *,
+    ontologies: tuple[str, ...] = ("BP",),
+    gmt: str | Path | None = None,
+    background: str = "genome",
+    min_size: int = 5,
+    max_size: int | None = None,
+) -> dict:
+    """Run GREAT on the A- and B-enriched regions of a comparison; store ``comparison:<id>``.
+
+    Parameters
+    ----------
+    background
+        ``genome``: GREAT's whole-genome binomial + gene hypergeometric tests; ``tested``: the
+        region hypergeometric test against every tested region of the comparison
+        (``regions_filtered``), for when the differential regions are a subset of a peak set.
+
+    Returns
+    -------
+    dict
+        ``rows`` written and ``notes``.
+    """
+    from chromdiff.annotation import ensure_annotation
+
+    if background not in ("genome", "tested"):
+        raise InputError(f"background must be 'genome' or 'tested', not {background!r}")
+    row = con.execute(
+        "select genome from comparisons where comparison_id = ?", [comparison_id]
+    ).fetchall()
+    if not row:
+        raise InputError(f"comparison {comparison_id!r} is not in the database")
+    genome = row[0][0]
+    run = EnrichmentRun(f"comparison:{comparison_id}", "comparison", comparison_id)
+    aid = None
+    if (SIZES_DIR / f"{genome}.tab").is_file():
+        aid = ensure_annotation(con, genome=genome)
+    if aid is None:
+        run.note(None, "skipped", f"no embedded annotation and chromosome sizes for {genome!r}")
+        return {"rows": write_run(con, run), "notes": [m for _, _, m in run.notes]}
+    why = go_available(genome, aid)
+    if why:
+        run.note(None, "skipped", f"GO: {why}")
+    sources = load_sources(con, ontologies, gmt, use_go=why is None)
+    sizes = chrom_sizes(genome)
+    cid = _lit(comparison_id)
+    bg_sql = (
+        None
+        if background == "genome"
+        else f"select region_id as region_key, chrom, start, stop from regions_filtered "
+        f"where comparison_id = {cid}"
+    )
+    bg_text = (
+        f"whole genome ({genome} assembled chromosomes, {sum(sizes.values()):,} bp)"
+        if bg_sql is None
+        else "all tested regions of the comparison (regions_filtered)"
+    )
+    run.note(None, "universe", f"GREAT background = {bg_text}")
+    for src in sources:
+        if src.name.startswith("gmt:"):
+            space, n = map_gmt_ids(con, src.table, aid)
+            run.note(None, "info", f"{src.name}: matched {n:,} genes by {space}")
+        for d, query in DIRECTIONS.items():
+            sql = (
+                f"select region_id as region_key, chrom, start, stop from regions_significant "
+                f"where comparison_id = {cid} and direction = '{d}'"
+            )
+            if con.execute(f"select count(*) from ({sql})").fetchall()[0][0] == 0:
+                run.note(query, "skipped", f"{src.name}: no significant {query} regions")
+                continue
+            try:
+                df = great(con, sql, aid, src.table, sizes, background_sql=bg_sql,
+                           min_size=min_size, max_size=max_size, label=query)  # fmt: skip
+            except InputError as exc:
+                run.note(query, "skipped", str(exc))
+                continue
+            run.add(df, query=query, set_source=src.name, set_version=src.version,
+                    background=bg_text)  # fmt: skip
+    rows = write_run(con, run, aid)
+    return {"rows": rows, "notes": [m for _, _, m in run.notes]}

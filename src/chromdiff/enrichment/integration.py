@@ -1,0 +1,112 @@
+"""Enrichment of an integration: ORA of each concordance category and of the up/down genes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from chromdiff.enrichment.ora import ora
+from chromdiff.enrichment.sources import go_available, load_sources, map_gmt_ids
+from chromdiff.enrichment.store import EnrichmentRun, write_run
+from chromdiff.errors import InputError
+from chromdiff.integration.params import stored_integration
+
+CATEGORIES = ("Concordant up", "Concordant down", "Discordant open/down", "Discordant closed/up")
+
+
+def integration_queries(con: duckdb.DuckDBPyConnection, iid: str) -> dict[str, list[str]]:
+    """Return the gene lists of an integration: each concordance category, then up and down.
+
+    Categories are the lead-pair categories of ``integration_genes``; up/down are the DE genes
+    passing the integration's RNA cutoffs (``|log2FC| > rna_lfc`` and ``padj < rna_padj``).
+    """
+    s = stored_integration(con, iid)
+    out: dict[str, list[str]] = {}
+    cats = con.execute(
+        "select category, list(distinct gene_id order by gene_id) from integration_genes "
+        "where integration_id = ? and category <> 'Other' and gene_id is not null "
+        "group by category",
+        [iid],
+    ).fetchall()
+    found = dict(cats)
+    for c in sorted(found, key=lambda c: (CATEGORIES.index(c) if c in CATEGORIES else 99, c)):
+        out[c] = list(found[c])
+    for name, sign in (("up genes", ">"), ("down genes", "<")):
+        rows = con.execute(
+            f"""select distinct gene_id from int_genes where integration_id = ?
+                and gene_id is not null and padj < ? and abs(logfc) > ? and logfc {sign} 0
+                order by gene_id""",
+            [iid, s["rna_padj"], s["rna_lfc"]],
+        ).fetchall()
+        out[name] = [r[0] for r in rows]
+    return out
+
+
+def enrich_integration(
+    con: duckdb.DuckDBPyConnection,
+    iid: str,
+    *,
+    ontologies: tuple[str, ...] = ("BP",),
+    gmt: str | Path | None = None,
+    min_size: int = 10,
+    max_size: int = 500,
+) -> dict:
+    """Run ORA for every gene list of integration ``iid``; store as run ``integration:<iid>``.
+
+    The universe is every gene of the DE table resolved to the annotation (``int_genes``),
+    not the genome. Lists that are empty, and sources that do not apply (no GO for the genome
+    or annotation, and no GMT), are recorded as ``skipped`` notes instead of failing.
+
+    Returns
+    -------
+    dict
+        ``rows`` written and ``notes`` (the note messages).
+    """
+    s = stored_integration(con, iid)
+    run = EnrichmentRun(f"integration:{iid}", "integration", iid)
+    why = go_available(s["genome"], s["annotation_id"])
+    if why:
+        run.note(None, "skipped", f"GO: {why}")
+    sources = load_sources(con, ontologies, gmt, use_go=why is None)
+    universe = [
+        r[0]
+        for r in con.execute(
+            "select distinct gene_id from int_genes where integration_id = ? "
+            "and gene_id is not null",
+            [iid],
+        ).fetchall()
+    ]
+    bg = f"genes measured in the DE table ({len(universe):,} resolved to the annotation)"
+    run.note(None, "universe", f"{bg}, intersected with each collection's annotated genes")
+    for src in sources:
+        if src.name.startswith("gmt:") and s["annotation_id"]:
+            space, n = map_gmt_ids(con, src.table, s["annotation_id"])
+            run.note(None, "info", f"{src.name}: matched {n:,} genes by {space}")
+        for query, genes in integration_queries(con, iid).items():
+            if not genes:
+                run.note(query, "skipped", f"{src.name}: no genes in {query}")
+                continue
+            try:
+                df = ora(
+                    con,
+                    genes,
+                    src.table,
+                    universe,
+                    min_size=min_size,
+                    max_size=max_size,
+                    label=f"{query} ({src.name})",
+                )
+            except InputError as exc:
+                run.note(query, "skipped", str(exc))
+                continue
+            run.add(
+                df,
+                query=query,
+                set_source=src.name,
+                set_version=src.version,
+                background=bg,
+                method="ora",
+            )
+    rows = write_run(con, run, s["annotation_id"])
+    return {"rows": rows, "notes": [m for _, _, m in run.notes]}

@@ -1,0 +1,146 @@
+"""Gene-list over-representation analysis as clusterProfiler's ``enricher``/``enrichGO``.
+
+The test is the one-sided hypergeometric ``P(X >= k)`` (R: ``phyper(k - 1, M, N - M, n,
+lower.tail = FALSE)``) with
+
+* ``N``: the universe = the given universe genes that are annotated to at least one set of the
+  collection (clusterProfiler intersects the universe with the annotated genes the same way);
+* ``M``: the set's genes within the universe; sets with ``M`` outside ``[min_size, max_size]``
+  (default 10–500, counted within the universe) are not tested;
+* ``n``: the query genes within the universe; ``k``: those in the set.
+
+Only sets holding at least one query gene are tested and BH-adjusted together, as in
+``enricher_internal``. Fold enrichment = ``k / (n M / N)``.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+from scipy.stats import false_discovery_control, hypergeom
+
+from chromdiff.errors import InputError
+
+#: Columns of :func:`ora`'s result (and of ``enrichment_results`` rows it feeds).
+ORA_COLUMNS = (
+    "set_id",
+    "set_name",
+    "k",
+    "n_query",
+    "set_size",
+    "universe_size",
+    "expected",
+    "fold",
+    "pvalue",
+    "padj",
+    "genes",
+)
+
+
+def hyper_sf(k: np.ndarray, m: np.ndarray, big_n: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Return ``P(X >= k)`` for X ~ Hypergeometric(population N, successes M, draws n)."""
+    return hypergeom.sf(np.asarray(k) - 1, big_n, m, n)
+
+
+def bh(p: np.ndarray) -> np.ndarray:
+    """Benjamini–Hochberg adjusted p-values (R's ``p.adjust(method = "BH")``)."""
+    p = np.asarray(p, dtype=float)
+    return false_discovery_control(p, method="bh") if len(p) else p
+
+
+def _register(con: duckdb.DuckDBPyConnection, name: str, genes) -> None:
+    df = pd.DataFrame({"gene_id": [str(g) for g in genes]}).drop_duplicates()
+    con.register("_cd_reg", df)
+    try:
+        con.execute(f"create or replace temp table {name} as select gene_id from _cd_reg")
+    finally:
+        con.unregister("_cd_reg")
+
+
+def ora(
+    con: duckdb.DuckDBPyConnection,
+    genes,
+    sets_table: str,
+    universe=None,
+    *,
+    min_size: int = 10,
+    max_size: int = 500,
+    label: str = "query",
+) -> pd.DataFrame:
+    """Over-representation of ``genes`` in the gene sets of temp table ``sets_table``.
+
+    Parameters
+    ----------
+    con
+        Connection holding ``sets_table(set_id, set_name, gene_id)``.
+    genes
+        Query gene ids (same id type as the sets; duplicates count once).
+    universe
+        Background gene ids (e.g. every gene measured in the DE table); ``None`` = every gene
+        annotated in the collection (clusterProfiler's default).
+    min_size, max_size
+        Gene-set size limits, counted within the universe.
+    label
+        What the list is, for error messages.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :data:`ORA_COLUMNS`, sorted by p-value then set id; ``genes`` is the '/'-joined
+        sorted query genes in the set. Empty when no set has a query gene.
+
+    Raises
+    ------
+    InputError
+        The query list is empty, or none of its genes is in the annotated universe.
+    """
+    genes = [str(g) for g in genes if g is not None and str(g) != ""]
+    if not genes:
+        raise InputError(f"{label}: the gene list is empty")
+    _register(con, "_cd_q", genes)
+    if universe is None:
+        con.execute(
+            f"create or replace temp table _cd_u as select distinct gene_id from {sets_table}"
+        )
+    else:
+        _register(con, "_cd_u0", universe)
+        con.execute(
+            f"""create or replace temp table _cd_u as select distinct s.gene_id
+            from {sets_table} s semi join _cd_u0 u on u.gene_id = s.gene_id"""
+        )
+    big_n, n = con.execute(
+        "select (select count(*) from _cd_u), (select count(*) from _cd_q semi join _cd_u "
+        "using (gene_id))"
+    ).fetchall()[0]
+    if big_n == 0:
+        raise InputError(f"{label}: no universe gene is annotated in the gene sets")
+    if n == 0:
+        raise InputError(
+            f"{label}: none of the {len(set(genes)):,} genes is in the universe "
+            f"({big_n:,} annotated genes); check the identifier type (Entrez ids for GO)"
+        )
+    df = con.execute(
+        f"""with s as (select distinct s.set_id, s.set_name, s.gene_id from {sets_table} s
+                       semi join _cd_u u on u.gene_id = s.gene_id),
+        m as (select set_id, count(*) as set_size from s group by set_id),
+        h as (select s.set_id, any_value(s.set_name) as set_name, count(*) as k,
+                     string_agg(s.gene_id, '/' order by try_cast(s.gene_id as bigint), s.gene_id)
+                       as genes
+              from s semi join _cd_q q on q.gene_id = s.gene_id group by s.set_id)
+        select h.set_id, h.set_name, h.k, m.set_size, h.genes from h join m using (set_id)
+        where m.set_size between ? and ?""",
+        [int(min_size), int(max_size)],
+    ).df()
+    con.execute(
+        "drop table if exists _cd_q; drop table if exists _cd_u; drop table if exists _cd_u0"
+    )
+    if df.empty:
+        return pd.DataFrame(columns=list(ORA_COLUMNS))
+    df["n_query"] = int(n)
+    df["universe_size"] = int(big_n)
+    df["expected"] = df["n_query"] * df["set_size"] / df["universe_size"]
+    df["fold"] = df["k"] / df["expected"]
+    df["pvalue"] = hyper_sf(df["k"], df["set_size"], df["universe_size"], df["n_query"])
+    df["padj"] = bh(df["pvalue"].to_numpy())
+    return df.sort_values(["pvalue", "set_id"], ignore_index=True)[list(ORA_COLUMNS)]

@@ -1,0 +1,164 @@
+"""Real-service behaviours (inutano/chip-atlas, oogasawa/wabi_chipatlas-java) reproduced by the fake
+server, and the client's handling of each (docs/chipatlas.md, "Real-service behaviours")."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+import requests
+
+from chromdiff.chipatlas.client import ChipAtlasClient
+from chromdiff.chipatlas.protocol import SubmitRequest, parse_request_id
+from chromdiff.errors import JobExpiredError, JobFailedError, JobLostError
+from chromdiff.fakeapi.da import count_columns, map_inputs, sort_ids
+from chromdiff.settings import Settings
+
+A = ["SRX5865959", "SRX5865960"]
+B = ["SRX100", "SRX1000"]
+FAST = Settings(poll_interval_s=0.01, status_interval_s=0.05, read_timeout_s=2)
+
+
+def client(server):
+    return ChipAtlasClient(server.base_url, settings=FAST, backoff_base=0.01, backoff_cap=0.05)
+
+
+def submit(server, a=A, b=B, analysis="diffbind"):
+    c = client(server)
+    return c, c.submit(SubmitRequest(analysis, "hg38", a, b, "real behaviour", "grp A", "grp B"))
+
+
+def get(server, rid, **params):
+    return requests.get(server.base_url + rid, params=params, timeout=5)
+
+
+def test_head_is_405_and_the_client_never_sends_it(fake_chipatlas_factory, tmp_path):
+    server = fake_chipatlas_factory(n_regions=20)
+    assert requests.head(server.base_url, timeout=5).status_code == 405
+    c, rid = submit(server)
+    assert requests.head(server.base_url + rid, timeout=5).status_code == 405
+    n_head = sum(r["method"] == "HEAD" for r in server.journal)
+    c.wait(rid)
+    c.download_zip(rid, tmp_path / "r.zip")
+    assert sum(r["method"] == "HEAD" for r in server.journal) == n_head == 2
+
+
+def test_request_ids_with_7_digit_suffix_and_short_milliseconds(fake_chipatlas_factory):
+    server = fake_chipatlas_factory(rid_millis=7, rid_suffix=1_000_000, n_regions=20)
+    c, rid = submit(server)
+    assert rid.endswith("-7-1000000") and parse_request_id(f"requestId: {rid}") == rid
+    _, rid2 = submit(server)  # the same second: WABI redraws a taken ID
+    assert rid2 != rid
+    c.wait(rid)
+
+
+@pytest.mark.parametrize(
+    ("knobs", "analysis", "reason"),
+    [
+        ({"wrong_organism_ids": ("SRX100",)}, "diffbind",
+         '"SRX100" does not correspond to an experiment for hg38.'),
+        ({"wrong_assay_ids": ("SRX5865960",)}, "dmr",
+         '"SRX5865960" does not correspond to an experiment for Bisulfite-seq.'),
+    ],
+)  # fmt: skip
+def test_organism_or_assay_mismatch_has_no_result_page(fake_chipatlas_factory, knobs, analysis,
+                                                       reason):  # fmt: skip
+    server = fake_chipatlas_factory(polls_to_finish=1, **knobs)
+    c, rid = submit(server, analysis=analysis)
+    for _ in range(4):  # DA exits with `awk ... || exit 1`: status finished, page never written
+        assert get(server, rid, info="result", format="html").status_code == 404
+    assert "status: finished" in get(server, rid, info="status").text
+    assert f"[ERROR] {reason}" in get(server, rid, info="result", format="log").text
+    t0 = time.monotonic()
+    with pytest.raises(JobFailedError, match=rid + ".*" + reason.replace(".", r"\.")):
+        c.wait(rid)
+    assert time.monotonic() - t0 < 2
+
+
+def test_job_that_never_runs_is_lost_not_a_timeout(fake_chipatlas_factory):
+    server = fake_chipatlas_factory(never_runs=True)
+    c, rid = submit(server)
+    assert "status: not-found" in get(server, rid, info="status").text
+    assert get(server, rid, info="result", format="log").status_code == 404
+    with pytest.raises(JobLostError, match=f"{rid} .*not-found 3 times"):
+        c.wait(rid, deadline_s=30)
+
+
+def test_finished_without_result(fake_chipatlas_factory):
+    server = fake_chipatlas_factory(no_result=True, polls_to_finish=1)
+    c, rid = submit(server)
+    with pytest.raises(JobFailedError, match=f"{rid} finished without a result"):
+        c.wait(rid, deadline_s=30)
+
+
+def test_unknown_and_expired_request_ids_answer_400(fake_chipatlas_factory, tmp_path):
+    server = fake_chipatlas_factory()
+    old = "wabi_chipatlas_2026-0101-0900-05-7-123456"
+    resp = get(server, old, info="status", format="text")
+    assert resp.status_code == 400 and "JobIdNotInitializedException" in resp.json()["Message"]
+    assert get(server, old, info="result", format="html").status_code == 404
+    with pytest.raises(JobExpiredError, match=f"{old} has expired.*kept 7 days.*--force"):
+        client(server).wait(old, deadline_s=30)
+    assert get(server, old, info="result", format="zip").status_code == 404
+    with pytest.raises(JobExpiredError, match=f"{old} has expired.*HTTP 404.*--force"):
+        client(server).download_zip(old, tmp_path / "r.zip")
+    assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_dropped_ids_gsm_mapping_and_sample_lines(fake_chipatlas_factory):
+    server = fake_chipatlas_factory(
+        gsm_map={"GSM101": "SRX1000"}, collation="en_US", polls_to_finish=1
+    )
+    c, rid = submit(server, a=[*A, "GSM999"], b=["SRX100", "GSM101"])
+    c.wait(rid)
+    log = get(server, rid, info="result", format="log").text
+    assert '[WARNING] "GSM999" unmapped for hg38 and has been ignored.' in log
+    samples = [line for line in log.splitlines() if line.startswith("[INFO] <samples>")]
+    # glob order of <SRX>.count under en_US collation: SRX1000.count before SRX100.count
+    assert samples == [
+        "[INFO] <samples> SRX1000 B ",
+        "[INFO] <samples> SRX100 B ",
+        "[INFO] <samples> SRX5865959 A ",
+        "[INFO] <samples> SRX5865960 A ",
+    ]
+
+
+def test_da_input_rules():
+    form = {"bedAFile": "SRX1\nGSM5\nfoo\n\n", "bedBFile": "SRX2", "genome": "mm10",
+            "antigenClass": "diffbind", "descriptionA": "a", "descriptionB": "b"}  # fmt: skip
+    da = map_inputs(form, {"GSM5": "SRX9"})
+    assert (da.srx_a, da.srx_b, da.error) == (["SRX1", "SRX9"], ["SRX2"], None)
+    assert da.warnings[0] == '"foo" is not a valid SRX or GSM ID and has been ignored.'
+    assert "without replicate" in da.warnings[1]
+    da = map_inputs(form | {"bedBFile": "GSM7"}, {})
+    assert da.error == "At least one ID should be assigned for each group."
+    assert not da.silent_exit
+    assert [s for s, _ in count_columns(["SRX1", "SRX10"], ["SRX2"], "C")] == [
+        "SRX1", "SRX10", "SRX2"
+    ]  # fmt: skip
+    assert sort_ids(["SRX1", "SRX10"], "en_US") == ["SRX1", "SRX10"]
+    assert [s for s, _ in count_columns(["SRX1", "SRX10"], [], "en_US")] == ["SRX10", "SRX1"]
+
+
+def test_dmr_positions_are_metilene_closed_intervals(fake_chipatlas_factory, tmp_path):
+    from chromdiff.chipatlas.archive import extract_result_zip
+    from chromdiff.parsing import parse_result
+    from chromdiff.parsing.igv import igv_cross_check
+
+    server = fake_chipatlas_factory(n_regions=300)
+    c, rid = submit(server, analysis="dmr")
+    c.wait(rid)
+    files = extract_result_zip(c.download_zip(rid, tmp_path / "r.zip"), tmp_path / "x")
+    parsed = parse_result(files.bed, "dmr", A, B)
+    raw = [line.split("\t") for line in files.bed.read_text().splitlines()]
+    got = parsed.regions.select(["start", "stop"]).to_pylist()
+    # stored as BED: start - 1, so that stop - start is the server's Length (DA:698)
+    assert [(r["start"], r["stop"]) for r in got] == [(int(f[1]) - 1, int(f[2])) for f in raw]
+    lengths = {
+        int(kv.split("=")[1])
+        for line in files.igv_bed.read_text().splitlines()[1:]
+        for kv in line.split("\t")[3].split(";")
+        if kv.startswith("Length=")
+    }
+    assert lengths and lengths <= {r["stop"] - r["start"] for r in got}
+    assert igv_cross_check(files.igv_bed, parsed.regions, "dmr") == []

@@ -1,0 +1,62 @@
+"""The enrichment section of the comparison and integration reports (tables, dot plot PNG+SVG)."""
+
+from __future__ import annotations
+
+from chromdiff.enrichment.steps import integration_step
+from chromdiff.integration.params import IntegrationParams
+from chromdiff.integration.pipeline import report_step, run_integration
+from chromdiff.integration.simulate import SimSpec, simulate
+from chromdiff.report.render import render_comparison
+from chromdiff.warehouse.db import writer
+from tests.test_enrichment_comparison import _rows
+from tests.warehouse_rows import add_comparison, add_regions
+
+
+def test_comparison_report_has_the_section_before_methods(tmp_path):
+    dbp = tmp_path / "w.duckdb"
+    from chromdiff.enrichment.comparison import enrich_comparison
+
+    with writer(dbp) as con:
+        add_comparison(con, "c", genome="hg19")
+        add_regions(con, "c", _rows("GSM1295077_CBX7_BF_ChipSeq_mergedReps_peaks.bed.gz", 2))
+        add_regions(con, "c", _rows("GSM1174482_ARmo_100nM_peaks.bed.gz", -2))
+        enrich_comparison(con, "c")
+    written = render_comparison(dbp, "c", tmp_path / "out")
+    assert {"charts/enrichment_dotplot.png", "charts/enrichment_dotplot.svg"} <= set(written)
+    md = (tmp_path / "out" / "summary_report.md").read_text()
+    page = (tmp_path / "out" / "report.html").read_text()
+    assert md.index("## Functional enrichment") < md.index("## Methods")
+    assert "### A-enriched — GO:BP" in md and "padj (genes)" in md
+    assert "whole genome (hg19" in md
+    assert page.index("<h2>Functional enrichment</h2>") < page.index("<h2>Methods</h2>")
+    assert (tmp_path / "out" / "charts" / "enrichment_dotplot.png").stat().st_size > 10_000
+    assert md.rstrip().endswith("- `charts/enrichment_dotplot.svg`")
+    assert "<li><code>charts/enrichment_dotplot.png</code></li>" in page
+
+
+def test_comparison_report_without_enrichment_is_unchanged(tmp_path):
+    dbp = tmp_path / "w.duckdb"
+    with writer(dbp) as con:
+        add_comparison(con, "c", genome="hg19")
+        add_regions(con, "c", _rows("GSM1174482_ARmo_100nM_peaks.bed.gz", -2)[:50])
+    render_comparison(dbp, "c", tmp_path / "out")
+    assert "Functional enrichment" not in (tmp_path / "out" / "summary_report.md").read_text()
+
+
+def test_integration_report_lists_categories_and_universe(tmp_path):
+    paths = simulate(tmp_path / "in", SimSpec(n_genes=3000, n_peaks=4000, n_concordant=80,
+                                              n_discordant=20))  # fmt: skip
+    dbp = tmp_path / "sim.duckdb"
+    params = IntegrationParams(title="sim", simulated=True)
+    run_integration(dbp, rna=paths["rna"], peaks=paths["atac"], genome="hg38",
+                    integration_id="sim", params=params)  # fmt: skip
+    res = integration_step(dbp, "sim")
+    assert res["rows"] > 0
+    out = report_step(dbp, "sim", tmp_path / "out")
+    md = out["markdown"].read_text()
+    assert md.index("## Functional enrichment") < md.index("## Figures")
+    assert "genes measured in the DE table" in md
+    for q in ("Concordant up", "Concordant down", "up genes", "down genes"):
+        assert q in md
+    page = out["html"].read_text()
+    assert "<h2>Functional enrichment</h2>" in page
