@@ -19,8 +19,8 @@ from pathlib import Path
 
 import duckdb
 
-from chromdiff.annotation.build import DATA_DIR, PROVENANCE
 from chromdiff.annotation.cache import CACHE_VERSION
+from chromdiff.annotation.embedded import DATA_DIR, PROVENANCE
 
 
 def cache_dir() -> Path:
