@@ -2,9 +2,10 @@
 
 Sections: load (chromdiff parse+load vs the pandas reference approach) and QC (every QC view),
 both here; then, each in its own process and section, ``bench.annotate`` (vs bedtools and
-pyranges), ``bench.integrate`` (200k peaks x 20k genes vs the pandas + pyranges recipe) and
-``bench.e2e`` (``chromdiff compare`` end to end at 10k / 100k / 1M). ``--skip NAME`` leaves one
-out.
+pyranges), ``bench.annotate_cli`` (``chromdiff annotate`` as a whole process vs sort | bedtools
+closest, polars-bio, pyranges1), ``bench.integrate`` (200k peaks x 20k genes vs the pandas +
+pyranges recipe) and ``bench.e2e`` (``chromdiff compare`` end to end at 10k / 100k / 1M).
+``--skip NAME`` leaves one out.
 """
 
 from __future__ import annotations
@@ -87,7 +88,7 @@ def run_load_qc(sizes: list[int], repeats: int, qc_sizes: set[int]) -> str:
 
 
 #: Benchmarks run after load/QC, each as ``python -m bench.<name>`` writing its own section.
-SUITES = ("annotate", "integrate", "e2e")
+SUITES = ("annotate", "annotate_cli", "integrate", "e2e")
 
 
 def main() -> None:

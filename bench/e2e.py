@@ -15,6 +15,7 @@ rewritten.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -71,7 +72,59 @@ class TreeSampler(threading.Thread):
             self.stop_event.wait(self.interval)
 
 
-def run_size(n: int, workdir: Path, timeout: float, chart_rows: int = 0) -> dict:
+class PrefectServer:
+    """A ``prefect server start`` on a free loopback port, for runs with ``PREFECT_API_URL``.
+
+    What a user does once to avoid the temporary server each CLI run starts (the hint the CLI
+    prints); the server runs for the whole benchmark and is terminated at the end.
+    """
+
+    def __init__(self, workdir: Path) -> None:
+        import socket
+
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            self.port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}/api"
+        self.home = workdir / "prefect-server-home"
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> PrefectServer:
+        import urllib.request
+
+        env = os.environ | {"PREFECT_HOME": str(self.home)}
+        env.pop("PREFECT_API_URL", None)
+        prefect = Path(sys.executable).with_name("prefect")
+        self.log = open(self.home.parent / "prefect-server.log", "w")
+        self.proc = subprocess.Popen(
+            [str(prefect), "server", "start", "--host", "127.0.0.1", "--port", str(self.port)],
+            env=env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+        )  # fmt: skip
+        deadline = time.time() + 300
+        while time.time() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/health", timeout=2) as resp:
+                    if resp.status == 200:
+                        return self
+            except OSError:
+                time.sleep(1)
+        raise RuntimeError("prefect server did not start in 300 s")
+
+    def __exit__(self, *exc) -> None:
+        if self.proc is not None:  # its own session: end the server and any child it made
+            import signal
+
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+        self.log.close()
+
+
+def run_size(
+    n: int, workdir: Path, timeout: float, chart_rows: int = 0, api_url: str | None = None
+) -> dict:
     """Serve a simulated ``n``-region result and run one instrumented compare against it.
 
     Parameters
@@ -85,6 +138,9 @@ def run_size(n: int, workdir: Path, timeout: float, chart_rows: int = 0) -> dict
     chart_rows : int
         Diagnostic: when > 0, each chart's data is randomly cut to this many rows (every other
         output stays complete); 0 runs the pipeline unchanged.
+    api_url : str, optional
+        ``PREFECT_API_URL`` of a running server (:class:`PrefectServer`); None: the CLI starts
+        its temporary server, as it does by default.
 
     Returns
     -------
@@ -107,12 +163,16 @@ def run_size(n: int, workdir: Path, timeout: float, chart_rows: int = 0) -> dict
             server_s.append(time.perf_counter() - t0)
 
     fake_server.build_result = timed_build
-    tmp = workdir / (f"n{n}" + (f"_charts{chart_rows}" if chart_rows else ""))
+    mode = "server" if api_url else "temporary"
+    tmp = workdir / (f"n{n}_{mode}" + (f"_charts{chart_rows}" if chart_rows else ""))
     tmp.mkdir(parents=True, exist_ok=True)
     (tmp / "a.txt").write_text("\n".join(_ids(1, N_A)) + "\n")
     (tmp / "b.txt").write_text("\n".join(_ids(2, N_B)) + "\n")
     out_json = tmp / "timings.json"
     env = os.environ | {"CHROMDIFF_POLL_INTERVAL_S": "0.1"}
+    env.pop("PREFECT_API_URL", None)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     if chart_rows:
         env["CHROMDIFF_BENCH_CHART_ROWS"] = str(chart_rows)
     try:
@@ -141,7 +201,7 @@ def run_size(n: int, workdir: Path, timeout: float, chart_rows: int = 0) -> dict
     res = json.loads(out_json.read_text()) if out_json.exists() else {"stages": {}}
     res |= {
         "n": n, "wall_s": wall, "server_build_s": sum(server_s), "returncode": status,
-        "chart_rows": chart_rows,
+        "chart_rows": chart_rows, "prefect": mode, "loadavg": os.getloadavg()[0],
         "tree_peak_mib": sampler.peak_bytes / 2**20,
         "wait4_peak_mib": rusage.ru_maxrss / 1024 if rusage else None,
         "stdout": stdout.strip().splitlines()[-4:],
@@ -152,14 +212,29 @@ def run_size(n: int, workdir: Path, timeout: float, chart_rows: int = 0) -> dict
         res["failure"] = _reason(stderr, status)
         if out_json.exists():  # seconds between the last finished task and the crash
             res["crash_after_s"] = t_exit - out_json.stat().st_mtime
-    bed = next((tmp / "out").rglob("wabi_result.bed"), None)
-    if bed is not None:  # sizes are known once the download is done, even if a later step failed
+    bed_bytes = _bed_bytes(tmp / "out")
+    if bed_bytes is not None:  # known once the download is done, even if a later step failed
         res |= {
-            "bed_mib": bed.stat().st_size / 2**20,
+            "bed_mib": bed_bytes / 2**20,
             "zip_mib": sum(z.stat().st_size for z in (tmp / "out").rglob("*.zip")) / 2**20,
             "db_mib": (tmp / "bench.duckdb").stat().st_size / 2**20,
         }
     return res
+
+
+def _bed_bytes(out: Path) -> int | None:
+    """Return the size of the main result BED (extracted, or read from the ZIP)."""
+    import zipfile
+
+    bed = next(out.rglob("wabi_result.bed"), None)
+    if bed is not None:
+        return bed.stat().st_size
+    for zpath in out.rglob("*.zip"):
+        with zipfile.ZipFile(zpath) as zf:
+            for info in zf.infolist():
+                if Path(info.filename).name == "wabi_result.bed":
+                    return info.file_size
+    return None
 
 
 def _wait(proc: subprocess.Popen, timeout: float):
@@ -203,7 +278,9 @@ STAGE_ORDER = ("prepare", "transfer", "parse_load", "annotation", "qc", "report"
 
 
 def _label(r: dict) -> str:
-    return f"{r['n']:,}" + (" †" if r.get("chart_rows") else "")
+    mode = "running server" if r.get("prefect") == "server" else "temporary server"
+    load = f", load {r['loadavg']:.1f}" if "loadavg" in r else ""
+    return f"{r['n']:,} ({mode}{load})" + (" †" if r.get("chart_rows") else "")
 
 
 def _row(r: dict) -> str:
@@ -266,7 +343,10 @@ def section(results: list[dict], note: str = "") -> str:
         *([note, ""] if note else []),
         f"Each size: the fake server (`FakeChipAtlas(n_regions=N, polls_to_finish=0)`, {N_A} vs "
         f"{N_B} experiments, seed 7) in the benchmark process; the real CLI `chromdiff compare "
-        "--force` (Prefect flow with an ephemeral API server, `CHROMDIFF_POLL_INTERVAL_S=0.1`) in "
+        "--force` (Prefect flow, `CHROMDIFF_POLL_INTERVAL_S=0.1`), twice back to back: with the "
+        "CLI's temporary Prefect server (no `PREFECT_API_URL`, the default) and with "
+        "`PREFECT_API_URL` pointing at a `prefect server start` begun once for the benchmark (what "
+        "the CLI's hint tells a user to do), in "
         "a fresh subprocess (`bench/e2e_child.py`) whose Prefect task bodies are wrapped with "
         "timers (bench-only; nothing in the pipeline is changed). One run per size, seconds.",
         "",
@@ -306,8 +386,9 @@ def section(results: list[dict], note: str = "") -> str:
             "`render.chart_frames`); QC, exports and reports are complete, so this row shows what "
             "the rest of the pipeline costs at that size.",
         ]
-    if len(ok) >= 2:
-        big, small = ok[-1], ok[-2]
+    same = [r for r in ok if r.get("prefect") == ok[-1].get("prefect")]  # one Prefect mode
+    if len(same) >= 2:
+        big, small = same[-1], same[-2]
         lines += [
             "",
             f"Memory: {big['n']:,} regions peak at {big['peak_mib']:.0f} MiB vs "
@@ -395,6 +476,11 @@ def main() -> None:
                     help="run every size with chart data cut to N rows (diagnostic)")  # fmt: skip
     ap.add_argument("--save", type=Path, help="also write the raw results (JSON) here")
     ap.add_argument(
+        "--prefect", choices=["temporary", "server", "both"], default="both",
+        help="temporary: the CLI's own temporary Prefect server; server: PREFECT_API_URL of a "
+        "server started once for the benchmark; both: the two in turn per size",
+    )  # fmt: skip
+    ap.add_argument(
         "--render",
         type=Path,
         nargs="+",
@@ -409,23 +495,17 @@ def main() -> None:
         print(body)
         return
     results = []
-    with tempfile.TemporaryDirectory(prefix="chromdiff-e2e-") as tmp:
+    modes = ["temporary", "server"] if args.prefect == "both" else [args.prefect]
+    with tempfile.TemporaryDirectory(prefix="chromdiff-e2e-") as tmp, contextlib.ExitStack() as st:
+        url = st.enter_context(PrefectServer(Path(tmp))).url if "server" in modes else None
         if not args.no_warmup:
             print("warm-up (1,000 regions) ...", file=sys.stderr, flush=True)
             run_size(1000, Path(tmp) / "warmup", args.timeout)
         for n in args.sizes:
-            print(f"compare {n:,} regions ...", file=sys.stderr, flush=True)
-            res = run_size(n, Path(tmp), args.timeout, args.chart_rows)
-            print(json.dumps({k: v for k, v in res.items() if k != "stdout"}), file=sys.stderr)
-            results.append(res)
-            if (
-                args.diagnostic_chart_rows
-                and not args.chart_rows
-                and "failure" in res
-                and "annotation" in res["stages"]
-            ):
-                print(f"compare {n:,} regions, charts on sampled data ...", file=sys.stderr)
-                res = run_size(n, Path(tmp), args.timeout, args.diagnostic_chart_rows)
+            for mode in modes:  # interleaved: the two modes of one size run back to back
+                api = url if mode == "server" else None
+                print(f"compare {n:,} regions ({mode}) ...", file=sys.stderr, flush=True)
+                res = run_size(n, Path(tmp), args.timeout, args.chart_rows, api)
                 print(json.dumps({k: v for k, v in res.items() if k != "stdout"}), file=sys.stderr)
                 results.append(res)
     if args.save:

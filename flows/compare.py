@@ -85,6 +85,7 @@ def compare(
     force: bool = False,
     fdr: float = 0.05,
     min_abs_logfc: float = 0.0,
+    export_formats: str | None = None,
     request_id: str | None = None,
     enrich: bool = True,
 ) -> dict:
@@ -104,7 +105,8 @@ def compare(
                   comparison_id=comparison_id, title=title, description_a=description_a,
                   description_b=description_b, threshold=threshold, base_url=base_url,
                   force=force, fdr=fdr, min_abs_logfc=min_abs_logfc,
-                  request_id=request_id, enrich=enrich)  # fmt: skip
+                  export_formats=export_formats, request_id=request_id,
+                  enrich=enrich)  # fmt: skip
     with record_run(db_path, "compare", params, run_id=current_run_id()) as run:
         summary = _compare(
             db_path, base_url, output_dir or str(settings.output_dir), params, comparison_id
@@ -140,7 +142,7 @@ def _compare(
     annotate_comparison_task(db_path, cid)
     if params.get("enrich", True):
         enrich_comparison_task(db_path, cid)
-    render_report(db_path, cid, str(out_dir))
+    render_report(db_path, cid, str(out_dir), params.get("export_formats"))
     return summary | _stored(db_path, cid)
 
 

@@ -51,6 +51,7 @@ def compare_local(
     force: bool = False,
     fdr: float = 0.05,
     min_abs_logfc: float = 0.0,
+    export_formats: str | None = None,
     enrich: bool = True,
 ) -> dict:
     """Run the diffbind pipeline locally and load the result as a comparison.
@@ -73,7 +74,7 @@ def compare_local(
                   comparison_id=comparison_id, title=title, description_a=description_a,
                   description_b=description_b, threshold=threshold, base_url=LOCAL_BASE_URL,
                   force=force, fdr=fdr, min_abs_logfc=min_abs_logfc,
-                  enrich=enrich)  # fmt: skip
+                  export_formats=export_formats, enrich=enrich)  # fmt: skip
     with record_run(db_path, "compare-local", params | {"engine": engine},
                     run_id=current_run_id()) as run:  # fmt: skip
         summary = _run(db_path, output_dir, cache_dir, engine, params)
@@ -104,7 +105,7 @@ def _run(db_path: str, output_dir: str, cache_dir: str, engine: str, params: dic
     annotate_comparison_task(db_path, cid)
     if params.get("enrich", True):
         enrich_comparison_task(db_path, cid)
-    render_report(db_path, cid, str(out_dir))
+    render_report(db_path, cid, str(out_dir), params.get("export_formats"))
     counts = (
         {"n_union_regions": info["n_union_regions"], "n_tested": info["n_tested"]}
         if info

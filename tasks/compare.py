@@ -6,6 +6,7 @@ never passed between tasks.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -179,11 +180,22 @@ def parse(files: dict, spec: ComparisonSpec) -> ParsedResult:
 
 @task(name="load", cache_policy=NO_CACHE)
 def load(db_path: str, comparison_id: str, parsed: ParsedResult, files: dict, raw_dir: str) -> dict:
-    """Copy raw files beside the outputs and load everything in one transaction."""
-    raw = warehouse.store_raw_files(
-        {k: Path(v) if v else None for k, v in files.items()}, Path(raw_dir)
-    )
+    """Load everything in one transaction; the raw folder then keeps the downloaded ZIP alone.
+
+    The extracted files (read by ``parse``) are recorded in ``raw_files`` with the ZIP's path
+    and their member name, size, SHA-256 (and text, for the small ones), then deleted: the ZIP
+    holds them, so the raw folder does not keep a second copy. A result without a ZIP (``compare
+    --local`` writes its BED, count table and log itself) has its files copied into ``raw_dir``.
+    """
+    paths = {k: Path(v) if v else None for k, v in files.items()}
+    if files.get("zip"):
+        raw = warehouse.raw_files_in_zip(paths, Path(files["zip"]))
+    else:
+        raw = warehouse.store_raw_files(paths, Path(raw_dir))
     with writer(db_path) as con:
         out = warehouse.load_result(con, comparison_id, parsed, raw)
+    extracted = Path(raw_dir) / "extracted"
+    if extracted.is_dir():
+        shutil.rmtree(extracted)
     get_run_logger().info("loaded %d regions in %.2f s", out["n_regions"], out["seconds"])
     return out

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 import pytest
 
 import chromdiff  # noqa: F401  (sets PREFECT_HOME, telemetry off, before Prefect is imported)
+
+# The embedded annotation's cache files (chromdiff.annotation.filecache) go to a per-run folder,
+# never to the user's ~/.cache.
+os.environ.setdefault("CHROMDIFF_CACHE_DIR", tempfile.mkdtemp(prefix="chromdiff-cache-"))
 
 pytest_plugins = [
     "tests.fixtures.prefect_harness",

@@ -1,5 +1,6 @@
 """The compare flow end to end against the offline fake server (shared Prefect harness)."""
 
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -35,11 +36,16 @@ def test_end_to_end_idempotent_and_force(server, tmp_path):
     assert out["request_id"].startswith("wabi_chipatlas_")
     db = tmp_path / "c.duckdb"
     with connect(db, read_only=True) as con:
-        raw_bed = Path(
-            con.execute("select path from raw_files where kind = 'bed'").fetchall()[0][0]
-        )
-    assert raw_bed.parent == Path(out["output_dir"], "raw")
-    lines = [x.split("\t") for x in raw_bed.read_text().splitlines() if x.strip()]
+        zip_path, name = con.execute(
+            "select path, name from raw_files where kind = 'bed'"
+        ).fetchall()[0]
+    # the raw folder keeps the downloaded ZIP alone; the BED is read from it
+    raw = Path(out["output_dir"], "raw")
+    assert Path(zip_path).parent == raw and [p.suffix for p in raw.iterdir()] == [".zip"]
+    with zipfile.ZipFile(zip_path) as zf:
+        member = next(m for m in zf.namelist() if Path(m).name == name)
+        text = zf.read(member).decode()
+    lines = [x.split("\t") for x in text.splitlines() if x.strip()]
     assert out["n_regions"] == len(lines)
     c = table_counts(db)
     assert c["regions"] == len(lines) and c["region_counts"] == len(lines) * 8

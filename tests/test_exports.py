@@ -51,11 +51,12 @@ def test_exports_columns_and_counts(db, tmp_path):
     written = write_exports(db, "cmp1", tmp_path)
     assert sorted(written) == sorted(
         f"diff_regions_{k}.{ext}"
-        for k in ("all", "significant", "top50", "unfiltered")
+        for k in ("all", "significant", "top50", "excluded")
         for ext in ("csv", "parquet")
     )
     counts = ["count_SRXA000", "count_SRXA001", "count_SRXB000", "count_SRXB001", "count_SRXB002"]
-    expected_rows = {"all": 80, "significant": 20, "top50": 50, "unfiltered": 82}
+    # each region written once: all (80 pass the QC filter) + excluded (chrUn, 5 bp) = 82
+    expected_rows = {"all": 80, "significant": 20, "top50": 50, "excluded": 2}
     for key, n in expected_rows.items():
         csv = pd.read_csv(tmp_path / f"diff_regions_{key}.csv")
         par = pq.read_table(tmp_path / f"diff_regions_{key}.parquet").to_pandas()
@@ -85,7 +86,7 @@ def test_exports_columns_and_counts(db, tmp_path):
     assert set(allr["direction"]) == {"A-enriched", "B-enriched"}
 
 
-def test_empty_significant_and_unfiltered_still_written(db, tmp_path):
+def test_empty_significant_and_excluded_still_written(db, tmp_path):
     add_comparison(db)
     add_regions(
         db, "cmp1", [{"chrom": "chr1", "start": 0, "stop": 100, "logfc": 0.0, "qvalue": 0.9}]
@@ -94,8 +95,8 @@ def test_empty_significant_and_unfiltered_still_written(db, tmp_path):
     sig = pd.read_csv(tmp_path / "diff_regions_significant.csv")
     assert len(sig) == 0 and "logFC" in sig.columns
     assert pq.read_table(tmp_path / "diff_regions_significant.parquet").num_rows == 0
-    unf = pd.read_csv(tmp_path / "diff_regions_unfiltered.csv")
-    assert unf["direction"].tolist() == ["none"]
+    assert len(pd.read_csv(tmp_path / "diff_regions_excluded.csv")) == 0
+    assert pd.read_csv(tmp_path / "diff_regions_all.csv")["direction"].tolist() == ["none"]
 
 
 def test_dmr_export_columns(db, tmp_path):
@@ -132,8 +133,52 @@ def test_csv_is_what_pandas_writes_from_the_parquet(db, tmp_path):
     rows[3] |= {"qvalue": 1.25e-295, "logfc": -0.1 - 0.2}
     add_regions(db, "cmp1", rows)
     write_exports(db, "cmp1", tmp_path)
-    for key in ("all", "significant", "top50", "unfiltered"):
+    for key in ("all", "significant", "top50", "excluded"):
         frame = pq.read_table(tmp_path / f"diff_regions_{key}.parquet").to_pandas()
         text = (tmp_path / f"diff_regions_{key}.csv").read_text()
         assert text == frame.to_csv(index=False, lineterminator="\n"), key
     assert not list(tmp_path.glob("*.part"))
+
+
+def test_formats_asked_for_and_stale_files_removed(db, tmp_path):
+    add_comparison(db)
+    add_regions(db, "cmp1", background(30))
+    (tmp_path / "diff_regions_unfiltered.csv").write_text("old")  # an earlier version's file
+    written = write_exports(db, "cmp1", tmp_path, "parquet")
+    assert sorted(written) == sorted(
+        f"diff_regions_{k}.parquet" for k in ("all", "significant", "top50", "excluded")
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(written)
+    write_exports(db, "cmp1", tmp_path, "csv")
+    assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv"] * 4
+    with pytest.raises(ValueError, match="expected one of auto, csv, parquet"):
+        write_exports(db, "cmp1", tmp_path, "xlsx")
+
+
+def test_auto_writes_parquet_only_for_large_tables(db, tmp_path, monkeypatch):
+    from chromdiff.report import exports
+
+    monkeypatch.setattr(exports, "AUTO_CSV_MAX_ROWS", 25)
+    add_comparison(db)
+    add_regions(db, "cmp1", background(30))
+    written = write_exports(db, "cmp1", tmp_path)
+    assert "diff_regions_all.parquet" in written and "diff_regions_all.csv" not in written
+    assert {"diff_regions_significant.csv", "diff_regions_significant.parquet"} <= set(written)
+
+
+def test_top_export_is_the_ranked_view(db, tmp_path):
+    """The top-N export (a Top-N query) holds exactly ``regions_ranked``'s first N rows."""
+    add_comparison(db)
+    rows = background(120)
+    for i, r in enumerate(rows):  # ties in q and |logFC| so the later sort keys decide
+        r |= {"qvalue": [0.001, 0.01, None][i % 3], "logfc": [2.0, -2.0, 0.5][i % 2]}
+    add_regions(db, "cmp1", rows)
+    write_exports(db, "cmp1", tmp_path, "parquet")
+    got = pq.read_table(tmp_path / "diff_regions_top50.parquet").to_pandas()
+    want = db.execute(
+        "select rank, chrom, start, stop from regions_ranked where comparison_id = 'cmp1' "
+        "and rank <= 50 order by rank"
+    ).fetchall()
+    assert [tuple(r) for r in got[["rank", "chrom", "start", "end"]].itertuples(index=False)] == [
+        tuple(w) for w in want
+    ]

@@ -152,7 +152,7 @@ def test_comparison_without_regions_still_renders(tmp_path):
     with writer(path) as con:
         add_comparison(con, "empty", n_a=5, n_b=5)
     out = render_comparison(path, "empty", tmp_path / "o")
-    for key in ("all", "significant", "top50", "unfiltered"):
+    for key in ("all", "significant", "top50", "excluded"):
         lines = out[f"diff_regions_{key}.csv"].read_text().splitlines()
         assert len(lines) == 1 and lines[0].startswith(
             "rank,chrom," if key == "top50" else "chrom,"

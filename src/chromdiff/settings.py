@@ -37,6 +37,10 @@ class Settings(BaseSettings):
         Bounds on the result archive (total uncompressed size, member count).
     dask_address : str or None
         Address of an existing Dask scheduler for batch fan-out; ``None`` uses a local cluster.
+    export_formats : str
+        Formats of the table exports (``CHROMDIFF_EXPORT_FORMATS``): ``auto``, ``csv``,
+        ``parquet`` or ``csv,parquet`` (see :mod:`chromdiff.report.exports`); the CLI's
+        ``--exports`` overrides it.
     """
 
     model_config = SettingsConfigDict(env_prefix="CHROMDIFF_", extra="ignore")
@@ -53,6 +57,7 @@ class Settings(BaseSettings):
     max_zip_bytes: int = 4 * 1024**3
     max_zip_members: int = 64
     dask_address: str | None = None
+    export_formats: str = "auto"
 
 
 @lru_cache(maxsize=1)

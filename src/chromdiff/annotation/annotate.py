@@ -12,7 +12,7 @@ from chromdiff.annotation.features import (
     category_sql,
 )
 from chromdiff.annotation.nearest import build_nearest, with_genes
-from chromdiff.annotation.staging import drop_scratch, stage_regions
+from chromdiff.annotation.staging import create_sql, drop_scratch, stage_regions, table_name
 
 #: Columns of the ``out_table`` written by :func:`annotate_regions`, in order.
 OUTPUT_COLUMNS = (
@@ -118,7 +118,7 @@ def annotate_regions(
     build_hits(con, annotation_id, tables=tables)
     build_downstream(con, annotation_id, downstream, downstream_distance, tables=tables)
     con.execute(
-        f"""create or replace table {out_table} as
+        f"""{create_sql(out_table)} as
         select n.region_key, n.orig_chrom as chrom, n.r_start as start, n.r_stop as stop,
                {category_sql(tuple(priority), tuple(tss_region), downstream_distance)},
                n.gene_id, n.symbol, n.tx_id, n.gene_strand, n.gene_start, n.gene_stop, n.tss,
@@ -136,4 +136,4 @@ def annotate_regions(
         [annotation_id],
     )
     drop_scratch(con, tables)
-    return con.execute(f"select count(*) from {out_table}").fetchall()[0][0]
+    return con.execute(f"select count(*) from {table_name(out_table)}").fetchall()[0][0]

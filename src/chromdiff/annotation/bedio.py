@@ -1,66 +1,46 @@
-"""Read a BED / peak file into a regions table and write annotation results to a file."""
+"""Read a region file into a regions table and write annotation results to a file."""
 
 from __future__ import annotations
 
-import gzip
 from pathlib import Path
 
 import duckdb
 
-from chromdiff.errors import InputError
+from chromdiff.regions.reader import read_regions
 
 
 def read_bed(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> int:
-    """Load the first three columns of ``path`` (BED, narrowPeak, …) into ``table``.
+    """Load the regions of ``path`` into ``table`` (``region_key, chrom, start, stop``).
 
-    ``region_key`` is the 1-based data line number. ``track``/``browser``/``#`` lines are skipped.
+    The one region reader (:func:`chromdiff.regions.reader.read_regions`): BED3..BED6+,
+    narrowPeak, or a table with a header (DiffBind report, MACS xls-style), gzipped or not.
+    ``region_key`` is the row's 1-based file line. Returns the number of regions.
 
     Raises
     ------
     InputError
-        Naming file, line and column of the first row that is not ``chrom  start  stop``
-        with integers ``0 <= start < stop``.
+        Naming file, line and column of the first row that is not a region.
     """
-    if not path.exists():
-        raise InputError(f"{path}: file not found")
-    rows = []
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt") as fh:
-        for lineno, line in enumerate(fh, 1):
-            if not line.strip() or line.startswith(("#", "track", "browser")):
-                continue
-            f = line.rstrip("\n\r").split("\t")
-            if len(f) < 3:
-                raise InputError(f"{path}: line {lineno}: expected >= 3 tab-separated columns")
-            for col in (1, 2):
-                if not f[col].strip().isascii() or not f[col].strip().isdigit():
-                    raise InputError(
-                        f"{path}: line {lineno}, column {col + 1}: {f[col]!r} is not an integer"
-                    )
-            s, e = int(f[1]), int(f[2])
-            if s >= e:
-                raise InputError(f"{path}: line {lineno}, column 3: stop {e} <= start {s}")
-            rows.append((lineno, f[0], s, e))
-    if not rows:
-        raise InputError(f"{path}: no regions")
-    import pyarrow as pa
-
-    names = ("region_key", "chrom", "start", "stop")
-    arrow = pa.table({name: [r[i] for r in rows] for i, name in enumerate(names)})
-    con.register("_cd_bed_arrow", arrow)
-    con.execute(f"create or replace table {table} as select * from _cd_bed_arrow")
-    con.unregister("_cd_bed_arrow")
-    return len(rows)
+    return read_regions(con, path, table).n_rows
 
 
-def write_table(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> None:
-    """Write ``table`` to ``out`` (.parquet, .csv, else tab-separated); ``stop`` becomes ``end``."""
+def write_query(
+    con: duckdb.DuckDBPyConnection, query: str, out: Path, *, header: bool = True
+) -> None:
+    """Write the rows of ``query`` to ``out`` (.parquet, .csv, else tab-separated), streamed.
+
+    ``header``: whether a text file starts with the column names.
+    """
     out.parent.mkdir(parents=True, exist_ok=True)
-    query = f'select * rename (stop as "end") from {table} order by region_key'
     if out.suffix == ".parquet":
         opts = "format parquet, compression zstd"
     elif out.suffix == ".csv":
-        opts = "header true, delimiter ','"
+        opts = f"header {str(header).lower()}, delimiter ','"
     else:
-        opts = "header true, delimiter '\t'"
+        opts = f"header {str(header).lower()}, delimiter '\t'"
     con.execute(f"copy ({query}) to '{out}' ({opts})")
+
+
+def write_table(con: duckdb.DuckDBPyConnection, table: str, out: Path) -> None:
+    """Write ``table`` to ``out`` (see :func:`write_query`); ``stop`` becomes ``end``."""
+    write_query(con, f'select * rename (stop as "end") from {table} order by region_key', out)

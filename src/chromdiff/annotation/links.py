@@ -6,7 +6,7 @@ import duckdb
 
 from chromdiff.annotation.cache import derived_tables
 from chromdiff.annotation.nearest import nearest_tss, with_genes
-from chromdiff.annotation.staging import stage_regions
+from chromdiff.annotation.staging import create_sql, stage_regions, table_name
 
 #: Columns of both link tables.
 LINK_COLUMNS = ("region_key", "gene_id", "symbol", "gene_strand", "tss", "distance")
@@ -23,6 +23,28 @@ def _genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
     )
 
 
+def nearest_links_sql(
+    con: duckdb.DuckDBPyConnection,
+    regions_sql: str,
+    annotation_id: str,
+    level: str = "transcript",
+    *,
+    checked: bool = False,
+) -> str:
+    """Find each region's nearest TSS (temp table ``_cd_near``); return the link rows' SELECT.
+
+    The SELECT gives :data:`LINK_COLUMNS` ordered by ``region_key`` (see :func:`link_nearest`);
+    a caller may write it straight to a file (``copy (...) to``) instead of a table. Drop
+    ``_cd_near`` when done. ``checked``: the regions come from
+    :func:`chromdiff.regions.reader.read_regions` (coordinates and keys already checked).
+    """
+    tables = derived_tables(con, annotation_id)
+    nearest_tss(con, regions_sql, annotation_id, level, tables=tables, checked=checked)
+    return f"""select region_key, gene_id, symbol, gene_strand, tss, distance_to_tss as distance
+        from ({with_genes("_cd_near", level, tables)}) where tid is not null
+        order by region_key"""
+
+
 def link_nearest(
     con: duckdb.DuckDBPyConnection,
     regions_sql: str,
@@ -37,16 +59,10 @@ def link_nearest(
     region on an annotated chromosome, ``distance`` = ``distance_to_tss``. ``level``:
     ``transcript`` (every transcript's TSS) or ``gene``. Returns rows.
     """
-    tables = derived_tables(con, annotation_id)
-    nearest_tss(con, regions_sql, annotation_id, level, tables=tables)
-    con.execute(
-        f"""create or replace table {out_table} as
-        select region_key, gene_id, symbol, gene_strand, tss, distance_to_tss as distance
-        from ({with_genes("_cd_near", level, tables)}) where tid is not null
-        order by region_key"""
-    )
+    sql = nearest_links_sql(con, regions_sql, annotation_id, level)
+    con.execute(f"{create_sql(out_table)} as {sql}")
     con.execute("drop table if exists _cd_near")
-    return con.execute(f"select count(*) from {out_table}").fetchall()[0][0]
+    return con.execute(f"select count(*) from {table_name(out_table)}").fetchall()[0][0]
 
 
 def link_within_distance(
@@ -66,7 +82,7 @@ def link_within_distance(
     d = int(max_distance)
     b = max(100_000, 2 * d)
     con.execute(
-        f"""create or replace table {out_table} as
+        f"""{create_sql(out_table)} as
         with r as (select region_key, chrom, start, stop,
                           unnest(range(greatest(start - {d}, 0) // {b},
                                        (stop + {d}) // {b} + 1)) as bin from _cd_r),
@@ -79,7 +95,7 @@ def link_within_distance(
         select * from j where abs(distance) <= {d} order by region_key, abs(distance), gene_id"""
     )
     con.execute("drop table if exists _cd_g")
-    return con.execute(f"select count(*) from {out_table}").fetchall()[0][0]
+    return con.execute(f"select count(*) from {table_name(out_table)}").fetchall()[0][0]
 
 
 def link_great(
@@ -124,7 +140,7 @@ def link_great(
     )
     bin_ = 1_000_000
     con.execute(
-        f"""create or replace table {out_table} as
+        f"""{create_sql(out_table)} as
         with r as (select region_key, chrom, (start + stop) // 2 as mid from _cd_r),
         d as (select *, unnest(range(start // {bin_}, (stop - 1) // {bin_} + 1)) as bin
               from _cd_great)
@@ -135,4 +151,4 @@ def link_great(
         order by r.region_key, abs(distance), d.gene_id"""
     )
     con.execute("drop table if exists _cd_g")
-    return con.execute(f"select count(*) from {out_table}").fetchall()[0][0]
+    return con.execute(f"select count(*) from {table_name(out_table)}").fetchall()[0][0]

@@ -150,6 +150,7 @@ def nearest_tss(
     level: str = "transcript",
     *,
     tables: dict[str, str | None] | None = None,
+    checked: bool = False,
     **options: bool,
 ) -> None:
     """Create temp table ``_cd_near`` (see :func:`build_nearest`) straight from ``regions_sql``.
@@ -159,7 +160,9 @@ def nearest_tss(
     than on a staged copy: one statement reads the regions and finds their TSS, one checks
     them. Regions whose chromosome names need renaming (``1`` vs ``chr1``) are staged and
     searched again the general way. ``options``: ``ignore_upstream``, ``ignore_downstream``,
-    ``ignore_overlap`` as in :func:`build_nearest`. Drop ``_cd_near`` when done.
+    ``ignore_overlap`` as in :func:`build_nearest`. ``checked``: the regions were read by
+    :func:`chromdiff.regions.reader.read_regions` (see
+    :func:`~chromdiff.annotation.staging.check_regions`). Drop ``_cd_near`` when done.
 
     Raises
     ------
@@ -172,7 +175,12 @@ def nearest_tss(
     build_nearest(con, annotation_id, level, tables=tables, source=src, **options)
     try:
         renamed = check_regions(
-            con, "_cd_near", annotation_id, tables, cols=("orig_chrom", "r_start", "r_stop")
+            con,
+            "_cd_near",
+            annotation_id,
+            tables,
+            cols=("orig_chrom", "r_start", "r_stop"),
+            checked=checked,
         )
     except BaseException:
         con.execute("drop table if exists _cd_near")

@@ -38,6 +38,7 @@ def check_regions(
     tables: dict[str, str | None] | None = None,
     *,
     cols: tuple[str, str, str] = ("chrom", "start", "stop"),
+    checked: bool = False,
     warn: bool = True,
 ) -> dict[str, str]:
     """Check the regions in ``table``; return the chromosome renames they need.
@@ -55,6 +56,12 @@ def check_regions(
         (its ``chroms`` table is cheaper to read than ``ann_transcripts``).
     cols : tuple of str
         Names of the chromosome, start and stop columns of ``table``.
+    checked : bool
+        The regions come from :func:`chromdiff.regions.reader.read_regions`, which already
+        checked their coordinates and numbered them by file line (unique keys): only the
+        chromosome names are looked at.
+    warn : bool
+        Log a warning counting regions on chromosomes with no annotation.
 
     Returns
     -------
@@ -74,6 +81,15 @@ def check_regions(
         ann_sql = f"select distinct chrom from ann_transcripts where annotation_id = {aid}"
     else:
         ann_sql = f"select chrom from {tables['chroms']} where annotation_id = {aid} and tx"
+    if checked:
+        chroms, counts, ann = con.execute(
+            f"""with g as (select {chrom} as chrom, count(*) as n from {table} group by {chrom})
+            select list(chrom), list(n), (select list(chrom) from ({ann_sql})) from g"""
+        ).fetchall()[0]
+        mapping = chrom_map(
+            dict(zip(chroms or [], counts or [], strict=True)), set(ann or []), warn=warn
+        )
+        return {k: v for k, v in mapping.items() if k != v}
     # one scan for the checks and the per-chromosome counts (min(b) over the groups is the
     # min over all bad rows); count(region_key) of the distinct keys ignores NULL keys, as
     # count(distinct region_key) does
@@ -96,6 +112,22 @@ def check_regions(
         dict(zip(chroms or [], counts or [], strict=True)), set(ann or []), warn=warn
     )
     return {k: v for k, v in mapping.items() if k != v}
+
+
+def create_sql(out_table: str) -> str:
+    """Return ``create or replace [temp] table NAME`` for an output table.
+
+    ``temp.NAME`` asks for a temporary table (what a read-only connection, such as the cached
+    embedded build of :mod:`chromdiff.annotation.filecache`, can write).
+    """
+    if out_table.startswith("temp."):
+        return f"create or replace temp table {out_table.removeprefix('temp.')}"
+    return f"create or replace table {out_table}"
+
+
+def table_name(out_table: str) -> str:
+    """Return the name by which an output table is read (``temp.`` dropped)."""
+    return out_table.removeprefix("temp.")
 
 
 def stage_regions(

@@ -10,11 +10,24 @@ import math
 from collections.abc import Sequence
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 COLORS = {"A": "#E74C3C", "B": "#3498DB", "none": "#95A5A6"}
 NOT_SIG = "not significant"
 _WIDTH, _HEIGHT = 560, 400
+
+#: Point charts (volcano, MA) draw each point while a kind (significant / not) has at most this
+#: many; above it, the not-significant points are binned on a grid of :data:`BINS` cells (shaded
+#: by how many regions each holds: every region counted, none dropped) and significant points
+#: closer than :data:`MERGE_PX` to another of their group share one mark (every significant
+#: region stays visible: its mark, about 4 px wide, covers it). A million points would otherwise
+#: make 30 MB SVGs that take seconds to render.
+MAX_POINTS = 5_000
+#: Background grid (x cells, y cells): 5 px cells on the 560 x 400 plot.
+BINS = (112, 80)
+#: Significant points within one cell of this many pixels (of the 560 x 400 plot) share a mark.
+MERGE_PX = 2
 
 
 def inline_data(df: pd.DataFrame) -> alt.InlineData:
@@ -43,6 +56,66 @@ def _with_group(df: pd.DataFrame, label_a: str, label_b: str) -> pd.DataFrame:
     return df.assign(group=df["category"].map(labels).fillna(NOT_SIG))
 
 
+def _extent(values) -> tuple[float, float]:
+    lo, hi = float(values.min()), float(values.max())
+    return (lo, hi) if hi > lo else (lo - 0.5, hi + 0.5)
+
+
+def _cells(values, lo: float, hi: float, n: int):
+    return np.clip(((values - lo) / (hi - lo) * n).astype(np.int64), 0, n - 1)
+
+
+def thin_points(data: pd.DataFrame, x: str, y: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Split a point chart's data into the points to draw and the background bins (or None).
+
+    ``data`` has ``x``, ``y`` and ``group`` (:data:`NOT_SIG` for background); see
+    :data:`MAX_POINTS`. Bins: ``x0, x1, y0, y1`` (cell edges in data units) and ``n`` (regions).
+    """
+    data = data[np.isfinite(data[x]) & np.isfinite(data[y])]
+    background = data["group"] == NOT_SIG
+    bg, sig = data[background], data[~background]
+    if len(bg) <= MAX_POINTS and len(sig) <= MAX_POINTS:
+        return data, None
+    (x_lo, x_hi), (y_lo, y_hi) = _extent(data[x]), _extent(data[y])
+    bins = None
+    if len(bg) > MAX_POINTS:
+        nx, ny = BINS
+        cx, cy = _cells(bg[x].to_numpy(), x_lo, x_hi, nx), _cells(bg[y].to_numpy(), y_lo, y_hi, ny)
+        flat, n = np.unique(cx * ny + cy, return_counts=True)
+        ix, iy = flat // ny, flat % ny
+        wx, wy = (x_hi - x_lo) / nx, (y_hi - y_lo) / ny
+        bins = pd.DataFrame(
+            {"x0": x_lo + ix * wx, "x1": x_lo + (ix + 1) * wx,
+             "y0": y_lo + iy * wy, "y1": y_lo + (iy + 1) * wy, "n": n}
+        )  # fmt: skip
+        bg = bg.iloc[0:0]
+    if len(sig) > MAX_POINTS:  # one mark per MERGE_PX cell and group
+        px = _cells(sig[x].to_numpy(), x_lo, x_hi, _WIDTH // MERGE_PX)
+        py = _cells(sig[y].to_numpy(), y_lo, y_hi, _HEIGHT // MERGE_PX)
+        keep = ~pd.DataFrame({"g": sig["group"].to_numpy(), "px": px, "py": py}).duplicated()
+        sig = sig[keep.to_numpy()]
+    return pd.concat([bg, sig]), bins
+
+
+def _bin_layer(bins: pd.DataFrame, x: str, y: str) -> alt.Chart:
+    """Grey cells shaded by the number of not-significant regions in each (log scale)."""
+    return (
+        alt.Chart(inline_data(bins))
+        .mark_rect(color=COLORS["none"])
+        .encode(
+            x=alt.X("x0:Q"),
+            x2="x1:Q",
+            y=alt.Y("y0:Q"),
+            y2="y1:Q",
+            opacity=alt.Opacity(
+                "n:Q",
+                scale=alt.Scale(type="log", range=[0.2, 0.9]),
+                legend=alt.Legend(title=f"{NOT_SIG} (regions per cell)", orient="bottom"),
+            ),
+        )
+    )
+
+
 def volcano_chart(
     df: pd.DataFrame,
     *,
@@ -53,6 +126,7 @@ def volcano_chart(
 ) -> alt.LayerChart:
     """Volcano plot from ``rpt_volcano``: effect against −log10(q), dashed line at −log10(fdr)."""
     data = _with_group(df[["effect", "neg_log10_q", "category"]], label_a, label_b)
+    data, bins = thin_points(data, "effect", "neg_log10_q")
     points = (
         alt.Chart(inline_data(data))
         .mark_circle(size=12, opacity=0.6)
@@ -72,12 +146,16 @@ def volcano_chart(
         .mark_rule(color="grey", opacity=0.4)
         .encode(x="x:Q")
     )
-    return (points + hline + vline).properties(title="Volcano Plot", width=_WIDTH, height=_HEIGHT)
+    chart = points + hline + vline
+    if bins is not None:
+        chart = _bin_layer(bins, "effect", "neg_log10_q") + chart
+    return chart.properties(title="Volcano Plot", width=_WIDTH, height=_HEIGHT)
 
 
 def ma_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt.LayerChart:
     """MA plot from ``rpt_ma``: log2 mean normalised count against logFC, significant coloured."""
     data = _with_group(df[["log2_mean_count", "effect", "category"]], label_a, label_b)
+    data, bins = thin_points(data, "log2_mean_count", "effect")
     data = data.sort_values("group", key=lambda s: s.ne(NOT_SIG), kind="stable")
     points = (
         alt.Chart(inline_data(data))
@@ -91,7 +169,10 @@ def ma_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt.LayerChart:
     zero = (
         alt.Chart(inline_data(pd.DataFrame({"y": [0.0]}))).mark_rule(color="grey").encode(y="y:Q")
     )
-    return (points + zero).properties(title="MA Plot", width=_WIDTH, height=_HEIGHT)
+    chart = points + zero
+    if bins is not None:
+        chart = _bin_layer(bins, "log2_mean_count", "effect") + chart
+    return chart.properties(title="MA Plot", width=_WIDTH, height=_HEIGHT)
 
 
 def _direction_color(label_a: str, label_b: str) -> alt.Color:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -50,18 +51,6 @@ def command(
     regions, genome, gtf, out, comparison_id, db_path, downstream, tss_region, links, max_distance
 ) -> None:
     """Annotate regions to genes (ChIPseeker rules); see docs/annotation.md."""
-    from chromdiff.annotation import (
-        annotate_comparison,
-        annotate_regions,
-        ensure_annotation,
-        link_great,
-        link_nearest,
-        link_within_distance,
-    )
-    from chromdiff.annotation.bedio import read_bed, write_table
-    from chromdiff.settings import get_settings
-    from chromdiff.warehouse.db import connect, writer
-
     try:
         lo, hi = (int(x) for x in tss_region.split(","))
     except ValueError as exc:
@@ -70,6 +59,10 @@ def command(
         ) from exc
     opts = {"downstream": downstream, "tss_region": (lo, hi)}
     if comparison_id:
+        from chromdiff.annotation import annotate_comparison, ensure_annotation
+        from chromdiff.settings import get_settings
+        from chromdiff.warehouse.db import writer
+
         path = db_path or str(get_settings().db_path)
         with writer(path) as con:
             aid = ensure_annotation(con, gtf=gtf) if gtf else None
@@ -78,21 +71,66 @@ def command(
         return
     if not regions or not out:
         raise click.UsageError("give --regions BED --out FILE, or --comparison ID")
-    with connect(db_path or ":memory:") as con:
-        from chromdiff.warehouse.db import apply_schema
+    # Only what this path needs is imported (no settings, Prefect, pandas or pyarrow): start-up
+    # is most of a small run's time.
+    from chromdiff.annotation.bedio import write_query, write_table
+    from chromdiff.regions.reader import read_regions
 
+    with _annotation_db(genome, gtf, db_path) as (con, aid):
+        n = read_regions(con, Path(regions), "_cli_regions").n_rows
+        src = "select region_key, chrom, start, stop from _cli_regions"
+        if links == "nearest":  # streamed to the file: no result table
+            from chromdiff.annotation.links import nearest_links_sql
+
+            write_query(con, nearest_links_sql(con, src, aid, checked=True), Path(out))
+        elif links == "within":
+            from chromdiff.annotation.links import link_within_distance
+
+            link_within_distance(con, src, aid, "temp._cli_out", max_distance)
+        elif links == "great":
+            from chromdiff.annotation.links import link_great
+
+            link_great(con, src, aid, "temp._cli_out")
+        else:  # in batches, each written as it is done: memory does not grow with the input
+            from chromdiff.annotation.batches import annotate_to_file
+
+            annotate_to_file(con, "_cli_regions", aid, Path(out), **opts)
+        if links in ("within", "great"):
+            write_table(con, "_cli_out", Path(out))
+    click.echo(f"{n} regions annotated with {aid} -> {out}")
+
+
+@contextmanager
+def _annotation_db(genome: str, gtf: str | None, db_path: str | None):
+    """Yield (connection, annotation_id) for ``--regions``.
+
+    An embedded build without ``--db`` is read from its cache file (built once, opened
+    read-only: :mod:`chromdiff.annotation.filecache`); ``--db`` or ``--gtf`` load the build
+    into that database (or an in-memory one) as before.
+    """
+    from chromdiff.annotation.load import EMBEDDED
+
+    if db_path is None and gtf is None and genome in EMBEDDED:
+        import duckdb
+
+        from chromdiff.annotation.filecache import open_embedded
+
+        try:
+            con = open_embedded(genome)
+        except (OSError, duckdb.Error):  # no writable cache folder, or an unreadable file:
+            con = None  # load the build in memory, as before
+        if con is not None:
+            try:
+                yield con, f"embedded:{genome}"
+            finally:
+                con.close()
+            return
+    from chromdiff.annotation.load import ensure_annotation
+    from chromdiff.warehouse.db import apply_schema, connect
+
+    with connect(db_path or ":memory:") as con:
         apply_schema(con)
-        n = read_bed(con, Path(regions), "_cli_regions")
         aid = ensure_annotation(con, genome=genome, gtf=gtf)
         if aid is None:
             raise click.ClickException(f"no annotation for {genome}: pass --gtf")
-        if links == "nearest":
-            link_nearest(con, "select * from _cli_regions", aid, "_cli_out")
-        elif links == "within":
-            link_within_distance(con, "select * from _cli_regions", aid, "_cli_out", max_distance)
-        elif links == "great":
-            link_great(con, "select * from _cli_regions", aid, "_cli_out")
-        else:
-            annotate_regions(con, "select * from _cli_regions", aid, "_cli_out", **opts)
-        write_table(con, "_cli_out", Path(out))
-    click.echo(f"{n} regions annotated with {aid} -> {out}")
+        yield con, aid

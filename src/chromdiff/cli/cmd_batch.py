@@ -50,11 +50,13 @@ def command(
     from pathlib import Path
 
     from chromdiff.cli.flowrun import run_flow
+    from chromdiff.cli.prefect_hint import prefect_hint
     from chromdiff.settings import get_settings
     from flows.batch import run_batch
 
     log_path = Path(output_dir or get_settings().output_dir) / "chromdiff.log"
     click.echo(f"batch of {len(items)} comparisons; log: {log_path}", err=True)
+    prefect_hint()
     rows, _state = run_flow(
         run_batch,
         log_path,

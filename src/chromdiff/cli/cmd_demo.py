@@ -28,9 +28,12 @@ def run_demo(output_dir: str | Path) -> dict:
     dict
         The compare flow summary plus ``db_path`` and ``output_dir``.
     """
+    from chromdiff.cli.prefect_hint import prefect_hint
     from chromdiff.design.examples import get_example
     from chromdiff.fakeapi import FakeChipAtlas
     from chromdiff.settings import get_settings
+
+    prefect_hint()
     from flows.compare import compare
 
     out = Path(output_dir).resolve()

@@ -127,6 +127,9 @@ def command(
     maps = {"atac_columns": parse_mapping(atac_columns), "rna_columns": parse_mapping(rna_columns)}
     preflight(rna=rna, peaks=atac, params=params, **maps)  # bad input fails before Prefect
     click.echo(f"integrating {atac or 'comparison ' + comparison} with {rna}", err=True)
+    from chromdiff.cli.prefect_hint import prefect_hint
+
+    prefect_hint()
     from flows.integrate import integrate
 
     out = integrate(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,

@@ -17,8 +17,9 @@ import duckdb
 from chromdiff.errors import InputError
 from chromdiff.integration.beta_mode import Peak, Transcript
 from chromdiff.integration.columns import RNA_ROLES, norm
-from chromdiff.integration.readers import _layout, read_table, sha256_of
+from chromdiff.integration.readers import read_table, sha256_of
 from chromdiff.integration.validate import type_genes, type_peaks
+from chromdiff.regions.layout import layout
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "beta"
 #: Genomes whose BETA RefSeq table is shipped (BETA also has hg18 and mm9: use --reference).
@@ -119,7 +120,7 @@ def read_peaks(
 def _symbol_column(path: str | Path) -> str | None:
     """Return the gene-symbol column of a text table (None for Parquet or none)."""
     try:
-        _, _, names, has_header = _layout(Path(path), "rna")
+        _, _, names, has_header = layout(Path(path), "rna")
     except InputError:
         return None
     wanted = {norm(c) for c in RNA_ROLES["symbol"]}

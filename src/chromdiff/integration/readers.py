@@ -3,13 +3,13 @@
 The file is scanned by DuckDB as text (every column ``VARCHAR``) with a ``_line`` column holding
 the 1-based line of the file, so that every later check can name the file, line and column.
 Headers are cleaned (BOM, quotes, a leading ``#``; an empty first name, as R's ``write.csv``
-leaves for row names, becomes ``row_name``). Headerless BED files get BED column names.
+leaves for row names, becomes ``row_name``). Headerless BED files get BED column names. Layout
+detection and the scan are the region reader's (:mod:`chromdiff.regions`): a peak table is read
+exactly as ``chromdiff annotate --regions`` reads it.
 """
 
 from __future__ import annotations
 
-import csv
-import gzip
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +18,10 @@ import duckdb
 
 from chromdiff.errors import InputError
 from chromdiff.integration.columns import detect_columns, guess_tool
+from chromdiff.regions.layout import BED_NAMES, MAX_LINE_BYTES, clean_header, layout
+from chromdiff.regions.reader import scan
 
-#: Names given to the columns of a headerless BED file.
-BED_NAMES = ("chrom", "start", "end", "name", "score", "strand")
-#: Longest line accepted (a longer one is not a table row).
-MAX_LINE_BYTES = 1_000_000
-_SKIP_PREFIXES = ("track ", "track\t", "browser ", "browser\t", "##")
+__all__ = ["BED_NAMES", "MAX_LINE_BYTES", "TableInfo", "read_table", "sha256_of"]
 
 
 @dataclass
@@ -38,6 +36,8 @@ class TableInfo:
     sha256: str
     n_rows: int
     has_header: bool
+    delim: str | None = None
+    skip: int = 0
 
 
 def sha256_of(path: Path) -> str:
@@ -49,109 +49,12 @@ def sha256_of(path: Path) -> str:
     return h.hexdigest()
 
 
-def _open_text(path: Path):
-    with open(path, "rb") as fh:
-        magic = fh.read(2)
-    raw = gzip.open(path, "rb") if magic == b"\x1f\x8b" else open(path, "rb")
-    return raw
-
-
-def _head_lines(path: Path, n: int = 200) -> list[str]:
-    """First ``n`` lines, decoded (BOM dropped, line ends stripped)."""
-    out: list[str] = []
-    try:
-        with _open_text(path) as fh:
-            for i, raw in enumerate(fh):
-                if len(raw) > MAX_LINE_BYTES:
-                    raise InputError(f"{path}: line {i + 1} is longer than {MAX_LINE_BYTES} bytes")
-                text = raw.decode("utf-8-sig" if i == 0 else "utf-8")
-                out.append(text.rstrip("\r\n"))
-                if len(out) >= n:
-                    break
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: line {len(out) + 1} is not UTF-8 text ({exc.reason})") from exc
-    except (OSError, EOFError) as exc:
-        raise InputError(f"{path}: cannot read ({exc})") from exc
-    return out
-
-
-def _is_int(text: str) -> bool:
-    return text.strip().lstrip("-").isdigit()
-
-
-def _clean_header(names: list[str]) -> list[str]:
-    out: list[str] = []
-    for i, name in enumerate(names):
-        name = name.strip().strip('"').strip()
-        if i == 0:
-            name = name.lstrip("\ufeff").lstrip("#").strip()
-        if not name:
-            name = "row_name" if i == 0 else f"column{i + 1}"
-        base, k = name, 2
-        while name in out:
-            name, k = f"{base}_{k}", k + 1
-        out.append(name)
-    return out
-
-
-def _layout(path: Path, side: str) -> tuple[str, int, list[str], bool]:
-    """Return (delimiter, lines before the data, column names, has_header)."""
-    lines = _head_lines(path)
-    skip = 0
-    while skip < len(lines) and (
-        not lines[skip].strip() or lines[skip].lower().startswith(_SKIP_PREFIXES)
-    ):
-        skip += 1
-    # several '#' lines: comments, except the last one, which may be the header
-    while skip + 1 < len(lines) and lines[skip].startswith("#") and lines[skip + 1].startswith("#"):
-        skip += 1
-    if skip >= len(lines):
-        raise InputError(f"{path}: no rows (the file is empty)")
-    first = lines[skip]
-    delim = "\t" if "\t" in first else ("," if "," in first else None)
-    if delim is None:
-        raise InputError(
-            f"{path}: line {skip + 1}: cannot tell the column separator (expected tab or comma)"
-        )
-    fields = next(csv.reader([first], delimiter=delim))
-    if side == "peaks" and len(fields) in (1, 2) and _is_int(fields[-1]):
-        raise InputError(
-            f"{path}: line {skip + 1}: a BED row needs at least 3 columns (chrom, start, end), "
-            f"found {len(fields)}"
-        )
-    is_bed_row = len(fields) >= 3 and _is_int(fields[1]) and _is_int(fields[2])
-    if side == "peaks" and is_bed_row and not first.startswith("#"):
-        names = [
-            BED_NAMES[i] if i < len(BED_NAMES) else f"column{i + 1}" for i in range(len(fields))
-        ]
-        return delim, skip, names, False
-    if len(fields) < 2:
-        raise InputError(f"{path}: line {skip + 1}: expected a header with at least 2 columns")
-    if skip + 1 < len(lines):  # R's write.table(row.names = TRUE): header one field short
-        n_data = len(next(csv.reader([lines[skip + 1]], delimiter=delim)))
-        if n_data == len(fields) + 1:
-            fields = ["", *fields]
-    return delim, skip + 1, _clean_header(fields), True
-
-
 def _scan_text(con: duckdb.DuckDBPyConnection, path: Path, table: str, side: str) -> tuple:
-    delim, skip, names, has_header = _layout(path, side)
-    cols = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in names) + "}"
-    sel = ", ".join(f'"{n}"' for n in names)
-    try:
-        con.execute(
-            f"""create or replace temp table {table} as
-            select {sel}, (row_number() over () + ?)::bigint as _line
-            from read_csv(?, delim = ?, header = false, skip = ?, columns = {cols},
-                          quote = '"', escape = '"', comment = '', strict_mode = true,
-                          null_padding = false, auto_detect = false, max_line_size = ?,
-                          ignore_errors = false)""",
-            [skip, str(path), delim, skip, MAX_LINE_BYTES],
-        )
-    except duckdb.Error as exc:
-        first = str(exc).strip().splitlines()[0]
-        raise InputError(f"{path}: cannot parse as a {len(names)}-column table: {first}") from exc
-    return names, has_header
+    delim, skip, names, has_header = layout(path, side)
+    peaks = side == "peaks"
+    q = "" if peaks and not has_header else '"'  # BED files never quote
+    scan(con, path, table, delim=delim, skip=skip, names=names, region_file=peaks, quote_char=q)
+    return names, has_header, delim, skip
 
 
 def _scan_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> tuple:
@@ -163,14 +66,14 @@ def _scan_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> tup
     except duckdb.Error as exc:
         msg = str(exc).splitlines()[0]
         raise InputError(f"{path}: not a readable Parquet file ({msg})") from exc
-    clean = _clean_header(names)
+    clean = clean_header(names)
     sel = ", ".join(f'"{o}"::varchar as "{n}"' for o, n in zip(names, clean, strict=True))
     con.execute(
         f"""create or replace temp table {table} as
         select {sel}, (row_number() over ())::bigint as _line from read_parquet(?)""",
         [str(path)],
     )
-    return clean, True
+    return clean, True, None, 0
 
 
 def read_table(
@@ -209,9 +112,9 @@ def read_table(
     with open(path, "rb") as fh:
         is_parquet = fh.read(4) == b"PAR1"
     if is_parquet:
-        header, has_header = _scan_parquet(con, path, table)
+        header, has_header, delim, skip = _scan_parquet(con, path, table)
     else:
-        header, has_header = _scan_text(con, path, table, side)
+        header, has_header, delim, skip = _scan_text(con, path, table, side)
     n_rows = con.execute(f"select count(*) from {table}").fetchall()[0][0]
     if n_rows == 0:
         raise InputError(f"{path}: no data rows")
@@ -219,4 +122,6 @@ def read_table(
     tool = guess_tool(header, side) if has_header else "bed"
     if tool == "macs" and "padj" in columns and "padj" not in (overrides or {}):
         columns.pop("padj")  # MACS's FDR column is a percentage, not a q-value
-    return TableInfo(table, str(path), header, columns, tool, sha256_of(path), n_rows, has_header)
+    return TableInfo(
+        table, str(path), header, columns, tool, sha256_of(path), n_rows, has_header, delim, skip
+    )

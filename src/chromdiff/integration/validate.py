@@ -7,10 +7,13 @@ table costs a few scans.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import duckdb
 
 from chromdiff.errors import InputError
 from chromdiff.integration.readers import TableInfo
+from chromdiff.regions.coords import check_line, describe_bad_values, int_sql
 
 #: Text that means "missing" in DE tables (R writes NA; cuffdiff writes '-').
 NA_TOKENS = ("", "na", "nan", "n/a", "null", "none", ".", "-")
@@ -83,11 +86,11 @@ def _first(con: duckdb.DuckDBPyConnection, sql: str) -> tuple | None:
 def type_peaks(con: duckdb.DuckDBPyConnection, info: TableInfo, base: int) -> str:
     """Create temp table ``_int_peaks`` (0-based half-open, typed); return its name.
 
-    ``base`` is 1 when the table's starts are 1-based (converted by subtracting 1).
+    ``base`` is 1 when the table's starts are 1-based (converted by subtracting 1). The
+    coordinates are typed and checked by the region reader's rule
+    (:mod:`chromdiff.regions.coords`), as ``chromdiff annotate --regions`` checks them.
     """
     c = info.columns
-    for role in ("start", "stop"):
-        check_numeric(con, info, role, "bigint")
     for role in ("logfc", "padj", "pvalue", "score"):
         check_numeric(con, info, role)
     name = f"nullif(trim({_q(c['name'])}), '')" if "name" in c else "null::varchar"
@@ -95,8 +98,8 @@ def type_peaks(con: duckdb.DuckDBPyConnection, info: TableInfo, base: int) -> st
         f"""create or replace temp table _int_peaks as
         select row_number() over (order by _line)::integer as peak_id,
                trim({_q(c["chrom"])}) as chrom,
-               {num_sql(c["start"], "bigint")} - {int(base)} as start,
-               {num_sql(c["stop"], "bigint")} as stop,
+               {int_sql(c["start"])} - {int(base)} as start,
+               {int_sql(c["stop"])} as stop,
                {name} as name,
                {num_sql(c.get("logfc"))} as logfc, {num_sql(c.get("pvalue"))} as pvalue,
                {num_sql(c.get("padj"))} as padj, {num_sql(c.get("score"))} as score,
@@ -105,21 +108,21 @@ def type_peaks(con: duckdb.DuckDBPyConnection, info: TableInfo, base: int) -> st
     )
     bad = _first(
         con,
-        "select source_line, chrom, start, stop from _int_peaks where chrom is null "
-        "or chrom = '' or start is null or stop is null or start < 0 or stop <= start "
-        "order by source_line limit 1",
+        "select source_line from _int_peaks where chrom is null or chrom = '' or start is null "
+        "or stop is null or start < 0 or stop <= start order by source_line limit 1",
     )
     if bad:
-        line, chrom, start, stop = bad
-        if not chrom:
-            why = f"column {c['chrom']!r} is empty"
-        elif start is None or stop is None:
-            why = f"columns {c['start']!r}/{c['stop']!r} must both be given"
-        elif start < 0:
-            why = f"column {c['start']!r}: negative start {start + base}"
-        else:
-            why = f"start {start + base} is not before end {stop} (reversed or empty region)"
-        raise InputError(f"{info.source}: line {line}: {why}")
+        positions = tuple(info.header.index(c[r]) for r in ("chrom", "start", "stop"))
+        labels = tuple(repr(c[r]) for r in ("chrom", "start", "stop"))
+        if info.delim is None:  # Parquet: no text lines, the row's number is its line
+            values = _first(
+                con,
+                f"select {_q(c['chrom'])}, {_q(c['start'])}, {_q(c['stop'])} from {info.table} "
+                f"where _line = {int(bad[0])}",
+            )
+            where = f"{info.source}: line {bad[0]}"
+            raise InputError(describe_bad_values(where, values, labels, base))
+        check_line(Path(info.source), bad[0], info.skip, info.delim, positions, labels, base)
     _check_probability(con, info, "_int_peaks", ("padj", "pvalue"))
     return "_int_peaks"
 

@@ -173,36 +173,46 @@ def _is_legacy(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(rows)
 
 
-def _mean(col: int) -> str:
-    return f"list_avg(try_cast(string_split(c{col}, ',') as double[]))"
+#: Typed rows of a validated diffbind result: the count lists are parsed once, here, for the
+#: sign check, the group means and the stored lists alike.
+TYPED = f"{REL}_typed"
 
 
-def _sign_disagreement(con: duckdb.DuckDBPyConnection, logfc: str, qvalue: str) -> tuple[int, int]:
+def _type_diffbind(con: duckdb.DuckDBPyConnection, logfc: str, pvalue: str, qvalue: str) -> None:
+    """Create temp table :data:`TYPED` from the validated text rows (logFC as written)."""
+    con.execute(
+        f"""create or replace temp table {TYPED} as
+        select cast(ln as integer) as region_id, c1 as chrom, cast(c2 as bigint) as start,
+               cast(c3 as bigint) as stop, {logfc} as logfc, {pvalue} as pvalue,
+               {qvalue} as qvalue,
+               try_cast(string_split(c4, ',') as double[]) as counts_a,
+               try_cast(string_split(c5, ',') as double[]) as counts_b
+        from {REL}"""
+    )
+
+
+def _sign_disagreement(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
     """Count significant rows whose logFC sign disagrees with log2(mean A / mean B)."""
     row = con.execute(
         f"""select count(*) filter (where sign(logfc) <> sign(ma - mb)), count(*)
-            from (select {logfc} as logfc, {_mean(4)} as ma, {_mean(5)} as mb
-                  from {REL} where {qvalue} < 0.05)
+            from (select logfc, list_avg(counts_a) as ma, list_avg(counts_b) as mb
+                  from {TYPED} where qvalue < 0.05)
             where logfc <> 0 and isfinite(logfc) and ma <> mb"""
     ).fetchall()[0]
     return int(row[0]), int(row[1])
 
 
-def _diffbind_regions_sql(logfc: str, pvalue: str, qvalue: str) -> str:
-    return f"""select cast(ln as integer) as region_id, c1 as chrom, cast(c2 as bigint) as start,
-            cast(c3 as bigint) as stop, {logfc} as logfc, {pvalue} as pvalue,
-            {qvalue} as qvalue, {_mean(4)} as mean_count_a, {_mean(5)} as mean_count_b,
+def _diffbind_regions_sql(sign: str) -> str:
+    return f"""select region_id, chrom, start, stop, {sign}logfc as logfc, pvalue, qvalue,
+            list_avg(counts_a) as mean_count_a, list_avg(counts_b) as mean_count_b,
             null::double as meth_diff, null::integer as n_cpgs, null::double as p_mwu,
             null::double as p_ks, null::double as mean_meth_a, null::double as mean_meth_b
-        from {REL}"""
+        from {TYPED}"""
 
 
 def _counts_sql() -> str:
     """Select each row's counts as two lists in the server's order (``sorted`` IDs per group)."""
-    return f"""select cast(ln as integer) as region_id,
-                   try_cast(string_split(c4, ',') as double[]) as counts_a,
-                   try_cast(string_split(c5, ',') as double[]) as counts_b
-            from {REL}"""
+    return f"select region_id, counts_a, counts_b from {TYPED}"
 
 
 def _stage_diffbind(con, path, ids_a, ids_b, server_order: bool = False) -> Staged:
@@ -216,7 +226,9 @@ def _stage_diffbind(con, path, ids_a, ids_b, server_order: bool = False) -> Stag
     p = f"pow(10, {num('c7')})" if legacy else num("c7")
     q = f"pow(10, {num('c8')})" if legacy else num("c8")
     warnings = []
-    bad, total = _sign_disagreement(con, f"{sign}{num('c6')}", q)
+    _type_diffbind(con, f"{sign}{num('c6')}", p, q)
+    sign = ""  # the typed logFC already carries the legacy sign
+    bad, total = _sign_disagreement(con)
     if total >= SIGN_MIN_ROWS and bad > SIGN_DISAGREE_FRAC * total:
         msg = (
             f"{path}: logFC sign disagrees with mean counts in {bad}/{total} significant rows; "
@@ -224,7 +236,7 @@ def _stage_diffbind(con, path, ids_a, ids_b, server_order: bool = False) -> Stag
         )
         logger.warning(msg)
         warnings.append(msg)
-        sign = "" if legacy else "-1.0 * "
+        sign = "-1.0 * "
     gsm = [i for i in ids_a + ids_b if i.startswith("GSM")]
     if gsm and not server_order:
         warnings.append(
@@ -232,8 +244,7 @@ def _stage_diffbind(con, path, ids_a, ids_b, server_order: bool = False) -> Stag
             "per-experiment counts were mapped by sorted input ID and may be misattributed"
         )
     fmt = DIFFBIND_2024 if legacy else DIFFBIND_2025
-    regions = _diffbind_regions_sql(f"{sign}{num('c6')}", p, q)
-    return Staged(fmt, regions, _counts_sql(), warnings)
+    return Staged(fmt, _diffbind_regions_sql(sign), _counts_sql(), warnings)
 
 
 def _stage_dmr(con, path) -> Staged:
@@ -303,4 +314,5 @@ def stage_result(
 
 def unstage(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temporary relations :func:`stage_result` created."""
+    con.execute(f"drop table if exists {TYPED}")
     drop_text_table(con, REL)

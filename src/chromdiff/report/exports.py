@@ -1,5 +1,12 @@
-"""CSV and Parquet exports of one comparison: all (QC-filtered), significant, top-N and unfiltered.
+"""CSV and Parquet exports of one comparison: all (QC-filtered), significant, top-N and excluded.
 
+Each region is written once: ``diff_regions_all`` holds the analysis set and
+``diff_regions_excluded`` the regions the QC filter removed (non-standard contigs, regions shorter
+than ``min_region_bp``); together they are every region (earlier versions wrote a near-copy of
+``all`` as ``diff_regions_unfiltered``). Formats (:func:`parse_formats`): ``csv``, ``parquet``,
+both, or ``auto`` (the default): both, except that a table of more than :data:`AUTO_CSV_MAX_ROWS`
+rows is written as Parquet only (larger than a spreadsheet opens, and its CSV is the slowest and
+largest file of the report).
 Every file is always written, possibly with zero rows, so downstream steps are deterministic.
 Columns: chrom, start, end, size, the effect (``logFC``, or ``meth_diff`` for dmr), pvalue, qvalue,
 direction (``A-enriched`` / ``B-enriched`` / ``none``), significant, mean counts, nearest_gene (the
@@ -24,17 +31,40 @@ EXPORT_VIEWS = {
     "diff_regions_all": "regions_filtered",
     "diff_regions_significant": "regions_significant",
     "diff_regions_top": "regions_ranked",
-    "diff_regions_unfiltered": "regions_unfiltered",
+    "diff_regions_excluded": "regions_unfiltered",
 }
 
 #: Gene columns of every export (see the module docstring).
 GENE_COLUMNS = ("r.nearest_gene", "r.distance_to_tss", "r.genic_gene")
+#: ``auto`` writes CSV too for tables up to this many rows.
+AUTO_CSV_MAX_ROWS = 100_000
+#: Accepted values of the export formats option.
+FORMATS = ("auto", "csv", "parquet", "csv,parquet")
+
+
+def parse_formats(text: str | None) -> tuple[str, ...]:
+    """Return the formats asked for: ``("auto",)`` or a subset of ``("csv", "parquet")``.
+
+    Raises
+    ------
+    ValueError
+        Anything else (the message lists the accepted values).
+    """
+    parts = tuple(sorted({p.strip().lower() for p in (text or "auto").split(",") if p.strip()}))
+    if parts == ("auto",) or (parts and set(parts) <= {"csv", "parquet"}):
+        return parts
+    raise ValueError(f"export formats {text!r}: expected one of {', '.join(FORMATS)}")
+
+
 _ORDER = "r.chrom, r.start, r.stop, r.region_id"
+#: The order of ``rank`` in view ``regions_ranked`` (sql/views/regions_ranked.sql; the top-N
+#: export takes its first rows with a Top-N instead of ranking every region:
+#: tests/test_exports.py checks both give the same rows and ranks).
+RANK_ORDER = "qvalue asc nulls last, abs(effect) desc nulls last, chrom, start, stop, region_id"
 _TMP = "_cd_export"
 #: CSV keeps the spelling of earlier versions (pandas): booleans as True / False.
 _CSV_SELECT = (
-    f"select * replace (case when significant then 'True' else 'False' end as significant)"
-    f" from {_TMP}"
+    "select * replace (case when significant then 'True' else 'False' end as significant) from {}"
 )
 
 
@@ -92,11 +122,27 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
             " left join region_count_vectors v"
             " on v.comparison_id = r.comparison_id and v.region_id = r.region_id"
         )
-    where = "r.comparison_id = ?"
     if ranked and top_n is not None:
-        where += f" and r.rank <= {int(top_n)}"
+        # the first top_n rows of the rank order, ranked (1M regions: a Top-N, not a sort).
+        # "offset 0": without it DuckDB 2.0 drops this LIMIT (a filtered subquery over the
+        # view returned every row; tests/test_exports.py::test_top_export_is_the_ranked_view)
+        top = (
+            f"(select *, row_number() over (order by {RANK_ORDER}) as rank from "
+            f"(select * from regions_filtered where comparison_id = ? "
+            f"order by {RANK_ORDER} limit {int(top_n)} offset 0))"
+        )
+        return f"select {', '.join(cols)} from {top} r{join} order by r.rank"
+    where = "r.comparison_id = ?"
+    if view == "regions_unfiltered":  # the excluded regions (the rest are in regions_filtered)
+        where += " and not r.passes_filter"
     order = "r.rank" if ranked else _ORDER
     return f"select {', '.join(cols)} from {view} r{join} where {where} order by {order}"
+
+
+def _count_sql(view: str) -> str:
+    """Return SQL counting the rows of one export (one ``?``: the comparison id)."""
+    where = " and not passes_filter" if view == "regions_unfiltered" else ""
+    return f"select count(*) from {view} where comparison_id = ?{where}"
 
 
 def _copy(con: duckdb.DuckDBPyConnection, path: Path, select: str, options: str) -> None:
@@ -111,9 +157,16 @@ def _copy(con: duckdb.DuckDBPyConnection, path: Path, select: str, options: str)
 
 
 def write_exports(
-    con: duckdb.DuckDBPyConnection, comparison_id: str, out_dir: Path
+    con: duckdb.DuckDBPyConnection,
+    comparison_id: str,
+    out_dir: Path,
+    formats: str | tuple[str, ...] = "auto",
 ) -> dict[str, Path]:
-    """Write every export as CSV and Parquet under ``out_dir``; return ``{file name: path}``."""
+    """Write every export under ``out_dir`` in ``formats``; return ``{file name: path}``.
+
+    ``formats``: see :func:`parse_formats` (a string or its parsed tuple).
+    """
+    wanted = parse_formats(formats) if isinstance(formats, str) else tuple(formats)
     ((analysis, top_n),) = con.execute(
         "select c.analysis, p.top_n from comparisons c join comparison_params p "
         "using (comparison_id) where comparison_id = ?",
@@ -121,17 +174,47 @@ def write_exports(
     ).fetchall()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
+    literal = "'" + comparison_id.replace("'", "''") + "'"
     counts = _count_columns(con, comparison_id) if analysis != "dmr" else []
     try:
         for stem, view in EXPORT_VIEWS.items():
             sql = export_sql(view, analysis, top_n, counts)
-            con.execute(f"create or replace temp table {_TMP} as {sql}", [comparison_id])
             name = f"diff_regions_top{top_n}" if stem == "diff_regions_top" else stem
-            csv_path, pq_path = out_dir / f"{name}.csv", out_dir / f"{name}.parquet"
-            _copy(con, csv_path, _CSV_SELECT, "format csv, header true")
-            _copy(con, pq_path, f"select * from {_TMP}", "format parquet")
-            written[csv_path.name] = csv_path
-            written[pq_path.name] = pq_path
+            fmts = wanted
+            if wanted == ("auto",):
+                if view == "regions_ranked" and top_n is not None:
+                    n = int(top_n)  # at most top_n rows: no need to count them
+                else:
+                    n = con.execute(_count_sql(view), [comparison_id]).fetchall()[0][0]
+                fmts = ("csv", "parquet") if n <= AUTO_CSV_MAX_ROWS else ("parquet",)
+            if len(fmts) == 1:  # one file: written straight from the query
+                if sql.count("?") != 1:  # the id is the query's one parameter
+                    raise ValueError(f"export query of {view} must have one parameter")
+                source = "(" + sql.replace("?", literal) + ")"
+            else:  # two files: the rows are computed once, into a temporary table
+                con.execute(f"create or replace temp table {_TMP} as {sql}", [comparison_id])
+                source = _TMP
+            if "csv" in fmts:
+                csv_path = out_dir / f"{name}.csv"
+                _copy(con, csv_path, _CSV_SELECT.format(source), "format csv, header true")
+                written[csv_path.name] = csv_path
+            if "parquet" in fmts:
+                pq_path = out_dir / f"{name}.parquet"
+                _copy(con, pq_path, f"select * from {source}", "format parquet")
+                written[pq_path.name] = pq_path
     finally:
         con.execute(f"drop table if exists {_TMP}")
+    # an earlier run's files that this run did not write would be stale: removed
+    stale = [*(f"{n}.{e}" for n in _names(top_n) for e in ("csv", "parquet")), *_OLD]
+    for file_name in stale:
+        if file_name not in written:
+            (out_dir / file_name).unlink(missing_ok=True)
     return written
+
+
+#: Export files of earlier versions (now ``diff_regions_all`` + ``diff_regions_excluded``).
+_OLD = ("diff_regions_unfiltered.csv", "diff_regions_unfiltered.parquet")
+
+
+def _names(top_n: int | None) -> list[str]:
+    return [f"diff_regions_top{top_n}" if s == "diff_regions_top" else s for s in EXPORT_VIEWS]

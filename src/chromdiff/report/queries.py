@@ -17,6 +17,7 @@ def view_frame(
     order_by: str | None = None,
     *,
     max_background: int | None = None,
+    columns: str = "* exclude (comparison_id)",
 ) -> pd.DataFrame:
     """Return the rows of ``view`` for ``comparison_id`` as a DataFrame.
 
@@ -33,10 +34,13 @@ def view_frame(
     max_background : int, optional
         For point charts: keep every ``significant`` row but at most this many others (a
         deterministic hash sample), so a million-region chart stays renderable.
+    columns : str, optional
+        SELECT list (column names written by chromdiff, not user input); default every column
+        but ``comparison_id``.
     """
     if not _NAME.match(view):
         raise ValueError(f"not a view name: {view!r}")
-    sql = f"select * exclude (comparison_id) from {view} where comparison_id = ?"
+    sql = f"select {columns} from {view} where comparison_id = ?"
     if max_background is not None:
         sql += (
             " qualify significant or row_number() over (partition by significant "

@@ -63,16 +63,14 @@ def ensure_params(con: duckdb.DuckDBPyConnection, comparison_id: str) -> None:
     )
 
 
-#: Point charts (volcano, MA) draw every significant region and at most this many others: a
-#: million points exhaust the renderer's JavaScript heap (measured by bench/e2e.py at 1M).
-MAX_BACKGROUND = 20_000
-
-
 def chart_frames(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, object]:
     """Read the data of each chart (one named ``rpt_*`` query each)."""
     cid = ctx.comparison["comparison_id"]
     frames = {
-        "volcano": view_frame(con, "rpt_volcano", cid, "region_id", max_background=MAX_BACKGROUND),
+        # every region: the point charts bin the background (chromdiff.charts.builders.MAX_POINTS)
+        "volcano": view_frame(
+            con, "rpt_volcano", cid, "region_id", columns="effect, neg_log10_q, category"
+        ),
         "chromosome_distribution": view_frame(
             con, "rpt_chrom_distribution", cid, "chrom_order, direction"
         ),
@@ -80,7 +78,7 @@ def chart_frames(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str
     }
     if not ctx.is_dmr:
         frames["ma_plot"] = view_frame(
-            con, "rpt_ma", cid, "region_id", max_background=MAX_BACKGROUND
+            con, "rpt_ma", cid, "region_id", columns="log2_mean_count, effect, category"
         )
     return frames
 
@@ -136,7 +134,12 @@ def figure_markup(paths: dict[str, Path], n_marks: int) -> str:
 
 
 def render_comparison(
-    db_path: str | Path, comparison_id: str, out_dir: str | Path, *, generated: str | None = None
+    db_path: str | Path,
+    comparison_id: str,
+    out_dir: str | Path,
+    *,
+    generated: str | None = None,
+    export_formats: str | None = None,
 ) -> dict[str, Path]:
     """Render all outputs of ``comparison_id`` into ``out_dir``.
 
@@ -151,6 +154,9 @@ def render_comparison(
         ``report.html``.
     generated : str, optional
         Timestamp printed in the reports (default: now, UTC).
+    export_formats : str, optional
+        Formats of the table exports (:func:`~chromdiff.report.exports.parse_formats`; default:
+        the ``export_formats`` setting, ``auto``).
 
     Returns
     -------
@@ -169,7 +175,11 @@ def render_comparison(
         ensure_params(con, comparison_id)
         ensure_annotation(con, comparison_id)
         ctx = collect_context(con, comparison_id)
-        written = write_exports(con, comparison_id, out)
+        if export_formats is None:
+            from chromdiff.settings import get_settings
+
+            export_formats = get_settings().export_formats
+        written = write_exports(con, comparison_id, out, export_formats)
         frames = chart_frames(con, ctx)
         enrichment = enrichment_section(con, f"comparison:{comparison_id}")
     charts = build_charts(ctx, frames)

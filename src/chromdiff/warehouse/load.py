@@ -68,6 +68,27 @@ def store_raw_files(files: dict[str, Path | None], dest_dir: Path) -> list[RawFi
     return out
 
 
+def raw_files_in_zip(files: dict[str, Path | None], zip_path: Path) -> list[RawFile]:
+    """Return the records of a result archive kept as its ZIP alone (no extracted copy).
+
+    Each extracted member (kind → path, as :func:`chromdiff.chipatlas.archive.extract_result_zip`
+    returns them) is recorded with the ZIP's ``path`` and its own name, size, SHA-256 and (small
+    text kinds) content; the ZIP itself as kind ``zip``. Read the members before deleting them.
+    """
+    out = []
+    for kind, src in files.items():
+        if src is None:
+            continue
+        src = Path(src)
+        size = src.stat().st_size
+        content = None
+        if kind in TEXT_KINDS and size <= MAX_CONTENT_BYTES:
+            content = src.read_bytes().decode("utf-8", errors="replace")
+        path = src if kind == "zip" else zip_path
+        out.append(RawFile(kind, src.name, str(path), size, sha256_file(src), content))
+    return out
+
+
 def _check_registered(con: duckdb.DuckDBPyConnection, comparison_id: str) -> None:
     known = con.execute(
         "select count(*) from comparisons where comparison_id = ?", [comparison_id]

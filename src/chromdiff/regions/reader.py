@@ -1,0 +1,192 @@
+"""Scan a region or DE table file with DuckDB's ``read_csv``; read regions into a typed table.
+
+Every column is scanned as text with explicit names (no type sniffing), gzip or not, with a
+``_line`` column: the 1-based file line of the row (rows are numbered in file order from the
+first data line; DuckDB skips empty lines, so after an empty line in the middle of a file
+``_line`` counts non-empty lines — error messages always name the true line). UCSC
+``track``/``browser`` lines and ``#`` comments in the middle of a region file are skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from chromdiff.errors import InputError
+from chromdiff.regions.coords import check_regions, int_sql, quote
+from chromdiff.regions.layout import MAX_LINE_BYTES, layout
+
+_LINE_RE = re.compile(r"CSV Error on Line: (\d+)")
+_COLS_RE = re.compile(r"Expected Number of Columns: (\d+) Found: (\d+)")
+_SKIP_ROW_SQL = (
+    "starts_with(ltrim({c}), '#') or regexp_matches({c}, '^(track|browser)([ \\t]|$)')"
+    " or ({c} is not null and trim({c}) = '' and {rest})"
+)
+
+
+def scan(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    table: str,
+    *,
+    delim: str,
+    skip: int,
+    names: list[str],
+    select: str | None = None,
+    region_file: bool = False,
+    quote_char: str = '"',
+) -> None:
+    """Create temp table ``table`` from text file ``path``, plus a ``_line`` column.
+
+    ``select`` is evaluated over the scanned columns (default: every column, as text).
+
+    ``region_file``: when the strict scan fails (a row with another number of columns, mixed
+    line ends), a second, lenient scan reads the file: comment/track/browser lines after the
+    first data line are skipped, extra columns dropped and missing ones left NULL (a row
+    without chrom, start and end is then reported by
+    :func:`~chromdiff.regions.coords.check_regions`). Otherwise such a row is an error naming
+    its line. ``quote_char``: the quote character (``""``: none, as in BED files).
+    """
+    cols = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in names) + "}"
+    sel = select or ", ".join(quote(n) for n in names)
+
+    q = "'" + quote_char.replace("'", "''") + "'"
+
+    def run(lenient: bool) -> None:
+        inner = f"""select *, (row_number() over () + {int(skip)})::bigint as _line
+            from read_csv(?, delim = ?, header = false, skip = ?, columns = {cols},
+                          quote = {q}, escape = {q}, comment = '', strict_mode = {not lenient},
+                          null_padding = {lenient}, auto_detect = false, max_line_size = ?,
+                          ignore_errors = false)"""
+        where = "true"
+        if lenient:
+            first = quote(names[0])
+            rest = " and ".join(f"{quote(n)} is null" for n in names[1:]) or "true"
+            where = "not (" + _SKIP_ROW_SQL.format(c=first, rest=rest) + ")"
+        con.execute(
+            f"create or replace temp table {table} as select {sel}, _line from ({inner}) "
+            f"where {where}",
+            [str(path), delim, skip, MAX_LINE_BYTES],
+        )
+
+    try:
+        run(False)
+        return
+    except duckdb.Error as exc:
+        msg = str(exc).strip()
+        m = _LINE_RE.search(msg)
+        line = int(m.group(1)) if m else None
+        if not region_file:
+            cols_m = _COLS_RE.search(msg)
+            if line is not None and cols_m:
+                why = f"line {line} has {cols_m.group(2)} columns"
+            elif line is not None:
+                why = f"line {line}: {msg.splitlines()[0]}"
+            else:
+                why = msg.splitlines()[0]
+            raise InputError(f"{path}: cannot parse as a {len(names)}-column table: {why}") from exc
+    try:
+        run(True)
+    except duckdb.Error as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise InputError(f"{path}: cannot parse as a {len(names)}-column table: {first}") from exc
+
+
+@dataclass
+class RegionFile:
+    """What :func:`read_regions` read: the table, the file's layout and the role mapping."""
+
+    table: str
+    source: str
+    header: list[str]
+    columns: dict[str, str]
+    tool: str
+    has_header: bool
+    base: int
+    n_rows: int
+    extra: list[str] = field(default_factory=list)
+
+
+def auto_base(tool: str, header: list[str]) -> int:
+    """Return the coordinate base of a region table.
+
+    1 for DiffBind reports and R GRanges tables (``seqnames`` column), else 0 (BED,
+    narrowPeak, MACS).
+    """
+    return 1 if tool == "diffbind" or "seqnames" in {h.lower() for h in header} else 0
+
+
+def read_regions(
+    con: duckdb.DuckDBPyConnection,
+    path: str | Path,
+    table: str,
+    *,
+    base: int | str = "auto",
+    overrides: dict[str, str] | None = None,
+) -> RegionFile:
+    """Read a region file into temp table ``table`` (``region_key, chrom, start, stop``).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Connection to scan into (only a temp table is written).
+    path : str or Path
+        BED3..BED6+ / narrowPeak (headerless), or a table with a header naming the chrom,
+        start and end columns (DiffBind report, MACS xls-style table, …); gzipped or not.
+    table : str
+        Temp table created: ``region_key`` (the row's file line, see the module docstring),
+        ``chrom``, ``start``, ``stop`` (0-based half-open).
+    base : {"auto", 0, 1}
+        Coordinate base of the starts (``auto``: see :func:`auto_base`).
+    overrides : dict, optional
+        ``role -> column`` mapping that wins over auto-detection (roles chrom, start, stop).
+
+    Raises
+    ------
+    InputError
+        Missing or empty file, an unparseable row or a bad region: one line naming the file,
+        the line and the column.
+    """
+    from chromdiff.integration.columns import detect_columns, guess_tool
+
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"{path}: file not found")
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: no regions (the file is empty)")
+    delim, skip, names, has_header = layout(path, "peaks")
+    columns = detect_columns(names, "peaks", source=str(path), overrides=overrides)
+    tool = guess_tool(names, "peaks") if has_header else "bed"
+    b = auto_base(tool, names) if base == "auto" else int(base)
+    chrom, start, stop = (columns[r] for r in ("chrom", "start", "stop"))
+    select = f"{quote(chrom)} as chrom, {int_sql(start)} - {b} as start, {int_sql(stop)} as stop"
+    scan(
+        con,
+        path,
+        table,
+        delim=delim,
+        skip=skip,
+        names=names,
+        select=select,
+        region_file=True,
+        quote_char='"' if has_header else "",
+    )
+    labels = tuple(repr(c) if has_header else str(names.index(c) + 1) for c in (chrom, start, stop))
+    check_regions(
+        con,
+        table,
+        path,
+        skip=skip,
+        delim=delim,
+        positions=(names.index(chrom), names.index(start), names.index(stop)),
+        labels=labels,
+        base=b,
+    )
+    con.execute(f"alter table {table} rename column _line to region_key")
+    n = con.execute(f"select count(*) from {table}").fetchall()[0][0]
+    if n == 0:
+        raise InputError(f"{path}: no regions")
+    return RegionFile(table, str(path), names, columns, tool, has_header, b, n)
