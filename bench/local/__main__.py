@@ -98,7 +98,8 @@ def main() -> None:
         "`bw.intervals()` call per region and experiment, DA's count formula, count CSV, "
         "`Rscript` edgeR (the calls of edgeR.r), BED by pandas; no input checks. Each run in a "
         f"fresh process, interleaved; wall time median of {args.repeats} run(s); MiB = peak RSS of "
-        "the Python process / of its largest R child.",
+        "the Python process / of its largest child (Linux counts a child's forked Python "
+        "image before it execs Rscript, so the R figure is an upper bound).",
         "",
         "| samples × regions | variant | total s | union s | counts s | edgeR + BED s | "
         "Python MiB | R MiB | regions tested |",
