@@ -34,24 +34,11 @@ from scipy.stats import binom
 
 from chromdiff.annotation.links import link_great
 from chromdiff.enrichment.ora import bh, hyper_sf
+from chromdiff.enrichment.store import RESULT_COLUMNS
 from chromdiff.errors import InputError
 
 #: Columns of every result frame (``method`` says which test the row is).
-GREAT_COLUMNS = (
-    "method",
-    "set_id",
-    "set_name",
-    "k",
-    "n_query",
-    "set_size",
-    "universe_size",
-    "genome_fraction",
-    "expected",
-    "fold",
-    "pvalue",
-    "padj",
-    "genes",
-)
+GREAT_COLUMNS = ("method", *RESULT_COLUMNS)
 
 
 def _domains(con: duckdb.DuckDBPyConnection, sizes: dict[str, int]) -> None:
