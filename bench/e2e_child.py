@@ -28,7 +28,9 @@ STAGES = {
     "validate": "prepare", "prepare": "prepare",
     "submit": "transfer", "wait": "transfer", "download": "transfer",
     "parse": "parse_load", "load": "parse_load",
-    "annotate-comparison": "annotation", "render-report": "report",
+    "health": "transfer",
+    "annotate-comparison": "annotation", "enrich-comparison": "enrichment",
+    "render-report": "report",
 }  # fmt: skip
 
 
@@ -41,10 +43,12 @@ def _instrument(seconds: dict[str, float], on_task_end=None) -> None:
     import chromdiff.report.context as report_context
     from tasks import annotate as ta
     from tasks import compare as tc
+    from tasks import enrich as te
     from tasks import report as tr
 
-    tasks = [tc.validate, tc.prepare, tc.submit, tc.wait, tc.download, tc.parse, tc.load,
-             ta.annotate_comparison_task, tr.render_report]  # fmt: skip
+    tasks = [tc.validate, tc.prepare, tc.health, tc.submit, tc.wait, tc.download, tc.parse,
+             tc.load, ta.annotate_comparison_task, te.enrich_comparison_task,
+             tr.render_report]  # fmt: skip
     for task in tasks:
         fn = task.fn
 
