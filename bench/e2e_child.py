@@ -80,7 +80,7 @@ def _instrument(seconds: dict[str, float], on_task_end=None) -> None:
     report_context.view_frame = timed_view
 
     # Breakdown of the report task (details only, not separate stages): exports, charts.
-    import chromdiff.charts as charts
+    import chromdiff.charts.save as charts_save
     import chromdiff.report.render as render
 
     def timer(key: str, fn):
@@ -96,8 +96,9 @@ def _instrument(seconds: dict[str, float], on_task_end=None) -> None:
 
     # (wrapped only where the names exist: the report module may change under the benchmark)
     for mod, name, key in ((render, "write_exports", "report_exports"),
+                           (render, "chart_frames", "report_chart_data"),
                            (render, "build_charts", "report_build_charts"),
-                           (charts, "save_chart", "report_save_charts")):  # fmt: skip
+                           (charts_save, "save_charts", "report_save_charts")):  # fmt: skip
         if hasattr(mod, name):
             setattr(mod, name, timer(f"detail:{key}", getattr(mod, name)))
     cap = int(os.environ.get("CHROMDIFF_BENCH_CHART_ROWS", "0"))
@@ -107,7 +108,8 @@ def _instrument(seconds: dict[str, float], on_task_end=None) -> None:
 
         def sampled_frames(con, ctx):
             frames = chart_frames(con, ctx)
-            return {k: f.sample(n=cap, random_state=0) if len(f) > cap else f
+            return {k: f.sample(n=cap, random_state=0)
+                    if hasattr(f, "sample") and len(f) > cap else f
                     for k, f in frames.items()}  # fmt: skip
 
         render.chart_frames = sampled_frames

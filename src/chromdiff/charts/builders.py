@@ -116,6 +116,15 @@ def _bin_layer(bins: pd.DataFrame, x: str, y: str) -> alt.Chart:
     )
 
 
+def _drawn(
+    df: pd.DataFrame, x: str, y: str, label_a: str, label_b: str, thinned: tuple | None
+) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """Points and background bins to draw: ``df`` thinned here, or ``thinned`` as given."""
+    if thinned is not None:
+        return thinned
+    return thin_points(_with_group(df[[x, y, "category"]], label_a, label_b), x, y)
+
+
 def volcano_chart(
     df: pd.DataFrame,
     *,
@@ -123,10 +132,16 @@ def volcano_chart(
     label_a: str,
     label_b: str,
     effect_title: str = "Log2 Fold Change",
+    thinned: tuple[pd.DataFrame, pd.DataFrame | None] | None = None,
 ) -> alt.LayerChart:
-    """Volcano plot from ``rpt_volcano``: effect against −log10(q), dashed line at −log10(fdr)."""
-    data = _with_group(df[["effect", "neg_log10_q", "category"]], label_a, label_b)
-    data, bins = thin_points(data, "effect", "neg_log10_q")
+    """Volcano plot from ``rpt_volcano``: effect against −log10(q), dashed line at −log10(fdr).
+
+    ``df`` holds every region, thinned here (:func:`thin_points`); or ``thinned`` gives what
+    :func:`thin_points` would return for it (points with ``group``, background bins or None),
+    e.g. computed inside DuckDB by :func:`chromdiff.report.points.point_data`, and ``df`` is
+    not read.
+    """
+    data, bins = _drawn(df, "effect", "neg_log10_q", label_a, label_b, thinned)
     points = (
         alt.Chart(inline_data(data))
         .mark_circle(size=12, opacity=0.6)
@@ -152,10 +167,18 @@ def volcano_chart(
     return chart.properties(title="Volcano Plot", width=_WIDTH, height=_HEIGHT)
 
 
-def ma_chart(df: pd.DataFrame, *, label_a: str, label_b: str) -> alt.LayerChart:
-    """MA plot from ``rpt_ma``: log2 mean normalised count against logFC, significant coloured."""
-    data = _with_group(df[["log2_mean_count", "effect", "category"]], label_a, label_b)
-    data, bins = thin_points(data, "log2_mean_count", "effect")
+def ma_chart(
+    df: pd.DataFrame,
+    *,
+    label_a: str,
+    label_b: str,
+    thinned: tuple[pd.DataFrame, pd.DataFrame | None] | None = None,
+) -> alt.LayerChart:
+    """MA plot from ``rpt_ma``: log2 mean normalised count against logFC, significant coloured.
+
+    ``df`` and ``thinned`` as in :func:`volcano_chart`.
+    """
+    data, bins = _drawn(df, "log2_mean_count", "effect", label_a, label_b, thinned)
     data = data.sort_values("group", key=lambda s: s.ne(NOT_SIG), kind="stable")
     points = (
         alt.Chart(inline_data(data))

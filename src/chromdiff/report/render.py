@@ -64,27 +64,30 @@ def ensure_params(con: duckdb.DuckDBPyConnection, comparison_id: str) -> None:
 
 
 def chart_frames(con: duckdb.DuckDBPyConnection, ctx: ReportContext) -> dict[str, object]:
-    """Read the data of each chart (one named ``rpt_*`` query each)."""
+    """Read the data of each chart (one named ``rpt_*`` query each).
+
+    The point charts (volcano, MA) get a :class:`~chromdiff.report.points.PointData`: their
+    regions thinned inside DuckDB (background binned, close significant points merged), so only
+    what is drawn is read.
+    """
+    from chromdiff.report.points import point_data
+
     cid = ctx.comparison["comparison_id"]
+    la, lb = ctx.label_a, ctx.label_b
     frames = {
-        # every region: the point charts bin the background (chromdiff.charts.builders.MAX_POINTS)
-        "volcano": view_frame(
-            con, "rpt_volcano", cid, "region_id", columns="effect, neg_log10_q, category"
-        ),
+        "volcano": point_data(con, "rpt_volcano", cid, "effect", "neg_log10_q", la, lb),
         "chromosome_distribution": view_frame(
             con, "rpt_chrom_distribution", cid, "chrom_order, direction"
         ),
         "region_size_distribution": view_frame(con, "rpt_size_histogram", cid, "category, bin"),
     }
     if not ctx.is_dmr:
-        frames["ma_plot"] = view_frame(
-            con, "rpt_ma", cid, "region_id", columns="log2_mean_count, effect, category"
-        )
+        frames["ma_plot"] = point_data(con, "rpt_ma", cid, "log2_mean_count", "effect", la, lb)
     return frames
 
 
 def build_charts(ctx: ReportContext, frames: dict) -> dict:
-    """Build the Altair charts of the report from their data frames."""
+    """Build the Altair charts of the report from their data (see :func:`chart_frames`)."""
     from chromdiff import charts
 
     fdr = float(ctx.params["fdr"])
@@ -95,13 +98,15 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
     n_ns = ctx.counts.get("n_nonstandard", 0)
     if n_ns:
         note = (note + "; " if note else "") + f"{n_ns} regions on non-standard contigs not shown"
+    volcano = frames["volcano"]
     out = {
         "volcano": charts.volcano_chart(
-            frames["volcano"],
+            volcano.points,
             fdr=fdr,
             label_a=la,
             label_b=lb,
             effect_title="Methylation difference (A - B)" if ctx.is_dmr else "Log2 Fold Change",
+            thinned=(volcano.points, volcano.bins),
         ),
         "chromosome_distribution": charts.chromosome_chart(
             frames["chromosome_distribution"],
@@ -116,7 +121,10 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
         ),
     }
     if "ma_plot" in frames:
-        out["ma_plot"] = charts.ma_chart(frames["ma_plot"], label_a=la, label_b=lb)
+        ma = frames["ma_plot"]
+        out["ma_plot"] = charts.ma_chart(
+            ma.points, label_a=la, label_b=lb, thinned=(ma.points, ma.bins)
+        )
     return out
 
 
@@ -168,7 +176,7 @@ def render_comparison(
     InputError
         If the comparison does not exist.
     """
-    from chromdiff.charts import save_chart
+    from chromdiff.charts.save import save_charts
 
     out = Path(out_dir)
     with writer(db_path) as con:
@@ -184,8 +192,7 @@ def render_comparison(
         enrichment = enrichment_section(con, f"comparison:{comparison_id}")
     charts = build_charts(ctx, frames)
     figures, pngs = {}, {}
-    for stem, chart in charts.items():
-        paths = save_chart(chart, out / "charts" / stem)
+    for stem, paths in save_charts(charts, out / "charts").items():
         pngs[stem] = f"charts/{stem}.png"
         figures[stem] = figure_markup(paths, len(frames[stem]))
         written[pngs[stem]] = paths["png"]
