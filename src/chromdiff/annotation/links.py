@@ -98,26 +98,20 @@ def link_within_distance(
     return con.execute(f"select count(*) from {table_name(out_table)}").fetchall()[0][0]
 
 
-def link_great(
+def great_domains(
     con: duckdb.DuckDBPyConnection,
-    regions_sql: str,
     annotation_id: str,
-    out_table: str,
     *,
     basal_upstream: int = 5000,
     basal_downstream: int = 1000,
     max_extension: int = 1_000_000,
-) -> int:
-    """GREAT basal-plus-extension links (GREAT ≥ 1.5 / rGREAT): one row per (region, gene).
+) -> None:
+    """Create temp table ``_cd_great``: each gene's GREAT basal-plus-extension domain.
 
-    Each gene's basal domain is ``basal_upstream`` bp upstream to ``basal_downstream`` bp
-    downstream of its TSS (inclusive, strand-aware, clipped at 0); it is extended each way up to
-    the nearest other basal domain in that direction, by at most ``max_extension``. A region
-    links to every gene whose domain holds its midpoint ``(start + stop) // 2``; ``distance`` is
-    midpoint − TSS signed by the gene's strand. Chromosome ends are not known, so the last gene's
-    domain extends the full ``max_extension``. The domains are kept in temp table ``_cd_great``.
+    Columns ``gene_id, symbol, chrom, strand, tss, start, stop`` (half-open). See
+    :func:`link_great` for the rule; the domains depend on the annotation and the options only,
+    so several region sets can be linked to one build of them.
     """
-    stage_regions(con, regions_sql, annotation_id)
     _genes(con, annotation_id)
     up, dn, ext = int(basal_upstream), int(basal_downstream), int(max_extension)
     con.execute(
@@ -138,6 +132,31 @@ def link_great(
                greatest(be, least(be + {ext}, coalesce(right_bs, be + {ext}))) as stop
         from n"""
     )
+    con.execute("drop table if exists _cd_g")
+
+
+def link_great(
+    con: duckdb.DuckDBPyConnection,
+    regions_sql: str,
+    annotation_id: str,
+    out_table: str,
+    *,
+    domains_ready: bool = False,
+    **domain_opts: int,
+) -> int:
+    """GREAT basal-plus-extension links (GREAT ≥ 1.5 / rGREAT): one row per (region, gene).
+
+    Each gene's basal domain is ``basal_upstream`` bp upstream to ``basal_downstream`` bp
+    downstream of its TSS (inclusive, strand-aware, clipped at 0); it is extended each way up to
+    the nearest other basal domain in that direction, by at most ``max_extension``. A region
+    links to every gene whose domain holds its midpoint ``(start + stop) // 2``; ``distance`` is
+    midpoint − TSS signed by the gene's strand. Chromosome ends are not known, so the last gene's
+    domain extends the full ``max_extension``. The domains are kept in temp table ``_cd_great``
+    (:func:`great_domains`; ``domains_ready``: it already holds them, ``domain_opts`` unused).
+    """
+    stage_regions(con, regions_sql, annotation_id)
+    if not domains_ready:
+        great_domains(con, annotation_id, **domain_opts)
     bin_ = 1_000_000
     con.execute(
         f"""{create_sql(out_table)} as
@@ -150,5 +169,4 @@ def link_great(
         where r.mid >= d.start and r.mid < d.stop
         order by r.region_key, abs(distance), d.gene_id"""
     )
-    con.execute("drop table if exists _cd_g")
     return con.execute(f"select count(*) from {table_name(out_table)}").fetchall()[0][0]

@@ -8,7 +8,7 @@ import duckdb
 
 from chromdiff.enrichment.chromsizes import DATA_DIR as SIZES_DIR
 from chromdiff.enrichment.chromsizes import chrom_sizes
-from chromdiff.enrichment.great import great
+from chromdiff.enrichment.great import drop_terms, great, prepare_terms
 from chromdiff.enrichment.sources import go_available, load_sources, map_gmt_ids
 from chromdiff.enrichment.store import EnrichmentRun, write_run
 from chromdiff.errors import InputError
@@ -84,6 +84,7 @@ def enrich_comparison(
         if src.name.startswith("gmt:"):
             space, n = map_gmt_ids(con, src.table, aid)
             run.note(None, "info", f"{src.name}: matched {n:,} genes by {space}")
+        queries = {}
         for d, query in DIRECTIONS.items():
             sql = (
                 f"select region_id as region_key, chrom, start, stop from regions_significant "
@@ -91,14 +92,24 @@ def enrich_comparison(
             )
             if con.execute(f"select count(*) from ({sql})").fetchall()[0][0] == 0:
                 run.note(query, "skipped", f"{src.name}: no significant {query} regions")
-                continue
-            try:
-                df = great(con, sql, aid, src.table, sizes, background_sql=bg_sql,
-                           min_size=min_size, max_size=max_size, label=query)  # fmt: skip
-            except InputError as exc:
-                run.note(query, "skipped", str(exc))
-                continue
-            run.add(df, query=query, set_source=src.name, set_version=src.version,
-                    background=bg_text)  # fmt: skip
+            else:
+                queries[query] = sql
+        if not queries:
+            continue
+        # the domains and term coverage are the same for both directions: built once
+        prepare_terms(con, aid, src.table, sizes, min_size=min_size, max_size=max_size)
+        try:
+            for query, sql in queries.items():
+                try:
+                    df = great(con, sql, aid, src.table, sizes, background_sql=bg_sql,
+                               min_size=min_size, max_size=max_size, label=query,
+                               prepared=True)  # fmt: skip
+                except InputError as exc:
+                    run.note(query, "skipped", str(exc))
+                    continue
+                run.add(df, query=query, set_source=src.name, set_version=src.version,
+                        background=bg_text)  # fmt: skip
+        finally:
+            drop_terms(con)
     rows = write_run(con, run, aid)
     return {"rows": rows, "notes": [m for _, _, m in run.notes]}

@@ -23,6 +23,10 @@ subset of the tested set, e.g. the significant regions of a comparison among all
 Fold enrichment = observed / expected. All terms within the size limits are tested (``k = 0``
 included) and BH-adjusted together per test; rows with ``k >= 1`` are returned. The clipped
 domains stay in temp table ``_cd_dom(gene_id, chrom, start, stop)`` after a call.
+
+Several region sets against one gene-set collection (a comparison's A- and B-enriched regions)
+share the domains and the per-term genome coverage: :func:`prepare_terms` builds them once and
+``great(..., prepared=True)`` uses them; :func:`drop_terms` removes them.
 """
 
 from __future__ import annotations
@@ -32,13 +36,14 @@ import numpy as np
 import pandas as pd
 from scipy.stats import binom
 
-from chromdiff.annotation.links import link_great
+from chromdiff.annotation.links import great_domains, link_great
 from chromdiff.enrichment.ora import bh, hyper_sf
 from chromdiff.enrichment.store import RESULT_COLUMNS
 from chromdiff.errors import InputError
 
-#: Columns of every result frame (``method`` says which test the row is).
-GREAT_COLUMNS = ("method", *RESULT_COLUMNS)
+#: Columns of every result frame (``method`` says which test the row is; ``symbols`` are the
+#: hit ``genes`` as the annotation's symbols, in the same order).
+GREAT_COLUMNS = ("method", *RESULT_COLUMNS, "symbols")
 
 
 def _domains(con: duckdb.DuckDBPyConnection, sizes: dict[str, int]) -> None:
@@ -63,6 +68,7 @@ def _links(
     annotation_id: str,
     table: str,
     sizes: dict[str, int],
+    domains_ready: bool = False,
     **domain_opts,
 ) -> int:
     """Link regions on sized chromosomes to genes (GREAT rule); return the regions counted."""
@@ -71,8 +77,34 @@ def _links(
     n = con.execute(f"select count(*) from ({sql})").fetchall()[0][0]
     if n == 0:
         return 0
-    link_great(con, sql, annotation_id, table, **domain_opts)
+    link_great(con, sql, annotation_id, table, domains_ready=domains_ready, **domain_opts)
     return int(n)
+
+
+def prepare_terms(
+    con: duckdb.DuckDBPyConnection,
+    annotation_id: str,
+    sets_table: str,
+    sizes: dict[str, int],
+    *,
+    min_size: int = 5,
+    max_size: int | None = None,
+    **domain_opts,
+) -> None:
+    """Build the domains and term tables once for several ``great(..., prepared=True)`` calls.
+
+    Arguments as in :func:`great`; every call that uses them must pass the same ones.
+    """
+    great_domains(con, annotation_id, **domain_opts)
+    _domains(con, sizes)
+    _term_table(con, sets_table, min_size, max_size)
+    _symbols(con, annotation_id)
+
+
+def drop_terms(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop what :func:`prepare_terms` (or a :func:`great` call) built."""
+    for t in ("_cd_great", "_cd_dom", "_cd_tg", "_cd_terms", "_cd_sym"):
+        con.execute(f"drop table if exists {t}")
 
 
 def _term_table(con: duckdb.DuckDBPyConnection, sets_table: str, min_size: int, max_size) -> None:
@@ -102,15 +134,44 @@ def _term_table(con: duckdb.DuckDBPyConnection, sets_table: str, min_size: int, 
     )
 
 
-def _region_hits(con: duckdb.DuckDBPyConnection, links: str, out: str) -> None:
-    """``out(set_id, k, genes)``: regions in each term's domains and the genes they hit."""
+def _symbols(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
+    """``_cd_sym(gene_id, symbol)``: the annotation's symbol of each gene id (as the store maps)."""
     con.execute(
-        f"""create or replace temp table {out} as
-        select t.set_id, count(distinct l.region_key) as k,
-               string_agg(distinct l.gene_id, '/') as genes
-        from {links} l join _cd_tg t on t.gene_id = l.gene_id
+        """create or replace temp table _cd_sym as
+        select gene_id, any_value(symbol) as symbol from ann_genes
+        where annotation_id = ? group by gene_id""",
+        [annotation_id],
+    )
+
+
+def _hit_genes(genes: str) -> str:
+    """Return SQL: per term, the hit genes of ``genes`` (a query of distinct ``gene_id``).
+
+    ``genes`` and ``symbols`` list them by ``gene_id`` (symbol, else the id, in the same order).
+    """
+    return f"""select t.set_id, string_agg(g.gene_id, '/' order by g.gene_id) as genes,
+               string_agg(coalesce(s.symbol, g.gene_id), '/' order by g.gene_id) as symbols,
+               count(*) as n_genes
+        from ({genes}) g join _cd_tg t on t.gene_id = g.gene_id
+        left join _cd_sym s on s.gene_id = g.gene_id
         semi join _cd_terms x on x.set_id = t.set_id
         group by t.set_id"""
+
+
+def _region_hits(con: duckdb.DuckDBPyConnection, links: str, out: str) -> None:
+    """``out(set_id, k, genes, symbols)``: regions in each term's domains, the genes they hit.
+
+    Distinct (term, region) pairs are counted, and the hit genes listed from the distinct genes
+    of ``links``, instead of two DISTINCT aggregates over every (region, gene, term) row.
+    """
+    con.execute(
+        f"""create or replace temp table {out} as
+        with p as (select distinct t.set_id, l.region_key from {links} l
+                   join _cd_tg t on t.gene_id = l.gene_id
+                   semi join _cd_terms x on x.set_id = t.set_id),
+        k as (select set_id, count(*) as k from p group by set_id)
+        select k.set_id, k.k, g.genes, g.symbols from k
+        join ({_hit_genes(f"select distinct gene_id from {links}")}) g using (set_id)"""
     )
 
 
@@ -134,6 +195,7 @@ def great(
     min_size: int = 5,
     max_size: int | None = None,
     label: str = "regions",
+    prepared: bool = False,
     **domain_opts,
 ) -> pd.DataFrame:
     """Run GREAT's tests for the regions of ``regions_sql`` (``region_key, chrom, start, stop``).
@@ -150,6 +212,9 @@ def great(
         instead of the whole-genome binomial + gene hypergeometric tests.
     min_size, max_size
         Term size limits in genes with a domain (rGREAT's default minimum is 5).
+    prepared
+        :func:`prepare_terms` has built the domains and terms for these arguments (they are
+        kept for the next call; otherwise they are built here).
     domain_opts
         ``basal_upstream``, ``basal_downstream``, ``max_extension`` of ``link_great``.
 
@@ -164,15 +229,17 @@ def great(
         No region on the genome's chromosomes, or foreground regions missing from the
         background.
     """
-    n = _links(con, regions_sql, annotation_id, "_cd_fg_links", sizes, **domain_opts)
+    n = _links(con, regions_sql, annotation_id, "_cd_fg_links", sizes, prepared, **domain_opts)
     if n == 0:
         raise InputError(f"{label}: no region on the genome's assembled chromosomes")
-    _domains(con, sizes)
-    _term_table(con, sets_table, min_size, max_size)
+    if not prepared:
+        _domains(con, sizes)
+        _term_table(con, sets_table, min_size, max_size)
+        _symbols(con, annotation_id)
     _region_hits(con, "_cd_fg_links", "_cd_fg_hits")
     terms = con.execute(
         """select t.set_id, t.set_name, t.set_size, t.genome_bp, coalesce(h.k, 0) as k,
-                  h.genes from _cd_terms t left join _cd_fg_hits h using (set_id)"""
+                  h.genes, h.symbols from _cd_terms t left join _cd_fg_hits h using (set_id)"""
     ).df()
     out = []
     if background_sql is None:
@@ -191,11 +258,11 @@ def great(
                        semi join _cd_tg t on t.gene_id = l.gene_id)"""
         ).fetchall()[0]
         g = con.execute(
-            """select t.set_id, t.set_name, t.set_size, count(distinct l.gene_id) as k,
-                      string_agg(distinct l.gene_id, '/') as genes
-            from _cd_terms t left join _cd_tg tg on tg.set_id = t.set_id
-            left join (select distinct gene_id from _cd_fg_links) l on l.gene_id = tg.gene_id
-            group by t.set_id, t.set_name, t.set_size"""
+            f"""select t.set_id, t.set_name, t.set_size, coalesce(h.n_genes, 0) as k,
+                       h.genes, h.symbols
+            from _cd_terms t
+            left join ({_hit_genes("select distinct gene_id from _cd_fg_links")}) h
+              using (set_id)"""
         ).df()
         g["n_query"] = int(n_genes)
         g["universe_size"] = int(big_n)
@@ -204,7 +271,9 @@ def great(
         g["pvalue"] = hyper_sf(g["k"], g["set_size"], big_n, n_genes)
         out.append(_finish(g, "great_hypergeometric"))
     else:
-        big_n = _links(con, background_sql, annotation_id, "_cd_bg_links", sizes, **domain_opts)
+        big_n = _links(
+            con, background_sql, annotation_id, "_cd_bg_links", sizes, prepared, **domain_opts
+        )
         missing = con.execute(
             f"""select count(*) from (select region_key from ({regions_sql})
                 except select region_key from ({background_sql}))"""
@@ -223,6 +292,8 @@ def great(
         r["expected"] = n * r["big_k"] / big_n
         r["pvalue"] = hyper_sf(r["k"], r["big_k"], big_n, n)
         out.append(_finish(r, "great_regions_hypergeometric"))
-    for t in ("_cd_fg_links", "_cd_bg_links", "_cd_fg_hits", "_cd_bg_hits", "_cd_tg"):
+    for t in ("_cd_fg_links", "_cd_bg_links", "_cd_fg_hits", "_cd_bg_hits"):
         con.execute(f"drop table if exists {t}")
+    if not prepared:
+        con.execute("drop table if exists _cd_tg; drop table if exists _cd_sym")
     return pd.concat(out, ignore_index=True)

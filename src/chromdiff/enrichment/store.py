@@ -72,7 +72,7 @@ def _symbols(con: duckdb.DuckDBPyConnection, annotation_id: str | None) -> None:
                select e.rid, string_agg(coalesce(g.symbol, e.gid), '/' order by e.pos) as symbols
                from (select rid, unnest(string_split(genes, '/')) as gid,
                             generate_subscripts(string_split(genes, '/'), 1) as pos
-                     from _cd_enr where genes is not null) e
+                     from _cd_enr where genes is not null and symbols is null) e
                left join (select gene_id, any_value(symbol) as symbol from ann_genes
                           where annotation_id = ? group by gene_id) g on g.gene_id = e.gid
                group by e.rid) s
@@ -89,10 +89,11 @@ def write_run(
     ``annotation_id``: map hit gene ids to the annotation's symbols (``symbols`` column).
     """
     cols = ["query", "method", "set_source", "set_version", "background", *RESULT_COLUMNS]
+    # parts may bring their symbols (GREAT does); the others are mapped here
     df = (
-        pd.concat([p[cols] for p in run.parts], ignore_index=True)
+        pd.concat([p.reindex(columns=[*cols, "symbols"]) for p in run.parts], ignore_index=True)
         if run.parts
-        else pd.DataFrame(columns=cols)
+        else pd.DataFrame(columns=[*cols, "symbols"])
     )
     df = df.astype({"set_size": "Int64", "universe_size": "Int64", "k": "int64"})
     df.insert(0, "rid", range(len(df)))
@@ -101,8 +102,8 @@ def write_run(
     con.register("_cd_notes_df", notes)
     try:
         con.execute(
-            "create or replace temp table _cd_enr as select *, null::varchar as symbols "
-            "from _cd_enr_df"
+            "create or replace temp table _cd_enr as select * replace (symbols::varchar as "
+            "symbols) from _cd_enr_df"
         )
         if annotation_id is not None:
             _symbols(con, annotation_id)
