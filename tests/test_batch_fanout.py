@@ -41,11 +41,18 @@ def test_dask_fan_out_loads_with_one_writer_and_rerun_skips(
         assert saved["request_id"].startswith("wabi_chipatlas_")
         assert (out / name / "report.html").is_file()
         assert Path(out / "_partitions" / name / "regions.parquet").is_file()
+        # the raw folder keeps the downloaded ZIP alone (its members are recorded in raw_files)
+        assert [p.suffix for p in (out / name / "raw").iterdir()] == [".zip"]
     with connect(db, read_only=True) as con:
         n = dict(con.execute(
             "select comparison_id, count(*) from regions group by 1"
         ).fetchall())  # fmt: skip
         status = dict(con.execute("select comparison_id, status from comparisons").fetchall())
+        kept = con.execute(
+            "select kind, path like '%.zip', sha256 is not null from raw_files "
+            "where comparison_id = 'one' and kind = 'bed'"
+        ).fetchall()
+    assert kept == [("bed", True, True)]
     assert n == {"one": 3000, "two": 3000}
     assert status["one"] == status["two"] == "loaded"
     posts = sum(1 for r in server.journal if r["method"] == "POST")

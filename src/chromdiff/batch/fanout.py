@@ -12,6 +12,7 @@ polling instead of resubmitting. Phase 3 (writer) loads each partition atomicall
 from __future__ import annotations
 
 import json
+import shutil
 from dataclasses import asdict
 from pathlib import Path
 
@@ -31,7 +32,7 @@ from chromdiff.parsing import ParsedResult
 from chromdiff.parsing.samples import ServerLayout, layout_for_files
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.db import writer
-from chromdiff.warehouse.load import load_result, store_raw_files
+from chromdiff.warehouse.load import load_result, raw_files_in_zip
 from chromdiff.warehouse.partitions import parse_to_partition
 
 _KINDS = ("bed", "igv_bed", "igv_xml", "log", "readme")
@@ -129,7 +130,11 @@ def load_fetched(db_path: str, fetched: dict) -> dict:
         layout=ServerLayout.from_dict(fetched["layout"]) if fetched.get("layout") else None,
     )  # fmt: skip
     files = {k: Path(v) if v else None for k, v in fetched["files"].items()}
-    raw = store_raw_files(files, Path(fetched["files"]["zip"]).parent)
+    zip_path = Path(fetched["files"]["zip"])
+    # as the compare flow's load: the raw folder keeps the downloaded ZIP, not a second copy
+    raw = raw_files_in_zip(files, zip_path)
     with writer(db_path) as con:
         set_request(con, cid, fetched["request_id"])
-        return load_result(con, cid, parsed, raw)
+        out = load_result(con, cid, parsed, raw)
+    shutil.rmtree(zip_path.parent / "extracted", ignore_errors=True)
+    return out
