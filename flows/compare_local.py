@@ -137,7 +137,8 @@ def _compute_and_load(
     regions = lt.build_regions(samples)
     counts = [lt.count_sample(s, regions) for s in samples]
     raw_dir = out_dir / "raw"
-    info = lt.diffbind(samples, regions, counts, str(raw_dir / "local"), engine)
+    # written where the loader records them: the raw folder keeps one copy of each file
+    info = lt.diffbind(samples, regions, counts, str(raw_dir), engine)
     # 2. register, parse and load like a service result
     thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
     t.prepare(db_path, cid, spec, LOCAL_BASE_URL, True, thresholds, False)

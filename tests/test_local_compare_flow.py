@@ -116,7 +116,11 @@ def test_local_and_public_comparisons_side_by_side(
     con.execute("update comparisons set reported_at = null where comparison_id = 'mine_local'")
     con.close()
     (tmp_path / "out" / "mine_local" / "report.html").unlink()
-    bed = tmp_path / "out" / "mine_local" / "raw" / "local" / "wabi_result.bed"
+    raw = tmp_path / "out" / "mine_local" / "raw"
+    # one copy of each result file, recorded in raw_files where it lies
+    assert sorted(p.name for p in raw.iterdir()) == [
+        "count_table.csv", "wabi_result.bed", "wabi_result.log"]  # fmt: skip
+    bed = raw / "wabi_result.bed"
     mtime = bed.stat().st_mtime_ns
     code, out, err = _local(tmp_path, capsys, SIM / "mine.txt", "--comparison-id", "mine_local")
     assert code == 0, err
