@@ -134,7 +134,10 @@ def _raise_interrupted(signum: int, frame: object) -> None:
 
 def run_flow(flow: Callable[..., Any], log_path: Path, *, verbose: bool = False, **kwargs) -> Any:
     """Call ``flow(**kwargs)`` with the console, log-file and signal handling described above."""
-    _isolate_prefect_server()
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:  # Prefect will start its temporary server
+        _isolate_prefect_server()  # (imports Prefect's server app: ~1-2 s, only then)
     handler = _configure_logging(log_path, verbose)
     previous = signal.signal(signal.SIGTERM, _raise_interrupted)
     try:

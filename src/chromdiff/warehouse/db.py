@@ -135,15 +135,24 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
             raise RuntimeError(f"cannot create view from {path}: {exc}") from exc
         pending = [p for p, _ in failed]
     from chromdiff.warehouse.comments import apply_comments
+    from chromdiff.warehouse.stamp import stamp
 
     apply_comments(con)
+    stamp(con)
 
 
 @contextmanager
 def writer(path: str | Path, *, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open ``path`` read-write with the schema applied (waits up to ``wait_s`` for the lock)."""
+    """Open ``path`` read-write with the schema applied (waits up to ``wait_s`` for the lock).
+
+    A database already stamped with this schema (:mod:`chromdiff.warehouse.stamp`) is not
+    re-applied.
+    """
+    from chromdiff.warehouse.stamp import is_current
+
     with connect(path, wait_s=wait_s) as con:
-        apply_schema(con)
+        if not is_current(con):
+            apply_schema(con)
         yield con
 
 
