@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import duckdb
-
 from chromdiff.annotation.cache import derived_tables
 from chromdiff.annotation.features import (
     DEFAULT_PRIORITY,
@@ -13,6 +11,7 @@ from chromdiff.annotation.features import (
 )
 from chromdiff.annotation.nearest import build_nearest, with_genes
 from chromdiff.annotation.staging import create_sql, drop_scratch, stage_regions, table_name
+from chromdiff.duckcore import duckdb
 
 #: Columns of the ``out_table`` written by :func:`annotate_regions`, in order.
 OUTPUT_COLUMNS = (

@@ -15,10 +15,9 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
-
 from chromdiff.annotation.annotate import annotate_regions
 from chromdiff.annotation.bedio import write_query
+from chromdiff.duckcore import duckdb
 
 #: Regions per batch (about 0.6 GB of work tables).
 BATCH_ROWS = 1_000_000

@@ -7,10 +7,9 @@ Exons are merged per gene; introns are the gaps between a gene's merged exons.
 
 from __future__ import annotations
 
-import duckdb
-
 from chromdiff.annotation.cache import BIN as BIN
 from chromdiff.annotation.cache import derived_tables, sql_literal
+from chromdiff.duckcore import duckdb
 
 DEFAULT_PRIORITY = ("Promoter", "5UTR", "3UTR", "Exon", "Intron", "Downstream", "Intergenic")
 _GENIC = ("Promoter", "5UTR", "3UTR", "Exon", "Intron")
