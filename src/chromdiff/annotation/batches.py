@@ -4,9 +4,10 @@ The engine's work tables (nearest TSS, feature hits) hold every region of a call
 result more again (about 580 bytes per region all told, 6 GB for 10M regions in one call).
 Here the regions are annotated :data:`BATCH_ROWS` at a time (by ``rowid`` ranges of the region
 table, which the region reader fills in file order) and each batch's labelled rows are written
-by one ``copy`` straight from the query that builds them (no result table) to a part file.
-Text parts are joined into the output by the kernel (``copy_file_range``; the first part is the
-output itself); Parquet parts by one DuckDB copy. Memory stays at one batch's work tables plus
+by one ``copy`` straight from the query that builds them (no result table) to a part file;
+text parts are joined into the output by the kernel (``copy_file_range``; the first part is the
+output itself). Parquet is written as one file by one streaming writer (pyarrow's, fed DuckDB's
+Arrow batches): no part is written and read back. Memory stays at one batch's work tables plus
 the region table itself; the file is in ``region_key`` order as a single call would write it.
 """
 
@@ -52,9 +53,9 @@ def annotate_to_file(
     if counts is not None:
         renames = check_regions(con, "", annotation_id, tables, checked=True, counts=counts)
     out.parent.mkdir(parents=True, exist_ok=True)
-    text = out.suffix != ".parquet"
     tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
     parts: list[Path] = []
+    writer = None
     try:
         for i, lo in enumerate(range(0, max(n, 1), batch_rows)):
             src = (
@@ -64,24 +65,48 @@ def annotate_to_file(
             sql = annotation_select(
                 con, src, annotation_id, tables=tables, renames=renames, **options
             )
-            part = tmp if text and i == 0 else out.with_name(f".{out.name}.part{i}{out.suffix}")
-            if part != tmp:
-                parts.append(part)
             query = f'select * rename (stop as "end") from ({sql}) order by region_key'
-            write_query(con, query, part, header=i == 0)
+            if out.suffix == ".parquet":
+                writer = _write_arrow(con, query, tmp, writer)
+            else:
+                part = tmp if i == 0 else out.with_name(f".{out.name}.part{i}{out.suffix}")
+                if i:
+                    parts.append(part)
+                write_query(con, query, part, header=i == 0)
             drop_scratch(con, tables)
-        if text:
+        if writer is not None:
+            writer.close()
+            writer = None
+        if parts:
             with open(tmp, "ab") as dst:
                 for part in parts:
                     _append(part, dst)
-        else:
-            files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
-            write_query(con, f"select * from read_parquet([{files}])", tmp)
         os.replace(tmp, out)
     finally:
+        if writer is not None:
+            writer.close()
         for p in [*parts, tmp]:
             p.unlink(missing_ok=True)
     return n
+
+
+def _write_arrow(con: duckdb.DuckDBPyConnection, query: str, path: Path, writer):
+    """Append the rows of ``query`` to Parquet file ``path`` (zstd); return the open writer.
+
+    ``writer``: the writer of the earlier batches (None: ``path`` is created). Needs the
+    ``duckdb`` package's Arrow export (see :mod:`chromdiff.duckcore`) and pyarrow.
+    """
+    import duckdb as duckdb_package  # noqa: F401 - adds the relational API to ``con``
+    import pyarrow.parquet as pq
+
+    reader = con.sql(query).to_arrow_reader(1 << 17)
+    if writer is None:
+        writer = pq.ParquetWriter(str(path), reader.schema, compression="zstd")
+    for batch in reader:
+        if batch.schema != writer.schema:
+            batch = batch.cast(writer.schema)
+        writer.write_batch(batch, row_group_size=122_880)
+    return writer
 
 
 def _append(part: Path, dst) -> None:
