@@ -16,9 +16,7 @@ hashed again from the bytes (:func:`_key`). Cache dir:
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from pathlib import Path
 
 from chromdiff.annotation.cache import CACHE_VERSION
@@ -44,6 +42,8 @@ def _inputs(genome: str) -> list[Path]:
 
 
 def _key_from_bytes(genome: str, files: list[Path]) -> str:
+    import hashlib
+
     h = hashlib.sha256(f"v{CACHE_VERSION} {PROVENANCE[genome]!r}".encode())
     for path in files:
         h.update(path.read_bytes())
@@ -53,7 +53,7 @@ def _key_from_bytes(genome: str, files: list[Path]) -> str:
 def _key(genome: str, folder: Path) -> str:
     """Key of ``genome``'s cache file: memoised in ``folder/<genome>.key`` (module docstring)."""
     files = _inputs(genome)
-    stamp = f"v{CACHE_VERSION} {hashlib.sha256(repr(PROVENANCE[genome]).encode()).hexdigest()}"
+    stamp = f"v{CACHE_VERSION} {PROVENANCE[genome]!r}"
     for path in files:
         st = path.stat()
         stamp += f" {path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
@@ -65,6 +65,8 @@ def _key(genome: str, folder: Path) -> str:
     except (OSError, ValueError):
         pass
     key = _key_from_bytes(genome, files)
+    import tempfile  # (imports only paid when the key is hashed or the cache is built)
+
     try:  # written under a temporary name and renamed: a reader never sees half a memo
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{genome}-", suffix=".key", dir=folder)
@@ -82,6 +84,8 @@ def embedded_db(genome: str) -> Path:
     path = folder / f"{genome}-{_key(genome, folder)}.duckdb"
     if path.exists():
         return path
+    import tempfile
+
     from chromdiff.annotation.load import ensure_annotation
 
     path.parent.mkdir(parents=True, exist_ok=True)
