@@ -12,15 +12,20 @@ Every command goes from an unsorted BED file on disk to a TSV on disk, in a fres
   (the TSS BED is the embedded hg38 build's transcript TSSs, sorted once, untimed);
 * **polars-bio**, **pyranges1** = the scripts in ``bench/peers/`` (file -> nearest TSS -> TSV), in
   their own environment ``bench/.peers`` (built on first use, see ``bench/peers/README.md``);
-* **floor** = ``python -c "import duckdb; duckdb.connect().execute('select 1')"``: the least a
-  Python + DuckDB command costs here, before it reads a byte of input.
+* **floors**, the least a command costs here before it reads a byte of input: **python** =
+  ``python -c pass``; **python + _duckdb** = ``import _duckdb; _duckdb.connect().execute('select
+  1')`` (DuckDB's compiled module alone, what the ``annotate --regions`` path imports, see
+  ``chromdiff.duckcore``); **python + duckdb** = the same through the ``duckdb`` package.
 
 The commands run interleaved, one of each per round (the order rotates), so load from other jobs
 on this shared machine hits them alike; each is timed by ``/usr/bin/time`` (wall seconds, peak
 RSS). Reported: medians, min-max spread, the 1-min load average before each round (its range),
 ratios of medians. One untimed warm-up round first (it also builds chromdiff's annotation cache
-and the peers' bytecode). ``--big N`` adds ``chromdiff full`` on N regions (runs, no peers)
-with its peak memory. The ``annotate_cli`` section of ``BENCHMARKS.md`` is rewritten.
+and the peers' bytecode). ``--big N`` adds, on N regions (no peers), with peak memory:
+``chromdiff full`` to TSV and to Parquet, the **kernel** alone (the same regions read and
+annotated batch by batch into a DuckDB table, no output file: ``--kernel-run``), and the **text
+I/O floor** (DuckDB reading chromdiff's TSV back as text and writing it again, no annotation
+work). The ``annotate_cli`` section of ``BENCHMARKS.md`` is rewritten.
 """
 
 from __future__ import annotations
@@ -114,7 +119,11 @@ def commands(bed: Path, tss: Path, out: Path, peers: Path | None) -> dict[str, l
         "chromdiff full": [chromdiff, "annotate", "--regions", str(bed), "--out", str(out)],
         "bedtools": ["sh", "-c", f"sort -k1,1 -k2,2n '{bed}' | bedtools closest -a stdin "
                      f"-b '{tss}' -D b -t first > '{out}'"],
-        "floor": [sys.executable, "-c", "import duckdb; duckdb.connect().execute('select 1')"],
+        "floor python": [sys.executable, "-c", "pass"],
+        "floor _duckdb": [sys.executable, "-c",
+                          "import _duckdb; _duckdb.connect().execute('select 1')"],
+        "floor duckdb": [sys.executable, "-c",
+                         "import duckdb; duckdb.connect().execute('select 1')"],
     }  # fmt: skip
     if peers is not None:
         for name, script in (("polars-bio", "polars_bio_nearest.py"),
@@ -156,27 +165,68 @@ def run_size(n: int, rounds: int, work: Path, tss: Path, peers: Path | None) -> 
 
 
 def run_big(n: int, runs: int, work: Path) -> dict:
-    """``chromdiff full`` on ``n`` regions: wall and peak RSS of each run."""
+    """10M-style runs on ``n`` regions: full TSV, full Parquet, the kernel; the text I/O floor.
+
+    The three are interleaved (one of each per run); each entry is a list of (wall s, peak MiB).
+    """
     bed = work / f"r{n}.bed"
     make_bed(bed, n)
-    cmd = commands(bed, work / "tss.bed", work / "big.tsv", None)["chromdiff full"]
-    out = {"n": n, "runs": [], "loads": []}
+    chromdiff = str(Path(sys.executable).with_name("chromdiff"))
+    cmds = {
+        "tsv": [chromdiff, "annotate", "--regions", str(bed), "--out", str(work / "big.tsv")],
+        "parquet": [chromdiff, "annotate", "--regions", str(bed), "--out",
+                    str(work / "big.parquet")],
+        "kernel": [sys.executable, "-m", "bench.annotate_cli", "--kernel-run", str(bed)],
+    }  # fmt: skip
+    out: dict = {"n": n, "loads": [], **{k: [] for k in cmds}}
     for _ in range(runs):
         out["loads"].append(os.getloadavg()[0])
-        out["runs"].append(timed(cmd))
+        for name, cmd in cmds.items():
+            out[name].append(timed(cmd))
     out["bed_mib"] = bed.stat().st_size / 2**20
     out["tsv_mib"] = (work / "big.tsv").stat().st_size / 2**20
+    out["parquet_mib"] = (work / "big.parquet").stat().st_size / 2**20
     bed.unlink()
+    (work / "big.parquet").unlink()
     # text I/O floor: DuckDB reading chromdiff's TSV back (as text) and writing it again, i.e.
     # the least any tool spends producing a file of this size, before any annotation work
     floor = (
         "import duckdb; duckdb.sql(\"copy (from read_csv('{}', delim = '\\t', all_varchar = "
         "true)) to '{}' (delimiter '\\t')\")"
     ).format(work / "big.tsv", work / "floor.tsv")
-    out["floor"] = timed([sys.executable, "-c", floor])
+    out["floor"] = [timed([sys.executable, "-c", floor]) for _ in range(runs)]
     (work / "big.tsv").unlink()
     (work / "floor.tsv").unlink()
     return out
+
+
+def kernel_run(bed: Path) -> None:
+    """The annotation kernel of ``chromdiff annotate --regions`` without an output file.
+
+    Read ``bed`` as the command does (embedded hg38 cache, ``read_regions``), then annotate it
+    in the command's batches, each batch's labelled rows created as a DuckDB table (and dropped).
+    """
+    from chromdiff.annotation.annotate import annotation_select
+    from chromdiff.annotation.batches import BATCH_ROWS
+    from chromdiff.annotation.cache import derived_tables
+    from chromdiff.annotation.filecache import open_embedded
+    from chromdiff.annotation.staging import check_regions, drop_scratch
+    from chromdiff.regions.reader import read_regions
+
+    con = open_embedded("hg38")
+    aid = "embedded:hg38"
+    read = read_regions(con, bed, "_k_regions")
+    tables = derived_tables(con, aid)
+    renames = check_regions(con, "", aid, tables, checked=True, counts=read.chrom_counts)
+    for lo in range(0, read.n_rows, BATCH_ROWS):
+        src = (
+            "select region_key, chrom, start, stop from _k_regions "
+            f"where rowid >= {lo} and rowid < {lo + BATCH_ROWS}"
+        )
+        sql = annotation_select(con, src, aid, tables=tables, renames=renames)
+        con.execute(f"create or replace temp table _k_out as {sql}")
+        drop_scratch(con, tables)
+        con.execute("drop table _k_out")
 
 
 def _med(vals: list[tuple[float, float]], i: int = 0) -> float:
@@ -198,10 +248,10 @@ def section(results: list[dict], big: dict | None) -> str:
         "nearest's median (> 1: chromdiff faster).",
         "",
         "| regions | rounds | load | chromdiff nearest s | chromdiff full s | bedtools (sort + "
-        "closest) s | polars-bio s | pyranges1 s | floor (python + duckdb) s | bedtools / "
-        "chromdiff | polars-bio / chromdiff | pyranges1 / chromdiff | peak MiB (chromdiff "
-        "nearest / full / bedtools / polars-bio / pyranges1) |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "closest) s | polars-bio s | pyranges1 s | floor python s | floor python + _duckdb s "
+        "| floor python + duckdb s | bedtools / chromdiff | polars-bio / chromdiff | pyranges1 / "
+        "chromdiff | peak MiB (chromdiff nearest / full / bedtools / polars-bio / pyranges1) |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         runs = r["runs"]
@@ -225,20 +275,35 @@ def section(results: list[dict], big: dict | None) -> str:
         lines.append(
             f"| {r['n']:,} | {r['rounds']} | {min(r['loads']):.1f}–{max(r['loads']):.1f} "
             f"| {cell('chromdiff nearest')} | {cell('chromdiff full')} | {cell('bedtools')} "
-            f"| {cell('polars-bio')} | {cell('pyranges1')} | {cell('floor')} | {ratio('bedtools')} "
+            f"| {cell('polars-bio')} | {cell('pyranges1')} | {cell('floor python')} "
+            f"| {cell('floor _duckdb')} | {cell('floor duckdb')} | {ratio('bedtools')} "
             f"| {ratio('polars-bio')} | {ratio('pyranges1')} | {mem} |"
         )
     if big:
-        w = [v[0] for v in big["runs"]]
-        m = [v[1] for v in big["runs"]]
+
+        def wall(name: str) -> str:
+            w = [v[0] for v in big[name]]
+            return f"{statistics.median(w):.1f} s ({min(w):.1f}–{max(w):.1f})"
+
+        def peak(name: str) -> str:
+            return f"{max(v[1] for v in big[name]) / 1024:.2f} GiB"
+
         lines += [
             "",
-            f"Full annotation of {big['n']:,} regions (`chromdiff annotate --regions`, "
-            f"{big['bed_mib']:.0f} MiB BED in, {big['tsv_mib']:.0f} MiB TSV out), "
-            f"{len(w)} runs, load {min(big['loads']):.1f}–{max(big['loads']):.1f}: wall "
-            f"{statistics.median(w):.1f} s ({min(w):.1f}–{max(w):.1f}), peak RSS "
-            f"{max(m) / 1024:.2f} GiB. Text I/O floor (DuckDB reading that TSV back as text and "
-            f"writing it again, no annotation work): {big['floor'][0]:.1f} s.",
+            f"Full annotation of {big['n']:,} regions ({big['bed_mib']:.0f} MiB BED in), "
+            f"{len(big['tsv'])} interleaved runs, load {min(big['loads']):.1f}–"
+            f"{max(big['loads']):.1f}; wall (min–max), peak RSS:",
+            "",
+            "| what | wall | peak RSS |",
+            "|---|---:|---:|",
+            f"| kernel: read + annotate into DuckDB tables, no output file | {wall('kernel')} "
+            f"| {peak('kernel')} |",
+            f"| `chromdiff annotate --regions R.bed --out O.tsv` ({big['tsv_mib']:.0f} MiB) "
+            f"| {wall('tsv')} | {peak('tsv')} |",
+            f"| `... --out O.parquet` ({big['parquet_mib']:.0f} MiB) | {wall('parquet')} "
+            f"| {peak('parquet')} |",
+            f"| text I/O floor: DuckDB reads that TSV back as text and writes it again "
+            f"| {wall('floor')} | {peak('floor')} |",
         ]
     return "\n".join(lines)
 
@@ -252,7 +317,11 @@ def main() -> None:
     ap.add_argument("--big-runs", type=int, default=2)
     ap.add_argument("--no-write", action="store_true")
     ap.add_argument("--save", type=Path, help="also write the raw results (JSON) here")
+    ap.add_argument("--kernel-run", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.kernel_run:
+        kernel_run(args.kernel_run)
+        return
     peers = peers_python()
     env_cache = tempfile.mkdtemp(prefix="chromdiff-bench-cache-")
     os.environ["CHROMDIFF_CACHE_DIR"] = env_cache  # a fresh annotation cache, built in warm-up

@@ -13,14 +13,18 @@ from tests.realdata import REAL
 PEAKS = REAL / "chipseeker_geo_peaks_hg19" / "GSM1174481_ARmo_1nM_peaks.bed.gz"
 
 
+@pytest.mark.parametrize("checked", [False, True])
 @pytest.mark.parametrize("suffix", [".tsv", ".csv", ".parquet"])
-def test_batches_equal_one_call(tmp_path, suffix):
+def test_batches_equal_one_call(tmp_path, suffix, checked):
+    """checked: the reader's chromosome counts are passed (names checked once, no staging)."""
     con = duckdb.connect()
     aid = ensure_annotation(con, genome="hg19")
-    n = read_regions(con, PEAKS, "r").n_rows
+    read = read_regions(con, PEAKS, "r")
+    n = read.n_rows
     assert n == 2296
     out = tmp_path / f"ann{suffix}"
-    assert annotate_to_file(con, "r", aid, out, batch_rows=500) == n  # 5 batches
+    counts = read.chrom_counts if checked else None
+    assert annotate_to_file(con, "r", aid, out, batch_rows=500, counts=counts) == n  # 5 batches
     annotate_regions(con, "select region_key, chrom, start, stop from r", aid, "one")
     reader = "read_parquet" if suffix == ".parquet" else "read_csv"
     got = duckdb.sql(f"select * from {reader}('{out}')").fetchall()
@@ -34,3 +38,22 @@ def test_batches_equal_one_call(tmp_path, suffix):
 
     assert norm(got) == norm(want)
     assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]  # no part left behind
+
+
+def test_checked_batches_with_renamed_chromosomes(tmp_path):
+    """Regions spelled ``1`` (not ``chr1``) through the checked path: same rows as one call."""
+    con = duckdb.connect()
+    aid = ensure_annotation(con, genome="hg19")
+    read = read_regions(con, PEAKS, "r")
+    con.execute(
+        "create table r1 as select region_key, substr(chrom, 4) as chrom, start, stop from r"
+    )
+    counts = {k.removeprefix("chr"): v for k, v in read.chrom_counts.items()}
+    out = tmp_path / "ann.tsv"
+    assert annotate_to_file(con, "r1", aid, out, batch_rows=700, counts=counts) == read.n_rows
+    annotate_regions(con, "select region_key, chrom, start, stop from r1", aid, "one")
+    q = "select region_key, chrom::varchar, gene_id::varchar, annotation from {}"
+    rows = con.execute(q.format(f"read_csv('{out}')")).fetchall()
+    assert rows == con.execute(q.format("one order by 1")).fetchall()
+    assert rows[0][1] in {str(i) for i in range(1, 23)} | {"X", "Y"}
+    assert sum(r[2] is not None for r in rows) > 2000  # the renamed names found their genes

@@ -1,20 +1,37 @@
 """Peak-to-gene annotation engine (ChIPseeker-like features, nearest gene, GREAT links).
 
-See ``docs/annotation.md`` for the rules and the exact output columns.
+See ``docs/annotation.md`` for the rules and the exact output columns. The names below are
+imported on first use (PEP 562), so ``chromdiff annotate --regions`` loads only the modules it
+runs (see :mod:`chromdiff.duckcore`).
 """
 
-from chromdiff.annotation.annotate import OUTPUT_COLUMNS, annotate_regions
-from chromdiff.annotation.comparison import annotate_comparison
-from chromdiff.annotation.links import link_great, link_nearest, link_within_distance
-from chromdiff.annotation.load import EMBEDDED, ensure_annotation
+from __future__ import annotations
 
-__all__ = [
-    "EMBEDDED",
-    "OUTPUT_COLUMNS",
-    "annotate_comparison",
-    "annotate_regions",
-    "ensure_annotation",
-    "link_great",
-    "link_nearest",
-    "link_within_distance",
-]
+import importlib
+
+_WHERE = {
+    "EMBEDDED": "chromdiff.annotation.load",
+    "OUTPUT_COLUMNS": "chromdiff.annotation.annotate",
+    "annotate_comparison": "chromdiff.annotation.comparison",
+    "annotate_regions": "chromdiff.annotation.annotate",
+    "ensure_annotation": "chromdiff.annotation.load",
+    "link_great": "chromdiff.annotation.links",
+    "link_nearest": "chromdiff.annotation.links",
+    "link_within_distance": "chromdiff.annotation.links",
+}
+
+__all__ = sorted(_WHERE)
+
+
+def __getattr__(name: str):
+    """Import ``name`` from the module that defines it, on first use."""
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_WHERE])

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import duckdb
-
-from chromdiff.annotation.cache import derived_tables
+from chromdiff.annotation.cache import derived_tables, sql_literal
 from chromdiff.annotation.features import (
     DEFAULT_PRIORITY,
     build_downstream,
@@ -12,7 +10,14 @@ from chromdiff.annotation.features import (
     category_sql,
 )
 from chromdiff.annotation.nearest import build_nearest, with_genes
-from chromdiff.annotation.staging import create_sql, drop_scratch, stage_regions, table_name
+from chromdiff.annotation.staging import (
+    create_sql,
+    drop_scratch,
+    regions_select,
+    stage_regions,
+    table_name,
+)
+from chromdiff.duckcore import duckdb
 
 #: Columns of the ``out_table`` written by :func:`annotate_regions`, in order.
 OUTPUT_COLUMNS = (
@@ -105,7 +110,61 @@ def annotate_regions(
         Number of rows written.
     """
     tables = derived_tables(con, annotation_id)
-    stage_regions(con, regions_sql, annotation_id, tables=tables)
+    sql = annotation_select(
+        con,
+        regions_sql,
+        annotation_id,
+        tables=tables,
+        tss_region=tss_region,
+        priority=priority,
+        level=level,
+        downstream=downstream,
+        downstream_distance=downstream_distance,
+        flank=flank,
+        ignore_upstream=ignore_upstream,
+        ignore_downstream=ignore_downstream,
+        ignore_overlap=ignore_overlap,
+    )
+    con.execute(f"{create_sql(out_table)} as {sql}")
+    drop_scratch(con, tables)
+    return con.execute(f"select count(*) from {table_name(out_table)}").fetchall()[0][0]
+
+
+def annotation_select(
+    con: duckdb.DuckDBPyConnection,
+    regions_sql: str,
+    annotation_id: str,
+    *,
+    tables: dict[str, str | None],
+    renames: dict[str, str] | None = None,
+    tss_region: tuple[int, int] = (-3000, 3000),
+    priority: tuple[str, ...] = DEFAULT_PRIORITY,
+    level: str = "transcript",
+    downstream: str = "chipseeker",
+    downstream_distance: int = 3000,
+    flank: int = 5000,
+    ignore_upstream: bool = False,
+    ignore_downstream: bool = False,
+    ignore_overlap: bool = False,
+) -> str:
+    """Build the scratch tables of :func:`annotate_regions`; return its result's SELECT.
+
+    The SELECT gives :data:`OUTPUT_COLUMNS`, unordered; a caller may write it straight to a
+    file (``copy (...) to``), then drops the scratch tables
+    (:func:`~chromdiff.annotation.staging.drop_scratch`). Parameters as in
+    :func:`annotate_regions`, plus ``tables`` (the
+    :func:`~chromdiff.annotation.cache.derived_tables` mapping) and ``renames``: ``None`` to
+    check and stage the regions (:func:`~chromdiff.annotation.staging.stage_regions`), or the
+    chromosome renames of regions already checked (by
+    :func:`chromdiff.regions.reader.read_regions` and
+    :func:`~chromdiff.annotation.staging.check_regions`): when there are none, every step reads
+    ``regions_sql`` itself and no staged copy is made.
+    """
+    if renames is None or renames:
+        stage_regions(con, regions_sql, annotation_id, tables=tables, warn=renames is None)
+        source = "_cd_r"
+    else:
+        source = f"({regions_select(regions_sql)})"
     build_nearest(
         con,
         annotation_id,
@@ -114,26 +173,23 @@ def annotate_regions(
         ignore_upstream=ignore_upstream,
         ignore_downstream=ignore_downstream,
         ignore_overlap=ignore_overlap,
+        source=source,
     )
-    build_hits(con, annotation_id, tables=tables)
-    build_downstream(con, annotation_id, downstream, downstream_distance, tables=tables)
-    con.execute(
-        f"""{create_sql(out_table)} as
-        select n.region_key, n.orig_chrom as chrom, n.r_start as start, n.r_stop as stop,
+    build_hits(con, annotation_id, tables=tables, source=source)
+    build_downstream(
+        con, annotation_id, downstream, downstream_distance, tables=tables, source=source
+    )
+    return f"""select n.region_key, n.orig_chrom as chrom, n.r_start as start, n.r_stop as stop,
                {category_sql(tuple(priority), tuple(tss_region), downstream_distance)},
                n.gene_id, n.symbol, n.tx_id, n.gene_strand, n.gene_start, n.gene_stop, n.tss,
                n.distance_to_tss,
                coalesce(ex.h.gene_id, it.gene_id) as genic_gene_id,
                coalesce(ex.h.symbol, it.symbol) as genic_symbol,
                {label_sql(flank)} as nearest_label,
-               ?::varchar as annotation_id
+               {sql_literal(annotation_id)}::varchar as annotation_id
         from ({with_genes("_cd_near", level, tables)}) n
         left join _cd_exon ex using (region_key)
         left join _cd_intron it using (region_key)
         left join _cd_utr5 u5 using (region_key)
         left join _cd_utr3 u3 using (region_key)
-        left join _cd_down dw using (region_key)""",
-        [annotation_id],
-    )
-    drop_scratch(con, tables)
-    return con.execute(f"select count(*) from {table_name(out_table)}").fetchall()[0][0]
+        left join _cd_down dw using (region_key)"""

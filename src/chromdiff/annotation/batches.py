@@ -1,12 +1,14 @@
 """Annotate a large region table to a file in batches, so memory does not grow with the input.
 
-The engine's work tables (staged regions, nearest TSS, feature hits, the labelled result) hold
-every region of a call: about 580 bytes per region, 6 GB for 10M regions in one call. Here the
-regions are annotated :data:`BATCH_ROWS` at a time (by ``rowid`` ranges of the region table,
-which the region reader fills in file order) and each batch's rows are written straight to a part
-file; the parts are then joined into the output (text files byte by byte, Parquet by one DuckDB
-copy). Memory stays at one batch's work tables plus the region table itself; the file is in
-``region_key`` order as a single call would write it.
+The engine's work tables (nearest TSS, feature hits) hold every region of a call; the labelled
+result more again (about 580 bytes per region all told, 6 GB for 10M regions in one call).
+Here the regions are annotated :data:`BATCH_ROWS` at a time (by ``rowid`` ranges of the region
+table, which the region reader fills in file order) and each batch's labelled rows are written
+by one ``copy`` straight from the query that builds them (no result table) to a part file;
+text parts are joined into the output by the kernel (``copy_file_range``; the first part is the
+output itself). Parquet is written as one file by one streaming writer (pyarrow's, fed DuckDB's
+Arrow batches): no part is written and read back. Memory stays at one batch's work tables plus
+the region table itself; the file is in ``region_key`` order as a single call would write it.
 """
 
 from __future__ import annotations
@@ -15,10 +17,11 @@ import os
 import shutil
 from pathlib import Path
 
-import duckdb
-
-from chromdiff.annotation.annotate import annotate_regions
+from chromdiff.annotation.annotate import annotation_select
 from chromdiff.annotation.bedio import write_query
+from chromdiff.annotation.cache import derived_tables
+from chromdiff.annotation.staging import check_regions, drop_scratch
+from chromdiff.duckcore import duckdb
 
 #: Regions per batch (about 0.6 GB of work tables).
 BATCH_ROWS = 1_000_000
@@ -31,41 +34,98 @@ def annotate_to_file(
     out: Path,
     *,
     batch_rows: int = BATCH_ROWS,
+    counts: dict[str, int] | None = None,
     **options,
 ) -> int:
     """Annotate every row of ``regions_table`` (``region_key, chrom, start, stop``) into ``out``.
 
     ``out``: ``.parquet``, ``.csv`` or tab-separated (see
     :func:`~chromdiff.annotation.bedio.write_query`); ``options`` go to
-    :func:`~chromdiff.annotation.annotate.annotate_regions`. Returns the rows written. The
-    output appears only when complete (parts are written beside it and removed).
+    :func:`~chromdiff.annotation.annotate.annotate_regions`. ``counts``: the table was read by
+    :func:`chromdiff.regions.reader.read_regions` (regions checked) and these are its
+    :attr:`~chromdiff.regions.reader.RegionFile.chrom_counts`: the chromosome names are checked
+    once, not per batch, and the batches are not staged. Returns the rows written. The output
+    appears only when complete (parts are written beside it and removed).
     """
     n = con.execute(f"select count(*) from {regions_table}").fetchall()[0][0]
+    tables = derived_tables(con, annotation_id)
+    renames = None
+    if counts is not None:
+        renames = check_regions(con, "", annotation_id, tables, checked=True, counts=counts)
     out.parent.mkdir(parents=True, exist_ok=True)
-    parts: list[Path] = []
     tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
+    parts: list[Path] = []
+    writer = None
     try:
         for i, lo in enumerate(range(0, max(n, 1), batch_rows)):
             src = (
                 f"select region_key, chrom, start, stop from {regions_table} "
                 f"where rowid >= {lo} and rowid < {lo + batch_rows}"
             )
-            annotate_regions(con, src, annotation_id, "temp._cd_batch", **options)
-            part = out.with_name(f".{out.name}.part{i}{out.suffix}")
-            parts.append(part)
-            query = 'select * rename (stop as "end") from _cd_batch order by region_key'
-            write_query(con, query, part, header=i == 0)
-            con.execute("drop table if exists _cd_batch")
-        if out.suffix == ".parquet":
-            files = ", ".join("'" + str(p).replace("'", "''") + "'" for p in parts)
-            write_query(con, f"select * from read_parquet([{files}])", tmp)
-        else:
-            with open(tmp, "wb") as dst:
+            sql = annotation_select(
+                con, src, annotation_id, tables=tables, renames=renames, **options
+            )
+            query = f'select * rename (stop as "end") from ({sql}) order by region_key'
+            if out.suffix == ".parquet":
+                writer = _write_arrow(con, query, tmp, writer)
+            else:
+                part = tmp if i == 0 else out.with_name(f".{out.name}.part{i}{out.suffix}")
+                if i:
+                    parts.append(part)
+                write_query(con, query, part, header=i == 0)
+            drop_scratch(con, tables)
+        if writer is not None:
+            writer.close()
+            writer = None
+        if parts:
+            with open(tmp, "ab") as dst:
                 for part in parts:
-                    with open(part, "rb") as src_fh:
-                        shutil.copyfileobj(src_fh, dst, 1 << 20)
+                    _append(part, dst)
         os.replace(tmp, out)
     finally:
+        if writer is not None:
+            writer.close()
         for p in [*parts, tmp]:
             p.unlink(missing_ok=True)
     return n
+
+
+def _write_arrow(con: duckdb.DuckDBPyConnection, query: str, path: Path, writer):
+    """Append the rows of ``query`` to Parquet file ``path`` (zstd); return the open writer.
+
+    ``writer``: the writer of the earlier batches (None: ``path`` is created). Needs the
+    ``duckdb`` package's Arrow export (see :mod:`chromdiff.duckcore`) and pyarrow.
+    """
+    import duckdb as duckdb_package  # noqa: F401 - adds the relational API to ``con``
+    import pyarrow.parquet as pq
+
+    reader = con.sql(query).to_arrow_reader(1 << 17)
+    if writer is None:
+        writer = pq.ParquetWriter(str(path), reader.schema, compression="zstd")
+    for batch in reader:
+        if batch.schema != writer.schema:
+            batch = batch.cast(writer.schema)
+        writer.write_batch(batch, row_group_size=122_880)
+    return writer
+
+
+def _append(part: Path, dst) -> None:
+    """Append file ``part`` to binary file ``dst`` (open for appending), in the kernel if it can."""
+    dst.flush()
+    start = os.fstat(dst.fileno()).st_size
+    with open(part, "rb") as src:
+        size = os.fstat(src.fileno()).st_size
+        try:
+            done = 0
+            while done < size:
+                k = os.copy_file_range(src.fileno(), dst.fileno(), size - done)
+                if k == 0:
+                    break
+                done += k
+            if done == size:
+                return
+        except (AttributeError, OSError):  # not on this system or file system
+            pass
+        os.truncate(dst.fileno(), start)  # drop what a partial kernel copy appended
+        src.seek(0)
+        shutil.copyfileobj(src, dst, 1 << 20)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
+from chromdiff.duckcore import duckdb
 from chromdiff.regions.reader import read_regions
 
 

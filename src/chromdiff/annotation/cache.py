@@ -15,7 +15,7 @@ tables instead, so an edit to them is always seen.
 
 from __future__ import annotations
 
-import duckdb
+from chromdiff.duckcore import duckdb
 
 #: Bin size (bp) of the overlap equi-joins on ``(chrom, bin)``.
 BIN = 100_000

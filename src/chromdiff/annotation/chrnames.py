@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import logging
-
-logger = logging.getLogger(__name__)
 _MITO = ("chrM", "MT", "chrMT", "M")
 
 
@@ -48,7 +45,9 @@ def chrom_map(counts: dict[str, int], ann: set[str], *, warn: bool = True) -> di
     if missing and warn:
         n = sum(missing.values())
         names = ", ".join(sorted(missing)[:8]) + (" …" if len(missing) > 8 else "")
-        logger.warning(
+        import logging  # here: a run without the warning does not import logging
+
+        logging.getLogger(__name__).warning(
             "%d of %d regions are on chromosomes with no annotation (%s); they get no gene",
             n,
             sum(counts.values()),

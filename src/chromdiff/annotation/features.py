@@ -7,10 +7,9 @@ Exons are merged per gene; introns are the gaps between a gene's merged exons.
 
 from __future__ import annotations
 
-import duckdb
-
 from chromdiff.annotation.cache import BIN as BIN
 from chromdiff.annotation.cache import derived_tables, sql_literal
+from chromdiff.duckcore import duckdb
 
 DEFAULT_PRIORITY = ("Promoter", "5UTR", "3UTR", "Exon", "Intron", "Downstream", "Intergenic")
 _GENIC = ("Promoter", "5UTR", "3UTR", "Exon", "Intron")
@@ -37,8 +36,12 @@ def build_hits(
     annotation_id: str,
     *,
     tables: dict[str, str | None] | None = None,
+    source: str = "_cd_r",
 ) -> None:
     """Create temp tables ``_cd_exon``, ``_cd_intron``, ``_cd_utr5``, ``_cd_utr3``.
+
+    The regions are read from ``source`` (a table or parenthesised query with ``_cd_r``'s
+    columns, default ``_cd_r``).
 
     Exons come numbered within their gene, introns as the gaps between a gene's consecutive
     merged exons (numbered after the exon before them), both pre-binned (see
@@ -53,7 +56,7 @@ def build_hits(
         f"""create or replace temp table _cd_rb as
         select r.region_key, c.cid, r.start, r.stop,
                unnest(range(r.start // {BIN}, (r.stop - 1) // {BIN} + 1)) as bin
-        from _cd_r r join (select chrom, cid from {tables["chroms"]}
+        from {source} r join (select chrom, cid from {tables["chroms"]}
                            where annotation_id = {aid}) c on c.chrom = r.chrom"""
     )
     con.execute(
@@ -106,6 +109,7 @@ def build_downstream(
     distance: int,
     *,
     tables: dict[str, str | None] | None = None,
+    source: str = "_cd_r",
 ) -> None:
     """Create temp table ``_cd_down`` (region_key, gap) of regions downstream of a transcript.
 
@@ -116,7 +120,7 @@ def build_downstream(
     equi-join on the pre-binned transcript ends instead of an ASOF join over all of them.
     ``rule='both'`` is the corrected rule: the region starts within ``distance``
     past the 3′ end of a ``+`` transcript, or ends within ``distance`` before the 3′ end (start)
-    of a ``−`` transcript.
+    of a ``−`` transcript. ``source``: where the regions are read (see :func:`build_hits`).
     """
     params = {"aid": annotation_id, "dist": distance}
     if rule == "chipseeker":
@@ -128,7 +132,7 @@ def build_downstream(
             with r as (select r.region_key, c.cid, r.start, r.stop,
                               unnest(range((r.start - {d} - 1) // {b}, r.start // {b} + 1))
                                   as bin
-                       from _cd_r r join (select chrom, cid from {tables["chroms"]}
+                       from {source} r join (select chrom, cid from {tables["chroms"]}
                                           where annotation_id = {aid}) c
                          on c.chrom = r.chrom),
             t as (select r.region_key,
@@ -146,15 +150,15 @@ def build_downstream(
         )
     elif rule == "both":
         con.execute(
-            """create or replace temp table _cd_down as
+            f"""create or replace temp table _cd_down as
             with p as (select distinct chrom, stop from ann_transcripts
                        where annotation_id = $aid and strand = '+'),
             m as (select distinct chrom, start from ann_transcripts
                   where annotation_id = $aid and strand = '-'),
             a as (select r.region_key, r.start + 1 - p.stop as gap
-                  from _cd_r r asof join p on r.chrom = p.chrom and r.start >= p.stop),
+                  from {source} r asof join p on r.chrom = p.chrom and r.start >= p.stop),
             b as (select r.region_key, m.start + 1 - r.stop as gap
-                  from _cd_r r asof join m on r.chrom = m.chrom and r.stop <= m.start)
+                  from {source} r asof join m on r.chrom = m.chrom and r.stop <= m.start)
             select region_key, min(gap) as gap from (from a union all from b)
             where gap between 1 and $dist group by region_key""",
             params,

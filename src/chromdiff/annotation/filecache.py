@@ -6,21 +6,22 @@ run (~0.6 s). They are now built once into ``<cache dir>/annotation/<genome>-<ke
 opened read-only (~0.04 s). ``key`` hashes the build's Parquet bytes, the derived-table layout
 (:data:`~chromdiff.annotation.cache.CACHE_VERSION`), the provenance and the annotation schema
 file, so a rebuilt Parquet, a new layout or a schema change gets a new file; a file is written
-under a temporary name and renamed into place, so concurrent first runs are safe. Cache dir:
+under a temporary name and renamed into place, so concurrent first runs are safe. Hashing ~3 MB
+of Parquet costs ~10 ms a run, so the key is memoised in ``<genome>.key`` beside the cache
+files, under a stamp of those inputs' paths, sizes, modification times and inodes (plus the
+layout version and provenance): a reinstalled or edited input changes its stamp and the key is
+hashed again from the bytes (:func:`_key`). Cache dir:
 ``$CHROMDIFF_CACHE_DIR``, else ``$XDG_CACHE_HOME/chromdiff``, else ``~/.cache/chromdiff``.
 """
 
 from __future__ import annotations
 
-import hashlib
 import os
-import tempfile
 from pathlib import Path
-
-import duckdb
 
 from chromdiff.annotation.cache import CACHE_VERSION
 from chromdiff.annotation.embedded import DATA_DIR, PROVENANCE
+from chromdiff.duckcore import duckdb
 
 
 def cache_dir() -> Path:
@@ -32,23 +33,59 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "chromdiff"
 
 
-def _key(genome: str) -> str:
+def _inputs(genome: str) -> list[Path]:
+    """Return the files whose bytes make the cache key (annotation schema, the Parquet)."""
     from chromdiff.warehouse.sqlfiles import schema_files
 
+    files = [p for p in schema_files() if p.name.startswith("010_")]
+    return files + [DATA_DIR / f"{genome}_{t}.parquet" for t in ("genes", "transcripts", "exons")]
+
+
+def _key_from_bytes(genome: str, files: list[Path]) -> str:
+    import hashlib
+
     h = hashlib.sha256(f"v{CACHE_VERSION} {PROVENANCE[genome]!r}".encode())
-    for path in schema_files():
-        if path.name.startswith("010_"):
-            h.update(path.read_bytes())
-    for table in ("genes", "transcripts", "exons"):
-        h.update((DATA_DIR / f"{genome}_{table}.parquet").read_bytes())
+    for path in files:
+        h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def _key(genome: str, folder: Path) -> str:
+    """Key of ``genome``'s cache file: memoised in ``folder/<genome>.key`` (module docstring)."""
+    files = _inputs(genome)
+    stamp = f"v{CACHE_VERSION} {PROVENANCE[genome]!r}"
+    for path in files:
+        st = path.stat()
+        stamp += f" {path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}"
+    memo = folder / f"{genome}.key"
+    try:
+        old_stamp, key = memo.read_text().split("\n")[:2]
+        if old_stamp == stamp and len(key) == 16:
+            return key
+    except (OSError, ValueError):
+        pass
+    key = _key_from_bytes(genome, files)
+    import tempfile  # (imports only paid when the key is hashed or the cache is built)
+
+    try:  # written under a temporary name and renamed: a reader never sees half a memo
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{genome}-", suffix=".key", dir=folder)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(f"{stamp}\n{key}\n")
+        os.replace(tmp, memo)
+    except OSError:
+        pass  # no writable cache folder: hash again next time
+    return key
 
 
 def embedded_db(genome: str) -> Path:
     """Return the cache file of embedded build ``genome``, building it on first use."""
-    path = cache_dir() / "annotation" / f"{genome}-{_key(genome)}.duckdb"
+    folder = cache_dir() / "annotation"
+    path = folder / f"{genome}-{_key(genome, folder)}.duckdb"
     if path.exists():
         return path
+    import tempfile
+
     from chromdiff.annotation.load import ensure_annotation
 
     path.parent.mkdir(parents=True, exist_ok=True)

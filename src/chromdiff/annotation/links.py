@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-import duckdb
-
 from chromdiff.annotation.cache import derived_tables
-from chromdiff.annotation.nearest import nearest_tss, with_genes
-from chromdiff.annotation.staging import create_sql, stage_regions, table_name
+from chromdiff.annotation.nearest import build_nearest, nearest_sql, nearest_tss, with_genes
+from chromdiff.annotation.staging import (
+    check_regions,
+    create_sql,
+    regions_select,
+    stage_regions,
+    table_name,
+)
+from chromdiff.duckcore import duckdb
 
 #: Columns of both link tables.
 LINK_COLUMNS = ("region_key", "gene_id", "symbol", "gene_strand", "tss", "distance")
@@ -30,19 +35,36 @@ def nearest_links_sql(
     level: str = "transcript",
     *,
     checked: bool = False,
+    counts: dict[str, int] | None = None,
 ) -> str:
-    """Find each region's nearest TSS (temp table ``_cd_near``); return the link rows' SELECT.
+    """Return the SELECT of the link rows (:data:`LINK_COLUMNS`, ordered by ``region_key``).
 
-    The SELECT gives :data:`LINK_COLUMNS` ordered by ``region_key`` (see :func:`link_nearest`);
-    a caller may write it straight to a file (``copy (...) to``) instead of a table. Drop
-    ``_cd_near`` when done. ``checked``: the regions come from
-    :func:`chromdiff.regions.reader.read_regions` (coordinates and keys already checked).
+    See :func:`link_nearest`; a caller may write the SELECT straight to a file
+    (``copy (...) to``) instead of a table. It may read temp table ``_cd_near``: drop it when
+    done. ``checked``: the regions come from :func:`chromdiff.regions.reader.read_regions`
+    (coordinates and keys already checked); ``counts``: then their
+    :attr:`~chromdiff.regions.reader.RegionFile.chrom_counts`. When those chromosome names are
+    the annotation's own (the common case) the whole search is inside the SELECT: the regions
+    are read once, by the statement that writes the links; otherwise ``_cd_near`` is built
+    first (see :func:`~chromdiff.annotation.nearest.nearest_tss`).
     """
     tables = derived_tables(con, annotation_id)
-    nearest_tss(con, regions_sql, annotation_id, level, tables=tables, checked=checked)
-    return f"""select region_key, gene_id, symbol, gene_strand, tss, distance_to_tss as distance
-        from ({with_genes("_cd_near", level, tables)}) where tid is not null
-        order by region_key"""
+    select = """select region_key, gene_id, symbol, gene_strand, tss, distance_to_tss as distance
+        from ({}) where tid is not null order by region_key"""
+    if checked and counts is not None:
+        renamed = check_regions(con, "", annotation_id, tables, checked=True, counts=counts)
+        if not renamed:
+            near = nearest_sql(
+                annotation_id, level, tables, source=f"({regions_select(regions_sql)})"
+            )
+            return f"with _cd_n as ({near})\n" + select.format(with_genes("_cd_n", level, tables))
+        # renamed names: staged with the annotation's spelling (check_regions has warned)
+        stage_regions(con, regions_sql, annotation_id, tables=tables, warn=False)
+        build_nearest(con, annotation_id, level, tables=tables)
+        con.execute("drop table if exists _cd_r")
+    else:
+        nearest_tss(con, regions_sql, annotation_id, level, tables=tables, checked=checked)
+    return select.format(with_genes("_cd_near", level, tables))
 
 
 def link_nearest(

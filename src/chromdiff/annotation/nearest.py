@@ -27,10 +27,9 @@ caller's query and checking them on its result.
 
 from __future__ import annotations
 
-import duckdb
-
 from chromdiff.annotation.cache import SPAN, derived_tables, kid, sql_literal
 from chromdiff.annotation.staging import check_regions, regions_select, stage_regions
+from chromdiff.duckcore import duckdb
 
 
 def build_nearest(
@@ -70,10 +69,37 @@ def build_nearest(
     gene columns where a caller wants them, so their strings are read once, by the query that
     keeps them.
     """
-    if level not in ("transcript", "gene"):
-        raise ValueError(f"level must be 'transcript' or 'gene', not {level!r}")
     if tables is None:
         tables = derived_tables(con, annotation_id)
+    sql = nearest_sql(
+        annotation_id,
+        level,
+        tables,
+        ignore_upstream=ignore_upstream,
+        ignore_downstream=ignore_downstream,
+        ignore_overlap=ignore_overlap,
+        source=source,
+    )
+    con.execute(f"create or replace temp table _cd_near as {sql}")
+
+
+def nearest_sql(
+    annotation_id: str,
+    level: str,
+    tables: dict[str, str | None],
+    *,
+    ignore_upstream: bool = False,
+    ignore_downstream: bool = False,
+    ignore_overlap: bool = False,
+    source: str = "_cd_r",
+) -> str:
+    """Return the SELECT of :func:`build_nearest`'s ``_cd_near`` rows (same parameters).
+
+    A caller that only writes the rows out (``chromdiff annotate --links nearest``) uses it as
+    a CTE of its ``copy`` statement instead of materialising ``_cd_near``.
+    """
+    if level not in ("transcript", "gene"):
+        raise ValueError(f"level must be 'transcript' or 'gene', not {level!r}")
     sel = f"kid = {kid(tables, level)}"  # this build and level (an integer: cheap to filter)
     # j gives each region u (the TSS before the start) and o (the first TSS at or after the
     # start, or after the stop with ignore_overlap) as row ids, signed distances and whether
@@ -117,9 +143,7 @@ def build_nearest(
     # only integers leave the ASOF join: the gene's strings are joined by whoever keeps them
     # (with_genes), which halves the cost of this step at 10k regions
     up = f"ins is not true and ({pick})"
-    con.execute(
-        f"""create or replace temp table _cd_near as
-        with r as ({r}),
+    return f"""with r as ({r}),
         j as ({j})
         select region_key, orig_chrom, start as r_start, stop as r_stop,
                case when {up} then u_tid else o_tid end as tid,
@@ -127,7 +151,6 @@ def build_nearest(
                case when {up} then u_neg else o_neg end as tss_minus,
                case when ins then 0 when {pick} then u_d else o_d end as distance_to_tss
         from j"""
-    )
 
 
 def with_genes(near: str, level: str, tables: dict[str, str | None]) -> str:

@@ -11,10 +11,9 @@ staging a copy first.
 
 from __future__ import annotations
 
-import duckdb
-
 from chromdiff.annotation.cache import scratch_derived, sql_literal
 from chromdiff.annotation.chrnames import chrom_map
+from chromdiff.duckcore import duckdb
 from chromdiff.errors import InputError
 
 #: Scratch temp tables of one call (``_cd_<name>``).
@@ -40,6 +39,7 @@ def check_regions(
     cols: tuple[str, str, str] = ("chrom", "start", "stop"),
     checked: bool = False,
     warn: bool = True,
+    counts: dict[str, int] | None = None,
 ) -> dict[str, str]:
     """Check the regions in ``table``; return the chromosome renames they need.
 
@@ -62,6 +62,9 @@ def check_regions(
         chromosome names are looked at.
     warn : bool
         Log a warning counting regions on chromosomes with no annotation.
+    counts : dict of str to int, optional
+        With ``checked``: the regions per chromosome when the caller has them
+        (:attr:`chromdiff.regions.reader.RegionFile.chrom_counts`); ``table`` is not read.
 
     Returns
     -------
@@ -81,6 +84,10 @@ def check_regions(
         ann_sql = f"select distinct chrom from ann_transcripts where annotation_id = {aid}"
     else:
         ann_sql = f"select chrom from {tables['chroms']} where annotation_id = {aid} and tx"
+    if checked and counts is not None:
+        ann = con.execute(f"select list(chrom) from ({ann_sql})").fetchall()[0][0]
+        mapping = chrom_map(counts, set(ann or []), warn=warn)
+        return {k: v for k, v in mapping.items() if k != v}
     if checked:
         chroms, counts, ann = con.execute(
             f"""with g as (select {chrom} as chrom, count(*) as n from {table} group by {chrom})

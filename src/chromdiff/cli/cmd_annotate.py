@@ -77,12 +77,14 @@ def command(
     from chromdiff.regions.reader import read_regions
 
     with _annotation_db(genome, gtf, db_path) as (con, aid):
-        n = read_regions(con, Path(regions), "_cli_regions").n_rows
+        read = read_regions(con, Path(regions), "_cli_regions")
+        n = read.n_rows
         src = "select region_key, chrom, start, stop from _cli_regions"
         if links == "nearest":  # streamed to the file: no result table
             from chromdiff.annotation.links import nearest_links_sql
 
-            write_query(con, nearest_links_sql(con, src, aid, checked=True), Path(out))
+            sql = nearest_links_sql(con, src, aid, checked=True, counts=read.chrom_counts)
+            write_query(con, sql, Path(out))
         elif links == "within":
             from chromdiff.annotation.links import link_within_distance
 
@@ -94,7 +96,7 @@ def command(
         else:  # in batches, each written as it is done: memory does not grow with the input
             from chromdiff.annotation.batches import annotate_to_file
 
-            annotate_to_file(con, "_cli_regions", aid, Path(out), **opts)
+            annotate_to_file(con, "_cli_regions", aid, Path(out), counts=read.chrom_counts, **opts)
         if links in ("within", "great"):
             write_table(con, "_cli_out", Path(out))
     click.echo(f"{n} regions annotated with {aid} -> {out}")
@@ -108,12 +110,11 @@ def _annotation_db(genome: str, gtf: str | None, db_path: str | None):
     read-only: :mod:`chromdiff.annotation.filecache`); ``--db`` or ``--gtf`` load the build
     into that database (or an in-memory one) as before.
     """
-    from chromdiff.annotation.load import EMBEDDED
+    from chromdiff.annotation.embedded import PROVENANCE
 
-    if db_path is None and gtf is None and genome in EMBEDDED:
-        import duckdb
-
+    if db_path is None and gtf is None and genome in PROVENANCE:  # an embedded build
         from chromdiff.annotation.filecache import open_embedded
+        from chromdiff.duckcore import duckdb
 
         try:
             con = open_embedded(genome)

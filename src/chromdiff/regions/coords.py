@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
+from chromdiff.duckcore import duckdb
 from chromdiff.errors import InputError
 from chromdiff.regions.layout import open_bytes
 

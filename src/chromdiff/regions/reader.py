@@ -13,10 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
-
+from chromdiff.duckcore import duckdb
 from chromdiff.errors import InputError
-from chromdiff.regions.coords import check_regions, int_sql, quote
+from chromdiff.regions.coords import check_line, int_sql, quote
 from chromdiff.regions.layout import MAX_LINE_BYTES, layout
 
 _LINE_RE = re.compile(r"CSV Error on Line: (\d+)")
@@ -38,6 +37,7 @@ def scan(
     select: str | None = None,
     region_file: bool = False,
     quote_char: str = '"',
+    line_col: str = "_line",
 ) -> None:
     """Create temp table ``table`` from text file ``path``, plus a ``_line`` column.
 
@@ -49,6 +49,7 @@ def scan(
     without chrom, start and end is then reported by
     :func:`~chromdiff.regions.coords.check_regions`). Otherwise such a row is an error naming
     its line. ``quote_char``: the quote character (``""``: none, as in BED files).
+    ``line_col``: the name of the ``_line`` column in ``table``.
     """
     cols = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in names) + "}"
     sel = select or ", ".join(quote(n) for n in names)
@@ -67,8 +68,8 @@ def scan(
             rest = " and ".join(f"{quote(n)} is null" for n in names[1:]) or "true"
             where = "not (" + _SKIP_ROW_SQL.format(c=first, rest=rest) + ")"
         con.execute(
-            f"create or replace temp table {table} as select {sel}, _line from ({inner}) "
-            f"where {where}",
+            f"create or replace temp table {table} as select {sel}, _line as {quote(line_col)} "
+            f"from ({inner}) where {where}",
             [str(path), delim, skip, MAX_LINE_BYTES],
         )
 
@@ -108,6 +109,8 @@ class RegionFile:
     base: int
     n_rows: int
     extra: list[str] = field(default_factory=list)
+    #: Regions per chromosome name, as spelled in the file.
+    chrom_counts: dict[str, int] = field(default_factory=dict)
 
 
 def auto_base(tool: str, header: list[str]) -> int:
@@ -173,20 +176,29 @@ def read_regions(
         select=select,
         region_file=True,
         quote_char='"' if has_header else "",
+        line_col="region_key",
     )
-    labels = tuple(repr(c) if has_header else str(names.index(c) + 1) for c in (chrom, start, stop))
-    check_regions(
-        con,
-        table,
-        path,
-        skip=skip,
-        delim=delim,
-        positions=(names.index(chrom), names.index(start), names.index(stop)),
-        labels=labels,
-        base=b,
-    )
-    con.execute(f"alter table {table} rename column _line to region_key")
-    n = con.execute(f"select count(*) from {table}").fetchall()[0][0]
+    # one pass: the first bad row (see coords.bad_row_sql), the row count and the regions
+    # per chromosome (what the annotation engine checks the names on)
+    chroms, counts, bads = con.execute(
+        f"""select list(chrom), list(n), list(b) from (
+            select chrom, count(*) as n,
+                   min(region_key) filter (where chrom is null or trim(chrom) = ''
+                                           or start is null or stop is null or start < 0
+                                           or stop <= start) as b
+            from {table} group by chrom)"""
+    ).fetchall()[0]
+    bad = min((x for x in bads or [] if x is not None), default=None)
+    if bad is not None:
+        labels = tuple(
+            repr(c) if has_header else str(names.index(c) + 1) for c in (chrom, start, stop)
+        )
+        positions = (names.index(chrom), names.index(start), names.index(stop))
+        check_line(path, bad, skip, delim, positions, labels, b)
+    n = sum(counts or [])
     if n == 0:
         raise InputError(f"{path}: no regions")
-    return RegionFile(table, str(path), names, columns, tool, has_header, b, n)
+    by_chrom = dict(zip(chroms or [], counts or [], strict=True))
+    return RegionFile(
+        table, str(path), names, columns, tool, has_header, b, n, chrom_counts=by_chrom
+    )

@@ -1,0 +1,50 @@
+"""The embedded build's cache key is memoised beside the cache and follows its input files."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+from chromdiff.annotation import filecache
+
+
+def test_key_is_memoised_and_follows_the_inputs(tmp_path, monkeypatch):
+    inputs = tmp_path / "inputs"
+    inputs.mkdir()
+    files = []
+    for path in filecache._inputs("hg38"):  # the real schema file and Parquet files
+        files.append(inputs / path.name)
+        shutil.copy2(path, files[-1])
+    monkeypatch.setattr(filecache, "_inputs", lambda genome: list(files))
+    folder = tmp_path / "cache"
+
+    key = filecache._key("hg38", folder)
+    assert key == filecache._key_from_bytes("hg38", files)  # the bytes' hash, first time
+    memo = folder / "hg38.key"
+    stamp, memo_key = memo.read_text().split("\n")[:2]
+    assert memo_key == key and all(str(f) in stamp for f in files)
+
+    # same stamp: the memo is read, the Parquet is not hashed again
+    memo.write_text(f"{stamp}\nffffffffffffffff\n")
+    assert filecache._key("hg38", folder) == "ffffffffffffffff"
+
+    # an input rewritten (a reinstalled or rebuilt build): new stamp, key hashed from the bytes
+    with open(files[-1], "ab") as fh:
+        fh.write(b"\0")
+    new = filecache._key("hg38", folder)
+    assert new == filecache._key_from_bytes("hg38", files) and new not in (key, "ffffffffffffffff")
+
+    # same size, new content and modification time: still noticed
+    data = bytearray(files[-1].read_bytes())
+    data[-1] = 1
+    files[-1].write_bytes(bytes(data))
+    st = files[-1].stat()
+    os.utime(files[-1], ns=(st.st_atime_ns, st.st_mtime_ns + 1_000_000_000))
+    assert filecache._key("hg38", folder) == filecache._key_from_bytes("hg38", files) != new
+
+
+def test_key_without_a_writable_folder(tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    key = filecache._key("hg38", blocker / "cache")  # cannot be created: hashed, not memoised
+    assert key == filecache._key_from_bytes("hg38", filecache._inputs("hg38"))
