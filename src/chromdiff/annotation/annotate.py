@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import duckdb
 
-from chromdiff.annotation.cache import derived_tables
+from chromdiff.annotation.cache import derived_tables, sql_literal
 from chromdiff.annotation.features import (
     DEFAULT_PRIORITY,
     build_downstream,
@@ -70,6 +73,7 @@ def annotate_regions(
     ignore_upstream: bool = False,
     ignore_downstream: bool = False,
     ignore_overlap: bool = False,
+    tables: dict[str, str | None] | None = None,
 ) -> int:
     """Annotate every region like ChIPseeker's ``annotatePeak``; write ``out_table``.
 
@@ -98,13 +102,60 @@ def annotate_regions(
         ``nearest_label`` shows a distance only within this many bp.
     ignore_upstream, ignore_downstream, ignore_overlap : bool
         ChIPseeker's options of the same names.
+    tables : dict, optional
+        The build's derived tables (:func:`~chromdiff.annotation.cache.derived_tables`'
+        mapping), when the caller has them elsewhere (default: those of ``con``).
 
     Returns
     -------
     int
         Number of rows written.
     """
-    tables = derived_tables(con, annotation_id)
+    with annotated(
+        con,
+        regions_sql,
+        annotation_id,
+        tss_region=tss_region,
+        priority=priority,
+        level=level,
+        downstream=downstream,
+        downstream_distance=downstream_distance,
+        flank=flank,
+        ignore_upstream=ignore_upstream,
+        ignore_downstream=ignore_downstream,
+        ignore_overlap=ignore_overlap,
+        tables=tables,
+    ) as rows:
+        con.execute(f"{create_sql(out_table)} as {rows}")
+    return con.execute(f"select count(*) from {table_name(out_table)}").fetchall()[0][0]
+
+
+@contextmanager
+def annotated(
+    con: duckdb.DuckDBPyConnection,
+    regions_sql: str,
+    annotation_id: str,
+    *,
+    tss_region: tuple[int, int] = (-3000, 3000),
+    priority: tuple[str, ...] = DEFAULT_PRIORITY,
+    level: str = "transcript",
+    downstream: str = "chipseeker",
+    downstream_distance: int = 3000,
+    flank: int = 5000,
+    ignore_upstream: bool = False,
+    ignore_downstream: bool = False,
+    ignore_overlap: bool = False,
+    tables: dict[str, str | None] | None = None,
+) -> Iterator[str]:
+    """Yield the SELECT of :func:`annotate_regions`' rows (:data:`OUTPUT_COLUMNS`).
+
+    The engine's scratch tables are built on entry and dropped when the block ends without an
+    error; the block runs the SELECT where it wants the rows (``annotate_comparison`` inserts
+    them straight into ``region_annotation``, with no table in between). Arguments as
+    :func:`annotate_regions`.
+    """
+    if tables is None:
+        tables = derived_tables(con, annotation_id)
     stage_regions(con, regions_sql, annotation_id, tables=tables)
     build_nearest(
         con,
@@ -117,8 +168,7 @@ def annotate_regions(
     )
     build_hits(con, annotation_id, tables=tables)
     build_downstream(con, annotation_id, downstream, downstream_distance, tables=tables)
-    con.execute(
-        f"""{create_sql(out_table)} as
+    yield f"""
         select n.region_key, n.orig_chrom as chrom, n.r_start as start, n.r_stop as stop,
                {category_sql(tuple(priority), tuple(tss_region), downstream_distance)},
                n.gene_id, n.symbol, n.tx_id, n.gene_strand, n.gene_start, n.gene_stop, n.tss,
@@ -126,14 +176,13 @@ def annotate_regions(
                coalesce(ex.h.gene_id, it.gene_id) as genic_gene_id,
                coalesce(ex.h.symbol, it.symbol) as genic_symbol,
                {label_sql(flank)} as nearest_label,
-               ?::varchar as annotation_id
+               {sql_literal(annotation_id)}::varchar as annotation_id
         from ({with_genes("_cd_near", level, tables)}) n
         left join _cd_exon ex using (region_key)
         left join _cd_intron it using (region_key)
         left join _cd_utr5 u5 using (region_key)
         left join _cd_utr3 u3 using (region_key)
-        left join _cd_down dw using (region_key)""",
-        [annotation_id],
-    )
+        left join _cd_down dw using (region_key)"""
+    # not in a finally: after an error the caller's transaction may be aborted (no statement
+    # runs); temp tables die with the connection
     drop_scratch(con, tables)
-    return con.execute(f"select count(*) from {table_name(out_table)}").fetchall()[0][0]
