@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import duckdb
 import pandas as pd
 
 from chromdiff.errors import InputError
-from chromdiff.report.exports import RANK_ORDER
 from chromdiff.report.queries import view_frame
+from chromdiff.report.snapshot import one_comparison
 
 
 @dataclass
@@ -89,44 +87,6 @@ def _one_row(con: duckdb.DuckDBPyConnection, table: str, comparison_id: str) -> 
     return rows[0] if rows else None
 
 
-@contextmanager
-def one_comparison(
-    con: duckdb.DuckDBPyConnection, comparison_id: str, top_n: int
-) -> Iterator[None]:
-    """Within the block, ``regions_unfiltered`` and ``regions_top`` hold ``comparison_id`` alone.
-
-    The report reads ~15 views (the counts, every ``qc_*`` check, the top table) that all start
-    from ``regions_unfiltered``, a join of ``regions`` with the parameters, the standard
-    chromosomes and the annotation: at 1M regions each reading costs ~0.1-0.5 s. The block
-    computes that view once, for this comparison, into a temporary table of the same name;
-    DuckDB resolves names in the ``temp`` schema before ``main`` (also inside view bodies), so
-    every view built on it (``regions_filtered``, ``regions_significant``, ``sex_chrom_stats``,
-    the ``qc_*`` and ``rpt_*`` views) reads the table, with the views' own SQL: the same
-    numbers. ``regions_top`` (the first ``top_n`` of ``regions_ranked``, which ranks every
-    region) is likewise a temporary table made with a Top-N query in the rank order
-    (:data:`RANK_ORDER`, ``row_number`` as ``rank``: the same rows and ranks). Only reads may
-    happen inside the block (the tables are a snapshot); both are dropped at its end.
-    """
-    try:
-        con.execute(
-            "create or replace temp table regions_unfiltered as "
-            "select * from main.regions_unfiltered where comparison_id = ?",
-            [comparison_id],
-        )
-        con.execute(
-            f"""create or replace temp table regions_top as
-            select *, row_number() over (order by {RANK_ORDER}) as rank from (
-                select * from regions_filtered where comparison_id = ?
-                order by {RANK_ORDER} limit {max(int(top_n), 0)} offset 0)""",
-            [comparison_id],
-        )
-        yield
-    finally:
-        con.execute(
-            "drop table if exists temp.regions_top; drop table if exists temp.regions_unfiltered"
-        )
-
-
 def collect_context(con: duckdb.DuckDBPyConnection, comparison_id: str) -> ReportContext:
     """Read the report's facts for ``comparison_id``.
 
@@ -141,6 +101,7 @@ def collect_context(con: duckdb.DuckDBPyConnection, comparison_id: str) -> Repor
     params = _one_row(con, "comparison_params", comparison_id)
     if params is None:
         raise InputError(f"comparison {comparison_id!r} has no comparison_params row")
+    # one reading of regions_unfiltered for the counts, every QC check and the top table
     with one_comparison(con, comparison_id, params["top_n"]):
         counts = _one_row(con, "rpt_direction_counts", comparison_id) or {}
         findings = view_frame(con, "qc_findings", comparison_id, "check_order, check_name, detail")
