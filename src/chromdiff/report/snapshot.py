@@ -29,16 +29,44 @@ def one_comparison(
     SQL: the same numbers. With ``top_n``, ``regions_top`` (the first ``top_n`` rows of
     ``regions_ranked``, which ranks every region) is likewise a temporary table made by a Top-N in
     the rank order (:data:`RANK_ORDER`; ``row_number`` as ``rank``: the same rows and ranks).
-    Only reads may happen inside the block (the tables are a snapshot); both tables are dropped
-    at its end. Views of other comparisons read nothing inside the block.
+    Only reads may happen inside the block (the tables are a snapshot); the tables it made are
+    dropped at its end. Views of other comparisons read nothing inside the block. Blocks nest:
+    inside a block of the same comparison (e.g. one around a whole report) the snapshot is
+    reused, and only ``regions_top`` is made if it is missing.
+
+    Raises
+    ------
+    RuntimeError
+        Inside a block of another comparison.
     """
+    made: list[str] = []
     try:
-        con.execute(
-            "create or replace temp table regions_unfiltered as "
-            "select * from main.regions_unfiltered where comparison_id = ?",
-            [comparison_id],
-        )
-        if top_n is not None:
+        have = {
+            name
+            for (name,) in con.execute(
+                "select table_name from duckdb_tables() "
+                "where database_name = 'temp' and table_name in ('_cd_snapshot', 'regions_top')"
+            ).fetchall()
+        }
+        if "_cd_snapshot" in have:  # an outer block's snapshot: used if it is this comparison's
+            ((open_id,),) = con.execute("select comparison_id from temp._cd_snapshot").fetchall()
+            if open_id != comparison_id:
+                raise RuntimeError(
+                    f"a snapshot of comparison {open_id!r} is open, not of {comparison_id!r}"
+                )
+        else:
+            made += ["_cd_snapshot", "regions_unfiltered"]
+            con.execute(
+                "create temp table _cd_snapshot as select ?::varchar as comparison_id",
+                [comparison_id],
+            )
+            con.execute(
+                "create or replace temp table regions_unfiltered as "
+                "select * from main.regions_unfiltered where comparison_id = ?",
+                [comparison_id],
+            )
+        if top_n is not None and "regions_top" not in have:
+            made.append("regions_top")
             con.execute(
                 f"""create or replace temp table regions_top as
                 select *, row_number() over (order by {RANK_ORDER}) as rank from (
@@ -48,6 +76,5 @@ def one_comparison(
             )
         yield
     finally:
-        con.execute(
-            "drop table if exists temp.regions_top; drop table if exists temp.regions_unfiltered"
-        )
+        if made:
+            con.execute("; ".join(f"drop table if exists temp.{t}" for t in reversed(made)))
