@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from chromdiff.annotation.cache import derived_tables, sql_literal
 from chromdiff.annotation.features import (
     DEFAULT_PRIORITY,
@@ -193,3 +196,27 @@ def annotation_select(
         left join _cd_utr5 u5 using (region_key)
         left join _cd_utr3 u3 using (region_key)
         left join _cd_down dw using (region_key)"""
+
+
+@contextmanager
+def annotated(
+    con: duckdb.DuckDBPyConnection,
+    regions_sql: str,
+    annotation_id: str,
+    *,
+    tables: dict[str, str | None] | None = None,
+    **options,
+) -> Iterator[str]:
+    """Yield the SELECT of :func:`annotate_regions`' rows (:data:`OUTPUT_COLUMNS`).
+
+    The engine's scratch tables are built on entry (:func:`annotation_select`, regions staged
+    and checked) and dropped when the block ends without an error; the block runs the SELECT
+    where it wants the rows (``annotate_comparison`` inserts them straight into
+    ``region_annotation``, with no table in between). ``options`` as :func:`annotate_regions`.
+    """
+    if tables is None:
+        tables = derived_tables(con, annotation_id)
+    yield annotation_select(con, regions_sql, annotation_id, tables=tables, **options)
+    # not in a finally: after an error the caller's transaction may be aborted (no statement
+    # runs); temp tables die with the connection
+    drop_scratch(con, tables)

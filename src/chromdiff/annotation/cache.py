@@ -274,6 +274,17 @@ def derived_tables(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[s
         else:
             n_utrs, packed, bid = row[3:6]
         names = {n: f"{SCHEMA}.{n}" for n in DERIVED}
+    return with_stats(names, n_utrs, packed, bid)
+
+
+def with_stats(
+    names: dict[str, str | None], n_utrs: int, packed: bool, bid: int
+) -> dict[str, str | None]:
+    """Complete a ``name -> table`` mapping as :func:`derived_tables` returns it.
+
+    ``utrs`` and ``utr_bins`` become None when the build has no UTRs (``n_utrs`` 0),
+    ``tss_keys`` when its TSSs do not fit packed keys; entry ``bid`` is added.
+    """
     if not n_utrs:
         names["utrs"] = names["utr_bins"] = None
     if not packed:

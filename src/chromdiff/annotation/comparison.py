@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from chromdiff.annotation.annotate import annotate_regions
+from chromdiff.annotation.annotate import annotated
+from chromdiff.annotation.filecache import attached_tables
 from chromdiff.annotation.load import ensure_annotation
 from chromdiff.errors import InputError
 from chromdiff.warehouse.db import transaction
@@ -50,28 +51,25 @@ def annotate_comparison(
     row = row[0] if row else None
     if row is None:
         raise InputError(f"unknown comparison {comparison_id!r}")
+    genome = row[0]
     if annotation_id is None:
-        annotation_id = ensure_annotation(con, genome=row[0])
+        annotation_id = ensure_annotation(con, genome=genome)
         if annotation_id is None:
             return 0
     cid = comparison_id.replace("'", "''")
-    annotate_regions(
-        con,
+    regions = (
         f"select region_id as region_key, chrom, start, stop from regions "
-        f"where comparison_id = '{cid}'",
-        annotation_id,
-        "_cd_cmp_ann",
-        flank=flank,
-        **options,
+        f"where comparison_id = '{cid}'"
     )
-    try:
-        with transaction(con):
-            con.execute("delete from region_annotation where comparison_id = ?", [comparison_id])
-            con.execute(
-                f"""insert into region_annotation (comparison_id, region_id, {_COLUMNS})
-                select ?, region_key, {_COLUMNS} from _cd_cmp_ann""",
-                [comparison_id],
-            )
-        return con.execute("select count(*) from _cd_cmp_ann").fetchall()[0][0]
-    finally:
-        con.execute("drop table if exists _cd_cmp_ann")
+    # an embedded build's derived tables are read from its cache file (None: from con)
+    with (
+        attached_tables(con, genome, annotation_id) as tables,
+        annotated(con, regions, annotation_id, flank=flank, tables=tables, **options) as rows,
+        transaction(con),
+    ):
+        con.execute("delete from region_annotation where comparison_id = ?", [comparison_id])
+        return con.execute(
+            f"""insert into region_annotation (comparison_id, region_id, {_COLUMNS})
+            select ?, region_key, {_COLUMNS} from ({rows})""",
+            [comparison_id],
+        ).fetchall()[0][0]

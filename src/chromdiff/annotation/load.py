@@ -103,8 +103,12 @@ def ensure_annotation(
 ) -> str | None:
     """Load the embedded build of ``genome`` or the user ``gtf`` once; return its annotation_id.
 
-    Also builds (once, or after a layout change) the derived sorted/binned tables the engine
-    reads, in schema ``annotation_cache`` (see :mod:`chromdiff.annotation.cache`).
+    For a GTF, also builds (once, or after a layout change) the derived sorted/binned tables the
+    engine reads, in schema ``annotation_cache`` (see :mod:`chromdiff.annotation.cache`). An
+    embedded build's are built on first use by
+    :func:`~chromdiff.annotation.cache.derived_tables` (the enrichment, for one, never reads
+    them), and :func:`~chromdiff.annotation.annotate_comparison` reads them from the build's
+    cache file (:func:`~chromdiff.annotation.filecache.attached_tables`) instead.
 
     Parameters
     ----------
@@ -166,7 +170,4 @@ def ensure_annotation(
     if not _loaded(con, annotation_id) or _stale_embedded(con, genome, annotation_id):
         with transaction(con):
             _load_embedded(con, genome, annotation_id)
-            derived_tables(con, annotation_id)
-    else:
-        derived_tables(con, annotation_id)
     return annotation_id

@@ -10,6 +10,7 @@ import pandas as pd
 
 from chromdiff.errors import InputError
 from chromdiff.report.queries import view_frame
+from chromdiff.report.snapshot import one_comparison
 
 
 @dataclass
@@ -100,8 +101,11 @@ def collect_context(con: duckdb.DuckDBPyConnection, comparison_id: str) -> Repor
     params = _one_row(con, "comparison_params", comparison_id)
     if params is None:
         raise InputError(f"comparison {comparison_id!r} has no comparison_params row")
-    counts = _one_row(con, "rpt_direction_counts", comparison_id) or {}
-    findings = view_frame(con, "qc_findings", comparison_id, "check_order, check_name, detail")
+    # one reading of regions_unfiltered for the counts, every QC check and the top table
+    with one_comparison(con, comparison_id, params["top_n"]):
+        counts = _one_row(con, "rpt_direction_counts", comparison_id) or {}
+        findings = view_frame(con, "qc_findings", comparison_id, "check_order, check_name, detail")
+        top = view_frame(con, "rpt_top_regions", comparison_id, "rank")
     sex = sorted(
         {
             json.loads(ev)["chrom"]
@@ -115,6 +119,6 @@ def collect_context(con: duckdb.DuckDBPyConnection, comparison_id: str) -> Repor
         experiments=view_frame(con, "experiments", comparison_id, "grp, input_order"),
         counts=counts,
         findings=findings,
-        top=view_frame(con, "rpt_top_regions", comparison_id, "rank"),
+        top=top,
         sex_chroms=sex,
     )

@@ -13,8 +13,10 @@ direction (``A-enriched`` / ``B-enriched`` / ``none``), significant, mean counts
 gene whose TSS is nearest), distance_to_tss (signed, bp), genic_gene (the overlapping gene), then
 one ``count_<experiment>`` column per experiment (group A then B, in input order; diffbind only).
 
-Each export is one SQL query over its view, materialised once in a temporary table and written by
-DuckDB's own CSV and Parquet writers (``COPY``); the per-experiment columns are picked straight
+Each export is one SQL query over its view, materialised once in a temporary table when written
+in both formats, and written by DuckDB's own CSV and Parquet writers (``COPY``); the views read
+one snapshot of the comparison's ``regions_unfiltered`` (:mod:`chromdiff.report.snapshot`), not
+one join each; the per-experiment columns are picked straight
 from the ``region_count_vectors`` lists. A file is written under a temporary name and renamed, so
 an interrupted report never leaves a half-written export behind.
 """
@@ -25,6 +27,8 @@ import os
 from pathlib import Path
 
 import duckdb
+
+from chromdiff.report.snapshot import RANK_ORDER, one_comparison
 
 #: export stem -> source view
 EXPORT_VIEWS = {
@@ -57,10 +61,6 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
 
 
 _ORDER = "r.chrom, r.start, r.stop, r.region_id"
-#: The order of ``rank`` in view ``regions_ranked`` (sql/views/regions_ranked.sql; the top-N
-#: export takes its first rows with a Top-N instead of ranking every region:
-#: tests/test_exports.py checks both give the same rows and ranks).
-RANK_ORDER = "qvalue asc nulls last, abs(effect) desc nulls last, chrom, start, stop, region_id"
 _TMP = "_cd_export"
 #: CSV keeps the spelling of earlier versions (pandas): booleans as True / False.
 _CSV_SELECT = (
@@ -139,10 +139,20 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
     return f"select {', '.join(cols)} from {view} r{join} where {where} order by {order}"
 
 
-def _count_sql(view: str) -> str:
-    """Return SQL counting the rows of one export (one ``?``: the comparison id)."""
-    where = " and not passes_filter" if view == "regions_unfiltered" else ""
-    return f"select count(*) from {view} where comparison_id = ?{where}"
+def _row_counts(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict[str, int]:
+    """Return ``view -> rows of its export`` of the unranked exports, in one scan."""
+    ((n_all, n_sig, n_excluded),) = con.execute(
+        """select count(*) filter (where passes_filter),
+                  count(*) filter (where passes_filter and significant),
+                  count(*) filter (where not passes_filter)
+        from regions_unfiltered where comparison_id = ?""",
+        [comparison_id],
+    ).fetchall()
+    return {
+        "regions_filtered": n_all,
+        "regions_significant": n_sig,
+        "regions_unfiltered": n_excluded,
+    }
 
 
 def _copy(con: duckdb.DuckDBPyConnection, path: Path, select: str, options: str) -> None:
@@ -174,36 +184,39 @@ def write_exports(
     ).fetchall()
     out_dir.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    literal = "'" + comparison_id.replace("'", "''") + "'"
     counts = _count_columns(con, comparison_id) if analysis != "dmr" else []
-    try:
-        for stem, view in EXPORT_VIEWS.items():
-            sql = export_sql(view, analysis, top_n, counts)
-            name = f"diff_regions_top{top_n}" if stem == "diff_regions_top" else stem
-            fmts = wanted
-            if wanted == ("auto",):
-                if view == "regions_ranked" and top_n is not None:
-                    n = int(top_n)  # at most top_n rows: no need to count them
-                else:
-                    n = con.execute(_count_sql(view), [comparison_id]).fetchall()[0][0]
-                fmts = ("csv", "parquet") if n <= AUTO_CSV_MAX_ROWS else ("parquet",)
-            if len(fmts) == 1:  # one file: written straight from the query
-                if sql.count("?") != 1:  # the id is the query's one parameter
-                    raise ValueError(f"export query of {view} must have one parameter")
-                source = "(" + sql.replace("?", literal) + ")"
-            else:  # two files: the rows are computed once, into a temporary table
-                con.execute(f"create or replace temp table {_TMP} as {sql}", [comparison_id])
-                source = _TMP
-            if "csv" in fmts:
-                csv_path = out_dir / f"{name}.csv"
-                _copy(con, csv_path, _CSV_SELECT.format(source), "format csv, header true")
-                written[csv_path.name] = csv_path
-            if "parquet" in fmts:
-                pq_path = out_dir / f"{name}.parquet"
-                _copy(con, pq_path, f"select * from {source}", "format parquet")
-                written[pq_path.name] = pq_path
-    finally:
-        con.execute(f"drop table if exists {_TMP}")
+    literal = "'" + comparison_id.replace("'", "''") + "'"
+    # every export reads regions_unfiltered: computed once, for this comparison
+    with one_comparison(con, comparison_id):
+        n_rows = _row_counts(con, comparison_id) if wanted == ("auto",) else {}
+        try:
+            for stem, view in EXPORT_VIEWS.items():
+                sql = export_sql(view, analysis, top_n, counts)
+                name = f"diff_regions_top{top_n}" if stem == "diff_regions_top" else stem
+                fmts = wanted
+                if wanted == ("auto",):
+                    if view == "regions_ranked" and top_n is not None:
+                        n = int(top_n)  # at most top_n rows: no need to count them
+                    else:
+                        n = n_rows[view if view != "regions_ranked" else "regions_filtered"]
+                    fmts = ("csv", "parquet") if n <= AUTO_CSV_MAX_ROWS else ("parquet",)
+                if len(fmts) == 1:  # one file: written straight from the query
+                    if sql.count("?") != 1:  # the id is the query's one parameter
+                        raise ValueError(f"export query of {view} must have one parameter")
+                    source = "(" + sql.replace("?", literal) + ")"
+                else:  # two files: the rows are computed once, into a temporary table
+                    con.execute(f"create or replace temp table {_TMP} as {sql}", [comparison_id])
+                    source = _TMP
+                if "csv" in fmts:
+                    csv_path = out_dir / f"{name}.csv"
+                    _copy(con, csv_path, _CSV_SELECT.format(source), "format csv, header true")
+                    written[csv_path.name] = csv_path
+                if "parquet" in fmts:
+                    pq_path = out_dir / f"{name}.parquet"
+                    _copy(con, pq_path, f"select * from {source}", "format parquet")
+                    written[pq_path.name] = pq_path
+        finally:
+            con.execute(f"drop table if exists {_TMP}")
     # an earlier run's files that this run did not write would be stale: removed
     stale = [*(f"{n}.{e}" for n in _names(top_n) for e in ("csv", "parquet")), *_OLD]
     for file_name in stale:
