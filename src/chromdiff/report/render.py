@@ -18,6 +18,7 @@ from chromdiff.report.exports import write_exports
 from chromdiff.report.html import render_html
 from chromdiff.report.markdown import render_markdown
 from chromdiff.report.queries import view_frame
+from chromdiff.report.snapshot import one_comparison
 from chromdiff.warehouse.db import writer
 
 log = logging.getLogger(__name__)
@@ -182,14 +183,16 @@ def render_comparison(
     with writer(db_path) as con:
         ensure_params(con, comparison_id)
         ensure_annotation(con, comparison_id)
-        ctx = collect_context(con, comparison_id)
         if export_formats is None:
             from chromdiff.settings import get_settings
 
             export_formats = get_settings().export_formats
-        written = write_exports(con, comparison_id, out, export_formats)
-        frames = chart_frames(con, ctx)
-        enrichment = enrichment_section(con, f"comparison:{comparison_id}")
+        # every read below starts from one snapshot of the comparison's regions_unfiltered
+        with one_comparison(con, comparison_id):
+            ctx = collect_context(con, comparison_id)
+            written = write_exports(con, comparison_id, out, export_formats)
+            frames = chart_frames(con, ctx)
+            enrichment = enrichment_section(con, f"comparison:{comparison_id}")
     charts = build_charts(ctx, frames)
     figures, pngs = {}, {}
     for stem, paths in save_charts(charts, out / "charts").items():
