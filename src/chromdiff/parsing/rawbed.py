@@ -17,8 +17,9 @@ from chromdiff.errors import ParseError
 #: Longest line accepted (DuckDB's ``max_line_size``); a longer one is a corrupt or wrong file.
 MAX_LINE_BYTES = 1 << 20
 _LINE_RE = re.compile(r"line:?\s*(\d+)", re.IGNORECASE)
-#: True on the lines :func:`read_text_table` drops (track, browser, comment).
-COMMENT = "(c1 like 'track%' or c1 like 'browser%' or c1 like '#%')"
+#: True on the lines :func:`read_text_table` drops (track, browser, comment); never NULL, so
+#: that a line with an empty first column is kept (and rejected by the checks), not dropped.
+COMMENT = "((c1 like 'track%' or c1 like 'browser%' or c1 like '#%') is true)"
 
 
 def num(col: str) -> str:

@@ -120,6 +120,7 @@ def _count_checks(ids_a: list[str], ids_b: list[str]) -> list[tuple[str, str]]:
     out = []
     for col, grp, ids in ((4, "A", ids_a), (5, "B", ids_b)):
         n_values = f"(len(c{col}) - len(replace(c{col}, ',', '')) + 1)"
+        out.append((f"c{col} is null", f"'column {col} (counts {grp}): empty'"))
         out.append(
             (
                 f"{n_values} <> {len(ids)}",
@@ -137,14 +138,14 @@ def _count_checks(ids_a: list[str], ids_b: list[str]) -> list[tuple[str, str]]:
 
 
 def _count_quick(ids_a: list[str], ids_b: list[str]) -> list[str]:
-    """One regex per column: exactly ``len(ids)`` numbers (both :func:`_count_checks` at once)."""
+    """One regex per column: exactly ``len(ids)`` numbers (all :func:`_count_checks` at once)."""
     out = []
     for col, ids in ((4, ids_a), (5, ids_b)):
         if not ids:
             out.append("true")
             continue
         rep = f"(,{_NUM_RE}){{{len(ids) - 1}}}" if len(ids) > 1 else ""
-        out.append(f"not regexp_full_match(c{col}, '{_NUM_RE}{rep}')")
+        out.append(f"not coalesce(regexp_full_match(c{col}, '{_NUM_RE}{rep}'), false)")
     return out
 
 
@@ -166,12 +167,18 @@ def _duplicate_check(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         )
 
 
-_LEGACY = "{p} < 0 or {p} > 1 or {q} < 0 or {q} > 1"
+def _legacy_value(pvalue: str, qvalue: str) -> str:
+    """§4.2: a P or Q value < 0 or > 1 can only be a log10 value (legacy 2024 format).
+
+    NaN is no evidence either way (DuckDB orders NaN above every number, so it is nulled first).
+    """
+    p, q = num(pvalue), num(qvalue)
+    return f"{p} < 0 or {p} > 1 or {q} < 0 or {q} > 1"
 
 
 def _is_legacy(con: duckdb.DuckDBPyConnection) -> bool:
-    """§4.2: a P or Q value < 0 or > 1 can only be a log10 value (legacy 2024 format)."""
-    pred = _LEGACY.format(p="try_cast(c7 as double)", q="try_cast(c8 as double)")
+    """Whether any validated row holds a legacy (log10) P or Q value: :func:`_legacy_value`."""
+    pred = _legacy_value("c7", "c8")
     return bool(con.execute(f"select 1 from {REL} where {pred} limit 1").fetchall())
 
 
@@ -256,8 +263,8 @@ def _read_flagged(con, path: Path, ids_a: list[str], ids_b: list[str]) -> bool |
     """Read ``path`` once into :data:`FLAGGED`: typed values plus a flag per row; None = unsure.
 
     The flag is the quick predicates of :func:`raise_first_error` (true on exactly the rows
-    a check would reject) or a row :func:`read_text_table` would drop or misplace (track,
-    browser, ``#`` or empty first column). With no flagged row and no two rows sharing a hash of
+    a check would reject) or a line :func:`read_text_table` drops (track, browser, ``#``:
+    region ids count them). With no flagged row and no two rows sharing a hash of
     ``chrom, start, stop``, the rows are what :func:`_stage_diffbind_checked` would validate
     and type, with the same values and region ids (the table's row ids follow the file): return
     whether the file is in the legacy format. Otherwise (or if the file is empty, missing or
@@ -274,13 +281,13 @@ def _read_flagged(con, path: Path, ids_a: list[str], ids_b: list[str]) -> bool |
                    try_cast(c8 as double) as qvalue,
                    try_cast(string_split(c4, ',') as double[]) as counts_a,
                    try_cast(string_split(c5, ',') as double[]) as counts_b,
-                   {COMMENT} is not false or ({bad}) is true as flagged
+                   {COMMENT} or ({bad}) is true as flagged
             from {text_scan(path, 8)}"""
         )
     except duckdb.Error:
         return None
     flagged, legacy = con.execute(
-        f"select bool_or(flagged), bool_or({_LEGACY.format(p='pvalue', q='qvalue')}) from {FLAGGED}"
+        f"select bool_or(flagged), bool_or({_legacy_value('pvalue', 'qvalue')}) from {FLAGGED}"
     ).fetchall()[0]
     if (
         flagged
