@@ -1,10 +1,14 @@
-"""Stage a result BED inside a DuckDB connection: text table, set-wise validation, typed SELECTs.
+"""Stage a result BED inside a DuckDB connection: set-wise validation, typed SELECTs.
 
 :func:`stage_result` reads the file into a temporary table of ``con``, validates every value with
 SQL (raising :class:`~chromdiff.errors.ParseError` for the first bad line) and returns the SELECTs
-that produce the typed ``regions`` rows and each region's count lists from it. The caller pulls
-them out as Arrow (:func:`chromdiff.parsing.parse_result`) or inserts them straight into the
-warehouse tables of the same connection (:func:`chromdiff.warehouse.load.load_bed`).
+that produce the typed ``regions`` rows and each region's count lists from it. A diffbind file
+is read once, cast as it is read, with a per-row flag that is true exactly where a check would
+fail (:func:`_read_flagged`); only a flagged file is read again as text for the ordered checks
+that name the first bad line (:func:`_stage_diffbind_checked`, the path dmr files always take).
+The caller pulls them out as Arrow (:func:`chromdiff.parsing.parse_result`) or inserts them
+straight into the warehouse tables of the same connection
+(:func:`chromdiff.warehouse.load.load_bed`).
 """
 
 from __future__ import annotations
