@@ -8,6 +8,7 @@ that when it accepts one both paths give the same rows, format and warnings.
 
 from __future__ import annotations
 
+import itertools
 import math
 import tempfile
 from pathlib import Path
@@ -99,6 +100,46 @@ def test_possible_duplicates_go_to_the_checked_path(tmp_path):
     p.write_text(ROW.format(s=100, e=150) + "\n" + ROW.format(s=100, e=150) + "\n")
     with pytest.raises(ParseError, match=r"z\.bed:2: duplicated region chr1:100-150"):
         parse_result(p, "diffbind", A, B)
+
+
+def _cast_but_not_number(con, strings: list[str]) -> list[str]:
+    """The strings DuckDB casts to DOUBLE, holding none of CAST_EXTRAS, that _NUM_RE rejects."""
+    con.execute("create or replace temp table s as select unnest(?::varchar[]) as s", [strings])
+    extras = " and ".join(f"not contains(s, chr({ord(ch)}))" for ch in stage.CAST_EXTRAS)
+    return [
+        r[0]
+        for r in con.execute(
+            f"select s from s where try_cast(s as double) is not null and {extras}"
+            f" and not regexp_full_match(s, '{stage._NUM_RE}') limit 5"
+        ).fetchall()
+    ]
+
+
+def test_cast_without_extras_accepts_only_numbers():
+    """The claim behind stage.counts_cast_is_enough, on every short string of number symbols."""
+    con = duckdb.connect()
+    strings = ["".join(t) for k in range(1, 8) for t in itertools.product("01.eE-", repeat=k)]
+    strings += ["".join(t) for t in itertools.product("1.e-", repeat=8)]
+    assert _cast_but_not_number(con, strings) == []
+    # each extra is needed: with it, the cast accepts a text the regex refuses
+    odd = [" 1", "1 ", "+1", "1_0", "inf", "-Infinity", "nan", "NAN", "\v1", "1\f"]
+    got = con.execute(
+        "select list(s) from (select unnest(?::varchar[]) as s)"
+        f" where try_cast(s as double) is not null and not regexp_full_match(s, '{stage._NUM_RE}')",
+        [odd],
+    ).fetchall()[0][0]
+    assert sorted(got) == sorted(odd)
+    assert all(any(ch in s for ch in stage.CAST_EXTRAS) for s in odd)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.text("0123456789.eE-+_ naifINty\v\fx,\u0661\u00b2", max_size=10), max_size=300))
+def test_cast_without_extras_accepts_only_numbers_fuzz(strings):
+    con = duckdb.connect()
+    try:
+        assert _cast_but_not_number(con, [s for s in strings if "," not in s]) == []
+    finally:
+        con.close()
 
 
 # --- property: random valid and corrupted files --------------------------------------------
