@@ -265,10 +265,17 @@ def _counts_sql(rel: str) -> str:
     return f"select region_id, counts_a, counts_b from {rel}"
 
 
-def _diffbind_checks(ids_a: list[str], ids_b: list[str]) -> tuple[list[tuple[str, str]], list[str]]:
-    """Return the ordered checks of a diffbind row and the quick predicates that flag it."""
+def _diffbind_checks(
+    ids_a: list[str], ids_b: list[str], guarded: bool = False
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Return the ordered checks of a diffbind row and the quick predicates that flag it.
+
+    ``guarded``: the count predicates are :func:`_count_quick_guarded` (same rows, cheaper when
+    the count lists are cast anyway).
+    """
     checks = _common_checks(8) + _num_checks({6: "logFC", 7: "PValue", 8: "FDR"})
-    quick = _common_quick(8) + [p for p, _ in checks[8:]] + _count_quick(ids_a, ids_b)
+    counts = _count_quick_guarded if guarded else _count_quick
+    quick = _common_quick(8) + [p for p, _ in checks[8:]] + counts(ids_a, ids_b)
     return checks + _count_checks(ids_a, ids_b), quick
 
 
@@ -309,8 +316,7 @@ def _read_flagged(con, path: Path, ids_a: list[str], ids_b: list[str]) -> bool |
     """
     if not path.is_file() or path.stat().st_size == 0:
         return None
-    quick = _diffbind_checks(ids_a, ids_b)[1][:-2] + _count_quick_guarded(ids_a, ids_b)
-    bad = " or ".join(f"({pred})" for pred in quick)
+    bad = " or ".join(f"({pred})" for pred in _diffbind_checks(ids_a, ids_b, guarded=True)[1])
     try:
         con.execute(
             f"""create or replace temp table {FLAGGED} as
@@ -321,8 +327,8 @@ def _read_flagged(con, path: Path, ids_a: list[str], ids_b: list[str]) -> bool |
                    {COMMENT} or ({bad}) is true as flagged
             from {text_scan(path, 8)}"""
         )
-    except duckdb.Error:
-        return None
+    except (duckdb.InvalidInputException, duckdb.IOException):
+        return None  # unreadable: the checked path reads it again and names the line
     flagged, legacy = con.execute(
         f"select bool_or(flagged), bool_or({_legacy_value('pvalue', 'qvalue')}) from {FLAGGED}"
     ).fetchall()[0]
