@@ -72,6 +72,17 @@ def test_fast_path_equals_checked_path_on_real_format_files(name):
     assert not isinstance(fast, str) and fast == checked
 
 
+def test_blank_lines_crlf_and_bom_take_the_fast_path_with_the_same_ids(tmp_path):
+    p = tmp_path / "b.bed"
+    rows = [ROW.format(s=i * 100, e=i * 100 + 50) for i in range(1, 5)]
+    p.write_bytes(
+        b"\xef\xbb\xbf" + "\r\n".join([rows[0], "", rows[1], rows[2], "", "", rows[3]]).encode()
+    )
+    assert _fast_decides(p)
+    fast, checked = _staged(p, A, B, False), _staged(p, A, B, True)
+    assert fast == checked and [r[0] for r in fast[2]] == [1, 2, 3, 4]
+
+
 def test_comment_lines_are_skipped_and_counted_in_region_ids(tmp_path):
     """track/browser/# lines are skipped; region ids and error lines still count them."""
     p = tmp_path / "c.bed"
