@@ -17,7 +17,9 @@ from chromdiff.errors import ParseError
 #: Longest line accepted (DuckDB's ``max_line_size``); a longer one is a corrupt or wrong file.
 MAX_LINE_BYTES = 1 << 20
 _LINE_RE = re.compile(r"line:?\s*(\d+)", re.IGNORECASE)
-_COMMENT = "(c1 like 'track%' or c1 like 'browser%' or c1 like '#%')"
+#: True on the lines :func:`read_text_table` drops (track, browser, comment); never NULL, so
+#: that a line with an empty first column is kept (and rejected by the checks), not dropped.
+COMMENT = "((c1 like 'track%' or c1 like 'browser%' or c1 like '#%') is true)"
 
 
 def num(col: str) -> str:
@@ -30,10 +32,28 @@ def num(col: str) -> str:
 
 
 def bad_num(col: str) -> str:
-    """Return an SQL predicate: ``col`` holds text that is neither a number nor ``NA``."""
+    """Return an SQL predicate: ``col`` holds text that is neither a number nor ``NA``.
+
+    Never NULL. The cast is tried first so that the text is only looked at when it fails
+    (DuckDB does not short-circuit ``and`` outside a filter).
+    """
     return (
-        f"({col} is not null and upper(trim({col})) not in ('NA', 'NAN') "
-        f"and try_cast({col} as double) is null)"
+        f"(case when try_cast({col} as double) is null then {col} is not null"
+        f" and upper(trim({col})) not in ('NA', 'NAN') else false end)"
+    )
+
+
+def text_scan(path: Path, n_cols: int) -> str:
+    """Return the ``read_csv(...)`` table function reading ``path`` as text columns.
+
+    Columns ``c1..c{n_cols+1}``, all VARCHAR (an empty field is NULL); the extra column is
+    non-NULL only on rows with too many columns. Blank lines are skipped (see :func:`file_line`).
+    """
+    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n_cols + 2))
+    literal = str(path).replace("'", "''")
+    return (
+        f"read_csv('{literal}', delim = '\t', header = false, columns = {{{cols}}}, quote = '',"
+        f" escape = '', null_padding = true, auto_detect = false, max_line_size = {MAX_LINE_BYTES})"
     )
 
 
@@ -47,18 +67,13 @@ def read_text_table(con: duckdb.DuckDBPyConnection, path: Path, n_cols: int, nam
     """
     if not path.is_file():
         raise ParseError(f"{path}: file not found")
-    cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, n_cols + 2))
     if path.stat().st_size == 0:
         decl = ", ".join(f"c{i} varchar" for i in range(1, n_cols + 2))
         con.execute(f"create or replace temp table {name}_all ({decl})")
     else:
-        literal = str(path).replace("'", "''")
         try:
-            con.execute(
-                f"create or replace temp table {name}_all as select * from read_csv('{literal}',"
-                f" delim = '\t', header = false, columns = {{{cols}}}, quote = '', escape = '',"
-                f" null_padding = true, auto_detect = false, max_line_size = {MAX_LINE_BYTES})"
-            )
+            scan = text_scan(path, n_cols)
+            con.execute(f"create or replace temp table {name}_all as select * from {scan}")
         except duckdb.Error as exc:
             first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             m = _LINE_RE.search(str(exc))
@@ -68,7 +83,7 @@ def read_text_table(con: duckdb.DuckDBPyConnection, path: Path, n_cols: int, nam
     # rowid follows the file's row order (the table is written with insertion order preserved).
     con.execute(
         f"create or replace temp view {name} as select rowid + 1 as ln, * from {name}_all"
-        f" where not {_COMMENT}"
+        f" where not {COMMENT}"
     )
 
 

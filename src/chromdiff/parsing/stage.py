@@ -1,10 +1,14 @@
-"""Stage a result BED inside a DuckDB connection: text table, set-wise validation, typed SELECTs.
+"""Stage a result BED inside a DuckDB connection: set-wise validation, typed SELECTs.
 
 :func:`stage_result` reads the file into a temporary table of ``con``, validates every value with
 SQL (raising :class:`~chromdiff.errors.ParseError` for the first bad line) and returns the SELECTs
-that produce the typed ``regions`` rows and each region's count lists from it. The caller pulls
-them out as Arrow (:func:`chromdiff.parsing.parse_result`) or inserts them straight into the
-warehouse tables of the same connection (:func:`chromdiff.warehouse.load.load_bed`).
+that produce the typed ``regions`` rows and each region's count lists from it. A diffbind file
+is read once, cast as it is read, with a per-row flag that is true exactly where a check would
+fail (:func:`_read_flagged`); only a flagged file is read again as text for the ordered checks
+that name the first bad line (:func:`_stage_diffbind_checked`, the path dmr files always take).
+The caller pulls them out as Arrow (:func:`chromdiff.parsing.parse_result`) or inserts them
+straight into the warehouse tables of the same connection
+(:func:`chromdiff.warehouse.load.load_bed`).
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ import duckdb
 
 from chromdiff.errors import ParseError
 from chromdiff.parsing.rawbed import (
+    COMMENT,
     bad_num,
     drop_text_table,
     file_line,
     num,
     raise_first_error,
     read_text_table,
+    text_scan,
 )
 
 logger = logging.getLogger(__name__)
@@ -118,6 +124,7 @@ def _count_checks(ids_a: list[str], ids_b: list[str]) -> list[tuple[str, str]]:
     out = []
     for col, grp, ids in ((4, "A", ids_a), (5, "B", ids_b)):
         n_values = f"(len(c{col}) - len(replace(c{col}, ',', '')) + 1)"
+        out.append((f"c{col} is null", f"'column {col} (counts {grp}): empty'"))
         out.append(
             (
                 f"{n_values} <> {len(ids)}",
@@ -135,14 +142,47 @@ def _count_checks(ids_a: list[str], ids_b: list[str]) -> list[tuple[str, str]]:
 
 
 def _count_quick(ids_a: list[str], ids_b: list[str]) -> list[str]:
-    """One regex per column: exactly ``len(ids)`` numbers (both :func:`_count_checks` at once)."""
+    """One regex per column: exactly ``len(ids)`` numbers (all :func:`_count_checks` at once)."""
     out = []
     for col, ids in ((4, ids_a), (5, ids_b)):
         if not ids:
             out.append("true")
             continue
         rep = f"(,{_NUM_RE}){{{len(ids) - 1}}}" if len(ids) > 1 else ""
-        out.append(f"not regexp_full_match(c{col}, '{_NUM_RE}{rep}')")
+        out.append(f"not coalesce(regexp_full_match(c{col}, '{_NUM_RE}{rep}'), false)")
+    return out
+
+
+#: The characters without which DuckDB's text -> DOUBLE cast accepts nothing that is not one of
+#: :data:`_NUM_RE`'s numbers: whitespace (the cast trims it), ``+`` (a leading plus), ``_`` (digit
+#: separators) and ``n``/``N`` (every spelling of inf, infinity and nan has one). Tab, newline and
+#: carriage return never reach a field (the reader splits on them). Pinned by
+#: tests/test_parse_fast_path.py::test_cast_without_extras_accepts_only_numbers.
+CAST_EXTRAS = (" ", "+", "_", "n", "N", "\v", "\f")
+_COUNTS = "try_cast(string_split(c{0}, ',') as double[])"
+
+
+def counts_cast_is_enough(col: int, n: int) -> str:
+    """Return SQL true when count column ``col`` certainly matches :func:`_count_quick`'s regex.
+
+    That is: ``n`` comma-separated values, each cast to DOUBLE, and none of :data:`CAST_EXTRAS`
+    in the text. Cheaper than the regex (the lists are cast anyway); the regex decides the rest.
+    """
+    lst = _COUNTS.format(col)
+    extras = " and ".join(f"not contains(c{col}, chr({ord(ch)}))" for ch in CAST_EXTRAS)
+    return f"len({lst}) = {n} and list_count({lst}) = {n} and {extras}"
+
+
+def _count_quick_guarded(ids_a: list[str], ids_b: list[str]) -> list[str]:
+    """:func:`_count_quick`, the regex run only where :func:`counts_cast_is_enough` is not true."""
+    out = []
+    for col, ids, quick in zip((4, 5), (ids_a, ids_b), _count_quick(ids_a, ids_b), strict=True):
+        if not ids:
+            out.append(quick)
+            continue
+        out.append(
+            f"(case when {counts_cast_is_enough(col, len(ids))} then false else {quick} end)"
+        )
     return out
 
 
@@ -164,18 +204,28 @@ def _duplicate_check(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         )
 
 
+def _legacy_value(pvalue: str, qvalue: str) -> str:
+    """§4.2: a P or Q value < 0 or > 1 can only be a log10 value (legacy 2024 format).
+
+    NaN is no evidence either way (DuckDB orders NaN above every number, so it is nulled first).
+    """
+    p, q = num(pvalue), num(qvalue)
+    return f"{p} < 0 or {p} > 1 or {q} < 0 or {q} > 1"
+
+
 def _is_legacy(con: duckdb.DuckDBPyConnection) -> bool:
-    """§4.2: a P or Q value < 0 or > 1 can only be a log10 value (legacy 2024 format)."""
-    p, q = "try_cast(c7 as double)", "try_cast(c8 as double)"
-    rows = con.execute(
-        f"select 1 from {REL} where {p} < 0 or {p} > 1 or {q} < 0 or {q} > 1 limit 1"
-    ).fetchall()
-    return bool(rows)
+    """Whether any validated row holds a legacy (log10) P or Q value: :func:`_legacy_value`."""
+    pred = _legacy_value("c7", "c8")
+    return bool(con.execute(f"select 1 from {REL} where {pred} limit 1").fetchall())
 
 
 #: Typed rows of a validated diffbind result: the count lists are parsed once, here, for the
 #: sign check, the group means and the stored lists alike.
 TYPED = f"{REL}_typed"
+#: The fast path's typed rows, read straight from the file with a per-row flag
+#: (:func:`_read_flagged`), and the view over them that has :data:`TYPED`'s columns.
+FLAGGED = f"{REL}_flagged"
+FLAGGED_TYPED = f"{REL}_flagged_typed"
 
 
 def _type_diffbind(con: duckdb.DuckDBPyConnection, logfc: str, pvalue: str, qvalue: str) -> None:
@@ -191,44 +241,123 @@ def _type_diffbind(con: duckdb.DuckDBPyConnection, logfc: str, pvalue: str, qval
     )
 
 
-def _sign_disagreement(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
+def _sign_disagreement(con: duckdb.DuckDBPyConnection, rel: str) -> tuple[int, int]:
     """Count significant rows whose logFC sign disagrees with log2(mean A / mean B)."""
     row = con.execute(
         f"""select count(*) filter (where sign(logfc) <> sign(ma - mb)), count(*)
             from (select logfc, list_avg(counts_a) as ma, list_avg(counts_b) as mb
-                  from {TYPED} where qvalue < 0.05)
+                  from {rel} where qvalue < 0.05)
             where logfc <> 0 and isfinite(logfc) and ma <> mb"""
     ).fetchall()[0]
     return int(row[0]), int(row[1])
 
 
-def _diffbind_regions_sql(sign: str) -> str:
+def _diffbind_regions_sql(sign: str, rel: str) -> str:
     return f"""select region_id, chrom, start, stop, {sign}logfc as logfc, pvalue, qvalue,
             list_avg(counts_a) as mean_count_a, list_avg(counts_b) as mean_count_b,
             null::double as meth_diff, null::integer as n_cpgs, null::double as p_mwu,
             null::double as p_ks, null::double as mean_meth_a, null::double as mean_meth_b
-        from {TYPED}"""
+        from {rel}"""
 
 
-def _counts_sql() -> str:
+def _counts_sql(rel: str) -> str:
     """Select each row's counts as two lists in the server's order (``sorted`` IDs per group)."""
-    return f"select region_id, counts_a, counts_b from {TYPED}"
+    return f"select region_id, counts_a, counts_b from {rel}"
+
+
+def _diffbind_checks(
+    ids_a: list[str], ids_b: list[str], guarded: bool = False
+) -> tuple[list[tuple[str, str]], list[str]]:
+    """Return the ordered checks of a diffbind row and the quick predicates that flag it.
+
+    ``guarded``: the count predicates are :func:`_count_quick_guarded` (same rows, cheaper when
+    the count lists are cast anyway).
+    """
+    checks = _common_checks(8) + _num_checks({6: "logFC", 7: "PValue", 8: "FDR"})
+    counts = _count_quick_guarded if guarded else _count_quick
+    quick = _common_quick(8) + [p for p, _ in checks[8:]] + counts(ids_a, ids_b)
+    return checks + _count_checks(ids_a, ids_b), quick
+
+
+def _typed_expressions(legacy: bool, logfc: str, pvalue: str, qvalue: str) -> tuple[str, str, str]:
+    """Return the SQL of logFC, P and Q as stored: legacy values are negated / un-logged."""
+    sign = "-1.0 * " if legacy else ""
+    p = f"pow(10, {num(pvalue)})" if legacy else num(pvalue)
+    q = f"pow(10, {num(qvalue)})" if legacy else num(qvalue)
+    return f"{sign}{num(logfc)}", p, q
 
 
 def _stage_diffbind(con, path, ids_a, ids_b, server_order: bool = False) -> Staged:
+    """Stage a diffbind result: the fast path when it can decide, else the checked path."""
+    legacy = _read_flagged(con, path, ids_a, ids_b)
+    if legacy is None:
+        con.execute(f"drop table if exists {FLAGGED}")
+        return _stage_diffbind_checked(con, path, ids_a, ids_b, server_order)
+    logfc, p, q = _typed_expressions(legacy, "logfc", "pvalue", "qvalue")
+    con.execute(
+        f"""create or replace temp view {FLAGGED_TYPED} as
+        select cast(rowid + 1 as integer) as region_id, chrom, start, stop, {logfc} as logfc,
+               {p} as pvalue, {q} as qvalue, counts_a, counts_b
+        from {FLAGGED}"""
+    )
+    return _finish_diffbind(con, path, FLAGGED_TYPED, legacy, ids_a, ids_b, server_order)
+
+
+def _read_flagged(con, path: Path, ids_a: list[str], ids_b: list[str]) -> bool | None:
+    """Read ``path`` once into :data:`FLAGGED`: typed values plus a flag per row; None = unsure.
+
+    The flag is the quick predicates of :func:`raise_first_error` (true on exactly the rows
+    a check would reject) or a line :func:`read_text_table` drops (track, browser, ``#``:
+    region ids count them). With no flagged row and no two rows sharing a hash of
+    ``chrom, start, stop``, the rows are what :func:`_stage_diffbind_checked` would validate
+    and type, with the same values and region ids (the table's row ids follow the file): return
+    whether the file is in the legacy format. Otherwise (or if the file is empty, missing or
+    unreadable) return None: the checked path then decides, naming the first bad line.
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    bad = " or ".join(f"({pred})" for pred in _diffbind_checks(ids_a, ids_b, guarded=True)[1])
+    try:
+        con.execute(
+            f"""create or replace temp table {FLAGGED} as
+            select c1 as chrom, try_cast(c2 as bigint) as start, try_cast(c3 as bigint) as stop,
+                   try_cast(c6 as double) as logfc, try_cast(c7 as double) as pvalue,
+                   try_cast(c8 as double) as qvalue,
+                   {_COUNTS.format(4)} as counts_a, {_COUNTS.format(5)} as counts_b,
+                   {COMMENT} or ({bad}) is true as flagged
+            from {text_scan(path, 8)}"""
+        )
+    except (duckdb.InvalidInputException, duckdb.IOException):
+        return None  # unreadable: the checked path reads it again and names the line
+    flagged, legacy = con.execute(
+        f"select bool_or(flagged), bool_or({_legacy_value('pvalue', 'qvalue')}) from {FLAGGED}"
+    ).fetchall()[0]
+    if (
+        flagged
+        or con.execute(
+            f"select 1 from {FLAGGED} group by hash(chrom, start, stop) having count(*) > 1 limit 1"
+        ).fetchall()
+    ):
+        return None
+    return bool(legacy)
+
+
+def _stage_diffbind_checked(con, path, ids_a, ids_b, server_order: bool = False) -> Staged:
+    """Stage via the text table: every check in order, naming the first bad ``file:line``."""
     read_text_table(con, path, 8, REL)
-    checks = _common_checks(8) + _num_checks({6: "logFC", 7: "PValue", 8: "FDR"})
-    quick = _common_quick(8) + [p for p, _ in checks[8:]] + _count_quick(ids_a, ids_b)
-    raise_first_error(con, path, checks + _count_checks(ids_a, ids_b), REL, quick)
+    checks, quick = _diffbind_checks(ids_a, ids_b)
+    raise_first_error(con, path, checks, REL, quick)
     _duplicate_check(con, path)
     legacy = _is_legacy(con)
-    sign = "-1.0 * " if legacy else ""
-    p = f"pow(10, {num('c7')})" if legacy else num("c7")
-    q = f"pow(10, {num('c8')})" if legacy else num("c8")
+    _type_diffbind(con, *_typed_expressions(legacy, "c6", "c7", "c8"))
+    return _finish_diffbind(con, path, TYPED, legacy, ids_a, ids_b, server_order)
+
+
+def _finish_diffbind(con, path, rel, legacy, ids_a, ids_b, server_order) -> Staged:
+    """Sign cross-check and warnings on typed relation ``rel``; return the staged SELECTs."""
     warnings = []
-    _type_diffbind(con, f"{sign}{num('c6')}", p, q)
     sign = ""  # the typed logFC already carries the legacy sign
-    bad, total = _sign_disagreement(con)
+    bad, total = _sign_disagreement(con, rel)
     if total >= SIGN_MIN_ROWS and bad > SIGN_DISAGREE_FRAC * total:
         msg = (
             f"{path}: logFC sign disagrees with mean counts in {bad}/{total} significant rows; "
@@ -244,7 +373,7 @@ def _stage_diffbind(con, path, ids_a, ids_b, server_order: bool = False) -> Stag
             "per-experiment counts were mapped by sorted input ID and may be misattributed"
         )
     fmt = DIFFBIND_2024 if legacy else DIFFBIND_2025
-    return Staged(fmt, _diffbind_regions_sql(sign), _counts_sql(), warnings)
+    return Staged(fmt, _diffbind_regions_sql(sign, rel), _counts_sql(rel), warnings)
 
 
 def _stage_dmr(con, path) -> Staged:
@@ -314,5 +443,7 @@ def stage_result(
 
 def unstage(con: duckdb.DuckDBPyConnection) -> None:
     """Drop the temporary relations :func:`stage_result` created."""
+    con.execute(f"drop view if exists {FLAGGED_TYPED}")
+    con.execute(f"drop table if exists {FLAGGED}")
     con.execute(f"drop table if exists {TYPED}")
     drop_text_table(con, REL)
