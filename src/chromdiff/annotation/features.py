@@ -59,28 +59,13 @@ def build_hits(
         from {source} r join (select chrom, cid from {tables["chroms"]}
                            where annotation_id = {aid}) c on c.chrom = r.chrom"""
     )
-    # one binned join finds both the first exon and the first intron of each region (exons and
-    # introns are one build side); the intron counts only where no exon was hit
-    con.execute(
-        f"""create or replace temp table _cd_xi as
-        select r.region_key, min(x.id) filter (where x.ex) as xid,
-               min(x.id) filter (where not x.ex) as nid
-        from _cd_rb r
-        join (select cid, bin, start, stop, xid as id, true as ex from {tables["exon_bins"]}
-              where annotation_id = {aid}
-              union all
-              select cid, bin, start, stop, nid, false from {tables["intron_bins"]}
-              where annotation_id = {aid}) x
-          on x.cid = r.cid and x.bin = r.bin
-        where x.start < r.stop and r.start < x.stop
-        group by r.region_key"""
-    )
     con.execute(
         f"""create or replace temp table _cd_exon as
+        with h as ({_first_hit(tables["exon_bins"], aid, "xid")})
         select h.region_key,
                struct_pack(gene_id := g.gene_id, symbol := g.symbol, strand := g.strand,
                            i := e.i, n := e.n) as h
-        from (select region_key, xid from _cd_xi where xid is not null) h
+        from h
         join (select xid, gid, i, n from {tables["exons"]} where annotation_id = {aid}) e
           on e.xid = h.xid
         join (select gid, gene_id, symbol, strand from {tables["genes"]}
@@ -88,14 +73,21 @@ def build_hits(
     )
     con.execute(
         f"""create or replace temp table _cd_intron as
+        with h as ({
+            _first_hit(
+                tables["intron_bins"],
+                aid,
+                "nid",
+                "(select * from _cd_rb anti join _cd_exon using (region_key))",
+            )
+        })
         select h.region_key, g.gene_id, g.symbol, g.strand, e.n, e.i
-        from (select region_key, nid from _cd_xi where xid is null and nid is not null) h
+        from h
         join (select nid, gid, i, n from {tables["introns"]} where annotation_id = {aid}) e
           on e.nid = h.nid
         join (select gid, gene_id, symbol, strand from {tables["genes"]}
               where annotation_id = {aid}) g on g.gid = e.gid"""
     )
-    con.execute("drop table _cd_xi")
     for kind in ("5UTR", "3UTR"):
         if tables["utr_bins"] is None:
             con.execute(
