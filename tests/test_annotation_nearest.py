@@ -197,4 +197,4 @@ def test_nearest_links_from_counted_regions(hg38, caplog, strip, chroms):
     con.execute("drop table if exists _cd_near")
     link_nearest(con, src, aid, "temp.want")
     assert got == con.execute("select * from want order by region_key").fetchall()
-    assert len(got) > 100 and all(r[1] is not None for r in got)
+    assert len(got) > 100  # rows only where a TSS was found
