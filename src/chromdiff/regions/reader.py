@@ -63,10 +63,11 @@ def scan(
                           ignore_errors = false)"""
         params = [str(path), delim, skip, MAX_LINE_BYTES]
         line = quote(line_col)
-        if not lenient:
+        if not lenient and "rowid" not in {n.lower() for n in names}:
             # every row is kept, so its line is its position: numbered by the table's rowid
             # (a created table keeps the file's order) after a parallel scan, rather than by
-            # row_number() over (), which runs the whole scan on one thread
+            # row_number() over (), which runs the whole scan on one thread (a file column
+            # named rowid would hide the pseudo-column: such a file is numbered below)
             raw = f"{table}_scan"
             con.execute(
                 f"create or replace temp table {raw} as select {sel} from {scan_sql}", params
@@ -77,9 +78,11 @@ def scan(
                 f"drop table {raw}"
             )
             return
-        first = quote(names[0])
-        rest = " and ".join(f"{quote(n)} is null" for n in names[1:]) or "true"
-        where = "not (" + _SKIP_ROW_SQL.format(c=first, rest=rest) + ")"
+        where = "true"
+        if lenient:
+            first = quote(names[0])
+            rest = " and ".join(f"{quote(n)} is null" for n in names[1:]) or "true"
+            where = "not (" + _SKIP_ROW_SQL.format(c=first, rest=rest) + ")"
         con.execute(
             f"""create or replace temp table {table} as select {sel}, _line as {line}
             from (select *, (row_number() over () + {int(skip)})::bigint as _line
