@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import duckdb
 import pytest
 
@@ -57,3 +59,25 @@ def test_checked_batches_with_renamed_chromosomes(tmp_path):
     assert rows == con.execute(q.format("one order by 1")).fetchall()
     assert rows[0][1] in {str(i) for i in range(1, 23)} | {"X", "Y"}
     assert sum(r[2] is not None for r in rows) > 2000  # the renamed names found their genes
+
+
+def test_batches_joined_without_copy_file_range(tmp_path, monkeypatch):
+    """Where the kernel cannot copy (no copy_file_range, or it fails), Python copies the parts."""
+    con = duckdb.connect()
+    aid = ensure_annotation(con, genome="hg19")
+    read = read_regions(con, PEAKS, "r")
+    want = tmp_path / "kernel.tsv"
+    annotate_to_file(con, "r", aid, want, batch_rows=600, counts=read.chrom_counts)
+    calls = []
+
+    def fail(src, dst, count, *args):
+        calls.append(count)
+        if len(calls) == 1:  # a partial copy, then an error: the partial bytes must not stay
+            return _real(src, dst, min(count, 1000), *args)
+        raise OSError(18, "Invalid cross-device link")
+
+    _real = os.copy_file_range
+    monkeypatch.setattr(os, "copy_file_range", fail)
+    got = tmp_path / "python.tsv"
+    annotate_to_file(con, "r", aid, got, batch_rows=600, counts=read.chrom_counts)
+    assert calls and got.read_bytes() == want.read_bytes()

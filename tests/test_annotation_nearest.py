@@ -16,6 +16,7 @@ import pytest
 
 from chromdiff.annotation import annotate_regions, ensure_annotation
 from chromdiff.annotation.cache import SPAN, derived_tables
+from chromdiff.annotation.links import link_nearest, nearest_links_sql
 from chromdiff.annotation.nearest import build_nearest, nearest_tss
 from chromdiff.annotation.staging import drop_scratch, stage_regions
 from chromdiff.errors import InputError
@@ -175,3 +176,25 @@ def test_nearest_tss_bad_regions(hg38, sql, match):
     with pytest.raises(InputError, match=match):
         nearest_tss(con, sql, aid)
     assert not con.execute("select * from duckdb_tables() where table_name = '_cd_near'").fetchall()
+
+
+@pytest.mark.parametrize("strip", [False, True])
+@pytest.mark.parametrize("chroms", ["'chr1', 'chrX'", "'chr1', 'chrUnknown'"])
+def test_nearest_links_from_counted_regions(hg38, caplog, strip, chroms):
+    """``nearest_links_sql`` given the reader's chromosome counts (the CLI's one-statement path,
+    or a staged search when names need renaming) = the link table of the staged path."""
+    con, aid = hg38
+    chrom = "substr(chrom, 4)" if strip else "chrom"
+    con.execute(
+        f"create or replace temp table rc as select region_key, {chrom} as chrom, start, stop "
+        f"from rr where chrom in ({chroms})"
+    )
+    counts = dict(con.execute("select chrom, count(*) from rc group by chrom").fetchall())
+    src = "select region_key, chrom, start, stop from rc"
+    with logs_warning(caplog, "^1 of .* no annotation", count=int("Unknown" in chroms)):
+        sql = nearest_links_sql(con, src, aid, checked=True, counts=counts)
+        got = con.execute(sql).fetchall()
+    con.execute("drop table if exists _cd_near")
+    link_nearest(con, src, aid, "temp.want")
+    assert got == con.execute("select * from want order by region_key").fetchall()
+    assert len(got) > 100  # rows only where a TSS was found

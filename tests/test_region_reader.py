@@ -168,3 +168,18 @@ def test_track_lines_comments_and_r_numbers(con, tmp_path):
     assert info.n_rows == 3
     got = con.execute("select region_key, chrom, start, stop from r order by 1").fetchall()
     assert got == [(3, "chr1", 5, 20), (4, "chr1", 100000, 200000), (6, "chr2", 7, 9)]
+
+
+@pytest.mark.parametrize("header", ["gene\trowid\tlogFC", "gene\tscore\tlogFC"])
+def test_scan_numbers_lines_even_with_a_rowid_column(tmp_path, header):
+    """Lines are numbered by position, also when a column is called rowid (which would hide
+    DuckDB's row id pseudo-column)."""
+    from chromdiff.regions.reader import scan
+
+    path = tmp_path / "de.tsv"
+    path.write_text(header + "\nA\t7\t1.5\nB\t3\t-2\nC\t9\t0.1\n")
+    con = duckdb.connect()
+    names = header.split("\t")
+    scan(con, path, "t", delim="\t", skip=1, names=names)
+    got = con.execute(f'select "{names[0]}", "{names[1]}", _line from t').fetchall()
+    assert got == [("A", "7", 2), ("B", "3", 3), ("C", "9", 4)]

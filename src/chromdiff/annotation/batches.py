@@ -78,7 +78,7 @@ def annotate_to_file(
             writer.close()
             writer = None
         if parts:
-            with open(tmp, "ab") as dst:
+            with open(tmp, "r+b") as dst:  # not "ab": copy_file_range refuses O_APPEND
                 for part in parts:
                     _append(part, dst)
         os.replace(tmp, out)
@@ -110,9 +110,9 @@ def _write_arrow(con: duckdb.DuckDBPyConnection, query: str, path: Path, writer)
 
 
 def _append(part: Path, dst) -> None:
-    """Append file ``part`` to binary file ``dst`` (open for appending), in the kernel if it can."""
+    """Append file ``part`` to binary file ``dst`` (open for writing), in the kernel if it can."""
     dst.flush()
-    start = os.fstat(dst.fileno()).st_size
+    start = dst.seek(0, os.SEEK_END)
     with open(part, "rb") as src:
         size = os.fstat(src.fileno()).st_size
         try:
@@ -127,5 +127,6 @@ def _append(part: Path, dst) -> None:
         except (AttributeError, OSError):  # not on this system or file system
             pass
         os.truncate(dst.fileno(), start)  # drop what a partial kernel copy appended
+        dst.seek(start)
         src.seek(0)
         shutil.copyfileobj(src, dst, 1 << 20)

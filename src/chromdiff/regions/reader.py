@@ -57,20 +57,37 @@ def scan(
     q = "'" + quote_char.replace("'", "''") + "'"
 
     def run(lenient: bool) -> None:
-        inner = f"""select *, (row_number() over () + {int(skip)})::bigint as _line
-            from read_csv(?, delim = ?, header = false, skip = ?, columns = {cols},
+        scan_sql = f"""read_csv(?, delim = ?, header = false, skip = ?, columns = {cols},
                           quote = {q}, escape = {q}, comment = '', strict_mode = {not lenient},
                           null_padding = {lenient}, auto_detect = false, max_line_size = ?,
                           ignore_errors = false)"""
+        params = [str(path), delim, skip, MAX_LINE_BYTES]
+        line = quote(line_col)
+        if not lenient and "rowid" not in {n.lower() for n in names}:
+            # every row is kept, so its line is its position: numbered by the table's rowid
+            # (a created table keeps the file's order) after a parallel scan, rather than by
+            # row_number() over (), which runs the whole scan on one thread (a file column
+            # named rowid would hide the pseudo-column: such a file is numbered below)
+            raw = f"{table}_scan"
+            con.execute(
+                f"create or replace temp table {raw} as select {sel} from {scan_sql}", params
+            )
+            con.execute(
+                f"create or replace temp table {table} as "
+                f"select *, (rowid + {int(skip) + 1})::bigint as {line} from {raw};"
+                f"drop table {raw}"
+            )
+            return
         where = "true"
         if lenient:
             first = quote(names[0])
             rest = " and ".join(f"{quote(n)} is null" for n in names[1:]) or "true"
             where = "not (" + _SKIP_ROW_SQL.format(c=first, rest=rest) + ")"
         con.execute(
-            f"create or replace temp table {table} as select {sel}, _line as {quote(line_col)} "
-            f"from ({inner}) where {where}",
-            [str(path), delim, skip, MAX_LINE_BYTES],
+            f"""create or replace temp table {table} as select {sel}, _line as {line}
+            from (select *, (row_number() over () + {int(skip)})::bigint as _line
+                  from {scan_sql}) where {where}""",
+            params,
         )
 
     try:
