@@ -65,6 +65,17 @@ def _cells(values, lo: float, hi: float, n: int):
     return np.clip(((values - lo) / (hi - lo) * n).astype(np.int64), 0, n - 1)
 
 
+def bin_frame(flat, counts, x_lim: tuple[float, float], y_lim: tuple[float, float]) -> pd.DataFrame:
+    """Background cells ``x0, x1, y0, y1, n`` from flat cell ids ``cx * ny + cy`` (:data:`BINS`)."""
+    (x_lo, x_hi), (y_lo, y_hi), (nx, ny) = x_lim, y_lim, BINS
+    ix, iy = flat // ny, flat % ny
+    wx, wy = (x_hi - x_lo) / nx, (y_hi - y_lo) / ny
+    return pd.DataFrame(
+        {"x0": x_lo + ix * wx, "x1": x_lo + (ix + 1) * wx,
+         "y0": y_lo + iy * wy, "y1": y_lo + (iy + 1) * wy, "n": counts}
+    )  # fmt: skip
+
+
 def thin_points(data: pd.DataFrame, x: str, y: str) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Split a point chart's data into the points to draw and the background bins (or None).
 
@@ -82,12 +93,7 @@ def thin_points(data: pd.DataFrame, x: str, y: str) -> tuple[pd.DataFrame, pd.Da
         nx, ny = BINS
         cx, cy = _cells(bg[x].to_numpy(), x_lo, x_hi, nx), _cells(bg[y].to_numpy(), y_lo, y_hi, ny)
         flat, n = np.unique(cx * ny + cy, return_counts=True)
-        ix, iy = flat // ny, flat % ny
-        wx, wy = (x_hi - x_lo) / nx, (y_hi - y_lo) / ny
-        bins = pd.DataFrame(
-            {"x0": x_lo + ix * wx, "x1": x_lo + (ix + 1) * wx,
-             "y0": y_lo + iy * wy, "y1": y_lo + (iy + 1) * wy, "n": n}
-        )  # fmt: skip
+        bins = bin_frame(flat, n, (x_lo, x_hi), (y_lo, y_hi))
         bg = bg.iloc[0:0]
     if len(sig) > MAX_POINTS:  # one mark per MERGE_PX cell and group
         px = _cells(sig[x].to_numpy(), x_lo, x_hi, _WIDTH // MERGE_PX)

@@ -107,12 +107,7 @@ def _thin(con: duckdb.DuckDBPyConnection, x: str, y: str) -> PointData:
             {"ns": b.NOT_SIG} | lims,
         ).fetchnumpy()
         c, counts = flat["c"].astype(np.int64), flat["n"].astype(np.int64)
-        ix, iy = c // ny, c % ny
-        wx, wy = (x_hi - x_lo) / nx, (y_hi - y_lo) / ny
-        bins = pd.DataFrame(
-            {"x0": x_lo + ix * wx, "x1": x_lo + (ix + 1) * wx,
-             "y0": y_lo + iy * wy, "y1": y_lo + (iy + 1) * wy, "n": counts}
-        )  # fmt: skip
+        bins = b.bin_frame(c, counts, (x_lo, x_hi), (y_lo, y_hi))
         bg_sql = "select 0 as part, * from _cd_pts where false"
     sig_sql = "select 1 as part, * from _cd_pts where grp <> $ns"
     if n_sig > b.MAX_POINTS:  # one mark per MERGE_PX cell and group: the first by region_id
