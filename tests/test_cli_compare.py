@@ -125,3 +125,14 @@ def test_default_output_folder_is_git_ignored():
     out = str(Settings.model_construct().output_dir)
     res = subprocess.run(["git", "check-ignore", "-q", f"{out}/x/report.html"], cwd=root)
     assert res.returncode == 0, f"{out}/ is not git-ignored"
+
+
+@pytest.mark.parametrize("command", [["compare", "--example", "tp53_molm13_vs_k562"],
+                                     ["report", "some_comparison"]])  # fmt: skip
+def test_bad_export_formats_fail_before_anything_runs(fake_flow, tmp_path, capsys, command):
+    db = tmp_path / "never.duckdb"
+    code, _, err = run([*command, "--db", str(db), "--exports", "csv,xml"], capsys)
+    assert code == 2 and "--exports" in err and "xml" in err
+    assert not fake_flow and not db.exists()
+    code, _, err = run([*command, "--db", str(db), "--exports", "parquet"], capsys)
+    assert "--exports" not in err  # a good value passes the option

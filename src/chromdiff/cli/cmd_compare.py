@@ -6,6 +6,7 @@ import os
 
 import click
 
+from chromdiff.cli.options import exports_option
 from chromdiff.design.inputs import ANALYSES, GENOMES
 
 
@@ -44,13 +45,7 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--force", is_flag=True, help="Re-submit even if the same inputs are loaded.")
 @click.option("--fdr", type=float, default=0.05, show_default=True, help="Significance cut-off.")
 @click.option("--min-abs-logfc", type=float, default=0.0, show_default=True)
-@click.option(
-    "--exports",
-    "export_formats",
-    default=None,
-    help="Table export formats: auto, csv, parquet or csv,parquet [auto: both; Parquet only "
-    "for tables over 100,000 rows].",
-)
+@exports_option
 @click.option("--request-id", help="Resume this ChIP-Atlas request (e.g. a submission in doubt).")
 @click.option("--verbose", is_flag=True, help="Show tracebacks on the console (always in the log).")
 @click.option(
@@ -104,10 +99,6 @@ def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b
     desc_a = desc_a or (ex.description_a if ex else "dataset A")
     desc_b = desc_b or (ex.description_b if ex else "dataset B")
     # every input check runs before Prefect starts: bad input fails fast, nothing is written
-    if kw.get("export_formats") is not None:
-        from chromdiff.cli.cmd_report import _check_formats
-
-        _check_formats(kw["export_formats"])
     ComparisonSpec(ids_a, ids_b, genome, analysis, kw["threshold"], kw["title"], desc_a,
                    desc_b).validated()  # fmt: skip
     if kw["request_id"]:

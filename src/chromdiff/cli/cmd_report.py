@@ -6,6 +6,7 @@ from pathlib import Path
 
 import click
 
+from chromdiff.cli.options import exports_option
 from chromdiff.settings import get_settings
 
 
@@ -18,13 +19,7 @@ from chromdiff.settings import get_settings
     type=click.Path(file_okay=False),
     help="Output folder (default: <output_dir>/<COMPARISON_ID>).",
 )
-@click.option(
-    "--exports",
-    "export_formats",
-    default=None,
-    help="Table export formats: auto, csv, parquet or csv,parquet [auto: both; Parquet only "
-    "for tables over 100,000 rows].",
-)
+@exports_option
 def command(
     comparison_id: str, db_path: str | None, out_dir: str | None, export_formats: str | None
 ) -> None:
@@ -36,17 +31,6 @@ def command(
     if not Path(path).exists():
         raise click.ClickException(f"database {path} does not exist")
     out = Path(out_dir) if out_dir else Path(settings.output_dir) / comparison_id
-    if export_formats is not None:
-        _check_formats(export_formats)
     written = render_comparison(path, comparison_id, out, export_formats=export_formats)
     click.echo(f"{comparison_id}: {len(written)} files in {out}")
     click.echo(f"report: {written['report.html']}")
-
-
-def _check_formats(text: str) -> None:
-    from chromdiff.report.exports import parse_formats
-
-    try:
-        parse_formats(text)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--exports") from exc

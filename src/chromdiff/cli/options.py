@@ -14,3 +14,27 @@ wait_option = click.option(
     show_default=True,
     help="Seconds to wait if a writer holds the database (says which process it waits for).",
 )
+
+
+def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """Check ``--exports`` while the command line is parsed (before anything runs)."""
+    if value is None:
+        return None
+    from chromdiff.report.exports import parse_formats
+
+    try:
+        parse_formats(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from exc
+    return value
+
+
+#: ``--exports FORMATS``: formats of the table exports (``report``, ``compare``).
+exports_option = click.option(
+    "--exports",
+    "export_formats",
+    default=None,
+    callback=_formats,
+    help="Table export formats: auto, csv, parquet or csv,parquet [auto: both; Parquet only "
+    "for tables over 100,000 rows].",
+)
