@@ -43,12 +43,12 @@ from pathlib import Path
 import duckdb
 import numpy as np
 
+from bench.annotate.run import random_regions, write_tss
 from bench.machine import describe
 from bench.mdsection import replace_section
 
 ROOT = Path(__file__).resolve().parents[1]
 PEERS = ROOT / "bench" / ".peers"
-PARQUET = ROOT / "src/chromdiff/data/annotation/hg38_transcripts.parquet"
 
 
 def _python312() -> str:
@@ -82,32 +82,14 @@ def peers_python() -> Path | None:
 
 
 def make_bed(path: Path, n: int) -> None:
-    """``n`` random regions (100-2000 bp, hg38 chr1-22, X), unsorted BED4."""
+    """``n`` random regions (:func:`bench.annotate.run.random_regions`), unsorted BED4."""
+    chrom, start, stop = random_regions(n)
     con = duckdb.connect()
-    spans = con.execute(
-        f"""select chrom, max(stop) + 10000 from read_parquet('{PARQUET}')
-            where chrom similar to 'chr([0-9]+|X)' group by chrom order by chrom"""
-    ).fetchall()
-    rng = np.random.default_rng(n)
-    lengths = np.array([s for _, s in spans], dtype=float)
-    idx = rng.choice(len(spans), n, p=lengths / lengths.sum())
-    start = (rng.random(n) * lengths[idx]).astype(np.int64)
-    names = np.array([c for c, _ in spans])
     con.register(
-        "t",
-        {"chrom": names[idx], "start": start, "stop": start + rng.integers(100, 2001, n),
-         "name": np.char.add("r", np.arange(n).astype(str))},
+        "t", {"chrom": chrom, "start": start, "stop": stop,
+              "name": np.char.add("r", np.arange(n).astype(str))},
     )  # fmt: skip
     con.execute(f"copy t to '{path}' (header false, delimiter '\t')")
-
-
-def make_tss(path: Path) -> None:
-    """Transcript TSSs of the embedded hg38 build as a sorted BED6 (the set chromdiff uses)."""
-    duckdb.sql(
-        f"""copy (select distinct chrom, case when strand = '-' then stop - 1 else start end as t,
-                    t + 1, '.', 0, strand from read_parquet('{PARQUET}') order by 1, 2, 6)
-            to '{path}' (header false, delimiter '\t')"""
-    )
 
 
 def commands(bed: Path, tss: Path, out: Path, peers: Path | None) -> dict[str, list[str]]:
@@ -328,7 +310,7 @@ def main() -> None:
     results, big = [], None
     with tempfile.TemporaryDirectory(prefix="chromdiff-annot-cli-") as tmp:
         work = Path(tmp)
-        make_tss(work / "tss.bed")
+        write_tss(work / "tss.bed")
         for n in args.sizes:
             print(f"{n:,} regions ...", file=sys.stderr, flush=True)
             t0 = time.perf_counter()

@@ -119,12 +119,19 @@ def _run(cmd: list[str], stdout=subprocess.PIPE) -> tuple[str, float, float, flo
     return out, wall, int(kib) / 1024, float(user) + float(system)
 
 
-def make_inputs(work: Path, n: int) -> tuple[Path, Path]:
-    """Random regions (uniform on hg38 chr1-22, X; widths 100-2000 bp) as Parquet + sorted BED."""
+#: The embedded hg38 build's transcripts (the regions' chromosome spans and the TSS set).
+TRANSCRIPTS = ROOT / "src/chromdiff/data/annotation/hg38_transcripts.parquet"
+
+
+def random_regions(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``n`` random regions (seed ``n``): chromosome, start, stop.
+
+    Uniform on hg38 chr1-22, X (by span), widths 100-2000 bp; in draw order, unsorted. Both
+    annotation benchmarks draw their regions here, so a size is the same regions in each.
+    """
     con = duckdb.connect()
     spans = con.execute(
-        f"""select chrom, max(stop) + 10000 from
-            read_parquet('{ROOT}/src/chromdiff/data/annotation/hg38_transcripts.parquet')
+        f"""select chrom, max(stop) + 10000 from read_parquet('{TRANSCRIPTS}')
             where chrom similar to 'chr([0-9]+|X)' group by chrom order by chrom"""
     ).fetchall()
     rng = np.random.default_rng(n)
@@ -132,16 +139,16 @@ def make_inputs(work: Path, n: int) -> tuple[Path, Path]:
     idx = rng.choice(len(spans), n, p=lengths / lengths.sum())
     start = (rng.random(n) * lengths[idx]).astype(np.int64)
     width = rng.integers(100, 2001, n)
+    return np.array([c for c, _ in spans])[idx], start, start + width
+
+
+def make_inputs(work: Path, n: int) -> tuple[Path, Path]:
+    """Random regions (:func:`random_regions`) as Parquet + sorted BED."""
     import pyarrow as pa
 
-    tbl = pa.table(
-        {
-            "region_key": np.arange(n),
-            "chrom": [spans[i][0] for i in idx],
-            "start": start,
-            "stop": start + width,
-        }
-    )
+    chrom, start, stop = random_regions(n)
+    con = duckdb.connect()
+    tbl = pa.table({"region_key": np.arange(n), "chrom": chrom, "start": start, "stop": stop})
     con.register("t", tbl)
     pq, bed = work / f"r{n}.parquet", work / f"r{n}.bed"
     con.execute(f"copy (select * from t) to '{pq}' (format parquet)")
@@ -152,14 +159,12 @@ def make_inputs(work: Path, n: int) -> tuple[Path, Path]:
     return pq, bed
 
 
-def make_tss(work: Path) -> Path:
-    """Transcript TSS BED of the embedded hg38 build (sorted), the same TSS set chromdiff uses."""
-    path = work / "tss.bed"
+def write_tss(path: Path) -> Path:
+    """Write the embedded hg38 build's transcript TSSs (the set chromdiff uses) as sorted BED6."""
     duckdb.sql(
         f"""copy (select distinct chrom, case when strand = '-' then stop - 1 else start end as t,
-                    t + 1, '.', 0, strand
-                  from read_parquet('{ROOT}/src/chromdiff/data/annotation/hg38_transcripts.parquet')
-                  order by 1, 2, 6) to '{path}' (header false, delimiter '\t')"""
+                    t + 1, '.', 0, strand from read_parquet('{TRANSCRIPTS}') order by 1, 2, 6)
+            to '{path}' (header false, delimiter '\t')"""
     )
     return path
 
@@ -206,7 +211,7 @@ def run(sizes: list[int]) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        tss = make_tss(work)
+        tss = write_tss(work / "tss.bed")
         for n in sizes:
             pq, bed = make_inputs(work, n)
             rounds, calls = repeats_for(n)
