@@ -132,27 +132,31 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
             f"order by {RANK_ORDER} limit {int(top_n)} offset 0))"
         )
         return f"select {', '.join(cols)} from {top} r{join} order by r.rank"
-    where = "r.comparison_id = ?"
-    if view == "regions_unfiltered":  # the excluded regions (the rest are in regions_filtered)
-        where += " and not r.passes_filter"
+    where = "r.comparison_id = ?" + _extra_where(view, "r.")
     order = "r.rank" if ranked else _ORDER
     return f"select {', '.join(cols)} from {view} r{join} where {where} order by {order}"
 
 
+def _extra_where(view: str, alias: str = "") -> str:
+    """Return what an export adds to its view's condition (``and ...``, or nothing).
+
+    ``regions_unfiltered`` exports the excluded regions (the rest are in ``regions_filtered``).
+    """
+    return f" and not {alias}passes_filter" if view == "regions_unfiltered" else ""
+
+
 def _row_counts(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict[str, int]:
-    """Return ``view -> rows of its export`` of the unranked exports, in one scan."""
-    ((n_all, n_sig, n_excluded),) = con.execute(
-        """select count(*) filter (where passes_filter),
-                  count(*) filter (where passes_filter and significant),
-                  count(*) filter (where not passes_filter)
-        from regions_unfiltered where comparison_id = ?""",
-        [comparison_id],
-    ).fetchall()
-    return {
-        "regions_filtered": n_all,
-        "regions_significant": n_sig,
-        "regions_unfiltered": n_excluded,
-    }
+    """Return ``view -> rows of its export`` of the unranked exports (one statement).
+
+    Each count reads its export's own view (inside :func:`write_exports`' snapshot, a scan of
+    one temporary table each).
+    """
+    views = [v for v in EXPORT_VIEWS.values() if v != "regions_ranked"]
+    counts = ", ".join(
+        f"(select count(*) from {v} where comparison_id = $cid{_extra_where(v)})" for v in views
+    )
+    row = con.execute(f"select {counts}", {"cid": comparison_id}).fetchall()[0]
+    return dict(zip(views, row, strict=True))
 
 
 def _copy(con: duckdb.DuckDBPyConnection, path: Path, select: str, options: str) -> None:
