@@ -28,7 +28,7 @@ from pathlib import Path
 
 import duckdb
 
-from chromdiff.report.snapshot import RANK_ORDER, one_comparison
+from chromdiff.report.snapshot import one_comparison
 
 #: export stem -> source view
 EXPORT_VIEWS = {
@@ -96,7 +96,8 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
     analysis : {"diffbind", "dmr"}
         dmr exports methylation columns and no per-experiment counts.
     top_n : int, optional
-        Rows kept from ``regions_ranked``.
+        ``comparison_params.top_n``: ``regions_ranked``'s rows are read from view ``regions_top``
+        (its first ``top_n``); None keeps every ranked row.
     count_columns : list of str
         The ``count_<experiment>`` SELECT items of the comparison (diffbind only).
     """
@@ -123,15 +124,12 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
             " on v.comparison_id = r.comparison_id and v.region_id = r.region_id"
         )
     if ranked and top_n is not None:
-        # the first top_n rows of the rank order, ranked (1M regions: a Top-N, not a sort).
-        # "offset 0": without it DuckDB 2.0 drops this LIMIT (a filtered subquery over the
-        # view returned every row; tests/test_exports.py::test_top_export_is_the_ranked_view)
-        top = (
-            f"(select *, row_number() over (order by {RANK_ORDER}) as rank from "
-            f"(select * from regions_filtered where comparison_id = ? "
-            f"order by {RANK_ORDER} limit {int(top_n)} offset 0))"
+        # the first top_n rows of the rank order: view regions_top, which write_exports' snapshot
+        # (report.snapshot.one_comparison) holds as a Top-N table instead of ranking every region
+        return (
+            f"select {', '.join(cols)} from regions_top r{join} where r.comparison_id = ? "
+            "order by r.rank"
         )
-        return f"select {', '.join(cols)} from {top} r{join} order by r.rank"
     where = "r.comparison_id = ?" + _extra_where(view, "r.")
     order = "r.rank" if ranked else _ORDER
     return f"select {', '.join(cols)} from {view} r{join} where {where} order by {order}"
@@ -190,8 +188,8 @@ def write_exports(
     written: dict[str, Path] = {}
     counts = _count_columns(con, comparison_id) if analysis != "dmr" else []
     literal = "'" + comparison_id.replace("'", "''") + "'"
-    # every export reads regions_unfiltered: computed once, for this comparison
-    with one_comparison(con, comparison_id):
+    # every export reads regions_unfiltered (and the top one regions_top): computed once
+    with one_comparison(con, comparison_id, top_n):
         n_rows = _row_counts(con, comparison_id) if wanted == ("auto",) else {}
         try:
             for stem, view in EXPORT_VIEWS.items():

@@ -188,7 +188,11 @@ def render_comparison(
 
             export_formats = get_settings().export_formats
         # every read below starts from one snapshot of the comparison's regions_unfiltered
-        with one_comparison(con, comparison_id):
+        # (and of its top_n rows)
+        params = con.execute(
+            "select top_n from comparison_params where comparison_id = ?", [comparison_id]
+        ).fetchall()  # none: an unknown comparison, which collect_context reports
+        with one_comparison(con, comparison_id, params[0][0] if params else None):
             ctx = collect_context(con, comparison_id)
             written = write_exports(con, comparison_id, out, export_formats)
             frames = chart_frames(con, ctx)
