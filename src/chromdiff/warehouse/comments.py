@@ -13,9 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from chromdiff.warehouse.sqlfiles import schema_files, sql_dir, view_files
-
-_TABLE_RE = re.compile(r"^create\s+table\s+if\s+not\s+exists\s+(\w+)", re.I | re.M)
+from chromdiff.warehouse.sqlfiles import TABLE_RE, schema_files, sql_dir, view_files
 
 
 def _first_sentence(text: str) -> str:
@@ -32,7 +30,7 @@ def table_descriptions(path: Path) -> dict[str, str]:
     lines = path.read_text().splitlines()
     out = {}
     for i, line in enumerate(lines):
-        match = _TABLE_RE.match(line)
+        match = TABLE_RE.match(line)
         if not match:
             continue
         name, block, j = match.group(1), [], i - 1

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from chromdiff._env import REPO_ROOT
+
+#: A table's DDL in ``sql/schema/`` (group 1: its name), one per line start.
+TABLE_RE = re.compile(r"^create\s+table\s+if\s+not\s+exists\s+(\w+)", re.I | re.M)
 
 #: Folders holding one ``create or replace view <stem>`` per file, applied after the schema.
 VIEW_FOLDERS = ("views", "qc", "annotation", "integration", "enrichment", "reports")

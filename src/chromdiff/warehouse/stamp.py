@@ -11,15 +11,12 @@ on the next write).
 from __future__ import annotations
 
 import hashlib
-import re
 from functools import lru_cache
 from pathlib import Path
 
 import duckdb
 
-from chromdiff.warehouse.sqlfiles import schema_files, sql_dir, view_files
-
-_TABLE_RE = re.compile(r"create\s+table\s+if\s+not\s+exists\s+(\w+)", re.I)
+from chromdiff.warehouse.sqlfiles import TABLE_RE, schema_files, sql_dir, view_files
 
 
 @lru_cache(maxsize=4)
@@ -32,7 +29,7 @@ def _fingerprint(root: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
         text = path.read_bytes()
         h.update(f"{path.parent.name}/{path.name}\0".encode() + text + b"\0")
         if path.parent.name == "schema":
-            tables += _TABLE_RE.findall(text.decode())
+            tables += TABLE_RE.findall(text.decode())
     for module in (migrations, comments):
         h.update(Path(module.__file__).read_bytes())
     return h.hexdigest(), tuple(tables), tuple(p.stem for p in view_files())
