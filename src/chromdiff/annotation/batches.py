@@ -20,7 +20,7 @@ from pathlib import Path
 from chromdiff.annotation.annotate import annotation_select
 from chromdiff.annotation.bedio import write_query
 from chromdiff.annotation.cache import derived_tables
-from chromdiff.annotation.staging import check_regions, drop_scratch
+from chromdiff.annotation.staging import chrom_renames, drop_scratch
 from chromdiff.duckcore import duckdb
 
 #: Regions per batch (about 0.6 GB of work tables).
@@ -51,7 +51,7 @@ def annotate_to_file(
     tables = derived_tables(con, annotation_id)
     renames = None
     if counts is not None:
-        renames = check_regions(con, "", annotation_id, tables, checked=True, counts=counts)
+        renames = chrom_renames(con, annotation_id, counts, tables)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
     parts: list[Path] = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 from chromdiff.annotation.cache import derived_tables
 from chromdiff.annotation.nearest import build_nearest, nearest_sql, nearest_tss, with_genes
 from chromdiff.annotation.staging import (
-    check_regions,
+    chrom_renames,
     create_sql,
     regions_select,
     stage_regions,
@@ -52,13 +52,13 @@ def nearest_links_sql(
     select = """select region_key, gene_id, symbol, gene_strand, tss, distance_to_tss as distance
         from ({}) where tid is not null order by region_key"""
     if checked and counts is not None:
-        renamed = check_regions(con, "", annotation_id, tables, checked=True, counts=counts)
+        renamed = chrom_renames(con, annotation_id, counts, tables)
         if not renamed:
             near = nearest_sql(
                 annotation_id, level, tables, source=f"({regions_select(regions_sql)})"
             )
             return f"with _cd_n as ({near})\n" + select.format(with_genes("_cd_n", level, tables))
-        # renamed names: staged with the annotation's spelling (check_regions has warned)
+        # renamed names: staged with the annotation's spelling (chrom_renames has warned)
         stage_regions(con, regions_sql, annotation_id, tables=tables, warn=False)
         build_nearest(con, annotation_id, level, tables=tables)
         con.execute("drop table if exists _cd_r")

@@ -30,6 +30,32 @@ def regions_select(regions_sql: str) -> str:
             from ({regions_sql})"""
 
 
+def chrom_renames(
+    con: duckdb.DuckDBPyConnection,
+    annotation_id: str,
+    counts: dict[str, int],
+    tables: dict[str, str | None] | None = None,
+    *,
+    warn: bool = True,
+) -> dict[str, str]:
+    """Return the chromosome renames regions with these per-chromosome ``counts`` need.
+
+    ``region chromosome -> annotation chromosome`` for the names that differ (empty in the
+    common case; :func:`~chromdiff.annotation.chrnames.chrom_map`). A logged warning counts
+    regions on chromosomes with no annotation (unless ``warn`` is false). ``tables``: the
+    :func:`~chromdiff.annotation.cache.derived_tables` mapping when the caller has it (its
+    ``chroms`` table is cheaper to read than ``ann_transcripts``).
+    """
+    aid = sql_literal(annotation_id)
+    if tables is None:  # no derived tables made just for this (links.py stages regions too)
+        ann_sql = f"select distinct chrom from ann_transcripts where annotation_id = {aid}"
+    else:
+        ann_sql = f"select chrom from {tables['chroms']} where annotation_id = {aid} and tx"
+    ann = con.execute(f"select list(chrom) from ({ann_sql})").fetchall()[0][0]
+    mapping = chrom_map(counts, set(ann or []), warn=warn)
+    return {k: v for k, v in mapping.items() if k != v}
+
+
 def check_regions(
     con: duckdb.DuckDBPyConnection,
     table: str,
@@ -39,7 +65,6 @@ def check_regions(
     cols: tuple[str, str, str] = ("chrom", "start", "stop"),
     checked: bool = False,
     warn: bool = True,
-    counts: dict[str, int] | None = None,
 ) -> dict[str, str]:
     """Check the regions in ``table``; return the chromosome renames they need.
 
@@ -52,26 +77,21 @@ def check_regions(
     annotation_id : str
         Annotation whose chromosome names the regions must use.
     tables : dict, optional
-        The :func:`~chromdiff.annotation.cache.derived_tables` mapping when the caller has it
-        (its ``chroms`` table is cheaper to read than ``ann_transcripts``).
+        As :func:`chrom_renames`.
     cols : tuple of str
         Names of the chromosome, start and stop columns of ``table``.
     checked : bool
         The regions come from :func:`chromdiff.regions.reader.read_regions`, which already
         checked their coordinates and numbered them by file line (unique keys): only the
-        chromosome names are looked at.
+        chromosome names are looked at (a caller holding the reader's
+        :attr:`~chromdiff.regions.reader.RegionFile.chrom_counts` calls :func:`chrom_renames`).
     warn : bool
         Log a warning counting regions on chromosomes with no annotation.
-    counts : dict of str to int, optional
-        With ``checked``: the regions per chromosome when the caller has them
-        (:attr:`chromdiff.regions.reader.RegionFile.chrom_counts`); ``table`` is not read.
 
     Returns
     -------
     dict of str to str
-        ``region chromosome -> annotation chromosome`` for the names that differ (empty in the
-        common case). A logged warning counts regions on chromosomes with no annotation
-        (unless ``warn`` is false).
+        As :func:`chrom_renames`.
 
     Raises
     ------
@@ -79,28 +99,13 @@ def check_regions(
         Duplicate ``region_key``, or a region without a chromosome or with bad coordinates.
     """
     chrom, start, stop = cols
-    aid = sql_literal(annotation_id)
-    if tables is None:  # no derived tables made just for this (links.py stages regions too)
-        ann_sql = f"select distinct chrom from ann_transcripts where annotation_id = {aid}"
-    else:
-        ann_sql = f"select chrom from {tables['chroms']} where annotation_id = {aid} and tx"
-    if checked and counts is not None:
-        ann = con.execute(f"select list(chrom) from ({ann_sql})").fetchall()[0][0]
-        mapping = chrom_map(counts, set(ann or []), warn=warn)
-        return {k: v for k, v in mapping.items() if k != v}
     if checked:
-        chroms, counts, ann = con.execute(
-            f"""with g as (select {chrom} as chrom, count(*) as n from {table} group by {chrom})
-            select list(chrom), list(n), (select list(chrom) from ({ann_sql})) from g"""
-        ).fetchall()[0]
-        mapping = chrom_map(
-            dict(zip(chroms or [], counts or [], strict=True)), set(ann or []), warn=warn
-        )
-        return {k: v for k, v in mapping.items() if k != v}
+        rows = con.execute(f"select {chrom}, count(*) from {table} group by {chrom}").fetchall()
+        return chrom_renames(con, annotation_id, dict(rows), tables, warn=warn)
     # one scan for the checks and the per-chromosome counts (min(b) over the groups is the
     # min over all bad rows); count(region_key) of the distinct keys ignores NULL keys, as
     # count(distinct region_key) does
-    n, n_keys, bad, chroms, counts, ann = con.execute(
+    n, n_keys, bad, chroms, counts = con.execute(
         f"""with g as (select {chrom} as chrom, count(*) as n,
                               min(region_key) filter (where {start} < 0 or {stop} <= {start}
                                                       or {chrom} is null) as b
@@ -108,17 +113,15 @@ def check_regions(
         select coalesce(sum(n), 0),
                (select count(region_key) from (select distinct region_key from {table})),
                min(b), list(chrom) filter (where chrom is not null),
-               list(n) filter (where chrom is not null), (select list(chrom) from ({ann_sql}))
+               list(n) filter (where chrom is not null)
         from g"""
     ).fetchall()[0]
     if n != n_keys:
         raise InputError(f"regions: region_key is not unique ({n} rows, {n_keys} keys)")
     if bad is not None:
         raise InputError(f"regions: region_key {bad}: need a chrom and 0 <= start < stop")
-    mapping = chrom_map(
-        dict(zip(chroms or [], counts or [], strict=True)), set(ann or []), warn=warn
-    )
-    return {k: v for k, v in mapping.items() if k != v}
+    counts = dict(zip(chroms or [], counts or [], strict=True))
+    return chrom_renames(con, annotation_id, counts, tables, warn=warn)
 
 
 def create_sql(out_table: str) -> str:
