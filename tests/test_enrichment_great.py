@@ -136,3 +136,32 @@ def test_embedded_chromosome_sizes():
     assert hg38["chr1"] == 248_956_422 and "chrM" not in hg38 and len(hg38) == 24
     with pytest.raises(InputError, match="no chromosome sizes for genome 'xx'"):
         chrom_sizes("xx")
+
+
+def test_term_coverage_is_the_union_of_domains_by_brute_force():
+    """``genome_bp``: nested, touching, overlapping, duplicate and disjoint domains."""
+    import random
+
+    from chromdiff.enrichment.great import _term_table
+
+    rng = random.Random(7)
+    dom = []
+    for i in range(60):
+        start = rng.randrange(0, 400)
+        dom.append((f"g{i}", rng.choice(["chr1", "chr2"]), start, start + rng.randrange(1, 120)))
+    dom += [("g60", "chr1", 10, 20), ("g61", "chr1", 20, 30), ("g62", "chr1", 12, 15)]
+    dom += [("g63", "chr1", 10, 20)]  # a second domain of a gene, equal to g60's
+    sets = [(f"T{j}", f"term {j}", f"g{g}") for j in range(25) for g in rng.sample(range(64), 6)]
+    sets += [("N", "nested", g) for g in ("g60", "g61", "g62", "g63")]
+    con = duckdb.connect()
+    con.register("dom_df", pd.DataFrame(dom, columns=["gene_id", "chrom", "start", "stop"]))
+    con.execute("create temp table _cd_dom as select * from dom_df")
+    con.register("sets_df", pd.DataFrame(sets, columns=["set_id", "set_name", "gene_id"]))
+    con.execute("create temp table sets as select * from sets_df")
+    _term_table(con, "sets", 1, None)
+    got = dict(con.execute("select set_id, genome_bp from _cd_terms").fetchall())
+    for set_id in {s for s, _, _ in sets}:
+        genes = {g for s, _, g in sets if s == set_id}
+        covered = {(c, x) for g, c, a, b in dom if g in genes for x in range(a, b)}
+        assert got[set_id] == len(covered), set_id
+    assert got["N"] == 20

@@ -108,7 +108,12 @@ def drop_terms(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _term_table(con: duckdb.DuckDBPyConnection, sets_table: str, min_size: int, max_size) -> None:
-    """``_cd_terms(set_id, set_name, set_size, genome_bp)`` over genes that have a domain."""
+    """``_cd_terms(set_id, set_name, set_size, genome_bp)`` over genes that have a domain.
+
+    ``genome_bp`` is the length of the union of the term's domains, in one pass over each
+    chromosome's domains sorted by start: a domain adds what lies beyond the furthest stop of
+    the domains before it (``stop - max(start, furthest stop)``, when positive).
+    """
     hi = "" if max_size is None else f" and count(*) <= {int(max_size)}"
     con.execute(
         f"""create or replace temp table _cd_tg as
@@ -121,13 +126,10 @@ def _term_table(con: duckdb.DuckDBPyConnection, sets_table: str, min_size: int, 
                     having count(*) >= {int(min_size)}{hi}),
         d as (select t.set_id, d.chrom, d.start, d.stop from _cd_tg t
               join _cd_dom d on d.gene_id = t.gene_id semi join sz on sz.set_id = t.set_id),
-        o as (select *, max(stop) over (partition by set_id, chrom order by start, stop
-                  rows between unbounded preceding and 1 preceding) as prev_stop from d),
-        g as (select *, sum(case when prev_stop is null or start > prev_stop then 1 else 0 end)
-                  over (partition by set_id, chrom order by start, stop rows unbounded preceding)
-                  as grp from o),
-        m as (select set_id, chrom, grp, max(stop) - min(start) as bp from g group by all),
-        bp as (select set_id, sum(bp) as genome_bp from m group by set_id),
+        o as (select set_id, stop - greatest(start, coalesce(max(stop) over (
+                  partition by set_id, chrom order by start, stop
+                  rows between unbounded preceding and 1 preceding), start)) as added from d),
+        bp as (select set_id, sum(greatest(added, 0)) as genome_bp from o group by set_id),
         nm as (select set_id, any_value(set_name) as set_name from {sets_table} group by set_id)
         select sz.set_id, nm.set_name, sz.set_size, bp.genome_bp
         from sz join bp using (set_id) join nm using (set_id)"""
@@ -159,18 +161,24 @@ def _hit_genes(genes: str) -> str:
 
 
 def _region_hits(con: duckdb.DuckDBPyConnection, links: str, out: str) -> None:
-    """``out(set_id, k, genes, symbols)``: regions in each term's domains, the genes they hit.
+    """``out(set_id, k, n_genes, genes, symbols)``: regions and genes in each term's domains.
 
-    Distinct (term, region) pairs are counted, and the hit genes listed from the distinct genes
-    of ``links``, instead of two DISTINCT aggregates over every (region, gene, term) row.
+    ``k`` counts the regions with at least one linked gene in the term. Regions linked to the
+    same genes (their "signature", mostly one or two genes) hit the same terms, so the distinct
+    signatures are joined to the terms and each counts its regions: ~4x fewer rows than
+    (region, gene, term) for a comparison's significant regions. ``n_genes``, ``genes`` and
+    ``symbols``: the distinct linked genes in the term (GREAT's gene test uses them too).
     """
     con.execute(
         f"""create or replace temp table {out} as
-        with p as (select distinct t.set_id, l.region_key from {links} l
-                   join _cd_tg t on t.gene_id = l.gene_id
-                   semi join _cd_terms x on x.set_id = t.set_id),
-        k as (select set_id, count(*) as k from p group by set_id)
-        select k.set_id, k.k, g.genes, g.symbols from k
+        with s as (select region_key, list(distinct gene_id order by gene_id) as sig
+                   from {links} group by region_key),
+        c as (select sig, count(*) as n, row_number() over () as sid from s group by sig),
+        sg as (select sid, unnest(sig) as gene_id from c),
+        p as (select distinct t.set_id, sg.sid from sg join _cd_tg t on t.gene_id = sg.gene_id
+              semi join _cd_terms x on x.set_id = t.set_id),
+        k as (select p.set_id, sum(c.n)::bigint as k from p join c using (sid) group by p.set_id)
+        select k.set_id, k.k, g.n_genes, g.genes, g.symbols from k
         join ({_hit_genes(f"select distinct gene_id from {links}")}) g using (set_id)"""
     )
 
@@ -258,11 +266,9 @@ def great(
                        semi join _cd_tg t on t.gene_id = l.gene_id)"""
         ).fetchall()[0]
         g = con.execute(
-            f"""select t.set_id, t.set_name, t.set_size, coalesce(h.n_genes, 0) as k,
-                       h.genes, h.symbols
-            from _cd_terms t
-            left join ({_hit_genes("select distinct gene_id from _cd_fg_links")}) h
-              using (set_id)"""
+            """select t.set_id, t.set_name, t.set_size, coalesce(h.n_genes, 0) as k,
+                      h.genes, h.symbols
+            from _cd_terms t left join _cd_fg_hits h using (set_id)"""
         ).df()
         g["n_query"] = int(n_genes)
         g["universe_size"] = int(big_n)
