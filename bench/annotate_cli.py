@@ -15,7 +15,10 @@ Every command goes from an unsorted BED file on disk to a TSV on disk, in a fres
 * **floors**, the least a command costs here before it reads a byte of input: **python** =
   ``python -c pass``; **python + _duckdb** = ``import _duckdb; _duckdb.connect().execute('select
   1')`` (DuckDB's compiled module alone, what the ``annotate --regions`` path imports, see
-  ``chromdiff.duckcore``); **python + duckdb** = the same through the ``duckdb`` package.
+  ``chromdiff.duckcore``); **python + duckdb** = the same through the ``duckdb`` package;
+  **nearest** = ``bench/floor_nearest.py``, the whole job done as barely as DuckDB can (one
+  statement: typed BED read, one ASOF join against TSSs pre-built in a DuckDB file, distances to
+  TSV; no input check, no gene columns), the least any command built like chromdiff costs.
 
 The commands run interleaved, one of each per round (the order rotates), so load from other jobs
 on this shared machine hits them alike; each is timed by ``/usr/bin/time`` (wall seconds, peak
@@ -44,6 +47,7 @@ import duckdb
 import numpy as np
 
 from bench.annotate.run import random_regions, write_tss
+from bench.floor_nearest import prepare as prepare_floor
 from bench.machine import describe
 from bench.mdsection import replace_section
 
@@ -92,8 +96,13 @@ def make_bed(path: Path, n: int) -> None:
     con.execute(f"copy t to '{path}' (header false, delimiter '\t')")
 
 
-def commands(bed: Path, tss: Path, out: Path, peers: Path | None) -> dict[str, list[str]]:
-    """Tool name -> argv (every one writes its result to ``out``)."""
+def commands(
+    bed: Path, tss: Path, out: Path, peers: Path | None, floor_db: Path
+) -> dict[str, list[str]]:
+    """Tool name -> argv (every one writes its result to ``out``).
+
+    ``floor_db``: the TSS file prepared by :func:`bench.floor_nearest.prepare`.
+    """
     chromdiff = str(Path(sys.executable).with_name("chromdiff"))
     cmds = {
         "chromdiff nearest": [chromdiff, "annotate", "--regions", str(bed), "--out", str(out),
@@ -106,6 +115,8 @@ def commands(bed: Path, tss: Path, out: Path, peers: Path | None) -> dict[str, l
                           "import _duckdb; _duckdb.connect().execute('select 1')"],
         "floor duckdb": [sys.executable, "-c",
                          "import duckdb; duckdb.connect().execute('select 1')"],
+        "floor nearest": [sys.executable, str(ROOT / "bench" / "floor_nearest.py"),
+                          str(floor_db), str(bed), str(out)],
     }  # fmt: skip
     if peers is not None:
         for name, script in (("polars-bio", "polars_bio_nearest.py"),
@@ -132,7 +143,10 @@ def run_size(n: int, rounds: int, work: Path, tss: Path, peers: Path | None) -> 
     """Interleaved rounds of every command on ``n`` regions; return the raw timings."""
     bed = work / f"r{n}.bed"
     make_bed(bed, n)
-    cmds = commands(bed, tss, work / "out.tsv", peers)
+    floor_db = work / "floor_tss.duckdb"
+    if not floor_db.exists():
+        prepare_floor(str(tss), str(floor_db))
+    cmds = commands(bed, tss, work / "out.tsv", peers, floor_db)
     names = list(cmds)
     for name in names:  # warm-up (cache build, page cache, bytecode)
         timed(cmds[name])
@@ -192,14 +206,14 @@ def kernel_run(bed: Path) -> None:
     from chromdiff.annotation.batches import BATCH_ROWS
     from chromdiff.annotation.cache import derived_tables
     from chromdiff.annotation.filecache import open_embedded
-    from chromdiff.annotation.staging import check_regions, drop_scratch
+    from chromdiff.annotation.staging import chrom_renames, drop_scratch
     from chromdiff.regions.reader import read_regions
 
     con = open_embedded("hg38")
     aid = "embedded:hg38"
     read = read_regions(con, bed, "_k_regions")
     tables = derived_tables(con, aid)
-    renames = check_regions(con, "", aid, tables, checked=True, counts=read.chrom_counts)
+    renames = chrom_renames(con, aid, read.chrom_counts, tables)
     for lo in range(0, read.n_rows, BATCH_ROWS):
         src = (
             "select region_key, chrom, start, stop from _k_regions "
@@ -231,9 +245,10 @@ def section(results: list[dict], big: dict | None) -> str:
         "",
         "| regions | rounds | load | chromdiff nearest s | chromdiff full s | bedtools (sort + "
         "closest) s | polars-bio s | pyranges1 s | floor python s | floor python + _duckdb s "
-        "| floor python + duckdb s | bedtools / chromdiff | polars-bio / chromdiff | pyranges1 / "
-        "chromdiff | peak MiB (chromdiff nearest / full / bedtools / polars-bio / pyranges1) |",
-        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
+        "| floor python + duckdb s | floor nearest s | bedtools / chromdiff | polars-bio / "
+        "chromdiff | pyranges1 / chromdiff | peak MiB (chromdiff nearest / full / bedtools / "
+        "polars-bio / pyranges1) |",
+        "|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for r in results:
         runs = r["runs"]
@@ -258,7 +273,8 @@ def section(results: list[dict], big: dict | None) -> str:
             f"| {r['n']:,} | {r['rounds']} | {min(r['loads']):.1f}–{max(r['loads']):.1f} "
             f"| {cell('chromdiff nearest')} | {cell('chromdiff full')} | {cell('bedtools')} "
             f"| {cell('polars-bio')} | {cell('pyranges1')} | {cell('floor python')} "
-            f"| {cell('floor _duckdb')} | {cell('floor duckdb')} | {ratio('bedtools')} "
+            f"| {cell('floor _duckdb')} | {cell('floor duckdb')} | {cell('floor nearest')} "
+            f"| {ratio('bedtools')} "
             f"| {ratio('polars-bio')} | {ratio('pyranges1')} | {mem} |"
         )
     if big:
