@@ -62,11 +62,14 @@ def test_checked_batches_with_renamed_chromosomes(tmp_path):
 
 
 def test_batches_joined_without_copy_file_range(tmp_path, monkeypatch):
-    """Where the kernel cannot copy (no copy_file_range, or it fails), Python copies the parts."""
+    """Where the kernel cannot copy (no copy_file_range, or it fails), Python copies the parts.
+
+    (CSV: tab-separated batches go through the writer thread, without parts.)
+    """
     con = duckdb.connect()
     aid = ensure_annotation(con, genome="hg19")
     read = read_regions(con, PEAKS, "r")
-    want = tmp_path / "kernel.tsv"
+    want = tmp_path / "kernel.csv"
     annotate_to_file(con, "r", aid, want, batch_rows=600, counts=read.chrom_counts)
     calls = []
 
@@ -78,6 +81,46 @@ def test_batches_joined_without_copy_file_range(tmp_path, monkeypatch):
 
     _real = os.copy_file_range
     monkeypatch.setattr(os, "copy_file_range", fail)
-    got = tmp_path / "python.tsv"
+    got = tmp_path / "python.csv"
     annotate_to_file(con, "r", aid, got, batch_rows=600, counts=read.chrom_counts)
     assert calls and got.read_bytes() == want.read_bytes()
+
+
+def test_batched_tsv_is_byte_identical_to_one_duckdb_copy(tmp_path):
+    """Several batches written by the writer thread == one batch written by DuckDB's COPY."""
+    con = duckdb.connect()
+    aid = ensure_annotation(con, genome="hg19")
+    read = read_regions(con, PEAKS, "r")
+    one, many = tmp_path / "one.tsv", tmp_path / "many.tsv"
+    annotate_to_file(con, "r", aid, one, counts=read.chrom_counts)  # one batch: DuckDB COPY
+    annotate_to_file(con, "r", aid, many, batch_rows=400, counts=read.chrom_counts)
+    assert many.read_bytes() == one.read_bytes()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["many.tsv", "one.tsv"]
+
+
+def test_error_in_a_batch_leaves_no_file_and_no_thread(tmp_path, monkeypatch):
+    """A failure while the writer thread runs: the error surfaces, nothing is left behind."""
+    import threading
+
+    from chromdiff.annotation import batches
+
+    con = duckdb.connect()
+    aid = ensure_annotation(con, genome="hg19")
+    read = read_regions(con, PEAKS, "r")
+    real = batches.annotation_select
+    calls = []
+
+    def third_fails(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise RuntimeError("batch 3 failed")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batches, "annotation_select", third_fails)
+    for suffix in (".tsv", ".parquet"):
+        calls.clear()
+        out = tmp_path / f"ann{suffix}"
+        with pytest.raises(RuntimeError, match="batch 3 failed"):
+            annotate_to_file(con, "r", aid, out, batch_rows=500, counts=read.chrom_counts)
+        assert list(tmp_path.iterdir()) == []
+        assert not [t for t in threading.enumerate() if t.name == "chromdiff-writer"]

@@ -3,12 +3,14 @@
 The engine's work tables (nearest TSS, feature hits) hold every region of a call; the labelled
 result more again (about 580 bytes per region all told, 6 GB for 10M regions in one call).
 Here the regions are annotated :data:`BATCH_ROWS` at a time (by ``rowid`` ranges of the region
-table, which the region reader fills in file order) and each batch's labelled rows are written
-by one ``copy`` straight from the query that builds them (no result table) to a part file;
-text parts are joined into the output by the kernel (``copy_file_range``; the first part is the
-output itself). Parquet is written as one file by one streaming writer (pyarrow's, fed DuckDB's
-Arrow batches): no part is written and read back. Memory stays at one batch's work tables plus
-the region table itself; the file is in ``region_key`` order as a single call would write it.
+table, which the region reader fills in file order) and each batch's labelled rows are fetched
+as Arrow and handed to a writer thread (:mod:`~chromdiff.annotation.arrowsink`) that writes it
+while DuckDB computes the next batch: Parquet always, tab-separated text when there are several
+batches (the bytes DuckDB's own writer would write). A CSV file, or a single batch of text, is
+written by one ``copy`` per batch straight from the query that builds it, to a part file; parts
+are joined into the output by the kernel (``copy_file_range``; the first part is the output
+itself). Memory stays at about two batches' results and one batch's work tables plus the region
+table itself; the file is in ``region_key`` order as a single call would write it.
 """
 
 from __future__ import annotations
@@ -55,7 +57,15 @@ def annotate_to_file(
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.stem}.tmp{out.suffix}")
     parts: list[Path] = []
-    writer = None
+    # Parquet, and tab-separated text of several batches: DuckDB computes the next batch while a
+    # thread writes this one (see arrowsink); otherwise each batch is one DuckDB COPY
+    sink = None
+    if out.suffix == ".parquet" or (out.suffix != ".csv" and n > batch_rows):
+        import duckdb as duckdb_package  # noqa: F401 - adds the relational API to ``con``
+
+        from chromdiff.annotation.arrowsink import ArrowSink
+
+        sink = ArrowSink(tmp)
     try:
         for i, lo in enumerate(range(0, max(n, 1), batch_rows)):
             src = (
@@ -66,47 +76,30 @@ def annotate_to_file(
                 con, src, annotation_id, tables=tables, renames=renames, **options
             )
             query = f'select * rename (stop as "end") from ({sql}) order by region_key'
-            if out.suffix == ".parquet":
-                writer = _write_arrow(con, query, tmp, writer)
-            else:
-                part = tmp if i == 0 else out.with_name(f".{out.name}.part{i}{out.suffix}")
-                if i:
-                    parts.append(part)
-                write_query(con, query, part, header=i == 0)
+            if sink is not None:
+                table = con.sql(query).to_arrow_table()
+                drop_scratch(con, tables)
+                sink.put(table)
+                continue
+            part = tmp if i == 0 else out.with_name(f".{out.name}.part{i}{out.suffix}")
+            if i:
+                parts.append(part)
+            write_query(con, query, part, header=i == 0)
             drop_scratch(con, tables)
-        if writer is not None:
-            writer.close()
-            writer = None
+        if sink is not None:
+            done, sink = sink, None
+            done.close()
         if parts:
             with open(tmp, "r+b") as dst:  # not "ab": copy_file_range refuses O_APPEND
                 for part in parts:
                     _append(part, dst)
         os.replace(tmp, out)
     finally:
-        if writer is not None:
-            writer.close()
+        if sink is not None:
+            sink.abort()
         for p in [*parts, tmp]:
             p.unlink(missing_ok=True)
     return n
-
-
-def _write_arrow(con: duckdb.DuckDBPyConnection, query: str, path: Path, writer):
-    """Append the rows of ``query`` to Parquet file ``path`` (zstd); return the open writer.
-
-    ``writer``: the writer of the earlier batches (None: ``path`` is created). Needs the
-    ``duckdb`` package's Arrow export (see :mod:`chromdiff.duckcore`) and pyarrow.
-    """
-    import duckdb as duckdb_package  # noqa: F401 - adds the relational API to ``con``
-    import pyarrow.parquet as pq
-
-    reader = con.sql(query).to_arrow_reader(1 << 17)
-    if writer is None:
-        writer = pq.ParquetWriter(str(path), reader.schema, compression="zstd")
-    for batch in reader:
-        if batch.schema != writer.schema:
-            batch = batch.cast(writer.schema)
-        writer.write_batch(batch, row_group_size=122_880)
-    return writer
 
 
 def _append(part: Path, dst) -> None:
