@@ -143,3 +143,22 @@ def test_go_applies_to_embedded_human_annotations_only():
     assert go_available("hg19", None) is None
     assert "GO is human only" in go_available("mm10", "embedded:mm10")
     assert "not Entrez ids" in go_available("hg38", "gtf:0123abcd")
+
+
+def test_survival_functions_skip_only_exact_ones():
+    """k <= 0 gives exactly 1 without scipy; every other term is scipy's value, bit for bit."""
+    import numpy as np
+    from scipy.stats import binom, hypergeom
+
+    from chromdiff.enrichment.great import binom_sf
+    from chromdiff.enrichment.ora import hyper_sf
+
+    rng = np.random.default_rng(3)
+    big_k = rng.integers(1, 500, 3000)
+    k = rng.integers(0, 20, 3000)
+    k[::3] = 0
+    want = hypergeom.sf(k - 1, 18_000, big_k, 3_000)
+    assert np.array_equal(hyper_sf(k, big_k, 18_000, 3_000), want)
+    p = rng.random(3000) * 0.01
+    assert np.array_equal(binom_sf(k, 1_000, p), binom.sf(k - 1, 1_000, p))
+    assert (hyper_sf(k, big_k, 18_000, 3_000)[k == 0] == 1.0).all()

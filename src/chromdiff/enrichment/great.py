@@ -183,6 +183,16 @@ def _region_hits(con: duckdb.DuckDBPyConnection, links: str, out: str) -> None:
     )
 
 
+def binom_sf(k: np.ndarray, n: int, p: np.ndarray) -> np.ndarray:
+    """Return ``P(X >= k)``, X ~ Binomial(n, p); exactly 1 for ``k <= 0`` (not computed)."""
+    k, p = np.broadcast_arrays(np.asarray(k), np.asarray(p, dtype=float))
+    out = np.ones(k.shape, dtype=float)
+    hit = k > 0
+    if hit.any():
+        out[hit] = binom.sf(k[hit] - 1, n, p[hit])
+    return out
+
+
 def _finish(df: pd.DataFrame, method: str) -> pd.DataFrame:
     df = df.copy()
     df["method"] = method
@@ -257,7 +267,7 @@ def great(
         b["universe_size"] = pd.NA
         b["genome_fraction"] = b["genome_bp"] / genome_bp
         b["expected"] = n * b["genome_fraction"]
-        b["pvalue"] = binom.sf(b["k"] - 1, n, b["genome_fraction"])
+        b["pvalue"] = binom_sf(b["k"].to_numpy(), n, b["genome_fraction"].to_numpy())
         b["set_size"] = b["set_size"].astype("int64")
         out.append(_finish(b, "great_binomial"))
         big_n, n_genes = con.execute(
