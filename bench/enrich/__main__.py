@@ -1,5 +1,7 @@
 """GREAT benchmark: ``uv run python -m bench.enrich [--regions N --repeats R --greatpy N]``.
 
+(``--greatpy-timeout S``: how long greatpy may run, default 1,500 s.)
+
 N random 500-bp hg38 regions (seed 1, placed uniformly over the assembled chromosomes), GREAT
 over every GO BP term (binomial + gene hypergeometric): chromdiff beside a plain
 numpy/scipy/pandas GREAT (``bench/enrich/peer.py``) on the same domains, gene sets and
@@ -75,6 +77,7 @@ def main() -> None:
     ap.add_argument("--regions", type=int, default=100_000)
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--greatpy", type=int, default=1000, help="regions for greatpy (0: skip)")
+    ap.add_argument("--greatpy-timeout", type=int, default=1500, help="seconds greatpy may run")
     a = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="chromdiff-bench-enr-") as tmp:
         t = Path(tmp)
@@ -93,9 +96,11 @@ def main() -> None:
             small["ours"] = _worker(["ours", str(sreg), str(sub)])
             small["peer"] = _worker(["peer", str(sreg), str(sub)])
             try:
-                small["greatpy"] = _worker(["greatpy", str(sreg), str(sub)], timeout=1500)
+                small["greatpy"] = _worker(
+                    ["greatpy", str(sreg), str(sub)], timeout=a.greatpy_timeout
+                )
             except subprocess.TimeoutExpired:
-                small["greatpy_error"] = "did not finish within the 1,500 s limit"
+                small["greatpy_error"] = f"did not finish within the {a.greatpy_timeout:,} s limit"
             except RuntimeError as exc:
                 small["greatpy_error"] = str(exc).splitlines()[0][:200]
     med = {k: statistics.median(r["times"][k] for r in ours) for k in ours[0]["times"]}
