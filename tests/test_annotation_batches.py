@@ -124,3 +124,20 @@ def test_error_in_a_batch_leaves_no_file_and_no_thread(tmp_path, monkeypatch):
             annotate_to_file(con, "r", aid, out, batch_rows=500, counts=read.chrom_counts)
         assert list(tmp_path.iterdir()) == []
         assert not [t for t in threading.enumerate() if t.name == "chromdiff-writer"]
+
+
+def test_batched_tsv_with_strings_duckdb_quotes(tmp_path):
+    """A batch holding a chromosome name DuckDB quotes (``"``) is still DuckDB's bytes."""
+    con = duckdb.connect()
+    aid = ensure_annotation(con, genome="hg19")
+    read_regions(con, PEAKS, "r0")
+    con.execute(
+        """create table r as select region_key, case when region_key % 700 = 0
+                  then 'scaffold"' || region_key else chrom end as chrom, start, stop
+           from r0 order by region_key"""
+    )
+    one, many = tmp_path / "one.tsv", tmp_path / "many.tsv"
+    annotate_to_file(con, "r", aid, one)  # one batch: DuckDB COPY
+    annotate_to_file(con, "r", aid, many, batch_rows=400)
+    text = many.read_bytes()
+    assert text == one.read_bytes() and b'"scaffold""700"' in text
