@@ -2,7 +2,7 @@
 
 ``chromdiff annotate --regions`` with several batches computes batch *i + 1* in DuckDB while this
 thread formats and writes batch *i* (pyarrow's writers release the GIL): on 10M regions the
-command took ~18 s with DuckDB formatting each batch after computing it, ~12 s overlapped.
+command took 17-19 s with DuckDB formatting each batch after computing it, 13-15 s overlapped.
 
 TSV bytes are DuckDB's (its tab-separated ``copy``, what a single batch writes): pyarrow's
 CSV writer without quoting writes the same text for integers and strings, except that DuckDB
