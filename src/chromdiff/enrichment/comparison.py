@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
@@ -9,8 +11,9 @@ import duckdb
 from chromdiff.enrichment.chromsizes import DATA_DIR as SIZES_DIR
 from chromdiff.enrichment.chromsizes import chrom_sizes
 from chromdiff.enrichment.great import drop_terms, great, prepare_terms
-from chromdiff.enrichment.sources import go_available, load_sources, map_gmt_ids
+from chromdiff.enrichment.sources import SetSource, go_available, load_sources, map_gmt_ids
 from chromdiff.enrichment.store import EnrichmentRun, write_run
+from chromdiff.enrichment.termcache import go_terms
 from chromdiff.errors import InputError
 
 #: Query name of each direction.
@@ -65,7 +68,6 @@ def enrich_comparison(
     why = go_available(genome, aid)
     if why:
         run.note(None, "skipped", f"GO: {why}")
-    sources = load_sources(con, ontologies, gmt, use_go=why is None)
     sizes = chrom_sizes(genome)
     cid = _lit(comparison_id)
     bg_sql = (
@@ -80,10 +82,14 @@ def enrich_comparison(
         else "all tested regions of the comparison (regions_filtered)"
     )
     run.note(None, "universe", f"GREAT background = {bg_text}")
-    for src in sources:
-        if src.name.startswith("gmt:"):
-            space, n = map_gmt_ids(con, src.table, aid)
-            run.note(None, "info", f"{src.name}: matched {n:,} genes by {space}")
+    # the embedded GO ontologies (their term tables cached per input: termcache), then a GMT
+    jobs = [(ont.upper(), None) for ont in (ontologies if why is None else ())]
+    jobs += [(None, src) for src in load_sources(con, (), gmt, use_go=False)]
+    for ont, gmt_src in jobs:
+        name = f"GO:{ont}" if ont else gmt_src.name
+        if gmt_src is not None:
+            space, n = map_gmt_ids(con, gmt_src.table, aid)
+            run.note(None, "info", f"{name}: matched {n:,} genes by {space}")
         queries = {}
         for d, query in DIRECTIONS.items():
             sql = (
@@ -91,14 +97,13 @@ def enrich_comparison(
                 f"where comparison_id = {cid} and direction = '{d}'"
             )
             if con.execute(f"select count(*) from ({sql})").fetchall()[0][0] == 0:
-                run.note(query, "skipped", f"{src.name}: no significant {query} regions")
+                run.note(query, "skipped", f"{name}: no significant {query} regions")
             else:
                 queries[query] = sql
         if not queries:
             continue
         # the domains and term coverage are the same for both directions: built once
-        prepare_terms(con, aid, src.table, sizes, min_size=min_size, max_size=max_size)
-        try:
+        with _terms(con, aid, ont, gmt_src, sizes, min_size, max_size) as src:
             for query, sql in queries.items():
                 try:
                     df = great(con, sql, aid, src.table, sizes, background_sql=bg_sql,
@@ -109,7 +114,27 @@ def enrich_comparison(
                     continue
                 run.add(df, query=query, set_source=src.name, set_version=src.version,
                         background=bg_text)  # fmt: skip
-        finally:
-            drop_terms(con)
     rows = write_run(con, run, aid)
     return {"rows": rows, "notes": [m for _, _, m in run.notes]}
+
+
+@contextmanager
+def _terms(
+    con: duckdb.DuckDBPyConnection,
+    aid: str,
+    ontology: str | None,
+    gmt_src: SetSource | None,
+    sizes: dict[str, int],
+    min_size: int,
+    max_size: int | None,
+) -> Iterator[SetSource]:
+    """Yield the source with :func:`prepare_terms`' tables in place; drop them after."""
+    if ontology is not None:
+        with go_terms(con, aid, ontology, sizes, min_size=min_size, max_size=max_size) as src:
+            yield src
+        return
+    prepare_terms(con, aid, gmt_src.table, sizes, min_size=min_size, max_size=max_size)
+    try:
+        yield gmt_src
+    finally:
+        drop_terms(con)

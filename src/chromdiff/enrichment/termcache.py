@@ -1,0 +1,158 @@
+"""GREAT's per-term tables for the embedded GO, built once per input and kept in a cache file.
+
+A comparison's enrichment runs GREAT against every GO term. Before counting a single region it
+loads the propagated GO sets (~0.3 s for BP), builds each gene's regulatory domain and each
+term's genome coverage, and maps symbols (~0.6 s). All of that depends only on its inputs:
+the embedded GO files, the annotation build (its content fingerprint in
+``annotation_sources.version``), the chromosome sizes, the term size limits, the domain rule's
+options and the code that builds the tables. Those are hashed into a key and the tables
+(:func:`~chromdiff.enrichment.great.prepare_terms`'s ``_cd_great``, ``_cd_dom``, ``_cd_tg``,
+``_cd_terms``, ``_cd_sym``) are stored in ``<cache dir>/enrichment/great-<key>.duckdb``, written
+under a temporary name and renamed into place. A later run with the same key copies them back
+(~0.1 s) instead of building them; any change of an input, or of the code, gives a new key.
+A cache file that cannot be written or read is skipped: the tables are built as before.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import inspect
+import logging
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from chromdiff.annotation import links
+from chromdiff.annotation.filecache import cache_dir
+from chromdiff.enrichment import go, great
+from chromdiff.enrichment.build_go import DATA_DIR as GO_DIR
+from chromdiff.enrichment.build_go import PROVENANCE
+from chromdiff.enrichment.sources import SetSource
+
+log = logging.getLogger(__name__)
+
+#: The temp tables kept, as :func:`~chromdiff.enrichment.great.prepare_terms` builds them.
+TABLES = ("_cd_great", "_cd_dom", "_cd_tg", "_cd_terms", "_cd_sym")
+
+#: The code that builds them: its source text is part of the key.
+_BUILDERS = (
+    go.load_go_sets,
+    great.prepare_terms,
+    great._domains,
+    great._term_table,
+    great._symbols,
+    links.great_domains,
+    links._genes,
+)
+
+
+def cache_key(
+    con: duckdb.DuckDBPyConnection,
+    annotation_id: str,
+    ontology: str,
+    sizes: dict[str, int],
+    min_size: int,
+    max_size: int | None,
+) -> str | None:
+    """Return the key of these inputs (None: the annotation has no recorded version)."""
+    row = con.execute(
+        "select version from annotation_sources where annotation_id = ?", [annotation_id]
+    ).fetchall()
+    if not row or not row[0][0]:
+        return None
+    h = hashlib.sha256()
+    for part in (annotation_id, row[0][0], ontology.upper(), min_size, max_size,
+                 sorted(sizes.items()), PROVENANCE.get("version")):  # fmt: skip
+        h.update(repr(part).encode() + b"\0")
+    for fn in _BUILDERS:
+        h.update(inspect.getsource(fn).encode())
+    for path in sorted(GO_DIR.glob("*.parquet")):
+        h.update(path.name.encode() + path.read_bytes())
+    return h.hexdigest()[:20]
+
+
+@contextmanager
+def go_terms(
+    con: duckdb.DuckDBPyConnection,
+    annotation_id: str,
+    ontology: str,
+    sizes: dict[str, int],
+    *,
+    min_size: int,
+    max_size: int | None,
+) -> Iterator[SetSource]:
+    """Yield the GO source of ``ontology`` with ``prepare_terms``' tables in place.
+
+    For ``great(..., prepared=True)`` calls with the same ``min_size``/``max_size`` and default
+    domain options. The tables come from the cache file of their key when there is one, else
+    they are built (and the file written). They are dropped when the block ends.
+    """
+    table = f"_cd_sets_go_{ontology.lower()}"
+    source = SetSource(f"GO:{ontology.upper()}", PROVENANCE["version"], table)
+    key = cache_key(con, annotation_id, ontology, sizes, min_size, max_size)
+    path = cache_dir() / "enrichment" / f"great-{key}.duckdb" if key else None
+    try:
+        if path is None or not _load(con, path):
+            go.load_go_sets(con, ontology, table)
+            great.prepare_terms(
+                con, annotation_id, table, sizes, min_size=min_size, max_size=max_size
+            )
+            if path is not None:
+                _save(con, path)
+        yield source
+    finally:
+        great.drop_terms(con)
+        con.execute(f"drop table if exists {table}")
+
+
+def _load(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
+    """Copy the tables of cache file ``path`` into temp tables; False when it cannot."""
+    if not path.exists():
+        return False
+    literal = str(path).replace("'", "''")
+    try:
+        con.execute(f"attach '{literal}' as _cd_termcache (read_only)")
+    except duckdb.Error as exc:
+        log.info("GREAT term cache %s not used: %s", path, exc)
+        return False
+    try:
+        for t in TABLES:
+            con.execute(f"create or replace temp table {t} as from _cd_termcache.main.{t}")
+        return True
+    except duckdb.Error as exc:  # an incomplete or foreign file: build the tables instead
+        log.info("GREAT term cache %s not used: %s", path, exc)
+        great.drop_terms(con)
+        return False
+    finally:
+        con.execute("detach _cd_termcache")
+
+
+def _save(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Write the temp tables to cache file ``path`` (temporary name, then renamed)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".great-", suffix=".duckdb", dir=path.parent)
+    except OSError as exc:
+        log.info("GREAT term cache not written: %s", exc)
+        return
+    os.close(fd)
+    os.unlink(tmp)  # DuckDB creates the file itself
+    literal = tmp.replace("'", "''")
+    try:
+        con.execute(f"attach '{literal}' as _cd_termsave")
+        try:
+            for t in TABLES:
+                con.execute(f"create table _cd_termsave.main.{t} as from {t}")
+        finally:
+            con.execute("detach _cd_termsave")
+        os.replace(tmp, path)
+    except (OSError, duckdb.Error) as exc:
+        log.info("GREAT term cache not written: %s", exc)
+    finally:
+        for leftover in (tmp, tmp + ".wal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)

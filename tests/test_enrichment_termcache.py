@@ -1,0 +1,85 @@
+"""GREAT's term tables from the cache file equal the ones built (real peaks, hg19, GO BP)."""
+
+from __future__ import annotations
+
+import pytest
+
+from chromdiff.enrichment import go, termcache
+from chromdiff.enrichment.chromsizes import chrom_sizes
+from chromdiff.enrichment.comparison import enrich_comparison
+from chromdiff.warehouse.db import writer
+from tests.test_enrichment_comparison import _rows
+from tests.warehouse_rows import add_comparison, add_regions
+
+COLS = "query, method, set_id, set_name, k, n_query, set_size, universe_size, pvalue, padj, genes"
+
+
+@pytest.fixture(scope="module")
+def dbp(tmp_path_factory):
+    path = tmp_path_factory.mktemp("tc") / "w.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "cbx7_vs_ar", genome="hg19")
+        add_regions(
+            con, "cbx7_vs_ar", _rows("GSM1295077_CBX7_BF_ChipSeq_mergedReps_peaks.bed.gz", 2)
+        )
+        add_regions(con, "cbx7_vs_ar", _rows("GSM1174482_ARmo_100nM_peaks.bed.gz", -2))
+    return path
+
+
+def _results(con, **kwargs):
+    enrich_comparison(con, "cbx7_vs_ar", **kwargs)
+    return con.execute(f"select {COLS} from enrichment_comparison order by all").fetchall()
+
+
+def test_cached_tables_give_the_same_results(dbp, tmp_path, monkeypatch):
+    monkeypatch.setenv("CHROMDIFF_CACHE_DIR", str(tmp_path / "cache"))
+    with writer(dbp) as con:
+        built = _results(con)
+        files = list((tmp_path / "cache" / "enrichment").glob("great-*.duckdb"))
+        assert len(files) == 1  # written once, under its key
+
+        def no_load(*args, **kwargs):
+            raise AssertionError("GO sets loaded although the cache holds the tables")
+
+        monkeypatch.setattr(go, "load_go_sets", no_load)
+        assert _results(con) == built  # from the cache file
+        # another term size limit: another key, built again (and then cached too)
+        monkeypatch.undo()
+        monkeypatch.setenv("CHROMDIFF_CACHE_DIR", str(tmp_path / "cache"))
+        _results(con, min_size=10)
+        assert len(list((tmp_path / "cache" / "enrichment").glob("great-*.duckdb"))) == 2
+        assert not list((tmp_path / "cache" / "enrichment").glob(".great-*"))  # no leftovers
+
+
+def test_a_broken_or_unwritable_cache_is_not_used(dbp, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    monkeypatch.setenv("CHROMDIFF_CACHE_DIR", str(cache))
+    with writer(dbp) as con:
+        built = _results(con)
+        (path,) = (cache / "enrichment").glob("great-*.duckdb")
+        path.write_bytes(b"not a database")
+        assert _results(con) == built  # the file is skipped, the tables built again
+        monkeypatch.setenv("CHROMDIFF_CACHE_DIR", str(tmp_path / "file"))
+        (tmp_path / "file").write_text("a file where the cache folder would be")
+        assert _results(con) == built
+        left = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+        assert not left & {*termcache.TABLES, "_cd_sets_go_bp"}  # no term table left behind
+
+
+def test_key_follows_every_input(dbp):
+    sizes = chrom_sizes("hg19")
+    with writer(dbp) as con:
+        con.execute("select 1")  # the annotation is loaded by the tests above or here:
+        from chromdiff.annotation import ensure_annotation
+
+        aid = ensure_annotation(con, genome="hg19")
+        key = termcache.cache_key(con, aid, "BP", sizes, 5, None)
+        assert key == termcache.cache_key(con, aid, "bp", dict(sizes), 5, None)
+        others = {
+            termcache.cache_key(con, aid, "MF", sizes, 5, None),
+            termcache.cache_key(con, aid, "BP", sizes, 6, None),
+            termcache.cache_key(con, aid, "BP", sizes, 5, 500),
+            termcache.cache_key(con, aid, "BP", {**sizes, "chr1": 1}, 5, None),
+        }
+        assert key not in others and len(others) == 4
+        assert termcache.cache_key(con, "no-such-annotation", "BP", sizes, 5, None) is None
