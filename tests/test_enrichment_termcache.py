@@ -83,3 +83,17 @@ def test_key_follows_every_input(dbp):
         }
         assert key not in others and len(others) == 4
         assert termcache.cache_key(con, "no-such-annotation", "BP", sizes, 5, None) is None
+
+
+def test_no_source_files_means_no_cache(dbp, tmp_path, monkeypatch):
+    """A bytecode-only install cannot hash the builders' source: no cache, same results."""
+
+    def no_source(obj):
+        raise OSError("could not get source code")
+
+    monkeypatch.setenv("CHROMDIFF_CACHE_DIR", str(tmp_path / "cache"))
+    with writer(dbp) as con:
+        built = _results(con)
+        monkeypatch.setattr(termcache.inspect, "getsource", no_source)
+        assert _results(con) == built
+    assert len(list((tmp_path / "cache" / "enrichment").glob("great-*"))) == 1  # the first

@@ -58,7 +58,7 @@ def cache_key(
     min_size: int,
     max_size: int | None,
 ) -> str | None:
-    """Return the key of these inputs (None: the annotation has no recorded version)."""
+    """Return the key of these inputs (None: no recorded annotation version, or no source)."""
     row = con.execute(
         "select version from annotation_sources where annotation_id = ?", [annotation_id]
     ).fetchall()
@@ -68,8 +68,11 @@ def cache_key(
     for part in (annotation_id, row[0][0], ontology.upper(), min_size, max_size,
                  sorted(sizes.items()), PROVENANCE.get("version")):  # fmt: skip
         h.update(repr(part).encode() + b"\0")
-    for fn in _BUILDERS:
-        h.update(inspect.getsource(fn).encode())
+    try:
+        for fn in _BUILDERS:
+            h.update(inspect.getsource(fn).encode())
+    except (OSError, TypeError):  # no source files (a bytecode-only install): no cache
+        return None
     for path in sorted(GO_DIR.glob("*.parquet")):
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()[:20]
