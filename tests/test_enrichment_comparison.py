@@ -24,9 +24,8 @@ def _rows(name: str, logfc: float) -> list[dict]:
         ]
 
 
-@pytest.fixture(scope="module")
-def dbp(tmp_path_factory):
-    path = tmp_path_factory.mktemp("cmp") / "w.duckdb"
+def make_db(path):
+    """A warehouse with comparisons ``cbx7_vs_ar`` (hg19, real peaks) and ``mouse`` (mm10)."""
     with writer(path) as con:
         add_comparison(con, "cbx7_vs_ar", genome="hg19")
         add_regions(
@@ -37,6 +36,11 @@ def dbp(tmp_path_factory):
         add_regions(con, "mouse", [dict(chrom="chr1", start=4_000_000, stop=4_000_500,
                                         logfc=3, qvalue=0.001, a=50, b=5)])  # fmt: skip
     return path
+
+
+@pytest.fixture(scope="module")
+def dbp(tmp_path_factory):
+    return make_db(tmp_path_factory.mktemp("cmp") / "w.duckdb")
 
 
 def test_great_whole_genome_both_directions(dbp):

@@ -8,22 +8,15 @@ from chromdiff.enrichment import go, termcache
 from chromdiff.enrichment.chromsizes import chrom_sizes
 from chromdiff.enrichment.comparison import enrich_comparison
 from chromdiff.warehouse.db import writer
-from tests.test_enrichment_comparison import _rows
-from tests.warehouse_rows import add_comparison, add_regions
-
-COLS = "query, method, set_id, set_name, k, n_query, set_size, universe_size, pvalue, padj, genes"
+from tests.test_enrichment_comparison import make_db
 
 
 @pytest.fixture(scope="module")
 def dbp(tmp_path_factory):
-    path = tmp_path_factory.mktemp("tc") / "w.duckdb"
-    with writer(path) as con:
-        add_comparison(con, "cbx7_vs_ar", genome="hg19")
-        add_regions(
-            con, "cbx7_vs_ar", _rows("GSM1295077_CBX7_BF_ChipSeq_mergedReps_peaks.bed.gz", 2)
-        )
-        add_regions(con, "cbx7_vs_ar", _rows("GSM1174482_ARmo_100nM_peaks.bed.gz", -2))
-    return path
+    return make_db(tmp_path_factory.mktemp("tc") / "w.duckdb")
+
+
+COLS = "query, method, set_id, set_name, k, n_query, set_size, universe_size, pvalue, padj, genes"
 
 
 def _results(con, **kwargs):
