@@ -90,3 +90,26 @@ def test_no_source_files_means_no_cache(dbp, tmp_path, monkeypatch):
         monkeypatch.setattr(termcache.inspect, "getsource", no_source)
         assert _results(con) == built
     assert len(list((tmp_path / "cache" / "enrichment").glob("great-*"))) == 1  # the first
+
+
+def test_adhoc_regions_use_the_cache_too(tmp_path, monkeypatch):
+    """``chromdiff enrich --regions``: same rows from the cache as built."""
+    import duckdb
+
+    from chromdiff.enrichment.adhoc import enrich_regions
+    from chromdiff.warehouse.db import apply_schema
+    from tests.test_enrichment_comparison import P
+
+    monkeypatch.setenv("CHROMDIFF_CACHE_DIR", str(tmp_path / "cache"))
+    bed = P / "GSM1295077_CBX7_BF_ChipSeq_mergedReps_peaks.bed.gz"
+
+    def run():
+        con = duckdb.connect()
+        apply_schema(con)
+        df = enrich_regions(con, bed, genome="hg19")
+        return df.sort_values(["method", "set_id"], ignore_index=True)
+
+    built = run()
+    monkeypatch.setattr(go, "load_go_sets", lambda *a, **k: pytest.fail("GO sets loaded"))
+    cached = run()
+    assert len(built) > 100 and built.equals(cached)

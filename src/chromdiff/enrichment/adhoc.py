@@ -11,6 +11,7 @@ from chromdiff.enrichment.chromsizes import chrom_sizes
 from chromdiff.enrichment.great import great
 from chromdiff.enrichment.ora import ora
 from chromdiff.enrichment.sources import go_available, load_sources, map_gmt_ids
+from chromdiff.enrichment.termcache import prepared_terms, term_jobs
 from chromdiff.errors import InputError
 
 
@@ -137,11 +138,13 @@ def enrich_regions(
     if why and gmt is None:
         raise InputError(why)
     parts = []
-    for src in load_sources(con, ontologies, gmt, use_go=why is None):
-        if src.name.startswith("gmt:"):
-            map_gmt_ids(con, src.table, aid)
-        df = great(con, "select * from _cd_adhoc_fg", aid, src.table, sizes,
-                   background_sql=bg_sql, min_size=min_size, max_size=max_size,
-                   label=str(regions_file))  # fmt: skip
+    for ont, gmt_src in term_jobs(con, ontologies, gmt, use_go=why is None):
+        if gmt_src is not None:
+            map_gmt_ids(con, gmt_src.table, aid)
+        with prepared_terms(con, aid, ont, gmt_src, sizes, min_size=min_size,
+                            max_size=max_size) as src:  # fmt: skip
+            df = great(con, "select * from _cd_adhoc_fg", aid, src.table, sizes,
+                       background_sql=bg_sql, min_size=min_size, max_size=max_size,
+                       label=str(regions_file), prepared=True)  # fmt: skip
         parts.append(df.assign(set_source=src.name))
     return pd.concat(parts, ignore_index=True)

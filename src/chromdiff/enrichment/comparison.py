@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 
 from chromdiff.enrichment.chromsizes import DATA_DIR as SIZES_DIR
 from chromdiff.enrichment.chromsizes import chrom_sizes
-from chromdiff.enrichment.great import drop_terms, great, prepare_terms
-from chromdiff.enrichment.sources import SetSource, go_available, load_sources, map_gmt_ids
+from chromdiff.enrichment.great import great
+from chromdiff.enrichment.sources import go_available, map_gmt_ids
 from chromdiff.enrichment.store import EnrichmentRun, write_run
-from chromdiff.enrichment.termcache import go_terms
+from chromdiff.enrichment.termcache import prepared_terms, term_jobs
 from chromdiff.errors import InputError
 
 #: Query name of each direction.
@@ -83,9 +81,7 @@ def enrich_comparison(
     )
     run.note(None, "universe", f"GREAT background = {bg_text}")
     # the embedded GO ontologies (their term tables cached per input: termcache), then a GMT
-    jobs = [(ont.upper(), None) for ont in (ontologies if why is None else ())]
-    jobs += [(None, src) for src in load_sources(con, (), gmt, use_go=False)]
-    for ont, gmt_src in jobs:
+    for ont, gmt_src in term_jobs(con, ontologies, gmt, use_go=why is None):
         name = f"GO:{ont}" if ont else gmt_src.name
         if gmt_src is not None:
             space, n = map_gmt_ids(con, gmt_src.table, aid)
@@ -103,7 +99,8 @@ def enrich_comparison(
         if not queries:
             continue
         # the domains and term coverage are the same for both directions: built once
-        with _terms(con, aid, ont, gmt_src, sizes, min_size, max_size) as src:
+        with prepared_terms(con, aid, ont, gmt_src, sizes, min_size=min_size,
+                            max_size=max_size) as src:  # fmt: skip
             for query, sql in queries.items():
                 try:
                     df = great(con, sql, aid, src.table, sizes, background_sql=bg_sql,
@@ -116,25 +113,3 @@ def enrich_comparison(
                         background=bg_text)  # fmt: skip
     rows = write_run(con, run, aid)
     return {"rows": rows, "notes": [m for _, _, m in run.notes]}
-
-
-@contextmanager
-def _terms(
-    con: duckdb.DuckDBPyConnection,
-    aid: str,
-    ontology: str | None,
-    gmt_src: SetSource | None,
-    sizes: dict[str, int],
-    min_size: int,
-    max_size: int | None,
-) -> Iterator[SetSource]:
-    """Yield the source with :func:`prepare_terms`' tables in place; drop them after."""
-    if ontology is not None:
-        with go_terms(con, aid, ontology, sizes, min_size=min_size, max_size=max_size) as src:
-            yield src
-        return
-    prepare_terms(con, aid, gmt_src.table, sizes, min_size=min_size, max_size=max_size)
-    try:
-        yield gmt_src
-    finally:
-        drop_terms(con)

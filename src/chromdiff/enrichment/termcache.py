@@ -31,7 +31,7 @@ from chromdiff.annotation.filecache import cache_dir
 from chromdiff.enrichment import go, great
 from chromdiff.enrichment.build_go import DATA_DIR as GO_DIR
 from chromdiff.enrichment.build_go import PROVENANCE
-from chromdiff.enrichment.sources import SetSource
+from chromdiff.enrichment.sources import SetSource, load_sources
 
 log = logging.getLogger(__name__)
 
@@ -159,3 +159,52 @@ def _save(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         for leftover in (tmp, tmp + ".wal"):
             if os.path.exists(leftover):
                 os.unlink(leftover)
+
+
+def term_jobs(
+    con: duckdb.DuckDBPyConnection,
+    ontologies: tuple[str, ...],
+    gmt: str | Path | None,
+    *,
+    use_go: bool,
+) -> list[tuple[str | None, SetSource | None]]:
+    """Return the (GO ontology, None) and (None, GMT source) pairs of a GREAT run, in order.
+
+    The GMT file is loaded here; a GO ontology is loaded by :func:`prepared_terms` when needed
+    (and not at all when its tables are in the cache).
+    """
+    jobs: list[tuple[str | None, SetSource | None]] = [
+        (ont.upper(), None) for ont in (ontologies if use_go else ())
+    ]
+    return jobs + [(None, src) for src in load_sources(con, (), gmt, use_go=False)]
+
+
+@contextmanager
+def prepared_terms(
+    con: duckdb.DuckDBPyConnection,
+    annotation_id: str,
+    ontology: str | None,
+    gmt_src: SetSource | None,
+    sizes: dict[str, int],
+    *,
+    min_size: int,
+    max_size: int | None,
+) -> Iterator[SetSource]:
+    """Yield a :func:`term_jobs` pair's source with ``prepare_terms``' tables in place.
+
+    A GO ontology's tables come from :func:`go_terms` (cached); a GMT's are built. They are
+    dropped when the block ends.
+    """
+    if ontology is not None:
+        with go_terms(
+            con, annotation_id, ontology, sizes, min_size=min_size, max_size=max_size
+        ) as src:
+            yield src
+        return
+    great.prepare_terms(
+        con, annotation_id, gmt_src.table, sizes, min_size=min_size, max_size=max_size
+    )
+    try:
+        yield gmt_src
+    finally:
+        great.drop_terms(con)
