@@ -138,11 +138,11 @@ def enrich_regions(
     if why and gmt is None:
         raise InputError(why)
     parts = []
-    for ont, gmt_src in term_jobs(con, ontologies, gmt, use_go=why is None):
-        if gmt_src is not None:
-            map_gmt_ids(con, gmt_src.table, aid)
-        with prepared_terms(con, aid, ont, gmt_src, sizes, min_size=min_size,
-                            max_size=max_size) as src:  # fmt: skip
+    for ont, src in term_jobs(con, ontologies, gmt, use_go=why is None):
+        if ont is None:  # a GMT
+            map_gmt_ids(con, src.table, aid)
+        with prepared_terms(con, aid, ont, src, sizes, min_size=min_size,
+                            max_size=max_size):  # fmt: skip
             df = great(con, "select * from _cd_adhoc_fg", aid, src.table, sizes,
                        background_sql=bg_sql, min_size=min_size, max_size=max_size,
                        label=str(regions_file), prepared=True)  # fmt: skip

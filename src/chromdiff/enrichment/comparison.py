@@ -81,11 +81,10 @@ def enrich_comparison(
     )
     run.note(None, "universe", f"GREAT background = {bg_text}")
     # the embedded GO ontologies (their term tables cached per input: termcache), then a GMT
-    for ont, gmt_src in term_jobs(con, ontologies, gmt, use_go=why is None):
-        name = f"GO:{ont}" if ont else gmt_src.name
-        if gmt_src is not None:
-            space, n = map_gmt_ids(con, gmt_src.table, aid)
-            run.note(None, "info", f"{name}: matched {n:,} genes by {space}")
+    for ont, src in term_jobs(con, ontologies, gmt, use_go=why is None):
+        if ont is None:  # a GMT
+            space, n = map_gmt_ids(con, src.table, aid)
+            run.note(None, "info", f"{src.name}: matched {n:,} genes by {space}")
         queries = {}
         for d, query in DIRECTIONS.items():
             sql = (
@@ -93,14 +92,14 @@ def enrich_comparison(
                 f"where comparison_id = {cid} and direction = '{d}'"
             )
             if con.execute(f"select count(*) from ({sql})").fetchall()[0][0] == 0:
-                run.note(query, "skipped", f"{name}: no significant {query} regions")
+                run.note(query, "skipped", f"{src.name}: no significant {query} regions")
             else:
                 queries[query] = sql
         if not queries:
             continue
         # the domains and term coverage are the same for both directions: built once
-        with prepared_terms(con, aid, ont, gmt_src, sizes, min_size=min_size,
-                            max_size=max_size) as src:  # fmt: skip
+        with prepared_terms(con, aid, ont, src, sizes, min_size=min_size,
+                            max_size=max_size):  # fmt: skip
             for query, sql in queries.items():
                 try:
                     df = great(con, sql, aid, src.table, sizes, background_sql=bg_sql,

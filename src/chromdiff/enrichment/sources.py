@@ -36,6 +36,13 @@ def go_available(genome: str | None, annotation_id: str | None) -> str | None:
     return None
 
 
+def go_source(ontology: str) -> SetSource:
+    """Return the source of one embedded GO ontology (its table is loaded by ``load_go_sets``)."""
+    return SetSource(
+        f"GO:{ontology.upper()}", PROVENANCE["version"], f"_cd_sets_go_{ontology.lower()}"
+    )
+
+
 def load_sources(
     con: duckdb.DuckDBPyConnection,
     ontologies: tuple[str, ...] = ("BP",),
@@ -47,9 +54,9 @@ def load_sources(
     out = []
     if use_go:
         for ont in ontologies:
-            table = f"_cd_sets_go_{ont.lower()}"
-            load_go_sets(con, ont, table)
-            out.append(SetSource(f"GO:{ont.upper()}", PROVENANCE["version"], table))
+            src = go_source(ont)
+            load_go_sets(con, ont, src.table)
+            out.append(src)
     if gmt is not None:
         load_gmt_sets(con, gmt, "_cd_sets_gmt")
         out.append(SetSource(f"gmt:{Path(gmt).name}", None, "_cd_sets_gmt"))

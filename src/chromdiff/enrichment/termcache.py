@@ -31,7 +31,7 @@ from chromdiff.annotation.filecache import cache_dir
 from chromdiff.enrichment import go, great
 from chromdiff.enrichment.build_go import DATA_DIR as GO_DIR
 from chromdiff.enrichment.build_go import PROVENANCE
-from chromdiff.enrichment.sources import SetSource, load_sources
+from chromdiff.enrichment.sources import SetSource, go_source, load_sources
 
 log = logging.getLogger(__name__)
 
@@ -76,40 +76,6 @@ def cache_key(
     for path in sorted(GO_DIR.glob("*.parquet")):
         h.update(path.name.encode() + path.read_bytes())
     return h.hexdigest()[:20]
-
-
-@contextmanager
-def go_terms(
-    con: duckdb.DuckDBPyConnection,
-    annotation_id: str,
-    ontology: str,
-    sizes: dict[str, int],
-    *,
-    min_size: int,
-    max_size: int | None,
-) -> Iterator[SetSource]:
-    """Yield the GO source of ``ontology`` with ``prepare_terms``' tables in place.
-
-    For ``great(..., prepared=True)`` calls with the same ``min_size``/``max_size`` and default
-    domain options. The tables come from the cache file of their key when there is one, else
-    they are built (and the file written). They are dropped when the block ends.
-    """
-    table = f"_cd_sets_go_{ontology.lower()}"
-    source = SetSource(f"GO:{ontology.upper()}", PROVENANCE["version"], table)
-    key = cache_key(con, annotation_id, ontology, sizes, min_size, max_size)
-    path = cache_dir() / "enrichment" / f"great-{key}.duckdb" if key else None
-    try:
-        if path is None or not _load(con, path):
-            go.load_go_sets(con, ontology, table)
-            great.prepare_terms(
-                con, annotation_id, table, sizes, min_size=min_size, max_size=max_size
-            )
-            if path is not None:
-                _save(con, path)
-        yield source
-    finally:
-        great.drop_terms(con)
-        con.execute(f"drop table if exists {table}")
 
 
 def _load(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
@@ -167,14 +133,14 @@ def term_jobs(
     gmt: str | Path | None,
     *,
     use_go: bool,
-) -> list[tuple[str | None, SetSource | None]]:
-    """Return the (GO ontology, None) and (None, GMT source) pairs of a GREAT run, in order.
+) -> list[tuple[str | None, SetSource]]:
+    """Return the (GO ontology, source) and (None, GMT source) pairs of a GREAT run, in order.
 
-    The GMT file is loaded here; a GO ontology is loaded by :func:`prepared_terms` when needed
-    (and not at all when its tables are in the cache).
+    The GMT file is loaded here; a GO ontology's sets are loaded by :func:`prepared_terms` when
+    needed (not at all when its tables are in the cache).
     """
-    jobs: list[tuple[str | None, SetSource | None]] = [
-        (ont.upper(), None) for ont in (ontologies if use_go else ())
+    jobs: list[tuple[str | None, SetSource]] = [
+        (ont.upper(), go_source(ont)) for ont in (ontologies if use_go else ())
     ]
     return jobs + [(None, src) for src in load_sources(con, (), gmt, use_go=False)]
 
@@ -184,7 +150,7 @@ def prepared_terms(
     con: duckdb.DuckDBPyConnection,
     annotation_id: str,
     ontology: str | None,
-    gmt_src: SetSource | None,
+    source: SetSource,
     sizes: dict[str, int],
     *,
     min_size: int,
@@ -192,19 +158,26 @@ def prepared_terms(
 ) -> Iterator[SetSource]:
     """Yield a :func:`term_jobs` pair's source with ``prepare_terms``' tables in place.
 
-    A GO ontology's tables come from :func:`go_terms` (cached); a GMT's are built. They are
-    dropped when the block ends.
+    For ``great(..., prepared=True)`` calls with the same ``min_size``/``max_size`` and default
+    domain options. A GO ontology's tables come from the cache file of their key when there is
+    one, else its sets are loaded and the tables built (and the file written); a GMT's are
+    built. They are dropped when the block ends.
     """
+    path = None
     if ontology is not None:
-        with go_terms(
-            con, annotation_id, ontology, sizes, min_size=min_size, max_size=max_size
-        ) as src:
-            yield src
-        return
-    great.prepare_terms(
-        con, annotation_id, gmt_src.table, sizes, min_size=min_size, max_size=max_size
-    )
+        key = cache_key(con, annotation_id, ontology, sizes, min_size, max_size)
+        path = cache_dir() / "enrichment" / f"great-{key}.duckdb" if key else None
     try:
-        yield gmt_src
+        if path is None or not _load(con, path):
+            if ontology is not None:
+                go.load_go_sets(con, ontology, source.table)
+            great.prepare_terms(
+                con, annotation_id, source.table, sizes, min_size=min_size, max_size=max_size
+            )
+            if path is not None:
+                _save(con, path)
+        yield source
     finally:
         great.drop_terms(con)
+        if ontology is not None:
+            con.execute(f"drop table if exists {source.table}")
