@@ -37,7 +37,7 @@ import pandas as pd
 from scipy.stats import binom
 
 from chromdiff.annotation.links import great_domains, link_great
-from chromdiff.enrichment.ora import bh, hyper_sf
+from chromdiff.enrichment.ora import bh, hyper_sf, sf_of_hits
 from chromdiff.enrichment.store import RESULT_COLUMNS
 from chromdiff.errors import InputError
 
@@ -184,13 +184,8 @@ def _region_hits(con: duckdb.DuckDBPyConnection, links: str, out: str) -> None:
 
 
 def binom_sf(k: np.ndarray, n: int, p: np.ndarray) -> np.ndarray:
-    """Return ``P(X >= k)``, X ~ Binomial(n, p); exactly 1 for ``k <= 0`` (not computed)."""
-    k, p = np.broadcast_arrays(np.asarray(k), np.asarray(p, dtype=float))
-    out = np.ones(k.shape, dtype=float)
-    hit = k > 0
-    if hit.any():
-        out[hit] = binom.sf(k[hit] - 1, n, p[hit])
-    return out
+    """Return ``P(X >= k)``, X ~ Binomial(n, p); exactly 1 for ``k <= 0`` (``sf_of_hits``)."""
+    return sf_of_hits(k, binom.sf, n, np.asarray(p, dtype=float))
 
 
 def _finish(df: pd.DataFrame, method: str) -> pd.DataFrame:

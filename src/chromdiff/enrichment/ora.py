@@ -38,18 +38,23 @@ ORA_COLUMNS = (
 )
 
 
-def hyper_sf(k: np.ndarray, m: np.ndarray, big_n: np.ndarray, n: np.ndarray) -> np.ndarray:
-    """Return ``P(X >= k)`` for X ~ Hypergeometric(population N, successes M, draws n).
+def sf_of_hits(k, sf, *params) -> np.ndarray:
+    """Return ``P(X >= k) = sf(k - 1, *params)`` elementwise, exactly 1 where ``k <= 0``.
 
-    ``P(X >= k)`` is exactly 1 for ``k <= 0``: only the other terms are computed (scipy's
-    survival function costs ~35 µs a term, and most terms of a small query have ``k = 0``).
+    Only the terms with ``k >= 1`` are computed (scipy's survival functions cost ~35 µs a term,
+    and most terms of a small query have ``k = 0``); ``params`` broadcast against ``k``.
     """
-    k, m, big_n, n = np.broadcast_arrays(*(np.asarray(x) for x in (k, m, big_n, n)))
+    k, *params = np.broadcast_arrays(np.asarray(k), *(np.asarray(p) for p in params))
     out = np.ones(k.shape, dtype=float)
     hit = k > 0
     if hit.any():
-        out[hit] = hypergeom.sf(k[hit] - 1, big_n[hit], m[hit], n[hit])
+        out[hit] = sf(k[hit] - 1, *(p[hit] for p in params))
     return out
+
+
+def hyper_sf(k: np.ndarray, m: np.ndarray, big_n: np.ndarray, n: np.ndarray) -> np.ndarray:
+    """Return ``P(X >= k)`` for X ~ Hypergeometric(population N, successes M, draws n)."""
+    return sf_of_hits(k, hypergeom.sf, big_n, m, n)
 
 
 def bh(p: np.ndarray) -> np.ndarray:
