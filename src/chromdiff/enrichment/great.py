@@ -160,15 +160,20 @@ def _hit_genes(genes: str) -> str:
         group by t.set_id"""
 
 
-def _region_hits(con: duckdb.DuckDBPyConnection, links: str, out: str) -> None:
+def _region_hits(
+    con: duckdb.DuckDBPyConnection, links: str, out: str, *, genes: bool = True
+) -> None:
     """``out(set_id, k, n_genes, genes, symbols)``: regions and genes in each term's domains.
 
     ``k`` counts the regions with at least one linked gene in the term. Regions linked to the
     same genes (their "signature", mostly one or two genes) hit the same terms, so the distinct
     signatures are joined to the terms and each counts its regions: ~4x fewer rows than
     (region, gene, term) for a comparison's significant regions. ``n_genes``, ``genes`` and
-    ``symbols``: the distinct linked genes in the term (GREAT's gene test uses them too).
+    ``symbols``: the distinct linked genes in the term (GREAT's gene test uses them too);
+    ``genes=False``: ``out(set_id, k)`` only (the background regions' counts).
     """
+    listed = f"""select k.set_id, k.k, g.n_genes, g.genes, g.symbols from k
+        join ({_hit_genes(f"select distinct gene_id from {links}")}) g using (set_id)"""
     con.execute(
         f"""create or replace temp table {out} as
         with s as (select region_key, list(distinct gene_id order by gene_id) as sig
@@ -178,8 +183,7 @@ def _region_hits(con: duckdb.DuckDBPyConnection, links: str, out: str) -> None:
         p as (select distinct t.set_id, sg.sid from sg join _cd_tg t on t.gene_id = sg.gene_id
               semi join _cd_terms x on x.set_id = t.set_id),
         k as (select p.set_id, sum(c.n)::bigint as k from p join c using (sid) group by p.set_id)
-        select k.set_id, k.k, g.n_genes, g.genes, g.symbols from k
-        join ({_hit_genes(f"select distinct gene_id from {links}")}) g using (set_id)"""
+        {listed if genes else "select set_id, k from k"}"""
     )
 
 
@@ -291,7 +295,7 @@ def great(
         ).fetchall()[0][0]
         if missing:
             raise InputError(f"{label}: {missing:,} regions are not in the background regions")
-        _region_hits(con, "_cd_bg_links", "_cd_bg_hits")
+        _region_hits(con, "_cd_bg_links", "_cd_bg_hits", genes=False)
         bg = con.execute(
             "select set_id, coalesce(k, 0) as big_k from _cd_terms left join _cd_bg_hits "
             "using (set_id)"
