@@ -56,8 +56,8 @@ def label_sql(flank: int) -> str:
         when n.tss is not null and (n.distance_to_tss = 0
              or (n.gene_start < n.r_stop and n.r_start < n.gene_stop))
              then coalesce(n.symbol, n.gene_id)
-        when coalesce(ex.h.gene_id, it.gene_id) is not null
-             then coalesce(ex.h.symbol, it.symbol, ex.h.gene_id, it.gene_id)
+        when coalesce(ex.gene_id, it.gene_id) is not null
+             then coalesce(ex.symbol, it.symbol, ex.gene_id, it.gene_id)
         when abs(n.distance_to_tss) <= {int(flank)}
              then coalesce(n.symbol, n.gene_id) || ' (' || {dist} || ')'
         end"""
@@ -186,8 +186,8 @@ def annotation_select(
                {category_sql(tuple(priority), tuple(tss_region), downstream_distance)},
                n.gene_id, n.symbol, n.tx_id, n.gene_strand, n.gene_start, n.gene_stop, n.tss,
                n.distance_to_tss,
-               coalesce(ex.h.gene_id, it.gene_id) as genic_gene_id,
-               coalesce(ex.h.symbol, it.symbol) as genic_symbol,
+               coalesce(ex.gene_id, it.gene_id) as genic_gene_id,
+               coalesce(ex.symbol, it.symbol) as genic_symbol,
                {label_sql(flank)} as nearest_label,
                {sql_literal(annotation_id)}::varchar as annotation_id
         from ({with_genes("_cd_near", level, tables)}) n

@@ -62,9 +62,7 @@ def build_hits(
     con.execute(
         f"""create or replace temp table _cd_exon as
         with h as ({_first_hit(tables["exon_bins"], aid, "xid")})
-        select h.region_key,
-               struct_pack(gene_id := g.gene_id, symbol := g.symbol, strand := g.strand,
-                           i := e.i, n := e.n) as h
+        select h.region_key, g.gene_id, g.symbol, g.strand, e.n, e.i
         from h
         join (select xid, gid, i, n from {tables["exons"]} where annotation_id = {aid}) e
           on e.xid = h.xid
@@ -117,7 +115,9 @@ def build_downstream(
     region (any strand) is examined, gap = S − txEnd for ``+``, E − txStart for ``−``
     (1-based). Only a transcript end within ``distance`` + 1 bp before the region can give
     ``1 <= |gap| <= distance``, so the nearest end is searched in that window with a binned
-    equi-join on the pre-binned transcript ends instead of an ASOF join over all of them.
+    equi-join on the pre-binned transcript ends instead of an ASOF join over all of them
+    (``tx_ends`` holds one row per chromosome and end position, so the nearest end is one row
+    and ``arg_max`` computes its gap alone: no struct of candidates is carried).
     ``rule='both'`` is the corrected rule: the region starts within ``distance``
     past the 3′ end of a ``+`` transcript, or ends within ``distance`` before the 3′ end (start)
     of a ``−`` transcript. ``source``: where the regions are read (see :func:`build_hits`).
@@ -135,17 +135,14 @@ def build_downstream(
                        from {source} r join (select chrom, cid from {tables["chroms"]}
                                           where annotation_id = {aid}) c
                          on c.chrom = r.chrom),
-            t as (select r.region_key,
-                         arg_max(struct_pack(rs := r.start, re := r.stop, ts := t.stop,
-                                             tb := t.start, strand := t.strand), t.stop) as x
-                  from r join (select * from {tables["tx_ends"]}
+            j as (select r.region_key,
+                         arg_max(case when t.strand = '-' then r.stop - (t.start + 1)
+                                      else r.start + 1 - t.stop end, t.stop) as gap
+                  from r join (select cid, bin, start, stop, strand from {tables["tx_ends"]}
                                where annotation_id = {aid}) t
                     on t.cid = r.cid and t.bin = r.bin
                   where t.stop <= r.start and t.stop >= r.start - {d} - 1
-                  group by r.region_key),
-            j as (select region_key,
-                         case when x.strand = '-' then x.re - (x.tb + 1)
-                              else x.rs + 1 - x.ts end as gap from t)
+                  group by r.region_key)
             select * from j where abs(gap) between 1 and {d}"""
         )
     elif rule == "both":
@@ -192,9 +189,9 @@ def category_sql(priority: tuple[str, ...], tss_region: tuple[int, int], down_di
         "Exon": (
             "ex.region_key is not null",
             "'Exon'",
-            "'Exon (' || coalesce(ex.h.symbol, '?') || '/' || ex.h.gene_id || ', exon ' || "
-            "(case when ex.h.strand = '-' then ex.h.n - ex.h.i + 1 else ex.h.i end) || "
-            "' of ' || ex.h.n || ')'",
+            "'Exon (' || coalesce(ex.symbol, '?') || '/' || ex.gene_id || ', exon ' || "
+            "(case when ex.strand = '-' then ex.n - ex.i + 1 else ex.i end) || "
+            "' of ' || ex.n || ')'",
         ),
         "Intron": (
             "it.region_key is not null",
