@@ -149,6 +149,7 @@ def annotation_select(
     ignore_upstream: bool = False,
     ignore_downstream: bool = False,
     ignore_overlap: bool = False,
+    ordered: bool = False,
 ) -> str:
     """Build the scratch tables of :func:`annotate_regions`; return its result's SELECT.
 
@@ -161,7 +162,9 @@ def annotation_select(
     chromosome renames of regions already checked (by
     :func:`chromdiff.regions.reader.read_regions` and
     :func:`~chromdiff.annotation.staging.check_regions`): when there are none, every step reads
-    ``regions_sql`` itself and no staged copy is made.
+    ``regions_sql`` itself and no staged copy is made. ``ordered``: the SELECT's rows come out
+    mostly in ``region_key`` order, not guaranteed (see
+    :func:`~chromdiff.annotation.nearest.build_nearest`).
     """
     if renames is None or renames:
         stage_regions(con, regions_sql, annotation_id, tables=tables, warn=renames is None)
@@ -177,6 +180,7 @@ def annotation_select(
         ignore_downstream=ignore_downstream,
         ignore_overlap=ignore_overlap,
         source=source,
+        ordered=ordered,
     )
     build_hits(con, annotation_id, tables=tables, source=source)
     build_downstream(

@@ -64,6 +64,7 @@ def annotate_to_file(
         import duckdb as duckdb_package  # noqa: F401 - adds the relational API to ``con``
 
         from chromdiff.annotation.arrowsink import ArrowSink
+        from chromdiff.annotation.keyorder import in_key_order
 
         sink = ArrowSink(tmp)
     try:
@@ -73,14 +74,22 @@ def annotate_to_file(
                 f"where rowid >= {lo} and rowid < {lo + batch_rows}"
             )
             sql = annotation_select(
-                con, src, annotation_id, tables=tables, renames=renames, **options
+                con,
+                src,
+                annotation_id,
+                tables=tables,
+                renames=renames,
+                ordered=sink is not None,
+                **options,
             )
-            query = f'select * rename (stop as "end") from ({sql}) order by region_key'
+            query = f'select * rename (stop as "end") from ({sql})'
             if sink is not None:
-                table = con.sql(query).to_arrow_table()
+                # rows mostly in order: put in order here, not by a sort over wide rows
+                table = in_key_order(con.sql(query).to_arrow_table())
                 drop_scratch(con, tables)
                 sink.put(table)
                 continue
+            query += " order by region_key"
             part = tmp if i == 0 else out.with_name(f".{out.name}.part{i}{out.suffix}")
             if i:
                 parts.append(part)

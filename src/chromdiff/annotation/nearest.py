@@ -42,6 +42,7 @@ def build_nearest(
     ignore_downstream: bool = False,
     ignore_overlap: bool = False,
     source: str = "_cd_r",
+    ordered: bool = False,
 ) -> None:
     """Create temp table ``_cd_near`` from ``_cd_r`` (one row per region).
 
@@ -59,6 +60,10 @@ def build_nearest(
         ChIPseeker's options of the same names.
     source : str
         Table or parenthesised query with ``_cd_r``'s columns to read instead of ``_cd_r``.
+    ordered : bool
+        Store the rows in ``region_key`` order (a sort of these narrow rows): a query whose
+        joins probe this table then mostly keeps that order (see
+        :func:`chromdiff.annotation.keyorder.in_key_order`).
 
     Notes
     -----
@@ -80,7 +85,8 @@ def build_nearest(
         ignore_overlap=ignore_overlap,
         source=source,
     )
-    con.execute(f"create or replace temp table _cd_near as {sql}")
+    order = " order by region_key" if ordered else ""
+    con.execute(f"create or replace temp table _cd_near as {sql}{order}")
 
 
 def nearest_sql(
