@@ -48,3 +48,38 @@ def test_key_without_a_writable_folder(tmp_path, monkeypatch):
     blocker.write_text("")
     key = filecache._key("hg38", blocker / "cache")  # cannot be created: hashed, not memoised
     assert key == filecache._key_from_bytes("hg38", filecache._inputs("hg38"))
+
+
+def _aged(path, age_s):
+    """Create ``path`` with a modification time ``age_s`` seconds ago."""
+    path.write_bytes(b"x")
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - int(age_s * 1e9)))
+    return path
+
+
+def test_prune_keeps_the_most_recently_used(tmp_path):
+    old = [_aged(tmp_path / f"hg38-{i}.duckdb", 100 * (i + 1)) for i in range(5)]  # 0 newest
+    spare = _aged(tmp_path / "hg38-new.duckdb", 10_000)  # oldest time, but just used: spared
+    other = _aged(tmp_path / "mm10-a.duckdb", 50_000)
+    hidden = _aged(tmp_path / ".hg38-tmp.duckdb", 50_000)  # a file being written
+    removed = filecache.prune_cache(tmp_path, "hg38-*.duckdb", 3, spare=spare)
+    assert sorted(removed) == sorted(old[2:])
+    assert sorted(tmp_path.iterdir()) == sorted([*old[:2], spare, other, hidden])
+    assert filecache.prune_cache(tmp_path / "missing", "x-*", 1, spare=spare) == []
+
+
+def test_a_new_build_file_prunes_old_ones_and_a_hit_marks_use(tmp_path, monkeypatch):
+    """embedded_db: writing hg19's file keeps the KEEP_BUILDS most recently used of hg19."""
+    monkeypatch.setenv("CHROMDIFF_CACHE_DIR", str(tmp_path))
+    folder = tmp_path / "annotation"
+    folder.mkdir()
+    stale = [_aged(folder / f"hg19-old{i}.duckdb", 1000 * (i + 1)) for i in range(4)]
+    other = _aged(folder / "hg38-old.duckdb", 9000)
+    path = filecache.embedded_db("hg19")  # built now
+    kept = {path, *stale[: filecache.KEEP_BUILDS - 1], other}
+    assert set(folder.glob("*.duckdb")) == kept
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 5_000_000_000))
+    before = path.stat().st_mtime
+    assert filecache.embedded_db("hg19") == path and path.stat().st_mtime > before  # used

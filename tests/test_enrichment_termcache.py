@@ -113,3 +113,27 @@ def test_adhoc_regions_use_the_cache_too(tmp_path, monkeypatch):
     monkeypatch.setattr(go, "load_go_sets", lambda *a, **k: pytest.fail("GO sets loaded"))
     cached = run()
     assert len(built) > 100 and built.equals(cached)
+
+
+def test_cache_files_are_marked_when_used_and_pruned_when_written(tmp_path, monkeypatch):
+    """Writing a term cache file keeps the KEEP most recently used; loading one marks it."""
+    import os
+
+    import duckdb
+
+    con = duckdb.connect()
+    for t in termcache.TABLES:
+        con.execute(f"create temp table {t} as select 1 as x")
+    folder = tmp_path / "enrichment"
+    folder.mkdir()
+    old = []
+    for i in range(3):
+        old.append(folder / f"great-old{i}.duckdb")
+        old[-1].write_bytes(b"x")
+        os.utime(old[-1], (1_000_000 - i, 1_000_000 - i))  # old0 the most recently used
+    monkeypatch.setattr(termcache, "KEEP", 2)
+    new = folder / "great-new.duckdb"
+    termcache._save(con, new)
+    assert sorted(folder.iterdir()) == sorted([new, old[0]])
+    os.utime(new, (1_000, 1_000))
+    assert termcache._load(con, new) and new.stat().st_mtime > 1_000_000

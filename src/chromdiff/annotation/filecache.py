@@ -12,6 +12,11 @@ files, under a stamp of those inputs' paths, sizes, modification times and inode
 layout version and provenance): a reinstalled or edited input changes its stamp and the key is
 hashed again from the bytes (:func:`_key`). Cache dir:
 ``$CHROMDIFF_CACHE_DIR``, else ``$XDG_CACHE_HOME/chromdiff``, else ``~/.cache/chromdiff``.
+
+Every new key (a new build, layout or schema) writes a new file, so the folder would grow with
+each upgrade: a file's modification time marks its last use (:func:`mark_used`), and writing a
+file removes all but the :data:`KEEP_BUILDS` most recently used of its genome
+(:func:`prune_cache`; the GREAT term cache does the same).
 """
 
 from __future__ import annotations
@@ -27,6 +32,60 @@ from chromdiff.duckcore import duckdb
 
 #: Name under which :func:`attached_tables` attaches a cache file to a warehouse connection.
 ALIAS = "_cd_embedded"
+
+#: Cache files kept per genome (the most recently used; older builds' files are removed).
+KEEP_BUILDS = 3
+
+
+def mark_used(path: Path) -> None:
+    """Set ``path``'s modification time to now: its last use, for :func:`prune_cache`."""
+    try:
+        os.utime(path)
+    except OSError:  # a read-only cache folder, or removed meanwhile: nothing to mark
+        pass
+
+
+def prune_cache(folder: Path, pattern: str, keep: int, *, spare: Path) -> list[Path]:
+    """Remove all but the ``keep`` most recently used files of ``folder`` matching ``pattern``.
+
+    Parameters
+    ----------
+    folder : Path
+        A cache folder.
+    pattern : str
+        Glob of one family of cache files (``hg38-*.duckdb``); hidden files (a file being
+        written under its temporary name) never match.
+    keep : int
+        How many to keep, by modification time (see :func:`mark_used`).
+    spare : Path
+        The file just written or used: never removed.
+
+    Returns
+    -------
+    list of Path
+        The files removed. A file that cannot be removed (another process removed it first, a
+        read-only folder) is left alone; a process that has one open keeps reading it (the
+        data stay until it is closed).
+    """
+
+    def last_use(path: Path) -> float:
+        try:
+            return path.stat().st_mtime
+        except OSError:
+            return 0.0
+
+    try:
+        files = sorted(folder.glob(pattern), key=last_use, reverse=True)
+    except OSError:
+        return []
+    removed = []
+    for path in [p for p in files if p != spare][max(keep - 1, 0) :]:
+        try:
+            path.unlink()
+            removed.append(path)
+        except OSError:
+            pass
+    return removed
 
 
 def cache_dir() -> Path:
@@ -88,6 +147,7 @@ def embedded_db(genome: str) -> Path:
     folder = cache_dir() / "annotation"
     path = folder / f"{genome}-{_key(genome, folder)}.duckdb"
     if path.exists():
+        mark_used(path)
         return path
     import tempfile
 
@@ -110,6 +170,7 @@ def embedded_db(genome: str) -> Path:
         for leftover in (tmp, tmp + ".wal"):
             if os.path.exists(leftover):
                 os.unlink(leftover)
+    prune_cache(folder, f"{genome}-*.duckdb", KEEP_BUILDS, spare=path)
     return path
 
 

@@ -10,7 +10,10 @@ options and the code that builds the tables. Those are hashed into a key and the
 ``_cd_terms``, ``_cd_sym``) are stored in ``<cache dir>/enrichment/great-<key>.duckdb``, written
 under a temporary name and renamed into place. A later run with the same key copies them back
 (~0.1 s) instead of building them; any change of an input, or of the code, gives a new key.
-A cache file that cannot be written or read is skipped: the tables are built as before.
+A cache file that cannot be written or read is skipped: the tables are built as before. A file
+used is marked (its modification time), and writing one removes all but the :data:`KEEP` most
+recently used (:func:`~chromdiff.annotation.filecache.prune_cache`): keys left by older GO files,
+builds or code versions do not pile up.
 """
 
 from __future__ import annotations
@@ -27,13 +30,16 @@ from pathlib import Path
 import duckdb
 
 from chromdiff.annotation import links
-from chromdiff.annotation.filecache import cache_dir
+from chromdiff.annotation.filecache import cache_dir, mark_used, prune_cache
 from chromdiff.enrichment import go, great
 from chromdiff.enrichment.build_go import DATA_DIR as GO_DIR
 from chromdiff.enrichment.build_go import PROVENANCE
 from chromdiff.enrichment.sources import SetSource, go_source, load_sources
 
 log = logging.getLogger(__name__)
+
+#: Cache files kept (~9 MB each: three GO ontologies for a few genomes and size limits).
+KEEP = 12
 
 #: The temp tables kept, as :func:`~chromdiff.enrichment.great.prepare_terms` builds them.
 TABLES = ("_cd_great", "_cd_dom", "_cd_tg", "_cd_terms", "_cd_sym")
@@ -91,6 +97,7 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
     try:
         for t in TABLES:
             con.execute(f"create or replace temp table {t} as from _cd_termcache.main.{t}")
+        mark_used(path)
         return True
     except duckdb.Error as exc:  # an incomplete or foreign file: build the tables instead
         log.info("GREAT term cache %s not used: %s", path, exc)
@@ -121,10 +128,12 @@ def _save(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         os.replace(tmp, path)
     except (OSError, duckdb.Error) as exc:
         log.info("GREAT term cache not written: %s", exc)
+        return
     finally:
         for leftover in (tmp, tmp + ".wal"):
             if os.path.exists(leftover):
                 os.unlink(leftover)
+    prune_cache(path.parent, "great-*.duckdb", KEEP, spare=path)
 
 
 def term_jobs(
