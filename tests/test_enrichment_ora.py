@@ -162,3 +162,36 @@ def test_survival_functions_skip_only_exact_ones():
     p = rng.random(3000) * 0.01
     assert np.array_equal(binom_sf(k, 1_000, p), binom.sf(k - 1, 1_000, p))
     assert (hyper_sf(k, big_k, 18_000, 3_000)[k == 0] == 1.0).all()
+
+
+def test_lists_against_one_prepared_universe_equal_separate_calls():
+    """Real DESeq2 lists (GSE37704) vs GO BP: a shared Universe gives each list's own result."""
+    from chromdiff.enrichment.ora import Universe
+
+    universe, up = _real_lists()
+    con = duckdb.connect()
+    load_go_sets(con, "BP", "s")
+    lists = {"up": up, "first 800": universe[:800], "unknown ids": ["x1", "x2"]}
+    alone = {}
+    for name, genes in lists.items():
+        try:
+            alone[name] = ora(con, genes, "s", universe, label=name)
+        except InputError as exc:
+            alone[name] = str(exc)
+    with Universe(con, "s", universe) as within:
+        annotated = {r[0] for r in con.sql("select gene_id from s").fetchall()}
+        assert within.size == len(set(universe) & annotated)
+        for name, genes in lists.items():
+            try:
+                got = ora(con, genes, "s", label=name, prepared=within)
+            except InputError as exc:
+                got = str(exc)
+            if isinstance(got, str):
+                assert got == alone[name] and "none of the 2 genes" in got
+            else:
+                pd.testing.assert_frame_equal(got, alone[name])
+                assert len(got) > 100
+        with pytest.raises(ValueError, match="prepared universe is of s"):
+            ora(con, up, "other", prepared=within)
+    left = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
+    assert left == {"s"}  # the universe's tables are dropped with the block

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import duckdb
 
-from chromdiff.enrichment.ora import ora
+from chromdiff.enrichment.ora import Universe, ora
 from chromdiff.enrichment.sources import go_available, load_sources, map_gmt_ids
 from chromdiff.enrichment.store import EnrichmentRun, write_run
 from chromdiff.errors import InputError
@@ -79,34 +79,23 @@ def enrich_integration(
     ]
     bg = f"genes measured in the DE table ({len(universe):,} resolved to the annotation)"
     run.note(None, "universe", f"{bg}, intersected with each collection's annotated genes")
+    queries = integration_queries(con, iid)
     for src in sources:
         if src.name.startswith("gmt:") and s["annotation_id"]:
             space, n = map_gmt_ids(con, src.table, s["annotation_id"])
             run.note(None, "info", f"{src.name}: matched {n:,} genes by {space}")
-        for query, genes in integration_queries(con, iid).items():
-            if not genes:
-                run.note(query, "skipped", f"{src.name}: no genes in {query}")
-                continue
-            try:
-                df = ora(
-                    con,
-                    genes,
-                    src.table,
-                    universe,
-                    min_size=min_size,
-                    max_size=max_size,
-                    label=f"{query} ({src.name})",
-                )
-            except InputError as exc:
-                run.note(query, "skipped", str(exc))
-                continue
-            run.add(
-                df,
-                query=query,
-                set_source=src.name,
-                set_version=src.version,
-                background=bg,
-                method="ora",
-            )
+        with Universe(con, src.table, universe) as within:  # shared by every list
+            for query, genes in queries.items():
+                if not genes:
+                    run.note(query, "skipped", f"{src.name}: no genes in {query}")
+                    continue
+                try:
+                    df = ora(con, genes, src.table, min_size=min_size, max_size=max_size,
+                             label=f"{query} ({src.name})", prepared=within)  # fmt: skip
+                except InputError as exc:
+                    run.note(query, "skipped", str(exc))
+                    continue
+                run.add(df, query=query, set_source=src.name, set_version=src.version,
+                        background=bg, method="ora")  # fmt: skip
     rows = write_run(con, run, s["annotation_id"])
     return {"rows": rows, "notes": [m for _, _, m in run.notes]}

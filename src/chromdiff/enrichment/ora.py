@@ -72,6 +72,47 @@ def _register(con: duckdb.DuckDBPyConnection, name: str, genes) -> None:
         con.unregister("_cd_reg")
 
 
+class Universe:
+    """A collection's sets within one universe, built once for several lists (:func:`ora`).
+
+    Temp tables ``_cd_u`` (the universe genes annotated in the collection), ``_cd_us`` (each
+    set's distinct genes within it, with the set's name) and ``_cd_um`` (each set's size within
+    it) hold what every query list against this universe shares; ``size`` is ``N``. Use as a
+    context manager: the tables are dropped when the block ends.
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, sets_table: str, universe=None) -> None:
+        self.con = con
+        self.sets_table = sets_table
+        if universe is None:
+            con.execute(
+                f"create or replace temp table _cd_u as select distinct gene_id from {sets_table}"
+            )
+        else:
+            _register(con, "_cd_u0", universe)
+            con.execute(
+                f"""create or replace temp table _cd_u as select distinct s.gene_id
+                from {sets_table} s semi join _cd_u0 u on u.gene_id = s.gene_id;
+                drop table _cd_u0"""
+            )
+        con.execute(
+            f"""create or replace temp table _cd_us as
+            select distinct s.set_id, s.set_name, s.gene_id from {sets_table} s
+            semi join _cd_u u on u.gene_id = s.gene_id;
+            create or replace temp table _cd_um as
+            select set_id, count(*) as set_size from _cd_us group by set_id"""
+        )
+        self.size = con.execute("select count(*) from _cd_u").fetchall()[0][0]
+
+    def __enter__(self) -> Universe:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.con.execute(
+            "drop table if exists _cd_u; drop table if exists _cd_us; drop table if exists _cd_um"
+        )
+
+
 def ora(
     con: duckdb.DuckDBPyConnection,
     genes,
@@ -81,6 +122,7 @@ def ora(
     min_size: int = 10,
     max_size: int = 500,
     label: str = "query",
+    prepared: Universe | None = None,
 ) -> pd.DataFrame:
     """Over-representation of ``genes`` in the gene sets of temp table ``sets_table``.
 
@@ -97,6 +139,9 @@ def ora(
         Gene-set size limits, counted within the universe.
     label
         What the list is, for error messages.
+    prepared
+        The :class:`Universe` of ``sets_table`` and ``universe`` built already (several lists
+        against one universe share it; ``universe`` is then not read again).
 
     Returns
     -------
@@ -112,43 +157,35 @@ def ora(
     genes = [str(g) for g in genes if g is not None and str(g) != ""]
     if not genes:
         raise InputError(f"{label}: the gene list is empty")
-    _register(con, "_cd_q", genes)
-    if universe is None:
-        con.execute(
-            f"create or replace temp table _cd_u as select distinct gene_id from {sets_table}"
-        )
-    else:
-        _register(con, "_cd_u0", universe)
-        con.execute(
-            f"""create or replace temp table _cd_u as select distinct s.gene_id
-            from {sets_table} s semi join _cd_u0 u on u.gene_id = s.gene_id"""
-        )
-    big_n, n = con.execute(
-        "select (select count(*) from _cd_u), (select count(*) from _cd_q semi join _cd_u "
-        "using (gene_id))"
-    ).fetchall()[0]
+    if prepared is None:
+        with Universe(con, sets_table, universe) as u:
+            return ora(con, genes, sets_table, min_size=min_size, max_size=max_size,
+                       label=label, prepared=u)  # fmt: skip
+    if prepared.sets_table != sets_table:
+        raise ValueError(f"the prepared universe is of {prepared.sets_table}, not {sets_table}")
+    big_n = prepared.size
     if big_n == 0:
         raise InputError(f"{label}: no universe gene is annotated in the gene sets")
-    if n == 0:
-        raise InputError(
-            f"{label}: none of the {len(set(genes)):,} genes is in the universe "
-            f"({big_n:,} annotated genes); check the identifier type (Entrez ids for GO)"
-        )
-    df = con.execute(
-        f"""with s as (select distinct s.set_id, s.set_name, s.gene_id from {sets_table} s
-                       semi join _cd_u u on u.gene_id = s.gene_id),
-        m as (select set_id, count(*) as set_size from s group by set_id),
-        h as (select s.set_id, any_value(s.set_name) as set_name, count(*) as k,
-                     string_agg(s.gene_id, '/' order by try_cast(s.gene_id as bigint), s.gene_id)
-                       as genes
-              from s semi join _cd_q q on q.gene_id = s.gene_id group by s.set_id)
-        select h.set_id, h.set_name, h.k, m.set_size, h.genes from h join m using (set_id)
-        where m.set_size between ? and ?""",
-        [int(min_size), int(max_size)],
-    ).df()
-    con.execute(
-        "drop table if exists _cd_q; drop table if exists _cd_u; drop table if exists _cd_u0"
-    )
+    _register(con, "_cd_q", genes)
+    try:
+        n = con.execute("select count(*) from _cd_q semi join _cd_u using (gene_id)").fetchall()
+        n = n[0][0]
+        if n == 0:
+            raise InputError(
+                f"{label}: none of the {len(set(genes)):,} genes is in the universe "
+                f"({big_n:,} annotated genes); check the identifier type (Entrez ids for GO)"
+            )
+        df = con.execute(
+            """with h as (select s.set_id, any_value(s.set_name) as set_name, count(*) as k,
+                         string_agg(s.gene_id, '/'
+                                    order by try_cast(s.gene_id as bigint), s.gene_id) as genes
+                  from _cd_us s semi join _cd_q q on q.gene_id = s.gene_id group by s.set_id)
+            select h.set_id, h.set_name, h.k, m.set_size, h.genes from h join _cd_um m
+            using (set_id) where m.set_size between ? and ?""",
+            [int(min_size), int(max_size)],
+        ).df()
+    finally:
+        con.execute("drop table if exists _cd_q")
     if df.empty:
         return pd.DataFrame(columns=list(ORA_COLUMNS))
     df["n_query"] = int(n)
