@@ -4,7 +4,8 @@ The engine's work tables (nearest TSS, feature hits) hold every region of a call
 result more again (about 580 bytes per region all told, 6 GB for 10M regions in one call).
 Here the regions are annotated :data:`BATCH_ROWS` at a time (by ``rowid`` ranges of the region
 table, which the region reader fills in file order) and each batch's labelled rows are fetched
-as Arrow and handed to a writer thread (:mod:`~chromdiff.annotation.arrowsink`) that writes it
+as Arrow, put in key order without a DuckDB sort (:mod:`~chromdiff.annotation.keyorder`) and
+handed to a writer thread (:mod:`~chromdiff.annotation.arrowsink`) that writes it
 while DuckDB computes the next batch: Parquet always, tab-separated text when there are several
 batches (the bytes DuckDB's own writer would write). A CSV file, or a single batch of text, is
 written by one ``copy`` per batch straight from the query that builds it, to a part file; parts
