@@ -178,3 +178,43 @@ def test_large_batches_in_thread_blocks_equal_one_duckdb_copy(tmp_path, monkeypa
     annotate_to_file(con, "r", aid, many, batch_rows=130_000, counts=read.chrom_counts)
     assert len(seen) == 2 and batches.BATCH_ROWS >= n  # both batches went through keyorder
     assert many.read_bytes() == one.read_bytes()
+
+
+@pytest.mark.parametrize("suffix", [".tsv", ".csv"])
+def test_progress_is_reported_after_each_of_several_batches(tmp_path, suffix):
+    """Writer-thread (TSV) and DuckDB-copy (CSV) paths; one batch reports nothing."""
+    con = duckdb.connect()
+    aid = ensure_annotation(con, genome="hg19")
+    read = read_regions(con, PEAKS, "r")
+    calls = []
+    out = tmp_path / f"ann{suffix}"
+    annotate_to_file(con, "r", aid, out, batch_rows=1000, counts=read.chrom_counts,
+                     progress=lambda done, total: calls.append((done, total)))  # fmt: skip
+    assert calls == [(1000, 2296), (2000, 2296), (2296, 2296)]
+    calls.clear()
+    annotate_to_file(con, "r", aid, out, counts=read.chrom_counts,
+                     progress=lambda done, total: calls.append((done, total)))  # fmt: skip
+    assert calls == []
+
+
+def test_cli_reports_progress_on_stderr_only(tmp_path, monkeypatch):
+    """``chromdiff annotate --regions`` of several batches: progress lines on stderr, the
+    summary alone on stdout (what a script reads)."""
+    from click.testing import CliRunner
+
+    from chromdiff.cli.cmd_annotate import command
+
+    monkeypatch.setitem(annotate_to_file.__kwdefaults__, "batch_rows", 1000)
+    out = tmp_path / "ann.tsv"
+    res = CliRunner().invoke(
+        command, ["--regions", str(PEAKS), "--genome", "hg19", "--out", str(out)]
+    )
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines() == [f"2296 regions annotated with embedded:hg19 -> {out}"]
+    progress = [line.strip() for line in res.stderr.splitlines() if "annotated" in line]
+    assert progress == [
+        "annotated 1,000 of 2,296 regions",
+        "annotated 2,000 of 2,296 regions",
+        "annotated 2,296 of 2,296 regions",
+    ]
+    assert len(out.read_text().splitlines()) == 2296 + 1

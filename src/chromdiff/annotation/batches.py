@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 from chromdiff.annotation.annotate import annotation_select
@@ -38,6 +39,7 @@ def annotate_to_file(
     *,
     batch_rows: int = BATCH_ROWS,
     counts: dict[str, int] | None = None,
+    progress: Callable[[int, int], None] | None = None,
     **options,
 ) -> int:
     """Annotate every row of ``regions_table`` (``region_key, chrom, start, stop``) into ``out``.
@@ -47,8 +49,10 @@ def annotate_to_file(
     :func:`~chromdiff.annotation.annotate.annotate_regions`. ``counts``: the table was read by
     :func:`chromdiff.regions.reader.read_regions` (regions checked) and these are its
     :attr:`~chromdiff.regions.reader.RegionFile.chrom_counts`: the chromosome names are checked
-    once, not per batch, and the batches are not staged. Returns the rows written. The output
-    appears only when complete (parts are written beside it and removed).
+    once, not per batch, and the batches are not staged. ``progress(done, total)`` is called
+    after each batch when there are several (regions annotated so far, all regions). Returns the
+    rows written. The output appears only when complete (parts are written beside it and
+    removed).
     """
     n = con.execute(f"select count(*) from {regions_table}").fetchall()[0][0]
     tables = derived_tables(con, annotation_id)
@@ -89,6 +93,8 @@ def annotate_to_file(
                 table = in_key_order(con.sql(query).to_arrow_table())
                 drop_scratch(con, tables)
                 sink.put(table)
+                if progress is not None and n > batch_rows:
+                    progress(min(lo + batch_rows, n), n)
                 continue
             query += " order by region_key"
             part = tmp if i == 0 else out.with_name(f".{out.name}.part{i}{out.suffix}")
@@ -96,6 +102,8 @@ def annotate_to_file(
                 parts.append(part)
             write_query(con, query, part, header=i == 0)
             drop_scratch(con, tables)
+            if progress is not None and n > batch_rows:
+                progress(min(lo + batch_rows, n), n)
         if sink is not None:
             done, sink = sink, None
             done.close()

@@ -96,7 +96,13 @@ def command(
         else:  # in batches, each written as it is done: memory does not grow with the input
             from chromdiff.annotation.batches import annotate_to_file
 
-            annotate_to_file(con, "_cli_regions", aid, Path(out), counts=read.chrom_counts, **opts)
+            def progress(done: int, total: int) -> None:  # on stderr: stdout stays the result
+                click.echo(f"  annotated {done:,} of {total:,} regions", err=True)
+
+            annotate_to_file(
+                con, "_cli_regions", aid, Path(out), counts=read.chrom_counts, progress=progress,
+                **opts,
+            )  # fmt: skip
         if links in ("within", "great"):
             write_table(con, "_cli_out", Path(out))
     click.echo(f"{n} regions annotated with {aid} -> {out}")
