@@ -83,3 +83,21 @@ def test_a_new_build_file_prunes_old_ones_and_a_hit_marks_use(tmp_path, monkeypa
     os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns - 5_000_000_000))
     before = path.stat().st_mtime
     assert filecache.embedded_db("hg19") == path and path.stat().st_mtime > before  # used
+
+
+def test_new_db_file_renames_on_success_and_leaves_nothing_on_error(tmp_path):
+    import duckdb
+    import pytest
+
+    path = tmp_path / "cache" / "hg19-abc.duckdb"
+    with pytest.raises(RuntimeError, match="half-built"):
+        with filecache.new_db_file(path) as tmp:
+            duckdb.connect(tmp).execute("create table t as select 1 as x").close()
+            raise RuntimeError("half-built")
+    assert list(path.parent.iterdir()) == []  # no file, no temporary name, no .wal
+    with filecache.new_db_file(path) as tmp:
+        con = duckdb.connect(tmp)
+        con.execute("create table t as select 1 as x")
+        con.close()
+    assert list(path.parent.iterdir()) == [path]
+    assert duckdb.connect(str(path), read_only=True).sql("from t").fetchall() == [(1,)]

@@ -88,6 +88,29 @@ def prune_cache(folder: Path, pattern: str, keep: int, *, spare: Path) -> list[P
     return removed
 
 
+@contextmanager
+def new_db_file(path: Path) -> Iterator[str]:
+    """Yield a temporary path beside ``path`` for DuckDB to create a database file at.
+
+    When the block ends without an error the file is renamed to ``path`` (a reader never sees
+    half a file, and concurrent writers of one key are safe); either way nothing is left under
+    the temporary name (nor its ``.wal``). Raises OSError when the folder cannot be written.
+    """
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
+    os.close(fd)
+    os.unlink(tmp)  # DuckDB creates the file itself
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    finally:
+        for leftover in (tmp, tmp + ".wal"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
+
+
 def cache_dir() -> Path:
     """Directory of chromdiff's file caches (see the module docstring)."""
     env = os.environ.get("CHROMDIFF_CACHE_DIR")
@@ -149,27 +172,16 @@ def embedded_db(genome: str) -> Path:
     if path.exists():
         mark_used(path)
         return path
-    import tempfile
-
     from chromdiff.annotation.cache import derived_tables
     from chromdiff.annotation.load import ensure_annotation
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{genome}-", suffix=".duckdb", dir=path.parent)
-    os.close(fd)
-    os.unlink(tmp)  # DuckDB creates the file itself
-    try:
+    with new_db_file(path) as tmp:
         con = duckdb.connect(tmp)
         try:
             derived_tables(con, ensure_annotation(con, genome=genome))
             con.execute("checkpoint")
         finally:
             con.close()
-        os.replace(tmp, path)
-    finally:
-        for leftover in (tmp, tmp + ".wal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
     prune_cache(folder, f"{genome}-*.duckdb", KEEP_BUILDS, spare=path)
     return path
 

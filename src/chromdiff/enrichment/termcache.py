@@ -21,8 +21,6 @@ from __future__ import annotations
 import hashlib
 import inspect
 import logging
-import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +28,7 @@ from pathlib import Path
 import duckdb
 
 from chromdiff.annotation import links
-from chromdiff.annotation.filecache import cache_dir, mark_used, prune_cache
+from chromdiff.annotation.filecache import cache_dir, mark_used, new_db_file, prune_cache
 from chromdiff.enrichment import go, great
 from chromdiff.enrichment.build_go import DATA_DIR as GO_DIR
 from chromdiff.enrichment.build_go import PROVENANCE
@@ -110,29 +108,17 @@ def _load(con: duckdb.DuckDBPyConnection, path: Path) -> bool:
 def _save(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """Write the temp tables to cache file ``path`` (temporary name, then renamed)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".great-", suffix=".duckdb", dir=path.parent)
-    except OSError as exc:
-        log.info("GREAT term cache not written: %s", exc)
-        return
-    os.close(fd)
-    os.unlink(tmp)  # DuckDB creates the file itself
-    literal = tmp.replace("'", "''")
-    try:
-        con.execute(f"attach '{literal}' as _cd_termsave")
-        try:
-            for t in TABLES:
-                con.execute(f"create table _cd_termsave.main.{t} as from {t}")
-        finally:
-            con.execute("detach _cd_termsave")
-        os.replace(tmp, path)
+        with new_db_file(path) as tmp:
+            literal = tmp.replace("'", "''")
+            con.execute(f"attach '{literal}' as _cd_termsave")
+            try:
+                for t in TABLES:
+                    con.execute(f"create table _cd_termsave.main.{t} as from {t}")
+            finally:
+                con.execute("detach _cd_termsave")
     except (OSError, duckdb.Error) as exc:
         log.info("GREAT term cache not written: %s", exc)
         return
-    finally:
-        for leftover in (tmp, tmp + ".wal"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
     prune_cache(path.parent, "great-*.duckdb", KEEP, spare=path)
 
 
