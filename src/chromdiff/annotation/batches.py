@@ -88,20 +88,18 @@ def annotate_to_file(
                 **options,
             )
             query = f'select * rename (stop as "end") from ({sql})'
+            table = None
             if sink is not None:
                 # rows mostly in order: put in order here, not by a sort over wide rows
                 table = in_key_order(con.sql(query).to_arrow_table())
-                drop_scratch(con, tables)
-                sink.put(table)
-                if progress is not None and n > batch_rows:
-                    progress(min(lo + batch_rows, n), n)
-                continue
-            query += " order by region_key"
-            part = tmp if i == 0 else out.with_name(f".{out.name}.part{i}{out.suffix}")
-            if i:
-                parts.append(part)
-            write_query(con, query, part, header=i == 0)
+            else:
+                part = tmp if i == 0 else out.with_name(f".{out.name}.part{i}{out.suffix}")
+                if i:
+                    parts.append(part)
+                write_query(con, f"{query} order by region_key", part, header=i == 0)
             drop_scratch(con, tables)
+            if table is not None:
+                sink.put(table)
             if progress is not None and n > batch_rows:
                 progress(min(lo + batch_rows, n), n)
         if sink is not None:
