@@ -3,6 +3,9 @@
 The engine needs the same derived tables on every call: one TSS per (chrom, base) for each
 ``level``, exons numbered within their gene locus, gene spans, exons/spans/UTRs cut into
 ``(chrom, bin)`` rows for the overlap joins, and transcript ends for the Downstream rule.
+Each exon and intron row carries its ChIPseeker label (``Exon (SYMBOL/GENEID, exon k of n)``),
+so a call copies the label of a hit instead of building the string per region (~0.1 s CPU per
+1M regions).
 For a build registered in ``annotation_sources`` (everything :func:`ensure_annotation` loads,
 whose ``annotation_id`` names immutable content), they are stored once in schema
 ``annotation_cache`` (kept out of ``main``, so whole-warehouse exports skip it), keyed by
@@ -24,7 +27,7 @@ BIN = 100_000
 SCHEMA = "annotation_cache"
 
 #: Bump when the derived tables change shape or meaning: old caches are then rebuilt.
-CACHE_VERSION = 7
+CACHE_VERSION = 8
 
 #: ``tss_keys.key = cid * SPAN + tss``: positions below 2^40 (1.1 Tb) and chromosome ids below
 #: 2^23 keep every key inside a signed BIGINT, and keys sort by (cid, tss). A build with a TSS
@@ -112,7 +115,10 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
             select {aid} as annotation_id,
                    (row_number() over (order by e.chrom, e.start, e.gene_id))::integer as xid,
                    (dense_rank() over (order by e.gene_id, e.symbol, e.strand))::integer as gid,
-                   c.cid, e.gene_id, e.symbol, e.strand, e.locus, e.start, e.stop, e.i, e.n
+                   c.cid, e.gene_id, e.symbol, e.strand, e.locus, e.start, e.stop, e.i, e.n,
+                   'Exon (' || coalesce(e.symbol, '?') || '/' || e.gene_id || ', exon '
+                       || (case when e.strand = '-' then e.n - e.i + 1 else e.i end)
+                       || ' of ' || e.n || ')' as label
             from ({exons}) e
             join {t("chroms")} c on c.chrom = e.chrom
             order by xid""",
@@ -125,9 +131,13 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
         "introns": f"""
             select {aid} as annotation_id,
                    (row_number() over (order by cid, gene_start, gene_id, start))::integer
-                       as nid, gid, cid, start, stop, i, n
-            from (select first_value(gid) over w as gid, cid, gene_id, stop as start,
-                         lead(start) over w as stop, min(start) over w as gene_start, i, n
+                       as nid, gid, cid, start, stop, i, n,
+                   'Intron (' || coalesce(symbol, '?') || '/' || gene_id || ', intron '
+                       || (case when strand = '-' then n - i else i end)
+                       || ' of ' || (n - 1) || ')' as label
+            from (select first_value(gid) over w as gid, cid, gene_id, symbol, strand,
+                         stop as start, lead(start) over w as stop,
+                         min(start) over w as gene_start, i, n
                   from {t("exons")}
                   window w as (partition by gene_id, cid, strand, locus order by start))
             where stop > start

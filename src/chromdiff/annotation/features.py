@@ -62,11 +62,11 @@ def build_hits(
     con.execute(
         f"""create or replace temp table _cd_exon as
         with h as ({_first_hit(tables["exon_bins"], aid, "xid")})
-        select h.region_key, g.gene_id, g.symbol, g.strand, e.n, e.i
+        select h.region_key, g.gene_id, g.symbol, e.label
         from h
-        join (select xid, gid, i, n from {tables["exons"]} where annotation_id = {aid}) e
+        join (select xid, gid, label from {tables["exons"]} where annotation_id = {aid}) e
           on e.xid = h.xid
-        join (select gid, gene_id, symbol, strand from {tables["genes"]}
+        join (select gid, gene_id, symbol from {tables["genes"]}
               where annotation_id = {aid}) g on g.gid = e.gid"""
     )
     con.execute(
@@ -79,11 +79,11 @@ def build_hits(
                 "(select * from _cd_rb anti join _cd_exon using (region_key))",
             )
         })
-        select h.region_key, g.gene_id, g.symbol, g.strand, e.n, e.i
+        select h.region_key, g.gene_id, g.symbol, e.label
         from h
-        join (select nid, gid, i, n from {tables["introns"]} where annotation_id = {aid}) e
+        join (select nid, gid, label from {tables["introns"]} where annotation_id = {aid}) e
           on e.nid = h.nid
-        join (select gid, gene_id, symbol, strand from {tables["genes"]}
+        join (select gid, gene_id, symbol from {tables["genes"]}
               where annotation_id = {aid}) g on g.gid = e.gid"""
     )
     for kind in ("5UTR", "3UTR"):
@@ -189,16 +189,12 @@ def category_sql(priority: tuple[str, ...], tss_region: tuple[int, int], down_di
         "Exon": (
             "ex.region_key is not null",
             "'Exon'",
-            "'Exon (' || coalesce(ex.symbol, '?') || '/' || ex.gene_id || ', exon ' || "
-            "(case when ex.strand = '-' then ex.n - ex.i + 1 else ex.i end) || "
-            "' of ' || ex.n || ')'",
+            "ex.label",
         ),
         "Intron": (
             "it.region_key is not null",
             "'Intron'",
-            "'Intron (' || coalesce(it.symbol, '?') || '/' || it.gene_id || ', intron ' || "
-            "(case when it.strand = '-' then it.n - it.i else it.i end) || ' of ' || "
-            "(it.n - 1) || ')'",
+            "it.label",
         ),
     }
     feat = " ".join(f"when {cases[c][0]} then {cases[c][1]}" for c in order)
