@@ -36,6 +36,7 @@ def integrate(
     reference: str | None = None,
     title: str | None = None,
     enrich: bool = True,
+    export_formats: str | None = None,
 ) -> dict:
     """Integrate differential peaks (file or comparison) with a DE table (all or nothing).
 
@@ -43,7 +44,9 @@ def integrate(
     leaves the previous rows and report of ``integration_id`` as they were.
 
     ``method="beta"`` runs BETA 1.0.7 ``basic`` instead (``beta_options``, BETA's RefSeq
-    table of ``genome`` or ``reference``; ``title`` names the run).
+    table of ``genome`` or ``reference``; ``title`` names the run). ``export_formats``: formats
+    of the table exports (``auto``, ``csv``, ``parquet``, ``csv,parquet``; default: the
+    ``export_formats`` setting).
 
     Returns
     -------
@@ -55,7 +58,8 @@ def integrate(
     out = str(output_dir or settings.output_dir)
     if method == "beta":
         return _beta(rna, atac, genome, db_path, out, integration_id, beta_options, reference,
-                     title or "integration", atac_columns, rna_columns)  # fmt: skip
+                     title or "integration", atac_columns, rna_columns,
+                     export_formats)  # fmt: skip
     params = params or IntegrationParams()
     record = dict(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,
                   integration_id=integration_id, params=params.__dict__,
@@ -78,7 +82,7 @@ def integrate(
                 summary["enrichment"] = enrich_integration_task(db_path, staged)
                 for note in summary["enrichment"]["notes"]:
                     get_run_logger().info("enrichment: %s", note)
-            summary["report"] = t.render(db_path, staged, out, iid)
+            summary["report"] = t.render(db_path, staged, out, iid, export_formats)
             t.publish(db_path, staged, iid, out)
         except BaseException:
             t.discard(db_path, staged, iid, out)
@@ -87,7 +91,8 @@ def integrate(
     return summary
 
 
-def _beta(rna, atac, genome, db_path, out, integration_id, opts, reference, title, amap, rmap):
+def _beta(rna, atac, genome, db_path, out, integration_id, opts, reference, title, amap, rmap,
+          export_formats):  # fmt: skip
     """Run the BETA-mode branch of :func:`integrate`: one task stores, one renders."""
     opts = opts or BetaOptions()
     record = dict(rna=rna, atac=atac, genome=genome, integration_id=integration_id,
@@ -98,6 +103,6 @@ def _beta(rna, atac, genome, db_path, out, integration_id, opts, reference, titl
             db_path, rna=rna, peaks=atac, genome=genome, reference=reference, opts=opts,
             title=title, integration_id=integration_id, atac_columns=amap, rna_columns=rmap,
         )  # fmt: skip
-        summary["report"] = tb.render_beta(db_path, summary["integration_id"], out)
+        summary["report"] = tb.render_beta(db_path, summary["integration_id"], out, export_formats)
     summary["output_dir"] = str(Path(out) / summary["integration_id"])
     return summary

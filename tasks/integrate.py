@@ -29,9 +29,17 @@ def compute_stats(db_path: str, integration_id: str) -> dict:
 
 
 @task(name="integrate-report")
-def render(db_path: str, integration_id: str, out_dir: str, name: str | None = None) -> dict:
+def render(
+    db_path: str,
+    integration_id: str,
+    out_dir: str,
+    name: str | None = None,
+    export_formats: str | None = None,
+) -> dict:
     """Charts, exports and the Markdown + HTML report, left unpublished (``.<name>.partial``)."""
-    return pipeline.report_step(db_path, integration_id, out_dir, name, publish=False)
+    return pipeline.report_step(
+        db_path, integration_id, out_dir, name, publish=False, export_formats=export_formats
+    )
 
 
 @task(name="integrate-publish")

@@ -14,6 +14,8 @@ def run_beta(db_path: str, **kwargs: object) -> dict:
 
 
 @task(name="integrate-beta-report")
-def render_beta(db_path: str, integration_id: str, out_dir: str) -> dict:
+def render_beta(
+    db_path: str, integration_id: str, out_dir: str, export_formats: str | None = None
+) -> dict:
     """Chart, exports and the Markdown + HTML report of a BETA-mode run."""
-    return beta_report.report_step(db_path, integration_id, out_dir)
+    return beta_report.report_step(db_path, integration_id, out_dir, export_formats)

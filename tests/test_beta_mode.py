@@ -309,7 +309,8 @@ def test_cli_runs_the_beta_flow_and_report(capsys, tmp_path):
     code, out, err = run_cli(
         ["integrate", "--method", "beta", "--atac", str(AR / "3656_peaks.bed.gz"), "--rna",
          str(AR / "AR_diff_expr.tsv.gz"), "--genome", "hg19", "--da", "500", "--title",
-         "AR LNCaP", "--id", "ar", "--db", str(db), "--output", str(out_dir)],
+         "AR LNCaP", "--id", "ar", "--db", str(db), "--output", str(out_dir), "--exports",
+         "csv"],
         capsys,
     )  # fmt: skip
     assert code == 0, err
@@ -326,7 +327,8 @@ def test_cli_runs_the_beta_flow_and_report(capsys, tmp_path):
     assert "| up | 482 | 481 | 0.431005 | 1.426e-39 |" in md and "KLK2" in md
     assert "`3656_peaks.bed.gz`" in md and str(AR) not in md  # no machine's absolute path
     assert (out_dir / "ar" / "beta_function.png").exists()
-    assert (out_dir / "ar" / "beta_targets.parquet").exists()
+    assert (out_dir / "ar" / "beta_targets.csv").exists()  # --exports csv: CSV only
+    assert not list((out_dir / "ar").glob("*.parquet"))
 
 
 @pytest.mark.parametrize(

@@ -156,9 +156,9 @@ def test_formats_asked_for_and_stale_files_removed(db, tmp_path):
 
 
 def test_auto_writes_parquet_only_for_large_tables(db, tmp_path, monkeypatch):
-    from chromdiff.report import exports
+    from chromdiff.report import tablefiles
 
-    monkeypatch.setattr(exports, "AUTO_CSV_MAX_ROWS", 25)
+    monkeypatch.setattr(tablefiles, "AUTO_CSV_MAX_ROWS", 25)
     add_comparison(db)
     add_regions(db, "cmp1", background(30))
     written = write_exports(db, "cmp1", tmp_path)

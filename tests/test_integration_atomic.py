@@ -101,7 +101,7 @@ def _fail_in_swap(monkeypatch):
 FAULTS = {
     "link": lambda mp: _fail_after(mp, pipeline, "link_peaks"),
     "stats": lambda mp: _fail_after(mp, pipeline, "compute_stats"),
-    "report": lambda mp: _fail_after(mp, report, "_exports"),
+    "report": lambda mp: _fail_after(mp, report, "write_exports"),
     "database swap": _fail_in_swap,
 }
 
@@ -171,7 +171,7 @@ def test_flow_failed_rerun_keeps_previous_rows_and_report(inputs, work, monkeypa
     from flows.integrate import integrate
 
     before_rows, before_files = _rows(work / "db.duckdb"), _files(work / "out")
-    _fail_after(monkeypatch, report, "_exports")
+    _fail_after(monkeypatch, report, "write_exports")
     with pytest.raises(Injected):
         integrate(rna=str(inputs["rna"]), atac=str(inputs["atac"]), genome="hg38",
                   db_path=str(work / "db.duckdb"), output_dir=str(work / "out"),

@@ -31,6 +31,10 @@ def test_cli_bad_input_fails_before_prefect(tmp_path, capsys):
     code, _, err = run_cli(["integrate", "--atac", str(paths["atac"]), "--rna",
                             str(paths["rna"])], capsys)  # fmt: skip
     assert code == 1 and "--genome is required" in err
+    code, _, err = run_cli(["integrate", "--atac", str(paths["atac"]), "--rna",
+                            str(paths["rna"]), "--genome", "hg38", "--exports", "xlsx",
+                            "--db", str(db)], capsys)  # fmt: skip
+    assert code == 2 and "expected one of auto, csv, parquet" in err and not db.exists()
 
 
 @pytest.mark.prefect
@@ -80,10 +84,15 @@ def test_cli_integrate_files(tmp_path, capsys):
                               str(paths["rna"]), "--genome", "hg38", "--db", str(db),
                               "--output", str(tmp_path / "out"), "--id", "cli_sim",
                               "--title", "cli simulated", "--link", "distance",
-                              "--max-distance", "50000"], capsys)  # fmt: skip
+                              "--max-distance", "50000", "--exports", "parquet"],
+                             capsys)  # fmt: skip
     assert code == 0, err
     assert "integration cli_sim: 2,000 peaks x 1,500 genes (embedded:hg38)" in out
-    assert Path(tmp_path / "out" / "cli_sim" / "integration_report.html").exists()
+    report = tmp_path / "out" / "cli_sim"
+    assert (report / "integration_report.html").exists()
+    # --exports parquet: each table once, as Parquet (auto would add CSV at this size)
+    tables = sorted(p.name for p in report.iterdir() if p.suffix in (".csv", ".parquet"))
+    assert tables == [f"integration_{t}.parquet" for t in ("genes", "pairs", "rp", "targets")]
     with connect(db, read_only=True) as con:
         status, rule = con.execute("select status, link_rule from integrations").fetchall()[0]
         max_d = con.execute("select max(abs(distance)) from int_links").fetchall()[0][0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from chromdiff.cli.integrate_beta import beta_options, run_beta_cli
+from chromdiff.cli.options import exports_option
 
 
 @click.command()
@@ -69,6 +70,7 @@ from chromdiff.cli.integrate_beta import beta_options, run_beta_cli
 @click.option("--id", "integration_id", help="Integration ID (default: hash of the inputs).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False), help="Output folder.")
+@exports_option
 @click.option(
     "--enrich/--no-enrich",
     default=True,
@@ -95,6 +97,7 @@ def command(
     integration_id,
     db_path,
     output_dir,
+    export_formats,
     enrich,
     **beta,
 ) -> None:
@@ -110,7 +113,8 @@ def command(
         run_beta_cli(atac=atac, comparison=comparison, rna=rna, genome=genome,
                      max_distance=max_distance, atac_columns=atac_columns,
                      rna_columns=rna_columns, title=title, integration_id=integration_id,
-                     db_path=db_path, output_dir=output_dir, **beta)  # fmt: skip
+                     db_path=db_path, output_dir=output_dir,
+                     export_formats=export_formats, **beta)  # fmt: skip
         return
     if atac is not None and genome is None and gtf is None:
         raise InputError("--genome is required with --atac (hg38, hg19, mm10) unless --gtf")
@@ -134,7 +138,8 @@ def command(
 
     out = integrate(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,
                     db_path=db_path, output_dir=output_dir, integration_id=integration_id,
-                    params=params, enrich=enrich, **maps)  # fmt: skip
+                    params=params, enrich=enrich, export_formats=export_formats,
+                    **maps)  # fmt: skip
     print_summary(out)
 
 

@@ -68,6 +68,7 @@ def run_beta_cli(
     integration_id,
     db_path,
     output_dir,
+    export_formats,
     da,
     pn,
     diff_fdr,
@@ -110,7 +111,8 @@ def run_beta_cli(
 
     out = integrate(rna=rna, atac=atac, genome=genome, db_path=db_path, output_dir=output_dir,
                     integration_id=integration_id, method="beta", beta_options=opts,
-                    reference=reference, title=title, **maps)  # fmt: skip
+                    reference=reference, title=title, export_formats=export_formats,
+                    **maps)  # fmt: skip
     print_beta_summary(out)
 
 

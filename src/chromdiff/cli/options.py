@@ -29,7 +29,7 @@ def _formats(ctx: click.Context, param: click.Parameter, value: str | None) -> s
     return value
 
 
-#: ``--exports FORMATS``: formats of the table exports (``report``, ``compare``).
+#: ``--exports FORMATS``: formats of the table exports (``report``, ``compare``, ``integrate``).
 exports_option = click.option(
     "--exports",
     "export_formats",

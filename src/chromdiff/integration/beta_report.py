@@ -17,7 +17,7 @@ import pandas as pd
 
 from chromdiff.charts.save import save_chart
 from chromdiff.errors import InputError
-from chromdiff.integration.report import to_html, to_markdown
+from chromdiff.integration.report import export_formats, to_html, to_markdown, write_exports
 from chromdiff.report.text import shown_path
 
 #: Exported tables and views (file stem -> query over one run).
@@ -240,11 +240,19 @@ def build_blocks(
     return b
 
 
-def render_beta(con: duckdb.DuckDBPyConnection, iid: str, out_dir: str | Path) -> dict:
+def render_beta(
+    con: duckdb.DuckDBPyConnection,
+    iid: str,
+    out_dir: str | Path,
+    formats_text: str | None = None,
+) -> dict:
     """Write chart, exports and ``integration_report.{md,html}`` into ``out_dir/<iid>/``.
 
     Written to a staging folder and moved in place at the end (never half-written).
+    ``formats_text``: formats of the table exports, as
+    :func:`~chromdiff.integration.report.export_formats` reads them.
     """
+    formats = export_formats(formats_text)
     title = con.execute("select title from beta_runs where integration_id = ?", [iid]).fetchall()
     if not title:
         raise InputError(f"BETA integration {iid!r} is not in the database")
@@ -265,11 +273,7 @@ def render_beta(con: duckdb.DuckDBPyConnection, iid: str, out_dir: str | Path) -
     (stage / "integration_report.md").write_text(md)
     svgs = {k: Path(v["svg"]).read_text() for k, v in written.items()}
     (stage / "integration_report.html").write_text(to_html(blocks, svgs, title[0][0]))
-    q_iid = iid.replace("'", "''")
-    for stem, sql in EXPORTS.items():
-        q = f"{sql} where integration_id = '{q_iid}'"
-        for ext, fmt in (("csv", "(header, delimiter ',')"), ("parquet", "(format parquet)")):
-            con.execute(f"copy ({q}) to '{stage / f'{stem}.{ext}'}' {fmt}")
+    write_exports(con, iid, stage, formats, EXPORTS)
     if final.exists():
         shutil.rmtree(final)
     stage.rename(final)
@@ -281,9 +285,14 @@ def render_beta(con: duckdb.DuckDBPyConnection, iid: str, out_dir: str | Path) -
     }
 
 
-def report_step(db_path: str | Path, integration_id: str, out_dir: str | Path) -> dict:
+def report_step(
+    db_path: str | Path,
+    integration_id: str,
+    out_dir: str | Path,
+    formats_text: str | None = None,
+) -> dict:
     """:func:`render_beta` on a database path (the flow's task calls this)."""
     from chromdiff.warehouse import db
 
     with db.connect(db_path, wait_s=30) as con:
-        return render_beta(con, integration_id, out_dir)
+        return render_beta(con, integration_id, out_dir, formats_text)

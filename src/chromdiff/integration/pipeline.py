@@ -47,16 +47,20 @@ def report_step(
     name: str | None = None,
     *,
     publish: bool = True,
+    export_formats: str | None = None,
 ) -> dict:
     """Render charts, Markdown and HTML of ``integration_id``'s rows into ``out_dir/<name>/``.
 
     With ``publish=False`` the report stays in ``out_dir/.<name>.partial`` for
-    :func:`publish_step`.
+    :func:`publish_step`. ``export_formats``: see
+    :func:`~chromdiff.integration.report.export_formats`.
     """
     from chromdiff.integration.report import render_integration
 
     with db.connect(db_path, wait_s=30) as con:
-        return render_integration(con, integration_id, out_dir, name=name, publish=publish)
+        return render_integration(
+            con, integration_id, out_dir, name=name, publish=publish, formats_text=export_formats
+        )
 
 
 def publish_step(

@@ -13,13 +13,15 @@ from pathlib import Path
 import duckdb
 
 from chromdiff.annotation.charts import feature_distribution_chart, tss_distance_chart
-from chromdiff.charts.save import save_chart
+from chromdiff.charts.save import save_charts
 from chromdiff.enrichment.report import add_to_integration_blocks
 from chromdiff.integration import charts
 from chromdiff.integration.params import stored_integration
 from chromdiff.integration.report_content import build_blocks
 from chromdiff.integration.staging import report_dirs, swap_in_report
+from chromdiff.report.exports import parse_formats
 from chromdiff.report.html import CSS, html_table
+from chromdiff.report.tablefiles import write_table
 
 #: Exported views (file stem -> query over one integration).
 EXPORTS = {
@@ -39,6 +41,18 @@ FIGURES = {
 #: At most this many 'Other' pairs (genes) are drawn in the scatter (volcano); all categorised
 #: ones are. The distance histograms count every pair.
 MAX_OTHER_POINTS = 2000
+
+
+def export_formats(text: str | None) -> tuple[str, ...]:
+    """Return the export formats asked for (``None``: the ``export_formats`` setting).
+
+    Raises ValueError on an unknown value (:func:`~chromdiff.report.exports.parse_formats`).
+    """
+    if text is None:
+        from chromdiff.settings import get_settings
+
+        text = get_settings().export_formats
+    return parse_formats(text)
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, iid: str):
@@ -99,17 +113,32 @@ def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> 
         feats, bins = charts.peak_feature_frames(peaks, "differential peaks")
         built["int_peak_features"] = feature_distribution_chart(feats, "differential peaks")
         built["int_peak_tss"] = tss_distance_chart(bins, "differential peaks")
-    return {stem: save_chart(chart, out / stem) for stem, chart in built.items()}
+    return save_charts(built, out)  # two at a time
 
 
-def _exports(con: duckdb.DuckDBPyConnection, iid: str, out: Path) -> list[Path]:
+def write_exports(
+    con: duckdb.DuckDBPyConnection,
+    iid: str,
+    out: Path,
+    formats: tuple[str, ...],
+    exports: dict[str, str] = EXPORTS,
+) -> list[Path]:
+    """Write ``exports`` (stem -> query) of one integration into ``out`` in ``formats``.
+
+    See :func:`~chromdiff.report.tablefiles.write_table`; ``formats`` as returned by
+    :func:`export_formats`. Returns the paths written.
+    """
+    literal = iid.replace("'", "''")
     written = []
-    for stem, sql in EXPORTS.items():
-        q = f"{sql} where integration_id = '{iid.replace(chr(39), chr(39) * 2)}'"
-        for ext, fmt in (("csv", "(header, delimiter ',')"), ("parquet", "(format parquet)")):
-            path = out / f"{stem}.{ext}"
-            con.execute(f"copy ({q}) to '{path}' {fmt}")
-            written.append(path)
+    for stem, sql in exports.items():
+        files = write_table(
+            con,
+            f"{sql} where integration_id = '{literal}'",
+            out / stem,
+            formats,
+            csv_options="format csv, header true, delimiter ','",
+        )
+        written += files.values()
     return written
 
 
@@ -175,6 +204,7 @@ def render_integration(
     *,
     name: str | None = None,
     publish: bool = True,
+    formats_text: str | None = None,
 ) -> dict:
     """Write charts, exports and ``integration_report.{md,html}`` into ``out_dir/<name>/``.
 
@@ -189,12 +219,16 @@ def render_integration(
         The rows to report (a staged id while a run is under way).
     name : str, optional
         The integration id shown in the report and naming its folder (default: ``integration_id``).
+    formats_text : str, optional
+        Formats of the table exports (:func:`~chromdiff.report.exports.parse_formats`; default:
+        the ``export_formats`` setting, ``auto``: Parquet only for tables over 100,000 rows).
 
     Returns
     -------
     dict
         ``out_dir``, ``markdown``, ``html`` and ``files`` (every path, once published).
     """
+    formats = export_formats(formats_text)  # a bad value fails before any work
     title = stored_integration(con, integration_id)["title"]  # unknown id: InputError
     name = name or integration_id
     final, stage, _ = report_dirs(out_dir, name)
@@ -211,7 +245,7 @@ def render_integration(
     (stage / "integration_report.md").write_text(md)
     svgs = {k: Path(v["svg"]).read_text() for k, v in written.items()}
     (stage / "integration_report.html").write_text(to_html(blocks, svgs, title))
-    _exports(con, integration_id, stage)
+    write_exports(con, integration_id, stage, formats)
     names = sorted(p.name for p in stage.iterdir())
     if publish:
         moved = swap_in_report(out_dir, name)

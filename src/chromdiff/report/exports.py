@@ -4,9 +4,9 @@ Each region is written once: ``diff_regions_all`` holds the analysis set and
 ``diff_regions_excluded`` the regions the QC filter removed (non-standard contigs, regions shorter
 than ``min_region_bp``); together they are every region (earlier versions wrote a near-copy of
 ``all`` as ``diff_regions_unfiltered``). Formats (:func:`parse_formats`): ``csv``, ``parquet``,
-both, or ``auto`` (the default): both, except that a table of more than :data:`AUTO_CSV_MAX_ROWS`
-rows is written as Parquet only (larger than a spreadsheet opens, and its CSV is the slowest and
-largest file of the report).
+both, or ``auto`` (the default): both, except that a table of more than
+:data:`~chromdiff.report.tablefiles.AUTO_CSV_MAX_ROWS` rows is written as Parquet only
+(larger than a spreadsheet opens, and its CSV is the slowest and largest file of the report).
 Every file is always written, possibly with zero rows, so downstream steps are deterministic.
 Columns: chrom, start, end, size, the effect (``logFC``, or ``meth_diff`` for dmr), pvalue, qvalue,
 direction (``A-enriched`` / ``B-enriched`` / ``none``), significant, mean counts, nearest_gene (the
@@ -23,12 +23,12 @@ an interrupted report never leaves a half-written export behind.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
 
 from chromdiff.report.snapshot import one_comparison
+from chromdiff.report.tablefiles import auto_formats, copy_to
 
 #: export stem -> source view
 EXPORT_VIEWS = {
@@ -40,8 +40,6 @@ EXPORT_VIEWS = {
 
 #: Gene columns of every export (see the module docstring).
 GENE_COLUMNS = ("r.nearest_gene", "r.distance_to_tss", "r.genic_gene")
-#: ``auto`` writes CSV too for tables up to this many rows.
-AUTO_CSV_MAX_ROWS = 100_000
 #: Accepted values of the export formats option.
 FORMATS = ("auto", "csv", "parquet", "csv,parquet")
 
@@ -157,17 +155,6 @@ def _row_counts(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict[str,
     return dict(zip(views, row, strict=True))
 
 
-def _copy(con: duckdb.DuckDBPyConnection, path: Path, select: str, options: str) -> None:
-    """Write ``select`` to ``path`` via a temporary file renamed into place."""
-    tmp = path.with_name(path.name + ".part")
-    literal = str(tmp).replace("'", "''")
-    try:
-        con.execute(f"copy ({select}) to '{literal}' ({options})")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def write_exports(
     con: duckdb.DuckDBPyConnection,
     comparison_id: str,
@@ -201,7 +188,7 @@ def write_exports(
                         n = int(top_n)  # at most top_n rows: no need to count them
                     else:
                         n = n_rows[view if view != "regions_ranked" else "regions_filtered"]
-                    fmts = ("csv", "parquet") if n <= AUTO_CSV_MAX_ROWS else ("parquet",)
+                    fmts = auto_formats(n)
                 if len(fmts) == 1:  # one file: written straight from the query
                     if sql.count("?") != 1:  # the id is the query's one parameter
                         raise ValueError(f"export query of {view} must have one parameter")
@@ -211,11 +198,11 @@ def write_exports(
                     source = _TMP
                 if "csv" in fmts:
                     csv_path = out_dir / f"{name}.csv"
-                    _copy(con, csv_path, _CSV_SELECT.format(source), "format csv, header true")
+                    copy_to(con, csv_path, _CSV_SELECT.format(source), "format csv, header true")
                     written[csv_path.name] = csv_path
                 if "parquet" in fmts:
                     pq_path = out_dir / f"{name}.parquet"
-                    _copy(con, pq_path, f"select * from {source}", "format parquet")
+                    copy_to(con, pq_path, f"select * from {source}", "format parquet")
                     written[pq_path.name] = pq_path
         finally:
             con.execute(f"drop table if exists {_TMP}")
