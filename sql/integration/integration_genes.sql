@@ -1,7 +1,8 @@
 -- integration_genes: one row per DE gene with at least one linked peak (a gene with many peaks
 -- counts once). The lead pair is the gene's pair in a concordance category if any, else any
 -- pair; ties broken by |distance_weighted_score| (NULL, e.g. NA padj, last), then |distance|.
--- category = the lead pair's; the *_nonfinite flags are integration_pairs'.
+-- category = the lead pair's; the *_nonfinite flags are integration_pairs'. The sum adds the
+-- scores in sorted order (the same bits whatever order the rows are scanned in).
 create or replace view integration_genes as
 select integration_id, gene_id,
        arg_min(symbol, rk) as symbol,
@@ -22,7 +23,8 @@ select integration_id, gene_id,
        arg_min(significance_score, rk) as significance_score,
        arg_min(weighted_score, rk) as weighted_score,
        arg_min(distance_weighted_score, rk) as distance_weighted_score,
-       sum(distance_weighted_score) as sum_distance_weighted_score
+       sum(distance_weighted_score order by distance_weighted_score)
+           as sum_distance_weighted_score
 from (
     select *, row_number() over (
         partition by integration_id, gene_id

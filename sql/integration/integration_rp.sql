@@ -1,13 +1,15 @@
 -- integration_rp: BETA regulatory potential per DE gene matched to the annotation:
 -- rp = sum over bound peaks with centre within 100 kb of the TSS of exp(-(0.5 + 4 * d/100kb))
+-- (added in sorted order: the same bits whatever order the links are scanned in)
 -- (0 when none), de_class = up / down (significant by the RNA cutoffs), excluded (non-finite
 -- log2FC: ±Inf, NaN, |log2FC| >= 1e300 such as cuffdiff's ±1.79769e+308; left out of the KS
 -- tests and the target ranking) or notdiff (the rest, NA padj included).
 create or replace view integration_rp as
 with rp as (
-    select integration_id, gene_id, sum(exp(-(0.5 + 4.0 * distance / 100000.0))) as rp,
-           count(*) as n_peaks, min(distance) as min_distance
-    from int_rp_links group by all)
+    select integration_id, gene_id, sum(w order by w) as rp, count(*) as n_peaks,
+           min(distance) as min_distance
+    from (select *, exp(-(0.5 + 4.0 * distance / 100000.0)) as w from int_rp_links)
+    group by integration_id, gene_id)
 select g.integration_id, g.gene_id, g.gene_symbol as symbol, g.logfc as rna_logfc,
        g.padj as rna_padj, coalesce(rp.rp, 0) as rp, coalesce(rp.n_peaks, 0) as n_peaks,
        rp.min_distance,

@@ -6,6 +6,8 @@
 -- weighted_score * distance_weight. NA padj gives NULL scores, never 300 (a NULL padj must not
 -- reach greatest(), which skips NULLs); a non-finite log2FC (see integration_pairs) gives NULL
 -- product/z/weighted scores and is left out of the z means and SDs. NULL scores sort last.
+-- The means and SDs add the values in sorted order, so they do not depend on the order in which
+-- the rows are stored or scanned (a parallel sum would change in its last bits run to run).
 create or replace view integration_scores as
 with s as (
     select *,
@@ -13,15 +15,22 @@ with s as (
            case when not rna_logfc_nonfinite then rna_logfc end as _rfc,
            case when atac_padj is not null then -log10(greatest(atac_padj, 1e-300)) end as _asig,
            case when rna_padj is not null then -log10(greatest(rna_padj, 1e-300)) end as _rsig
-    from integration_pairs)
-select * exclude (_afc, _rfc, _asig, _rsig),
+    from integration_pairs),
+l as (
+    select integration_id,
+           list(_afc order by _afc) filter (where _afc is not null) as _al,
+           list(_rfc order by _rfc) filter (where _rfc is not null) as _rl
+    from s group by integration_id),
+z as (
+    select integration_id, list_avg(_al) as _am, list_stddev_samp(_al) as _asd,
+           list_avg(_rl) as _rm, list_stddev_samp(_rl) as _rsd
+    from l)
+select s.* exclude (_afc, _rfc, _asig, _rsig),
        _afc * _rfc as product_score,
-       ((_afc - avg(_afc) over w) / nullif(stddev_samp(_afc) over w, 0))
-         * ((_rfc - avg(_rfc) over w) / nullif(stddev_samp(_rfc) over w, 0)) as z_product,
+       ((_afc - _am) / nullif(_asd, 0)) * ((_rfc - _rm) / nullif(_rsd, 0)) as z_product,
        _asig + _rsig as significance_score,
        _afc * _rfc * (_asig + _rsig) as weighted_score,
        exp(-least(abs(distance), 100000) / 10000.0) as distance_weight,
        _afc * _rfc * (_asig + _rsig) * exp(-least(abs(distance), 100000) / 10000.0)
          as distance_weighted_score
-from s
-window w as (partition by integration_id);
+from s join z using (integration_id);

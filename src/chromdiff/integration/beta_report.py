@@ -20,12 +20,12 @@ from chromdiff.errors import InputError
 from chromdiff.integration.report import export_formats, to_html, to_markdown, write_exports
 from chromdiff.report.text import shown_path
 
-#: Exported tables and views (file stem -> query over one run).
+#: Exported tables and views: file stem -> (table or view, the order of its rows).
 EXPORTS = {
-    "beta_function_prediction": "select * exclude (integration_id) from beta_function_prediction",
-    "beta_targets": "select * exclude (integration_id) from beta_targets",
-    "beta_gene_sets": "select * exclude (integration_id) from beta_gene_sets",
-    "beta_transcript_rp": "select * exclude (integration_id) from beta_transcript_rp",
+    "beta_function_prediction": ("beta_function_prediction", "gene_set"),
+    "beta_targets": ("beta_targets", "gene_set, target_rank"),
+    "beta_gene_sets": ("beta_gene_sets", "gene_set, position"),
+    "beta_transcript_rp": ("beta_transcript_rp", "score_order"),
 }
 CAVEATS = (
     "BETA's p-value is R's ks.test(alternative = 'greater'), and R changed it in 4.2: exact "

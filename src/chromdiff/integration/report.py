@@ -23,12 +23,12 @@ from chromdiff.report.exports import parse_formats
 from chromdiff.report.html import CSS, html_table
 from chromdiff.report.tablefiles import write_table
 
-#: Exported views (file stem -> query over one integration).
+#: Exported views: file stem -> (view, the order of its rows: a key, so files are reproducible).
 EXPORTS = {
-    "integration_pairs": "select * exclude (integration_id) from integration_scores",
-    "integration_genes": "select * exclude (integration_id) from integration_genes",
-    "integration_targets": "select * exclude (integration_id) from integration_targets",
-    "integration_rp": "select * exclude (integration_id) from integration_rp",
+    "integration_pairs": ("integration_scores", "peak_id, gene_id, rule"),
+    "integration_genes": ("integration_genes", "gene_id"),
+    "integration_targets": ("integration_targets", "direction, target_rank"),
+    "integration_rp": ("integration_rp", "gene_id"),
 }
 FIGURES = {
     "int_scatter": "Peak vs RNA log2FC of linked pairs (colour: category; size: −log10 padj "
@@ -121,19 +121,20 @@ def write_exports(
     iid: str,
     out: Path,
     formats: tuple[str, ...],
-    exports: dict[str, str] = EXPORTS,
+    exports: dict[str, tuple[str, str]] = EXPORTS,
 ) -> list[Path]:
-    """Write ``exports`` (stem -> query) of one integration into ``out`` in ``formats``.
+    """Write ``exports`` (stem -> (view, order)) of one integration into ``out`` in ``formats``.
 
     See :func:`~chromdiff.report.tablefiles.write_table`; ``formats`` as returned by
     :func:`export_formats`. Returns the paths written.
     """
     literal = iid.replace("'", "''")
     written = []
-    for stem, sql in exports.items():
+    for stem, (view, order) in exports.items():
         files = write_table(
             con,
-            f"{sql} where integration_id = '{literal}'",
+            f"select * exclude (integration_id) from {view} "
+            f"where integration_id = '{literal}' order by {order}",
             out / stem,
             formats,
             csv_options="format csv, header true, delimiter ','",

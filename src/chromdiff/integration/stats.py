@@ -75,7 +75,7 @@ def _correlations(con: duckdb.DuckDBPyConnection, iid: str, pairs: pd.DataFrame)
         "select lead_atac_logfc as x, rna_logfc as y, lead_feature_class as feature_class, "
         "category from integration_genes where integration_id = ? "
         "and lead_atac_logfc is not null and rna_logfc is not null "
-        "and not lead_atac_logfc_nonfinite and not rna_logfc_nonfinite",
+        "and not lead_atac_logfc_nonfinite and not rna_logfc_nonfinite order by gene_id",
         [iid],
     ).df()
     rows = []
@@ -195,13 +195,15 @@ def compute_stats(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
     pairs = con.execute(
         "select atac_logfc, atac_padj, rna_logfc, rna_padj, gene_id, feature_class, category "
         "from integration_pairs where integration_id = ? "
-        "and not atac_logfc_nonfinite and not rna_logfc_nonfinite",
+        "and not atac_logfc_nonfinite and not rna_logfc_nonfinite "
+        "order by peak_id, gene_id, rule",  # a fixed order: the same sums on every run
         [integration_id],
     ).df()
     corr = _correlations(con, integration_id, pairs)
     sens = sensitivity(pairs)
     rp = con.execute(
-        "select rp, de_class from integration_rp where integration_id = ?", [integration_id]
+        "select rp, de_class from integration_rp where integration_id = ? order by gene_id",
+        [integration_id],
     ).df()
     beta = beta_tests(rp)
     with transaction(con):
