@@ -14,7 +14,8 @@ gene whose TSS is nearest), distance_to_tss (signed, bp), genic_gene (the overla
 one ``count_<experiment>`` column per experiment (group A then B, in input order; diffbind only).
 
 Each export is one SQL query over its view, materialised once in a temporary table when written
-in both formats, and written by DuckDB's own CSV and Parquet writers (``COPY``); the views read
+in both formats, and written by DuckDB's own CSV and Parquet writers (``COPY``, through
+:func:`~chromdiff.report.tablefiles.write_table`); the views read
 one snapshot of the comparison's ``regions_unfiltered`` (:mod:`chromdiff.report.snapshot`), not
 one join each; the per-experiment columns are picked straight
 from the ``region_count_vectors`` lists. A file is written under a temporary name and renamed, so
@@ -28,7 +29,7 @@ from pathlib import Path
 import duckdb
 
 from chromdiff.report.snapshot import one_comparison
-from chromdiff.report.tablefiles import auto_formats, copy_to
+from chromdiff.report.tablefiles import auto_formats, write_table
 
 #: export stem -> source view
 EXPORT_VIEWS = {
@@ -59,7 +60,6 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
 
 
 _ORDER = "r.chrom, r.start, r.stop, r.region_id"
-_TMP = "_cd_export"
 #: CSV keeps the spelling of earlier versions (pandas): booleans as True / False.
 _CSV_SELECT = (
     "select * replace (case when significant then 'True' else 'False' end as significant) from {}"
@@ -177,35 +177,23 @@ def write_exports(
     literal = "'" + comparison_id.replace("'", "''") + "'"
     # every export reads regions_unfiltered (and the top one regions_top): computed once
     with one_comparison(con, comparison_id, top_n):
+        # auto: the row counts are known from the snapshot, so no table is counted twice
         n_rows = _row_counts(con, comparison_id) if wanted == ("auto",) else {}
-        try:
-            for stem, view in EXPORT_VIEWS.items():
-                sql = export_sql(view, analysis, top_n, counts)
-                name = f"diff_regions_top{top_n}" if stem == "diff_regions_top" else stem
-                fmts = wanted
-                if wanted == ("auto",):
-                    if view == "regions_ranked" and top_n is not None:
-                        n = int(top_n)  # at most top_n rows: no need to count them
-                    else:
-                        n = n_rows[view if view != "regions_ranked" else "regions_filtered"]
-                    fmts = auto_formats(n)
-                if len(fmts) == 1:  # one file: written straight from the query
-                    if sql.count("?") != 1:  # the id is the query's one parameter
-                        raise ValueError(f"export query of {view} must have one parameter")
-                    source = "(" + sql.replace("?", literal) + ")"
-                else:  # two files: the rows are computed once, into a temporary table
-                    con.execute(f"create or replace temp table {_TMP} as {sql}", [comparison_id])
-                    source = _TMP
-                if "csv" in fmts:
-                    csv_path = out_dir / f"{name}.csv"
-                    copy_to(con, csv_path, _CSV_SELECT.format(source), "format csv, header true")
-                    written[csv_path.name] = csv_path
-                if "parquet" in fmts:
-                    pq_path = out_dir / f"{name}.parquet"
-                    copy_to(con, pq_path, f"select * from {source}", "format parquet")
-                    written[pq_path.name] = pq_path
-        finally:
-            con.execute(f"drop table if exists {_TMP}")
+        for stem, view in EXPORT_VIEWS.items():
+            sql = export_sql(view, analysis, top_n, counts)
+            if sql.count("?") != 1:  # the id is the query's one parameter
+                raise ValueError(f"export query of {view} must have one parameter")
+            name = f"diff_regions_top{top_n}" if stem == "diff_regions_top" else stem
+            fmts = wanted
+            if wanted == ("auto",):
+                if view == "regions_ranked" and top_n is not None:
+                    n = int(top_n)  # at most top_n rows: no need to count them
+                else:
+                    n = n_rows[view if view != "regions_ranked" else "regions_filtered"]
+                fmts = auto_formats(n)
+            written |= write_table(
+                con, sql.replace("?", literal), out_dir / name, fmts, csv_select=_CSV_SELECT
+            )
     # an earlier run's files that this run did not write would be stale: removed
     stale = [*(f"{n}.{e}" for n in _names(top_n) for e in ("csv", "parquet")), *_OLD]
     for file_name in stale:

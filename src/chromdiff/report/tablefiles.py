@@ -2,7 +2,7 @@
 
 The formats are those of :func:`chromdiff.report.exports.parse_formats`: ``csv``, ``parquet``,
 both, or ``auto`` (both, except that a table of more than
-:data:`~chromdiff.report.exports.AUTO_CSV_MAX_ROWS` rows is written as Parquet only). Rows
+:data:`AUTO_CSV_MAX_ROWS` rows is written as Parquet only). Rows
 wanted in two files, or counted for ``auto``, are computed once into a temporary table. Each
 file is written under a temporary name and renamed, so an interrupted run never leaves a
 half-written file behind.
@@ -47,6 +47,7 @@ def write_table(
     formats: tuple[str, ...],
     *,
     csv_options: str = "format csv, header true",
+    csv_select: str = "select * from {}",
 ) -> dict[str, Path]:
     """Write the rows of ``select`` as ``<stem>.csv`` and/or ``<stem>.parquet``.
 
@@ -63,6 +64,9 @@ def write_table(
         :func:`chromdiff.report.exports.parse_formats`).
     csv_options : str
         ``copy`` options of the CSV file.
+    csv_select : str
+        The SELECT the CSV file is written from, ``{}`` standing for the rows (e.g. to spell
+        booleans as the comparison exports do).
 
     Returns
     -------
@@ -79,7 +83,7 @@ def write_table(
                 formats = auto_formats(con.execute(f"select count(*) from {_TMP}").fetchone()[0])
         if "csv" in formats:
             path = stem.with_name(stem.name + ".csv")
-            copy_to(con, path, f"select * from {source}", csv_options)
+            copy_to(con, path, csv_select.format(source), csv_options)
             written[path.name] = path
         if "parquet" in formats:
             path = stem.with_name(stem.name + ".parquet")
