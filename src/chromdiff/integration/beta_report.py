@@ -17,7 +17,8 @@ import pandas as pd
 
 from chromdiff.charts.save import save_chart
 from chromdiff.errors import InputError
-from chromdiff.integration.report import export_formats, to_html, to_markdown, write_exports
+from chromdiff.integration.report import to_html, to_markdown, write_exports
+from chromdiff.report.exports import resolve_formats
 from chromdiff.report.text import shown_path
 
 #: Exported tables and views: file stem -> (table or view, the order of its rows).
@@ -250,9 +251,9 @@ def render_beta(
 
     Written to a staging folder and moved in place at the end (never half-written).
     ``formats_text``: formats of the table exports, as
-    :func:`~chromdiff.integration.report.export_formats` reads them.
+    :func:`~chromdiff.report.exports.resolve_formats` reads them.
     """
-    formats = export_formats(formats_text)
+    formats = resolve_formats(formats_text)
     title = con.execute("select title from beta_runs where integration_id = ?", [iid]).fetchall()
     if not title:
         raise InputError(f"BETA integration {iid!r} is not in the database")

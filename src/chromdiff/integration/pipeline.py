@@ -53,7 +53,7 @@ def report_step(
 
     With ``publish=False`` the report stays in ``out_dir/.<name>.partial`` for
     :func:`publish_step`. ``export_formats``: see
-    :func:`~chromdiff.integration.report.export_formats`.
+    :func:`~chromdiff.report.exports.resolve_formats`.
     """
     from chromdiff.integration.report import render_integration
 

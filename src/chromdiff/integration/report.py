@@ -19,7 +19,7 @@ from chromdiff.integration import charts
 from chromdiff.integration.params import stored_integration
 from chromdiff.integration.report_content import build_blocks
 from chromdiff.integration.staging import report_dirs, swap_in_report
-from chromdiff.report.exports import parse_formats
+from chromdiff.report.exports import resolve_formats
 from chromdiff.report.html import CSS, html_table
 from chromdiff.report.tablefiles import write_table
 
@@ -41,18 +41,6 @@ FIGURES = {
 #: At most this many 'Other' pairs (genes) are drawn in the scatter (volcano); all categorised
 #: ones are. The distance histograms count every pair.
 MAX_OTHER_POINTS = 2000
-
-
-def export_formats(text: str | None) -> tuple[str, ...]:
-    """Return the export formats asked for (``None``: the ``export_formats`` setting).
-
-    Raises ValueError on an unknown value (:func:`~chromdiff.report.exports.parse_formats`).
-    """
-    if text is None:
-        from chromdiff.settings import get_settings
-
-        text = get_settings().export_formats
-    return parse_formats(text)
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, iid: str):
@@ -126,7 +114,7 @@ def write_exports(
     """Write ``exports`` (stem -> (view, order)) of one integration into ``out`` in ``formats``.
 
     See :func:`~chromdiff.report.tablefiles.write_table`; ``formats`` as returned by
-    :func:`export_formats`. Returns the paths written.
+    :func:`~chromdiff.report.exports.resolve_formats`. Returns the paths written.
     """
     literal = iid.replace("'", "''")
     written = []
@@ -229,7 +217,7 @@ def render_integration(
     dict
         ``out_dir``, ``markdown``, ``html`` and ``files`` (every path, once published).
     """
-    formats = export_formats(formats_text)  # a bad value fails before any work
+    formats = resolve_formats(formats_text)  # a bad value fails before any work
     title = stored_integration(con, integration_id)["title"]  # unknown id: InputError
     name = name or integration_id
     final, stage, _ = report_dirs(out_dir, name)

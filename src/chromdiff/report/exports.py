@@ -59,6 +59,23 @@ def parse_formats(text: str | None) -> tuple[str, ...]:
     raise ValueError(f"export formats {text!r}: expected one of {', '.join(FORMATS)}")
 
 
+def resolve_formats(text: str | None) -> tuple[str, ...]:
+    """Return the formats asked for (:func:`parse_formats`).
+
+    ``None`` reads the ``export_formats`` setting (``CHROMDIFF_EXPORT_FORMATS``, ``auto``).
+
+    Raises
+    ------
+    ValueError
+        An unknown value, given or set.
+    """
+    if text is None:
+        from chromdiff.settings import get_settings
+
+        text = get_settings().export_formats
+    return parse_formats(text)
+
+
 _ORDER = "r.chrom, r.start, r.stop, r.region_id"
 #: CSV keeps the spelling of earlier versions (pandas): booleans as True / False.
 _CSV_SELECT = (

@@ -14,7 +14,7 @@ from chromdiff.enrichment.report import add_to_comparison_report as add_enrichme
 from chromdiff.enrichment.report import section as enrichment_section
 from chromdiff.errors import ChromdiffError
 from chromdiff.report.context import ReportContext, collect_context
-from chromdiff.report.exports import write_exports
+from chromdiff.report.exports import resolve_formats, write_exports
 from chromdiff.report.html import render_html
 from chromdiff.report.markdown import render_markdown
 from chromdiff.report.queries import view_frame
@@ -180,13 +180,10 @@ def render_comparison(
     from chromdiff.charts.save import save_charts
 
     out = Path(out_dir)
+    formats = resolve_formats(export_formats)  # a bad value fails before any work
     with writer(db_path) as con:
         ensure_params(con, comparison_id)
         ensure_annotation(con, comparison_id)
-        if export_formats is None:
-            from chromdiff.settings import get_settings
-
-            export_formats = get_settings().export_formats
         # every read below starts from one snapshot of the comparison's regions_unfiltered
         # (and of its top_n rows)
         params = con.execute(
@@ -194,7 +191,7 @@ def render_comparison(
         ).fetchall()  # none: an unknown comparison, which collect_context reports
         with one_comparison(con, comparison_id, params[0][0] if params else None):
             ctx = collect_context(con, comparison_id)
-            written = write_exports(con, comparison_id, out, export_formats)
+            written = write_exports(con, comparison_id, out, formats)
             frames = chart_frames(con, ctx)
             enrichment = enrichment_section(con, f"comparison:{comparison_id}")
     charts = build_charts(ctx, frames)
