@@ -1,9 +1,9 @@
 -- integration_rp: BETA regulatory potential per DE gene matched to the annotation:
 -- rp = sum over bound peaks with centre within 100 kb of the TSS of exp(-(0.5 + 4 * d/100kb))
--- (added in sorted order: the same bits whatever order the links are scanned in)
 -- (0 when none), de_class = up / down (significant by the RNA cutoffs), excluded (non-finite
 -- log2FC: ±Inf, NaN, |log2FC| >= 1e300 such as cuffdiff's ±1.79769e+308; left out of the KS
--- tests and the target ranking) or notdiff (the rest, NA padj included).
+-- tests and the target ranking) or notdiff (the rest, NA padj included). The terms are added in
+-- sorted order: the same bits whatever order the links are scanned in.
 create or replace view integration_rp as
 with rp as (
     select integration_id, gene_id, sum(w order by w) as rp, count(*) as n_peaks,
