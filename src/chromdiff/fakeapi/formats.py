@@ -27,10 +27,12 @@ def _copy_tsv(table: pa.Table, select_sql: str) -> str:
     con = duckdb.connect()
     try:
         con.register("t", table)
-        rows = con.execute(f"select {select_sql} as line from t").fetchall()
+        lines = [r[0] for r in con.execute(f"select {select_sql} as line from t").fetchall()]
     finally:
         con.close()
-    return "".join(r[0] + "\n" for r in rows)
+    if lines:
+        lines.append("")  # the last line ends with a newline too
+    return "\n".join(lines)
 
 
 def _counts_sql(prefix: str, n: int) -> str:
@@ -75,6 +77,9 @@ def igv_bed(main_bed: str, title: str, genome: str, ids_a, ids_b, desc_a, desc_b
     """
     lines = [f'track name="{title}" gffTags="on"']
     for row in main_bed.splitlines():
+        # most rows fail q < 0.1: read q alone first (the 8th and last field of a diffbind row)
+        if not dmr and row.count("\t") == 7 and not float(row.rsplit("\t", 1)[1]) < 0.1:
+            continue
         f = row.split("\t")
         q, effect = (float(f[3]), float(f[4])) if dmr else (float(f[7]), float(f[5]))
         if not q < 0.1:

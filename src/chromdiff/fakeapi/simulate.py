@@ -46,29 +46,40 @@ class Simulated:
     raw_counts: np.ndarray | None = None
 
 
+#: Every simulated chromosome; a region's code is its index here, which is also its sort rank.
+CHROMS = np.array([*HG38_MB, "chrM", *ODD_CONTIGS], dtype=object)
+_CODE = {c: i for i, c in enumerate(CHROMS)}
+#: Upper bound of a start, by code (unplaced contigs 0.1 Mb, chrM 16 kb).
+_LIMIT = np.array([HG38_MB.get(c, 0.1) * 1e6 if c != "chrM" else 16_000 for c in CHROMS])
+
+
 def _regions(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    names = np.array(list(HG38_MB))
+    """Draw ``n`` regions: chromosome codes (see :data:`CHROMS`), starts and stops."""
     weights = np.array(list(HG38_MB.values()), float)
-    chrom = rng.choice(names, size=n, p=weights / weights.sum()).astype(object)
+    # a choice among the codes draws what a choice among the names would (numpy takes a[idx])
+    code = rng.choice(len(HG38_MB), size=n, p=weights / weights.sum())
     odd = rng.random(n)
-    chrom[odd < 0.004] = rng.choice(ODD_CONTIGS, size=int((odd < 0.004).sum()))
-    chrom[(odd >= 0.004) & (odd < 0.006)] = "chrM"
-    limit = np.array([HG38_MB.get(c, 0.1) * 1e6 if c != "chrM" else 16_000 for c in chrom])
+    code[odd < 0.004] = _CODE[ODD_CONTIGS[0]] + rng.choice(
+        len(ODD_CONTIGS), size=int((odd < 0.004).sum())
+    )
+    code[(odd >= 0.004) & (odd < 0.006)] = _CODE["chrM"]
+    limit = _LIMIT[code]
     start = (rng.random(n) * (limit - 5_000)).astype(np.int64)
     size = np.exp(rng.normal(np.log(350), 0.7, n)).astype(np.int64) + 10
     sliver = rng.random(n) < 0.02
     size[sliver] = rng.integers(1, 10, sliver.sum())
-    return chrom, start, start + size
+    return code, start, start + size
 
 
 def _tmm_like(raw: np.ndarray) -> np.ndarray:
     """Effective library sizes: column sums scaled by a trimmed-median ratio to the mean profile."""
     lib = raw.sum(axis=0).astype(float)
     ref = raw.mean(axis=1) + 0.5
-    ratios = np.log2((raw + 0.5) / lib * lib.mean() / ref[:, None])
     keep = (ref > np.quantile(ref, 0.3)) & (ref < np.quantile(ref, 0.95))
-    factors = 2 ** np.median(ratios[keep], axis=0) if keep.any() else np.ones(raw.shape[1])
-    return lib * factors
+    if not keep.any():
+        return lib * np.ones(raw.shape[1])
+    ratios = np.log2((raw[keep] + 0.5) / lib * lib.mean() / ref[keep][:, None])
+    return lib * 2 ** np.median(ratios, axis=0)
 
 
 def simulate_diffbind(
@@ -88,22 +99,22 @@ def simulate_diffbind(
     if statistics not in ("approx", "edger"):
         raise ValueError(f"unknown statistics {statistics!r} (approx or edger)")
     rng = np.random.default_rng(seed)
-    chrom, start, stop = _regions(rng, n_regions)
+    code, start, stop = _regions(rng, n_regions)
     base = np.exp(rng.normal(np.log(40), 1.0, n_regions))
     lfc = np.zeros(n_regions)
     diff = rng.random(n_regions) < frac_diff
     lfc[diff] = rng.choice([-1, 1], diff.sum()) * rng.normal(2.0, 0.6, diff.sum())
     if cluster:
-        idx = np.flatnonzero(chrom == "chr8")[:14]
-        chrom[idx], start[idx] = "chr8", 60_000_000 + np.arange(len(idx)) * 90_000
+        idx = np.flatnonzero(code == _CODE["chr8"])[:14]
+        start[idx] = 60_000_000 + np.arange(len(idx)) * 90_000
         stop[idx], lfc[idx], base[idx] = start[idx] + 400, 3.0, 200.0
     if chrm_significant:
-        idx = np.flatnonzero(chrom == "chrM")[:6]
+        idx = np.flatnonzero(code == _CODE["chrM"])[:6]
         lfc[idx], base[idx] = 3.0, 300.0
     scale_a = 2 ** (lfc / 2)
     scale_b = 2 ** (-lfc / 2)
     if sex_confound:
-        y = chrom == "chrY"
+        y = code == _CODE["chrY"]
         scale_a[y], scale_b[y], base[y] = 1.0, 0.005, np.maximum(base[y], 30)
     size_factors = rng.uniform(0.7, 1.3, n_a + n_b)
     mu = np.concatenate(
@@ -115,7 +126,7 @@ def simulate_diffbind(
     )
     raw = rng.poisson(mu * rng.gamma(1 / DISPERSION, DISPERSION, mu.shape))
     if statistics == "edger":
-        return _edger_statistics(raw, n_a, n_b, chrom, start, stop)
+        return _edger_statistics(raw, n_a, n_b, code, start, stop)
     eff = _tmm_like(raw)
     pseudo = raw / eff * eff.mean()
     sum_a, sum_b = raw[:, :n_a].sum(1), raw[:, n_a:].sum(1)
@@ -127,23 +138,23 @@ def simulate_diffbind(
         1.0, 2 * np.minimum(stats.binom.cdf(k, total, frac), stats.binom.sf(k - 1, total, frac))
     )
     mean_a, mean_b = pseudo[:, :n_a].mean(1), pseudo[:, n_a:].mean(1)
-    order = np.lexsort((start, _chrom_rank(chrom)))
+    order = np.lexsort((start, code))
     return Simulated(
-        chrom[order], start[order], stop[order], pseudo[order, :n_a], pseudo[order, n_a:],
+        CHROMS[code[order]], start[order], stop[order], pseudo[order, :n_a], pseudo[order, n_a:],
         np.log2((mean_a + 0.5) / (mean_b + 0.5))[order], p[order], bh(p)[order], raw[order],
     )  # fmt: skip
 
 
-def _edger_statistics(raw, n_a, n_b, chrom, start, stop) -> Simulated:
+def _edger_statistics(raw, n_a, n_b, code, start, stop) -> Simulated:
     from chromdiff.edger.classic import edger_classic
 
     res = edger_classic(raw, n_a, n_b)
     k = res.keep
-    chrom, start, stop, raw = chrom[k], start[k], stop[k], raw[k]
-    order = np.lexsort((start, _chrom_rank(chrom)))
+    code, start, stop, raw = code[k], start[k], stop[k], raw[k]
+    order = np.lexsort((start, code))
     return Simulated(
-        chrom[order], start[order], stop[order], res.pseudo[order, :n_a], res.pseudo[order, n_a:],
-        res.logfc[order], res.pvalue[order], res.fdr[order], raw[order],
+        CHROMS[code[order]], start[order], stop[order], res.pseudo[order, :n_a],
+        res.pseudo[order, n_a:], res.logfc[order], res.pvalue[order], res.fdr[order], raw[order],
     )  # fmt: skip
 
 
@@ -153,24 +164,19 @@ def simulate_dmr(n_regions: int, seed: int = 7) -> dict[str, np.ndarray]:
     Positions are metilene's: 1-based first and last CpG, both included (DA:698).
     """
     rng = np.random.default_rng(seed)
-    chrom, start, stop = _regions(rng, n_regions)
+    code, start, stop = _regions(rng, n_regions)
     start = start + 1
     stop = start + rng.integers(50, 3000, n_regions)
     mean_a = rng.beta(2, 2, n_regions)
     diff = np.clip(rng.normal(0, 0.25, n_regions), -mean_a, 1 - mean_a) * -1
     mean_b = np.clip(mean_a - diff, 0, 1)
     p_mwu = np.clip(np.exp(-np.abs(diff) * rng.uniform(5, 40, n_regions)), 1e-300, 1)
-    order = np.lexsort((start, _chrom_rank(chrom)))
+    order = np.lexsort((start, code))
     out = {
-        "chrom": chrom, "start": start, "stop": stop,
+        "chrom": CHROMS[code], "start": start, "stop": stop,
         "qvalue": np.minimum(1.0, p_mwu * n_regions), "meth_diff": mean_a - mean_b,
         "n_cpgs": rng.integers(10, 80, n_regions), "p_mwu": p_mwu,
         "p_ks": np.minimum(1.0, p_mwu * rng.uniform(1, 5, n_regions)),
         "mean_a": mean_a, "mean_b": mean_b,
     }  # fmt: skip
     return {k: v[order] for k, v in out.items()}
-
-
-def _chrom_rank(chrom: np.ndarray) -> np.ndarray:
-    names = {c: i for i, c in enumerate([*HG38_MB, "chrM", *ODD_CONTIGS])}
-    return np.array([names.get(c, len(names)) for c in chrom])
