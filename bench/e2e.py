@@ -355,7 +355,8 @@ def section(results: list[dict], note: str = "") -> str:
         "`PREFECT_API_URL` pointing at a `prefect server start` begun once for the benchmark (what "
         "the CLI's hint tells a user to do), in "
         "a fresh subprocess (`bench/e2e_child.py`) whose Prefect task bodies are wrapped with "
-        "timers (bench-only; nothing in the pipeline is changed). One run per size, seconds.",
+        "timers (bench-only; nothing in the pipeline is changed). One run per size and mode in "
+        "each round (`--repeats` rounds, one row per run), seconds.",
         "",
         "- **total**: wall time of the subprocess. **waited**: total minus the fake server's "
         "simulation of the result (in brackets under transfer), i.e. what a user waits with a "
@@ -401,8 +402,10 @@ def section(results: list[dict], note: str = "") -> str:
             "the rest of the pipeline costs at that size.",
         ]
     same = [r for r in ok if r.get("prefect") == ok[-1].get("prefect")]  # one Prefect mode
-    if len(same) >= 2:
-        big, small = same[-1], same[-2]
+    sizes = sorted({r["n"] for r in same})
+    if len(sizes) >= 2:  # the last run of the two largest sizes
+        big = [r for r in same if r["n"] == sizes[-1]][-1]
+        small = [r for r in same if r["n"] == sizes[-2]][-1]
         lines += [
             "",
             f"Memory: {big['n']:,} regions peak at {big['peak_mib']:.0f} MiB vs "
@@ -411,7 +414,9 @@ def section(results: list[dict], note: str = "") -> str:
             f"{big['peak_mib'] / small['peak_mib']:.1f}× the memory; the main BED is "
             f"{big['bed_mib']:.0f} MiB at {big['n']:,}).",
         ]
-    staged = [r for r in results if r.get("peak_after_mib")]
+    # with --repeats, the prose below describes one run per size and mode (the median one)
+    rep = representative(results)
+    staged = [r for r in rep if r.get("peak_after_mib")]
     if staged:
         parts = []
         for r in staged:
@@ -423,7 +428,7 @@ def section(results: list[dict], note: str = "") -> str:
                 f"{fmt(pk.get('annotate-comparison'))} after annotation, {final} at the end"
             )
         lines += ["", "Peak RSS of the compare process as the run goes: " + "; ".join(parts) + "."]
-    detailed = [r for r in results if r.get("details") and "failure" not in r]
+    detailed = [r for r in rep if r.get("details") and "failure" not in r]
     if detailed:
         parts = [
             f"{_label(r)}: exports {r['details'].get('report_exports', 0):.1f} s, charts "
@@ -432,15 +437,82 @@ def section(results: list[dict], note: str = "") -> str:
             for r in detailed
         ]
         lines += ["", "Inside **report**: " + "; ".join(parts) + "."]
-    lines += _findings(ok, results)
+    lines += summary(results)
+    lines += _findings(results, rep)
     failures = [f"{r['n']:,} regions: {r['failure']}" for r in results if "failure" in r]
     if failures:
         lines += ["", "Failed runs: " + "; ".join(failures) + "."]
     return "\n".join(lines)
 
 
-def _findings(ok: list[dict], results: list[dict]) -> list[str]:
-    """A few sentences read off the numbers: fixed Prefect cost, the dominant stage, failures."""
+def representative(results: list[dict]) -> list[dict]:
+    """One run per size and Prefect mode: the median by wall time (the lower one of an even count).
+
+    Failed and diagnostic runs are all kept. Order as in ``results``.
+    """
+    groups: dict[tuple[int, str], list[dict]] = {}
+    for r in results:
+        if "failure" not in r and not r.get("chart_rows"):
+            groups.setdefault((r["n"], r.get("prefect", "temporary")), []).append(r)
+    keep = set()
+    for runs in groups.values():
+        by_wall = sorted(runs, key=lambda r: r["wall_s"])
+        keep.add(id(by_wall[(len(by_wall) - 1) // 2]))
+    return [r for r in results if id(r) in keep or "failure" in r or r.get("chart_rows")]
+
+
+def _median(values: list[float]) -> float:
+    v = sorted(values)
+    mid = len(v) // 2
+    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
+
+
+def summary(results: list[dict]) -> list[str]:
+    """Medians and min–max of total, waited and report per size and Prefect mode.
+
+    Only sizes run more than once (``--repeats``) get a row; failed and diagnostic runs are left
+    out. Returns markdown lines (none when no size was repeated).
+    """
+    groups: dict[tuple[int, str], list[dict]] = {}
+    for r in results:
+        if "failure" not in r and not r.get("chart_rows"):
+            groups.setdefault((r["n"], r.get("prefect", "temporary")), []).append(r)
+    rows = []
+    for (n, mode), runs in groups.items():
+        if len(runs) < 2:
+            continue
+
+        def cell(values: list[float], bold: bool = False) -> str:
+            m = f"{_median(values):.1f}"
+            return f"{f'**{m}**' if bold else m} ({min(values):.1f}–{max(values):.1f})"
+
+        loads = [r["loadavg"] for r in runs if "loadavg" in r]
+        load = f"{min(loads):.1f}–{max(loads):.1f}" if loads else "—"
+        rows.append(
+            f"| {n:,} | {'running server' if mode == 'server' else 'temporary server'} "
+            f"| {len(runs)} | {load} | {cell([r['wall_s'] for r in runs])} "
+            f"| {cell([r['wall_s'] - r['server_build_s'] for r in runs], bold=True)} "
+            f"| {cell([r['stages'].get('report', 0.0) for r in runs])} |"
+        )
+    if not rows:
+        return []
+    return [
+        "",
+        "Medians over the repeated runs of each size and mode (min–max in brackets; the runs "
+        "of one round are interleaved as above):",
+        "",
+        "| regions | Prefect | runs | load | total s | waited s | report s |",
+        "|---:|---|---:|---|---:|---:|---:|",
+        *rows,
+    ]
+
+
+def _findings(results: list[dict], rep: list[dict]) -> list[str]:
+    """A few sentences read off the numbers: fixed Prefect cost, the dominant stage, failures.
+
+    ``results``: every run (the Prefect range); ``rep``: the runs described one by one (see
+    :func:`representative`).
+    """
     out = []
     done = [r for r in results if "failure" not in r and r.get("flow_recorded_s")]
     outside = [r["flow_wall_s"] - r["flow_recorded_s"] for r in done]
@@ -450,7 +522,7 @@ def _findings(ok: list[dict], results: list[dict]) -> list[str]:
             "outside the flow body (ephemeral API server start, flow run creation), plus "
             "start-up imports; task orchestration itself adds well under a second."
         )
-    for r in results:
+    for r in rep:
         if "failure" in r:
             continue
         s = r["stages"]
@@ -496,6 +568,10 @@ def main() -> None:
         "server started once for the benchmark; both: the two in turn per size",
     )  # fmt: skip
     ap.add_argument(
+        "--repeats", type=int, default=1,
+        help="rounds: every size and mode runs this many times (medians reported)",
+    )  # fmt: skip
+    ap.add_argument(
         "--render",
         type=Path,
         nargs="+",
@@ -516,13 +592,17 @@ def main() -> None:
         if not args.no_warmup:
             print("warm-up (1,000 regions) ...", file=sys.stderr, flush=True)
             run_size(1000, Path(tmp) / "warmup", args.timeout)
-        for n in args.sizes:
-            for mode in modes:  # interleaved: the two modes of one size run back to back
+        runs = [(n, mode) for n in args.sizes for mode in modes]
+        for rnd in range(max(args.repeats, 1)):
+            # interleaved: the two modes of one size back to back, the rounds one after another
+            for n, mode in runs:
                 api = url if mode == "server" else None
-                print(f"compare {n:,} regions ({mode}) ...", file=sys.stderr, flush=True)
+                print(f"compare {n:,} regions ({mode}, round {rnd + 1}) ...", file=sys.stderr,
+                      flush=True)  # fmt: skip
                 res = run_size(n, Path(tmp), args.timeout, args.chart_rows, api)
                 print(json.dumps({k: v for k, v in res.items() if k != "stdout"}), file=sys.stderr)
                 results.append(res)
+    results.sort(key=lambda r: (r["n"], r.get("prefect") == "server"))  # stable: rounds in order
     if args.save:
         args.save.write_text(json.dumps(results, indent=1))
     body = section(results, args.note)
