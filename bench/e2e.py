@@ -19,6 +19,7 @@ import contextlib
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -132,7 +133,8 @@ def run_size(
     n : int
         Regions in the simulated result.
     workdir : Path
-        Parent folder; the run uses ``workdir / f"n{n}"`` (IDs, DuckDB file, outputs, logs).
+        Parent folder; the run uses ``workdir / f"n{n}_{mode}"`` (IDs, DuckDB file, outputs,
+        logs), emptied first: every run starts with no database.
     timeout : float
         Seconds before the compare process is killed.
     chart_rows : int
@@ -165,7 +167,8 @@ def run_size(
     fake_server.build_result = timed_build
     mode = "server" if api_url else "temporary"
     tmp = workdir / (f"n{n}_{mode}" + (f"_charts{chart_rows}" if chart_rows else ""))
-    tmp.mkdir(parents=True, exist_ok=True)
+    shutil.rmtree(tmp, ignore_errors=True)  # a repeat starts afresh, as the first run did
+    tmp.mkdir(parents=True)
     (tmp / "a.txt").write_text("\n".join(_ids(1, N_A)) + "\n")
     (tmp / "b.txt").write_text("\n".join(_ids(2, N_B)) + "\n")
     out_json = tmp / "timings.json"
