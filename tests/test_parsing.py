@@ -171,7 +171,9 @@ def test_layout_ambiguous_gsms_igv_fallback_and_assumed(tmp_path):
         ["GSM1", "GSM2"], ["SRX100", "SRX55"], log_text=LOG.replace("SRX5865960", "SRX8")
     )
     assert [e.count_order for e in lay.experiments] == [None, None, 2, None]
-    assert "one of SRX8, SRX7" in lay.experiments[0].dropped  # the server does not say which
+    # counted, but the server does not say which GSM became which SRX: used, not dropped
+    assert lay.experiments[0].dropped is None
+    assert "one of SRX8, SRX7" in lay.experiments[0].unattributed
     assert "not among the samples" in lay.experiments[3].dropped
     igv = tmp_path / "r.igv.bed"
     igv.write_text(

@@ -1,7 +1,8 @@
 -- qc_clusters (minor): significant filtered regions only; needs >= cluster_min significant overall
 -- and on the chromosome. For each start s, the window [s, s + cluster_window_bp] of starts; the
 -- best window per chromosome fires when it holds >= cluster_min regions. Notes near-zero counts when
--- the depleted group's mean count in the window is < cluster_zero_mean.
+-- the depleted group's mean count in the window is < cluster_zero_mean. A tie in direction counts
+-- as A dominant (qc_checks.py: dominant_dir = "A" if n_a >= n_b else "B").
 create or replace view qc_clusters as
 with sig as (
     select s.comparison_id, s.chrom, s.start, s.stop, s.direction, s.mean_count_a,
@@ -41,8 +42,8 @@ select
                 else round((b.win_stop - b.win_start) / 1e3, 1) || ' kb' end || ' at ' || b.chrom || ':'
         || b.win_start || '-' || b.win_stop || '; '
         || round(100.0 * greatest(b.n_a, b.n_b) / b.n, 1) || '% enriched in group '
-        || case when b.n_a > b.n_b then 'A' else 'B' end || ')'
-        || case when (case when b.n_a > b.n_b then b.mean_b else b.mean_a end) < p.cluster_zero_mean
+        || case when b.n_a >= b.n_b then 'A' else 'B' end || ')'
+        || case when (case when b.n_a >= b.n_b then b.mean_b else b.mean_a end) < p.cluster_zero_mean
                 then '; near-zero counts in the depleted group' else '' end
         || '. May be a copy-number amplification or structural variant: check the locus in a '
         || 'genome browser.' as detail,

@@ -1,4 +1,4 @@
--- qc_dropped_ids (major): submitted IDs the server did not use (a GSM it could not map, an invalid ID: its [WARNING] lines) or whose counts cannot be attributed; the comparison ran on the rest.
+-- qc_dropped_ids (major): submitted IDs the server did not use (a GSM it could not map, an invalid ID: its [WARNING] lines; a GSM it counted no sample for); the comparison ran on the rest.
 create or replace view qc_dropped_ids as
 select
     e.comparison_id,

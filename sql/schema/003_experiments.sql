@@ -4,8 +4,10 @@
 -- and writes each group's count values in the glob order of its <SRX>.count files (DA:537). On
 -- load, server_id is the SRX the server counted the ID under, count_order the 1-based position of
 -- its value in the group's count list (from the log's "[INFO] <samples>" lines), and dropped the
--- server's reason when the ID was not used (count_order and server_id are then NULL). Before a
--- load count_order holds the sorted-ID assumption.
+-- server's reason when the ID was not used (count_order and server_id are then NULL), and
+-- unattributed why an ID the server used has no count position (several GSMs of one group: the
+-- log names the SRXs counted, not which GSM became which). Before a load count_order holds the
+-- sorted-ID assumption.
 create table if not exists experiments (
     comparison_id varchar not null,
     experiment_id varchar not null,
@@ -14,5 +16,6 @@ create table if not exists experiments (
     count_order   integer,
     server_id     varchar,
     dropped       varchar,
+    unattributed  varchar,
     primary key (comparison_id, experiment_id)
 );

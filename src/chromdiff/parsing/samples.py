@@ -32,8 +32,9 @@ class ExperimentUse:
 
     ``server_id`` is the SRX the server counted under (the ID itself for SRX/ERX/DRX inputs,
     the mapped SRX for a GSM), ``count_order`` its 1-based position in the group's count list,
-    ``dropped`` the server's reason when it was not used (its ``[WARNING]`` text, or why chromdiff
-    could not tie it to a count column). ``None`` where unknown.
+    ``dropped`` the server's reason when it was not used (its ``[WARNING]`` text, or a GSM the
+    server counted no sample for), ``unattributed`` why a used ID has no count column (several
+    GSMs of a group: the server does not say which SRX each became). ``None`` where unknown.
     """
 
     experiment_id: str
@@ -41,6 +42,7 @@ class ExperimentUse:
     server_id: str | None
     count_order: int | None
     dropped: str | None = None
+    unattributed: str | None = None
 
 
 @dataclass
@@ -131,12 +133,12 @@ def _tie_group(
             uses.append(ExperimentUse(i, grp, None, None, dropped[i]))
         elif i in open_gsm and len(open_gsm) == len(free) == 1:
             uses.append(ExperimentUse(i, grp, free[0], position[free[0]]))
-        elif i in open_gsm and len(open_gsm) == len(free):
+        elif i in open_gsm and free:  # counted, but the server does not say as which SRX
             uses.append(
                 ExperimentUse(
                     i, grp, None, None,
-                    f"maps to one of {', '.join(free)} on the server; which one is not stated, "
-                    "so its counts are not attributed",
+                    unattributed=f"counted as one of {', '.join(free)}; the server does not "
+                    "say which, so its counts are not attributed",
                 )
             )  # fmt: skip
         else:
@@ -165,7 +167,8 @@ def resolve_layout(
     the IGV BED's SRX lists (sorted by the server's ``sort``, the same collation as its glob),
     else the sorted input IDs. IDs the log says were ignored are recorded as dropped with that
     line. A GSM is tied to the group's one server SRX that no SRX input claims; with several
-    GSMs the pairing is not stated by the server and their counts are left unattributed.
+    GSMs the pairing is not stated by the server: they were used, but their counts are left
+    unattributed (``ExperimentUse.unattributed``), not dropped.
     ``has_counts`` is False for dmr results (no count columns: no warning about them).
     """
     text = log_text or ""
@@ -201,6 +204,8 @@ def resolve_layout(
     for u in uses:
         if u.dropped:
             warnings.append(f"{u.experiment_id} (group {u.grp}) not used: {u.dropped}")
+        elif u.unattributed:
+            warnings.append(f"{u.experiment_id} (group {u.grp}) {u.unattributed}")
     if has_counts and source == "assumed" and any(i.startswith("GSM") for i in [*ids_a, *ids_b]):
         warnings.append(
             "the server's log names no samples: GSM inputs were mapped by sorted input ID and "

@@ -66,7 +66,8 @@ class ReportContext:
     def ids_labelled(self, grp: str) -> list[str]:
         """Return group ``grp``'s IDs in input order, labelled with the server's use.
 
-        A GSM shows the SRX it was counted under; an ID the server dropped says so.
+        A GSM shows the SRX it was counted under; an ID the server dropped says so, and so does
+        one it counted under an SRX it does not name.
         """
         e = self.experiments
         rows = e.loc[e["grp"] == grp].sort_values("input_order").to_dict("records")
@@ -75,6 +76,8 @@ class ReportContext:
             label, server, dropped = r["experiment_id"], r.get("server_id"), r.get("dropped")
             if isinstance(dropped, str) and dropped:
                 label += " (not used by the server)"
+            elif isinstance(r.get("unattributed"), str) and r["unattributed"]:
+                label += " (compared; its SRX is not named)"
             elif isinstance(server, str) and server and server != label:
                 label += f" (= {server})"
             out.append(label)

@@ -160,10 +160,10 @@ def _replace(
 def _store_layout(con: duckdb.DuckDBPyConnection, comparison_id: str, layout: ServerLayout) -> None:
     """Record how the server used each submitted ID (inside the caller's transaction)."""
     con.executemany(
-        "update experiments set server_id = ?, count_order = ?, dropped = ?"
+        "update experiments set server_id = ?, count_order = ?, dropped = ?, unattributed = ?"
         " where comparison_id = ? and experiment_id = ?",
         [
-            (e.server_id, e.count_order, e.dropped, comparison_id, e.experiment_id)
+            (e.server_id, e.count_order, e.dropped, e.unattributed, comparison_id, e.experiment_id)
             for e in layout.experiments
         ],
     )

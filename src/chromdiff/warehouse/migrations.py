@@ -130,9 +130,39 @@ def experiments_server_columns(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def experiments_unattributed_column(con: duckdb.DuckDBPyConnection) -> bool:
+    """Give an older ``experiments`` table the ``unattributed`` column.
+
+    Older versions recorded a GSM the server counted under an unstated SRX (several GSMs in one
+    group) as dropped, with the reason "maps to one of ... which one is not stated ...": that
+    reason moves to ``unattributed`` (sql/schema/003_experiments.sql), so the QC no longer
+    counts such an ID as unused. Returns True when the column was added.
+    """
+    cols = {
+        r[0]
+        for r in con.execute(
+            "select column_name from information_schema.columns"
+            " where table_name = 'experiments' and table_schema = 'main'"
+            " and table_catalog = current_database()"
+        ).fetchall()
+    }
+    if not cols or "unattributed" in cols:
+        return False
+    with transaction(con):
+        con.execute("alter table experiments add column unattributed varchar")
+        con.execute(
+            "update experiments set unattributed = dropped, dropped = null"
+            " where dropped like 'maps to one of % on the server; which one is not stated, so"
+            " its counts are not attributed'"
+        )
+    logger.warning("added unattributed to experiments")
+    return True
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Apply every migration step that applies to ``con``'s database."""
     counts_to_vectors(con)
     regions_without_key(con)
     run_state_columns(con)
     experiments_server_columns(con)
+    experiments_unattributed_column(con)
