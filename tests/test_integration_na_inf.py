@@ -207,7 +207,11 @@ def test_cuffdiff_pearson_is_that_of_the_finite_pairs(cuffdiff):
     flagged = exported[exported["rna_logfc_nonfinite"]]
     assert len(flagged) == len(pairs.dropna()) - len(finite)
     assert set(flagged["rna_logfc"].abs()) == {1.79769e308}
-    assert flagged["distance_weighted_score"].isna().all()
+    # every score of a flagged pair is NULL, the padj-only significance score too
+    for col in ("product_score", "z_product", "significance_score", "weighted_score",
+                "distance_weighted_score"):  # fmt: skip
+        assert flagged[col].isna().all(), col
+    assert flagged["rna_padj"].notna().any()  # NULL for the log2FC, not for a missing padj
 
 
 def test_place_labels_ignores_non_finite_points():

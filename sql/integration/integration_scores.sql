@@ -5,7 +5,8 @@
 -- distance_weight = exp(-min(|distance|, 100 kb) / 10 kb); distance_weighted_score =
 -- weighted_score * distance_weight. NA padj gives NULL scores, never 300 (a NULL padj must not
 -- reach greatest(), which skips NULLs); a non-finite log2FC (see integration_pairs) gives NULL
--- product/z/weighted scores and is left out of the z means and SDs. NULL scores sort last.
+-- scores (the significance score too: the pair is left out of every statistic) and is left out
+-- of the z means and SDs. NULL scores sort last.
 -- The means and SDs add the values in sorted order, so they do not depend on the order in which
 -- the rows are stored or scanned (a parallel sum would change in its last bits run to run).
 create or replace view integration_scores as
@@ -13,8 +14,10 @@ with s as (
     select *,
            case when not atac_logfc_nonfinite then atac_logfc end as _afc,
            case when not rna_logfc_nonfinite then rna_logfc end as _rfc,
-           case when atac_padj is not null then -log10(greatest(atac_padj, 1e-300)) end as _asig,
-           case when rna_padj is not null then -log10(greatest(rna_padj, 1e-300)) end as _rsig
+           case when atac_padj is not null and not atac_logfc_nonfinite
+                then -log10(greatest(atac_padj, 1e-300)) end as _asig,
+           case when rna_padj is not null and not rna_logfc_nonfinite
+                then -log10(greatest(rna_padj, 1e-300)) end as _rsig
     from integration_pairs),
 l as (
     select integration_id,
