@@ -2,8 +2,13 @@
 
 GTF is 1-based closed: ``start - 1`` gives BED starts. Genes come from ``gene`` rows (or the
 extent of their transcripts), transcripts from ``transcript`` rows (or the extent of their exons),
-exons are merged per gene, UTRs come from ``five_prime_utr``/``three_prime_utr`` (Ensembl) or
-``UTR`` rows classified against the transcript's CDS (GENCODE).
+exons are merged per gene. UTRs are derived as a TxDb derives them (``makeTxDbFromGFF``, then
+ChIPseeker's ``fiveUTRsByTranscript``/``threeUTRsByTranscript``): the parts of a coding
+transcript's exons before and after its coding range, the span of its ``CDS`` rows with the
+``stop_codon`` merged in (txdbmaker ``.make_splicings``: "Exons with a CDS part and a stop codon
+have the latter merged into the former"). ``UTR``/``five_prime_utr``/``three_prime_utr`` rows are
+not read: GENCODE's ``UTR`` rows hold the stop codon, which ChIPseeker calls exon, and NCBI or
+UCSC GTFs have no such rows (or name them ``5UTR``/``3UTR``) but do have CDS rows.
 """
 
 from __future__ import annotations
@@ -13,6 +18,10 @@ from pathlib import Path
 import duckdb
 
 from chromdiff.errors import InputError
+
+#: The rules a GTF build was made with (``annotation_sources.version`` of a GTF build): a build
+#: stored by an older chromdiff is loaded again from its file (2: UTRs derived from the CDS).
+GTF_RULES_VERSION = "gtf-rules-2"
 
 _COLUMNS = (
     "{'chrom':'VARCHAR','source':'VARCHAR','feature':'VARCHAR','gstart':'VARCHAR',"
@@ -110,15 +119,18 @@ def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> 
     )
     con.execute(
         f"""insert into ann_utrs
-        with cds as (select tx_id, min(start) as cs, max(stop) as ce from _gtf
-                     where feature = 'CDS' group by tx_id)
-        select '{aid}', u.tx_id, u.gene_id, u.chrom, u.start, u.stop, u.strand,
-               case when u.feature = 'five_prime_utr' then '5UTR'
-                    when u.feature = 'three_prime_utr' then '3UTR'
-                    when (u.strand = '-') = (u.start >= c.ce) then '5UTR' else '3UTR' end
-        from _gtf u left join cds c using (tx_id)
-        where u.feature in ('UTR', 'five_prime_utr', 'three_prime_utr')
-          and (u.feature <> 'UTR' or c.tx_id is not null)"""
+        with cr as (select tx_id, chrom, min(start) as cs, max(stop) as ce from _gtf
+                    where feature in ('CDS', 'stop_codon') and tx_id is not null
+                    group by tx_id, chrom),
+        ex as (select distinct tx_id, gene_id, chrom, start, stop, strand from _gtf
+               where feature = 'exon' and tx_id is not null)
+        select '{aid}', e.tx_id, e.gene_id, e.chrom, e.start, least(e.stop, c.cs), e.strand,
+               case when e.strand = '-' then '3UTR' else '5UTR' end
+        from ex e join cr c using (tx_id, chrom) where e.start < c.cs
+        union all
+        select '{aid}', e.tx_id, e.gene_id, e.chrom, greatest(e.start, c.ce), e.stop, e.strand,
+               case when e.strand = '-' then '5UTR' else '3UTR' end
+        from ex e join cr c using (tx_id, chrom) where e.stop > c.ce"""
     )
     counts = {}
     for t in ("genes", "transcripts", "exons", "utrs"):

@@ -11,7 +11,7 @@ import duckdb
 
 from chromdiff.annotation.cache import derived_tables
 from chromdiff.annotation.embedded import DATA_DIR, PROVENANCE
-from chromdiff.annotation.gtf import load_gtf
+from chromdiff.annotation.gtf import GTF_RULES_VERSION, load_gtf
 from chromdiff.errors import InputError
 from chromdiff.warehouse.db import transaction
 
@@ -77,9 +77,21 @@ def _stale_embedded(con: duckdb.DuckDBPyConnection, genome: str, annotation_id: 
     return bool(row) and row[0][0] != _embedded_version(genome)
 
 
+def _stale_gtf(con: duckdb.DuckDBPyConnection, annotation_id: str) -> bool:
+    """Tell whether a stored GTF build was made with other rules (:data:`GTF_RULES_VERSION`)."""
+    row = con.execute(
+        "select version from annotation_sources where annotation_id = ?", [annotation_id]
+    ).fetchall()
+    return bool(row) and row[0][0] != GTF_RULES_VERSION
+
+
+#: The tables holding one annotation build's rows.
+_ANN_TABLES = ("annotation_sources", "ann_genes", "ann_transcripts", "ann_exons", "ann_utrs")
+
+
 def _load_embedded(con: duckdb.DuckDBPyConnection, genome: str, annotation_id: str) -> None:
     files = _embedded_files(genome)
-    for table in ("annotation_sources", "ann_genes", "ann_transcripts", "ann_exons", "ann_utrs"):
+    for table in _ANN_TABLES:
         con.execute(f"delete from {table} where annotation_id = ?", [annotation_id])
     for table, path in files.items():
         con.execute(
@@ -136,17 +148,20 @@ def ensure_annotation(
         if not path.exists():
             raise InputError(f"{path}: GTF file not found")
         annotation_id = f"gtf:{_file_id(path)}"
-        if not _loaded(con, annotation_id):
+        if not _loaded(con, annotation_id) or _stale_gtf(con, annotation_id):
             with transaction(con):
+                for table in _ANN_TABLES:  # a build made with older rules is replaced
+                    con.execute(f"delete from {table} where annotation_id = ?", [annotation_id])
                 counts = load_gtf(con, path, annotation_id)
                 con.execute(
                     "insert into annotation_sources (annotation_id, genome, kind, source, version,"
                     " licence, n_genes, n_transcripts, n_exons, n_utrs)"
-                    " values (?, ?, 'gtf', ?, null, 'user supplied', ?, ?, ?, ?)",
+                    " values (?, ?, 'gtf', ?, ?, 'user supplied', ?, ?, ?, ?)",
                     [
                         annotation_id,
                         genome,
                         str(path.resolve()),
+                        GTF_RULES_VERSION,
                         counts["genes"],
                         counts["transcripts"],
                         counts["exons"],

@@ -1,0 +1,94 @@
+"""GTF gene models as a TxDb holds them (``makeTxDbFromGFF``), the source of ChIPseeker's features.
+
+Hand-written GTFs in the three styles users bring, each with its expected ChIPseeker answer
+worked out from the TxDb rules (1-based GTF -> 0-based BED):
+
+* UTRs are the parts of a coding transcript's exons outside its coding range, and the coding
+  range has the stop codon merged in (txdbmaker ``.make_splicings``: "Exons with a CDS part and
+  a stop codon have the latter merged into the former"); ChIPseeker reads them with
+  ``fiveUTRsByTranscript``/``threeUTRsByTranscript``. GENCODE's ``UTR`` rows include the stop
+  codon; NCBI GTFs have CDS but no UTR rows; UCSC's name them ``5UTR``/``3UTR``.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from chromdiff.annotation import annotate_regions, ensure_annotation
+from chromdiff.warehouse.db import apply_schema, connect
+
+ATTR = 'gene_id "{g}"; transcript_id "{t}"; gene_name "{g}";'
+
+# GENCODE style, minus strand: exons [50000,60000) [64000,70000); CDS 55004-60000 and
+# 64001-66000; stop codon 55001-55003 -> coding range [55000, 66000); UTR rows include the stop
+GENCODE = [
+    ("gene", 50001, 70000, "-", "gV", None), ("transcript", 50001, 70000, "-", "gV", "tV"),
+    ("exon", 50001, 60000, "-", "gV", "tV"), ("exon", 64001, 70000, "-", "gV", "tV"),
+    ("CDS", 55004, 60000, "-", "gV", "tV"), ("CDS", 64001, 66000, "-", "gV", "tV"),
+    ("UTR", 50001, 55003, "-", "gV", "tV"), ("UTR", 66001, 70000, "-", "gV", "tV"),
+    ("stop_codon", 55001, 55003, "-", "gV", "tV"), ("start_codon", 65998, 66000, "-", "gV", "tV"),
+]  # fmt: skip
+# NCBI style, plus strand, no UTR rows: exons [10000,16000) [20000,30000); CDS 15001-16000 and
+# 20001-24997, stop codon 24998-25000 -> coding range [15000, 25000)
+NCBI = [
+    ("gene", 10001, 30000, "+", "gU", None), ("transcript", 10001, 30000, "+", "gU", "tU"),
+    ("exon", 10001, 16000, "+", "gU", "tU"), ("exon", 20001, 30000, "+", "gU", "tU"),
+    ("CDS", 15001, 16000, "+", "gU", "tU"), ("CDS", 20001, 24997, "+", "gU", "tU"),
+    ("start_codon", 15001, 15003, "+", "gU", "tU"), ("stop_codon", 24998, 25000, "+", "gU", "tU"),
+]  # fmt: skip
+# UCSC genePredToGtf -utr style: the same model as NCBI's with 5UTR/3UTR rows
+UCSC = [*NCBI, ("5UTR", 10001, 15000, "+", "gU", "tU"), ("3UTR", 25001, 30000, "+", "gU", "tU")]
+
+
+def _write(path, rows):
+    lines = []
+    for feature, s, e, strand, g, t in rows:
+        attrs = ATTR.format(g=g, t=t) if t else f'gene_id "{g}"; gene_name "{g}";'
+        lines.append(f"chr1\tTEST\t{feature}\t{s}\t{e}\t.\t{strand}\t.\t{attrs}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def _features(tmp_path, rows, regions):
+    with connect() as con:
+        apply_schema(con)
+        aid = ensure_annotation(con, gtf=_write(tmp_path / "a.gtf", rows))
+        con.execute("create table rr (region_key bigint, chrom varchar, start bigint, stop bigint)")
+        con.executemany("insert into rr values (?, 'chr1', ?, ?)",
+                        [(i, s, e) for i, (s, e) in enumerate(regions)])  # fmt: skip
+        annotate_regions(con, "select * from rr", aid, "out")
+        return [r[0] for r in con.execute("select feature from out order by region_key").fetchall()]
+
+
+def test_gencode_stop_codon_is_exon_not_utr(tmp_path):
+    # TSS at 0-based 69999 (minus strand): every region below is > 3 kb away (not Promoter)
+    got = _features(tmp_path, GENCODE, [(55000, 55003), (54990, 55001), (54000, 54100),
+                                        (66500, 66600), (58000, 58100)])  # fmt: skip
+    # the stop codon: exon; straddling the UTR and the stop codon: 3' UTR (its priority);
+    # below the coding range (minus strand): 3' UTR; above it: 5' UTR; inside the CDS: exon
+    assert got == ["Exon", "3' UTR", "3' UTR", "5' UTR", "Exon"]
+
+
+@pytest.mark.parametrize("rows", [NCBI, UCSC], ids=["ncbi_no_utr_rows", "ucsc_5utr_3utr_rows"])
+def test_utrs_are_derived_from_cds_when_the_gtf_has_no_utr_rows(tmp_path, rows):
+    # TSS at 0-based 10000 (plus strand): 14000 is 4 kb downstream of it (not Promoter)
+    got = _features(tmp_path, rows, [(14000, 14001), (14999, 15000), (15000, 15001),
+                                     (24997, 25000), (25000, 25001), (26999, 27000)])  # fmt: skip
+    assert got == ["5' UTR", "5' UTR", "Exon", "Exon", "3' UTR", "3' UTR"]
+
+
+def test_a_build_stored_with_older_rules_is_loaded_again(tmp_path):
+    gtf = _write(tmp_path / "a.gtf", NCBI)
+    with connect() as con:
+        apply_schema(con)
+        aid = ensure_annotation(con, gtf=gtf)
+        # as an older chromdiff stored it: no version, no UTRs (it read no UTR rows)
+        con.execute("delete from ann_utrs where annotation_id = ?", [aid])
+        con.execute("update annotation_sources set version = null where annotation_id = ?", [aid])
+        assert ensure_annotation(con, gtf=gtf) == aid
+        kinds = con.execute("select kind, start, stop from ann_utrs order by start").fetchall()
+        assert kinds == [("5UTR", 10000, 15000), ("3UTR", 25000, 30000)]
+        con.execute("create table rr as select 0::bigint as region_key, 'chr1' as chrom,"
+                    " 14000::bigint as start, 14001::bigint as stop")  # fmt: skip
+        annotate_regions(con, "select * from rr", aid, "out")  # the derived tables follow
+        assert con.execute("select feature from out").fetchall() == [("5' UTR",)]
