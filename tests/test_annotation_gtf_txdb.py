@@ -3,6 +3,8 @@
 Hand-written GTFs in the three styles users bring, each with its expected ChIPseeker answer
 worked out from the TxDb rules (1-based GTF -> 0-based BED):
 
+* introns are intronsByTranscript: a stretch of a gene that none of its transcripts spans (two
+  transcripts of one gene that do not overlap) is no intron.
 * UTRs are the parts of a coding transcript's exons outside its coding range, and the coding
   range has the stop codon merged in (txdbmaker ``.make_splicings``: "Exons with a CDS part and
   a stop codon have the latter merged into the former"); ChIPseeker reads them with
@@ -35,6 +37,12 @@ NCBI = [
     ("exon", 10001, 16000, "+", "gU", "tU"), ("exon", 20001, 30000, "+", "gU", "tU"),
     ("CDS", 15001, 16000, "+", "gU", "tU"), ("CDS", 20001, 24997, "+", "gU", "tU"),
     ("start_codon", 15001, 15003, "+", "gU", "tU"), ("stop_codon", 24998, 25000, "+", "gU", "tU"),
+]  # fmt: skip
+# one gene, two transcripts that do not overlap: tN1 [60000,61000), tN2 [80000,81000) [88000,89000)
+SPLIT = [
+    ("gene", 60001, 89000, "+", "gN", None),
+    ("exon", 60001, 61000, "+", "gN", "tN1"),
+    ("exon", 80001, 81000, "+", "gN", "tN2"), ("exon", 88001, 89000, "+", "gN", "tN2"),
 ]  # fmt: skip
 # UCSC genePredToGtf -utr style: the same model as NCBI's with 5UTR/3UTR rows
 UCSC = [*NCBI, ("5UTR", 10001, 15000, "+", "gU", "tU"), ("3UTR", 25001, 30000, "+", "gU", "tU")]
@@ -92,3 +100,11 @@ def test_a_build_stored_with_older_rules_is_loaded_again(tmp_path):
                     " 14000::bigint as start, 14001::bigint as stop")  # fmt: skip
         annotate_regions(con, "select * from rr", aid, "out")  # the derived tables follow
         assert con.execute("select feature from out").fetchall() == [("5' UTR",)]
+
+
+def test_no_intron_where_no_transcript_of_the_gene_runs(tmp_path):
+    # 63500: 3.5 kb past tN1's TSS (not Promoter), in no transcript; the nearest transcript end
+    # before it is tN1's at 61000: gap S - end = 63501 - 61000 = 2501 -> Downstream (2-3kb);
+    # 70000: gap 9001 -> Distal Intergenic; 85000: inside tN2's intron, 5 kb past its TSS
+    got = _features(tmp_path, SPLIT, [(63500, 63501), (70000, 70001), (85000, 85001)])
+    assert got == ["Downstream", "Distal Intergenic", "Intron"]

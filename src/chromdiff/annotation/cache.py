@@ -27,7 +27,7 @@ BIN = 100_000
 SCHEMA = "annotation_cache"
 
 #: Bump when the derived tables change shape or meaning: old caches are then rebuilt.
-CACHE_VERSION = 8
+CACHE_VERSION = 9
 
 #: ``tss_keys.key = cid * SPAN + tss``: positions below 2^40 (1.1 Tb) and chromosome ids below
 #: 2^23 keep every key inside a signed BIGINT, and keys sort by (cid, tss). A build with a TSS
@@ -58,6 +58,25 @@ DERIVED = (
     "tss",
     "tss_keys",
 )
+
+
+def _merged_tx_sql(aid: str, chroms: str) -> str:
+    """Return SQL: each gene's transcript spans merged where they overlap or touch, with ``cid``.
+
+    ``aid`` is the annotation id as an SQL literal, ``chroms`` the build's ``chroms`` table.
+    """
+    return f"""
+        select gene_id, cid, strand, min(start) as start, max(stop) as stop from (
+            select *, sum(case when prev is null or start > prev then 1 else 0 end)
+                          over (partition by gene_id, cid, strand order by start, stop
+                                rows unbounded preceding) as grp
+            from (select t.gene_id, c.cid, t.strand, t.start, t.stop,
+                         max(t.stop) over (partition by t.gene_id, c.cid, t.strand
+                                           order by t.start, t.stop rows between
+                                           unbounded preceding and 1 preceding) as prev
+                  from ann_transcripts t join {chroms} c on c.chrom = t.chrom
+                  where t.annotation_id = {aid} and t.gene_id is not null))
+        group by gene_id, cid, strand, grp"""
 
 
 def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
@@ -128,19 +147,39 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
         "exon_bins": f"""select * from ({
             binned_sql(t("exons"), "annotation_id, cid, start, stop, xid")
         }) order by cid, bin""",
+        # the gaps between a locus's merged exons; a GTF build keeps only their parts inside
+        # a transcript of the gene (ChIPseeker's introns are intronsByTranscript: between two
+        # transcripts of a gene that do not overlap there is no intron). The embedded builds'
+        # loci are already cut where no transcript covers them (see build.py).
         "introns": f"""
+            with gaps as (
+                select * from (
+                    select first_value(gid) over w as gid, cid, gene_id, symbol, strand,
+                           stop as start, lead(start) over w as stop,
+                           min(start) over w as gene_start, i, n
+                    from {t("exons")}
+                    window w as (partition by gene_id, cid, strand, locus order by start))
+                where stop > start),
+            tx as ({_merged_tx_sql(aid, t("chroms"))}),
+            gtf as (select count(*) > 0 as yes from annotation_sources
+                    where annotation_id = {aid} and kind = 'gtf'),
+            pieces as (
+                select g.gid, g.cid, g.gene_id, g.symbol, g.strand,
+                       greatest(g.start, x.start) as start, least(g.stop, x.stop) as stop,
+                       g.gene_start, g.i, g.n
+                from gaps g join tx x on x.gene_id = g.gene_id and x.cid = g.cid
+                 and x.strand = g.strand and x.start < g.stop and g.start < x.stop
+                where (select yes from gtf)
+                union all
+                select gid, cid, gene_id, symbol, strand, start, stop, gene_start, i, n
+                from gaps where not (select yes from gtf))
             select {aid} as annotation_id,
                    (row_number() over (order by cid, gene_start, gene_id, start))::integer
                        as nid, gid, cid, start, stop, i, n,
                    'Intron (' || coalesce(symbol, '?') || '/' || gene_id || ', intron '
                        || (case when strand = '-' then n - i else i end)
                        || ' of ' || (n - 1) || ')' as label
-            from (select first_value(gid) over w as gid, cid, gene_id, symbol, strand,
-                         stop as start, lead(start) over w as stop,
-                         min(start) over w as gene_start, i, n
-                  from {t("exons")}
-                  window w as (partition by gene_id, cid, strand, locus order by start))
-            where stop > start
+            from pieces
             order by nid""",
         "intron_bins": f"""select * from ({
             binned_sql(t("introns"), "annotation_id, cid, start, stop, nid")
