@@ -108,3 +108,34 @@ def test_no_intron_where_no_transcript_of_the_gene_runs(tmp_path):
     # 70000: gap 9001 -> Distal Intergenic; 85000: inside tN2's intron, 5 kb past its TSS
     got = _features(tmp_path, SPLIT, [(63500, 63501), (70000, 70001), (85000, 85001)])
     assert got == ["Downstream", "Distal Intergenic", "Intron"]
+
+
+# one + transcript, exons [10000,12000) [18000,20000): its 3' end is 20000 (1-based 20000)
+PLUS = [
+    ("exon", 10001, 12000, "+", "gP", "tP"), ("exon", 18001, 20000, "+", "gP", "tP"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("distance", "labels"),
+    [
+        # getGenomicAnnotation.R:177-202 (ChIPseeker 85fd5f7): dsd/1000 <= 1 -> "<=dsd bp";
+        # else 1-kb bins for 1:(dsd/1000), then "(dsd/1000)kb-dsd bp" up to dsd
+        (1000, ["Downstream (<=1000bp)", "Distal Intergenic", "Distal Intergenic"]),
+        (2500, ["Downstream (<1kb)", "Downstream (2.5kb-2500bp)", "Distal Intergenic"]),
+        (3000, ["Downstream (<1kb)", "Downstream (2-3kb)", "Distal Intergenic"]),
+        (5000, ["Downstream (<1kb)", "Downstream (2-3kb)", "Downstream (3-4kb)"]),
+    ],
+)
+def test_downstream_labels_follow_chipseeker_for_any_distance(tmp_path, distance, labels):
+    # gaps S - txEnd (1-based): 20501 - 20000 = 501, 22201 - 20000 = 2201, 23601 - 20000 = 3601
+    with connect() as con:
+        apply_schema(con)
+        aid = ensure_annotation(con, gtf=_write(tmp_path / "p.gtf", PLUS))
+        con.execute("create table rr (region_key bigint, chrom varchar, start bigint, stop bigint)")
+        con.executemany("insert into rr values (?, 'chr1', ?, ?)",
+                        [(0, 20500, 20501), (1, 22200, 22201), (2, 23600, 23601)])  # fmt: skip
+        annotate_regions(con, "select * from rr", aid, "out", downstream_distance=distance,
+                         tss_region=(-100, 100))  # fmt: skip
+        got = con.execute("select annotation from out order by region_key").fetchall()
+    assert [r[0] for r in got] == labels

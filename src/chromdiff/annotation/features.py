@@ -164,13 +164,31 @@ def build_downstream(
         raise ValueError(f"downstream rule must be 'chipseeker' or 'both', not {rule!r}")
 
 
-def bins_sql(value: str, prefix: str, limit: int, lt: bool) -> str:
-    """Return SQL labelling ``|value|`` in 1-kb bins up to ``limit`` (ChIPseeker's labels)."""
+def bins_sql(value: str, prefix: str, limit: int) -> str:
+    """Return SQL labelling ``|value|`` in 1-kb bins up to ``limit`` (ChIPseeker's Promoter)."""
     parts = []
     for k in range(1, max(1, -(-limit // 1000)) + 1):
-        lab = (f"<{k}kb" if lt else f"<={k}kb") if k == 1 else f"{k - 1}-{k}kb"
+        lab = "<=1kb" if k == 1 else f"{k - 1}-{k}kb"
         parts.append(f"when abs({value}) <= {k * 1000} then '{prefix} ({lab})'")
     return "case " + " ".join(parts) + f" else '{prefix}' end"
+
+
+def downstream_label_sql(gap: str, distance: int) -> str:
+    """Return SQL of ChIPseeker's Downstream label of a region ``|gap|`` bp past a transcript end.
+
+    As ``getGenomicAnnotation.R`` (ChIPseeker 85fd5f7, lines 177-202) labels them for
+    ``downstreamDistance`` ``dsd``: ``Downstream (<=<dsd>bp)`` when ``dsd / 1000 <= 1``; else
+    ``<1kb``, ``1-2kb``, ... for each whole kb of ``1:(dsd/1000)``, and what is left up to
+    ``dsd`` ``Downstream (<dsd/1000>kb-<dsd>bp)`` (e.g. ``2.5kb-2500bp``).
+    """
+    if distance / 1000 <= 1:
+        return f"'Downstream (<={int(distance)}bp)'"
+    parts = []
+    for k in range(1, int(distance // 1000) + 1):  # R's 1:(dsd/1000)
+        lab = "<1kb" if k == 1 else f"{k - 1}-{k}kb"
+        parts.append(f"when abs({gap}) <= {k * 1000} then 'Downstream ({lab})'")
+    rest = f"Downstream ({'%.7g' % (distance / 1000)}kb-{int(distance)}bp)"
+    return "case " + " ".join(parts) + f" else '{rest}' end"
 
 
 def category_sql(priority: tuple[str, ...], tss_region: tuple[int, int], down_dist: int) -> str:
@@ -178,7 +196,7 @@ def category_sql(priority: tuple[str, ...], tss_region: tuple[int, int], down_di
     lo, hi = tss_region
     order = [c for c in priority if c in _GENIC] + [c for c in _GENIC if c not in priority]
     promo = (
-        bins_sql("n.distance_to_tss", "Promoter", max(abs(lo), abs(hi)), lt=False)
+        bins_sql("n.distance_to_tss", "Promoter", max(abs(lo), abs(hi)))
         if max(abs(lo), abs(hi)) >= 2000
         else "'Promoter'"
     )
@@ -199,7 +217,7 @@ def category_sql(priority: tuple[str, ...], tss_region: tuple[int, int], down_di
     }
     feat = " ".join(f"when {cases[c][0]} then {cases[c][1]}" for c in order)
     ann = " ".join(f"when {cases[c][0]} then {cases[c][2]}" for c in order)
-    down = bins_sql("dw.gap", "Downstream", down_dist, lt=True)
+    down = downstream_label_sql("dw.gap", down_dist)
     return f"""case when n.tss is null then null {feat}
                     when dw.region_key is not null then 'Downstream'
                     else 'Distal Intergenic' end as feature,
