@@ -139,3 +139,28 @@ def test_downstream_labels_follow_chipseeker_for_any_distance(tmp_path, distance
                          tss_region=(-100, 100))  # fmt: skip
         got = con.execute("select annotation from out order by region_key").fetchall()
     assert [r[0] for r in got] == labels
+
+
+def test_one_side_ignored_with_no_tss_on_that_side(tmp_path):
+    """getNearestFeatureIndicesAndDistances.R (85fd5f7): with ignoreDownstream only the TSS
+    before the peak (follow), with ignoreUpstream only the one after (precede); none there ->
+    the dummy feature, distance Inf, no gene, and the genomic features still found."""
+    rows = []
+    with connect() as con:
+        apply_schema(con)
+        aid = ensure_annotation(con, gtf=_write(tmp_path / "p.gtf", PLUS))
+        con.execute("create table rr (region_key bigint, chrom varchar, start bigint, stop bigint)")
+        # 7000: before the only TSS (10000); 22200: past it, 2201 bp after tP's 3' end
+        con.executemany("insert into rr values (?, 'chr1', ?, ?)",
+                        [(0, 7000, 7001), (1, 22200, 22201)])  # fmt: skip
+        for opt in ("ignore_downstream", "ignore_upstream"):
+            annotate_regions(con, "select * from rr", aid, "out", **{opt: True})
+            rows += con.execute(
+                "select feature, annotation, gene_id, distance_to_tss from out order by region_key"
+            ).fetchall()
+    assert rows == [
+        ("Distal Intergenic", "Distal Intergenic", None, None),  # no TSS before: not the one after
+        ("Downstream", "Downstream (2-3kb)", "gP", 12200),
+        ("Promoter", "Promoter (2-3kb)", "gP", -3000),
+        ("Downstream", "Downstream (2-3kb)", None, None),  # no TSS after: still Downstream
+    ]

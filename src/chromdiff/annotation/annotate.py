@@ -186,8 +186,11 @@ def annotation_select(
     build_downstream(
         con, annotation_id, downstream, downstream_distance, tables=tables, source=source
     )
+    # with one side ignored a region may have no TSS on an annotated chromosome (n.cid)
+    one_side = ignore_upstream or ignore_downstream
+    annotated = "n.cid is not null" if one_side else "n.tss is not null"
     return f"""select n.region_key, n.orig_chrom as chrom, n.r_start as start, n.r_stop as stop,
-               {category_sql(tuple(priority), tuple(tss_region), downstream_distance)},
+               {category_sql(tuple(priority), tuple(tss_region), downstream_distance, annotated)},
                n.gene_id, n.symbol, n.tx_id, n.gene_strand, n.gene_start, n.gene_stop, n.tss,
                n.distance_to_tss,
                coalesce(ex.gene_id, it.gene_id) as genic_gene_id,

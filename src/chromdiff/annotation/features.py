@@ -191,8 +191,16 @@ def downstream_label_sql(gap: str, distance: int) -> str:
     return "case " + " ".join(parts) + f" else '{rest}' end"
 
 
-def category_sql(priority: tuple[str, ...], tss_region: tuple[int, int], down_dist: int) -> str:
-    """Return SQL selecting ``feature`` and ``annotation`` from the joined hit columns (aliases)."""
+def category_sql(
+    priority: tuple[str, ...],
+    tss_region: tuple[int, int],
+    down_dist: int,
+    annotated: str = "n.tss is not null",
+) -> str:
+    """Return SQL selecting ``feature`` and ``annotation`` from the joined hit columns (aliases).
+
+    ``annotated``: SQL true when the region's chromosome has annotation (else both are NULL).
+    """
     lo, hi = tss_region
     order = [c for c in priority if c in _GENIC] + [c for c in _GENIC if c not in priority]
     promo = (
@@ -218,9 +226,9 @@ def category_sql(priority: tuple[str, ...], tss_region: tuple[int, int], down_di
     feat = " ".join(f"when {cases[c][0]} then {cases[c][1]}" for c in order)
     ann = " ".join(f"when {cases[c][0]} then {cases[c][2]}" for c in order)
     down = downstream_label_sql("dw.gap", down_dist)
-    return f"""case when n.tss is null then null {feat}
+    return f"""case when not ({annotated}) then null {feat}
                     when dw.region_key is not null then 'Downstream'
                     else 'Distal Intergenic' end as feature,
-               case when n.tss is null then null {ann}
+               case when not ({annotated}) then null {ann}
                     when dw.region_key is not null then {down}
                     else 'Distal Intergenic' end as annotation"""

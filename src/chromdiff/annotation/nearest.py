@@ -111,8 +111,8 @@ def nearest_sql(
     # start, or after the stop with ignore_overlap) as row ids, signed distances and whether
     # o lies inside the region; d picks one
     sig = "(case when {}neg then -1 else 1 end)"
-    if ignore_downstream:
-        pick = "u_d is not null"
+    if ignore_downstream:  # only the TSS before (none: no gene, as ChIPseeker's Inf distance)
+        pick = "true"
     elif ignore_upstream:
         pick = "false"
     else:
@@ -129,7 +129,8 @@ def nearest_sql(
         j = f"""select r.region_key, r.orig_chrom, r.start, r.stop, o.p_tid as u_tid,
                        o.tid as o_tid, o.p_tss as u_tss, o.tss as o_tss, o.p_neg as u_neg,
                        o.neg as o_neg, {sig.format("o.p_")} * (r.start - o.p_tss) as u_d,
-                       {sig.format("o.")} * (r.stop - o.tss - 1) as o_d, o.tss < r.stop as ins
+                       {sig.format("o.")} * (r.stop - o.tss - 1) as o_d, o.tss < r.stop as ins,
+                       r.cid
                 from r asof left join
                      (select key, tid, tss, neg, p_tid, p_tss, p_neg from {tables["tss_keys"]}
                       where {sel}) o
@@ -142,20 +143,23 @@ def nearest_sql(
                 select r.region_key, r.orig_chrom, r.start, r.stop, u.tid as u_tid,
                        o.tid as o_tid, u.tss as u_tss, o.tss as o_tss, u.neg as u_neg,
                        o.neg as o_neg, {sig.format("u.")} * (r.start - u.tss) as u_d,
-                       {sig.format("o.")} * (r.stop - o.tss - 1) as o_d, {ins} as ins
+                       {sig.format("o.")} * (r.stop - o.tss - 1) as o_d, {ins} as ins, r.cid
                 from r
                 asof left join k u on r.cid = u.cid and r.start > u.tss
                 asof left join k o on r.cid = o.cid and {o_on}"""
     # only integers leave the ASOF join: the gene's strings are joined by whoever keeps them
     # (with_genes), which halves the cost of this step at 10k regions
     up = f"ins is not true and ({pick})"
+    # one side only: a region with no TSS on that side has none (NULL), but its chromosome is
+    # annotated (cid), so its features are still found
+    cid = ", cid" if ignore_upstream or ignore_downstream else ""
     return f"""with r as ({r}),
         j as ({j})
         select region_key, orig_chrom, start as r_start, stop as r_stop,
                case when {up} then u_tid else o_tid end as tid,
                case when {up} then u_tss else o_tss end as tss,
                case when {up} then u_neg else o_neg end as tss_minus,
-               case when ins then 0 when {pick} then u_d else o_d end as distance_to_tss
+               case when ins then 0 when {pick} then u_d else o_d end as distance_to_tss{cid}
         from j"""
 
 
