@@ -57,15 +57,21 @@ def _write(path, rows):
     return path
 
 
-def _features(tmp_path, rows, regions):
+def _annotate(tmp_path, rows, regions, columns="feature", **opts):
+    """Annotate chr1 ``regions`` (start, stop) with GTF ``rows``; ``columns`` of each, in order."""
     with connect() as con:
         apply_schema(con)
         aid = ensure_annotation(con, gtf=_write(tmp_path / "a.gtf", rows))
         con.execute("create table rr (region_key bigint, chrom varchar, start bigint, stop bigint)")
         con.executemany("insert into rr values (?, 'chr1', ?, ?)",
                         [(i, s, e) for i, (s, e) in enumerate(regions)])  # fmt: skip
-        annotate_regions(con, "select * from rr", aid, "out")
-        return [r[0] for r in con.execute("select feature from out order by region_key").fetchall()]
+        annotate_regions(con, "select * from rr", aid, "out", **opts)
+        got = con.execute(f"select {columns} from out order by region_key").fetchall()
+    return [r[0] if len(r) == 1 else r for r in got]
+
+
+def _features(tmp_path, rows, regions):
+    return _annotate(tmp_path, rows, regions)
 
 
 def test_gencode_stop_codon_is_exon_not_utr(tmp_path):
@@ -129,35 +135,19 @@ PLUS = [
 )
 def test_downstream_labels_follow_chipseeker_for_any_distance(tmp_path, distance, labels):
     # gaps S - txEnd (1-based): 20501 - 20000 = 501, 22201 - 20000 = 2201, 23601 - 20000 = 3601
-    with connect() as con:
-        apply_schema(con)
-        aid = ensure_annotation(con, gtf=_write(tmp_path / "p.gtf", PLUS))
-        con.execute("create table rr (region_key bigint, chrom varchar, start bigint, stop bigint)")
-        con.executemany("insert into rr values (?, 'chr1', ?, ?)",
-                        [(0, 20500, 20501), (1, 22200, 22201), (2, 23600, 23601)])  # fmt: skip
-        annotate_regions(con, "select * from rr", aid, "out", downstream_distance=distance,
-                         tss_region=(-100, 100))  # fmt: skip
-        got = con.execute("select annotation from out order by region_key").fetchall()
-    assert [r[0] for r in got] == labels
+    got = _annotate(tmp_path, PLUS, [(20500, 20501), (22200, 22201), (23600, 23601)],
+                    "annotation", downstream_distance=distance, tss_region=(-100, 100))  # fmt: skip
+    assert got == labels
 
 
 def test_one_side_ignored_with_no_tss_on_that_side(tmp_path):
     """getNearestFeatureIndicesAndDistances.R (85fd5f7): with ignoreDownstream only the TSS
     before the peak (follow), with ignoreUpstream only the one after (precede); none there ->
     the dummy feature, distance Inf, no gene, and the genomic features still found."""
-    rows = []
-    with connect() as con:
-        apply_schema(con)
-        aid = ensure_annotation(con, gtf=_write(tmp_path / "p.gtf", PLUS))
-        con.execute("create table rr (region_key bigint, chrom varchar, start bigint, stop bigint)")
-        # 7000: before the only TSS (10000); 22200: past it, 2201 bp after tP's 3' end
-        con.executemany("insert into rr values (?, 'chr1', ?, ?)",
-                        [(0, 7000, 7001), (1, 22200, 22201)])  # fmt: skip
-        for opt in ("ignore_downstream", "ignore_upstream"):
-            annotate_regions(con, "select * from rr", aid, "out", **{opt: True})
-            rows += con.execute(
-                "select feature, annotation, gene_id, distance_to_tss from out order by region_key"
-            ).fetchall()
+    # 7000: before the only TSS (10000); 22200: past it, 2201 bp after tP's 3' end
+    rows, cols = [], "feature, annotation, gene_id, distance_to_tss"
+    for opt in ("ignore_downstream", "ignore_upstream"):
+        rows += _annotate(tmp_path, PLUS, [(7000, 7001), (22200, 22201)], cols, **{opt: True})
     assert rows == [
         ("Distal Intergenic", "Distal Intergenic", None, None),  # no TSS before: not the one after
         ("Downstream", "Downstream (2-3kb)", "gP", 12200),
