@@ -27,7 +27,7 @@ BIN = 100_000
 SCHEMA = "annotation_cache"
 
 #: Bump when the derived tables change shape or meaning: old caches are then rebuilt.
-CACHE_VERSION = 9
+CACHE_VERSION = 10
 
 #: ``tss_keys.key = cid * SPAN + tss``: positions below 2^40 (1.1 Tb) and chromosome ids below
 #: 2^23 keep every key inside a signed BIGINT, and keys sort by (cid, tss). A build with a TSS
@@ -203,6 +203,8 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
                   from {tx} group by chrom, stop) x
             join {t("chroms")} c on c.chrom = x.chrom
             order by c.cid, x.stop""",
+        # level 'gene': one TSS per gene and chromosome, its longest locus's (as
+        # links.GENE_TSS_SQL), not a stray copy of an exon listed as a locus of its own
         "tss": f"""
             select {aid} as annotation_id, level, {bid} * 2 + (level = 'gene')::integer as kid,
                    c.cid, tss, f.strand = '-' as neg,
@@ -215,9 +217,13 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
                              strand, case when strand = '-' then stop - 1 else start end as tss
                       from {tx}
                       union all
-                      select 'gene', null::varchar, gene_id, symbol, chrom, start, stop, strand,
-                             tss
-                      from ann_genes where annotation_id = {aid})
+                      select 'gene', null::varchar, gene_id, g.symbol, chrom, g.start, g.stop,
+                             g.strand, g.tss
+                      from (select gene_id, chrom,
+                                   arg_max(struct_pack(symbol, start, stop, strand, tss),
+                                           [stop - start, -tss]) as g
+                            from ann_genes where annotation_id = {aid}
+                            group by gene_id, chrom))
                 group by level, chrom, tss) x
             join {t("chroms")} c on c.chrom = x.chrom
             order by level, c.cid, tss""",
