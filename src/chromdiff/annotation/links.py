@@ -139,6 +139,10 @@ def great_domains(
     """
     _genes(con, annotation_id)
     up, dn, ext = int(basal_upstream), int(basal_downstream), int(max_extension)
+    # neighbours in the order of the basal domains, not of the TSSs (rGREAT extendTSS,
+    # R/extend.R:586-626: basal domains sorted by position, dist_to_left = s[i] - e[i-1],
+    # dist_to_right = s[i+1] - e[i], negative -> no extension): a minus-strand gene's basal
+    # domain reaches 5 kb right of its TSS, past a plus-strand neighbour's TSS
     con.execute(
         f"""create or replace temp table _cd_great as
         with b as (
@@ -147,11 +151,8 @@ def great_domains(
                       case when strand = '-' then tss + {up} else tss + {dn} end + 1 as be
             from _cd_g),
         n as (
-            select *, max(be) over (partition by chrom order by tss
-                         range between unbounded preceding and 1 preceding) as left_be,
-                      min(bs) over (partition by chrom order by tss
-                         range between 1 following and unbounded following) as right_bs
-            from b)
+            select *, lag(be) over w as left_be, lead(bs) over w as right_bs
+            from b window w as (partition by chrom order by bs, be, gene_id))
         select gene_id, symbol, chrom, strand, tss,
                least(bs, greatest(bs - {ext}, coalesce(left_be, 0), 0)) as start,
                greatest(be, least(be + {ext}, coalesce(right_bs, be + {ext}))) as stop
@@ -173,11 +174,13 @@ def link_great(
 
     Each gene's basal domain is ``basal_upstream`` bp upstream to ``basal_downstream`` bp
     downstream of its TSS (inclusive, strand-aware, clipped at 0); it is extended each way up to
-    the nearest other basal domain in that direction, by at most ``max_extension``. A region
-    links to every gene whose domain holds its midpoint ``(start + stop) // 2``; ``distance`` is
-    midpoint − TSS signed by the gene's strand. Chromosome ends are not known, so the last gene's
-    domain extends the full ``max_extension``. The domains are kept in temp table ``_cd_great``
-    (:func:`great_domains`; ``domains_ready``: it already holds them, ``domain_opts`` unused).
+    the neighbouring basal domain in that direction (neighbours in the order of the basal
+    domains, as rGREAT's ``extendTSS``; none when they overlap), by at most ``max_extension``.
+    A region links to every gene whose domain holds its midpoint ``(start + stop) // 2``;
+    ``distance`` is midpoint − TSS signed by the gene's strand. Chromosome ends are not known,
+    so the last gene's domain extends the full ``max_extension``. The domains are kept in temp
+    table ``_cd_great`` (:func:`great_domains`; ``domains_ready``: it already holds them,
+    ``domain_opts`` unused).
     """
     stage_regions(con, regions_sql, annotation_id)
     if not domains_ready:
