@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from chromdiff.errors import InputError
+from chromdiff.regions.coords import int_sql
 
 _WORD = 62  # files per bigint word of the covering-set bitmask
 #: Header lines of BED files (bedtools skips them too).
@@ -59,26 +60,26 @@ def load_peaks(con: duckdb.DuckDBPyConnection, files: list[Path]) -> None:
             raise InputError(
                 f"{path}: cannot read peak file ({str(exc).splitlines()[0]})"
             ) from None
+        # typed as the region reader types coordinates (int_sql): never rounded, unlike
+        # DuckDB's own cast ('100.7' -> 101), which bedtools multiinter refuses on the server
+        con.execute(
+            f"""create or replace temp table _typed as
+            select line, f, {int_sql("s")} as s_i, {int_sql("e")} as e_i
+            from (select line, f, f[2] as s, f[3] as e from _lines where not {_HEADER})"""
+        )
         bad = con.execute(
-            f"""select line, case when len(f) < 3 then 'fewer than 3 tab-separated fields'
-                      when try_cast(f[2] as bigint) is null or try_cast(f[3] as bigint) is null
-                        then 'start/end not integers'
-                      when cast(f[2] as bigint) < 0 then 'negative start'
+            """select line, case when len(f) < 3 then 'fewer than 3 tab-separated fields'
+                      when s_i is null or e_i is null then 'start/end not integers'
+                      when s_i < 0 then 'negative start'
                       else 'end before start' end
-            from _lines
-            where not {_HEADER}
-              and (len(f) < 3 or try_cast(f[2] as bigint) is null
-                   or try_cast(f[3] as bigint) is null or cast(f[2] as bigint) < 0
-                   or cast(f[3] as bigint) < cast(f[2] as bigint))
+            from _typed
+            where len(f) < 3 or s_i is null or e_i is null or s_i < 0 or e_i < s_i
             order by line limit 1"""
         ).fetchall()
         if bad:
             raise InputError(f"{path}:{bad[0][0]}: {bad[0][1]} (expected a BED/narrowPeak file)")
-        con.execute(
-            f"""insert into peaks select {idx}, f[1], cast(f[2] as bigint), cast(f[3] as bigint)
-            from _lines where not {_HEADER}"""
-        )
-    con.execute("drop table if exists _lines")
+        con.execute(f"insert into peaks select {idx}, f[1], s_i, e_i from _typed")
+    con.execute("drop table if exists _lines; drop table if exists _typed")
 
 
 def peak_extent(con: duckdb.DuckDBPyConnection, idx: int) -> dict[str, int]:

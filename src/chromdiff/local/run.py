@@ -162,14 +162,19 @@ def count_table(
 ) -> tuple[list[str], np.ndarray, np.ndarray]:
     """Return (names, rows, matrix) as ``combine_counts`` builds the table (``DA:516-538``).
 
-    Columns are the experiments sorted by name (the ``*.count`` glob order); rows are the
-    regions with a count line in at least one experiment (``row[$1]++``); ``rows`` indexes
-    :class:`Regions`.
+    Columns are the experiments sorted by name (the ``*.count`` glob order) that have a count
+    line in at least one region: DA creates a column when it first meets an experiment's line
+    (``if (!($2 in column)) column[$2] = ++col_idx``), so an experiment whose bigWig covers no
+    region (an empty ``.count`` file) gets none and edgeR runs without it. Rows are the regions
+    with a count line in at least one experiment (``row[$1]++``); ``rows`` indexes
+    :class:`Regions`. A count is at least 1 wherever there is a line, so 0 means none.
     """
     order = sorted(range(len(samples)), key=lambda i: samples[i].name)
     matrix = np.column_stack([counts[i] for i in order])
+    counted = (matrix > 0).any(axis=0)
+    matrix = matrix[:, counted]
     rows = np.flatnonzero((matrix > 0).any(axis=1))
-    return [samples[i].name for i in order], rows, matrix[rows]
+    return [samples[i].name for i, c in zip(order, counted, strict=True) if c], rows, matrix[rows]
 
 
 def write_count_table(path: Path, names: list[str], rows: np.ndarray, matrix: np.ndarray) -> Path:
@@ -198,6 +203,12 @@ def diffbind(samples: list[Sample], regions: Regions, counts: list[np.ndarray], 
     table_path = write_count_table(out_dir / "count_table.csv", names, rows, matrix)
     if len(rows) == 0:
         raise ChromdiffError("no region has coverage in any experiment: nothing to test")
+    empty = sorted({s.grp for s in samples} - {grp[n] for n in names})
+    if empty:
+        raise ChromdiffError(
+            f"group {empty[0]}: no experiment has coverage over any region (its bigWigs hold no "
+            "data over the peaks): nothing to compare"
+        )
     stats = run_edger(matrix, names, [grp[n] for n in names], engine)
     if not stats.keep.any():
         raise ChromdiffError("edgeR's filterByExpr kept no region: nothing to test")
@@ -240,9 +251,15 @@ def _write_log(
         for s in samples
     ]
     grp = {s.name: s.grp for s in samples}
+    lines += [
+        f"[WARNING] {s.name} (group {s.grp}) has no coverage over any region: no count column "
+        "(as DA, whose count table has none for an empty .count file)"
+        for s in samples
+        if s.name not in columns
+    ]
     lines += [f"[INFO] <samples> {name} {grp[name]} " for name in columns]
-    n_a = sum(s.grp == "A" for s in samples)
-    n_b = len(samples) - n_a
+    n_a = sum(grp[name] == "A" for name in columns)
+    n_b = len(columns) - n_a
     if n_a == 1 or n_b == 1:
         lines.append(
             "[WARNING] Performing Diff Analysis without replicate is not recommended "
