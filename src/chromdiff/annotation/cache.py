@@ -18,6 +18,7 @@ tables instead, so an edit to them is always seen.
 
 from __future__ import annotations
 
+from chromdiff.annotation.genesql import gene_tss_sql, merge_intervals_sql
 from chromdiff.duckcore import duckdb
 
 #: Bin size (bp) of the overlap equi-joins on ``(chrom, bin)``.
@@ -58,25 +59,6 @@ DERIVED = (
     "tss",
     "tss_keys",
 )
-
-
-def _merged_tx_sql(aid: str, chroms: str) -> str:
-    """Return SQL: each gene's transcript spans merged where they overlap or touch, with ``cid``.
-
-    ``aid`` is the annotation id as an SQL literal, ``chroms`` the build's ``chroms`` table.
-    """
-    return f"""
-        select gene_id, cid, strand, min(start) as start, max(stop) as stop from (
-            select *, sum(case when prev is null or start > prev then 1 else 0 end)
-                          over (partition by gene_id, cid, strand order by start, stop
-                                rows unbounded preceding) as grp
-            from (select t.gene_id, c.cid, t.strand, t.start, t.stop,
-                         max(t.stop) over (partition by t.gene_id, c.cid, t.strand
-                                           order by t.start, t.stop rows between
-                                           unbounded preceding and 1 preceding) as prev
-                  from ann_transcripts t join {chroms} c on c.chrom = t.chrom
-                  where t.annotation_id = {aid} and t.gene_id is not null))
-        group by gene_id, cid, strand, grp"""
 
 
 def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
@@ -120,6 +102,13 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
         left join ({loci}) l using (gene_id, chrom, strand, start, stop)
         where e.annotation_id = {aid}
         window w as (partition by e.gene_id, e.chrom, e.strand, l.locus order by e.start)"""
+    # each gene's transcript spans, merged where they overlap or touch (the introns' cover)
+    tx_spans = merge_intervals_sql(
+        f"""(select t.gene_id, c.cid, t.strand, t.start, t.stop
+             from ann_transcripts t join {t("chroms")} c on c.chrom = t.chrom
+             where t.annotation_id = {aid} and t.gene_id is not null)""",
+        "gene_id, cid, strand",
+    )
     return {
         # tx: the chromosome has transcripts (region chromosome names are matched to these)
         "chroms": f"""
@@ -160,7 +149,7 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
                     from {t("exons")}
                     window w as (partition by gene_id, cid, strand, locus order by start))
                 where stop > start),
-            tx as ({_merged_tx_sql(aid, t("chroms"))}),
+            tx as ({tx_spans}),
             gtf as (select count(*) > 0 as yes from annotation_sources
                     where annotation_id = {aid} and kind = 'gtf'),
             pieces as (
@@ -203,8 +192,8 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
                   from {tx} group by chrom, stop) x
             join {t("chroms")} c on c.chrom = x.chrom
             order by c.cid, x.stop""",
-        # level 'gene': one TSS per gene and chromosome, its longest locus's (as
-        # links.GENE_TSS_SQL), not a stray copy of an exon listed as a locus of its own
+        # level 'gene': one TSS per gene and chromosome, its longest locus's (gene_tss_sql),
+        # not a stray copy of an exon listed as a locus of its own
         "tss": f"""
             select {aid} as annotation_id, level, {bid} * 2 + (level = 'gene')::integer as kid,
                    c.cid, tss, f.strand = '-' as neg,
@@ -217,13 +206,9 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
                              strand, case when strand = '-' then stop - 1 else start end as tss
                       from {tx}
                       union all
-                      select 'gene', null::varchar, gene_id, g.symbol, chrom, g.start, g.stop,
-                             g.strand, g.tss
-                      from (select gene_id, chrom,
-                                   arg_max(struct_pack(symbol, start, stop, strand, tss),
-                                           [stop - start, -tss]) as g
-                            from ann_genes where annotation_id = {aid}
-                            group by gene_id, chrom))
+                      select 'gene', null::varchar, gene_id, symbol, chrom, start, stop,
+                             strand, tss
+                      from ({gene_tss_sql(aid)}))
                 group by level, chrom, tss) x
             join {t("chroms")} c on c.chrom = x.chrom
             order by level, c.cid, tss""",

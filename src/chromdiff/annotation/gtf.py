@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from chromdiff.annotation.genesql import merge_intervals_sql
 from chromdiff.errors import InputError
 
 #: The rules a GTF build was made with (``annotation_sources.version`` of a GTF build): a build
@@ -76,22 +77,6 @@ def read_gtf(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         raise InputError(f"{path}: no exon rows; is this a GTF?")
 
 
-def _merge_sql(source: str) -> str:
-    """Return SQL merging overlapping/adjacent intervals of ``source`` per (gene_id, chrom)."""
-    return f"""
-    with d as (
-        select distinct gene_id, chrom, start, stop, strand from {source}),
-    s as (
-        select *, max(stop) over (partition by gene_id, chrom order by start, stop, strand
-                    rows between unbounded preceding and 1 preceding) as prev_max from d),
-    g as (
-        select *, sum(case when prev_max is null or start > prev_max then 1 else 0 end)
-                  over (partition by gene_id, chrom order by start, stop, strand
-                        rows unbounded preceding) as grp from s)
-    select gene_id, chrom, min(start) as start, max(stop) as stop, any_value(strand) as strand
-    from g group by gene_id, chrom, grp"""
-
-
 def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> dict[str, int]:
     """Insert the GTF's genes, transcripts, merged exons and UTRs under ``annotation_id``."""
     read_gtf(con, path)
@@ -114,7 +99,9 @@ def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> 
     )
     con.execute(
         f"""insert into ann_exons select '{aid}', * from ({
-            _merge_sql("(select * from _gtf where feature = 'exon')")
+            merge_intervals_sql(
+                "(select * from _gtf where feature = 'exon')", "gene_id, chrom", ("strand",)
+            )
         })"""
     )
     con.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from chromdiff.annotation.cache import derived_tables
+from chromdiff.annotation.genesql import gene_tss_sql
 from chromdiff.annotation.nearest import build_nearest, nearest_sql, nearest_tss, with_genes
 from chromdiff.annotation.staging import (
     chrom_renames,
@@ -17,18 +18,8 @@ from chromdiff.duckcore import duckdb
 LINK_COLUMNS = ("region_key", "gene_id", "symbol", "gene_strand", "tss", "distance")
 
 
-#: One TSS per gene and chromosome (one ``?`` parameter: the annotation id): a gene listed at
-#: several loci of a chromosome (``ann_genes`` has one row per locus; the embedded builds keep
-#: stray copies of a few exons as loci of their own) takes its longest locus, ties to the
-#: smaller TSS.
-GENE_TSS_SQL = """select gene_id, chrom, g.symbol, g.strand, g.tss
-        from (select gene_id, chrom,
-                     arg_max(struct_pack(symbol, strand, tss), [stop - start, -tss]) as g
-              from ann_genes where annotation_id = ? group by gene_id, chrom)"""
-
-
 def _genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
-    con.execute(f"create or replace temp table _cd_g as {GENE_TSS_SQL}", [annotation_id])
+    con.execute(f"create or replace temp table _cd_g as {gene_tss_sql('?')}", [annotation_id])
 
 
 def nearest_links_sql(

@@ -7,7 +7,7 @@
   ``max_distance``) or ``great`` (GREAT basal-plus-extension domains).
 * ``int_rp_links``: BETA's links, every gene TSS within 100 kb of a peak **centre**
   (``distance`` = |centre − TSS|; one TSS per gene and chromosome, the longest locus's:
-  :data:`chromdiff.annotation.links.GENE_TSS_SQL`), over the peaks that count as bound: the
+  :func:`chromdiff.annotation.genesql.gene_tss_sql`), over the peaks that count as bound: the
   significant peaks when the peak side has fold changes and p-values (a non-finite log2FC is
   never significant), otherwise all peaks; at most the 10,000 best (BETA's ``--pn``), by padj
   then score.
@@ -20,7 +20,7 @@ import logging
 import duckdb
 
 from chromdiff.annotation import annotate_regions, link_great, link_within_distance
-from chromdiff.annotation.links import GENE_TSS_SQL
+from chromdiff.annotation.genesql import gene_tss_sql
 from chromdiff.annotation.staging import stage_regions
 from chromdiff.integration.params import stored_integration
 from chromdiff.integration.validate import finite_sql
@@ -57,7 +57,7 @@ def _rp_links(con: duckdb.DuckDBPyConnection, s: dict, iid: str) -> None:
         with r as (select region_key as peak_id, chrom, (start + stop) // 2 as c,
                           unnest([(start + stop) // 2 // {w} - 1, (start + stop) // 2 // {w},
                                   (start + stop) // 2 // {w} + 1]) as bin from _cd_r),
-        g as (select gene_id, chrom, tss, tss // {w} as bin from ({GENE_TSS_SQL})
+        g as (select gene_id, chrom, tss, tss // {w} as bin from ({gene_tss_sql("?")})
               where gene_id is not null)
         select peak_id, gene_id, min(abs(c - tss)) as distance
         from r join g using (chrom, bin) where abs(c - tss) <= {w}

@@ -1,0 +1,46 @@
+"""SQL shared by the annotation loaders, the derived tables and the link tables.
+
+* :func:`merge_intervals_sql`: intervals merged where they overlap or touch, per group.
+* :func:`gene_tss_sql`: one TSS per gene and chromosome, the gene's longest locus's.
+"""
+
+from __future__ import annotations
+
+
+def merge_intervals_sql(source: str, keys: str, carry: tuple[str, ...] = ()) -> str:
+    """Return SQL merging the overlapping or touching intervals of ``source`` per ``keys``.
+
+    ``source`` (a table or parenthesised query) has the ``keys`` columns (comma-separated),
+    ``start`` and ``stop`` (half-open); the result has ``keys, start, stop`` and, for each
+    column of ``carry``, one of its values over the merged interval (``any_value``).
+    """
+    extra = "".join(f", {c}" for c in carry)
+    return f"""
+    with d as (
+        select distinct {keys}, start, stop{extra} from {source}),
+    s as (
+        select *, max(stop) over (partition by {keys} order by start, stop
+                    rows between unbounded preceding and 1 preceding) as prev_max from d),
+    g as (
+        select *, sum(case when prev_max is null or start > prev_max then 1 else 0 end)
+                  over (partition by {keys} order by start, stop
+                        rows unbounded preceding) as grp from s)
+    select {keys}, min(start) as start, max(stop) as stop{
+        "".join(f", any_value({c}) as {c}" for c in carry)
+    }
+    from g group by {keys}, grp"""
+
+
+def gene_tss_sql(annotation_id: str) -> str:
+    """Return SQL: one row per gene and chromosome of ``ann_genes``, its longest locus's.
+
+    ``annotation_id``: an SQL literal or a ``?`` parameter. Columns ``gene_id, chrom, symbol,
+    strand, tss, start, stop``. A gene listed at several loci of a chromosome (the embedded
+    builds keep stray copies of a few exons as loci of their own) takes its longest locus, ties
+    to the smaller TSS.
+    """
+    return f"""select gene_id, chrom, g.symbol, g.strand, g.tss, g.start, g.stop
+        from (select gene_id, chrom,
+                     arg_max(struct_pack(symbol, strand, tss, start, stop),
+                             [stop - start, -tss]) as g
+              from ann_genes where annotation_id = {annotation_id} group by gene_id, chrom)"""
