@@ -30,11 +30,26 @@ def _ensure_tables(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(path.read_text())
 
 
-def _loaded(con: duckdb.DuckDBPyConnection, annotation_id: str) -> bool:
+def _needs_load(con: duckdb.DuckDBPyConnection, annotation_id: str, version: str) -> bool:
+    """Tell whether the build must be (re)loaded: absent, or stored as another ``version``.
+
+    A replaced build keeps its annotation_id, so a database first annotated with an older
+    chromdiff gets the current gene models (embedded files, GTF rules) on its next run.
+    """
     row = con.execute(
-        "select count(*) from annotation_sources where annotation_id = ?", [annotation_id]
+        "select version from annotation_sources where annotation_id = ?", [annotation_id]
     ).fetchall()
-    return row[0][0] > 0
+    return not row or row[0][0] != version
+
+
+#: The tables holding one annotation build's rows.
+_ANN_TABLES = ("annotation_sources", "ann_genes", "ann_transcripts", "ann_exons", "ann_utrs")
+
+
+def _drop_build(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
+    """Delete every row of one build (inside the caller's transaction)."""
+    for table in _ANN_TABLES:
+        con.execute(f"delete from {table} where annotation_id = ?", [annotation_id])
 
 
 def _file_id(path: Path) -> str:
@@ -65,34 +80,9 @@ def _fingerprint(genome: str, files: tuple) -> str:
     return f"{PROVENANCE[genome][1]} files:{h.hexdigest()[:16]}"
 
 
-def _stale_embedded(con: duckdb.DuckDBPyConnection, genome: str, annotation_id: str) -> bool:
-    """Tell whether the database holds this embedded build made from other (older) files.
-
-    The build is then replaced (same annotation_id), so a database first annotated with an older
-    chromdiff gets the corrected gene models on its next annotation run.
-    """
-    row = con.execute(
-        "select version from annotation_sources where annotation_id = ?", [annotation_id]
-    ).fetchall()
-    return bool(row) and row[0][0] != _embedded_version(genome)
-
-
-def _stale_gtf(con: duckdb.DuckDBPyConnection, annotation_id: str) -> bool:
-    """Tell whether a stored GTF build was made with other rules (:data:`GTF_RULES_VERSION`)."""
-    row = con.execute(
-        "select version from annotation_sources where annotation_id = ?", [annotation_id]
-    ).fetchall()
-    return bool(row) and row[0][0] != GTF_RULES_VERSION
-
-
-#: The tables holding one annotation build's rows.
-_ANN_TABLES = ("annotation_sources", "ann_genes", "ann_transcripts", "ann_exons", "ann_utrs")
-
-
 def _load_embedded(con: duckdb.DuckDBPyConnection, genome: str, annotation_id: str) -> None:
     files = _embedded_files(genome)
-    for table in _ANN_TABLES:
-        con.execute(f"delete from {table} where annotation_id = ?", [annotation_id])
+    _drop_build(con, annotation_id)
     for table, path in files.items():
         con.execute(
             f"insert into ann_{table} select ?, * from read_parquet(?)", [annotation_id, str(path)]
@@ -148,10 +138,9 @@ def ensure_annotation(
         if not path.exists():
             raise InputError(f"{path}: GTF file not found")
         annotation_id = f"gtf:{_file_id(path)}"
-        if not _loaded(con, annotation_id) or _stale_gtf(con, annotation_id):
+        if _needs_load(con, annotation_id, GTF_RULES_VERSION):
             with transaction(con):
-                for table in _ANN_TABLES:  # a build made with older rules is replaced
-                    con.execute(f"delete from {table} where annotation_id = ?", [annotation_id])
+                _drop_build(con, annotation_id)  # a build made with older rules is replaced
                 counts = load_gtf(con, path, annotation_id)
                 con.execute(
                     "insert into annotation_sources (annotation_id, genome, kind, source, version,"
@@ -182,7 +171,7 @@ def ensure_annotation(
         )
         return None
     annotation_id = f"embedded:{genome}"
-    if not _loaded(con, annotation_id) or _stale_embedded(con, genome, annotation_id):
+    if _needs_load(con, annotation_id, _embedded_version(genome)):
         with transaction(con):
             _load_embedded(con, genome, annotation_id)
     return annotation_id
