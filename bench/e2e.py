@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -448,26 +449,25 @@ def section(results: list[dict], note: str = "") -> str:
     return "\n".join(lines)
 
 
+def _cases(results: list[dict]) -> dict[tuple[int, str], list[dict]]:
+    """Completed, non-diagnostic runs grouped by (size, Prefect mode), in run order."""
+    groups: dict[tuple[int, str], list[dict]] = {}
+    for r in results:
+        if "failure" not in r and not r.get("chart_rows"):
+            groups.setdefault((r["n"], r.get("prefect", "temporary")), []).append(r)
+    return groups
+
+
 def representative(results: list[dict]) -> list[dict]:
     """One run per size and Prefect mode: the median by wall time (the lower one of an even count).
 
     Failed and diagnostic runs are all kept. Order as in ``results``.
     """
-    groups: dict[tuple[int, str], list[dict]] = {}
-    for r in results:
-        if "failure" not in r and not r.get("chart_rows"):
-            groups.setdefault((r["n"], r.get("prefect", "temporary")), []).append(r)
     keep = set()
-    for runs in groups.values():
+    for runs in _cases(results).values():
         by_wall = sorted(runs, key=lambda r: r["wall_s"])
         keep.add(id(by_wall[(len(by_wall) - 1) // 2]))
     return [r for r in results if id(r) in keep or "failure" in r or r.get("chart_rows")]
-
-
-def _median(values: list[float]) -> float:
-    v = sorted(values)
-    mid = len(v) // 2
-    return v[mid] if len(v) % 2 else (v[mid - 1] + v[mid]) / 2
 
 
 def summary(results: list[dict]) -> list[str]:
@@ -476,17 +476,13 @@ def summary(results: list[dict]) -> list[str]:
     Only sizes run more than once (``--repeats``) get a row; failed and diagnostic runs are left
     out. Returns markdown lines (none when no size was repeated).
     """
-    groups: dict[tuple[int, str], list[dict]] = {}
-    for r in results:
-        if "failure" not in r and not r.get("chart_rows"):
-            groups.setdefault((r["n"], r.get("prefect", "temporary")), []).append(r)
     rows = []
-    for (n, mode), runs in groups.items():
+    for (n, mode), runs in _cases(results).items():
         if len(runs) < 2:
             continue
 
         def cell(values: list[float], bold: bool = False) -> str:
-            m = f"{_median(values):.1f}"
+            m = f"{statistics.median(values):.1f}"
             return f"{f'**{m}**' if bold else m} ({min(values):.1f}–{max(values):.1f})"
 
         loads = [r["loadavg"] for r in runs if "loadavg" in r]
