@@ -53,9 +53,8 @@ def _near(con, aid, tables, **opts):
     stage_regions(con, "select * from rr", aid, tables=tables)
     build_nearest(con, aid, opts.pop("level", "transcript"), tables=tables, **opts)
     rows = con.execute(
-        "select * exclude (cid) from _cd_near order by region_key"
-        if "cid" in [d[0] for d in con.execute("select * from _cd_near limit 0").description]
-        else "select * from _cd_near order by region_key"
+        "select region_key, orig_chrom, r_start, r_stop, tid, tss, tss_minus, distance_to_tss"
+        " from _cd_near order by region_key"
     ).fetchall()
     drop_scratch(con, tables, ("r", "near"))
     return rows
@@ -136,9 +135,8 @@ def test_builds_get_their_own_kid(hg38):
 def _fused(con, aid, sql, **opts):
     nearest_tss(con, sql, aid, **opts)
     rows = con.execute(
-        "select * exclude (cid) from _cd_near order by region_key"
-        if "cid" in [d[0] for d in con.execute("select * from _cd_near limit 0").description]
-        else "select * from _cd_near order by region_key"
+        "select region_key, orig_chrom, r_start, r_stop, tid, tss, tss_minus, distance_to_tss"
+        " from _cd_near order by region_key"
     ).fetchall()
     con.execute("drop table _cd_near")
     return rows
