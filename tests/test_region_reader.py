@@ -1,8 +1,9 @@
 """The one region reader (``chromdiff.regions``) on every real peak file, and its error lines.
 
 ``chromdiff annotate --regions`` and ``chromdiff integrate`` read region files the same way:
-headerless BED3/BED5 (GEO, BETA), a MACS xls-style table with a header and a DiffBind report
-(1-based starts, header) — issue 14 §3: `annotate` rejected the last two.
+headerless BED3/BED5 (GEO, BETA), a MACS xls-style table with a header (1-based starts) and
+Galaxy's DiffBind report (0-based, header) — issue 14 §3: `annotate` rejected the last two.
+Each file's base is checked against its own evidence in ``test_region_base_conventions.py``.
 """
 
 from __future__ import annotations
@@ -62,10 +63,10 @@ FILES = [
         "chipseeker_geo_peaks_hg19/sample_peaks.txt.gz",
         1,
         "macs",
-        0,
+        1,
         ("chr10", 105137980, 105138593),
     ),
-    ("diffbind_galaxy_hg19/diffbind_out_diffbind.tab", 1, "diffbind", 1, ("chr18", 394599, 396513)),
+    ("diffbind_galaxy_hg19/diffbind_out_diffbind.tab", 1, "diffbind", 0, ("chr18", 394599, 396513)),
 ]
 
 

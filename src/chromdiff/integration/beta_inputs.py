@@ -20,6 +20,7 @@ from chromdiff.integration.columns import RNA_ROLES, norm
 from chromdiff.integration.readers import read_table, sha256_of
 from chromdiff.integration.validate import type_genes, type_peaks
 from chromdiff.regions.layout import layout
+from chromdiff.regions.reader import auto_base
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "beta"
 #: Genomes whose BETA RefSeq table is shipped (BETA also has hg18 and mm9: use --reference).
@@ -82,12 +83,13 @@ def read_peaks(
 
     BETA turns a 3-column BED into 5 columns named ``unknown_peak_<n>`` with score 1.0
     (``fileformat_check.py:28-32``), so the top ``--pn`` are then the first ``--pn`` lines.
-    A headed table (MACS, DiffBind) uses its detected ``score`` column; 1-based tables
-    (DiffBind, ``seqnames``) are made 0-based first, as for every integration.
+    A headed table (MACS, DiffBind) uses its detected ``score`` column; 1-based tables (see
+    :func:`~chromdiff.regions.reader.auto_base`) are made 0-based first, as for every
+    integration.
     """
     info = read_table(con, path, "peaks", "_beta_peaks_raw", overrides=overrides)
-    one_based = info.tool == "diffbind" or "seqnames" in {h.lower() for h in info.header}
-    table = type_peaks(con, info, 1 if one_based else 0)
+    base = auto_base(info.tool, info.header)
+    table = type_peaks(con, info, base)
     has_score = "score" in info.columns
     rows = con.execute(
         f"select chrom, start, stop, name, score, source_line from {table} order by source_line"
@@ -112,7 +114,7 @@ def read_peaks(
         "source": str(path),
         "sha256": info.sha256,
         "score_column": info.columns.get("score"),
-        "base": 1 if one_based else 0,
+        "base": base,
     }
     return peaks, meta
 

@@ -24,6 +24,7 @@ from chromdiff.integration.params import IntegrationParams
 from chromdiff.integration.readers import read_table
 from chromdiff.integration.staging import check_user_id, integration_tables, staged_id
 from chromdiff.integration.validate import input_notes, type_genes, type_peaks
+from chromdiff.regions.reader import auto_base
 from chromdiff.warehouse.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -47,8 +48,7 @@ def _peaks_from_file(
 ) -> dict:
     info = read_table(con, path, "peaks", "_int_peaks_raw", overrides=overrides)
     if params.coordinate_base == "auto":
-        one_based = info.tool == "diffbind" or "seqnames" in {h.lower() for h in info.header}
-        base = 1 if one_based else 0
+        base = auto_base(info.tool, info.header)
     else:
         base = int(params.coordinate_base)
     type_peaks(con, info, base)

@@ -106,9 +106,16 @@ def layout(path: Path, side: str) -> tuple[str, int, list[str], bool]:
         not lines[skip].strip() or lines[skip].lower().startswith(SKIP_PREFIXES)
     ):
         skip += 1
-    # several '#' lines: comments, except the last one, which may be the header
-    while skip + 1 < len(lines) and lines[skip].startswith("#") and lines[skip + 1].startswith("#"):
+    # several '#' lines: comments, except the last one, which may be the header; a '#' line
+    # before an empty line is a comment too (MACS2's _peaks.xls leaves empty lines inside and
+    # after its '#' block, before the header)
+    while skip + 1 < len(lines) and lines[skip].startswith("#"):
+        nxt = lines[skip + 1]
+        if not (nxt.startswith("#") or not nxt.strip()):
+            break
         skip += 1
+        while skip < len(lines) and not lines[skip].strip():
+            skip += 1
     if skip >= len(lines):
         raise InputError(f"{path}: no rows (the file is empty)")
     first = lines[skip]

@@ -130,13 +130,27 @@ class RegionFile:
     chrom_counts: dict[str, int] = field(default_factory=dict)
 
 
-def auto_base(tool: str, header: list[str]) -> int:
-    """Return the coordinate base of a region table.
+#: The header Galaxy's DiffBind wrapper writes before DiffBind's columns: its report is 0-based
+#: (galaxyproject/tools-iuc ``tools/diffbind/diffbind.R``: "Output as 0-based tabular",
+#: ``Start=start(resSorted) - 1``), unlike DiffBind's own data frame or GRanges (1-based).
+GALAXY_DIFFBIND_BED6 = ("chrom", "start", "end", "name", "score", "strand")
 
-    1 for DiffBind reports and R GRanges tables (``seqnames`` column), else 0 (BED,
-    narrowPeak, MACS).
+
+def auto_base(tool: str, header: list[str]) -> int:
+    """Return the coordinate base of a region table's starts.
+
+    1 for R GRanges tables (``seqnames`` column), MACS peak tables (``_peaks.xls``: MACS2's
+    ``PeakIO.write_to_xls`` writes ``start + 1``; MACS 1.4's ``length`` is end − start + 1) and
+    DiffBind reports, except Galaxy's DiffBind tabular output (header
+    :data:`GALAXY_DIFFBIND_BED6` before DiffBind's columns), which is 0-based; else 0 (BED,
+    narrowPeak).
     """
-    return 1 if tool == "diffbind" or "seqnames" in {h.lower() for h in header} else 0
+    names = [h.lower() for h in header]
+    if "seqnames" in names or tool == "macs":
+        return 1
+    if tool == "diffbind":
+        return 0 if tuple(names[: len(GALAXY_DIFFBIND_BED6)]) == GALAXY_DIFFBIND_BED6 else 1
+    return 0
 
 
 def read_regions(
