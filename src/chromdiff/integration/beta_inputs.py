@@ -153,7 +153,7 @@ def read_de(
             f"{path}: --method beta needs an ID, a logFC and an FDR column; no "
             f"{'/'.join(missing)} column found (name it with --rna-columns role=column)"
         )
-    table = type_genes(con, info)
+    table = type_genes(con, info, untested_as_na=False)  # BETA reads every row as written
     rows = con.execute(
         f"select input_id, logfc, padj from {table} where not starts_with(input_id, 'AFFX') "
         "order by source_line"

@@ -23,7 +23,7 @@ from chromdiff.integration.identifiers import resolve_genes
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.integration.readers import read_table
 from chromdiff.integration.staging import check_user_id, integration_tables, staged_id
-from chromdiff.integration.validate import input_notes, type_genes, type_peaks
+from chromdiff.integration.validate import input_notes, not_tested_note, type_genes, type_peaks
 from chromdiff.regions.reader import auto_base
 from chromdiff.warehouse.db import transaction
 
@@ -195,6 +195,9 @@ def load_inputs(
         )
     notes = _peak_notes(con, side["present"])
     notes += input_notes(con, "_int_rna", "rna")
+    untested = not_tested_note(con, rna_info)
+    if untested is not None:
+        notes.append(untested)
     if n_dup_peaks:
         notes.append(
             (

@@ -119,9 +119,53 @@ def read_table(
     if n_rows == 0:
         raise InputError(f"{path}: no data rows")
     columns = detect_columns(header, side, source=str(path), overrides=overrides)
+    if side == "rna" and "gene" not in (overrides or {}):
+        columns = _skip_row_numbers(con, table, header, columns, str(path), overrides)
     tool = guess_tool(header, side) if has_header else "bed"
     if tool == "macs" and "padj" in columns and "padj" not in (overrides or {}):
         columns.pop("padj")  # MACS's FDR column is a percentage, not a q-value
     return TableInfo(
         table, str(path), header, columns, tool, sha256_of(path), n_rows, has_header, delim, skip
     )
+
+
+def _skip_row_numbers(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    header: list[str],
+    columns: dict,
+    source: str,
+    overrides: dict[str, str] | None,
+) -> dict:
+    """Do not take an unnamed first column of whole numbers as the gene ID when another is named.
+
+    R's ``write.csv`` (``row.names = TRUE``) and pandas' ``to_csv`` write row names or the index
+    as an unnamed first column (``row_name``): the gene ID when the row names were IDs, but just
+    1, 2, 3, ... (0, 1, ... for pandas) when the IDs were a column, and those numbers would match
+    Entrez IDs of unrelated genes. An all-integer ``row_name`` yields the gene role to a named
+    ID column; without one, a column of consecutive row numbers is an error.
+    """
+    if columns.get("gene") != "row_name":
+        return columns
+    col = '"row_name"'
+    ints, lo, hi, n = con.execute(
+        f"""select count(try_cast(trim({col}) as bigint)), min(v - rn), max(v - rn), count(*)
+        from (select {col}, try_cast(trim({col}) as bigint) as v,
+                     row_number() over (order by _line) as rn from {table})"""
+    ).fetchall()[0]
+    if ints < n:
+        return columns
+    rest = [h for h in header if h != "row_name"]
+    try:
+        others = detect_columns(rest, "rna", source=source, overrides=overrides)
+    except InputError:  # no other gene ID column
+        others = {}
+    if "gene" in others:
+        return others
+    if lo == hi and lo in (-1, 0):
+        raise InputError(
+            f"{source}: the unnamed first column holds the row numbers {lo + 1}, {lo + 2}, ... "
+            "(as write.csv or pandas write them), not gene IDs, and no other column is named as "
+            "a gene ID; name it with --rna-columns gene=COLUMN"
+        )
+    return columns

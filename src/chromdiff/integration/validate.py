@@ -145,11 +145,56 @@ def _check_probability(
             )
 
 
-def type_genes(con: duckdb.DuckDBPyConnection, info: TableInfo) -> str:
-    """Create temp table ``_int_rna`` (typed DE rows, version suffix split off); return its name."""
+def not_tested_sql(info: TableInfo) -> str | None:
+    """Return SQL true for a row the DE tool did not test and wrote placeholders for, or None.
+
+    cuffdiff's ``status`` FAIL ("an ill-conditioned covariance matrix or other numerical
+    exception prevents testing", cuffdiff manual) comes with log2(fold_change) 0 and p = q = 1
+    whatever the two values are (all 1,581 FAIL rows of BETA's real ``CUF_expr.diff``): not a
+    measured fold change.
+    """
+    if info.tool != "cuffdiff":
+        return None
+    col = next((h for h in info.header if h.lower() == "status"), None)
+    return None if col is None else f"(upper(trim({_q(col)})) = 'FAIL')"
+
+
+def not_tested_note(con: duckdb.DuckDBPyConnection, info: TableInfo) -> tuple | None:
+    """Return the reader note (side, kind, n, example, message) of untested rows, or None."""
+    cond = not_tested_sql(info)
+    if cond is None:
+        return None
+    n, first = con.execute(
+        f"select count(*), min(_line) from {info.table} where {cond}"
+    ).fetchall()[0]
+    if not n:
+        return None
+    return (
+        "rna",
+        "not_tested",
+        n,
+        f"line {first}",
+        f"{n} rows with cuffdiff status FAIL (not tested: their placeholder log2FC 0 and "
+        "p = q = 1 read as NA)",
+    )
+
+
+def type_genes(
+    con: duckdb.DuckDBPyConnection, info: TableInfo, *, untested_as_na: bool = True
+) -> str:
+    """Create temp table ``_int_rna`` (typed DE rows, version suffix split off); return its name.
+
+    ``untested_as_na``: log2FC, p and padj of rows the tool did not test (:func:`not_tested_sql`)
+    are NULL; BETA mode passes False, as BETA reads them as written.
+    """
     c = info.columns
     for role in ("logfc", "padj", "pvalue"):
         check_numeric(con, info, role)
+    fail = not_tested_sql(info) if untested_as_na else None
+
+    def number(role: str) -> str:
+        value = num_sql(c.get(role))
+        return value if fail is None else f"case when {fail} then null else {value} end"
 
     def text(role: str) -> str:
         if role not in c:
@@ -163,8 +208,8 @@ def type_genes(con: duckdb.DuckDBPyConnection, info: TableInfo) -> str:
                {strip_ensembl_version(text("gene"))} as id_norm,
                {text("symbol")} as symbol,
                regexp_replace({text("entrez")}, '\\.0$', '') as entrez,
-               {num_sql(c.get("logfc"))} as logfc, {num_sql(c.get("pvalue"))} as pvalue,
-               {num_sql(c.get("padj"))} as padj, _line as source_line
+               {number("logfc")} as logfc, {number("pvalue")} as pvalue,
+               {number("padj")} as padj, _line as source_line
         from {info.table}"""
     )
     bad = _first(con, "select source_line from _int_rna where input_id is null order by 1 limit 1")
