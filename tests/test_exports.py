@@ -105,7 +105,9 @@ def test_dmr_export_columns(db, tmp_path):
         db, "cmp1", [{"chrom": "chr1", "start": 0, "stop": 500, "meth_diff": -0.4, "qvalue": 0.01}]
     )
     write_exports(db, "cmp1", tmp_path)
-    cols = list(pd.read_csv(tmp_path / "diff_regions_all.csv").columns)
+    table = pd.read_csv(tmp_path / "diff_regions_all.csv")
+    assert list(table["direction"]) == ["B-hyper"]  # meth_diff < 0: hypermethylated in B
+    cols = list(table.columns)
     assert cols == [
         "chrom",
         "start",
@@ -153,6 +155,20 @@ def test_formats_asked_for_and_stale_files_removed(db, tmp_path):
     assert sorted(p.suffix for p in tmp_path.iterdir()) == [".csv"] * 4
     with pytest.raises(ValueError, match="expected one of auto, csv, parquet"):
         write_exports(db, "cmp1", tmp_path, "xlsx")
+
+
+def test_top_export_of_another_top_n_is_removed(db, tmp_path):
+    """A run with top_n 5 after one with 50 left diff_regions_top50.* beside diff_regions_top5.*."""
+    add_comparison(db)
+    add_regions(db, "cmp1", background(30))
+    write_exports(db, "cmp1", tmp_path, "csv")
+    (tmp_path / "diff_regions_top500.txt").write_text("not ours")
+    db.execute("update comparison_params set top_n = 5")
+    write_exports(db, "cmp1", tmp_path, "csv")
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert [n for n in names if n.startswith("diff_regions_top")] == [
+        "diff_regions_top5.csv", "diff_regions_top500.txt",
+    ]  # fmt: skip
 
 
 def test_auto_writes_parquet_only_for_large_tables(db, tmp_path, monkeypatch):

@@ -81,7 +81,7 @@ def test_report_files_and_order(db_path, tmp_path):
     assert "| MOLM-13 enriched (A) | 66 | 21 |" in md  # 60 + 6 chrY rows; 15 + 6 significant
     # strict q order: the chrY rows (q 1e-6) first, starred, with their gene label
     assert (
-        "| 1 | chrY:3,000,000-3,000,400 | 400 | 6.00 | 1.00e-06 | A-enriched* "
+        "| 1 | chrY:3,000,001-3,000,400 | 400 | 6.00 | 1.00e-06 | A-enriched* "
         "| GENE121 (+52.5 kb) | HOST121 |" in md
     )
     assert "| A-enriched* | GENE122 (+55.0 kb) |  |" in md  # even id: intergenic
@@ -211,9 +211,9 @@ def test_nearest_gene_labels_from_the_embedded_annotation(tmp_path):
     out = render_comparison(path, "ann", tmp_path / "o")
     md = out["summary_report.md"].read_text()
     rows = {c[1]: c[6:] for c in map(_cells, md.splitlines()) if len(c) == 8}
-    assert rows["chr17:7,580,000-7,580,500"][0].startswith("TP53 (")  # nearest TSS: TP53's
-    assert rows["chr17:7,580,000-7,580,500"][1] == "TP53"  # inside TP53: overlapping gene
-    assert rows["chr8:128,748,000-128,748,400"][0] == "MYC (0 bp)"  # holds the TSS of MYC
+    assert rows["chr17:7,580,001-7,580,500"][0].startswith("TP53 (")  # nearest TSS: TP53's
+    assert rows["chr17:7,580,001-7,580,500"][1] == "TP53"  # inside TP53: overlapping gene
+    assert rows["chr8:128,748,001-128,748,400"][0] == "MYC (0 bp)"  # holds the TSS of MYC
     assert "TP53" in out["diff_regions_all.csv"].read_text()
 
 
@@ -249,7 +249,7 @@ def test_nearest_gene_shown_at_any_distance_with_its_signed_distance(tmp_path):
         add_regions(con, "far", [{"chrom": region[0], "start": region[1], "stop": region[2]}])
     out = render_comparison(path, "far", tmp_path / "o")
     md, html = out["summary_report.md"].read_text(), out["report.html"].read_text()
-    row = next(r for r in md.splitlines() if r.startswith("| 1 | chr8:128,700,000"))
+    row = next(r for r in md.splitlines() if r.startswith("| 1 | chr8:128,700,001"))
     nearest, genic = _cells(row)[6:8]
     assert nearest.startswith(f"{symbol} (") and genic == ""  # intergenic: no overlapping gene
     shown = float(nearest.split("(")[1].split(" kb")[0])
@@ -320,6 +320,44 @@ def test_report_prints_underflow_and_no_negative_zero(tmp_path):
         add_regions(con, "z", rows)
     out = render_comparison(path, "z", tmp_path / "o")
     md, html = out["summary_report.md"].read_text(), out["report.html"].read_text()
-    assert "| 1 | chr1:1,000-1,500 | 500 | 0.00 | < 1e-300 |" in md
-    assert "Minimum q: < 1e-300" in md and "&lt; 1e-300" in html
+    assert "| 1 | chr1:1,001-1,500 | 500 | 0.00 | < 1e-300 |" in md
+    assert "minimum q < 1e-300" in md and "&lt; 1e-300" in html
     assert not BAD_NUMBER.search(md) and not BAD_NUMBER.search(html)
+
+
+def test_chromosome_chart_notes_the_significant_regions_it_leaves_out(tmp_path):
+    """The chart shows significant regions of the analysis set: its note counts the significant
+    regions the filters removed (it counted every non-standard region, significant or not)."""
+    path = tmp_path / "n.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "n")
+        add_regions(con, "n", [
+            {"chrom": "chr1", "start": 0, "stop": 500, "logfc": 2.0, "qvalue": 0.01},
+            {"chrom": "chr1", "start": 900, "stop": 905, "logfc": 2.0, "qvalue": 0.01},  # tiny
+            {"chrom": "chrUn_KI270742v1", "start": 0, "stop": 500, "logfc": 2.0, "qvalue": 0.01},
+            {"chrom": "chrUn_KI270743v1", "start": 0, "stop": 500, "logfc": 2.0, "qvalue": 0.9},
+            {"chrom": "chrUn_KI270744v1", "start": 0, "stop": 500, "logfc": 2.0, "qvalue": 0.9},
+        ])  # fmt: skip
+    out = render_comparison(path, "n", tmp_path / "o")
+    svg = out["charts/chromosome_distribution.svg"].read_text()
+    assert "significant regions removed (1 on non-standard contigs and 1 shorter than 10 bp)" in svg
+    assert "3 regions on non-standard contigs" not in svg
+
+
+def test_dmr_report_speaks_of_methylation(tmp_path):
+    """dmr: metilene (not edgeR) treats the experiments as replicates, the advice is about
+    methylation differences (never |logFC| > 2, beyond any meth_diff), the top table says
+    A-/B-hyper."""
+    path = tmp_path / "m.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "m", analysis="dmr", n_a=2, n_b=2)
+        add_regions(con, "m", [
+            {"chrom": "chr1", "start": 100, "stop": 900, "meth_diff": 0.4, "qvalue": 0.01},
+            {"chrom": "chr2", "start": 100, "stop": 900, "meth_diff": -0.3, "qvalue": 0.02},
+        ])  # fmt: skip
+    out = render_comparison(path, "m", tmp_path / "o")
+    md = out["summary_report.md"].read_text()
+    assert "metilene treats them as replicates" in md and "edgeR treats" not in md
+    assert "large methylation differences" in md and "|logFC| > 2" not in md
+    assert "| 1 | chr1:101-900 | 800 | 0.40 | 1.00e-02 | A-hyper |" in md
+    assert "| 2 | chr2:101-900 | 800 | -0.30 | 2.00e-02 | B-hyper |" in md

@@ -60,4 +60,4 @@ def test_tp53_example_with_chry_confound_reports_the_warning(tmp_path):
     html = out["report.html"].read_text()
     assert "MAJOR: chrY sex chromosome confound (significant regions)" in html
     top = md.split("strict ranking by Q-value)")[1]
-    assert "| 1 | chrY:2,800,000-2,800,700 | 700 | 8.20 | 1.00e-07 | A-enriched* |" in top
+    assert "| 1 | chrY:2,800,001-2,800,700 | 700 | 8.20 | 1.00e-07 | A-enriched* |" in top

@@ -46,9 +46,16 @@ def test_filters_remove_exactly_nonstandard_and_tiny(db):
 
 
 def test_significance_strict_q_and_direction_none(db):
+    """q = 0.05 is not < 0.05; logFC 0 (region 5) is up in neither group, so not significant
+    even at q 0.001 (it was, and the report's counts table, which prints 0 significant
+    regions without a direction, the charts and the A/B lists then disagreed)."""
     add_comparison(db)
     add_regions(db, "cmp1", ROWS)
-    assert ids(db, "regions_significant") == [1, 5, 8]  # q = 0.05 is not < 0.05
+    assert ids(db, "regions_significant") == [1, 8]
+    counts = db.execute(
+        "select n_sig, n_sig_a, n_sig_b, n_sig_none, n_none from rpt_direction_counts"
+    ).fetchall()
+    assert counts == [(2, 1, 1, 0, 1)]
     rows = dict(
         db.execute(
             "select region_id, direction from regions_unfiltered where comparison_id = 'cmp1'"
@@ -126,3 +133,18 @@ def test_comparisons_do_not_leak(db):
     add_regions(db, "c2", [{"chrom": "chr20", "start": 0, "stop": 100}])
     assert ids(db, "regions_filtered", "c1") == [1]  # chr20 is standard in hg38
     assert ids(db, "regions_filtered", "c2") == []  # but not in mm10
+
+
+def test_region_without_counts_has_no_ma_position(db):
+    """DuckDB's greatest() skips NULL: a region without counts sat at log2(ma_floor)."""
+    add_comparison(db)
+    add_regions(db, "cmp1", [
+        {"chrom": "chr2", "start": 0, "stop": 100, "logfc": 2.0, "qvalue": 0.001,
+         "a": None, "b": None},
+        {"chrom": "chr2", "start": 0, "stop": 100, "logfc": 2.0, "qvalue": 0.001,
+         "a": 4.0, "b": 0.0},
+    ])  # fmt: skip
+    got = db.execute(
+        "select mean_count_a, log2_mean_count from regions_unfiltered order by region_id"
+    ).fetchall()
+    assert got == [(None, None), (4.0, 1.0)]

@@ -9,7 +9,7 @@ select
         || round(100.0 * count(*) filter (where not is_standard) / count(*), 1) || '%) lie on '
         || count(distinct chrom) filter (where not is_standard) || ' non-standard contigs ('
         || count(*) filter (where not is_standard and significant)
-        || ' significant); they are excluded from the analysis (see the unfiltered export).' as detail,
+        || ' significant); they are excluded from the analysis (listed in the diff_regions_excluded export).' as detail,
     to_json({n: count(*) filter (where not is_standard), n_total: count(*),
              n_contigs: count(distinct chrom) filter (where not is_standard),
              n_significant: count(*) filter (where not is_standard and significant)})::varchar

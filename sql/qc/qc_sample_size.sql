@@ -31,7 +31,9 @@ select
                 || 'per group'
         end
         || '. This limits the design, not the data: treat q-values as approximate, focus on '
-        || 'large effects (|logFC| > 2) and validate; add experiments to each group to firm it up.'
+        || case c.analysis when 'dmr' then 'large methylation differences'
+                else 'large effects (|logFC| > 2)' end
+        || ' and validate; add experiments to each group to firm it up.'
         as detail,
     to_json({n_a: n.n_a, n_b: n.n_b, analysis: c.analysis})::varchar as evidence
 from n

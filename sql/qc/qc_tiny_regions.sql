@@ -7,7 +7,7 @@ select
     'minor' as severity,
     count(*) || ' regions are shorter than ' || any_value(p.min_region_bp) || ' bp (smallest '
         || min(u.size) || ' bp, ' || count(*) filter (where u.significant)
-        || ' significant); they are excluded from the analysis (see the unfiltered export).'
+        || ' significant); they are excluded from the analysis (listed in the diff_regions_excluded export).'
         as detail,
     to_json({n: count(*), min_size: min(u.size),
              n_significant: count(*) filter (where u.significant)})::varchar as evidence

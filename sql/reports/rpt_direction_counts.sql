@@ -1,5 +1,6 @@
 -- rpt_direction_counts: per comparison, the counts of the report: regions before and after the
--- filters, removed by each filter, and all / significant regions by direction.
+-- filters, removed by each filter, and all / significant regions by direction; n_sig_nonstandard
+-- and n_sig_tiny: regions the significance rule would call but the filters removed.
 create or replace view rpt_direction_counts as
 select
     comparison_id,
@@ -13,6 +14,9 @@ select
     count(*) filter (where passes_filter and significant) as n_sig,
     count(*) filter (where passes_filter and significant and direction = 'A') as n_sig_a,
     count(*) filter (where passes_filter and significant and direction = 'B') as n_sig_b,
+    count(*) filter (where passes_filter and significant and direction = 'none') as n_sig_none,
+    count(*) filter (where not is_standard and significant) as n_sig_nonstandard,
+    count(*) filter (where is_standard and not passes_filter and significant) as n_sig_tiny,
     min(effect) filter (where passes_filter) as min_effect,
     max(effect) filter (where passes_filter) as max_effect,
     median(abs(effect)) filter (where passes_filter) as median_abs_effect,

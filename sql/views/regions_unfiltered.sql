@@ -1,8 +1,9 @@
 -- regions_unfiltered: every region of every comparison (nothing removed), with derived columns:
 -- size, effect (logfc for diffbind, meth_diff for dmr), direction ('A' > 0, 'B' < 0, 'none' for 0
--- or NULL), significant (qvalue < fdr and |effect| >= min_abs_logfc, from comparison_params),
--- is_standard, passes_filter (standard contig and size >= min_region_bp), mean_count and
--- log2_mean_count (log2 of max(mean count, ma_floor)), and when annotated: nearest_gene (symbol,
+-- or NULL), significant (qvalue < fdr and |effect| >= min_abs_logfc, from comparison_params, and
+-- a direction: an effect of exactly 0 changes in neither group), is_standard, passes_filter
+-- (standard contig and size >= min_region_bp), mean_count and log2_mean_count (log2 of
+-- max(mean count, ma_floor); NULL without counts), and when annotated: nearest_gene (symbol,
 -- else gene ID, of the gene whose TSS is nearest, at any distance), distance_to_tss (signed as
 -- ChIPseeker: + = 3' of the TSS in the gene's orientation) and genic_gene (the gene whose exon
 -- or intron the region overlaps, which may differ from the nearest one; NULL when intergenic).
@@ -27,7 +28,8 @@ select
     end as direction,
     coalesce(
         r.qvalue < p.fdr
-        and abs(case when c.analysis = 'dmr' then r.meth_diff else r.logfc end) >= p.min_abs_logfc,
+        and abs(case when c.analysis = 'dmr' then r.meth_diff else r.logfc end) >= p.min_abs_logfc
+        and (case when c.analysis = 'dmr' then r.meth_diff else r.logfc end) <> 0,
         false
     ) as significant,
     s.chrom is not null as is_standard,
@@ -35,7 +37,10 @@ select
     r.mean_count_a,
     r.mean_count_b,
     (r.mean_count_a + r.mean_count_b) / 2 as mean_count,
-    log2(greatest((r.mean_count_a + r.mean_count_b) / 2, p.ma_floor)) as log2_mean_count,
+    -- greatest() skips a NULL argument: a region without counts would sit at the floor
+    case when r.mean_count_a is not null and r.mean_count_b is not null
+         then log2(greatest((r.mean_count_a + r.mean_count_b) / 2, p.ma_floor)) end
+        as log2_mean_count,
     r.n_cpgs,
     r.mean_meth_a,
     r.mean_meth_b,

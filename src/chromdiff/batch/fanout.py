@@ -108,7 +108,8 @@ def fetch_to_partition(job: dict, base_url: str, partition_root: str) -> dict:
     files = extract_result_zip(zip_path, raw / "extracted", max_bytes=settings.max_zip_bytes,
                                max_members=settings.max_zip_members)  # fmt: skip
     # count columns in the order the server states (docs/chipatlas.md, sample order)
-    layout = layout_for_files(spec.ids_a, spec.ids_b, spec.analysis, files.log, files.igv_bed)
+    # by experiment names (a user line is URL_<group><k>, as the server's log names it)
+    layout = layout_for_files(spec.names_a, spec.names_b, spec.analysis, files.log, files.igv_bed)
     part = parse_to_partition(
         str(files.bed), spec.analysis, layout.columns_a, layout.columns_b, job["comparison_id"],
         partition_root, server_order=True,

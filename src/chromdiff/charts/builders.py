@@ -137,7 +137,7 @@ def volcano_chart(
     fdr: float,
     label_a: str,
     label_b: str,
-    effect_title: str = "Log2 Fold Change",
+    effect_title: str = "Log2 fold change (A / B)",
     thinned: tuple[pd.DataFrame, pd.DataFrame | None] | None = None,
 ) -> alt.LayerChart:
     """Volcano plot from ``rpt_volcano``: effect against −log10(q), dashed line at −log10(fdr).
@@ -191,7 +191,7 @@ def ma_chart(
         .mark_circle(size=10, opacity=0.5)
         .encode(
             x=alt.X("log2_mean_count:Q", title="Log2 Mean Normalized Count"),
-            y=alt.Y("effect:Q", title="Log2 Fold Change"),
+            y=alt.Y("effect:Q", title="Log2 fold change (A / B)"),
             color=_category_color(label_a, label_b),
         )
     )

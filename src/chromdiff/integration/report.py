@@ -30,17 +30,21 @@ EXPORTS = {
     "integration_targets": ("integration_targets", "direction, target_rank"),
     "integration_rp": ("integration_rp", "gene_id"),
 }
+#: At most this many 'Other' pairs (genes) are drawn in the scatter (volcano); all categorised
+#: ones are. The distance histograms count every pair.
+MAX_OTHER_POINTS = 2000  # the figure captions below state it
 FIGURES = {
     "int_scatter": "Peak vs RNA log2FC of linked pairs (colour: category; size: −log10 padj "
-    "sum; dashed: least-squares line of the categorised pairs; labels: top genes).",
-    "int_volcano": "RNA volcano of genes with linked peaks, coloured by concordance category.",
+    "sum; dashed: least-squares line of the categorised pairs; labels: top genes). Every "
+    f"categorised pair is drawn; of the 'Other' pairs a fixed sample of at most "
+    f"{MAX_OTHER_POINTS:,}.",
+    "int_volcano": "RNA volcano of genes with linked peaks, coloured by concordance category. "
+    f"Every categorised gene is drawn; of the 'Other' genes a fixed sample of at most "
+    f"{MAX_OTHER_POINTS:,}.",
     "int_distance": "Peak–TSS distance of linked pairs by category (clipped at ±100 kb).",
     "int_peak_features": "Genomic features of the differential peaks (ChIPseeker categories).",
     "int_peak_tss": "Distance to TSS of the differential peaks (upstream < 0 < downstream).",
 }
-#: At most this many 'Other' pairs (genes) are drawn in the scatter (volcano); all categorised
-#: ones are. The distance histograms count every pair.
-MAX_OTHER_POINTS = 2000
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, iid: str):

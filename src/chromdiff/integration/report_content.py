@@ -231,7 +231,7 @@ def build_blocks(
             ],
         )
     )
-    b.append(("h2", "Top concordant genes"))
+    b.append(("h2", "Top concordant and discordant genes"))
     top = _rows(
         con,
         "select symbol, gene_id, lead_distance, lead_peak_genic_gene, category, lead_atac_logfc, "

@@ -8,8 +8,9 @@ both, or ``auto`` (the default): both, except that a table of more than
 :data:`~chromdiff.report.tablefiles.AUTO_CSV_MAX_ROWS` rows is written as Parquet only
 (larger than a spreadsheet opens, and its CSV is the slowest and largest file of the report).
 Every file is always written, possibly with zero rows, so downstream steps are deterministic.
-Columns: chrom, start, end, size, the effect (``logFC``, or ``meth_diff`` for dmr), pvalue, qvalue,
-direction (``A-enriched`` / ``B-enriched`` / ``none``), significant, mean counts, nearest_gene (the
+Columns: chrom, start, end (0-based half-open, as BED), size, the effect (``logFC``, or
+``meth_diff`` for dmr), pvalue, qvalue, direction (``A-enriched`` / ``B-enriched`` / ``none``;
+``A-hyper`` / ``B-hyper`` for dmr), significant, mean counts, nearest_gene (the
 gene whose TSS is nearest), distance_to_tss (signed, bp), genic_gene (the overlapping gene), then
 one ``count_<experiment>`` column per experiment (group A then B, in input order; diffbind only).
 
@@ -24,6 +25,7 @@ an interrupted report never leaves a half-written export behind.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -120,11 +122,12 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
         raise ValueError(f"not an export view: {view!r}")
     ranked = view == "regions_ranked"
     effect = "meth_diff" if analysis == "dmr" else "logFC"
+    label = "hyper" if analysis == "dmr" else "enriched"
     cols = [
         *(["r.rank"] if ranked else []),
         "r.chrom", "r.start", 'r.stop as "end"', "r.size", f'r.effect as "{effect}"',
         "r.pvalue", "r.qvalue",
-        "case r.direction when 'A' then 'A-enriched' when 'B' then 'B-enriched' else 'none' end"
+        f"case r.direction when 'A' then 'A-{label}' when 'B' then 'B-{label}' else 'none' end"
         " as direction",
         "r.significant",
     ]  # fmt: skip
@@ -213,12 +216,15 @@ def write_exports(
             )
     # an earlier run's files that this run did not write would be stale: removed
     stale = [*(f"{n}.{e}" for n in _names(top_n) for e in ("csv", "parquet")), *_OLD]
+    stale += [p.name for p in out_dir.glob("diff_regions_top*") if _TOP_FILE.fullmatch(p.name)]
     for file_name in stale:
         if file_name not in written:
             (out_dir / file_name).unlink(missing_ok=True)
     return written
 
 
+#: A top-N export of any N (an earlier run's ``top_n`` may have been another).
+_TOP_FILE = re.compile(r"diff_regions_top[0-9]+\.(csv|parquet)")
 #: Export files of earlier versions (now ``diff_regions_all`` + ``diff_regions_excluded``).
 _OLD = ("diff_regions_unfiltered.csv", "diff_regions_unfiltered.parquet")
 

@@ -110,7 +110,7 @@ def render_html(
             [
                 [f"{ctx.label_a} (A)", f"{n.get('n_a', 0):,}", f"{n.get('n_sig_a', 0):,}"],
                 [f"{ctx.label_b} (B)", f"{n.get('n_b', 0):,}", f"{n.get('n_sig_b', 0):,}"],
-                ["no direction", f"{n.get('n_none', 0):,}", "0"],
+                ["no direction", f"{n.get('n_none', 0):,}", f"{n.get('n_sig_none', 0):,}"],
                 ["total", f"{n.get('n_filtered', 0):,}", f"{n.get('n_sig', 0):,}"],
             ],
             {1, 2},

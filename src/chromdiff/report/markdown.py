@@ -112,12 +112,12 @@ def render_markdown(
         "|---|---:|---:|",
         f"| {ctx.label_a} (A) | {n.get('n_a', 0):,} | {n.get('n_sig_a', 0):,} |",
         f"| {ctx.label_b} (B) | {n.get('n_b', 0):,} | {n.get('n_sig_b', 0):,} |",
-        f"| no direction | {n.get('n_none', 0):,} | 0 |",
+        f"| no direction | {n.get('n_none', 0):,} | {n.get('n_sig_none', 0):,} |",
         f"| total | {n.get('n_filtered', 0):,} | {n.get('n_sig', 0):,} |",
         "",
         f"Significant: q < {p['fdr']:g}"
         + (f", |effect| ≥ {p['min_abs_logfc']:g}" if p["min_abs_logfc"] > 0 else "")
-        + f". Minimum q: {fmt_q(n.get('min_q'))}; median size "
+        + f". Analysis set: minimum q {fmt_q(n.get('min_q'))}, median region size "
         f"{fmt_num(n.get('median_size'), 0)} bp.",
         "",
     ]

@@ -96,9 +96,16 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
     note = (
         "Sex-chromosome confound flagged on " + ", ".join(ctx.sex_chroms) if ctx.sex_chroms else ""
     )
-    n_ns = ctx.counts.get("n_nonstandard", 0)
-    if n_ns:
-        note = (note + "; " if note else "") + f"{n_ns} regions on non-standard contigs not shown"
+    # the chart shows significant regions of the analysis set: say which significant ones it lacks
+    removed = [
+        f"{n:,} on non-standard contigs" if key == "n_sig_nonstandard"
+        else f"{n:,} shorter than {ctx.params['min_region_bp']} bp"
+        for key in ("n_sig_nonstandard", "n_sig_tiny")
+        if (n := ctx.counts.get(key, 0))
+    ]  # fmt: skip
+    if removed:
+        what = " and ".join(removed)
+        note = (note + "; " if note else "") + f"significant regions removed ({what}) not shown"
     volcano = frames["volcano"]
     out = {
         "volcano": charts.volcano_chart(
@@ -106,7 +113,9 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
             fdr=fdr,
             label_a=la,
             label_b=lb,
-            effect_title="Methylation difference (A - B)" if ctx.is_dmr else "Log2 Fold Change",
+            effect_title=(
+                "Methylation difference (A - B)" if ctx.is_dmr else "Log2 fold change (A / B)"
+            ),
             thinned=(volcano.points, volcano.bins),
         ),
         "chromosome_distribution": charts.chromosome_chart(

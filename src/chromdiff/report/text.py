@@ -72,7 +72,7 @@ def design_caveats(ctx: ReportContext) -> list[str]:
         else "public ChIP-Atlas experiments chosen by the user"
     )
     out.append(
-        f"The experiments of each group are {kind}. edgeR "
+        f"The experiments of each group are {kind}. {'metilene' if ctx.is_dmr else 'edgeR'} "
         "treats them as replicates, but they are not necessarily true biological replicates: they "
         "may differ in laboratory, antibody, cell source and protocol."
     )
@@ -125,9 +125,9 @@ def methods(ctx: ReportContext) -> str:
         f"{core} {source} (result format "
         f"{c['result_format'] or 'n/a'}, threshold {c['threshold']}). chromdiff removed regions on "
         f"non-standard contigs and regions shorter than {p['min_region_bp']} bp from the analysis "
-        f"set (kept in the unfiltered export), called regions significant at {sig}, ran the QC "
-        "checks of the ChIP-Atlas skill as SQL views (thresholds stored with the comparison) and "
-        "annotated regions to the nearest gene offline."
+        f"set (listed in the diff_regions_excluded export), called regions significant at {sig}, "
+        "ran the QC checks of the ChIP-Atlas skill as SQL views (thresholds stored with the "
+        "comparison) and annotated regions to the nearest gene offline."
     )
 
 
