@@ -75,6 +75,15 @@ def test_dmr_hand_checked():
 def test_empty_bed_zero_regions():
     r = parse_result(DATA / "empty.bed", "diffbind", ["SRX1"], ["SRX2"])
     assert r.regions.num_rows == 0 and r.counts.num_rows == 0
+    assert r.warnings == []
+
+
+def test_empty_dmr_result_is_not_silent():
+    """The server discards metilene's errors (DA:626-632): an empty dmr result may be a failure."""
+    r = parse_result(DATA / "empty.bed", "dmr", ["SRX1"], ["SRX2"])
+    assert r.regions.num_rows == 0
+    assert len(r.warnings) == 1 and "no DMRs" in r.warnings[0] and "check the log" in r.warnings[0]
+    assert parse_result(DATA / "dmr.bed", "dmr", ["SRX1"], ["SRX2"]).warnings == []
 
 
 def test_sign_cross_check_flips_inverted(tmp_path):

@@ -399,7 +399,19 @@ def _stage_dmr(con, path) -> Staged:
               {num("c5")} as meth_diff, cast(c6 as integer) as n_cpgs, {num("c7")} as p_mwu,
               {num("c8")} as p_ks, {num("c9")} as mean_meth_a, {num("c10")} as mean_meth_b
             from {REL}"""
-    return Staged(DMR, regions, None)
+    warnings = []
+    if not con.execute(f"select count(*) from {REL}").fetchall()[0][0]:
+        # the server runs metilene_input.pl with its output to /dev/null and metilene with its
+        # errors there (DA:626-632, inutano/chip-atlas 21d848e) and checks neither: a failed
+        # step leaves the same empty result as a comparison without any DMR
+        msg = (
+            f"{path}: no DMRs. The server writes an empty result also when its metilene steps "
+            "fail (their errors are discarded): check the log before reading this as no "
+            "differential methylation"
+        )
+        logger.warning(msg)
+        warnings.append(msg)
+    return Staged(DMR, regions, None, warnings)
 
 
 def stage_result(
