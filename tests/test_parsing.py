@@ -211,3 +211,19 @@ def test_parse_in_server_order_counts_follow_the_given_columns():
     with pytest.raises(ParseError, match="values for 2 experiments of group A"):
         parse_result(DATA / "diffbind_2025.bed", "diffbind", ["SRX1", "SRX2"], ["SRX6", "SRX5"],
                      server_order=True)  # fmt: skip
+
+
+def test_igv_lists_read_with_raw_spaces_in_title_and_descriptions(tmp_path):
+    """DA puts the title and descriptions in the IGV name as given (awk -v, DA:689-692): spaces
+    stay spaces (only the keys carry %20). The fake server's IGV file, written so, is read back."""
+    from chromdiff.fakeapi.formats import igv_bed
+    from chromdiff.parsing.samples import resolve_layout
+
+    main = "chr1\t100\t200\t5.00,6.00\t1.00\t2.0\t0.001\t0.01\n"
+    text = igv_bed(main, "my AR study", "hg38", ["SRX1", "SRX10"], ["SRX2"],
+                   "LNCaP DHT 4h", "LNCaP vehicle")  # fmt: skip
+    assert "Analysis%20title=my AR study;" in text and 'SRXs%20("LNCaP DHT 4h")=' in text
+    igv = tmp_path / "r.igv.bed"
+    igv.write_text(text)
+    lay = resolve_layout(["SRX10", "SRX1"], ["SRX2"], igv_path=igv)
+    assert (lay.source, lay.columns_a, lay.columns_b) == ("igv", ["SRX1", "SRX10"], ["SRX2"])

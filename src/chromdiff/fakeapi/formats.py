@@ -85,7 +85,8 @@ def igv_bed(main_bed: str, title: str, genome: str, ids_a, ids_b, desc_a, desc_b
         if not q < 0.1:
             continue
         name = (
-            f"Analysis%20title={title.replace(' ', '%20')};Genome={genome};"
+            # the keys carry %20, the title and descriptions go in as given (awk -v, DA:689-692)
+            f"Analysis%20title={title};Genome={genome};"
             f'SRXs%20("{desc_a}")={",".join(ids_a)};SRXs%20("{desc_b}")={",".join(ids_b)};'
         )
         if dmr:  # DA:694-703; Length = stop - start + 1 (DA:698)
@@ -102,9 +103,7 @@ def igv_bed(main_bed: str, title: str, genome: str, ids_a, ids_b, desc_a, desc_b
                 f"LogFC={f[5]};P-value={f[6]};Q-value={f[7]};"
             )
         rgb = _ORANGE if effect > 0 else _BLUE
-        lines.append(
-            "\t".join([f[0], f[1], f[2], name.replace(" ", "%20"), str(q), ".", f[1], f[2], rgb])
-        )
+        lines.append("\t".join([f[0], f[1], f[2], name, str(q), ".", f[1], f[2], rgb]))
     return "\n".join(lines) + "\n"
 
 

@@ -128,10 +128,9 @@ def build_result(job: Job, sc: Scenario) -> bytes:
             sim.counts_b[0, :] = [_label_value(s) for s in col_b]
         bed = formats.diffbind_bed(sim, legacy=legacy)
     title, da, db = form["title"], form["descriptionA"], form["descriptionB"]
-    sorted_a, sorted_b = (
-        sort_ids(sorted(set(ids_a)), sc.collation),
-        sort_ids(sorted(set(ids_b)), sc.collation),
-    )
+    # the IGV lists are `sort` of the group's SRX list, duplicates kept (DA:674-675)
+    sorted_a = sort_ids(sorted(ids_a), sc.collation)
+    sorted_b = sort_ids(sorted(ids_b), sc.collation)
     igv = (
         ""
         if legacy
