@@ -56,7 +56,8 @@ from chromdiff.cli.options import exports_option
     default="auto",
     show_default=True,
     type=click.Choice(["auto", "0", "1"]),
-    help="Peak starts 0-based (BED) or 1-based (R/GRanges); auto: 1 for DiffBind.",
+    help="Peak starts 0-based (BED) or 1-based (R/GRanges); auto: 1 for a MACS _peaks.xls, "
+    "DiffBind's own report or a seqnames table, 0 for BED and Galaxy's DiffBind table.",
 )
 @click.option(
     "--method",
