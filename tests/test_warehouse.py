@@ -230,3 +230,33 @@ def test_load_bed_equals_parse_then_load(loaded, tmp_path):
             warehouse.load_bed(con, cid, bad, "diffbind", A, B)
         assert snapshot(con) == before
     assert got == want
+
+
+def test_reregistering_forgets_the_previous_result(loaded):
+    """DuckDB's insert or replace kept loaded_at, n_regions, reported_at, ... of the previous
+    run: after a failed --force re-run the comparison said 'loaded on <day>, N regions' while
+    its regions were gone, and xc_qc_over_time dated its findings to that load."""
+    db, cid, spec, _parsed, _raw = loaded
+    with writer(db) as con:
+        set_reported(con, cid)
+        before = con.execute(
+            "select loaded_at is not null, n_regions > 0, result_format is not null "
+            "from comparisons where comparison_id = ?", [cid]
+        ).fetchone()  # fmt: skip
+        assert before == (True, True, True)
+        days = con.execute("select count(*) from xc_qc_over_time").fetchone()[0]
+        assert days > 0  # the loaded comparison's findings (n = 5 vs 5 is a minor finding)
+        register(con, cid, spec, base_url="http://x/")
+        set_status(con, cid, "failed", "boom")
+        after = con.execute(
+            "select loaded_at, reported_at, n_regions, result_format, status from comparisons "
+            "where comparison_id = ?", [cid]
+        ).fetchone()  # fmt: skip
+        assert after == (None, None, None, None, "failed")
+        assert con.execute("select count(*) from xc_qc_over_time").fetchone()[0] == 0
+        assert (
+            con.execute(
+                "select count(*) from qc_findings where comparison_id = ?", [cid]
+            ).fetchone()[0]
+            > 0
+        )  # a design finding still stands, but it has no load day

@@ -232,6 +232,14 @@ def register(
                 spec.input_hash(), base_url, simulated, chromdiff.__version__, comparison_id,
             ],
         ).fetchall()  # fmt: skip
+        # DuckDB's insert or replace keeps the columns it does not list: a re-registered
+        # comparison must not keep the previous run's result facts (its rows were deleted)
+        con.execute(
+            "update comparisons set result_format = null, n_regions = null, error = null,"
+            " submitted_at = null, finished_at = null, loaded_at = null, reported_at = null"
+            " where comparison_id = ?",
+            [comparison_id],
+        ).fetchall()
         con.execute("delete from experiments where comparison_id = ?", [comparison_id]).fetchall()
         rows = []
         for grp, ids in (("A", spec.names_a), ("B", spec.names_b)):
