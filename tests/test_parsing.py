@@ -227,3 +227,14 @@ def test_igv_lists_read_with_raw_spaces_in_title_and_descriptions(tmp_path):
     igv.write_text(text)
     lay = resolve_layout(["SRX10", "SRX1"], ["SRX2"], igv_path=igv)
     assert (lay.source, lay.columns_a, lay.columns_b) == ("igv", ["SRX1", "SRX10"], ["SRX2"])
+
+
+def test_dmr_difference_against_the_means_warns(tmp_path):
+    """meth diff = mean A - mean B (metilene -a g1 -b g2): a row against its own means warns."""
+    rows = (DATA / "dmr.bed").read_text().splitlines()
+    f = rows[0].split("\t")
+    f[4] = str(-float(f[4]))  # flip the difference, keep the means
+    bad = tmp_path / "dmr_bad.bed"
+    bad.write_text("\n".join(["\t".join(f), *rows[1:]]) + "\n")
+    warnings = parse_result(bad, "dmr", ["SRX1"], ["SRX2"]).warnings
+    assert len(warnings) == 1 and f"in 1 of {len(rows)} rows" in warnings[0]

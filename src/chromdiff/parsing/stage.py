@@ -400,7 +400,22 @@ def _stage_dmr(con, path) -> Staged:
               {num("c8")} as p_ks, {num("c9")} as mean_meth_a, {num("c10")} as mean_meth_b
             from {REL}"""
     warnings = []
-    if not con.execute(f"select count(*) from {REL}").fetchall()[0][0]:
+    # metilene's mean difference is mean(g1) - mean(g2) with g1 = A (DA:631, -a g1 -b g2);
+    # columns 9 and 10 are those means: a sign against them means the columns moved
+    n_rows, n_against = con.execute(
+        f"""select count(*), count(*) filter (where {num("c5")} * ({num("c9")} - {num("c10")}) < 0
+                                          and abs({num("c9")} - {num("c10")}) >= 1e-6)
+        from {REL}"""
+    ).fetchall()[0]
+    if n_against:
+        msg = (
+            f"{path}: the methylation difference (column 5) has the opposite sign of mean A - "
+            f"mean B (columns 9, 10) in {n_against} of {n_rows} rows; the file's columns may not "
+            "be metilene's"
+        )
+        logger.warning(msg)
+        warnings.append(msg)
+    if not n_rows:
         # the server runs metilene_input.pl with its output to /dev/null and metilene with its
         # errors there (DA:626-632, inutano/chip-atlas 21d848e) and checks neither: a failed
         # step leaves the same empty result as a comparison without any DMR
