@@ -113,11 +113,12 @@ def fetch_results(jobs: list[dict], base_url: str, partition_root: str) -> dict[
 def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: str, force: bool,
              runner: str, n_workers: int) -> list[dict]:  # fmt: skip
     """Plan (writer) → fetch on the task runner → load, annotate, report (writer)."""
-    from chromdiff.batch.fanout import prepare
+    from chromdiff.batch.fanout import prepare, saved_request
     from chromdiff.batch.runners import make_task_runner
-    from flows.compare import _fail
+    from flows.compare import _fail, _stored
     from tasks.annotate import annotate_comparison_task
     from tasks.batch import load_fetched
+    from tasks.enrich import enrich_comparison_task
     from tasks.report import render_report
 
     jobs: dict[str, object] = {}
@@ -135,17 +136,22 @@ def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: st
         if isinstance(job, Exception):
             raise job
         if job["action"] == "skip":
-            return {"skipped": True, "status": "loaded"}
-        loaded = {}
+            return {"skipped": True, "status": "loaded",
+                    "n_regions": _stored(db_path, item.name)["n_regions"]}  # fmt: skip
         if job["action"] != "finish":  # finish: loaded, only annotation and report are missing
             got = fetched[item.name]
             if isinstance(got, BaseException):
-                _fail(db_path, item.name, got, job["request_id"])
+                # the request ID the fetch got from the server (request.json), if it got one
+                rid = job["request_id"] or saved_request(
+                    Path(job["out_dir"]), job["spec"].input_hash()
+                )
+                _fail(db_path, item.name, got, rid)
                 raise got
-            loaded = load_fetched(db_path, got)
+            load_fetched(db_path, got)
         annotate_comparison_task(db_path, item.name)
+        enrich_comparison_task(db_path, item.name)  # as the sequential batch's compare flow
         render_report(db_path, item.name, job["out_dir"])
-        return {"status": "loaded", "n_regions": loaded.get("n_regions")}
+        return {"status": "loaded", "n_regions": _stored(db_path, item.name)["n_regions"]}
 
     return run_items(items, run_one)
 

@@ -41,14 +41,21 @@ def _fail(db_path: str, comparison_id: str, exc: BaseException, request_id: str 
       cut short, a bad archive, a crash while loading): the status is kept and the error noted,
       so a rerun resumes the same request (polls again, or downloads the result again);
     * otherwise (nothing reached the server): ``failed``.
+
+    A ``request_id`` the database does not hold yet (the batch fan-out submits outside the
+    writer) is stored first, so a failed job keeps its request ID.
     """
-    from chromdiff.design.comparison import get_state, set_error
+    from chromdiff.design.comparison import get_state, set_error, set_request
     from chromdiff.errors import SubmissionInDoubtError, one_line
 
     message = one_line(exc)
     try:
         with writer(db_path) as con:
-            status = (get_state(con, comparison_id) or {}).get("status")
+            state = get_state(con, comparison_id) or {}
+            if request_id is not None and state.get("request_id") != request_id:
+                set_request(con, comparison_id, request_id)  # submitted outside the writer
+                state = get_state(con, comparison_id) or {}
+            status = state.get("status")
             if request_id is None and (
                 isinstance(exc, SubmissionInDoubtError) or status == "submitting"
             ):

@@ -14,6 +14,7 @@ from prefect.cache_policies import NO_CACHE
 
 from chromdiff.design.comparison import (
     ComparisonSpec,
+    apply_thresholds,
     failed_error,
     get_state,
     in_doubt_error,
@@ -74,6 +75,9 @@ def prepare(
             register(
                 con, comparison_id, spec, base_url=base_url, simulated=simulated, params=params
             )
+        # new thresholds of a loaded comparison: no new job, but its report is made again
+        if action != "submit" and apply_thresholds(con, comparison_id, params) and action == "skip":
+            action = "finish"
         log_event(con, comparison_id, "plan", action)
     get_run_logger().info("comparison %s: %s", comparison_id, action)
     return {"action": action, "request_id": (state or {}).get("request_id"),
@@ -182,7 +186,8 @@ def parse(files: dict, spec: ComparisonSpec) -> ParsedResult:
 def load(db_path: str, comparison_id: str, parsed: ParsedResult, files: dict, raw_dir: str) -> dict:
     """Load everything in one transaction; the raw folder then keeps the downloaded ZIP alone.
 
-    The extracted files (read by ``parse``) are recorded in ``raw_files`` with the ZIP's path
+    A ZIP of an earlier request of the comparison is removed (its rows were replaced). The
+    extracted files (read by ``parse``) are recorded in ``raw_files`` with the ZIP's path
     and their member name, size, SHA-256 (and text, for the small ones), then deleted: the ZIP
     holds them, so the raw folder does not keep a second copy. A result without a ZIP (``compare
     --local`` writes its BED, count table and log itself) has its files copied into ``raw_dir``.
@@ -194,8 +199,9 @@ def load(db_path: str, comparison_id: str, parsed: ParsedResult, files: dict, ra
         raw = warehouse.store_raw_files(paths, Path(raw_dir))
     with writer(db_path) as con:
         out = warehouse.load_result(con, comparison_id, parsed, raw)
-    extracted = Path(raw_dir) / "extracted"
-    if extracted.is_dir():
-        shutil.rmtree(extracted)
+    if files.get("zip"):
+        warehouse.tidy_raw_folder(Path(files["zip"]))
+    else:
+        shutil.rmtree(Path(raw_dir) / "extracted", ignore_errors=True)
     get_run_logger().info("loaded %d regions in %.2f s", out["n_regions"], out["seconds"])
     return out

@@ -60,7 +60,11 @@ def test_dask_fan_out_loads_with_one_writer_and_rerun_skips(
         str(f), db_path=db, output_dir=str(out), base_url=server.base_url, runner="threads",
     )[0]}  # fmt: skip
     assert again["one"]["status"] == again["two"]["status"] == "skipped"
+    assert again["one"]["n_regions"] == again["two"]["n_regions"] == 3000  # were None
     assert sum(1 for r in server.journal if r["method"] == "POST") == posts
+    with connect(db, read_only=True) as con:  # GREAT ran as in the sequential batch (did not)
+        runs = {r[0] for r in con.execute("select run_id from enrichment_notes").fetchall()}
+    assert {"comparison:one", "comparison:two"} <= runs
 
 
 def test_fan_out_plan_never_resubmits_in_doubt_and_finishes_unreported(tmp_path):
@@ -82,3 +86,12 @@ def test_fan_out_plan_never_resubmits_in_doubt_and_finishes_unreported(tmp_path)
     with writer(db) as con:
         con.execute("update comparisons set status = 'loaded' where comparison_id = 'doubt'")
     assert prepare(db, item, url, str(tmp_path / "out"), force=False)["action"] == "finish"
+    with writer(db) as con:
+        con.execute("update comparisons set reported_at = current_timestamp")
+    assert prepare(db, item, url, str(tmp_path / "out"), force=False)["action"] == "skip"
+    # a new threshold needs no new job: stored, and the report is made again
+    stricter = BatchItem("doubt", list(EX.ids_a), list(EX.ids_b), title="fan doubt simulated",
+                         fdr=0.01)  # fmt: skip
+    assert prepare(db, stricter, url, str(tmp_path / "out"), force=False)["action"] == "finish"
+    with writer(db) as con:
+        assert con.execute("select fdr from comparison_params").fetchall() == [(0.01,)]

@@ -1,5 +1,6 @@
 """The compare flow end to end against the offline fake server (shared Prefect harness)."""
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -64,9 +65,25 @@ def test_end_to_end_idempotent_and_force(server, tmp_path):
         assert got[srx] == pytest.approx(float(value))
     again = run(server.base_url, tmp_path)
     assert again["skipped"] and table_counts(db) == c
+    # new thresholds of a loaded comparison: no new job (same request), but they are stored and
+    # the report is made again with them (they were ignored: "skipped", report still q < 0.05)
+    posts = sum(1 for r in server.journal if r["method"] == "POST")
+    stricter = run(server.base_url, tmp_path, fdr=0.01, min_abs_logfc=1.0)
+    assert not stricter["skipped"] and stricter["request_id"] == out["request_id"]
+    assert sum(1 for r in server.journal if r["method"] == "POST") == posts
+    with connect(db, read_only=True) as con:
+        assert con.execute("select fdr, min_abs_logfc from comparison_params").fetchall() == [
+            (0.01, 1.0)
+        ]
+        n_sig = con.execute("select count(*) from regions_significant").fetchall()[0][0]
+    md = Path(out["output_dir"], "summary_report.md").read_text()
+    assert "Significant: q < 0.01, |effect| ≥ 1" in md
+    assert re.search(rf"\| total \| [0-9,]+ \| {n_sig:,} \|", md) and n_sig < c["regions"]
     forced = run(server.base_url, tmp_path, force=True)
     assert not forced["skipped"] and forced["request_id"] != out["request_id"]
     assert table_counts(db) == c
+    # the old request's ZIP went with its rows: the folder holds what raw_files names
+    assert [p.name for p in raw.iterdir()] == [f"{forced['request_id']}.zip"]
 
 
 @pytest.mark.prefect

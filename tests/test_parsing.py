@@ -177,13 +177,14 @@ def test_layout_ambiguous_gsms_igv_fallback_and_assumed(tmp_path):
     from chromdiff.parsing.samples import resolve_layout
 
     lay = resolve_layout(
-        ["GSM1", "GSM2"], ["SRX100", "SRX55"], log_text=LOG.replace("SRX5865960", "SRX8")
-    )
-    assert [e.count_order for e in lay.experiments] == [None, None, 2, None]
+        ["GSM1", "GSM2"], ["SRX1000", "SRX100", "SRX55"],
+        log_text=LOG.replace("SRX5865960", "SRX8"),
+    )  # fmt: skip
+    assert [e.count_order for e in lay.experiments] == [None, None, 1, 2, None]
     # counted, but the server does not say which GSM became which SRX: used, not dropped
     assert lay.experiments[0].dropped is None
     assert "one of SRX8, SRX7" in lay.experiments[0].unattributed
-    assert "not among the samples" in lay.experiments[3].dropped
+    assert "not among the samples" in lay.experiments[4].dropped
     igv = tmp_path / "r.igv.bed"
     igv.write_text(
         'track name="t" gffTags="on"\nchr1\t1\t9\tAnalysis%20title=t;Genome=hg38;'
@@ -238,3 +239,16 @@ def test_dmr_difference_against_the_means_warns(tmp_path):
     bad.write_text("\n".join(["\t".join(f), *rows[1:]]) + "\n")
     warnings = parse_result(bad, "dmr", ["SRX1"], ["SRX2"]).warnings
     assert len(warnings) == 1 and f"in 1 of {len(rows)} rows" in warnings[0]
+
+
+def test_a_result_of_other_experiments_is_refused():
+    """The server never counts an experiment nobody submitted: a log naming more experiments
+    than the inputs (and their GSMs) explain is another job's result (a wrong --request-id),
+    whose counts would otherwise be credited to the group as if compared."""
+    from chromdiff.errors import InputError
+    from chromdiff.parsing.samples import resolve_layout
+
+    with pytest.raises(InputError, match=r"group B: the server counted SRX1000, which no input"):
+        resolve_layout(["SRX5865960", "SRX7"], ["SRX100", "SRX9999"], log_text=LOG)
+    with pytest.raises(InputError, match=r"SRX7.*\(1 GSM input\(s\) could be mapped\)"):
+        resolve_layout(["GSM5"], ["SRX100", "SRX1000"], log_text=LOG.replace("SRX5865960", "SRX8"))

@@ -361,3 +361,15 @@ def test_dmr_report_speaks_of_methylation(tmp_path):
     assert "large methylation differences" in md and "|logFC| > 2" not in md
     assert "| 1 | chr1:101-900 | 800 | 0.40 | 1.00e-02 | A-hyper |" in md
     assert "| 2 | chr2:101-900 | 800 | -0.30 | 2.00e-02 | B-hyper |" in md
+
+
+def test_report_of_a_comparison_without_a_loaded_result_is_refused(tmp_path):
+    """A failed re-submission leaves no regions: the report said 'Regions reported: 0' and
+    described a comparison that was never made."""
+    path = tmp_path / "f.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "f")
+        con.execute("update comparisons set status = 'failed', error = 'job failed on server'")
+    with pytest.raises(InputError, match=r"comparison f has no loaded result .*job failed"):
+        render_comparison(path, "f", tmp_path / "o")
+    assert not (tmp_path / "o").exists()

@@ -260,3 +260,21 @@ def test_reregistering_forgets_the_previous_result(loaded):
             ).fetchone()[0]
             > 0
         )  # a design finding still stands, but it has no load day
+
+
+def test_reregistering_drops_the_comparisons_enrichment(loaded):
+    """GREAT rows of the previous request survived a re-submission: the new report showed them
+    (n = 48 A-enriched regions beside 58 A-significant ones)."""
+    db, cid, spec, _parsed, _raw = loaded
+    with writer(db) as con:
+        con.execute(
+            "insert into enrichment_notes (run_id, kind, message) values (?, 'info', 'old')",
+            [f"comparison:{cid}"],
+        )  # fmt: skip
+        con.execute(
+            "insert into enrichment_notes (run_id, kind, message) "
+            "values ('integration:x', 'info', 'kept')"
+        )
+        register(con, cid, spec, base_url="http://x/")
+        left = con.execute("select run_id from enrichment_notes").fetchall()
+    assert left == [("integration:x",)]

@@ -12,7 +12,6 @@ polling instead of resubmitting. Phase 3 (writer) loads each partition atomicall
 from __future__ import annotations
 
 import json
-import shutil
 from dataclasses import asdict
 from pathlib import Path
 
@@ -21,6 +20,7 @@ import pyarrow.parquet as pq
 from chromdiff.batch.spec import BatchItem
 from chromdiff.design.comparison import (
     ComparisonSpec,
+    apply_thresholds,
     failed_error,
     get_state,
     in_doubt_error,
@@ -32,7 +32,7 @@ from chromdiff.parsing import ParsedResult
 from chromdiff.parsing.samples import ServerLayout, layout_for_files
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.db import writer
-from chromdiff.warehouse.load import load_result, raw_files_in_zip
+from chromdiff.warehouse.load import load_result, raw_files_in_zip, tidy_raw_folder
 from chromdiff.warehouse.partitions import parse_to_partition
 
 _KINDS = ("bed", "igv_bed", "igv_xml", "log", "readme")
@@ -73,11 +73,13 @@ def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force
         if action == "failed":
             raise failed_error(item.name, state)
         rid = (state or {}).get("request_id") if action == "resume" else None
+        params = {"fdr": item.fdr, "min_abs_logfc": item.min_abs_logfc}
         if action == "submit":
             rid = None if force else saved_request(out_dir, spec.input_hash())
-            params = {"fdr": item.fdr, "min_abs_logfc": item.min_abs_logfc}
             register(con, item.name, spec, base_url=base_url, simulated=is_simulated(base_url),
                      params=params)  # fmt: skip
+        elif apply_thresholds(con, item.name, params) and action == "skip":
+            action = "finish"  # new thresholds: no new job, the report is made again
     return {"comparison_id": item.name, "action": action, "request_id": rid, "spec": spec,
             "out_dir": str(out_dir)}  # fmt: skip
 
@@ -137,5 +139,5 @@ def load_fetched(db_path: str, fetched: dict) -> dict:
     with writer(db_path) as con:
         set_request(con, cid, fetched["request_id"])
         out = load_result(con, cid, parsed, raw)
-    shutil.rmtree(zip_path.parent / "extracted", ignore_errors=True)
+    tidy_raw_folder(zip_path)
     return out

@@ -214,11 +214,10 @@ def register(
     comparison always belong to its ``request_id`` (a re-submission that fails leaves none).
     """
     from chromdiff.warehouse.db import transaction
-    from chromdiff.warehouse.load import RESULT_TABLES
+    from chromdiff.warehouse.load import drop_results
 
     with transaction(con):
-        for table in RESULT_TABLES:
-            con.execute(f"delete from {table} where comparison_id = ?", [comparison_id]).fetchall()
+        drop_results(con, comparison_id)
         con.execute(
             """insert or replace into comparisons (comparison_id, title, analysis, genome,
                  description_a, description_b, threshold, n_a, n_b, input_hash, base_url,
@@ -267,6 +266,36 @@ def register(
             [comparison_id, *params.values()],
         ).fetchall()
         log_event(con, comparison_id, "registered", f"input_hash={spec.input_hash()}")
+
+
+def apply_thresholds(
+    con: duckdb.DuckDBPyConnection, comparison_id: str, params: dict | None
+) -> bool:
+    """Store the thresholds ``params`` (e.g. fdr, min_abs_logfc) of a registered comparison.
+
+    Returns whether any stored value changed. Significance is a view over the stored result, so
+    a new threshold needs no new job: the caller makes the comparison's report (and
+    enrichment) again. A comparison without stored parameters is left alone (``register``
+    writes them).
+    """
+    params = {k: v for k, v in (params or {}).items() if v is not None}
+    if not params:
+        return False
+    cols = ", ".join(params)
+    row = con.execute(
+        f"select {cols} from comparison_params where comparison_id = ?", [comparison_id]
+    ).fetchone()
+    if row is None or all(old == new for old, new in zip(row, params.values(), strict=True)):
+        return False
+    con.execute(
+        f"update comparison_params set {', '.join(f'{k} = ?' for k in params)} "
+        "where comparison_id = ?",
+        [*params.values(), comparison_id],
+    ).fetchall()
+    before = ", ".join(f"{k} {old}" for k, old in zip(params, row, strict=True))
+    after = ", ".join(f"{k} {v}" for k, v in params.items())
+    log_event(con, comparison_id, "thresholds", f"{before} -> {after}")
+    return True
 
 
 def set_request(con: duckdb.DuckDBPyConnection, comparison_id: str, request_id: str) -> None:

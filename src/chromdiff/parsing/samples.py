@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote
 
+from chromdiff.errors import InputError
+
 _SAMPLE_RE = re.compile(r"^\[INFO\] <samples> (\S+) ([AB])\s*$")
 _DROPPED_RE = re.compile(
     r'^\[WARNING\] "(?P<id>[^"]+)" (?P<why>unmapped for \S+|is not a valid SRX or GSM ID)'
@@ -126,6 +128,14 @@ def _tie_group(
     claimed = {i for i in ids if i in position}
     free = [s for s in columns if s not in claimed]
     open_gsm = [i for i in ids if i.startswith("GSM") and i not in claimed and i not in dropped]
+    if len(free) > len(open_gsm):
+        # more server experiments than inputs that could have become them: another job's result
+        raise InputError(
+            f"group {grp}: the server counted {', '.join(free)}, which no input of the group "
+            f"names{f' ({len(open_gsm)} GSM input(s) could be mapped)' if open_gsm else ''}: the "
+            "result is not this comparison's (a --request-id of another job?); give the matching "
+            "--request-id, or --force to submit anew"
+        )
     for i in ids:
         if i in claimed:
             uses.append(ExperimentUse(i, grp, i, position[i]))

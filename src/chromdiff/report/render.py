@@ -12,7 +12,7 @@ import duckdb
 
 from chromdiff.enrichment.report import add_to_comparison_report as add_enrichment
 from chromdiff.enrichment.report import section as enrichment_section
-from chromdiff.errors import ChromdiffError
+from chromdiff.errors import ChromdiffError, InputError
 from chromdiff.report.context import ReportContext, collect_context
 from chromdiff.report.exports import resolve_formats, write_exports
 from chromdiff.report.html import render_html
@@ -184,13 +184,15 @@ def render_comparison(
     Raises
     ------
     InputError
-        If the comparison does not exist.
+        If the comparison does not exist, or holds no loaded result (its job failed, or was
+        re-submitted and has not finished): a report would show 0 regions as if compared.
     """
     from chromdiff.charts.save import save_charts
 
     out = Path(out_dir)
     formats = resolve_formats(export_formats)  # a bad value fails before any work
     with writer(db_path) as con:
+        _require_loaded(con, comparison_id)
         ensure_params(con, comparison_id)
         ensure_annotation(con, comparison_id)
         # every read below starts from one snapshot of the comparison's regions_unfiltered
@@ -222,3 +224,17 @@ def render_comparison(
     page.write_text(html_text)
     written["summary_report.md"], written["report.html"] = md, page
     return written
+
+
+def _require_loaded(con, comparison_id: str) -> None:
+    """Raise :class:`InputError` unless the comparison exists with status ``loaded``."""
+    row = con.execute(
+        "select status, error from comparisons where comparison_id = ?", [comparison_id]
+    ).fetchall()
+    if row and row[0][0] != "loaded":
+        status, error = row[0]
+        raise InputError(
+            f"comparison {comparison_id} has no loaded result (status {status}"
+            + (f": {error}" if error else "")
+            + "): nothing to report; run chromdiff compare again (--force for a job that failed)"
+        )

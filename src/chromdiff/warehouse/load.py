@@ -26,6 +26,16 @@ TEXT_KINDS = ("log", "readme", "igv_xml")
 MAX_CONTENT_BYTES = 1 << 20
 #: Tables holding per-comparison result rows, replaced on every load.
 RESULT_TABLES = ("region_annotation", "region_count_vectors", "regions", "raw_files")
+#: Tables of results derived from a comparison's regions under its run id ``comparison:<id>``.
+DERIVED_TABLES = ("enrichment_results", "enrichment_notes")
+
+
+def drop_results(con: duckdb.DuckDBPyConnection, comparison_id: str) -> None:
+    """Delete the comparison's result rows and what was derived from them (its enrichment)."""
+    for table in RESULT_TABLES:
+        con.execute(f"delete from {table} where comparison_id = ?", [comparison_id]).fetchall()
+    for table in DERIVED_TABLES:
+        con.execute(f"delete from {table} where run_id = ?", [f"comparison:{comparison_id}"])
 
 
 @dataclass(frozen=True)
@@ -66,6 +76,19 @@ def store_raw_files(files: dict[str, Path | None], dest_dir: Path) -> list[RawFi
             content = dest.read_bytes().decode("utf-8", errors="replace")
         out.append(RawFile(kind, dest.name, str(dest), size, sha256_file(dest), content))
     return out
+
+
+def tidy_raw_folder(zip_path: Path) -> None:
+    """Leave the downloaded ZIP alone in its folder once loaded.
+
+    Removes the ``extracted`` copy beside it (the ZIP holds those files) and the ZIP of an
+    earlier request of the comparison (``--force``, another ``--request-id``): its rows were
+    replaced, and ``raw_files`` names only this one.
+    """
+    shutil.rmtree(zip_path.parent / "extracted", ignore_errors=True)
+    for old in zip_path.parent.glob("wabi_chipatlas_*.zip"):
+        if old != zip_path:
+            old.unlink(missing_ok=True)
 
 
 def raw_files_in_zip(files: dict[str, Path | None], zip_path: Path) -> list[RawFile]:
@@ -116,8 +139,7 @@ def _replace(
     with transaction(con):
         if layout is not None:
             _store_layout(con, comparison_id, layout)
-        for table in RESULT_TABLES:
-            con.execute(f"delete from {table} where comparison_id = ?", [comparison_id]).fetchall()
+        drop_results(con, comparison_id)
         n_regions = con.execute(
             "insert into regions by name select ?::varchar as comparison_id, s.*"
             f" from ({regions_from}) s",
