@@ -95,3 +95,23 @@ def test_fan_out_plan_never_resubmits_in_doubt_and_finishes_unreported(tmp_path)
     assert prepare(db, stricter, url, str(tmp_path / "out"), force=False)["action"] == "finish"
     with writer(db) as con:
         assert con.execute("select fdr from comparison_params").fetchall() == [(0.01,)]
+
+
+def test_failed_fetch_keeps_the_request_id_it_got(tmp_path):
+    """The fan-out fetch submits outside the writer: a job that then fails kept request_id NULL
+    although request.json held it (docs: a failed job keeps its request ID)."""
+    from chromdiff.batch.fanout import spec_of
+    from chromdiff.batch.spec import BatchItem
+    from chromdiff.design.comparison import get_state, register
+    from chromdiff.errors import JobFailedError
+    from chromdiff.warehouse.db import writer
+    from flows.compare import _fail
+
+    item = BatchItem("f1", list(EX.ids_a), list(EX.ids_b), title="fan fail simulated")
+    db, rid = str(tmp_path / "f.duckdb"), "wabi_chipatlas_2026-1201-0000-00-1-000001"
+    with writer(db) as con:
+        register(con, "f1", spec_of(item), base_url="http://127.0.0.1:9/")
+    _fail(db, "f1", JobFailedError("the job failed on the server"), rid)
+    with writer(db) as con:
+        state = get_state(con, "f1")
+    assert (state["request_id"], state["status"]) == (rid, "failed")
