@@ -143,6 +143,8 @@ def _compare(
     summary = {"comparison_id": cid, "request_id": step["request_id"], "skipped": False,
                "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
     if step["action"] == "skip":
+        if not (out_dir / "report.html").is_file():  # another --output: the report goes there
+            render_report(db_path, cid, str(out_dir), params.get("export_formats"))
         return summary | _stored(db_path, cid) | {"skipped": True}
     if step["action"] != "finish":  # finish: loaded, only annotation and report are missing
         summary["request_id"] = _run_job(db_path, cid, spec, base_url, step, out_dir)

@@ -65,6 +65,16 @@ def test_end_to_end_idempotent_and_force(server, tmp_path):
         assert got[srx] == pytest.approx(float(value))
     again = run(server.base_url, tmp_path)
     assert again["skipped"] and table_counts(db) == c
+    # skipped into another output folder: the report is written there (the printed folder was
+    # empty)
+    from flows.compare import compare
+
+    elsewhere = compare(
+        ids_a=list(EX.ids_a), ids_b=list(EX.ids_b), db_path=str(db),
+        title="flow test simulated", description_a="MOLM-13", description_b="K-562",
+        base_url=server.base_url, output_dir=str(tmp_path / "other"),
+    )  # fmt: skip
+    assert elsewhere["skipped"] and Path(elsewhere["output_dir"], "report.html").is_file()
     # new thresholds of a loaded comparison: no new job (same request), but they are stored and
     # the report is made again with them (they were ignored: "skipped", report still q < 0.05)
     posts = sum(1 for r in server.journal if r["method"] == "POST")
