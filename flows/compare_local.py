@@ -12,7 +12,7 @@ from pathlib import Path
 
 from prefect import flow
 
-from chromdiff.design.comparison import ComparisonSpec, get_state, plan
+from chromdiff.design.comparison import ComparisonSpec, apply_thresholds, get_state, plan
 from chromdiff.local.version import PIPELINE_VERSION
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.db import writer
@@ -94,10 +94,17 @@ def _run(db_path: str, output_dir: str, cache_dir: str, engine: str, params: dic
     out_dir = Path(output_dir) / cid
     summary = {"comparison_id": cid, "request_id": None, "skipped": False,
                "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
+    thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
     with writer(db_path) as con:
         state = get_state(con, cid)
-    action = plan(state, spec.input_hash(), params["force"])
+        action = plan(state, spec.input_hash(), params["force"])
+        # new thresholds of a loaded comparison: nothing is computed again, the report is
+        changed = action in ("skip", "finish") and apply_thresholds(con, cid, thresholds)
+        if changed and action == "skip":
+            action = "finish"
     if action == "skip":
+        if not (out_dir / "report.html").is_file():  # another --output: the report goes there
+            render_report(db_path, cid, str(out_dir), params.get("export_formats"))
         return summary | _stored(db_path, cid) | _local_stored(db_path, cid) | {"skipped": True}
     info = None
     if action != "finish":  # finish: loaded, only annotation, enrichment and report are missing

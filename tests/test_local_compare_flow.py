@@ -111,6 +111,16 @@ def test_local_and_public_comparisons_side_by_side(
     # the same inputs again: skipped, nothing recomputed
     code, out, _ = _local(tmp_path, capsys, SIM / "mine.txt", "--comparison-id", "mine_local")
     assert code == 0 and "already loaded (skipped" in out
+    # a new FDR: stored and reported, nothing recomputed (it was ignored as "skipped")
+    bed_mtime = (tmp_path / "out" / "mine_local" / "raw" / "wabi_result.bed").stat().st_mtime_ns
+    code, out, err = _local(tmp_path, capsys, SIM / "mine.txt", "--comparison-id", "mine_local",
+                            "--fdr", "0.2")  # fmt: skip
+    assert code == 0, err
+    assert "skipped" not in out
+    summary = (tmp_path / "out" / "mine_local" / "summary_report.md").read_text()
+    assert "Significant: q < 0.2" in summary
+    raw_bed = tmp_path / "out" / "mine_local" / "raw" / "wabi_result.bed"
+    assert raw_bed.stat().st_mtime_ns == bed_mtime
     # a run that stopped after loading is finished (annotation, enrichment, report), not recomputed
     con = duckdb.connect(str(tmp_path / "db.duckdb"))
     con.execute("update comparisons set reported_at = null where comparison_id = 'mine_local'")
