@@ -115,3 +115,29 @@ def test_failed_fetch_keeps_the_request_id_it_got(tmp_path):
     with writer(db) as con:
         state = get_state(con, "f1")
     assert (state["request_id"], state["status"]) == (rid, "failed")
+
+
+def test_fan_out_post_out_without_answer_is_in_doubt(tmp_path):
+    """The fetch submits outside the writer: it marks request.json before the POST, so a run
+    killed with the POST out is in doubt on the next run (it was re-sent: status 'created')."""
+    import json
+
+    from chromdiff.batch.fanout import prepare, spec_of
+    from chromdiff.batch.spec import BatchItem
+    from chromdiff.design.comparison import get_state, register
+    from chromdiff.errors import SubmissionInDoubtError
+    from chromdiff.warehouse.db import writer
+
+    item = BatchItem("post", list(EX.ids_a), list(EX.ids_b), title="fan post simulated")
+    db, url, out = str(tmp_path / "p.duckdb"), "http://127.0.0.1:9/wabi/chipatlas/", tmp_path / "o"
+    with writer(db) as con:
+        register(con, "post", spec_of(item), base_url=url)
+    (out / "post").mkdir(parents=True)
+    (out / "post" / "request.json").write_text(json.dumps(
+        {"request_id": None, "input_hash": spec_of(item).input_hash(), "submitting": True}
+    ))  # fmt: skip
+    with pytest.raises(SubmissionInDoubtError):
+        prepare(db, item, url, str(out), force=False)
+    with writer(db) as con:
+        assert get_state(con, "post")["status"] == "in_doubt"
+    assert prepare(db, item, url, str(out), force=True)["action"] == "submit"

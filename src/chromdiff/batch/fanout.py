@@ -27,7 +27,9 @@ from chromdiff.design.comparison import (
     plan,
     register,
     set_request,
+    set_status,
 )
+from chromdiff.errors import RequestRejectedError, ServerUnavailableError
 from chromdiff.parsing import ParsedResult
 from chromdiff.parsing.samples import ServerLayout, layout_for_files
 from chromdiff.settings import get_settings
@@ -50,13 +52,27 @@ def _request_file(out_dir: Path) -> Path:
     return out_dir / "request.json"
 
 
-def saved_request(out_dir: Path, input_hash: str) -> str | None:
-    """Return the request ID saved by an earlier fan-out run with the same inputs, if any."""
+def _saved(out_dir: Path, input_hash: str) -> dict:
     path = _request_file(out_dir)
     if not path.is_file():
-        return None
+        return {}
     data = json.loads(path.read_text())
-    return data.get("request_id") if data.get("input_hash") == input_hash else None
+    return data if data.get("input_hash") == input_hash else {}
+
+
+def saved_request(out_dir: Path, input_hash: str) -> str | None:
+    """Return the request ID saved by an earlier fan-out run with the same inputs, if any."""
+    return _saved(out_dir, input_hash).get("request_id")
+
+
+def submission_in_doubt(out_dir: Path, input_hash: str) -> bool:
+    """Whether an earlier fan-out run stopped with its POST out and no answer stored.
+
+    The fetch runs outside the database writer, so it marks ``request.json`` (``submitting``)
+    before the POST, as the compare flow sets the status ``submitting``.
+    """
+    saved = _saved(out_dir, input_hash)
+    return bool(saved.get("submitting")) and not saved.get("request_id")
 
 
 def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force: bool) -> dict:
@@ -75,6 +91,10 @@ def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force
         rid = (state or {}).get("request_id") if action == "resume" else None
         params = {"fdr": item.fdr, "min_abs_logfc": item.min_abs_logfc}
         if action == "submit":
+            if not force and submission_in_doubt(out_dir, spec.input_hash()):
+                if state is not None:
+                    set_status(con, item.name, "in_doubt", "the run stopped while submitting")
+                raise in_doubt_error(item.name, get_state(con, item.name) or {})
             rid = None if force else saved_request(out_dir, spec.input_hash())
             register(con, item.name, spec, base_url=base_url, simulated=is_simulated(base_url),
                      params=params)  # fmt: skip
@@ -98,13 +118,18 @@ def fetch_to_partition(job: dict, base_url: str, partition_root: str) -> dict:
     rid = job["request_id"]
     if not rid:
         client.check_health()  # the site refuses to submit unless the service answers
-        rid = client.submit(SubmitRequest(
-            spec.analysis, spec.genome, spec.ids_a, spec.ids_b, spec.title, spec.description_a,
-            spec.description_b, threshold=spec.threshold,
-        ))  # fmt: skip
-        _request_file(out_dir).write_text(
-            json.dumps({"request_id": rid, "input_hash": spec.input_hash()})
-        )
+        marker = _request_file(out_dir)
+        marker.write_text(json.dumps({"request_id": None, "input_hash": spec.input_hash(),
+                                      "submitting": True}))  # fmt: skip
+        try:
+            rid = client.submit(SubmitRequest(
+                spec.analysis, spec.genome, spec.ids_a, spec.ids_b, spec.title,
+                spec.description_a, spec.description_b, threshold=spec.threshold,
+            ))  # fmt: skip
+        except (ServerUnavailableError, RequestRejectedError):
+            marker.unlink(missing_ok=True)  # nothing was queued (never connected, or refused)
+            raise
+        marker.write_text(json.dumps({"request_id": rid, "input_hash": spec.input_hash()}))
     client.wait(rid)
     zip_path = client.download_zip(rid, raw / f"{rid}.zip")
     files = extract_result_zip(zip_path, raw / "extracted", max_bytes=settings.max_zip_bytes,
