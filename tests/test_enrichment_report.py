@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from chromdiff.enrichment.steps import integration_step
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.integration.pipeline import report_step, run_integration
@@ -28,6 +30,9 @@ def test_comparison_report_has_the_section_before_methods(tmp_path):
     assert md.index("## Functional enrichment") < md.index("## Methods")
     assert "### A-enriched — GO:BP" in md and "padj (genes)" in md
     assert "whole genome (hg19" in md
+    # n counts regions for the binomial test, genes for the gene test: each says which
+    assert re.search(r"A-enriched × GO:BP \(great_binomial, n = [0-9,]+ regions,", md)
+    assert re.search(r"A-enriched × GO:BP \(great_hypergeometric, n = [0-9,]+ genes,", md)
     assert page.index("<h2>Functional enrichment</h2>") < page.index("<h2>Methods</h2>")
     assert (tmp_path / "out" / "charts" / "enrichment_dotplot.png").stat().st_size > 10_000
     assert md.rstrip().endswith("- `charts/enrichment_dotplot.svg`")

@@ -31,6 +31,10 @@ class Section:
     chart_data: pd.DataFrame | None = None
 
 
+#: What a test's n counts (genes unless listed): the binomial and region tests count regions.
+_N_UNIT = {"great_binomial": "regions", "great_regions_hypergeometric": "regions"}
+
+
 def _fmt(x) -> str:
     return "—" if x is None or pd.isna(x) else f"{x:.2g}"
 
@@ -79,7 +83,7 @@ def section(con: duckdb.DuckDBPyConnection, run_id: str) -> Section | None:
         s.intro.append(
             "Tested: "
             + "; ".join(
-                f"{q} × {src} ({m}, n = {n:,}, {c:,} terms with hits)"
+                f"{q} × {src} ({m}, n = {n:,} {_N_UNIT.get(m, 'genes')}, {c:,} terms with hits)"
                 for q, src, m, n, c in queries
             )
             + ". padj is Benjamini–Hochberg; see docs/enrichment.md for the exact tests."
