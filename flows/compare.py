@@ -143,8 +143,7 @@ def _compare(
     summary = {"comparison_id": cid, "request_id": step["request_id"], "skipped": False,
                "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
     if step["action"] == "skip":
-        if not (out_dir / "report.html").is_file():  # another --output: the report goes there
-            render_report(db_path, cid, str(out_dir), params.get("export_formats"))
+        report_if_absent(db_path, cid, out_dir, params.get("export_formats"))
         return summary | _stored(db_path, cid) | {"skipped": True}
     if step["action"] != "finish":  # finish: loaded, only annotation and report are missing
         summary["request_id"] = _run_job(db_path, cid, spec, base_url, step, out_dir)
@@ -179,6 +178,12 @@ def _run_job(
         _fail(db_path, cid, exc, rid)
         raise
     return rid
+
+
+def report_if_absent(db_path: str, cid: str, out_dir: Path, export_formats: str | None) -> None:
+    """Render a skipped comparison's report into ``out_dir`` when it has none (another --output)."""
+    if not (out_dir / "report.html").is_file():
+        render_report(db_path, cid, str(out_dir), export_formats)
 
 
 def _stored(db_path: str, cid: str) -> dict:

@@ -12,12 +12,12 @@ from pathlib import Path
 
 from prefect import flow
 
-from chromdiff.design.comparison import ComparisonSpec, apply_thresholds, get_state, plan
+from chromdiff.design.comparison import ComparisonSpec, get_state, plan, plan_thresholds
 from chromdiff.local.version import PIPELINE_VERSION
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.db import writer
 from chromdiff.warehouse.history import current_run_id, record_run
-from flows.compare import _fail, _stored
+from flows.compare import _fail, _stored, report_if_absent
 from tasks import compare as t
 from tasks import local as lt
 from tasks.annotate import annotate_comparison_task
@@ -98,13 +98,9 @@ def _run(db_path: str, output_dir: str, cache_dir: str, engine: str, params: dic
     with writer(db_path) as con:
         state = get_state(con, cid)
         action = plan(state, spec.input_hash(), params["force"])
-        # new thresholds of a loaded comparison: nothing is computed again, the report is
-        changed = action in ("skip", "finish") and apply_thresholds(con, cid, thresholds)
-        if changed and action == "skip":
-            action = "finish"
+        action = plan_thresholds(con, cid, action, thresholds)  # nothing is computed again
     if action == "skip":
-        if not (out_dir / "report.html").is_file():  # another --output: the report goes there
-            render_report(db_path, cid, str(out_dir), params.get("export_formats"))
+        report_if_absent(db_path, cid, out_dir, params.get("export_formats"))
         return summary | _stored(db_path, cid) | _local_stored(db_path, cid) | {"skipped": True}
     info = None
     if action != "finish":  # finish: loaded, only annotation, enrichment and report are missing

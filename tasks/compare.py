@@ -14,12 +14,12 @@ from prefect.cache_policies import NO_CACHE
 
 from chromdiff.design.comparison import (
     ComparisonSpec,
-    apply_thresholds,
     failed_error,
     get_state,
     in_doubt_error,
     log_event,
     plan,
+    plan_thresholds,
     register,
     set_request,
     set_status,
@@ -75,9 +75,7 @@ def prepare(
             register(
                 con, comparison_id, spec, base_url=base_url, simulated=simulated, params=params
             )
-        # new thresholds of a loaded comparison: no new job, but its report is made again
-        if action != "submit" and apply_thresholds(con, comparison_id, params) and action == "skip":
-            action = "finish"
+        action = plan_thresholds(con, comparison_id, action, params)
         log_event(con, comparison_id, "plan", action)
     get_run_logger().info("comparison %s: %s", comparison_id, action)
     return {"action": action, "request_id": (state or {}).get("request_id"),

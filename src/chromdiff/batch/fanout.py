@@ -20,11 +20,11 @@ import pyarrow.parquet as pq
 from chromdiff.batch.spec import BatchItem
 from chromdiff.design.comparison import (
     ComparisonSpec,
-    apply_thresholds,
     failed_error,
     get_state,
     in_doubt_error,
     plan,
+    plan_thresholds,
     register,
     set_request,
     set_status,
@@ -98,8 +98,7 @@ def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force
             rid = None if force else saved_request(out_dir, spec.input_hash())
             register(con, item.name, spec, base_url=base_url, simulated=is_simulated(base_url),
                      params=params)  # fmt: skip
-        elif apply_thresholds(con, item.name, params) and action == "skip":
-            action = "finish"  # new thresholds: no new job, the report is made again
+        action = plan_thresholds(con, item.name, action, params)
     return {"comparison_id": item.name, "action": action, "request_id": rid, "spec": spec,
             "out_dir": str(out_dir)}  # fmt: skip
 

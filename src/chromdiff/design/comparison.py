@@ -154,6 +154,11 @@ def get_state(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict | None
     return dict(zip(_STATE_COLUMNS, rows[0], strict=True))
 
 
+def enrichment_run_id(comparison_id: str) -> str:
+    """Return the run id under which a comparison's enrichment rows are stored."""
+    return f"comparison:{comparison_id}"
+
+
 def plan(state: dict | None, input_hash: str, force: bool) -> str:
     """Decide what to do: ``submit``, ``resume``, ``finish``, ``skip``, ``in_doubt`` or ``failed``.
 
@@ -296,6 +301,20 @@ def apply_thresholds(
     after = ", ".join(f"{k} {v}" for k, v in params.items())
     log_event(con, comparison_id, "thresholds", f"{before} -> {after}")
     return True
+
+
+def plan_thresholds(
+    con: duckdb.DuckDBPyConnection, comparison_id: str, action: str, params: dict | None
+) -> str:
+    """Apply new thresholds to a comparison already registered; return the action to take.
+
+    ``action`` is :func:`plan`'s. Unless it is ``submit`` (``register`` stores the thresholds),
+    ``params`` are stored with :func:`apply_thresholds`; a ``skip`` becomes ``finish`` when they
+    changed: no new job, the enrichment and report are made again.
+    """
+    if action == "submit" or not apply_thresholds(con, comparison_id, params):
+        return action
+    return "finish" if action == "skip" else action
 
 
 def set_request(con: duckdb.DuckDBPyConnection, comparison_id: str, request_id: str) -> None:

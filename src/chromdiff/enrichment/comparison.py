@@ -6,6 +6,7 @@ from pathlib import Path
 
 import duckdb
 
+from chromdiff.design.comparison import enrichment_run_id
 from chromdiff.enrichment.chromsizes import DATA_DIR as SIZES_DIR
 from chromdiff.enrichment.chromsizes import chrom_sizes
 from chromdiff.enrichment.great import great
@@ -56,7 +57,7 @@ def enrich_comparison(
     if not row:
         raise InputError(f"comparison {comparison_id!r} is not in the database")
     genome = row[0][0]
-    run = EnrichmentRun(f"comparison:{comparison_id}", "comparison", comparison_id)
+    run = EnrichmentRun(enrichment_run_id(comparison_id), "comparison", comparison_id)
     aid = None
     if (SIZES_DIR / f"{genome}.tab").is_file():
         aid = ensure_annotation(con, genome=genome)

@@ -36,10 +36,10 @@ MAX_OTHER_POINTS = 2000  # the figure captions below state it
 FIGURES = {
     "int_scatter": "Peak vs RNA log2FC of linked pairs (colour: category; size: −log10 padj "
     "sum; dashed: least-squares line of the categorised pairs; labels: top genes). Every "
-    f"categorised pair is drawn; of the 'Other' pairs a fixed sample of at most "
+    "categorised pair is drawn; of the 'Other' pairs a fixed sample of at most "
     f"{MAX_OTHER_POINTS:,}.",
     "int_volcano": "RNA volcano of genes with linked peaks, coloured by concordance category. "
-    f"Every categorised gene is drawn; of the 'Other' genes a fixed sample of at most "
+    "Every categorised gene is drawn; of the 'Other' genes a fixed sample of at most "
     f"{MAX_OTHER_POINTS:,}.",
     "int_distance": "Peak–TSS distance of linked pairs by category (clipped at ±100 kb).",
     "int_peak_features": "Genomic features of the differential peaks (ChIPseeker categories).",

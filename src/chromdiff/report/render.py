@@ -10,6 +10,7 @@ from pathlib import Path
 
 import duckdb
 
+from chromdiff.design.comparison import enrichment_run_id
 from chromdiff.enrichment.report import add_to_comparison_report as add_enrichment
 from chromdiff.enrichment.report import section as enrichment_section
 from chromdiff.errors import ChromdiffError, InputError
@@ -97,12 +98,11 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
         "Sex-chromosome confound flagged on " + ", ".join(ctx.sex_chroms) if ctx.sex_chroms else ""
     )
     # the chart shows significant regions of the analysis set: say which significant ones it lacks
-    removed = [
-        f"{n:,} on non-standard contigs" if key == "n_sig_nonstandard"
-        else f"{n:,} shorter than {ctx.params['min_region_bp']} bp"
-        for key in ("n_sig_nonstandard", "n_sig_tiny")
-        if (n := ctx.counts.get(key, 0))
-    ]  # fmt: skip
+    where = {
+        "n_sig_nonstandard": "on non-standard contigs",
+        "n_sig_tiny": f"shorter than {ctx.params['min_region_bp']} bp",
+    }
+    removed = [f"{n:,} {w}" for key, w in where.items() if (n := ctx.counts.get(key, 0))]
     if removed:
         what = " and ".join(removed)
         note = (note + "; " if note else "") + f"significant regions removed ({what}) not shown"
@@ -204,7 +204,7 @@ def render_comparison(
             ctx = collect_context(con, comparison_id)
             written = write_exports(con, comparison_id, out, formats)
             frames = chart_frames(con, ctx)
-            enrichment = enrichment_section(con, f"comparison:{comparison_id}")
+            enrichment = enrichment_section(con, enrichment_run_id(comparison_id))
     charts = build_charts(ctx, frames)
     figures, pngs = {}, {}
     for stem, paths in save_charts(charts, out / "charts").items():

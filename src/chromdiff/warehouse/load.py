@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 
-from chromdiff.design.comparison import log_event
+from chromdiff.design.comparison import enrichment_run_id, log_event
 from chromdiff.errors import ChromdiffError
 from chromdiff.parsing import ParsedResult
 from chromdiff.parsing.samples import ServerLayout
@@ -26,7 +26,7 @@ TEXT_KINDS = ("log", "readme", "igv_xml")
 MAX_CONTENT_BYTES = 1 << 20
 #: Tables holding per-comparison result rows, replaced on every load.
 RESULT_TABLES = ("region_annotation", "region_count_vectors", "regions", "raw_files")
-#: Tables of results derived from a comparison's regions under its run id ``comparison:<id>``.
+#: Tables of results derived from a comparison's regions (under its ``enrichment_run_id``).
 DERIVED_TABLES = ("enrichment_results", "enrichment_notes")
 
 
@@ -35,7 +35,7 @@ def drop_results(con: duckdb.DuckDBPyConnection, comparison_id: str) -> None:
     for table in RESULT_TABLES:
         con.execute(f"delete from {table} where comparison_id = ?", [comparison_id]).fetchall()
     for table in DERIVED_TABLES:
-        con.execute(f"delete from {table} where run_id = ?", [f"comparison:{comparison_id}"])
+        con.execute(f"delete from {table} where run_id = ?", [enrichment_run_id(comparison_id)])
 
 
 @dataclass(frozen=True)
