@@ -15,7 +15,7 @@ from prefect import flow, get_run_logger
 from prefect.states import Completed, Failed, State
 
 from chromdiff.batch.report import record_batch, run_items, summary_markdown, write_summary
-from chromdiff.batch.spec import BatchItem, load_batch
+from chromdiff.batch.spec import BatchItem, load_batch, select_items
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.history import current_run_id, record_run
 from flows.compare import compare
@@ -31,13 +31,15 @@ def batch(
     force: bool = False,
     runner: str = "sequential",
     n_workers: int = 2,
+    only: list[str] | None = None,
 ) -> State:
     """Run every comparison of ``batch_file`` (YAML or CSV, see ``chromdiff.batch.spec``).
 
     ``runner="sequential"`` runs one ``compare`` subflow per comparison. ``"threads"`` or
     ``"dask"`` fans the network and parse work of all comparisons out on that task runner (Dask:
     a local cluster of ``n_workers`` processes, or ``CHROMDIFF_DASK_ADDRESS``), and loads every
-    result with one writer (see ``chromdiff.batch.fanout``).
+    result with one writer (see ``chromdiff.batch.fanout``). ``only``: run just the comparisons
+    of these names (``force`` then applies to them alone).
 
     Returns
     -------
@@ -49,10 +51,11 @@ def batch(
     settings = get_settings()
     db_path = str(db_path or settings.db_path)
     output_dir = str(output_dir or settings.output_dir)
-    items = load_batch(batch_file, strict=False)  # one the server would refuse fails alone
+    # one the server would refuse fails alone
+    items = select_items(load_batch(batch_file, strict=False), only)
     logger = get_run_logger()
     params = {"batch_file": str(batch_file), "n_comparisons": len(items), "force": force,
-              "base_url": base_url or settings.base_url}  # fmt: skip
+              "only": only or None, "base_url": base_url or settings.base_url}  # fmt: skip
     run_id = current_run_id()
     run_ids: dict[str, str] = {}
     with record_run(db_path, "batch", params, run_id=run_id) as run:
@@ -113,8 +116,19 @@ def fetch_results(jobs: list[dict], base_url: str, partition_root: str) -> dict[
 def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: str, force: bool,
              runner: str, n_workers: int) -> list[dict]:  # fmt: skip
     """Plan (writer) → fetch on the task runner → load, annotate, report (writer)."""
+    from contextlib import ExitStack
+
+    with ExitStack() as claims:  # each comparison's claim, held until loaded and reported
+        return _fan_out_claimed(items, db_path, output_dir, base_url, force, runner, n_workers,
+                                claims)  # fmt: skip
+
+
+def _fan_out_claimed(items: list[BatchItem], db_path: str, output_dir: str, base_url: str,
+                     force: bool, runner: str, n_workers: int, claims) -> list[dict]:  # fmt: skip
+    """Run :func:`_fan_out`; each item's claim is entered on ``claims`` (an ``ExitStack``)."""
     from chromdiff.batch.fanout import prepare, saved_request
     from chromdiff.batch.runners import make_task_runner
+    from chromdiff.warehouse.claims import claim_comparison
     from flows.compare import _fail, _stored
     from tasks.annotate import annotate_comparison_task
     from tasks.batch import load_fetched
@@ -124,6 +138,7 @@ def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: st
     jobs: dict[str, object] = {}
     for item in items:
         try:
+            claims.enter_context(claim_comparison(db_path, item.name))
             jobs[item.name] = prepare(db_path, item, base_url, output_dir, force)
         except Exception as exc:  # noqa: BLE001 - reported as this comparison's failure
             jobs[item.name] = exc

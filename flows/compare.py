@@ -11,8 +11,9 @@ from urllib.parse import urlparse
 
 from prefect import flow, get_run_logger
 
-from chromdiff.design.comparison import ComparisonSpec, set_status
+from chromdiff.design.comparison import ComparisonSpec, check_thresholds, set_status
 from chromdiff.settings import get_settings
+from chromdiff.warehouse.claims import claim_comparison
 from chromdiff.warehouse.db import writer
 from chromdiff.warehouse.history import current_run_id, record_run
 from tasks import compare as t
@@ -133,7 +134,16 @@ def _compare(
             params["description_b"],
         )
     )  # fmt: skip
+    check_thresholds(spec.analysis, params["fdr"], params["min_abs_logfc"])
     cid = comparison_id or spec.default_id()
+    with claim_comparison(db_path, cid):  # one run per comparison: never two jobs
+        return _claimed(db_path, base_url, output_dir, params, spec, cid)
+
+
+def _claimed(
+    db_path: str, base_url: str, output_dir: str, params: dict, spec: ComparisonSpec, cid: str
+) -> dict:
+    """Run comparison ``cid`` once its claim is held (see :mod:`chromdiff.warehouse.claims`)."""
     out_dir = Path(output_dir) / cid
     thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
     step = t.prepare(
@@ -143,7 +153,7 @@ def _compare(
     summary = {"comparison_id": cid, "request_id": step["request_id"], "skipped": False,
                "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
     if step["action"] == "skip":
-        report_if_absent(db_path, cid, out_dir, params.get("export_formats"))
+        report_if_stale(db_path, cid, out_dir, params.get("export_formats"))
         return summary | _stored(db_path, cid) | {"skipped": True}
     if step["action"] != "finish":  # finish: loaded, only annotation and report are missing
         summary["request_id"] = _run_job(db_path, cid, spec, base_url, step, out_dir)
@@ -175,14 +185,23 @@ def _run_job(
         _fail(db_path, cid, exc, rid)
         raise SubmissionInDoubtError(f"comparison {cid}: {exc}; {IN_DOUBT_HELP}") from exc
     except BaseException as exc:
-        _fail(db_path, cid, exc, rid)
+        # RequestNotStoredError: the server queued a job whose ID the database did not take
+        _fail(db_path, cid, exc, rid or getattr(exc, "request_id", None))
         raise
     return rid
 
 
-def report_if_absent(db_path: str, cid: str, out_dir: Path, export_formats: str | None) -> None:
-    """Render a skipped comparison's report into ``out_dir`` when it has none (another --output)."""
-    if not (out_dir / "report.html").is_file():
+def report_if_stale(db_path: str, cid: str, out_dir: Path, export_formats: str | None) -> None:
+    """Render a skipped comparison's report into ``out_dir`` unless it shows the stored result.
+
+    Another ``--output`` has no report yet, or one of other thresholds (see
+    :mod:`chromdiff.report.stamp`).
+    """
+    from chromdiff.report.stamp import is_current, report_key
+
+    with writer(db_path) as con:
+        key = report_key(con, cid)
+    if not is_current(out_dir, key):
         render_report(db_path, cid, str(out_dir), export_formats)
 
 

@@ -15,9 +15,10 @@ from prefect import flow
 from chromdiff.design.comparison import ComparisonSpec, get_state, plan, plan_thresholds
 from chromdiff.local.version import PIPELINE_VERSION
 from chromdiff.settings import get_settings
+from chromdiff.warehouse.claims import claim_comparison
 from chromdiff.warehouse.db import writer
 from chromdiff.warehouse.history import current_run_id, record_run
-from flows.compare import _fail, _stored, report_if_absent
+from flows.compare import _fail, _stored, report_if_stale
 from tasks import compare as t
 from tasks import local as lt
 from tasks.annotate import annotate_comparison_task
@@ -91,6 +92,15 @@ def _run(db_path: str, output_dir: str, cache_dir: str, engine: str, params: dic
         )
     )  # fmt: skip
     cid = params["comparison_id"] or local_comparison_id(spec)
+    with claim_comparison(db_path, cid):  # one run per comparison at a time
+        return _claimed(db_path, output_dir, cache_dir, engine, params, spec, cid)
+
+
+def _claimed(
+    db_path: str, output_dir: str, cache_dir: str, engine: str, params: dict,
+    spec: ComparisonSpec, cid: str,
+) -> dict:  # fmt: skip
+    """Run local comparison ``cid`` once its claim is held."""
     out_dir = Path(output_dir) / cid
     summary = {"comparison_id": cid, "request_id": None, "skipped": False,
                "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
@@ -100,7 +110,7 @@ def _run(db_path: str, output_dir: str, cache_dir: str, engine: str, params: dic
         action = plan(state, spec.input_hash(), params["force"])
         action = plan_thresholds(con, cid, action, thresholds)  # nothing is computed again
     if action == "skip":
-        report_if_absent(db_path, cid, out_dir, params.get("export_formats"))
+        report_if_stale(db_path, cid, out_dir, params.get("export_formats"))
         return summary | _stored(db_path, cid) | _local_stored(db_path, cid) | {"skipped": True}
     info = None
     if action != "finish":  # finish: loaded, only annotation, enrichment and report are missing

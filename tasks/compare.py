@@ -24,7 +24,13 @@ from chromdiff.design.comparison import (
     set_request,
     set_status,
 )
-from chromdiff.errors import ParseError, RequestRejectedError, ServerUnavailableError
+from chromdiff.errors import (
+    ParseError,
+    RequestNotStoredError,
+    RequestRejectedError,
+    ServerUnavailableError,
+    one_line,
+)
 from chromdiff.parsing import ParsedResult, parse_result
 from chromdiff.parsing.igv import igv_cross_check
 from chromdiff.parsing.samples import layout_for_files
@@ -110,9 +116,17 @@ def submit(db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str
         with writer(db_path) as con:  # nothing was queued (never connected, or refused)
             set_status(con, comparison_id, "created")
         raise
-    with writer(db_path) as con:
-        set_request(con, comparison_id, request_id)
+    # said before it is stored: if storing fails, the log and the error still name the job
     get_run_logger().info("submitted %s: request %s", comparison_id, request_id)
+    try:
+        with writer(db_path) as con:
+            set_request(con, comparison_id, request_id)
+    except Exception as exc:
+        raise RequestNotStoredError(
+            f"ChIP-Atlas queued the job as request {request_id}, but its ID could not be "
+            f"stored ({one_line(exc)}); resume it with --request-id {request_id}",
+            request_id,
+        ) from exc
     return request_id
 
 

@@ -192,7 +192,9 @@ def test_a_symbol_less_gene_never_wins_over_a_same_symbol_gene(builds, g):
 
 @pytest.mark.parametrize("g", GENOMES)
 def test_symbols_wherever_a_transcript_has_one(builds, g):
-    """Genes with a refGene transcript have a symbol; transcripts carry their gene's symbol."""
+    """Genes with a refGene transcript have a symbol, unless org.Hs.eg.db gives it to another
+    gene (a Rsubread ID it no longer lists: a few hundred in hg19, a handful in hg38); every
+    transcript carries its gene's symbol."""
     no_sym, differs = one(
         builds,
         f"""select count(*) filter (where g.symbol is null),
@@ -201,7 +203,24 @@ def test_symbols_wherever_a_transcript_has_one(builds, g):
              and g.chrom = t.chrom and g.strand = t.strand
              and g.start <= t.start and t.stop <= g.stop""",
     )
-    assert no_sym == 0 and differs == 0
+    assert no_sym <= {"hg19": 300, "hg38": 10, "mm10": 0}[g] and differs == 0
+
+
+@pytest.mark.parametrize(
+    ("g", "symbol", "gene_id", "retired"),
+    [("hg19", "RABGAP1L", "9910", "100506087"), ("hg38", "MIA2", "4253", "117153")],
+)
+def test_a_symbol_names_the_gene_org_hs_eg_db_gives_it(builds, g, symbol, gene_id, retired):
+    """org.Hs.eg.db 3.16: RABGAP1L is Entrez 9910, MIA2 4253. The Rsubread IDs 100506087 and
+    117153 (not in org.Hs.eg.db) carried the same refGene symbol, so a DE table keyed by symbol
+    was matched to the retired ID's locus (RABGAP1L's 805 kb downstream)."""
+    rows = builds.execute(
+        f"select distinct gene_id from {g}_genes where upper(symbol) = ?", [symbol]
+    ).fetchall()
+    assert rows == [(gene_id,)]
+    assert builds.execute(
+        f"select distinct symbol from {g}_genes where gene_id = ?", [retired]
+    ).fetchall() == [(None,)]
 
 
 def test_org_hs_eg_db_symbol_wins_over_older_refgene_symbol(builds):
@@ -268,3 +287,55 @@ def test_a_database_holding_an_older_embedded_build_is_upgraded():
     assert one(con, "select count(*) from ann_genes") == (n,)
     annotate_regions(con, region, aid, "after")
     assert one(con, "select annotation from after") == ("Distal Intergenic",)
+
+
+@pytest.mark.parametrize("g", GENOMES)
+def test_inside_a_transcript_of_a_known_gene_is_never_intergenic(g):
+    """ChIPseeker calls a region inside a transcript genic (Exon or Intron unless a promoter wins).
+
+    The embedded exons (Rsubread, an older RefSeq) miss some of the refGene transcripts' exons
+    (hg19 ACTL8 NM_030812 spans chr1:18,081,807-18,153,558 but its Rsubread exons start at
+    18,149,476), and list none for some genes, or for contigs under their UCSC names: the middle
+    of 1,119 hg19 transcripts over 20 kb was 'Distal Intergenic'. Truth here: the refGene spans
+    (BETA's table, shipped as the transcripts file): a 1-bp region at the middle of every
+    transcript over 20 kb of a gene.
+    """
+    con = duckdb.connect()
+    apply_schema(con)
+    aid = ensure_annotation(con, g)
+    con.execute(
+        f"""create table mid as
+        select row_number() over (order by chrom, start, tx_id) as region_key, chrom,
+               (start + stop) // 2 as start, (start + stop) // 2 + 1 as stop
+        from '{DATA_DIR}/{g}_transcripts.parquet'
+        where gene_id is not null and stop - start > 20000"""
+    )
+    annotate_regions(con, "select * from mid", aid, "out")
+    features = dict(con.execute("select feature, count(*) from out group by 1").fetchall())
+    assert sum(features.values()) > 15_000
+    assert set(features) <= {"Exon", "Intron", "Promoter"}, features
+
+
+def test_hg19_actl8_first_intron_missing_from_the_exons_is_an_intron():
+    con = duckdb.connect()
+    apply_schema(con)
+    aid = ensure_annotation(con, "hg19")
+    annotate_regions(con, "select 1 as region_key, 'chr1' as chrom, 18100000 as start, "
+                          "18100500 as stop", aid, "out")  # fmt: skip
+    assert con.execute("select feature, annotation, genic_symbol from out").fetchall() == [
+        ("Intron", "Intron (ACTL8/81569, exons unknown here)", "ACTL8")
+    ]
+
+
+def test_embedded_exon_hit_is_the_first_by_start_whatever_the_strand():
+    """hg19 chr1:33,146,864-33,147,901 lies on exons of RBBP4 (+, exon from 33,145,240) and SYNC
+    (-, from 33,145,506): the documented rule (first hit by genomic start, then gene_id) names
+    RBBP4. A GTF-only ordering term leaked into the embedded builds and sent such regions to
+    the minus-strand gene (9 of the 7,059 AR peaks)."""
+    con = duckdb.connect()
+    apply_schema(con)
+    aid = ensure_annotation(con, "hg19")
+    annotate_regions(con, "select 1 as region_key, 'chr1' as chrom, 33146863 as start, "
+                          "33147901 as stop", aid, "out")  # fmt: skip
+    feature, genic = con.execute("select feature, genic_symbol from out").fetchall()[0]
+    assert (feature, genic) == ("Exon", "RBBP4")

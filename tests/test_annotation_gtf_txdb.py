@@ -154,3 +154,39 @@ def test_one_side_ignored_with_no_tss_on_that_side(tmp_path):
         ("Promoter", "Promoter (2-3kb)", "gP", -3000),
         ("Downstream", "Downstream (2-3kb)", None, None),  # no TSS after: still Downstream
     ]
+
+
+def test_gtf_exon_and_intron_ranks_are_the_transcripts_as_chipseeker():
+    """ChIPseeker numbers introns within the transcript hit (intron_rank of intronsByTranscript,
+    getGenomicAnnotation.R:215-266). On the real GENCODE v29 subset, chr1:418,417 lies in intron
+    1 of ENST00000455207.5 (exons 485040-485208, 379769-379870, 373182-373323, minus strand);
+    the gene's merged exons numbered it "intron 17 of 21", a rank no transcript of the gene has
+    (none has more than 6 exons), so the summary counted it as "Other Intron"."""
+    from tests.realdata import ANNOTATION
+
+    with connect() as con:
+        apply_schema(con)
+        aid = ensure_annotation(con, gtf=ANNOTATION / "pyranges_gencode_v29_chr1_subset.gtf.gz")
+        annotate_regions(con, "select 1 as region_key, 'chr1' as chrom, 418416 as start, "
+                              "418417 as stop", aid, "out")  # fmt: skip
+        got = con.execute("select feature, annotation from out").fetchall()
+    assert got == [("Intron", "Intron (AL732372.2/ENSG00000237094.12, intron 1 of 2)")]
+
+
+def test_gtf_ranks_count_from_each_transcripts_5_prime_end(tmp_path):
+    """Two transcripts of one + gene: tL has 3 exons, tS skips the first. The first transcript
+    in a TxDb's order (strand, start, end) whose exon or intron holds the region names the rank,
+    out of its own exon or intron count."""
+    rows = [
+        ("gene", 10001, 40000, "+", "gR", None),
+        ("exon", 10001, 11000, "+", "gR", "tL"), ("exon", 20001, 21000, "+", "gR", "tL"),
+        ("exon", 39001, 40000, "+", "gR", "tL"),
+        ("exon", 20001, 21000, "+", "gR", "tS"), ("exon", 39001, 40000, "+", "gR", "tS"),
+    ]  # fmt: skip
+    got = _annotate(tmp_path, rows, [(15000, 15010), (39500, 39510), (30000, 30010)],
+                    columns="annotation")  # fmt: skip
+    assert got == [
+        "Intron (gR/gR, intron 1 of 2)",  # only in tL
+        "Exon (gR/gR, exon 3 of 3)",  # tL (starts first) holds it as its exon 3 (tS: 2 of 2)
+        "Intron (gR/gR, intron 2 of 2)",  # tL's second intron (tS's first)
+    ]

@@ -140,7 +140,7 @@ def test_bad_gtf_names_line_and_writes_nothing(con, tmp_path):
         'chr1\tx\texon\t10\t20\t.\t+\t.\tgene_id "A"; transcript_id "T";\n'
         'chr1\tx\texon\tTEN\t20\t.\t+\t.\tgene_id "A";\n'
     )
-    with pytest.raises(InputError, match=r"bad.gtf: line 2 .*column 4"):
+    with pytest.raises(InputError, match=r"bad\.gtf: line 2, column 4: not a valid GTF row"):
         ensure_annotation(con, gtf=bad)
     assert con.execute("select count(*) from ann_transcripts").fetchall()[0][0] == 0
     assert con.execute("select count(*) from annotation_sources").fetchall()[0][0] == 0

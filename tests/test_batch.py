@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from chromdiff.batch.report import record_batch, run_items, write_summary
-from chromdiff.batch.spec import BatchItem, load_batch
+from chromdiff.batch.spec import BatchItem, load_batch, select_items
 from chromdiff.errors import InputError
 from chromdiff.warehouse.db import connect, writer
 from tests.warehouse_rows import add_comparison, add_regions
@@ -43,6 +43,19 @@ def test_yaml_batch_with_defaults_and_id_file(tmp_path):
     assert a.flow_parameters()["comparison_id"] == "h3k27ac_molm13_vs_k562"
 
 
+def test_only_selects_named_comparisons_in_file_order_and_refuses_unknown(tmp_path):
+    (tmp_path / "ids_b.txt").write_text("SRX3\n")
+    f = tmp_path / "b.yaml"
+    f.write_text(YAML)
+    items = load_batch(f)
+    assert select_items(items, ()) == items
+    names = [it.name for it in select_items(items, ["dmr_one", "h3k27ac_molm13_vs_k562"])]
+    assert names == ["h3k27ac_molm13_vs_k562", "dmr_one"]
+    with pytest.raises(InputError, match=r"--only dmr_two: not a comparison of the batch "
+                       r"\(its comparisons: h3k27ac_molm13_vs_k562, dmr_one\)"):  # fmt: skip
+        select_items(items, ["dmr_one", "dmr_two"])
+
+
 def test_csv_batch(tmp_path):
     f = tmp_path / "b.csv"
     f.write_text("name,ids_a,ids_b,genome,fdr\nc1,SRX1;SRX2,SRX3 SRX4,hg19,0.1\n,,,,\n")
@@ -58,6 +71,11 @@ def test_csv_batch(tmp_path):
             r"b\.csv: line 3, column fdr: not a number",
         ),
         ("name,ids_a,ids_b\nc1,SRX1,,\n", r"line 2, column ids_b: needs a non-empty list"),
+        (  # commas inside an unquoted list: SRX3 and SRX4 were dropped, leaving 1 vs 1
+            "name,ids_a,ids_b\nx1,SRX1,SRX2,SRX3,SRX4\n",
+            r"b\.csv: line 2: 5 fields, the header has 3 \(a list of IDs must be separated by "
+            r"';' or spaces, or quoted\): SRX3, SRX4",
+        ),
         ("name,ids_a,ids_b\nc1,SRX1,SRX2\nc1,SRX3,SRX4\n", r"line 3, column name: duplicate"),
         (
             "name,ids_a,ids_b,analysis\nc1,SRX1,SRX2,chip\n",
@@ -134,3 +152,11 @@ def test_batch_stdout_has_a_header_separating_run_status_and_qc_verdict():
         "hg_official\tloaded\twarn\t",
         "bad\tfailed\t-\tInputError: x",
     ]
+
+
+def test_batch_refuses_a_dmr_cutoff_no_region_can_pass(tmp_path):
+    f = tmp_path / "b.csv"
+    f.write_text("name,ids_a,ids_b,analysis,min_abs_logfc\nm1,SRX1,SRX2,dmr,20\n")
+    with pytest.raises(InputError, match=r"b\.csv: line 2, column min_abs_logfc 20 for a dmr "
+                                         r"comparison"):  # fmt: skip
+        load_batch(f, strict=False)

@@ -65,6 +65,18 @@ def test_dask_fan_out_loads_with_one_writer_and_rerun_skips(
     with connect(db, read_only=True) as con:  # GREAT ran as in the sequential batch (did not)
         runs = {r[0] for r in con.execute("select run_id from enrichment_notes").fetchall()}
     assert {"comparison:one", "comparison:two"} <= runs
+    # a comparison another run holds (a chromdiff compare of it) is not submitted again by the
+    # fan-out: it fails alone, the others go on (threads/dask took no claim and re-sent it)
+    from chromdiff.warehouse.claims import claim_comparison
+
+    with claim_comparison(db, "one"):
+        held = {r["comparison_id"]: r for r in run_batch(
+            str(f), db_path=db, output_dir=str(out), base_url=server.base_url,
+            runner="threads", force=True, only=["one", "two"],
+        )[0]}  # fmt: skip
+    assert held["one"]["status"] == "failed" and "is being run by another" in held["one"]["error"]
+    assert held["two"]["status"] == "loaded"
+    assert sum(1 for r in server.journal if r["method"] == "POST") == posts + 1
 
 
 def test_fan_out_plan_never_resubmits_in_doubt_and_finishes_unreported(tmp_path):

@@ -86,3 +86,17 @@ def test_batch_job_failing_on_the_server_does_not_stop_the_others(
             "select count(*) from regions where comparison_id = 'fails'"
         ).fetchall()[0][0]
     assert status == {"fails": "failed", "works": "loaded"} and n_fail_rows == 0
+    # --force --only: re-submit the failed comparison alone; the loaded one is not touched
+    posts = sum(1 for r in server.journal if r["method"] == "POST")
+    with connect(db, read_only=True) as con:
+        before = con.execute("select request_id, loaded_at from comparisons "
+                             "where comparison_id = 'works'").fetchall()  # fmt: skip
+    again, state = run_batch(str(f), db_path=db, output_dir=out, base_url=server.base_url,
+                             force=True, only=["fails"])  # fmt: skip
+    assert [r["comparison_id"] for r in again] == ["fails"] and again[0]["status"] == "failed"
+    assert state.message == "1 of 1 comparisons failed: fails"
+    assert sum(1 for r in server.journal if r["method"] == "POST") == posts + 1
+    with connect(db, read_only=True) as con:
+        after = con.execute("select request_id, loaded_at from comparisons "
+                            "where comparison_id = 'works'").fetchall()  # fmt: skip
+    assert after == before

@@ -429,3 +429,33 @@ def test_three_column_bed_is_betas_score_1_in_file_order(reference, inputs, tmp_
         for t in res.targets
     ]
     assert ours == _beta_targets("AR3col_da500_pn3000_uptarget.txt.gz")
+
+
+def test_default_da_renders_a_chart_whose_points_lie_on_each_sets_cdf(tmp_path, inputs):
+    """BETA's default ``--da 0.5`` puts thousands of genes in each set: the report still renders
+    (it failed on Altair's 5,000-row limit) and every drawn point is the set's exact empirical
+    CDF at that rank (% of its genes ranked there or higher), from the first rank to 100 %."""
+    from chromdiff.integration.beta_report import CURVE_POINTS, _cdf_frame, render_beta
+
+    con = duckdb.connect(str(tmp_path / "b.duckdb"))
+    apply_schema(con)
+    run_beta_integration(con, rna=inputs[2]["limma"], peaks=AR / "3656_peaks.bed.gz",
+                         genome="hg19", integration_id="ar", opts=BetaOptions())  # fmt: skip
+    ranks: dict[str, list[int]] = {}
+    for name, rank in con.execute(
+        "select gene_set, rp_rank from beta_gene_sets where integration_id = 'ar' "
+        "and rp_rank is not null"
+    ).fetchall():
+        ranks.setdefault(name, []).append(rank)
+    assert min(len(v) for v in ranks.values()) > 5 * CURVE_POINTS  # the case that needs thinning
+    render_beta(con, "ar", tmp_path / "out")
+    for ext in ("svg", "png"):
+        assert (tmp_path / "out" / "ar" / f"beta_function.{ext}").stat().st_size > 0
+    frame = _cdf_frame(con, "ar")
+    for name, values in ranks.items():
+        got = frame[frame.gene_set == name]
+        assert 2 <= len(got) <= CURVE_POINTS
+        exact = np.sort(np.array(values))
+        cdf = 100.0 * np.searchsorted(exact, got.rp_rank.to_numpy(), side="right") / len(exact)
+        np.testing.assert_allclose(got.percent.to_numpy(), cdf, rtol=0, atol=1e-9)
+        assert (got.rp_rank.iloc[0], got.rp_rank.iloc[-1]) == (exact[0], exact[-1])

@@ -140,7 +140,7 @@ def test_da_input_rules():
     assert [s for s, _ in count_columns(["SRX1", "SRX10"], [], "en_US")] == ["SRX10", "SRX1"]
 
 
-def test_dmr_positions_are_metilene_closed_intervals(fake_chipatlas_factory, tmp_path):
+def test_dmr_positions_are_metilene_bed_intervals(fake_chipatlas_factory, tmp_path):
     from chromdiff.chipatlas.archive import extract_result_zip
     from chromdiff.parsing import parse_result
     from chromdiff.parsing.igv import igv_cross_check
@@ -152,13 +152,14 @@ def test_dmr_positions_are_metilene_closed_intervals(fake_chipatlas_factory, tmp
     parsed = parse_result(files.bed, "dmr", A, B)
     raw = [line.split("\t") for line in files.bed.read_text().splitlines()]
     got = parsed.regions.select(["start", "stop"]).to_pylist()
-    # stored as BED: start - 1, so that stop - start is the server's Length (DA:698)
-    assert [(r["start"], r["stop"]) for r in got] == [(int(f[1]) - 1, int(f[2])) for f in raw]
+    # metilene writes BED (start = pos[first CpG] - 1, stop = pos[last CpG]): stored as given
+    assert [(r["start"], r["stop"]) for r in got] == [(int(f[1]), int(f[2])) for f in raw]
     lengths = {
         int(kv.split("=")[1])
         for line in files.igv_bed.read_text().splitlines()[1:]
         for kv in line.split("\t")[3].split(";")
         if kv.startswith("Length=")
     }
-    assert lengths and lengths <= {r["stop"] - r["start"] for r in got}
+    # the server's IGV label is stop - start + 1 (DA:698): one more than the DMR's bases
+    assert lengths and lengths <= {r["stop"] - r["start"] + 1 for r in got}
     assert igv_cross_check(files.igv_bed, parsed.regions, "dmr") == []

@@ -89,6 +89,20 @@ def test_end_to_end_idempotent_and_force(server, tmp_path):
     md = Path(out["output_dir"], "summary_report.md").read_text()
     assert "Significant: q < 0.01, |effect| ≥ 1" in md
     assert re.search(rf"\| total \| [0-9,]+ \| {n_sig:,} \|", md) and n_sig < c["regions"]
+    # the other folder still holds the q < 0.05 report: a skipped run into it renders it again
+    # (it had a report.html, so it was kept, disagreeing with the database)
+    assert "Significant: q < 0.05" in Path(elsewhere["output_dir"], "summary_report.md").read_text()
+    back = compare(
+        ids_a=list(EX.ids_a), ids_b=list(EX.ids_b), db_path=str(db),
+        title="flow test simulated", description_a="MOLM-13", description_b="K-562",
+        base_url=server.base_url, output_dir=str(tmp_path / "other"), fdr=0.01,
+        min_abs_logfc=1.0,
+    )  # fmt: skip
+    assert back["skipped"]
+    assert (
+        "Significant: q < 0.01, |effect| ≥ 1"
+        in Path(back["output_dir"], "summary_report.md").read_text()
+    )
     forced = run(server.base_url, tmp_path, force=True)
     assert not forced["skipped"] and forced["request_id"] != out["request_id"]
     assert table_counts(db) == c
@@ -229,3 +243,64 @@ def test_flow_job_failure_and_timeout_resume(double, tmp_path):
     out = run_double(tmp_path)  # resumes request 2, no new submission
     assert out["status"] == "loaded" and out["request_id"].endswith("000002")
     assert double.submitted == 2
+
+
+@pytest.mark.prefect
+def test_a_request_id_the_busy_database_did_not_take_is_named_and_kept(
+    double, tmp_path, monkeypatch
+):
+    """The POST came back while another process held the database for longer than the writer
+    waits: the request ID was in no log, no error and no table, and a rerun refused as 'in
+    doubt' asking for a --request-id the user never saw."""
+    import tasks.compare
+    from chromdiff.errors import DatabaseBusyError, RequestNotStoredError
+
+    def busy(*_a, **_k):
+        raise DatabaseBusyError("d.duckdb is in use by process 4242 (chromdiff sql)")
+
+    monkeypatch.setattr(tasks.compare, "set_request", busy)
+    with pytest.raises(RequestNotStoredError) as err:
+        run_double(tmp_path)
+    rid = "wabi_chipatlas_2026-0101-0000-00-000-000001"
+    assert str(err.value) == (
+        f"ChIP-Atlas queued the job as request {rid}, but its ID could not be stored (d.duckdb "
+        f"is in use by process 4242 (chromdiff sql)); resume it with --request-id {rid}"
+    )
+    # the flow's failure record stored it once the database was free: a rerun resumes the job
+    with connect(tmp_path / "d.duckdb", read_only=True) as con:
+        assert con.execute("select request_id from comparisons").fetchall() == [(rid,)]
+    monkeypatch.undo()
+    import tasks.compare as tc
+
+    monkeypatch.setattr(tc, "_client", lambda base_url: double)
+    out = run_double(tmp_path)
+    assert out["status"] == "loaded" and out["request_id"] == rid and double.submitted == 1
+
+
+@pytest.mark.prefect
+def test_a_comparison_another_run_holds_is_refused_before_anything_is_sent(double, tmp_path):
+    """Two runs of the same inputs on one database both planned 'submit' and sent the job
+    twice; the claim (a kernel lock, gone when its process ends) lets one run at a time."""
+    from chromdiff.warehouse.claims import ComparisonBusyError, claim_comparison
+
+    db = tmp_path / "d.duckdb"
+    with claim_comparison(db, "c1"), pytest.raises(ComparisonBusyError) as err:
+        run_double(tmp_path, comparison_id="c1")
+    assert str(err.value).startswith("comparison c1 is being run by another chromdiff run "
+                                     "(process ")  # fmt: skip
+    assert double.submitted == 0
+    out = run_double(tmp_path, comparison_id="c1")  # released: runs
+    assert out["status"] == "loaded" and double.submitted == 1
+
+
+@pytest.mark.prefect
+def test_a_significance_rule_nothing_can_meet_is_refused_before_submitting(double, tmp_path):
+    """--fdr 5 was taken as is (every region 'significant'); a dmr --min-abs-logfc 20 (percent
+    meant) gave '0 significant' after a whole job."""
+    from chromdiff.errors import InputError
+
+    with pytest.raises(InputError, match=r"--fdr 5: must be in \(0, 1\]"):
+        run_double(tmp_path, fdr=5.0)
+    with pytest.raises(InputError, match=r"--min-abs-logfc 20 for a dmr comparison"):
+        run_double(tmp_path, analysis="dmr", min_abs_logfc=20.0)
+    assert double.submitted == 0

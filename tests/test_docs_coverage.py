@@ -41,3 +41,19 @@ def test_readme_links_resolve():
         if target.startswith("http"):
             continue
         assert (ROOT / target).exists(), f"README links to missing {target}"
+
+
+def test_every_cli_option_is_documented():
+    """Each option of each command is named somewhere a user reads (README.md or docs/)."""
+    import importlib
+
+    text = _doc_text()
+    missing = []
+    for name, module in _commands().items():
+        command = importlib.import_module(module).command
+        for param in command.params:
+            flags = [o for o in param.opts + param.secondary_opts if o.startswith("--")]
+            if flags and not any(f"`{f}" in text or f"{f} " in text or f"{f}`" in text
+                                 for f in flags) and "--help" not in flags:  # fmt: skip
+                missing.append(f"{name} {flags[0]}")
+    assert not missing, f"options not in README.md or docs/: {missing}"

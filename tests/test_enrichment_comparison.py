@@ -117,3 +117,16 @@ def test_unknown_comparison_and_background():
         enrich_comparison(con, "nope")
     with pytest.raises(InputError, match="background must be"):
         enrich_comparison(con, "nope", background="x")
+
+
+def test_dmr_queries_are_named_hyper(tmp_path):
+    """A dmr comparison's GREAT queries read A-hyper / B-hyper (they read A-/B-enriched)."""
+    with writer(tmp_path / "m.duckdb") as con:
+        add_comparison(con, "m", genome="hg19", analysis="dmr")
+        rows = _rows("GSM1174482_ARmo_100nM_peaks.bed.gz", 0)[:400]
+        add_regions(con, "m", [dict(r, meth_diff=0.4 if i % 2 else -0.4)
+                               for i, r in enumerate(rows)])  # fmt: skip
+        enrich_comparison(con, "m")
+        queries = {r[0] for r in con.execute("select distinct query from enrichment_results")
+                   .fetchall()}  # fmt: skip
+    assert queries == {"A-hyper", "B-hyper"}

@@ -8,9 +8,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from chromdiff.enrichment.chromsizes import chrom_sizes
 from chromdiff.enrichment.great import great
 from chromdiff.errors import InputError
+from chromdiff.regions.chromsizes import chrom_sizes
 from chromdiff.warehouse.db import apply_schema
 
 SIZES = {"chr1": 1_000_000, "chr2": 500_000, "chr3": 100_000}

@@ -22,9 +22,9 @@ import pandas as pd
 import pytest
 
 from chromdiff.annotation import ensure_annotation
-from chromdiff.enrichment.chromsizes import chrom_sizes
 from chromdiff.enrichment.go import load_go_sets
 from chromdiff.enrichment.great import great
+from chromdiff.regions.chromsizes import chrom_sizes
 from chromdiff.warehouse.db import apply_schema
 from tests.realdata import REAL
 

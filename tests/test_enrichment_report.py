@@ -65,3 +65,41 @@ def test_integration_report_lists_categories_and_universe(tmp_path):
         assert q in md
     page = out["html"].read_text()
     assert "<h2>Functional enrichment</h2>" in page
+
+
+def test_great_terms_need_both_tests_in_the_report_and_the_view_alike():
+    """A binomial padj of 0.005 with a gene-test padj of 0.3 is not a GREAT hit: the report said
+    "no term with padj < 0.05 (best: ..., padj = 0.005)", contradicting itself, while view
+    enrichment_top_terms listed the term."""
+    import duckdb
+
+    from chromdiff.enrichment.report import section, top_terms
+    from chromdiff.warehouse.db import apply_schema
+
+    con = duckdb.connect()
+    apply_schema(con)
+    rows = [  # query, method, set_id, pvalue, padj
+        ("A-enriched", "great_binomial", "GO:1", 1e-4, 0.005),
+        ("A-enriched", "great_hypergeometric", "GO:1", 0.1, 0.3),
+        ("B-enriched", "great_binomial", "GO:2", 1e-3, 0.01),
+        ("B-enriched", "great_hypergeometric", "GO:2", 1e-3, 0.02),
+    ]
+    con.executemany(
+        "insert into enrichment_results (run_id, scope, scope_id, query, method, set_source, "
+        "background, set_id, set_name, k, n_query, fold, pvalue, padj) "
+        "values ('comparison:c', 'comparison', 'c', ?, ?, 'GO:BP', 'genome', ?, ?, 3, 40, 2.5, "
+        "?, ?)",
+        [(q, m, sid, f"term {sid}", p, padj) for q, m, sid, p, padj in rows],
+    )
+    s = section(con, "comparison:c")
+    assert (
+        "A-enriched × GO:BP: no term with padj < 0.05 in both the region (binomial) and the gene "
+        "test (best by region test: term GO:1, padj = 0.005; gene test padj = 0.3)." in s.intro
+    )
+    assert [t[0] for t in s.tables] == ["B-enriched — GO:BP"]
+    view = con.execute(
+        "select query, method, set_id, padj_genes from enrichment_top_terms order by all"
+    ).fetchall()
+    assert view == [("B-enriched", "great_binomial", "GO:2", 0.02),
+                    ("B-enriched", "great_hypergeometric", "GO:2", None)]  # fmt: skip
+    assert list(top_terms(con, "comparison:c")["set_id"]) == ["GO:2"]

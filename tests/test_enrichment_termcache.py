@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from chromdiff.enrichment import go, termcache
-from chromdiff.enrichment.chromsizes import chrom_sizes
 from chromdiff.enrichment.comparison import enrich_comparison
+from chromdiff.regions.chromsizes import chrom_sizes
 from chromdiff.warehouse.db import writer
 from tests.test_enrichment_comparison import make_db
 

@@ -322,9 +322,57 @@ def test_ensembl_ids_reconciled_through_a_gencode_gtf(tmp_path):
             "where integration_id = 'g' order by row_id"
         ).fetchall()
     assert s["annotation_id"] == aid
+    # --gtf without --genome, as the CLI allows: the insert failed (integrations.genome NOT NULL)
+    with db.writer(tmp_path / "g.duckdb") as con:
+        s2 = load_inputs(con, rna=rna, peaks=bed, gtf=GTF, integration_id="g2")
+        assert con.execute(
+            "select genome from integrations where integration_id = 'g2'"
+        ).fetchall() == [(aid,)]
+    assert s2["genome"] == aid
     assert got == [
         (f"{base[0]}.99", genes[0][0], "gene_id"),
         (base[1], genes[1][0], "gene_id"),
         (genes[2][1], genes[2][0], "symbol"),
         (tx[0].split(".")[0], genes[3][0], "refseq"),
     ]
+
+
+def test_a_dmr_comparison_is_refused(dbp, tmp_path):
+    """Its effect is a methylation difference (a fraction), so the |log2FC| > 1 cutoff was never
+    met: every pair 'Other', both KS p = 1, no warning (official_hg_dmr: 248 regions q < 0.05)."""
+    from tests.warehouse_rows import add_comparison, add_regions
+
+    with db.writer(dbp) as con:
+        add_comparison(con, "m1", analysis="dmr")
+        add_regions(con, "m1", [{"chrom": "chr1", "start": 100, "stop": 900,
+                                 "meth_diff": 0.6, "qvalue": 0.001}])  # fmt: skip
+    before = _snapshot(dbp)
+    rna = tmp_path / "rna.csv"
+    rna.write_text(RNA)
+    with db.writer(dbp) as con, pytest.raises(InputError) as err:
+        load_inputs(con, rna=rna, comparison="m1", genome="hg38", integration_id="keep")
+    assert str(err.value).startswith(
+        "comparison 'm1' is a dmr comparison: its effect is a methylation difference (A - B, a "
+        "fraction), not a log2 fold change"
+    )
+    assert _snapshot(dbp) == before
+
+
+def test_peaks_on_unannotated_chromosomes_are_an_input_note(dbp, tmp_path):
+    """They were only logged (three times), never in the report's input notes."""
+    rna, bed = tmp_path / "rna.csv", tmp_path / "p.bed"
+    rna.write_text(RNA)
+    bed.write_text(_peaks_bed() + "chrUn_KI270302v1\t100\t600\tx1\t40\nNC_000001.11\t1\t9\tx2\t1\n")
+    with db.writer(dbp) as con:
+        load_inputs(con, rna=rna, peaks=bed, genome="hg38", integration_id="un")
+    for _ in range(2):  # re-linking replaces the note
+        out = link_step(dbp, "un")
+        assert out["unmatched_chrom"] == 2
+    with db.connect(dbp, read_only=True) as con:
+        notes = con.execute(
+            "select side, n, example, message from int_input_notes "
+            "where integration_id = 'un' and kind = 'unannotated_chrom'"
+        ).fetchall()
+    assert notes == [("peaks", 2, "NC_000001.11", "2 peaks lie on chromosomes that embedded:hg38 "
+                      "does not annotate (e.g. NC_000001.11; check chr1 vs 1 naming or the genome "
+                      "build): they link to no gene")]  # fmt: skip

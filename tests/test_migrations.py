@@ -138,3 +138,29 @@ def test_old_experiments_table_gains_server_columns(tmp_path):
             (e, e) for e in A + B
         )
         assert _rows(con, "select * from region_counts") == counts
+
+
+def test_dmr_starts_stored_by_the_old_rule_move_one_base_right_once(tmp_path):
+    """Versions before 4e904cc stored metilene's BED start minus one (the server's IGV label
+    Length = stop - start + 1 read as a rule). A database they wrote is corrected once, its
+    annotation dropped and its report due again; a new database is never shifted."""
+    from chromdiff.design.comparison import get_state, set_reported
+
+    db = tmp_path / "old_dmr.duckdb"
+    spec = ComparisonSpec(["SRX1"], ["SRX2"], analysis="dmr", title="dmr migration").validated()
+    cid = spec.default_id()
+    with writer(db) as con:
+        register(con, cid, spec, base_url="http://x/")
+        warehouse.load_result(con, cid, parse_result(DATA / "dmr.bed", "dmr", ["SRX1"], ["SRX2"]))
+        right = _rows(con, "select region_id, start, stop from regions")
+        set_reported(con, cid)
+        # what an old version left: start - 1, and no data_migrations table
+        con.execute("update regions set start = start - 1")
+        con.execute("drop table data_migrations")
+    with writer(db) as con:  # reopening migrates
+        assert _rows(con, "select region_id, start, stop from regions") == right
+        assert get_state(con, cid)["reported_at"] is None  # annotated and reported again
+        assert con.execute("select n_rows from data_migrations").fetchall() == [(2,)]
+    with writer(db) as con:  # once only
+        assert _rows(con, "select region_id, start, stop from regions") == right
+    assert right[0][1:] == (10468, 11240)  # metilene's columns as written (tests/data)

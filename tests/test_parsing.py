@@ -63,13 +63,30 @@ def test_dmr_hand_checked():
     r = parse_result(DATA / "dmr.bed", "dmr", ["SRX1"], ["SRX2"])
     assert r.result_format == DMR and r.counts.num_rows == 0
     d = rows(r.regions)[0]
-    # metilene's 1-based first/last CpG -> BED; size = the server's Length (stop - start + 1)
-    assert (d["chrom"], d["start"], d["stop"]) == ("chr1", 10467, 11240)
-    assert d["stop"] - d["start"] == 11240 - 10468 + 1
+    # metilene writes BED (pos[first CpG] - 1, pos[last CpG]): stored as given
+    assert (d["chrom"], d["start"], d["stop"]) == ("chr1", 10468, 11240)
     assert d["qvalue"] == 0.0012 and d["meth_diff"] == 0.35 and d["n_cpgs"] == 42
     assert d["p_mwu"] == 1.2e-05 and d["p_ks"] == 3.4e-04
     assert d["mean_meth_a"] - d["mean_meth_b"] == pytest.approx(d["meth_diff"])
     assert d["logfc"] is None
+
+
+def test_dmr_covers_exactly_its_cpgs_through_the_servers_chain(tmp_path):
+    """Hand-run the chain the server runs on two CpGs at 0-based bases 100 and 150:
+    bigWigToBedGraph gives (100, 101) and (150, 151) (DA:561-566); metilene_input.pl keeps the
+    bedGraph end as pos (``unionbedg | cut -f1,3- | sed s/end/pos/``): 101 and 151; metilene
+    0.2-8 prints start = pos[first] - 1 = 100, stop = pos[last] = 151 (metseg.c). The region
+    must be BED [100, 151): both CpG bases inside, nothing before the first (it was stored
+    [99, 151), one base too far left)."""
+    cpgs = [100, 150]  # 0-based CpG bases
+    pos = [b + 1 for b in cpgs]  # bedGraph (b, b + 1) -> its end
+    row = ["chr1", str(pos[0] - 1), str(pos[-1]), "0.001", "0.4", "2", "1e-4", "1e-3", "0.8",
+           "0.4"]  # fmt: skip
+    bed = tmp_path / "one.bed"
+    bed.write_text("\t".join(row) + "\n")
+    d = rows(parse_result(bed, "dmr", ["SRX1"], ["SRX2"]).regions)[0]
+    assert d["start"] == cpgs[0] and d["stop"] == cpgs[-1] + 1
+    assert all(d["start"] <= b < d["stop"] for b in cpgs)
 
 
 def test_empty_bed_zero_regions():
@@ -252,3 +269,13 @@ def test_a_result_of_other_experiments_is_refused():
         resolve_layout(["SRX5865960", "SRX7"], ["SRX100", "SRX9999"], log_text=LOG)
     with pytest.raises(InputError, match=r"SRX7.*\(1 GSM input\(s\) could be mapped\)"):
         resolve_layout(["GSM5"], ["SRX100", "SRX1000"], log_text=LOG.replace("SRX5865960", "SRX8"))
+
+
+def test_dmr_levels_in_percent_are_flagged(tmp_path):
+    """metilene's input is 0-1 methylation levels (its -d 0.1 default assumes it); a result in
+    percent loaded without a word, its differences read as fractions."""
+    bed = tmp_path / "pct.bed"
+    bed.write_text("chr1\t100\t900\t0.001\t45\t20\t1e-4\t1e-3\t80\t35\n")
+    r = parse_result(bed, "dmr", ["SRX1"], ["SRX2"])
+    assert any("methylation levels up to 80: the result is in percent" in w for w in r.warnings)
+    assert parse_result(DATA / "dmr.bed", "dmr", ["SRX1"], ["SRX2"]).warnings == []

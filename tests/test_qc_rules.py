@@ -113,6 +113,14 @@ def test_chrm_skipped_for_dmr(db):
     assert findings(db, "qc_small_median") == []
 
 
+def test_cluster_check_is_not_run_for_dmr(db):
+    """Ten A-hyper DMRs within 1 Mb read "May be a copy-number amplification": a copy-number
+    change does not move a methylation level, and metilene splits blocks into neighbours."""
+    add_comparison(db, analysis="dmr")
+    add_regions(db, "cmp1", [dict(r, meth_diff=0.4) for r in cluster(10, 1_000_000)])
+    assert findings(db, "qc_clusters") == []
+
+
 def test_chrm_counts_only_filtered_rows(db):
     add_comparison(db)
     # 2 real chrM regions + 1 under 10 bp: below chrm_min_regions once the tiny one is filtered
@@ -149,6 +157,14 @@ def test_cluster_window_and_count(db, n, span, fires):
     if fires:
         ev = json.loads(rows[0][3])
         assert ev["chrom"] == "chr8" and ev["n"] == 10 and rows[0][1] == "minor"
+
+
+def test_cluster_location_reads_as_a_genome_browser_locus(db):
+    """1-based start, as every report location (a BED start 10,000,000 is base 10,000,001)."""
+    add_comparison(db)
+    add_regions(db, "cmp1", cluster(10, 1_000_000))
+    (row,) = findings(db, "qc_clusters")
+    assert " at chr8:10,000,001-11,000,400; " in row[2]
 
 
 def test_cluster_needs_cluster_min_significant_overall(db):

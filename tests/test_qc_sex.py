@@ -115,3 +115,40 @@ def test_sex_check_ignores_filtered_rows(con):
     ]
     add_regions(con, "cmp1", rows)
     assert findings(con, "qc_sex_chrom_all") == []
+
+
+@pytest.mark.parametrize(("genome", "fires"), [("sacCer3", False), ("ce11", True), ("dm6", True)])
+def test_yeast_chrX_is_not_a_sex_chromosome(genome, fires):
+    """sacCer3's chromosomes are chrI-chrXVI (chipatlas_api.md §7.4): its chrX is chromosome
+    10, and yeast has no sex chromosomes; worm (XX/XO) and fly (XY) chrX are."""
+    with connect() as c:
+        apply_schema(c)
+        add_comparison(c, genome=genome)
+        add_regions(c, "cmp1", sex_rows("chrX", 4, 0, sig=True))
+        got = findings(c, "qc_sex_chrom_all") + findings(c, "qc_sex_chrom_sig")
+    assert bool(got) is fires
+
+
+@pytest.mark.parametrize(
+    ("genome", "given", "order"),
+    [  # chipatlas_api.md §7.4 sets; yeast's chrX is chromosome 10, worm's the sex chromosome
+        ("sacCer3", ["chrXVI", "chrX", "chrII", "chrI", "chrIV", "chrIX", "chrM"],
+         ["chrI", "chrII", "chrIV", "chrIX", "chrX", "chrXVI", "chrM"]),
+        ("ce11", ["chrX", "chrV", "chrI", "chrII", "chrM"],
+         ["chrI", "chrII", "chrV", "chrX", "chrM"]),
+        ("dm6", ["chrX", "chr3R", "chr2L", "chr2R", "chr3L", "chr4", "chrY"],
+         ["chr2L", "chr2R", "chr3L", "chr3R", "chr4", "chrX", "chrY"]),
+        ("hg38", ["chrX", "chr10", "chr2", "chr1", "chrY", "chrM"],
+         ["chr1", "chr2", "chr10", "chrX", "chrY", "chrM"]),
+    ],
+)  # fmt: skip
+def test_chromosome_chart_order_is_each_genomes_own(genome, given, order):
+    """The chart put yeast's and worm's chrX before chrI and fly's X before 2L."""
+    with connect() as c:
+        apply_schema(c)
+        add_comparison(c, genome=genome)
+        rows = [{"chrom": ch, "start": 1000 * i, "stop": 1000 * i + 500, "logfc": 2.0,
+                 "qvalue": 0.001} for i, ch in enumerate(given)]  # fmt: skip
+        add_regions(c, "cmp1", rows)
+        got = c.execute("select chrom from rpt_chrom_distribution order by chrom_order").fetchall()
+    assert [r[0] for r in got] == order

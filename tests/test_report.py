@@ -361,6 +361,10 @@ def test_dmr_report_speaks_of_methylation(tmp_path):
     assert "large methylation differences" in md and "|logFC| > 2" not in md
     assert "| 1 | chr1:101-900 | 800 | 0.40 | 1.00e-02 | A-hyper |" in md
     assert "| 2 | chr2:101-900 | 800 | -0.30 | 2.00e-02 | B-hyper |" in md
+    # the checks that need read counts say they did not run (a sex mismatch went unmentioned)
+    assert "the sex-chromosome confound, MA-asymmetry, chrM, small-median and genomic-cluster " \
+        "checks do not apply and were not run" in md  # fmt: skip
+    assert "were not run" in out["report.html"].read_text()
 
 
 def test_report_of_a_comparison_without_a_loaded_result_is_refused(tmp_path):
@@ -373,3 +377,23 @@ def test_report_of_a_comparison_without_a_loaded_result_is_refused(tmp_path):
     with pytest.raises(InputError, match=r"comparison f has no loaded result .*job failed"):
         render_comparison(path, "f", tmp_path / "o")
     assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize(
+    ("genome", "says"),
+    [
+        ("hg38", "annotated regions to the nearest gene offline (embedded:hg38)."),
+        ("mm9", "did not annotate regions to genes: no gene annotation is embedded for mm9 "
+                "(chromdiff annotate --comparison ID --gtf FILE annotates them with yours"),
+    ],
+)  # fmt: skip
+def test_methods_say_whether_regions_were_annotated(tmp_path, genome, says):
+    """For a genome without an embedded annotation (mm9: ChIP-Atlas has it, chromdiff does not)
+    the Methods claimed the regions were annotated while every gene column was empty."""
+    db = tmp_path / "w.duckdb"
+    with writer(db) as con:
+        add_comparison(con, "c", genome=genome)
+        add_regions(con, "c", background(30))
+    render_comparison(db, "c", tmp_path / "out")
+    md = (tmp_path / "out" / "summary_report.md").read_text()
+    assert says in md

@@ -49,6 +49,35 @@ def test_sql_reads_and_refuses_writes(tmp_path):
     assert "read-only" in bad.output.lower()
 
 
+def test_sql_refuses_statements_that_write_files_or_run_unseen(tmp_path):
+    """COPY ... TO the database's own path made it "not a valid DuckDB database file"."""
+    db = _db(tmp_path)
+    for query, kind in (
+        (f"copy (select 'x' as x) to '{db}' (format csv)", "COPY"),
+        (f"export database '{tmp_path / 'dump'}'", "EXPORT"),
+        (f"attach '{tmp_path / 'other.duckdb'}'", "ATTACH"),
+        ("set threads = 1", "SET"),
+        # EXPLAIN ANALYZE runs what it wraps: a COPY to the database's path destroyed it
+        (f"explain analyze copy (select 1 as a) to '{db}' (format csv)", "COPY"),
+        (f"EXPLAIN (FORMAT json) COPY (select 1) TO '{db}'", "COPY"),
+    ):
+        bad = CliRunner().invoke(sql_cmd, [query, "--db", db])
+        assert bad.exit_code == 1
+        assert f"chromdiff sql is read-only: it runs queries (SELECT, EXPLAIN, PRAGMA, CALL), " \
+            f"not {kind}" in bad.output  # fmt: skip
+    two = CliRunner().invoke(sql_cmd, ["delete from regions; select 1", "--db", db])
+    assert two.exit_code == 1 and "one statement at a time (got 2)" in two.output
+    assert not (tmp_path / "dump").exists() and not (tmp_path / "other.duckdb").exists()
+    for query in ("show tables", "describe regions", "explain select 1", "pragma version",
+                  "explain analyze select count(*) from regions",
+                  "summarize regions", "from regions select count(*)"):  # fmt: skip
+        ok = CliRunner().invoke(sql_cmd, [query, "--db", db, "--format", "csv"])
+        assert ok.exit_code == 0, (query, ok.output)
+    ok = CliRunner().invoke(sql_cmd, ["select count(*) as n from regions", "--db", db,
+                                      "--format", "csv"])  # fmt: skip
+    assert ok.output.splitlines() == ['"n"', "1"]  # the database is intact
+
+
 def test_sql_names_the_process_holding_the_writer_lock(tmp_path):
     db = _db(tmp_path)
     holder = subprocess.Popen(
@@ -112,3 +141,23 @@ def test_export_parquet_writes_every_table(tmp_path):
     res_views = CliRunner().invoke(export_cmd, [str(tmp_path / "pqv"), "--db", db, "--views"])
     assert res_views.exit_code == 0
     assert (tmp_path / "pqv" / "xc_recurring_regions.parquet").exists()
+
+
+def test_export_parquet_leaves_no_stale_or_partial_files(tmp_path):
+    """Re-exported without --views into the folder of a --views export, the 49 old view files
+    stayed beside the new tables (regions_significant from an older state); a missing database
+    still created the folder."""
+    db = _db(tmp_path)
+    out = tmp_path / "pq"
+    (out).mkdir()
+    (out / "notes.parquet").write_bytes(b"the user's own file")
+    assert CliRunner().invoke(export_cmd, [str(out), "--db", db, "--views"]).exit_code == 0
+    assert (out / "regions_significant.parquet").exists()
+    res = CliRunner().invoke(export_cmd, [str(out), "--db", db])
+    assert res.exit_code == 0, res.output
+    assert not (out / "regions_significant.parquet").exists()  # a view: not this export's
+    assert (out / "regions.parquet").exists() and (out / "notes.parquet").exists()
+    assert not list(out.glob("*.part"))
+    missing = CliRunner().invoke(export_cmd, [str(tmp_path / "new"), "--db",
+                                              str(tmp_path / "nope.duckdb")])  # fmt: skip
+    assert missing.exit_code != 0 and not (tmp_path / "new").exists()

@@ -44,6 +44,17 @@ def test_cli_resolves_paths_from_caller_cwd(elsewhere, monkeypatch, capsys):
     assert "CHROMDIFF_CALLER_CWD" not in os.environ  # consumed: child processes don't inherit it
 
 
+def test_batch_only_lists_the_named_comparison_and_refuses_an_unknown_one(
+    elsewhere, monkeypatch, capsys
+):
+    monkeypatch.setenv("CHROMDIFF_CALLER_CWD", str(elsewhere))
+    code, out, err = run_cli(["batch", "--check", "--only", "c1", "mybatch.yaml"], capsys)
+    assert (code, err, out.splitlines()) == (0, "", ["c1\thg38\tdiffbind\t2 vs 2"])
+    code, out, err = run_cli(["batch", "--check", "--only", "c2", "mybatch.yaml"], capsys)
+    assert (code, out) == (1, "")
+    assert err.strip() == "error: --only c2: not a comparison of the batch (its comparisons: c1)"
+
+
 def test_missing_relative_file_names_the_path_tried(elsewhere, monkeypatch, capsys):
     monkeypatch.setenv("CHROMDIFF_CALLER_CWD", str(elsewhere))
     code, _out, err = run_cli(["batch", "--check", "other.yaml"], capsys)
@@ -93,3 +104,14 @@ def test_batch_check_cli_rejects_bad_id(tmp_path, capsys):
     code, out, err = run_cli(["batch", "--check", str(f)], capsys)
     assert code == 1 and out == ""
     assert "invalid experiment ID 'SRX40997XX'" in err and "b.yaml: comparison #1" in err
+
+
+def test_an_output_path_under_a_file_is_one_line(tmp_path, monkeypatch, capsys):
+    """``--out afile/sub/x.tsv`` ended in "unexpected NotADirectoryError"."""
+    monkeypatch.setenv("CHROMDIFF_CALLER_CWD", str(tmp_path))
+    (tmp_path / "afile").write_text("")
+    (tmp_path / "r.bed").write_text("chr1\t1000\t2000\n")
+    code, _out, err = run_cli(["annotate", "--regions", "r.bed", "--out", "afile/sub/x.tsv"],
+                              capsys)  # fmt: skip
+    assert code == 1
+    assert err.strip() == f"error: Not a directory: afile/sub (looked for {tmp_path / 'afile/sub'})"

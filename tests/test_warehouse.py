@@ -6,6 +6,7 @@ from chromdiff.design.comparison import (
     ComparisonSpec,
     get_state,
     plan,
+    plan_thresholds,
     register,
     set_reported,
     set_request,
@@ -92,6 +93,27 @@ def test_plan():
     # failed before any request ID existed (nothing reached the server): a rerun submits
     assert plan({"status": "failed", "request_id": None, "input_hash": "h"}, "h", False) == "submit"
     assert plan({"status": "loaded", "request_id": "r", "input_hash": "x"}, "h", False) == "submit"
+
+
+def test_new_thresholds_stay_due_until_their_report_is_made(loaded):
+    """A run with new thresholds stopped before its report (Ctrl-C, kill) used to leave
+    ``reported_at`` set: the next run said "already loaded (skipped)" and the folder kept the
+    old threshold's report beside exports of the new one."""
+    db, cid, spec, _parsed, _raw = loaded
+    with writer(db) as con:
+        set_reported(con, cid)
+        state = get_state(con, cid)
+        assert plan(state, spec.input_hash(), False) == "skip"
+        assert plan_thresholds(con, cid, "skip", {"fdr": 0.01}) == "finish"
+        # the run stops here; the next one, with the same thresholds, must still finish
+        state = get_state(con, cid)
+        assert state["reported_at"] is None
+        action = plan_thresholds(con, cid, plan(state, spec.input_hash(), False), {"fdr": 0.01})
+        assert action == "finish"
+        set_reported(con, cid)
+        state = get_state(con, cid)
+        assert plan_thresholds(con, cid, plan(state, spec.input_hash(), False),
+                               {"fdr": 0.01}) == "skip"  # fmt: skip
 
 
 def test_load_rows(loaded):
@@ -278,3 +300,23 @@ def test_reregistering_drops_the_comparisons_enrichment(loaded):
         register(con, cid, spec, base_url="http://x/")
         left = con.execute("select run_id from enrichment_notes").fetchall()
     assert left == [("integration:x",)]
+
+
+@pytest.mark.parametrize(
+    ("analysis", "fdr", "cutoff", "message"),
+    [
+        ("diffbind", 5.0, 0.0, r"--fdr 5: must be in \(0, 1\]"),
+        ("diffbind", 0.0, 0.0, r"--fdr 0: must be in \(0, 1\]"),
+        ("diffbind", 0.05, -1.0, r"--min-abs-logfc -1: must be >= 0"),
+        # a methylation difference is between -1 and 1: 20 (meant as percent) passes nothing
+        ("dmr", 0.05, 20.0, r"--min-abs-logfc 20 for a dmr comparison: .* give 0\.2"),
+    ],
+)
+def test_significance_rules_that_cannot_mean_what_was_meant_are_refused(
+    analysis, fdr, cutoff, message
+):
+    from chromdiff.design.comparison import check_thresholds
+
+    with pytest.raises(InputError, match=message):
+        check_thresholds(analysis, fdr, cutoff)
+    check_thresholds(analysis, 0.05, 0.2)  # fine for both

@@ -38,7 +38,7 @@ def _worker(args: list[str], timeout: float = 1800) -> dict:
 
 def make_regions(n: int, path: Path, seed: int = 1, width: int = 500) -> Path:
     """Write ``n`` random regions (region_key, chrom, start, stop) to a Parquet file."""
-    from chromdiff.enrichment.chromsizes import chrom_sizes
+    from chromdiff.regions.chromsizes import chrom_sizes
 
     sizes = chrom_sizes("hg38")
     chroms, lens = list(sizes), np.array(list(sizes.values()), dtype=float)

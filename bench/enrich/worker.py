@@ -26,9 +26,9 @@ def ours(regions: str, out: str) -> dict:
     import duckdb
 
     from chromdiff.annotation import ensure_annotation
-    from chromdiff.enrichment.chromsizes import chrom_sizes
     from chromdiff.enrichment.go import load_go_sets
     from chromdiff.enrichment.great import great
+    from chromdiff.regions.chromsizes import chrom_sizes
     from chromdiff.warehouse.db import apply_schema
 
     t = {"import": time.perf_counter() - t_start}
@@ -56,7 +56,7 @@ def peer(regions: str, out: str) -> dict:
     import pandas as pd
 
     from bench.enrich.peer import great_peer
-    from chromdiff.enrichment.chromsizes import chrom_sizes
+    from chromdiff.regions.chromsizes import chrom_sizes
 
     t = {"import": time.perf_counter() - t_start}
     t0 = time.perf_counter()
@@ -75,7 +75,7 @@ def run_greatpy(regions: str, out: str) -> dict:
     import greatpy
     import pandas as pd
 
-    from chromdiff.enrichment.chromsizes import chrom_sizes
+    from chromdiff.regions.chromsizes import chrom_sizes
 
     t = {"import": time.perf_counter() - t_start}
     dom = pd.read_parquet(f"{out}/domains.parquet")

@@ -2,7 +2,9 @@
 -- and on the chromosome. For each start s, the window [s, s + cluster_window_bp] of starts; the
 -- best window per chromosome fires when it holds >= cluster_min regions. Notes near-zero counts when
 -- the depleted group's mean count in the window is < cluster_zero_mean. A tie in direction counts
--- as A dominant (qc_checks.py: dominant_dir = "A" if n_a >= n_b else "B").
+-- as A dominant (qc_checks.py: dominant_dir = "A" if n_a >= n_b else "B"). Not for dmr: a copy-number
+-- change does not move a methylation level (methylated / all reads), and metilene splits large
+-- blocks into neighbouring DMRs at its CpG-gap limit, so DMRs cluster by design.
 create or replace view qc_clusters as
 with sig as (
     select s.comparison_id, s.chrom, s.start, s.stop, s.direction, s.mean_count_a,
@@ -11,6 +13,7 @@ with sig as (
            count(*) over (partition by s.comparison_id, s.chrom) as n_sig_chrom
     from regions_significant s
     join comparison_params p on p.comparison_id = s.comparison_id
+    where s.analysis <> 'dmr'
 ),
 -- One sliding window per region: every significant region of the chromosome whose start lies in
 -- [start, start + w] (RANGE frame: peers with the same start are included, as in a self-join).
@@ -40,7 +43,7 @@ select
         || case when b.win_stop - b.win_start >= 100000
                 then round((b.win_stop - b.win_start) / 1e6, 1) || ' Mb'
                 else round((b.win_stop - b.win_start) / 1e3, 1) || ' kb' end || ' at ' || b.chrom || ':'
-        || b.win_start || '-' || b.win_stop || '; '
+        || format('{:,}', b.win_start + 1) || '-' || format('{:,}', b.win_stop) || '; '
         || round(100.0 * greatest(b.n_a, b.n_b) / b.n, 1) || '% enriched in group '
         || case when b.n_a >= b.n_b then 'A' else 'B' end || ')'
         || case when (case when b.n_a >= b.n_b then b.mean_b else b.mean_a end) < p.cluster_zero_mean

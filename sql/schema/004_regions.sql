@@ -4,9 +4,8 @@
 -- keyword). logfc is always log2(A/B): positive = higher in A, whatever the result format.
 -- pvalue/qvalue are raw probabilities (legacy log10 values are converted on load).
 -- dmr rows: meth_diff = mean methylation A - B (positive = hypermethylated in A), logfc NULL.
--- metilene reports 1-based positions of the first and last CpG, both included (the server's
--- Length = stop - start + 1, inutano/chip-atlas script/update_2025/DA/DA:698): dmr rows are
--- stored as BED with start = metilene start - 1, so stop - start is that length.
+-- metilene writes BED (start = first CpG's bedGraph end - 1, stop = last CpG's end; metilene
+-- 0.2-8 metseg.c, metilene_input.pl `unionbedg | cut -f1,3-`): dmr rows are stored as given.
 -- No primary key on purpose: the index makes a 1M-region load ~40% slower (insert + commit) and
 -- a reload far slower; the grain is guaranteed by the loader (region_id = line number, duplicated
 -- regions refused, rows replaced per comparison in one transaction).

@@ -32,6 +32,13 @@ create table if not exists ann_exons (
     gene_id varchar, chrom varchar not null, start bigint not null, stop bigint not null,
     strand varchar not null
 );
+-- ann_tx_exons: each transcript's own exons (user GTFs only; the embedded builds have exons merged
+-- per gene): the engine numbers a GTF build's exons and introns per transcript, as ChIPseeker.
+create table if not exists ann_tx_exons (
+    annotation_id varchar not null,
+    tx_id varchar not null, gene_id varchar, chrom varchar not null, start bigint not null,
+    stop bigint not null, strand varchar not null
+);
 -- ann_utrs: 5'/3' UTR segments per transcript (only from user GTFs); kind is '5UTR' or '3UTR'.
 create table if not exists ann_utrs (
     annotation_id varchar not null,

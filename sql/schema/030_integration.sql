@@ -57,7 +57,7 @@ create table if not exists int_genes (
     padj        double,
     gene_id     varchar,     -- resolved annotation gene_id (NULL: not found in the annotation)
     gene_symbol varchar,     -- the annotation's symbol of gene_id
-    match_via   varchar,     -- gene_id | entrez | refseq | symbol | NULL
+    match_via   varchar,     -- gene_id | entrez | refseq | symbol | ambiguous_symbol | NULL
     source_line bigint,
     primary key (integration_id, row_id)
 );

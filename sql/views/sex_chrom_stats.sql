@@ -3,11 +3,18 @@
 -- dominant fraction, enriched group, mean count of each group, depletion ratio and whether it fires.
 -- 'all': means over all that chrom's regions; 'significant': over the dominant-direction rows only.
 create or replace view sex_chrom_stats as
-with base as (
-    select f.*, 'all' as scope from regions_filtered f where f.chrom in ('chrX', 'chrY')
+-- Not for sacCer3: yeast has no sex chromosomes, and its chrX is chromosome X of I-XVI (the
+-- skill's rule, written for mammals, looks at every chrX).
+with sexed as (
+    select f.* from regions_filtered f
+    where f.chrom in ('chrX', 'chrY')
+      and not exists (select 1 from comparisons c where c.comparison_id = f.comparison_id
+                      and c.genome = 'sacCer3')
+),
+base as (
+    select f.*, 'all' as scope from sexed f
     union all
-    select f.*, 'significant' as scope from regions_filtered f
-    where f.chrom in ('chrX', 'chrY') and f.significant
+    select f.*, 'significant' as scope from sexed f where f.significant
 ),
 agg as (
     select

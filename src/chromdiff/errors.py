@@ -28,6 +28,18 @@ class SubmissionInDoubtError(ChipAtlasError):
     """
 
 
+class RequestNotStoredError(ChipAtlasError):
+    """The server queued the job, but its request ID could not be stored (database busy, disk).
+
+    Carries ``request_id``: the message names it, and the flow stores it when it can, so the job
+    is resumed (``--request-id``) rather than submitted twice.
+    """
+
+    def __init__(self, message: str, request_id: str) -> None:
+        super().__init__(message)
+        self.request_id = request_id
+
+
 class RequestRejectedError(ChipAtlasError):
     """The server refused the request (HTTP 400 or another 4xx): retrying cannot help."""
 

@@ -26,8 +26,9 @@ Conventions (``docs/annotation.md``):
   transcripts; a Rsubread copy of the gene elsewhere (GeneID 100126512: six 74-bp copies across
   chr1:16.5-149.6 Mb) or an exon no transcript of the gene covers is a locus of its own.
 * **Symbols.** org.Hs.eg.db 3.16's symbol of the Entrez gene (human), else the refGene symbol
-  of the gene's transcripts (most transcripts, then alphabetical); a transcript carries its
-  gene's symbol, or its refGene symbol when it has no gene.
+  of the gene's transcripts (most transcripts, then alphabetical) unless org.Hs.eg.db gives
+  that symbol to another gene (then none: a symbol names one gene); a transcript carries its
+  gene's symbol (none when its gene's was taken), or its refGene symbol when it has no gene.
 """
 
 from __future__ import annotations
@@ -162,7 +163,10 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
                                            where a.acc = t.tx_id)) as gene_id
         from raw_tx t left join (select rid, gene_id from ranked where k = 1) r using (rid)"""
     )
-    # symbol of each gene: org.Hs.eg.db's, else the refGene symbol most of its transcripts carry
+    # symbol of each gene: org.Hs.eg.db's, else the refGene symbol most of its transcripts
+    # carry, unless org.Hs.eg.db gives that symbol to another gene (taken: a Rsubread ID that
+    # org.Hs.eg.db no longer lists, e.g. hg19 100506087 beside RABGAP1L = 9910, would answer for
+    # RABGAP1L; ChIPseeker, through org.Hs.eg.db, gives such an ID no symbol either)
     con.execute(
         f"""create or replace temp table gene_symbol as
         with ids as (select distinct gene_id from raw_exons
@@ -170,14 +174,19 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
         n as (select g.gene_id, t.symbol, count(*) as n from tx_gene g join raw_tx t using (rid)
               where g.gene_id is not null and t.symbol is not null group by g.gene_id, t.symbol),
         ref as (select gene_id, symbol from n
-                qualify row_number() over (partition by gene_id order by n desc, symbol) = 1)
-        select i.gene_id, coalesce(o.symbol, r.symbol) as symbol
-        from ids i left join {sym} o on o.entrez = i.gene_id left join ref r using (gene_id)"""
+                qualify row_number() over (partition by gene_id order by n desc, symbol) = 1),
+        official as (select distinct upper(symbol) as usym from {sym}),
+        j as (select i.gene_id, o.symbol as own, r.symbol as ref,
+                     o.symbol is null and upper(r.symbol) in (select usym from official) as taken
+              from ids i left join {sym} o on o.entrez = i.gene_id left join ref r using (gene_id))
+        select gene_id, case when taken then null else coalesce(own, ref) end as symbol, taken
+        from j"""
     )
     con.execute(
         """create or replace temp table b_tx as
-        select t.tx_id, g.gene_id, coalesce(s.symbol, t.symbol) as symbol, t.chrom, t.start,
-               t.stop, t.strand
+        select t.tx_id, g.gene_id,
+               case when s.taken then null else coalesce(s.symbol, t.symbol) end as symbol,
+               t.chrom, t.start, t.stop, t.strand
         from raw_tx t join tx_gene g using (rid) left join gene_symbol s using (gene_id)"""
     )
     # Loci: a gene's transcript spans and exons on one chromosome and strand, chained by overlap.

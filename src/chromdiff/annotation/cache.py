@@ -28,7 +28,7 @@ BIN = 100_000
 SCHEMA = "annotation_cache"
 
 #: Bump when the derived tables change shape or meaning: old caches are then rebuilt.
-CACHE_VERSION = 10
+CACHE_VERSION = 14
 
 #: ``tss_keys.key = cid * SPAN + tss``: positions below 2^40 (1.1 Tb) and chromosome ids below
 #: 2^23 keep every key inside a signed BIGINT, and keys sort by (cid, tss). A build with a TSS
@@ -93,15 +93,35 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
          and g.start <= x.start and x.stop <= g.stop
         where x.annotation_id = {aid} and g.annotation_id = {aid}
         group by all"""
+    # Whether the build is a GTF's (the exons and introns below take a branch per kind).
+    # A GTF build numbers exons per transcript, as ChIPseeker (exon_rank of exonsBy(TxDb, "tx")):
+    # each transcript is a "locus" of its own (its rank among the build's transcripts). The
+    # embedded builds have only exons merged per gene, numbered within the gene's locus.
+    is_gtf = f"""(select count(*) > 0 from annotation_sources
+                  where annotation_id = {aid} and kind = 'gtf')"""
+    # A GTF exon also carries its transcript's place in a TxDb's order (strand, start, end,
+    # name: makeFeatureIds) and its rank from the 5' end: ChIPseeker takes the first overlapping
+    # exon / intron in exonsBy / intronsByTranscript order (getFirstHitIndex).
     exons = f"""
         select e.gene_id, e.chrom, e.start, e.stop, e.strand, l.locus,
                row_number() over w as i,
                count(*) over (partition by e.gene_id, e.chrom, e.strand, l.locus) as n,
-               s.symbol
+               s.symbol, null::varchar as tx_id, null::varchar as tx_strand,
+               null::bigint as tx_start, null::bigint as tx_stop
         from ann_exons e left join {symbols} s using (gene_id)
         left join ({loci}) l using (gene_id, chrom, strand, start, stop)
-        where e.annotation_id = {aid}
-        window w as (partition by e.gene_id, e.chrom, e.strand, l.locus order by e.start)"""
+        where e.annotation_id = {aid} and not {is_gtf}
+        window w as (partition by e.gene_id, e.chrom, e.strand, l.locus order by e.start)
+        union all
+        select e.gene_id, e.chrom, e.start, e.stop, e.strand,
+               dense_rank() over (order by e.tx_id, e.chrom) as locus,
+               row_number() over t as i, count(*) over t as n, s.symbol, e.tx_id,
+               e.strand as tx_strand, min(e.start) over t as tx_start,
+               max(e.stop) over t as tx_stop
+        from ann_tx_exons e left join {symbols} s using (gene_id)
+        where e.annotation_id = {aid} and {is_gtf}
+        window t as (partition by e.tx_id, e.chrom order by e.start
+                     rows between unbounded preceding and unbounded following)"""
     # each gene's transcript spans, merged where they overlap or touch (the introns' cover)
     tx_spans = merge_intervals_sql(
         f"""(select t.gene_id, c.cid, t.strand, t.start, t.stop
@@ -109,6 +129,11 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
              where t.annotation_id = {aid} and t.gene_id is not null)""",
         "gene_id, cid, strand",
     )
+    # every ann_genes locus with its gene key (gene_id, the symbol the exons carry, strand)
+    all_loci = f"""(select g.gene_id, s.symbol, c.cid, g.strand, g.start, g.stop
+                    from (select * from ann_genes where annotation_id = {aid}) g
+                    join {t("chroms")} c on c.chrom = g.chrom
+                    left join {symbols} s using (gene_id))"""
     return {
         # tx: the chromosome has transcripts (region chromosome names are matched to these)
         "chroms": f"""
@@ -121,17 +146,34 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
             group by chrom""",
         "exons": f"""
             select {aid} as annotation_id,
-                   (row_number() over (order by e.chrom, e.start, e.gene_id))::integer as xid,
+                   (row_number() over (order by e.chrom, e.tx_strand, e.tx_start, e.tx_stop,
+                                                e.tx_id, (case when e.tx_id is null then null
+                                                               when e.strand = '-' then -e.i
+                                                               else e.i end),
+                                                e.start, e.gene_id))::integer as xid,
                    (dense_rank() over (order by e.gene_id, e.symbol, e.strand))::integer as gid,
                    c.cid, e.gene_id, e.symbol, e.strand, e.locus, e.start, e.stop, e.i, e.n,
+                   e.tx_strand, e.tx_start, e.tx_stop, e.tx_id,
                    'Exon (' || coalesce(e.symbol, '?') || '/' || e.gene_id || ', exon '
                        || (case when e.strand = '-' then e.n - e.i + 1 else e.i end)
                        || ' of ' || e.n || ')' as label
             from ({exons}) e
             join {t("chroms")} c on c.chrom = e.chrom
             order by xid""",
+        # the exons' genes, then (numbered after them) genes with a locus but no exon: an
+        # embedded build's refGene transcript whose gene Rsubread lists no exon for
         "genes": f"""
-            select distinct annotation_id, gid, gene_id, symbol, strand from {t("exons")}
+            with x as (select distinct annotation_id, gid, gene_id, symbol, strand
+                       from {t("exons")}),
+            more as (select distinct gene_id, symbol, strand from {all_loci} l
+                     where not exists (select 1 from x where x.gene_id = l.gene_id
+                                       and x.symbol is not distinct from l.symbol
+                                       and x.strand = l.strand))
+            select * from x
+            union all
+            select {aid}, ((select coalesce(max(gid), 0) from x)
+                           + dense_rank() over (order by gene_id, symbol, strand))::integer,
+                   gene_id, symbol, strand from more
             order by gid""",
         "exon_bins": f"""select * from ({
             binned_sql(t("exons"), "annotation_id, cid, start, stop, xid")
@@ -145,29 +187,66 @@ def _derived_sql(aid: str, prefix: str, bid: int) -> dict[str, str]:
                 select * from (
                     select first_value(gid) over w as gid, cid, gene_id, symbol, strand,
                            stop as start, lead(start) over w as stop,
-                           min(start) over w as gene_start, i, n
+                           min(start) over w as gene_start, i, n, locus, tx_strand,
+                           tx_start, tx_stop, tx_id
                     from {t("exons")}
                     window w as (partition by gene_id, cid, strand, locus order by start))
                 where stop > start),
             tx as ({tx_spans}),
-            gtf as (select count(*) > 0 as yes from annotation_sources
-                    where annotation_id = {aid} and kind = 'gtf'),
+            -- Embedded builds: a locus's stretch inside a refGene transcript but beyond the
+            -- first or last of the gene's Rsubread exons (an older RefSeq release: hg19 ACTL8's
+            -- first exon at 18.08 Mb is missing, its exons start at 18.15 Mb), or a whole locus
+            -- of a gene Rsubread lists no exon for, lies in a transcript whose exons there are
+            -- unknown: intron (i, n NULL), not intergenic. ChIPseeker, on a TxDb with the exons,
+            -- calls such a region Intron unless it hits an exon.
+            known as (select gene_id, cid, strand, locus, min(start) as first,
+                             max(stop) as last, any_value(gid) as gid
+                      from {t("exons")} where locus is not null group by all),
+            ends as (
+                select k.gid, l.cid, l.gene_id, l.symbol, l.strand, l.start,
+                       k.first as stop, l.start as gene_start
+                from {all_loci} l join known k on k.gene_id = l.gene_id and k.cid = l.cid
+                 and k.strand = l.strand and k.locus = l.start
+                where l.start < k.first
+                union all
+                select k.gid, l.cid, l.gene_id, l.symbol, l.strand, k.last, l.stop, l.start
+                from {all_loci} l join known k on k.gene_id = l.gene_id and k.cid = l.cid
+                 and k.strand = l.strand and k.locus = l.start
+                where k.last < l.stop
+                union all
+                select g.gid, l.cid, l.gene_id, l.symbol, l.strand, l.start, l.stop, l.start
+                from {all_loci} l
+                join {t("genes")} g on g.gene_id = l.gene_id
+                 and g.symbol is not distinct from l.symbol and g.strand = l.strand
+                where not exists (select 1 from known k where k.gene_id = l.gene_id
+                                  and k.cid = l.cid and k.strand = l.strand
+                                  and k.locus = l.start)),
+            unknown as (select gid, cid, gene_id, symbol, strand, start, stop, gene_start,
+                               null::bigint as i, null::bigint as n, gene_start as locus,
+                               null::varchar as tx_strand, null::bigint as tx_start,
+                               null::bigint as tx_stop, null::varchar as tx_id
+                        from ends),
             pieces as (
                 select g.gid, g.cid, g.gene_id, g.symbol, g.strand,
                        greatest(g.start, x.start) as start, least(g.stop, x.stop) as stop,
-                       g.gene_start, g.i, g.n
+                       g.gene_start, g.i, g.n, g.locus, g.tx_strand, g.tx_start, g.tx_stop,
+                       g.tx_id
                 from gaps g join tx x on x.gene_id = g.gene_id and x.cid = g.cid
                  and x.strand = g.strand and x.start < g.stop and g.start < x.stop
-                where (select yes from gtf)
+                where {is_gtf}
                 union all
-                select gid, cid, gene_id, symbol, strand, start, stop, gene_start, i, n
-                from gaps where not (select yes from gtf))
+                select gid, cid, gene_id, symbol, strand, start, stop, gene_start, i, n, locus,
+                       tx_strand, tx_start, tx_stop, tx_id
+                from gaps where not {is_gtf}
+                union all
+                select * from unknown where not {is_gtf})
             select {aid} as annotation_id,
-                   (row_number() over (order by cid, gene_start, gene_id, start))::integer
+                   (row_number() over (order by cid, tx_strand, tx_start, tx_stop, tx_id,
+                                                gene_start, gene_id, start, locus))::integer
                        as nid, gid, cid, start, stop, i, n,
-                   'Intron (' || coalesce(symbol, '?') || '/' || gene_id || ', intron '
-                       || (case when strand = '-' then n - i else i end)
-                       || ' of ' || (n - 1) || ')' as label
+                   'Intron (' || coalesce(symbol, '?') || '/' || gene_id || ', '
+                       || coalesce('intron ' || (case when strand = '-' then n - i else i end)
+                                   || ' of ' || (n - 1), 'exons unknown here') || ')' as label
             from pieces
             order by nid""",
         "intron_bins": f"""select * from ({

@@ -44,3 +44,9 @@ def gene_tss_sql(annotation_id: str) -> str:
                      arg_max(struct_pack(symbol, strand, tss, start, stop),
                              [stop - start, -tss]) as g
               from ann_genes where annotation_id = {annotation_id} group by gene_id, chrom)"""
+
+
+#: SQL order of gene IDs when one must be chosen for a symbol several genes carry: numerically
+#: for Entrez IDs (the longest-standing first; as text '100506087' would come before '9910'),
+#: then as text (Ensembl and other IDs).
+GENE_ID_ORDER = "(try_cast(gene_id as bigint), gene_id)"

@@ -21,8 +21,9 @@ from chromdiff.annotation.genesql import merge_intervals_sql
 from chromdiff.errors import InputError
 
 #: The rules a GTF build was made with (``annotation_sources.version`` of a GTF build): a build
-#: stored by an older chromdiff is loaded again from its file (2: UTRs derived from the CDS).
-GTF_RULES_VERSION = "gtf-rules-2"
+#: stored by an older chromdiff is loaded again from its file (2: UTRs derived from the CDS;
+#: 3: attributes read with any spacing, "#" inside values kept; 4: exons per transcript kept).
+GTF_RULES_VERSION = "gtf-rules-4"
 
 _COLUMNS = (
     "{'chrom':'VARCHAR','source':'VARCHAR','feature':'VARCHAR','gstart':'VARCHAR',"
@@ -31,7 +32,8 @@ _COLUMNS = (
 
 
 def _attr(name: str) -> str:
-    return f'regexp_extract(attrs, \'(?:^|; *){name} "?([^";]+)"?\', 1)'
+    """Return SQL: the value of attribute ``name`` (quoted or not, any spaces around it)."""
+    return f'trim(regexp_extract(attrs, \'(?:^|;)\\s*{name}\\s+"?([^";]*)"?\', 1))'
 
 
 def read_gtf(con: duckdb.DuckDBPyConnection, path: Path) -> None:
@@ -44,12 +46,20 @@ def read_gtf(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     """
     if not path.exists():
         raise InputError(f"{path}: GTF file not found")
+    with open(path, "rb") as fh:  # gzip by its bytes, not its name
+        gz = fh.read(2) == b"\x1f\x8b"
     try:
+        # no comment character: a '#' inside an attribute value (gene_name "A#1") would cut the
+        # line; comment lines (#, ##, #!) are dropped as rows whose first field starts with '#'.
+        # line = the data row's number (read_csv skips blank lines; _file_line maps it back).
         con.execute(
             f"""create or replace temp table _gtf_raw as
-            select row_number() over () as line, * from read_csv(?, delim='\t', header=false,
-                comment='#', quote='', escape='', columns={_COLUMNS}, auto_detect=false,
-                strict_mode=false, null_padding=true)""",
+            select * exclude (ln), ln as line from (
+                select row_number() over () as ln, * from read_csv(?, delim='\t', header=false,
+                    quote='', escape='', columns={_COLUMNS}, auto_detect=false,
+                    strict_mode=false, null_padding=true,
+                    compression='{"gzip" if gz else "none"}'))
+            where not starts_with(chrom, '#')""",
             [str(path)],
         )
     except duckdb.Error as exc:
@@ -64,7 +74,8 @@ def read_gtf(con: duckdb.DuckDBPyConnection, path: Path) -> None:
     ).fetchall()
     bad = bad[0] if bad else None
     if bad:
-        raise InputError(f"{path}: line {bad[0]} (data row), column {bad[1]}: not a valid GTF row")
+        line = _file_line(path, gz, bad[0])
+        raise InputError(f"{path}: line {line}, column {bad[1]}: not a valid GTF row")
     con.execute(
         f"""create or replace temp table _gtf as
         select chrom, feature, gstart::bigint - 1 as start, gend::bigint as stop, strand,
@@ -74,7 +85,44 @@ def read_gtf(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         from _gtf_raw"""
     )
     if con.execute("select count(*) from _gtf where feature = 'exon'").fetchall()[0][0] == 0:
+        _refuse_gff3(con, path)
         raise InputError(f"{path}: no exon rows; is this a GTF?")
+    no_id = con.execute(
+        "select count(*) from _gtf where feature = 'exon' and (gene_id is null or gene_id = '')"
+    ).fetchall()[0][0]
+    if no_id:
+        _refuse_gff3(con, path)
+        raise InputError(f"{path}: {no_id} exon rows have no gene_id attribute; is this a GTF?")
+
+
+def _refuse_gff3(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Refuse ``_gtf_raw`` naming GFF3 when its attributes are GFF3's (``ID=...;Parent=...``).
+
+    Asked only once the file has failed as a GTF: two regex scans of every row are not paid on
+    every load.
+    """
+    gff3, gtf = con.execute(
+        "select count(*) filter (where regexp_matches(attrs, '(^|;)\\s*(ID|Parent)=')), "
+        "count(*) filter (where regexp_matches(attrs, '(^|;)\\s*gene_id\\s')) from _gtf_raw"
+    ).fetchall()[0]
+    if gff3 and not gtf:
+        raise InputError(
+            f"{path}: a GFF3 file (attributes written ID=...;Parent=...), not a GTF (gene_id "
+            '"..."; transcript_id "..."): convert it first, e.g. with `gffread -T`'
+        )
+
+
+def _file_line(path: Path, gz: bool, row: int) -> int:
+    """Return the file line of data row ``row`` (1-based; the CSV reader skips blank lines)."""
+    import gzip
+
+    with gzip.open(path, "rt") if gz else open(path) as fh:
+        seen = 0
+        for number, text in enumerate(fh, start=1):
+            seen += bool(text.strip())
+            if seen == row:
+                return number
+    return row
 
 
 def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> dict[str, int]:
@@ -101,6 +149,18 @@ def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> 
         f"""insert into ann_exons select '{aid}', * from ({
             merge_intervals_sql(
                 "(select * from _gtf where feature = 'exon')", "gene_id, chrom", ("strand",)
+            )
+        })"""
+    )
+    # each transcript's exons as given (overlapping exons of one transcript merged, as a TxDb
+    # holds them once): the engine numbers a GTF build's exons and introns per transcript
+    con.execute(
+        f"""insert into ann_tx_exons select '{aid}', tx_id, gene_id, chrom, start, stop, strand
+        from ({
+            merge_intervals_sql(
+                "(select * from _gtf where feature = 'exon' and tx_id is not null)",
+                "tx_id, chrom",
+                ("gene_id", "strand"),
             )
         })"""
     )

@@ -43,7 +43,9 @@ def _needs_load(con: duckdb.DuckDBPyConnection, annotation_id: str, version: str
 
 
 #: The tables holding one annotation build's rows.
-_ANN_TABLES = ("annotation_sources", "ann_genes", "ann_transcripts", "ann_exons", "ann_utrs")
+_ANN_TABLES = (
+    "annotation_sources", "ann_genes", "ann_transcripts", "ann_exons", "ann_tx_exons", "ann_utrs",
+)  # fmt: skip
 
 
 def _drop_build(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:

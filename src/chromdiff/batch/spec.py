@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import csv
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import yaml
 
+from chromdiff.design.comparison import check_thresholds
 from chromdiff.design.inputs import validate_ids
 from chromdiff.errors import InputError, path_tried
 
@@ -101,11 +103,12 @@ def _item(raw: dict, where: str, base: Path, strict: bool) -> BatchItem:
         raise InputError(
             f"{where}, column analysis: must be diffbind or dmr, not {kw['analysis']!r}"
         )
-    if not 0 < kw.get("fdr", 0.05) <= 1:
-        raise InputError(f"{where}, column fdr: must be in (0, 1], got {kw['fdr']}")
-    if kw.get("min_abs_logfc", 0.0) < 0:
-        raise InputError(f"{where}, column min_abs_logfc: must be >= 0")
     item = BatchItem(**kw)
+    try:
+        check_thresholds(item.analysis, item.fdr, item.min_abs_logfc,
+                         ("column fdr", "column min_abs_logfc"))  # fmt: skip
+    except InputError as exc:
+        raise InputError(f"{where}, {exc}") from None
     if strict:
         _check_offline(item, where)
     return item
@@ -151,6 +154,13 @@ def _csv_rows(path: Path) -> list[tuple[str, dict]]:
             raise InputError(f"{path}: line 1: CSV header must include 'name'")
         rows = []
         for row in reader:
+            extra = row.get(None)  # csv.DictReader files fields beyond the header under None
+            if extra and any(v.strip() for v in extra):
+                raise InputError(
+                    f"{path}: line {reader.line_num}: {len(reader.fieldnames) + len(extra)} "
+                    f"fields, the header has {len(reader.fieldnames)} (a list of IDs must be "
+                    f"separated by ';' or spaces, or quoted): {', '.join(extra)}"
+                )
             if any((v or "").strip() for v in row.values() if isinstance(v, str)):
                 rows.append(
                     (f"{path}: line {reader.line_num}", {k: v for k, v in row.items() if k})
@@ -189,3 +199,26 @@ def load_batch(path: str | Path, *, strict: bool = True) -> list[BatchItem]:
             raise InputError(f"{where}, column name: duplicate comparison name {item.name!r}")
         seen.add(item.name)
     return items
+
+
+def select_items(items: list[BatchItem], only: Sequence[str] | None) -> list[BatchItem]:
+    """Return the items named in ``only`` in file order (every item when ``only`` is empty).
+
+    ``batch --only NAME`` runs part of a batch, e.g. ``--force --only NAME`` re-submits one
+    comparison whose job failed for good without re-submitting the others.
+
+    Raises
+    ------
+    InputError
+        A name that is not a comparison of the batch (the batch's names are listed).
+    """
+    if not only:
+        return items
+    names = [it.name for it in items]
+    unknown = [n for n in only if n not in names]
+    if unknown:
+        raise InputError(
+            f"--only {', '.join(unknown)}: not a comparison of the batch "
+            f"(its comparisons: {', '.join(names)})"
+        )
+    return [it for it in items if it.name in set(only)]

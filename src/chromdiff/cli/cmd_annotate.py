@@ -79,6 +79,12 @@ def command(
     with _annotation_db(genome, gtf, db_path) as (con, aid):
         read = read_regions(con, Path(regions), "_cli_regions")
         n = read.n_rows
+        if gtf is None:  # the embedded genomes' ends are known
+            from chromdiff.regions.assembly import past_end
+
+            past = past_end(con, "_cli_regions", read.chrom_max_stop, genome)
+            if past:
+                click.echo(f"warning: {past[1]} They are annotated as given.", err=True)
         src = "select region_key, chrom, start, stop from _cli_regions"
         if links == "nearest":  # streamed to the file: no result table
             from chromdiff.annotation.links import nearest_links_sql

@@ -11,6 +11,12 @@ import click
 @click.option("--output", "output_dir", type=click.Path(file_okay=False), help="Output folder.")
 @click.option("--base-url", envvar="CHROMDIFF_BASE_URL", help="ChIP-Atlas WABI endpoint.")
 @click.option("--force", is_flag=True, help="Re-run comparisons whose inputs are unchanged.")
+@click.option(
+    "--only",
+    multiple=True,
+    metavar="NAME",
+    help="Run only this comparison (repeatable); with --force, re-submit only these.",
+)
 @click.option("--check", is_flag=True, help="Only validate the batch file and list it.")
 @click.option(
     "--runner",
@@ -34,15 +40,17 @@ def command(
     output_dir,
     base_url,
     force: bool,
+    only: tuple[str, ...],
     check: bool,
     runner: str,
     n_workers: int,
     verbose: bool,
 ) -> None:
     """Run the comparisons of BATCH_FILE; failures are reported, the others still run."""
-    from chromdiff.batch.spec import load_batch
+    from chromdiff.batch.spec import load_batch, select_items
 
-    items = load_batch(batch_file, strict=check)  # a run lets a bad comparison fail alone
+    # a run lets a bad comparison fail alone
+    items = select_items(load_batch(batch_file, strict=check), only)
     if check:
         for it in items:
             click.echo(f"{it.name}\t{it.genome}\t{it.analysis}\t{len(it.ids_a)} vs {len(it.ids_b)}")
@@ -66,6 +74,7 @@ def command(
         output_dir=output_dir,
         base_url=base_url,
         force=force,
+        only=list(only) or None,
         runner=runner,
         n_workers=n_workers,
     )

@@ -44,7 +44,13 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--base-url", envvar="CHROMDIFF_BASE_URL", help="ChIP-Atlas WABI endpoint.")
 @click.option("--force", is_flag=True, help="Re-submit even if the same inputs are loaded.")
 @click.option("--fdr", type=float, default=0.05, show_default=True, help="Significance cut-off.")
-@click.option("--min-abs-logfc", type=float, default=0.0, show_default=True)
+@click.option(
+    "--min-abs-logfc",
+    type=float,
+    default=0.0,
+    show_default=True,
+    help="Also require |effect| >= this (log2FC; methylation difference for dmr).",
+)
 @exports_option
 @click.option("--request-id", help="Resume this ChIP-Atlas request (e.g. a submission in doubt).")
 @click.option("--verbose", is_flag=True, help="Show tracebacks on the console (always in the log).")

@@ -78,15 +78,29 @@ def command(
 
     con = duckdb.connect()
     apply_schema(con)
+    notes: list[str] = []
     if genes:
         df = enrich_genes(con, genes, universe_file=universe, genome=genome, ontologies=onts,
-                          gmt=gmt, **size)  # fmt: skip
+                          gmt=gmt, notes=notes, **size)  # fmt: skip
     else:
         df = enrich_regions(con, regions, background_file=background_regions, genome=genome,
-                            ontologies=onts, gmt=gmt, **size)  # fmt: skip
+                            ontologies=onts, gmt=gmt, notes=notes, **size)  # fmt: skip
+    for note in notes:
+        click.echo(f"note: {note}")
     _write(con, df, Path(out))
-    sig = int((df["padj"] < 0.05).sum())
-    click.echo(f"{len(df):,} tested terms with hits ({sig:,} with padj < 0.05) -> {out}")
+    click.echo(f"{result_line(df)} -> {out}")
+
+
+def result_line(df) -> str:
+    """Return "N terms tested with hits (M with padj < 0.05)", per test when there are several.
+
+    GREAT writes two rows per term (binomial and gene hypergeometric test): rows are not terms.
+    """
+    parts = []
+    for method, rows in df.groupby("method", sort=True):
+        sig = int((rows["padj"] < 0.05).sum())
+        parts.append(f"{method}: {len(rows):,} terms with hits ({sig:,} with padj < 0.05)")
+    return "; ".join(parts) or "no term with hits"
 
 
 def _write(con, df, out: Path) -> None:

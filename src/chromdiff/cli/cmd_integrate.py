@@ -67,7 +67,7 @@ from chromdiff.cli.options import exports_option
     help="beta: BETA 1.0.7 basic, reproduced exactly (docs/integration.md).",
 )
 @beta_options
-@click.option("--title", default="integration", show_default=True)
+@click.option("--title", default="integration", show_default=True, help="Title of the report.")
 @click.option("--id", "integration_id", help="Integration ID (default: hash of the inputs).")
 @click.option("--db", "db_path", type=click.Path(dir_okay=False), help="DuckDB file.")
 @click.option("--output", "output_dir", type=click.Path(file_okay=False), help="Output folder.")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -81,6 +82,7 @@ def command(
             _write(pa.table({c: [r[i] for r in rows] for i, c in enumerate(cols)}), fmt)
             return
         try:
+            check_read_only(query)
             rel = con.sql(query)
         except duckdb.Error as exc:
             raise click.ClickException(str(exc).splitlines()[0]) from exc
@@ -90,6 +92,46 @@ def command(
             rel.show(max_rows=max_rows, max_width=10_000)
             return
         _write(rel.to_arrow_table(), fmt)
+
+
+#: Statement types ``chromdiff sql`` runs: they read. The database is opened read-only, but
+#: COPY ... TO and EXPORT DATABASE write files anyway (a COPY to the database's own path
+#: destroys it), and ATTACH / SET / LOAD change the session.
+READING = ("SELECT", "EXPLAIN", "PRAGMA", "CALL")
+#: The ``EXPLAIN [(options)] [ANALYZE]`` prefix of a statement.
+_EXPLAIN = r"^\s*explain\s*(\([^)]*\)\s*)?(analy[sz]e\s+)?"
+
+
+def check_read_only(query: str) -> None:
+    """Refuse ``query`` unless it is one statement of a :data:`READING` type.
+
+    Raises
+    ------
+    click.ClickException
+        Several statements (only the last one's result would be shown), or a statement that is
+        not a query (COPY, EXPORT, ATTACH, SET, ...), naming its type.
+    """
+    import duckdb
+
+    statements = duckdb.extract_statements(query)
+    if len(statements) != 1:
+        raise click.ClickException(
+            f"give one statement at a time (got {len(statements)}): only queries are run"
+        )
+    kind = statements[0].type.name
+    if kind == "EXPLAIN":
+        # EXPLAIN ANALYZE runs the statement it wraps (a COPY ... TO would write): check that
+        inner = re.sub(_EXPLAIN, "", statements[0].query, count=1, flags=re.IGNORECASE)
+        if inner != statements[0].query and inner.strip():
+            check_read_only(inner)
+            return
+    if kind not in READING:
+        raise click.ClickException(
+            f"chromdiff sql is read-only: it runs queries (SELECT, EXPLAIN, PRAGMA, CALL), "
+            f"not {kind}: "
+            "use the duckdb CLI or Python on a copy of the database to change or export it "
+            "(chromdiff export-parquet writes every table as Parquet)"
+        )
 
 
 def _write(table, fmt: str) -> None:

@@ -89,7 +89,8 @@ def main(argv: list[str] | None = None) -> None:
     except ChromdiffError as exc:
         click.echo(f"error: {exc}", err=True)
         sys.exit(1)
-    except FileNotFoundError as exc:
+    except (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError) as exc:
+        # a path the user gave that cannot be used: say which, in one line
         tried = f": {path_tried(exc.filename)}" if exc.filename else ""
         click.echo(f"error: {exc.strerror or exc}{tried}", err=True)
         sys.exit(1)

@@ -280,8 +280,9 @@ def apply_thresholds(
 
     Returns whether any stored value changed. Significance is a view over the stored result, so
     a new threshold needs no new job: the caller makes the comparison's report (and
-    enrichment) again. A comparison without stored parameters is left alone (``register``
-    writes them).
+    enrichment) again; ``reported_at`` is cleared in the same transaction, so a run stopped
+    before that report is finished by the next one. A comparison without stored parameters is
+    left alone (``register`` writes them).
     """
     params = {k: v for k, v in (params or {}).items() if v is not None}
     if not params:
@@ -297,10 +298,39 @@ def apply_thresholds(
         "where comparison_id = ?",
         [*params.values(), comparison_id],
     ).fetchall()
+    # the report no longer shows these thresholds: until it is made again, a rerun finishes
+    con.execute(
+        "update comparisons set reported_at = null where comparison_id = ?", [comparison_id]
+    ).fetchall()
     before = ", ".join(f"{k} {old}" for k, old in zip(params, row, strict=True))
     after = ", ".join(f"{k} {v}" for k, v in params.items())
     log_event(con, comparison_id, "thresholds", f"{before} -> {after}")
     return True
+
+
+def check_thresholds(
+    analysis: str, fdr: float, min_abs_logfc: float,
+    names: tuple[str, str] = ("--fdr", "--min-abs-logfc"),
+) -> None:  # fmt: skip
+    """Check a significance rule before anything is sent (``names``: how the user wrote them).
+
+    Raises
+    ------
+    InputError
+        ``fdr`` outside (0, 1], ``min_abs_logfc`` below 0, or, for dmr, above 1: a methylation
+        difference is a difference of levels between 0 and 1 (metilene's input), so no region
+        could pass and the result would read "0 significant" (20 percentage points is 0.2).
+    """
+    if not 0 < fdr <= 1:
+        raise InputError(f"{names[0]} {fdr:g}: must be in (0, 1]")
+    if min_abs_logfc < 0:
+        raise InputError(f"{names[1]} {min_abs_logfc:g}: must be >= 0")
+    if analysis == "dmr" and min_abs_logfc > 1:
+        raise InputError(
+            f"{names[1]} {min_abs_logfc:g} for a dmr comparison: its effect is a difference of "
+            "methylation levels between 0 and 1, so no region could pass; for 20 percentage "
+            "points give 0.2"
+        )
 
 
 def plan_thresholds(

@@ -7,55 +7,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from chromdiff.enrichment.chromsizes import chrom_sizes
+from chromdiff.enrichment.genelist import map_gene_list, read_gene_list
 from chromdiff.enrichment.great import great
 from chromdiff.enrichment.ora import ora
 from chromdiff.enrichment.sources import go_available, load_sources, map_gmt_ids
 from chromdiff.enrichment.termcache import prepared_terms, term_jobs
 from chromdiff.errors import InputError
-
-
-def read_gene_list(path: str | Path) -> list[str]:
-    """Read gene ids: the first tab/comma-separated field of each line; ``#`` lines skipped.
-
-    Raises
-    ------
-    InputError
-        The file is missing or lists no gene.
-    """
-    path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: gene list file not found")
-    genes = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        field = line.replace(",", "\t").split("\t")[0].strip().strip('"')
-        if field and not field.startswith("#"):
-            genes.append(field)
-    if not genes:
-        raise InputError(f"{path}: the gene list is empty")
-    return list(dict.fromkeys(genes))
-
-
-def _to_annotation_ids(
-    con: duckdb.DuckDBPyConnection, genes: list[str], annotation_id: str
-) -> tuple[list[str], str]:
-    """Map symbols to the annotation's gene ids when most ids are not already gene ids."""
-    known = {
-        r[0]
-        for r in con.execute(
-            "select distinct gene_id from ann_genes where annotation_id = ?", [annotation_id]
-        ).fetchall()
-    }
-    if sum(g in known for g in genes) * 2 >= len(genes):
-        return genes, "gene_id"
-    sym = dict(
-        con.execute(
-            "select upper(symbol), min(gene_id) from ann_genes where annotation_id = ? "
-            "and symbol is not null group by 1",
-            [annotation_id],
-        ).fetchall()
-    )
-    return [sym.get(g.upper(), g) for g in genes], "symbol"
+from chromdiff.regions.chromsizes import chrom_sizes
 
 
 def enrich_genes(
@@ -68,8 +26,12 @@ def enrich_genes(
     gmt: str | Path | None = None,
     min_size: int = 10,
     max_size: int = 500,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
-    """ORA of a gene-list file against GO (human) and/or a GMT; return every result row."""
+    """ORA of a gene-list file against GO (human) and/or a GMT; return every result row.
+
+    ``notes``: a list the lines for the user are appended to (how many genes were found).
+    """
     from chromdiff.annotation import ensure_annotation
 
     genes = read_gene_list(genes_file)
@@ -80,11 +42,18 @@ def enrich_genes(
     sources = load_sources(con, ontologies, gmt, use_go=why is None)
     aid = ensure_annotation(con, genome=genome) if why is None else None
     parts = []
+    mapped = {}
+    if aid:
+        mapped = {"genes": map_gene_list(con, genes, aid)}
+        if universe:
+            mapped["universe"] = map_gene_list(con, universe, aid)
+        if notes is not None:
+            notes += [m.note(what) for what, m in mapped.items()]
     for src in sources:
         g, u = genes, universe
-        if src.name.startswith("GO:") and aid:
-            g, _ = _to_annotation_ids(con, genes, aid)
-            u = _to_annotation_ids(con, universe, aid)[0] if universe else None
+        if src.name.startswith("GO:") and mapped:
+            g = mapped["genes"].ids
+            u = mapped["universe"].ids if universe else None
         df = ora(con, g, src.table, u, min_size=min_size, max_size=max_size,
                  label=f"{genes_file} ({src.name})")  # fmt: skip
         parts.append(df.assign(method="ora", set_source=src.name))
@@ -101,15 +70,27 @@ def enrich_regions(
     gmt: str | Path | None = None,
     min_size: int = 5,
     max_size: int | None = None,
+    notes: list[str] | None = None,
 ) -> pd.DataFrame:
-    """GREAT on a BED file (whole genome, or against ``background_file``'s regions)."""
+    """GREAT on a BED file (whole genome, or against ``background_file``'s regions).
+
+    Chromosome names are matched to the genome's (``1`` → ``chr1``); regions off its assembled
+    chromosomes or past a chromosome's end are left out, and ``notes`` (a list, if given) gets
+    a line counting each kind.
+    """
     from chromdiff.annotation import ensure_annotation
     from chromdiff.annotation.bedio import read_bed
+    from chromdiff.enrichment.ongenome import place_on_genome
 
+    sizes = chrom_sizes(genome)
     read_bed(con, Path(regions_file), "_cd_adhoc_fg")
+    placed = place_on_genome(con, "_cd_adhoc_fg", sizes, genome)
+    if not con.execute("select count(*) from _cd_adhoc_fg").fetchall()[0][0]:
+        raise InputError(f"{regions_file}: no region left to test: {'; '.join(placed)}")
     bg_sql = None
     if background_file is not None:
         read_bed(con, Path(background_file), "_cd_adhoc_bg0")
+        placed += [f"background: {n}" for n in place_on_genome(con, "_cd_adhoc_bg0", sizes, genome)]
         # Foreground regions are matched to background regions by coordinates.
         con.execute(
             """create or replace temp table _cd_adhoc_bg as
@@ -130,10 +111,11 @@ def enrich_regions(
             semi join _cd_adhoc_fg f using (chrom, start, stop)"""
         )
         bg_sql = "select * from _cd_adhoc_bg"
+    if notes is not None:
+        notes += placed
     aid = ensure_annotation(con, genome=genome)
     if aid is None:
         raise InputError(f"no embedded annotation for genome {genome!r}")
-    sizes = chrom_sizes(genome)
     why = go_available(genome, aid) if ontologies else "no ontology asked for"
     if why and gmt is None:
         raise InputError(why)

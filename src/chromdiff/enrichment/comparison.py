@@ -7,16 +7,17 @@ from pathlib import Path
 import duckdb
 
 from chromdiff.design.comparison import enrichment_run_id
-from chromdiff.enrichment.chromsizes import DATA_DIR as SIZES_DIR
-from chromdiff.enrichment.chromsizes import chrom_sizes
 from chromdiff.enrichment.great import great
 from chromdiff.enrichment.sources import go_available, map_gmt_ids
 from chromdiff.enrichment.store import EnrichmentRun, write_run
 from chromdiff.enrichment.termcache import prepared_terms, term_jobs
 from chromdiff.errors import InputError
+from chromdiff.regions.chromsizes import DATA_DIR as SIZES_DIR
+from chromdiff.regions.chromsizes import chrom_sizes
 
-#: Query name of each direction.
+#: Query name of each direction (a dmr comparison's are hypermethylated: ``A-hyper``).
 DIRECTIONS = {"A": "A-enriched", "B": "B-enriched"}
+DMR_DIRECTIONS = {"A": "A-hyper", "B": "B-hyper"}
 
 
 def _lit(s: str) -> str:
@@ -52,11 +53,12 @@ def enrich_comparison(
     if background not in ("genome", "tested"):
         raise InputError(f"background must be 'genome' or 'tested', not {background!r}")
     row = con.execute(
-        "select genome from comparisons where comparison_id = ?", [comparison_id]
+        "select genome, analysis from comparisons where comparison_id = ?", [comparison_id]
     ).fetchall()
     if not row:
         raise InputError(f"comparison {comparison_id!r} is not in the database")
-    genome = row[0][0]
+    genome, analysis = row[0]
+    directions = DMR_DIRECTIONS if analysis == "dmr" else DIRECTIONS
     run = EnrichmentRun(enrichment_run_id(comparison_id), "comparison", comparison_id)
     aid = None
     if (SIZES_DIR / f"{genome}.tab").is_file():
@@ -87,7 +89,7 @@ def enrich_comparison(
             space, n = map_gmt_ids(con, src.table, aid)
             run.note(None, "info", f"{src.name}: matched {n:,} genes by {space}")
         queries = {}
-        for d, query in DIRECTIONS.items():
+        for d, query in directions.items():
             sql = (
                 f"select region_id as region_key, chrom, start, stop from regions_significant "
                 f"where comparison_id = {cid} and direction = '{d}'"

@@ -71,9 +71,12 @@ def _links(
     domains_ready: bool = False,
     **domain_opts,
 ) -> int:
-    """Link regions on sized chromosomes to genes (GREAT rule); return the regions counted."""
-    chroms = ", ".join("'" + c.replace("'", "''") + "'" for c in sizes)
-    sql = f"select * from ({regions_sql}) where chrom in ({chroms})"
+    """Link regions on sized chromosomes to genes (GREAT rule); return the regions counted.
+
+    A region running past its chromosome's end is not on this assembly and is not counted.
+    """
+    size = " ".join(f"when '{c.replace(chr(39), chr(39) * 2)}' then {n}" for c, n in sizes.items())
+    sql = f"select * from ({regions_sql}) where stop <= case chrom {size} end"
     n = con.execute(f"select count(*) from ({sql})").fetchall()[0][0]
     if n == 0:
         return 0
@@ -223,7 +226,7 @@ def great(
         Connection with the annotation (``ann_genes``) and ``sets_table(set_id, set_name,
         gene_id)``; gene ids must be the annotation's (Entrez for the embedded builds).
     sizes
-        ``{chrom: size}`` of the genome (:func:`chromdiff.enrichment.chromsizes.chrom_sizes`).
+        ``{chrom: size}`` of the genome (:func:`chromdiff.regions.chromsizes.chrom_sizes`).
     background_sql
         Background regions (a superset of the regions): run the region hypergeometric test
         instead of the whole-genome binomial + gene hypergeometric tests.

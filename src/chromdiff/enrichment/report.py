@@ -42,20 +42,16 @@ def _fmt(x) -> str:
 def top_terms(con: duckdb.DuckDBPyConnection, run_id: str, n: int = TOP_N) -> pd.DataFrame:
     """Return the best ``n`` terms with padj < 0.05 per query and source of the run's main test.
 
-    For GREAT runs the gene hypergeometric padj of the same term is added (``padj_genes``) and
-    only terms significant in both tests are kept, as GREAT's default output.
+    The rows of view ``enrichment_top_terms`` (one rule for the report and for SQL users): for
+    GREAT runs only terms significant in both tests are kept, as GREAT's default output, with
+    the gene hypergeometric padj of the term in ``padj_genes``.
     """
     methods = ", ".join(f"'{m}'" for m in PRIMARY)
     return con.execute(
-        f"""with m as (select * from enrichment_results where run_id = ? and method in ({methods})),
-        h as (select query, set_source, set_id, padj as padj_genes from enrichment_results
-              where run_id = ? and method = 'great_hypergeometric'),
-        j as (select m.*, h.padj_genes from m left join h using (query, set_source, set_id)
-              where m.padj < 0.05 and (m.method <> 'great_binomial' or h.padj_genes < 0.05))
-        select * from j qualify row_number() over (partition by query, set_source, method
-                                                  order by pvalue, set_id) <= {int(n)}
+        f"""select * from enrichment_top_terms
+        where run_id = ? and method in ({methods}) and rank <= {int(n)}
         order by query, set_source, pvalue, set_id""",
-        [run_id, run_id],
+        [run_id],
     ).df()
 
 
@@ -107,13 +103,25 @@ def section(con: duckdb.DuckDBPyConnection, run_id: str) -> Section | None:
         s.chart_data = top.assign(query=top["query"] + " · " + top["set_source"])
     methods = ", ".join(f"'{m}'" for m in PRIMARY)
     best = con.execute(
-        f"""select query, set_source, arg_min(set_name, pvalue), min(padj)
-        from enrichment_results where run_id = ? and method in ({methods})
+        f"""select r.query, r.set_source, r.method, arg_min(r.set_name, (r.pvalue, r.set_id)),
+                   arg_min(r.padj, (r.pvalue, r.set_id)), arg_min(g.padj, (r.pvalue, r.set_id))
+        from enrichment_results r
+        left join (select query, set_source, set_id, padj from enrichment_results
+                   where run_id = $1 and method = 'great_hypergeometric') g
+          using (query, set_source, set_id)
+        where r.run_id = $1 and r.method in ({methods})
         group by all order by all""",
         [run_id],
     ).fetchall()
-    for q, src, name, padj in best:
+    for q, src, method, name, padj, padj_genes in best:
         if top.empty or not ((top["query"] == q) & (top["set_source"] == src)).any():
+            if method == "great_binomial":  # a term must pass both tests (GREAT's default)
+                s.intro.append(
+                    f"{q} × {src}: no term with padj < 0.05 in both the region (binomial) and "
+                    f"the gene test (best by region test: {name}, padj = {_fmt(padj)}; gene "
+                    f"test padj = {_fmt(padj_genes)})."
+                )
+                continue
             s.intro.append(
                 f"{q} × {src}: no term with padj < 0.05 (best: {name}, padj = {_fmt(padj)})."
             )

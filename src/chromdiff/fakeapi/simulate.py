@@ -161,11 +161,12 @@ def _edger_statistics(raw, n_a, n_b, code, start, stop) -> Simulated:
 def simulate_dmr(n_regions: int, seed: int = 7) -> dict[str, np.ndarray]:
     """Simulate metilene DMR rows (methylation levels 0-1, A minus B differences).
 
-    Positions are metilene's: 1-based first and last CpG, both included (DA:698).
+    Positions are metilene's: BED, the first CpG's 0-based start and the last CpG's end
+    (metilene 0.2-8 prints pos[first] - 1 and pos[last], pos being the bedGraph end that
+    metilene_input.pl keeps: ``unionbedg | cut -f1,3-``).
     """
     rng = np.random.default_rng(seed)
     code, start, stop = _regions(rng, n_regions)
-    start = start + 1
     stop = start + rng.integers(50, 3000, n_regions)
     mean_a = rng.beta(2, 2, n_regions)
     diff = np.clip(rng.normal(0, 0.25, n_regions), -mean_a, 1 - mean_a) * -1

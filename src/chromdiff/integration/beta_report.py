@@ -13,6 +13,7 @@ from pathlib import Path
 
 import altair as alt
 import duckdb
+import numpy as np
 import pandas as pd
 
 from chromdiff.charts.save import save_chart
@@ -50,8 +51,18 @@ def _fmt_p(p: float, *, r_value: bool = False) -> str:
     return f"{p:.3e}"
 
 
+#: Most points drawn per gene set's curve (the chart is 520 px wide: finer is invisible).
+CURVE_POINTS = 1000
+
+
 def _cdf_frame(con: duckdb.DuckDBPyConnection, iid: str) -> pd.DataFrame:
-    """Cumulative % of each gene set's genes by RP rank (the test's values, as BETA's PDF)."""
+    """Cumulative % of each gene set's genes by RP rank (the test's values, as BETA's PDF).
+
+    One point per distinct rank (the last of its genes, so shared ranks make a vertical step),
+    thinned to at most :data:`CURVE_POINTS` evenly spaced points per set, the first and last
+    kept: BETA's default ``--da 0.5`` puts thousands of genes in each set, and a chart's data
+    is embedded point by point.
+    """
     sets = con.execute(
         """select gene_set, rp_rank from (
                select gene_set, gene, any_value(rp_rank) as rp_rank, count(*) as n
@@ -65,9 +76,14 @@ def _cdf_frame(con: duckdb.DuckDBPyConnection, iid: str) -> pd.DataFrame:
     ).df()
     out = []
     for name, grp in sets.groupby("gene_set"):
-        ranks = grp["rp_rank"].sort_values().to_numpy()
-        frac = 100.0 * (pd.Series(range(1, len(ranks) + 1)) / len(ranks))
-        out.append(pd.DataFrame({"gene_set": name, "rp_rank": ranks, "percent": frac}))
+        ranks = np.sort(grp["rp_rank"].to_numpy())
+        percent = 100.0 * np.arange(1, len(ranks) + 1) / len(ranks)
+        last = np.r_[ranks[1:] != ranks[:-1], True]  # the last gene of each distinct rank
+        ranks, percent = ranks[last], percent[last]
+        if len(ranks) > CURVE_POINTS:
+            keep = np.unique(np.linspace(0, len(ranks) - 1, CURVE_POINTS).round().astype(int))
+            ranks, percent = ranks[keep], percent[keep]
+        out.append(pd.DataFrame({"gene_set": name, "rp_rank": ranks, "percent": percent}))
     return pd.concat(out, ignore_index=True) if out else pd.DataFrame()
 
 

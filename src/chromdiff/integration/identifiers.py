@@ -8,7 +8,14 @@ Each DE row is matched to an annotation ``gene_id`` by the first rule that finds
 3. ``refseq``: the row's ID, without a microarray ``_at`` or a ``.N`` version, is a transcript
    of the annotation (RefSeq NM_/NR_ for the embedded builds, ENST for a GTF);
 4. ``symbol``: the row's symbol column, or else its ID, equals an annotation symbol
-   (case-insensitive; a symbol shared by several genes maps to the smallest gene_id).
+   (case-insensitive; a symbol shared by several genes maps to the numerically smallest
+   gene_id, the longest-standing Entrez ID, and is counted as ``ambiguous_symbol``).
+
+Rule 1 is tried first only while the ID column names the same genes as the table's own Entrez or
+symbol column: when the genes its values match agree with the genes those columns match on
+fewer than half of the rows where both match (an array's numeric feature or probe number that
+happens to be an Entrez ID, e.g. GEO2R's ``ID`` beside ``Gene.symbol``), the ID column is not
+used as gene IDs (counted as ``id_not_gene``) and the rows are matched by the other columns.
 
 Rows that map to the same gene are de-duplicated: the row with the smallest padj is kept (then
 one with a finite log2FC, then the largest |log2FC|, then the first line).
@@ -18,9 +25,32 @@ from __future__ import annotations
 
 import duckdb
 
+from chromdiff.annotation.genesql import GENE_ID_ORDER
 from chromdiff.integration.validate import finite_sql, strip_ensembl_version
 
-RULES = ("gene_id", "entrez", "refseq", "symbol")
+RULES = ("gene_id", "entrez", "refseq", "symbol", "ambiguous_symbol")
+
+
+def _id_column_names_genes(con: duckdb.DuckDBPyConnection) -> tuple[bool, int, int]:
+    """Whether rule 1 may use the ID column: (ok, rows compared, rows agreeing).
+
+    Compared are the rows whose ID matches an annotation gene_id and whose Entrez or symbol
+    column matches a gene too; they agree when one of those genes is the ID's. No such rows:
+    ok.
+    """
+    n, agree = con.execute(
+        """with idm as (select r.row_id, g.gene_id from _int_rna r
+                        join _int_g g on g.gid = r.id_norm),
+        other as (select r.row_id, g.gene_id from _int_rna r
+                  join _int_g g on g.gene_id = r.entrez
+                  union all
+                  select r.row_id, s.gene_id from _int_rna r
+                  join _int_gs s on s.usym = upper(r.symbol)),
+        per_row as (select i.row_id, bool_or(i.gene_id = o.gene_id) as same
+                    from idm i join other o using (row_id) group by i.row_id)
+        select count(*), count(*) filter (where same) from per_row"""
+    ).fetchall()[0]
+    return not n or 2 * agree >= n, n, agree
 
 
 def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[str, int]:
@@ -39,8 +69,10 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
         [annotation_id],
     )
     con.execute(
-        """create or replace temp table _int_gs as
-        select upper(symbol) as usym, min(gene_id) as gene_id from ann_genes
+        f"""create or replace temp table _int_gs as
+        select upper(symbol) as usym, arg_min(gene_id, {GENE_ID_ORDER}) as gene_id,
+               count(distinct gene_id) > 1 as ambiguous
+        from ann_genes
         where annotation_id = $1 and symbol is not null and gene_id is not null group by usym""",
         [annotation_id],
     )
@@ -52,11 +84,13 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
         where t.annotation_id = $1 and t.tx_id is not null group by tx""",
         [annotation_id],
     )
+    id_ok, id_checked, id_agree = _id_column_names_genes(con)
     con.execute(
         f"""create or replace temp table _int_rna_resolved as
         with cand as (
             select r.row_id, g.gene_id, 1 as pri, 'gene_id' as via
             from _int_rna r join _int_g g on g.gid = r.id_norm
+            where {str(id_ok).lower()}
             union all
             select r.row_id, g.gene_id, 2, 'entrez'
             from _int_rna r join _int_g g on g.gene_id = r.entrez
@@ -65,7 +99,9 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
             join _int_tx t on t.tx = regexp_replace(r.id_norm, '(_at|\\.[0-9]+)$', '')
             where t.gene_id is not null
             union all
-            select r.row_id, s.gene_id, 4, 'symbol' from _int_rna r
+            select r.row_id, s.gene_id, 4,
+                   case when s.ambiguous then 'ambiguous_symbol' else 'symbol' end
+            from _int_rna r
             join _int_gs s on s.usym = upper(coalesce(r.symbol, r.id_norm))
         ),
         best as (
@@ -94,6 +130,29 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
         "select match_via, count(*) from _int_rna_resolved where match_via is not null group by 1"
     ).fetchall():
         counts[via] = n
+    if not id_ok:
+        counts["id_not_gene"] = id_checked
+        counts["id_agree"] = id_agree
     for t in ("_int_g", "_int_gs", "_int_tx"):
         con.execute(f"drop table if exists {t}")
     return counts
+
+
+def id_column_note(info, counts: dict[str, int]) -> tuple:
+    """Input note (``int_input_notes`` row) saying the ID column was not used as gene IDs.
+
+    ``info``: the DE table's :class:`~chromdiff.integration.readers.TableInfo`; ``counts``:
+    :func:`resolve_genes`' counts with ``id_not_gene``.
+    """
+    cols = info.columns
+    other = " / ".join(f"column {cols[k]}" for k in ("entrez", "symbol") if cols.get(k))
+    n, agree = counts["id_not_gene"], counts["id_agree"]
+    return (
+        "rna",
+        "id_not_gene",
+        n,
+        None,
+        f"column {cols.get('gene')}: its values match gene IDs, but those genes agree with "
+        f"{other or 'the other ID columns'} on only {agree} of {n} rows, so it is not read as "
+        "gene IDs (genes matched by the other columns)",
+    )

@@ -82,16 +82,16 @@ def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
     )
     ann = s["annotation_id"]
     annotate_regions(con, regions, ann, "_int_ann")
-    unmatched = con.execute(
-        "select count(*) from _int_ann where feature is null and gene_id is null"
-    ).fetchall()[0][0]
+    unmatched, example = con.execute(
+        "select count(*), min(chrom) from _int_ann where feature is null and gene_id is null"
+    ).fetchall()[0]
+    note = None
     if unmatched:
-        logger.warning(
-            "%d peaks lie on chromosomes that %s does not annotate "
-            "(check chr1 vs 1 naming or the genome build)",
-            unmatched,
-            ann,
+        note = (
+            f"{unmatched} peaks lie on chromosomes that {ann} does not annotate (e.g. "
+            f"{example}; check chr1 vs 1 naming or the genome build): they link to no gene"
         )
+        logger.warning("%s", note)
     rule = s["link_rule"]
     if rule == "nearest":
         con.execute(
@@ -106,6 +106,15 @@ def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
     with transaction(con):
         for t in ("int_peak_annotation", "int_links", "int_rp_links"):
             con.execute(f"delete from {t} where integration_id = ?", [integration_id])
+        con.execute(
+            "delete from int_input_notes where integration_id = ? and kind = 'unannotated_chrom'",
+            [integration_id],
+        )
+        if note is not None:  # in the report's input notes, not only in the log
+            con.execute(
+                "insert into int_input_notes values (?, 'peaks', 'unannotated_chrom', ?, ?, ?)",
+                [integration_id, unmatched, example, note],
+            )
         con.execute(
             """insert into int_peak_annotation (integration_id, peak_id, feature, annotation,
                    gene_id, symbol, gene_strand, tss, distance_to_tss, genic_gene_id,

@@ -18,12 +18,14 @@ import duckdb
 
 import chromdiff
 from chromdiff.annotation import EMBEDDED, ensure_annotation
+from chromdiff.annotation.symbolcase import case_note
 from chromdiff.errors import InputError
-from chromdiff.integration.identifiers import resolve_genes
+from chromdiff.integration.identifiers import id_column_note, resolve_genes
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.integration.readers import read_table
 from chromdiff.integration.staging import check_user_id, integration_tables, staged_id
 from chromdiff.integration.validate import input_notes, not_tested_note, type_genes, type_peaks
+from chromdiff.regions.assembly import past_end
 from chromdiff.regions.reader import auto_base
 from chromdiff.warehouse.db import transaction
 
@@ -71,11 +73,20 @@ def _peaks_from_comparison(con: duckdb.DuckDBPyConnection, comparison_id: str) -
     if not row:
         raise InputError(f"comparison {comparison_id!r} is not in the database")
     genome, analysis, input_hash = row[0]
-    effect = "meth_diff" if analysis == "dmr" else "logfc"
+    if analysis == "dmr":
+        # meth_diff is a difference of methylation fractions (|x| <= 1), so the |log2FC| cutoff
+        # (default 1) was never met and every pair came out 'Other' with no warning; and its
+        # sign is not accessibility's (hypermethylation usually goes with lower expression)
+        raise InputError(
+            f"comparison {comparison_id!r} is a dmr comparison: its effect is a methylation "
+            "difference (A - B, a fraction), not a log2 fold change of accessibility or "
+            "binding, so the concordance categories (open & up, ...) and the --atac-lfc cutoff "
+            "do not apply; integrate diffbind comparisons or peak files"
+        )
     con.execute(
-        f"""create or replace temp table _int_peaks as
+        """create or replace temp table _int_peaks as
         select region_id::integer as peak_id, chrom, start, stop, null::varchar as name,
-               {effect} as logfc, pvalue, qvalue as padj, null::double as score,
+               logfc, pvalue, qvalue as padj, null::double as score,
                region_id::bigint as source_line
         from regions where comparison_id = ?""",
         [comparison_id],
@@ -86,7 +97,7 @@ def _peaks_from_comparison(con: duckdb.DuckDBPyConnection, comparison_id: str) -
         "source": f"comparison:{comparison_id}",
         "sha256": input_hash,
         "tool": f"comparison ({analysis})",
-        "columns": {"logfc": effect, "padj": "qvalue", "pvalue": "pvalue"},
+        "columns": {"logfc": "logfc", "padj": "qvalue", "pvalue": "pvalue"},
         "base": 0,
         "present": {"logfc", "padj", "pvalue"},
         "genome": genome,
@@ -194,6 +205,10 @@ def load_inputs(
             "symbol or Entrez column with --rna-columns symbol=COL or give a matching --gtf"
         )
     notes = _peak_notes(con, side["present"])
+    max_stop = con.execute("select chrom, max(stop) from _int_peaks group by chrom").fetchall()
+    past = past_end(con, "_int_peaks", dict(max_stop), genome)
+    if past:
+        notes.append(("peaks", "past_chrom_end", past[0], None, f"{past[1]} Linked as given."))
     notes += input_notes(con, "_int_rna", "rna")
     untested = not_tested_note(con, rna_info)
     if untested is not None:
@@ -219,6 +234,27 @@ def load_inputs(
                 "(kept the row with the smallest padj)",
             )
         )
+    by_name = con.execute(
+        "select coalesce(symbol, input_id) from _int_rna_resolved "
+        "where match_via in ('symbol', 'ambiguous_symbol')"
+    ).fetchall()
+    species = case_note([r[0] for r in by_name], annotation_id)
+    if species:
+        notes.append(("rna", "symbol_species", len(by_name), None, species))
+    if "id_not_gene" in counts:
+        notes.append(id_column_note(rna_info, counts))
+    if counts.get("ambiguous_symbol"):
+        notes.append(
+            (
+                "rna",
+                "ambiguous_symbols",
+                counts["ambiguous_symbol"],
+                None,
+                f"{counts['ambiguous_symbol']} genes matched by a symbol that {annotation_id} "
+                "gives to several gene IDs (took the smallest ID; give an Entrez or gene ID "
+                "column to be exact)",
+            )
+        )
     if counts["unmatched"]:
         notes.append(
             (
@@ -234,6 +270,9 @@ def load_inputs(
     )
     n_genes = counts["kept"]
     write_id = staged_id(integration_id) if staged else integration_id
+    # --gtf without --genome (as the CLI allows): the build names the assembly ('gtf:<hash>');
+    # integrations.genome is NOT NULL, and the insert failed after the annotation was loaded
+    genome = genome or annotation_id
     _write(con, write_id, params, side, rna_info, genome, annotation_id, notes,
            (n_peaks, n_genes))  # fmt: skip
     for n in notes:

@@ -22,7 +22,6 @@ def igv_cross_check(igv_path: str | Path, regions: pa.Table, analysis: str) -> l
     """
     path = Path(igv_path)
     effect = "meth_diff" if analysis == "dmr" else "logfc"
-    shift = 1 if analysis == "dmr" else 0  # dmr regions are stored with start - 1 (1-based CpGs)
     con = duckdb.connect()
     try:
         con.register("parsed", regions)
@@ -30,7 +29,7 @@ def igv_cross_check(igv_path: str | Path, regions: pa.Table, analysis: str) -> l
         cols = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, 10))
         rows = con.execute(
             f"""with igv as (
-                  select c1 as chrom, try_cast(c2 as bigint) - {shift} as start,
+                  select c1 as chrom, try_cast(c2 as bigint) as start,
                          try_cast(c3 as bigint) as stop, c9 as rgb
                   from read_csv('{literal}', delim = '\t', header = false, columns = {{{cols}}},
                                 quote = '', escape = '', null_padding = true,

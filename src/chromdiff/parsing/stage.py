@@ -381,19 +381,15 @@ def _stage_dmr(con, path) -> Staged:
     names = {4: "q-value", 5: "methylation difference", 6: "#CpGs", 7: "p (MWU)", 8: "p (2D KS)"}
     checks = _common_checks(10) + _num_checks(names | {9: "mean A", 10: "mean B"})
     checks.append((f"not {_INT.format('c6')}", "'column 6 (#CpGs): not an integer: ' || c6"))
-    checks.append(
-        (
-            "try_cast(c2 as bigint) = 0",
-            "'column 2 (start): 0 is not a metilene position (1-based, first CpG)'",
-        )
-    )
     raise_first_error(con, path, checks, REL, _common_quick(10) + [p for p, _ in checks[8:]])
     _duplicate_check(con, path)
-    # metilene reports the first and last CpG positions, 1-based and both included: the server
-    # computes a DMR's length as stop - start + 1 (DA:698). Stored as BED (0-based half-open):
-    # start - 1, stop, so that stop - start is that length.
+    # metilene writes BED (0-based start, end included): DA makes bedGraphs of the methylation
+    # bigWigs (DA:561-566), metilene_input.pl merges them with `bedtools unionbedg | cut -f1,3-`
+    # (a CpG's position is its bedGraph end, 1-based), and metilene 0.2-8 prints a DMR as
+    # start = pos[first CpG] - 1, stop = pos[last CpG] (metseg.c). Stored as given. (The
+    # server's IGV label Length = stop - start + 1, DA:698, is one more than the DMR's bases.)
     regions = f"""select cast(ln as integer) as region_id, c1 as chrom,
-              cast(c2 as bigint) - 1 as start,
+              cast(c2 as bigint) as start,
               cast(c3 as bigint) as stop, null::double as logfc, {num("c7")} as pvalue,
               {num("c4")} as qvalue, null::double as mean_count_a, null::double as mean_count_b,
               {num("c5")} as meth_diff, cast(c6 as integer) as n_cpgs, {num("c7")} as p_mwu,
@@ -402,11 +398,22 @@ def _stage_dmr(con, path) -> Staged:
     warnings = []
     # metilene's mean difference is mean(g1) - mean(g2) with g1 = A (DA:631, -a g1 -b g2);
     # columns 9 and 10 are those means: a sign against them means the columns moved
-    n_rows, n_against = con.execute(
+    n_rows, n_against, top = con.execute(
         f"""select count(*), count(*) filter (where {num("c5")} * ({num("c9")} - {num("c10")}) < 0
-                                          and abs({num("c9")} - {num("c10")}) >= 1e-6)
+                                          and abs({num("c9")} - {num("c10")}) >= 1e-6),
+                   greatest(max({num("c9")}), max({num("c10")}), max(abs({num("c5")})))
         from {REL}"""
     ).fetchall()[0]
+    if top is not None and top > 1:
+        # metilene's input is methylation levels 0-1 (its -d 0.1 default assumes it); levels
+        # above 1 are percent, and every cutoff and label here reads them as fractions
+        msg = (
+            f"{path}: methylation levels up to {top:g}: the result is in percent, not the 0-1 "
+            "levels chromdiff reads (meth_diff, --min-abs-logfc and the report treat them as "
+            "fractions)"
+        )
+        logger.warning(msg)
+        warnings.append(msg)
     if n_against:
         msg = (
             f"{path}: the methylation difference (column 5) has the opposite sign of mean A - "

@@ -128,6 +128,8 @@ class RegionFile:
     extra: list[str] = field(default_factory=list)
     #: Regions per chromosome name, as spelled in the file.
     chrom_counts: dict[str, int] = field(default_factory=dict)
+    #: The largest region end per chromosome name (see :mod:`chromdiff.regions.assembly`).
+    chrom_max_stop: dict[str, int] = field(default_factory=dict)
 
 
 #: The header Galaxy's DiffBind wrapper writes before DiffBind's columns: its report is 0-based
@@ -211,9 +213,9 @@ def read_regions(
     )
     # one pass: the first bad row (see coords.bad_row_sql), the row count and the regions
     # per chromosome (what the annotation engine checks the names on)
-    chroms, counts, bads = con.execute(
-        f"""select list(chrom), list(n), list(b) from (
-            select chrom, count(*) as n,
+    chroms, counts, bads, stops = con.execute(
+        f"""select list(chrom), list(n), list(b), list(m) from (
+            select chrom, count(*) as n, max(stop) as m,
                    min(region_key) filter (where chrom is null or trim(chrom) = ''
                                            or start is null or stop is null or start < 0
                                            or stop <= start) as b
@@ -231,5 +233,6 @@ def read_regions(
         raise InputError(f"{path}: no regions")
     by_chrom = dict(zip(chroms or [], counts or [], strict=True))
     return RegionFile(
-        table, str(path), names, columns, tool, has_header, b, n, chrom_counts=by_chrom
-    )
+        table, str(path), names, columns, tool, has_header, b, n, chrom_counts=by_chrom,
+        chrom_max_stop=dict(zip(chroms or [], stops or [], strict=True)),
+    )  # fmt: skip

@@ -33,6 +33,9 @@ class ReportContext:
         ``rpt_top_regions`` rows in rank order.
     sex_chroms : list of str
         Chromosomes flagged by a sex-chromosome finding (marked ``*`` in the tables).
+    annotation_id : str or None
+        The gene annotation build the regions were annotated with; None when none was (no
+        embedded annotation for the genome, and no ``chromdiff annotate --comparison --gtf``).
     """
 
     comparison: dict
@@ -42,6 +45,7 @@ class ReportContext:
     findings: pd.DataFrame
     top: pd.DataFrame
     sex_chroms: list[str] = field(default_factory=list)
+    annotation_id: str | None = None
 
     @property
     def is_dmr(self) -> bool:
@@ -124,4 +128,8 @@ def collect_context(con: duckdb.DuckDBPyConnection, comparison_id: str) -> Repor
         findings=findings,
         top=top,
         sex_chroms=sex,
+        annotation_id=con.execute(
+            "select min(annotation_id) from region_annotation where comparison_id = ?",
+            [comparison_id],
+        ).fetchall()[0][0],
     )

@@ -13,7 +13,6 @@ from chromdiff.report.text import (
     GENE_COLUMNS_NOTE,
     GENIC_GENE_HEADER,
     NEAREST_GENE_HEADER,
-    QC_SCOPE,
     analysis_name,
     citations,
     design_caveats,
@@ -22,6 +21,7 @@ from chromdiff.report.text import (
     fmt_num,
     fmt_q,
     methods,
+    qc_scope,
     text_or_blank,
 )
 
@@ -81,7 +81,7 @@ def render_html(
         "</ul><h2>Experimental Design Caveats</h2>",
     ]
     parts += [f'<p class="caveat">{_e(line)}</p>' for line in design_caveats(ctx)]
-    parts.append(f"<h2>QC Warnings</h2><p><i>{_e(QC_SCOPE)}</i></p>")
+    parts.append(f"<h2>QC Warnings</h2><p><i>{_e(qc_scope(ctx))}</i></p>")
     if ctx.findings.empty:
         parts.append("<p>No QC issues detected.</p>")
     for f in ctx.findings.itertuples():

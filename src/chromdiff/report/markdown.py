@@ -11,7 +11,6 @@ from chromdiff.report.text import (
     GENE_COLUMNS_NOTE,
     GENIC_GENE_HEADER,
     NEAREST_GENE_HEADER,
-    QC_SCOPE,
     analysis_name,
     citations,
     design_caveats,
@@ -20,6 +19,7 @@ from chromdiff.report.text import (
     fmt_num,
     fmt_q,
     methods,
+    qc_scope,
     text_or_blank,
 )
 
@@ -90,7 +90,7 @@ def render_markdown(
         "",
     ]
     out += [f"- {line}" for line in design_caveats(ctx)]
-    out += ["", "## QC Warnings", "", f"_{QC_SCOPE}_", ""]
+    out += ["", "## QC Warnings", "", f"_{qc_scope(ctx)}_", ""]
     if ctx.findings.empty:
         out.append("No QC issues detected.")
     for f in ctx.findings.itertuples():

@@ -20,6 +20,7 @@ from chromdiff.report.html import render_html
 from chromdiff.report.markdown import render_markdown
 from chromdiff.report.queries import view_frame
 from chromdiff.report.snapshot import one_comparison
+from chromdiff.report.stamp import report_key, write_stamp
 from chromdiff.warehouse.db import writer
 
 log = logging.getLogger(__name__)
@@ -201,6 +202,7 @@ def render_comparison(
             "select top_n from comparison_params where comparison_id = ?", [comparison_id]
         ).fetchall()  # none: an unknown comparison, which collect_context reports
         with one_comparison(con, comparison_id, params[0][0] if params else None):
+            key = report_key(con, comparison_id)
             ctx = collect_context(con, comparison_id)
             written = write_exports(con, comparison_id, out, formats)
             frames = chart_frames(con, ctx)
@@ -222,6 +224,7 @@ def render_comparison(
     md.write_text(md_text)
     page = out / "report.html"
     page.write_text(html_text)
+    write_stamp(out, key)  # last: the folder now shows this result with these parameters
     written["summary_report.md"], written["report.html"] = md, page
     return written
 

@@ -10,10 +10,11 @@ half-written file behind.
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import duckdb
+
+from chromdiff.warehouse.filewrite import copy_to
 
 #: ``auto`` writes CSV too for tables up to this many rows.
 AUTO_CSV_MAX_ROWS = 100_000
@@ -23,21 +24,6 @@ _TMP = "_cd_table_file"
 def auto_formats(n_rows: int) -> tuple[str, ...]:
     """Return the formats ``auto`` writes for a table of ``n_rows`` rows."""
     return ("csv", "parquet") if n_rows <= AUTO_CSV_MAX_ROWS else ("parquet",)
-
-
-def copy_to(con: duckdb.DuckDBPyConnection, path: Path, select: str, options: str) -> None:
-    """Write ``select`` to ``path`` with DuckDB's ``copy`` via a temporary file renamed in place.
-
-    ``options``: the ``copy`` options, naming the format (the temporary name has no extension
-    DuckDB could infer it from).
-    """
-    tmp = path.with_name(path.name + ".part")
-    literal = str(tmp).replace("'", "''")
-    try:
-        con.execute(f"copy ({select}) to '{literal}' ({options})")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def write_table(

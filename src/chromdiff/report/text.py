@@ -97,6 +97,19 @@ QC_SCOPE = (
     "rule of this comparison."
 )
 
+#: Checks that need read counts or describe ChIP/ATAC signal: not run on a dmr comparison.
+DMR_NOT_RUN = (
+    "For a methylation (dmr) comparison the sex-chromosome confound, MA-asymmetry, chrM, "
+    "small-median and genomic-cluster checks do not apply and were not run: metilene reports "
+    "methylation levels, not read counts (a sex mismatch between the groups is not detected "
+    "here: look at chrX/chrY DMRs yourself)."
+)
+
+
+def qc_scope(ctx: ReportContext) -> str:
+    """Return what the QC checks looked at (and, for dmr, which ones did not run)."""
+    return f"{QC_SCOPE} {DMR_NOT_RUN}" if ctx.is_dmr else QC_SCOPE
+
 
 def methods(ctx: ReportContext) -> str:
     """Methods paragraph."""
@@ -127,7 +140,18 @@ def methods(ctx: ReportContext) -> str:
         f"non-standard contigs and regions shorter than {p['min_region_bp']} bp from the analysis "
         f"set (listed in the diff_regions_excluded export), called regions significant at {sig}, "
         "ran the QC checks of the ChIP-Atlas skill as SQL views (thresholds stored with the "
-        "comparison) and annotated regions to the nearest gene offline."
+        f"comparison) and {annotated(ctx)}."
+    )
+
+
+def annotated(ctx: ReportContext) -> str:
+    """How the regions were annotated to genes (or why they were not), for the Methods."""
+    if ctx.annotation_id:
+        return f"annotated regions to the nearest gene offline ({ctx.annotation_id})"
+    return (
+        f"did not annotate regions to genes: no gene annotation is embedded for "
+        f"{ctx.comparison['genome']} (chromdiff annotate --comparison ID --gtf FILE annotates "
+        "them with yours, then chromdiff report renders this report again)"
     )
 
 

@@ -84,8 +84,9 @@ def open_db(
             who = describe_holder(int(holder.group(1))) if holder else "another process"
             if time.monotonic() >= deadline:
                 raise DatabaseBusyError(
-                    f"database {path} is locked by {who} (a chromdiff run writing to it?); "
-                    "DuckDB allows one writer at a time: retry when it finishes"
+                    f"database {path} is locked by {who}: DuckDB lets one process write, or "
+                    "several read, at a time (a chromdiff run, chromdiff sql or export-parquet "
+                    "holds it until it finishes): retry when it does"
                 ) from exc
             if on_wait and not told:
                 on_wait(f"waiting up to {wait_s:.0f} s for database {path}: locked by {who}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from chromdiff.warehouse.db import connect
+from chromdiff.warehouse.filewrite import copy_to
 
 
 def export_parquet(
@@ -13,7 +14,9 @@ def export_parquet(
     """Write one ``<name>.parquet`` per table (and view when ``views``) of ``db_path``.
 
     The database is opened read-only. Column ``stop`` is exported as ``end`` (BED convention
-    of exports, docs/architecture.md).
+    of exports, docs/architecture.md). Each file is written under a temporary name and renamed
+    in place (an interrupted export leaves no truncated file under a final name); files of
+    this database's objects not exported this time (views, without ``views``) are removed.
 
     Returns
     -------
@@ -21,17 +24,16 @@ def export_parquet(
         Object name -> written file.
     """
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
-    with connect(db_path, read_only=True, wait_s=wait_s) as con:
-        types = "('BASE TABLE', 'VIEW')" if views else "('BASE TABLE')"
-        names = [
-            r[0]
-            for r in con.execute(
-                "select table_name from information_schema.tables "
-                f"where table_schema = 'main' and table_type in {types} order by table_name"
+    with connect(db_path, read_only=True, wait_s=wait_s) as con:  # before the folder is made
+        kinds = dict(
+            con.execute(
+                "select table_name, table_type from information_schema.tables "
+                "where table_schema = 'main' order by table_name"
             ).fetchall()
-        ]
+        )
+        names = [n for n, kind in kinds.items() if views or kind == "BASE TABLE"]
+        out.mkdir(parents=True, exist_ok=True)
         for name in names:
             cols = [
                 r[0]
@@ -43,7 +45,10 @@ def export_parquet(
             ]
             select = ", ".join('"stop" as "end"' if c == "stop" else f'"{c}"' for c in cols)
             path = out / f"{name}.parquet"
-            target = str(path).replace("'", "''")
-            con.execute(f"copy (select {select} from \"{name}\") to '{target}' (format parquet)")
+            copy_to(con, path, f'select {select} from "{name}"', "format parquet")
             written[name] = path
+    # a view file of an earlier --views export would read as this export's: removed (only files
+    # named after this database's objects; anything else in the folder is left alone)
+    for name in kinds.keys() - written.keys():
+        (out / f"{name}.parquet").unlink(missing_ok=True)
     return written

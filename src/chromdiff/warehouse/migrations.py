@@ -159,6 +159,39 @@ def experiments_unattributed_column(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def dmr_bed_starts(con: duckdb.DuckDBPyConnection) -> bool:
+    """Shift the stored starts of dmr regions one base right, once per database.
+
+    metilene writes BED (``pos[first CpG] - 1``, ``pos[last CpG]``); earlier versions took the
+    server's IGV label ``Length = stop - start + 1`` (DA:698) for the rule and stored
+    ``start - 1``. Their annotation is dropped and ``reported_at`` cleared, so the next run of
+    each comparison annotates and reports it again. Returns True when rows were changed.
+    """
+    done = con.execute(
+        "select count(*) from data_migrations where name = 'dmr_bed_starts'"
+    ).fetchall()[0][0]
+    if done:
+        return False
+    dmr = "select comparison_id from comparisons where analysis = 'dmr'"
+    with transaction(con):
+        n = con.execute(
+            f"update regions set start = start + 1 where comparison_id in ({dmr})"
+        ).fetchall()[0][0]
+        if n:
+            con.execute(f"delete from region_annotation where comparison_id in ({dmr})")
+            con.execute(f"update comparisons set reported_at = null where comparison_id in ({dmr})")
+        con.execute(
+            "insert into data_migrations values ('dmr_bed_starts', current_timestamp, ?)", [n]
+        )
+    if n:
+        logger.warning(
+            "moved the starts of %d stored DMRs one base right (metilene writes BED); their "
+            "comparisons are annotated and reported again on their next run",
+            n,
+        )
+    return bool(n)
+
+
 def migrate(con: duckdb.DuckDBPyConnection) -> None:
     """Apply every migration step that applies to ``con``'s database."""
     counts_to_vectors(con)
@@ -166,3 +199,4 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     run_state_columns(con)
     experiments_server_columns(con)
     experiments_unattributed_column(con)
+    dmr_bed_starts(con)

@@ -1,4 +1,4 @@
-"""Chromosome sizes of the assembled molecules (GREAT's genome fractions need them).
+"""Chromosome sizes of the assembled molecules (GREAT's genome fractions, chromosome ends).
 
 The files in ``src/chromdiff/data/chromsizes/`` are GenomeInfoDb 1.34.9's
 ``extdata/assembled_molecules_info/UCSC/<genome>.tab`` (Debian ``r-bioc-genomeinfodb``,
@@ -7,9 +7,8 @@ Artistic-2.0; UCSC chromInfo, public), copied unchanged: chrom, size, circular.
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
-
-import pandas as pd
 
 from chromdiff.errors import InputError
 
@@ -29,7 +28,10 @@ def chrom_sizes(genome: str, *, include_circular: bool = False) -> dict[str, int
     if not path.is_file():
         have = ", ".join(sorted(p.stem for p in DATA_DIR.glob("*.tab")))
         raise InputError(f"no chromosome sizes for genome {genome!r} (embedded: {have})")
-    df = pd.read_csv(path, sep="\t")
-    if not include_circular:
-        df = df[~df["circular"].astype(str).str.upper().eq("TRUE")]
-    return {str(c): int(s) for c, s in zip(df["chrom"], df["size"], strict=True)}
+    with path.open(newline="") as fh:  # csv, not pandas: `annotate` checks ends at start-up
+        rows = list(csv.DictReader(fh, delimiter="\t"))
+    return {
+        r["chrom"]: int(r["size"])
+        for r in rows
+        if include_circular or r["circular"].strip().upper() != "TRUE"
+    }
