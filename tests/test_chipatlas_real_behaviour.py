@@ -163,3 +163,30 @@ def test_dmr_positions_are_metilene_bed_intervals(fake_chipatlas_factory, tmp_pa
     # the server's IGV label is stop - start + 1 (DA:698): one more than the DMR's bases
     assert lengths and lengths <= {r["stop"] - r["start"] + 1 for r in got}
     assert igv_cross_check(files.igv_bed, parsed.regions, "dmr") == []
+
+
+@pytest.mark.parametrize("genome", ["mm10", "ce11", "sacCer3"])
+def test_results_hold_the_requested_genomes_chromosomes(fake_chipatlas_factory, tmp_path, genome):
+    """DA calls peaks from results/<genome>/Bed<thres>/Bed (DA:193-195): no hg38 names elsewhere."""
+    from chromdiff.chipatlas.archive import extract_result_zip
+    from chromdiff.duckcore import duckdb
+    from chromdiff.regions.chromsizes import chrom_sizes
+    from chromdiff.warehouse.db import apply_schema
+
+    server = fake_chipatlas_factory(n_regions=4000)
+    c = client(server)
+    rid = c.submit(SubmitRequest("diffbind", genome, A, B, "genome", "grp A", "grp B"))
+    c.wait(rid)
+    files = extract_result_zip(c.download_zip(rid, tmp_path / "r.zip"), tmp_path / "x")
+    rows = [line.split("\t")[:3] for line in files.bed.read_text().splitlines()]
+    chroms = {r[0] for r in rows}
+    con = duckdb.connect()
+    apply_schema(con)
+    sql = "select chrom from standard_chromosomes where genome = ?"
+    standard = {r[0] for r in con.execute(sql, [genome]).fetchall()}
+    # most regions sit on the genome's standard chromosomes (chrM among them), none on another's
+    assert len(chroms & standard) >= len(standard) - 2
+    assert not chroms & {"chr20", "chr21", "chr22", "chrEBV"} - standard
+    if genome != "sacCer3":  # no embedded sizes for yeast
+        sizes = chrom_sizes(genome, include_circular=True)
+        assert all(int(stop) <= sizes[ch] for ch, _, stop in rows if ch in sizes)

@@ -117,11 +117,12 @@ def build_result(job: Job, sc: Scenario) -> bytes:
     if sc.empty_result:
         bed = ""
     elif dmr:
-        bed = formats.dmr_bed(simulate_dmr(sc.n_regions, sc.seed))
+        bed = formats.dmr_bed(simulate_dmr(sc.n_regions, sc.seed, form["genome"]))
     else:
         sim = simulate_diffbind(
             len(col_a), len(col_b), sc.n_regions, sc.seed, sex_confound=sc.sex_confound,
             cluster=sc.cluster, chrm_significant=sc.chrm_significant, statistics=sc.statistics,
+            genome=form["genome"],
         )  # fmt: skip
         if sc.label_counts and len(sim.start):
             sim.counts_a[0, :] = [_label_value(s) for s in col_a]

@@ -27,6 +27,23 @@ HG38_MB = {
     "chr21": 47, "chr22": 51, "chrX": 156, "chrY": 57,
 }  # fmt: skip
 ODD_CONTIGS = ("chrUn_KI270742v1", "chr1_KI270706v1_random", "chrEBV")
+#: sacCer3 (R64-1-1) chromosome lengths (Mb, rounded): GenomeInfoDb 1.34.9 names its assembled
+#: molecules (registered/UCSC_genomes/sacCer3.R) but ships no sizes; only the draw's weights.
+SACCER3_MB = {
+    "chrI": 0.23, "chrII": 0.81, "chrIII": 0.32, "chrIV": 1.53, "chrV": 0.58, "chrVI": 0.27,
+    "chrVII": 1.09, "chrVIII": 0.56, "chrIX": 0.44, "chrX": 0.75, "chrXI": 0.67, "chrXII": 1.08,
+    "chrXIII": 0.92, "chrXIV": 0.78, "chrXV": 1.09, "chrXVI": 0.95,
+}  # fmt: skip
+#: Contigs of each assembly that ChIP-Atlas' peak calls reach but the QC counts as non-standard
+#: (unplaced, random, haplotype or episomal sequences named as UCSC names them).
+GENOME_ODD_CONTIGS = {
+    "hg38": ODD_CONTIGS,
+    "hg19": ("chrUn_gl000220", "chr1_gl000191_random", "chr6_cox_hap2"),
+    "mm10": ("chrUn_GL456239", "chr1_GL456210_random"),
+    "mm9": ("chrUn_random", "chr1_random"),
+    "dm3": ("chrU", "chrUextra"),
+    "sacCer3": ("2micron",),
+}
 DISPERSION = 0.1
 
 
@@ -46,29 +63,72 @@ class Simulated:
     raw_counts: np.ndarray | None = None
 
 
-#: Every simulated chromosome; a region's code is its index here, which is also its sort rank.
-CHROMS = np.array([*HG38_MB, "chrM", *ODD_CONTIGS], dtype=object)
-_CODE = {c: i for i, c in enumerate(CHROMS)}
-#: Upper bound of a start, by code (unplaced contigs 0.1 Mb, chrM 16 kb).
-_LIMIT = np.array([HG38_MB.get(c, 0.1) * 1e6 if c != "chrM" else 16_000 for c in CHROMS])
+@dataclass(frozen=True)
+class Layout:
+    """The chromosomes a simulated result is drawn on (one genome's).
+
+    ``chroms``: every name, the main chromosomes first (drawn in proportion to ``mb``), then
+    chrM, then the odd contigs; a region's code is its index, which is also its sort rank.
+    """
+
+    chroms: np.ndarray
+    mb: np.ndarray  # sizes of the main chromosomes (Mb), the draw's weights
+    limit: np.ndarray  # upper bound of a start, by code
+    clip: bool = True  # stops end at the bound (hg38 draws predate it and stay as they were)
+
+    def code(self, chrom: str) -> int | None:
+        """Return ``chrom``'s code, None if the genome lacks it."""
+        hit = np.flatnonzero(self.chroms == chrom)
+        return int(hit[0]) if len(hit) else None
 
 
-def _regions(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Draw ``n`` regions: chromosome codes (see :data:`CHROMS`), starts and stops."""
-    weights = np.array(list(HG38_MB.values()), float)
+def layout(genome: str = "hg38") -> Layout:
+    """Return the simulation :class:`Layout` of ``genome`` (ChIP-Atlas' genomes).
+
+    The real service calls peaks from ``results/<genome>/Bed<thres>/Bed`` (DA:193-195 in
+    inutano/chip-atlas 21d848e, ``script/update_2025/DA/DA``), so a result holds that genome's
+    chromosomes. hg38 keeps its historical rounded sizes (seeded results stay as they were);
+    the others use the embedded UCSC sizes (:mod:`chromdiff.regions.chromsizes`).
+    """
+    from chromdiff.regions.chromsizes import DATA_DIR, chrom_sizes
+
+    if genome == "hg38":
+        main = {c: float(v) for c, v in HG38_MB.items()}
+    elif genome == "sacCer3":
+        main = dict(SACCER3_MB)
+    elif (DATA_DIR / f"{genome}.tab").is_file():
+        main = {c: s / 1e6 for c, s in chrom_sizes(genome).items()}
+    else:
+        raise ValueError(f"no simulation layout for genome {genome!r}")
+    odd = GENOME_ODD_CONTIGS.get(genome, ())
+    chroms = np.array([*main, "chrM", *odd], dtype=object)
+    mb = np.array(list(main.values()), float)
+    # starts stay 5 kb short of the bound: main chromosomes their size, contigs 0.1 Mb (the
+    # yeast 2-micron plasmid its 6,318 bp), chrM 16 kb
+    contigs = [6_318 if c == "2micron" else 0.1e6 for c in odd]
+    limit = np.concatenate([mb * 1e6, [16_000], contigs])
+    return Layout(chroms, mb, limit, clip=genome != "hg38")
+
+
+def _regions(
+    rng: np.random.Generator, n: int, lay: Layout
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw ``n`` regions on ``lay``: chromosome codes, starts and stops."""
+    n_main = len(lay.mb)
     # a choice among the codes draws what a choice among the names would (numpy takes a[idx])
-    code = rng.choice(len(HG38_MB), size=n, p=weights / weights.sum())
+    code = rng.choice(n_main, size=n, p=lay.mb / lay.mb.sum())
     odd = rng.random(n)
-    code[odd < 0.004] = _CODE[ODD_CONTIGS[0]] + rng.choice(
-        len(ODD_CONTIGS), size=int((odd < 0.004).sum())
-    )
-    code[(odd >= 0.004) & (odd < 0.006)] = _CODE["chrM"]
-    limit = _LIMIT[code]
-    start = (rng.random(n) * (limit - 5_000)).astype(np.int64)
+    n_odd = len(lay.chroms) - n_main - 1
+    if n_odd:
+        code[odd < 0.004] = n_main + 1 + rng.choice(n_odd, size=int((odd < 0.004).sum()))
+    code[(odd >= 0.004) & (odd < 0.006)] = n_main  # chrM
+    limit = lay.limit[code]
+    start = (rng.random(n) * np.maximum(limit - 5_000, 1_000)).astype(np.int64)
     size = np.exp(rng.normal(np.log(350), 0.7, n)).astype(np.int64) + 10
     sliver = rng.random(n) < 0.02
     size[sliver] = rng.integers(1, 10, sliver.sum())
-    return code, start, start + size
+    stop = start + size
+    return code, start, np.minimum(stop, limit.astype(np.int64)) if lay.clip else stop
 
 
 def _tmm_like(raw: np.ndarray) -> np.ndarray:
@@ -85,7 +145,7 @@ def _tmm_like(raw: np.ndarray) -> np.ndarray:
 def simulate_diffbind(
     n_a: int, n_b: int, n_regions: int, seed: int = 7, *, sex_confound: bool = False,
     cluster: bool = False, chrm_significant: bool = False, frac_diff: float = 0.08,
-    statistics: str = "approx",
+    statistics: str = "approx", genome: str = "hg38",
 ) -> Simulated:  # fmt: skip
     """Simulate a diffbind result for ``n_a`` vs ``n_b`` experiments.
 
@@ -99,22 +159,25 @@ def simulate_diffbind(
     if statistics not in ("approx", "edger"):
         raise ValueError(f"unknown statistics {statistics!r} (approx or edger)")
     rng = np.random.default_rng(seed)
-    code, start, stop = _regions(rng, n_regions)
+    lay = layout(genome)
+    code, start, stop = _regions(rng, n_regions, lay)
     base = np.exp(rng.normal(np.log(40), 1.0, n_regions))
     lfc = np.zeros(n_regions)
     diff = rng.random(n_regions) < frac_diff
     lfc[diff] = rng.choice([-1, 1], diff.sum()) * rng.normal(2.0, 0.6, diff.sum())
     if cluster:
-        idx = np.flatnonzero(code == _CODE["chr8"])[:14]
-        start[idx] = 60_000_000 + np.arange(len(idx)) * 90_000
+        # 14 neighbours on chr8 (or the genome's first chromosome), mid-chromosome
+        big = lay.code("chr8") or 0
+        idx = np.flatnonzero(code == big)[:14]
+        start[idx] = int(min(60e6, lay.limit[big] / 2)) + np.arange(len(idx)) * 90_000
         stop[idx], lfc[idx], base[idx] = start[idx] + 400, 3.0, 200.0
     if chrm_significant:
-        idx = np.flatnonzero(code == _CODE["chrM"])[:6]
+        idx = np.flatnonzero(code == lay.code("chrM"))[:6]
         lfc[idx], base[idx] = 3.0, 300.0
     scale_a = 2 ** (lfc / 2)
     scale_b = 2 ** (-lfc / 2)
     if sex_confound:
-        y = code == _CODE["chrY"]
+        y = code == lay.code("chrY")  # none where the genome has no chrY
         scale_a[y], scale_b[y], base[y] = 1.0, 0.005, np.maximum(base[y], 30)
     size_factors = rng.uniform(0.7, 1.3, n_a + n_b)
     mu = np.concatenate(
@@ -126,7 +189,7 @@ def simulate_diffbind(
     )
     raw = rng.poisson(mu * rng.gamma(1 / DISPERSION, DISPERSION, mu.shape))
     if statistics == "edger":
-        return _edger_statistics(raw, n_a, n_b, code, start, stop)
+        return _edger_statistics(raw, n_a, n_b, lay.chroms, code, start, stop)
     eff = _tmm_like(raw)
     pseudo = raw / eff * eff.mean()
     sum_a, sum_b = raw[:, :n_a].sum(1), raw[:, n_a:].sum(1)
@@ -140,12 +203,13 @@ def simulate_diffbind(
     mean_a, mean_b = pseudo[:, :n_a].mean(1), pseudo[:, n_a:].mean(1)
     order = np.lexsort((start, code))
     return Simulated(
-        CHROMS[code[order]], start[order], stop[order], pseudo[order, :n_a], pseudo[order, n_a:],
+        lay.chroms[code[order]], start[order], stop[order], pseudo[order, :n_a],
+        pseudo[order, n_a:],
         np.log2((mean_a + 0.5) / (mean_b + 0.5))[order], p[order], bh(p)[order], raw[order],
     )  # fmt: skip
 
 
-def _edger_statistics(raw, n_a, n_b, code, start, stop) -> Simulated:
+def _edger_statistics(raw, n_a, n_b, chroms, code, start, stop) -> Simulated:
     from chromdiff.edger.classic import edger_classic
 
     res = edger_classic(raw, n_a, n_b)
@@ -153,12 +217,12 @@ def _edger_statistics(raw, n_a, n_b, code, start, stop) -> Simulated:
     code, start, stop, raw = code[k], start[k], stop[k], raw[k]
     order = np.lexsort((start, code))
     return Simulated(
-        CHROMS[code[order]], start[order], stop[order], res.pseudo[order, :n_a],
+        chroms[code[order]], start[order], stop[order], res.pseudo[order, :n_a],
         res.pseudo[order, n_a:], res.logfc[order], res.pvalue[order], res.fdr[order], raw[order],
     )  # fmt: skip
 
 
-def simulate_dmr(n_regions: int, seed: int = 7) -> dict[str, np.ndarray]:
+def simulate_dmr(n_regions: int, seed: int = 7, genome: str = "hg38") -> dict[str, np.ndarray]:
     """Simulate metilene DMR rows (methylation levels 0-1, A minus B differences).
 
     Positions are metilene's: BED, the first CpG's 0-based start and the last CpG's end
@@ -166,15 +230,18 @@ def simulate_dmr(n_regions: int, seed: int = 7) -> dict[str, np.ndarray]:
     metilene_input.pl keeps: ``unionbedg | cut -f1,3-``).
     """
     rng = np.random.default_rng(seed)
-    code, start, stop = _regions(rng, n_regions)
+    lay = layout(genome)
+    code, start, stop = _regions(rng, n_regions, lay)
     stop = start + rng.integers(50, 3000, n_regions)
+    if lay.clip:
+        stop = np.minimum(stop, lay.limit[code].astype(np.int64))
     mean_a = rng.beta(2, 2, n_regions)
     diff = np.clip(rng.normal(0, 0.25, n_regions), -mean_a, 1 - mean_a) * -1
     mean_b = np.clip(mean_a - diff, 0, 1)
     p_mwu = np.clip(np.exp(-np.abs(diff) * rng.uniform(5, 40, n_regions)), 1e-300, 1)
     order = np.lexsort((start, code))
     out = {
-        "chrom": CHROMS[code], "start": start, "stop": stop,
+        "chrom": lay.chroms[code], "start": start, "stop": stop,
         "qvalue": np.minimum(1.0, p_mwu * n_regions), "meth_diff": mean_a - mean_b,
         "n_cpgs": rng.integers(10, 80, n_regions), "p_mwu": p_mwu,
         "p_ks": np.minimum(1.0, p_mwu * rng.uniform(1, 5, n_regions)),
