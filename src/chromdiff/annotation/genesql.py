@@ -7,13 +7,18 @@
 from __future__ import annotations
 
 
-def merge_intervals_sql(source: str, keys: str, carry: tuple[str, ...] = ()) -> str:
+def merge_intervals_sql(
+    source: str, keys: str, carry: tuple[str, ...] = (), *, touching: bool = True
+) -> str:
     """Return SQL merging the overlapping or touching intervals of ``source`` per ``keys``.
 
     ``source`` (a table or parenthesised query) has the ``keys`` columns (comma-separated),
     ``start`` and ``stop`` (half-open); the result has ``keys, start, stop`` and, for each
     column of ``carry``, one of its values over the merged interval (``any_value``).
+    ``touching=False`` merges only intervals that overlap (IRanges ``reduce(min.gapwidth=0)``):
+    ``[1, 5)`` and ``[5, 8)`` stay two.
     """
+    new_group = "start > prev_max" if touching else "start >= prev_max"
     extra = "".join(f", {c}" for c in carry)
     return f"""
     with d as (
@@ -22,7 +27,7 @@ def merge_intervals_sql(source: str, keys: str, carry: tuple[str, ...] = ()) -> 
         select *, max(stop) over (partition by {keys} order by start, stop
                     rows between unbounded preceding and 1 preceding) as prev_max from d),
     g as (
-        select *, sum(case when prev_max is null or start > prev_max then 1 else 0 end)
+        select *, sum(case when prev_max is null or {new_group} then 1 else 0 end)
                   over (partition by {keys} order by start, stop
                         rows unbounded preceding) as grp from s)
     select {keys}, min(start) as start, max(stop) as stop{

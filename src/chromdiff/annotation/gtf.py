@@ -1,18 +1,20 @@
 """Load a GENCODE / Ensembl / RefSeq GTF (gzipped or not) into the ``ann_*`` tables.
 
-GTF is 1-based closed: ``start - 1`` gives BED starts. Genes come from ``gene`` rows (or the
-extent of their transcripts), transcripts from ``transcript`` rows (or the extent of their exons),
-exons are merged per gene. UTRs are derived as a TxDb derives them (``makeTxDbFromGFF``, then
-ChIPseeker's ``fiveUTRsByTranscript``/``threeUTRsByTranscript``): the parts of a coding
-transcript's exons before and after its coding range, the span of its ``CDS`` rows with the
-``stop_codon`` merged in (txdbmaker ``.make_splicings``: "Exons with a CDS part and a stop codon
-have the latter merged into the former"). ``UTR``/``five_prime_utr``/``three_prime_utr`` rows are
-not read: GENCODE's ``UTR`` rows hold the stop codon, which ChIPseeker calls exon, and NCBI or
-UCSC GTFs have no such rows (or name them ``5UTR``/``3UTR``) but do have CDS rows.
+GTF is 1-based closed: ``start - 1`` gives BED starts. Transcripts, their exons and the genes
+are built as a TxDb builds them (see :func:`load_gtf`); ``ann_exons`` holds each gene's exons
+merged, ``ann_tx_exons`` each transcript's. UTRs are derived as a TxDb derives them
+(``makeTxDbFromGFF``, then ChIPseeker's ``fiveUTRsByTranscript``/``threeUTRsByTranscript``):
+the parts of a coding transcript's exons before and after its coding range, the span of its
+``CDS`` rows with the ``stop_codon`` merged in (txdbmaker ``.make_splicings``: "Exons with a
+CDS part and a stop codon have the latter merged into the former").
+``UTR``/``five_prime_utr``/``three_prime_utr`` rows are not read: GENCODE's ``UTR`` rows hold
+the stop codon, which ChIPseeker calls exon, and NCBI or UCSC GTFs have no such rows (or name
+them ``5UTR``/``3UTR``) but do have CDS rows.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import duckdb
@@ -20,10 +22,14 @@ import duckdb
 from chromdiff.annotation.genesql import merge_intervals_sql
 from chromdiff.errors import InputError
 
+logger = logging.getLogger(__name__)
+
 #: The rules a GTF build was made with (``annotation_sources.version`` of a GTF build): a build
 #: stored by an older chromdiff is loaded again from its file (2: UTRs derived from the CDS;
-#: 3: attributes read with any spacing, "#" inside values kept; 4: exons per transcript kept).
-GTF_RULES_VERSION = "gtf-rules-4"
+#: 3: attributes read with any spacing, "#" inside values kept; 4: exons per transcript kept;
+#: 5: exons of CDS-only / exon-less transcripts and genes, genes spanning their transcripts,
+#: abutting exons kept apart, both-strand and unstranded transcripts dropped).
+GTF_RULES_VERSION = "gtf-rules-5"
 
 _COLUMNS = (
     "{'chrom':'VARCHAR','source':'VARCHAR','feature':'VARCHAR','gstart':'VARCHAR',"
@@ -84,9 +90,10 @@ def read_gtf(con: duckdb.DuckDBPyConnection, path: Path) -> None:
                         {_attr("gene_id")}) as symbol
         from _gtf_raw"""
     )
-    if con.execute("select count(*) from _gtf where feature = 'exon'").fetchall()[0][0] == 0:
+    sql = "select count(*) from _gtf where feature in ('exon', 'CDS')"
+    if not con.execute(sql).fetchall()[0][0]:
         _refuse_gff3(con, path)
-        raise InputError(f"{path}: no exon rows; is this a GTF?")
+        raise InputError(f"{path}: no exon or CDS rows; is this a GTF?")
     no_id = con.execute(
         "select count(*) from _gtf where feature = 'exon' and (gene_id is null or gene_id = '')"
     ).fetchall()[0][0]
@@ -126,42 +133,80 @@ def _file_line(path: Path, gz: bool, row: int) -> int:
 
 
 def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> dict[str, int]:
-    """Insert the GTF's genes, transcripts, merged exons and UTRs under ``annotation_id``."""
+    """Insert the GTF's genes, transcripts, exons and UTRs under ``annotation_id``.
+
+    As ``txdbmaker::makeTxDbFromGFF`` builds a TxDb (txdbmaker a5a885d,
+    ``R/makeTxDbFromGRanges.R``): a transcript without ``exon`` rows takes its ``CDS`` rows as
+    exons (the GeneDB case, lines 1334-1347), one with neither a single exon spanning it (the
+    miRBase case, ``.add_missing_exons``, 774-792); a gene without any transcript becomes a
+    transcript of its own, named by its gene_id (``.infer_transcripts_from_genes``, 970-987);
+    a transcript with exons on both strands, or unstranded (``.``), is dropped with a warning
+    (1413-1437; ``makeTxDb`` refuses strand ``.``); a gene spans its transcripts
+    (``GenomicFeatures::genes``), not its ``gene`` row. Abutting exons stay two exons (ranks
+    inferred after ``reduce(min.gapwidth=0)``). Kept where a TxDb drops them, and documented:
+    a transcript_id on several chromosomes (a piece per chromosome) and a transcript's
+    overlapping exons (merged).
+    """
     read_gtf(con, path)
     aid = annotation_id.replace("'", "''")
+    # every transcript's exons: its exon rows, else its CDS rows, else its transcript row, else
+    # (a gene with no transcript at all) the gene's own row(s) as one transcript
+    con.execute(
+        """create or replace temp table _gtf_tx as
+        with ex as (select distinct tx_id from _gtf where feature = 'exon' and tx_id is not null),
+        cds as (select distinct tx_id from _gtf where feature = 'CDS' and tx_id is not null),
+        txs as (select distinct gene_id from _gtf where tx_id is not null
+                and feature in ('transcript', 'exon', 'CDS'))
+        select tx_id, gene_id, symbol, chrom, start, stop, strand, 'exon' as part from _gtf
+        where feature = 'exon' and tx_id is not null
+        union all
+        select tx_id, gene_id, symbol, chrom, start, stop, strand, 'exon' from _gtf
+        where feature = 'CDS' and tx_id not in (from ex)
+        union all
+        select tx_id, gene_id, symbol, chrom, start, stop, strand, 'exon' from _gtf
+        where feature = 'transcript' and tx_id not in (from ex) and tx_id not in (from cds)
+        union all
+        select gene_id, gene_id, symbol, chrom, start, stop, strand, 'exon' from _gtf
+        where feature = 'gene' and gene_id not in (from txs)
+        union all
+        select tx_id, gene_id, symbol, chrom, start, stop, strand, 'span' from _gtf
+        where feature = 'transcript' and tx_id in (from ex union from cds)"""
+    )
+    _drop_unusable_transcripts(con, path)
+    orphans = con.execute(
+        "select count(*) from _gtf where feature = 'exon' and tx_id is null"
+    ).fetchall()[0][0]
+    if orphans:
+        logger.warning("%s: %d exon rows have no transcript_id and are left out", path, orphans)
     con.execute(
         f"""insert into ann_transcripts
         select '{aid}', tx_id, any_value(gene_id), any_value(symbol), chrom,
                min(start), max(stop), any_value(strand)
-        from _gtf where tx_id is not null and feature in ('transcript', 'exon')
-        group by tx_id, chrom"""
+        from _gtf_tx group by tx_id, chrom"""
     )
+    # a gene spans its transcripts on each chromosome and strand (one locus per strand where its
+    # transcripts lie on both; the gene-level TSS is its longest locus's, genesql.gene_tss_sql)
     con.execute(
         f"""insert into ann_genes
-        with g as (
-            select gene_id, any_value(symbol) as symbol, chrom, min(start) as start,
-                   max(stop) as stop, any_value(strand) as strand
-            from _gtf where feature in ('gene', 'transcript', 'exon') group by gene_id, chrom)
-        select '{aid}', gene_id, symbol, chrom, start, stop, strand,
-               case when strand = '-' then stop - 1 else start end from g"""
+        with sym as (select gene_id, any_value(symbol) as symbol from _gtf group by gene_id),
+        g as (select gene_id, chrom, min(start) as start, max(stop) as stop, strand
+              from ann_transcripts where annotation_id = '{aid}' group by gene_id, chrom, strand)
+        select '{aid}', gene_id, sym.symbol, chrom, start, stop, strand,
+               case when strand = '-' then stop - 1 else start end
+        from g left join sym using (gene_id)"""
     )
+    exons = "(select * from _gtf_tx where part = 'exon')"
     con.execute(
-        f"""insert into ann_exons select '{aid}', * from ({
-            merge_intervals_sql(
-                "(select * from _gtf where feature = 'exon')", "gene_id, chrom", ("strand",)
-            )
+        f"""insert into ann_exons select '{aid}', gene_id, chrom, start, stop, strand from ({
+            merge_intervals_sql(exons, "gene_id, chrom, strand")
         })"""
     )
-    # each transcript's exons as given (overlapping exons of one transcript merged, as a TxDb
-    # holds them once): the engine numbers a GTF build's exons and introns per transcript
+    # each transcript's exons as given; exons of one transcript that overlap are merged (a TxDb
+    # drops such a transcript: its exon ranks cannot be inferred), abutting ones stay two
     con.execute(
         f"""insert into ann_tx_exons select '{aid}', tx_id, gene_id, chrom, start, stop, strand
         from ({
-            merge_intervals_sql(
-                "(select * from _gtf where feature = 'exon' and tx_id is not null)",
-                "tx_id, chrom",
-                ("gene_id", "strand"),
-            )
+            merge_intervals_sql(exons, "tx_id, chrom", ("gene_id", "strand"), touching=False)
         })"""
     )
     con.execute(
@@ -169,8 +214,8 @@ def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> 
         with cr as (select tx_id, chrom, min(start) as cs, max(stop) as ce from _gtf
                     where feature in ('CDS', 'stop_codon') and tx_id is not null
                     group by tx_id, chrom),
-        ex as (select distinct tx_id, gene_id, chrom, start, stop, strand from _gtf
-               where feature = 'exon' and tx_id is not null)
+        ex as (select distinct tx_id, gene_id, chrom, start, stop, strand from _gtf_tx
+               where part = 'exon')
         select '{aid}', e.tx_id, e.gene_id, e.chrom, e.start, least(e.stop, c.cs), e.strand,
                case when e.strand = '-' then '3UTR' else '5UTR' end
         from ex e join cr c using (tx_id, chrom) where e.start < c.cs
@@ -185,3 +230,34 @@ def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> 
             f"select count(*) from ann_{t} where annotation_id = ?", [annotation_id]
         ).fetchall()[0][0]
     return counts
+
+
+def _drop_unusable_transcripts(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """Remove from ``_gtf_tx`` the transcripts a TxDb cannot hold, with a warning naming them.
+
+    A transcript (on one chromosome) whose rows lie on both strands has no 5' end and no exon
+    ranks (txdbmaker drops it); one without a strand (``.``, e.g. StringTie's single-exon
+    transcripts) has no TSS (``makeTxDb`` refuses it).
+    """
+    bad = con.execute(
+        """select tx_id, chrom, bool_or(strand = '.') as unstranded from _gtf_tx
+        group by tx_id, chrom having count(distinct strand) > 1 or bool_or(strand = '.')
+        order by tx_id, chrom"""
+    ).fetchall()
+    if not bad:
+        return
+    con.execute(
+        """delete from _gtf_tx where (tx_id, chrom) in (
+            select (tx_id, chrom) from _gtf_tx group by tx_id, chrom
+            having count(distinct strand) > 1 or bool_or(strand = '.'))"""
+    )
+    for unstranded, what in ((True, "have no strand ('.')"), (False, "lie on both strands")):
+        ids = [f"{t} ({c})" for t, c, u in bad if u == unstranded]
+        if ids:
+            logger.warning(
+                "%s: %d transcripts %s and are left out (no TSS or exon order), e.g. %s",
+                path,
+                len(ids),
+                what,
+                ", ".join(ids[:3]),
+            )
