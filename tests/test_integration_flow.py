@@ -51,8 +51,20 @@ def test_flow_with_a_comparison_as_peak_side(server, tmp_path):
     out = integrate(rna=str(rna), comparison="cmp", db_path=db,
                     output_dir=str(tmp_path / "out"))  # fmt: skip
     iid = out["integration_id"]
-    assert out["genome"] == ex.genome and out["n_peaks"] == cmp["n_regions"]
+    assert out["genome"] == ex.genome
     with connect(db, read_only=True) as con:
+        # the peak side is the comparison's analysis set, as its QC and report use it; the
+        # regions its filters exclude (non-standard contigs, slivers) are counted in a note
+        n_set = con.execute(
+            "select count(*) from regions_filtered where comparison_id = 'cmp'"
+        ).fetchall()[0][0]
+        assert 0 < n_set < cmp["n_regions"] and out["n_peaks"] == n_set
+        note = con.execute(
+            "select n from int_input_notes where integration_id = ? "
+            "and kind = 'outside_analysis_set'",
+            [out["integration_id"]],
+        ).fetchall()
+        assert note == [(cmp["n_regions"] - n_set,)]
         src, tool, status = con.execute(
             "select peaks_source, peaks_tool, status from integrations"
         ).fetchall()[0]

@@ -83,17 +83,43 @@ def _peaks_from_comparison(con: duckdb.DuckDBPyConnection, comparison_id: str) -
             "binding, so the concordance categories (open & up, ...) and the --atac-lfc cutoff "
             "do not apply; integrate diffbind comparisons or peak files"
         )
+    # the comparison's analysis set (regions_filtered), as its QC, report and GREAT use it: not
+    # the regions on non-standard contigs or shorter than its min_region_bp
     con.execute(
         """create or replace temp table _int_peaks as
         select region_id::integer as peak_id, chrom, start, stop, null::varchar as name,
                logfc, pvalue, qvalue as padj, null::double as score,
                region_id::bigint as source_line
-        from regions where comparison_id = ?""",
+        from regions_filtered where comparison_id = ?""",
         [comparison_id],
     )
-    if con.execute("select count(*) from _int_peaks").fetchall()[0][0] == 0:
+    kept, total = con.execute(
+        "select (select count(*) from _int_peaks), "
+        "(select count(*) from regions where comparison_id = ?)",
+        [comparison_id],
+    ).fetchall()[0]
+    if total == 0:
         raise InputError(f"comparison {comparison_id!r} has no regions loaded")
+    if kept == 0:
+        raise InputError(
+            f"comparison {comparison_id!r}: all {total} regions are outside its analysis set "
+            "(non-standard contigs or shorter than its min_region_bp)"
+        )
+    notes = []
+    if kept < total:
+        notes.append(
+            (
+                "peaks",
+                "outside_analysis_set",
+                total - kept,
+                None,
+                f"{total - kept} of the comparison's {total} regions left out: on non-standard "
+                "contigs or shorter than its min_region_bp, as its QC and report exclude them "
+                "(regions_filtered)",
+            )
+        )
     return {
+        "notes": notes,
         "source": f"comparison:{comparison_id}",
         "sha256": input_hash,
         "tool": f"comparison ({analysis})",
@@ -204,7 +230,7 @@ def load_inputs(
             f"{', '.join(r[0] for r in example)}) matched annotation {annotation_id}; map a "
             "symbol or Entrez column with --rna-columns symbol=COL or give a matching --gtf"
         )
-    notes = _peak_notes(con, side["present"])
+    notes = side.get("notes", []) + _peak_notes(con, side["present"])
     max_stop = con.execute("select chrom, max(stop) from _int_peaks group by chrom").fetchall()
     past = past_end(con, "_int_peaks", dict(max_stop), genome)
     if past:
