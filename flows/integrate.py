@@ -77,6 +77,9 @@ def integrate(
             get_run_logger().info("input: %s", note)
         try:  # all or nothing: rows and report are published together at the end
             summary["links"] = t.link_peaks(db_path, staged)
+            for note in summary["links"]["notes"]:
+                get_run_logger().info("links: %s", note)
+            summary["notes"] += summary["links"]["notes"]
             summary["stats"] = t.compute_stats(db_path, staged)
             if enrich:
                 summary["enrichment"] = enrich_integration_task(db_path, staged)

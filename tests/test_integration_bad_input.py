@@ -279,6 +279,7 @@ def test_reader_notes(dbp, tmp_path):
         "version_suffix": 2,
         "duplicate_genes": 1,
         "duplicate_rows": 1,
+        "no_differential_columns": 3,  # a plain BED: every peak, after the duplicate dropped
     }
     assert kept == [(0.001,)]  # the duplicate with the smaller padj is kept
 

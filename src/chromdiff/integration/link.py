@@ -66,13 +66,71 @@ def _rp_links(con: duckdb.DuckDBPyConnection, s: dict, iid: str) -> None:
     )
 
 
+def _coverage_notes(
+    con: duckdb.DuckDBPyConnection, integration_id: str, rule: str
+) -> list[tuple[str, int, str | None, str]]:
+    """Count the peaks that reach no pair of ``integration_pairs`` (kind, n, example, message).
+
+    ``no_gene_link``: the link rule gives the peak no gene (nearest: its nearest transcript has
+    no gene ID, e.g. a transcript the annotation gives no Entrez gene; within a distance / GREAT:
+    no gene in reach; peaks on chromosomes the annotation lacks have their own note);
+    ``gene_not_measured``: every gene it links to is missing from the DE table (not measured,
+    e.g. a microRNA on an array). The usual merge drops both silently; here they are counted.
+    """
+    nolink, nolink_ex, unmeasured, unmeasured_ex = con.execute(
+        """with p as (select peak_id, chrom, start, stop from int_peaks
+                      where integration_id = $iid),
+        a as (select region_key from _int_ann where not (feature is null and gene_id is null)),
+        l as (select distinct region_key, gene_id, symbol from _int_links),
+        measured as (select distinct l.region_key from l join int_genes g
+                     on g.integration_id = $iid and g.gene_id = l.gene_id),
+        nolink as (select p.* from p semi join a on a.region_key = p.peak_id
+                   anti join l on l.region_key = p.peak_id),
+        unmeasured as (select p.*, l.symbol, l.gene_id from p join l on l.region_key = p.peak_id
+                       anti join measured m on m.region_key = p.peak_id)
+        select (select count(*) from nolink),
+               (select arg_min(chrom || ':' || (start + 1) || '-' || stop, peak_id) from nolink),
+               (select count(distinct peak_id) from unmeasured),
+               (select arg_min(chrom || ':' || (start + 1) || '-' || stop || ' -> '
+                               || coalesce(symbol, gene_id), peak_id) from unmeasured)""",
+        {"iid": integration_id},
+    ).fetchall()[0]
+    why = {
+        "nearest": "their nearest transcript has no gene ID in the annotation",
+        "distance": "no gene TSS lies within the link distance",
+        "great": "no gene's GREAT regulatory domain covers them",
+    }.get(rule, "the link rule gives them no gene")
+    notes = []
+    if nolink:
+        notes.append(
+            (
+                "no_gene_link",
+                nolink,
+                nolink_ex,
+                f"{nolink} peaks link to no gene ({why}): they are in no pair",
+            )
+        )
+    if unmeasured:
+        notes.append(
+            (
+                "gene_not_measured",
+                unmeasured,
+                unmeasured_ex,
+                f"{unmeasured} peaks link only to genes absent from the DE table (not measured "
+                f"there, e.g. {unmeasured_ex}): they are in no pair",
+            )
+        )
+    return notes
+
+
 def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
     """Fill ``int_peak_annotation``, ``int_links`` and ``int_rp_links`` of one integration.
 
     Returns
     -------
     dict
-        Row counts and ``unmatched_chrom`` (peaks on chromosomes the annotation lacks).
+        Row counts, ``unmatched_chrom`` (peaks on chromosomes the annotation lacks) and
+        ``notes`` (the peaks that reach no pair, see :func:`_coverage_notes`).
     """
     s = stored_integration(con, integration_id)
     iid = integration_id.replace("'", "''")
@@ -103,13 +161,20 @@ def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
     else:
         link_great(con, regions, ann, "_int_links")
     _rp_links(con, s, iid)
+    notes = _coverage_notes(con, integration_id, rule)
     with transaction(con):
         for t in ("int_peak_annotation", "int_links", "int_rp_links"):
             con.execute(f"delete from {t} where integration_id = ?", [integration_id])
         con.execute(
-            "delete from int_input_notes where integration_id = ? and kind = 'unannotated_chrom'",
+            "delete from int_input_notes where integration_id = ? and kind in "
+            "('unannotated_chrom', 'no_gene_link', 'gene_not_measured')",
             [integration_id],
         )
+        for kind, n, example, message in notes:
+            con.execute(
+                "insert into int_input_notes values (?, 'peaks', ?, ?, ?, ?)",
+                [integration_id, kind, n, example, message],
+            )
         if note is not None:  # in the report's input notes, not only in the log
             con.execute(
                 "insert into int_input_notes values (?, 'peaks', 'unannotated_chrom', ?, ?, ?)",
@@ -142,6 +207,7 @@ def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
         "links": con.execute("select count(*) from _int_links").fetchall()[0][0],
         "rp_links": con.execute("select count(*) from _int_rp").fetchall()[0][0],
         "unmatched_chrom": unmatched,
+        "notes": [n[3] for n in notes],
     }
     for t in ("_int_ann", "_int_links", "_int_rp", "_cd_r"):
         con.execute(f"drop table if exists {t}")

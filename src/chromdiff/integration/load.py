@@ -231,6 +231,21 @@ def load_inputs(
             "symbol or Entrez column with --rna-columns symbol=COL or give a matching --gtf"
         )
     notes = side.get("notes", []) + _peak_notes(con, side["present"])
+    missing = [c for c in ("logfc", "padj") if c not in side["present"]]
+    if missing:  # a plain peak file: say why every pair is 'Other' and r is NA
+        notes.append(
+            (
+                "peaks",
+                "no_differential_columns",
+                n_peaks,
+                None,
+                f"the peak side has no {' or '.join(missing)} column: no peak is significant, "
+                "so every pair is 'Other' and the correlations are empty; the links, the "
+                "peak annotation and BETA's regulatory potential (all peaks count as bound) "
+                "still hold. Give a differential table (or --atac-columns logfc=COL,padj=COL) "
+                "for the categories",
+            )
+        )
     max_stop = con.execute("select chrom, max(stop) from _int_peaks group by chrom").fetchall()
     past = past_end(con, "_int_peaks", dict(max_stop), genome)
     if past:
