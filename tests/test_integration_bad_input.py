@@ -377,3 +377,27 @@ def test_peaks_on_unannotated_chromosomes_are_an_input_note(dbp, tmp_path):
     assert notes == [("peaks", 2, "NC_000001.11", "2 peaks lie on chromosomes that embedded:hg38 "
                       "does not annotate (e.g. NC_000001.11; check chr1 vs 1 naming or the genome "
                       "build): they link to no gene")]  # fmt: skip
+
+
+def test_cli_refuses_unmatched_genes_before_prefect(tmp_path, monkeypatch):
+    """docs/integration.md: the CLI checks both files, genes included, before starting Prefect."""
+    from click.testing import CliRunner
+
+    import flows.integrate
+    from chromdiff.cli.cmd_integrate import command
+
+    def never(**kwargs):  # the flow (and its Prefect server) must not start
+        raise AssertionError("the flow started")
+
+    monkeypatch.setattr(flows.integrate, "integrate", never)
+    (tmp_path / "de.csv").write_text('"",log2FoldChange,padj\nFOO1,1,0.1\nBAR2,2,0.01\n')
+    (tmp_path / "p.bed").write_text("chr1\t1000000\t1000500\n")
+    dbp = tmp_path / "x.duckdb"
+    res = CliRunner().invoke(command, ["--atac", str(tmp_path / "p.bed"), "--rna",
+                                       str(tmp_path / "de.csv"), "--genome", "hg38",
+                                       "--db", str(dbp)])  # fmt: skip
+    # InputError: the CLI's entry point prints it as one line (cli/main.py)
+    assert isinstance(res.exception, InputError)
+    assert re.search(r"none of the 2 gene IDs .* matched annotation embedded:hg38",
+                     str(res.exception))  # fmt: skip
+    assert not dbp.exists()

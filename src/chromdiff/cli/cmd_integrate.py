@@ -130,7 +130,8 @@ def command(
         title=title,
     ).validated()
     maps = {"atac_columns": parse_mapping(atac_columns), "rna_columns": parse_mapping(rna_columns)}
-    preflight(rna=rna, peaks=atac, params=params, **maps)  # bad input fails before Prefect
+    # bad input fails before Prefect (the genes too, against an embedded genome's annotation)
+    preflight(rna=rna, peaks=atac, params=params, genome=None if gtf else genome, **maps)
     click.echo(f"integrating {atac or 'comparison ' + comparison} with {rna}", err=True)
     from chromdiff.cli.prefect_hint import prefect_hint
 

@@ -222,14 +222,7 @@ def load_inputs(
             "give --gtf FILE"
         )
     annotation_id = ensure_annotation(con, genome=genome, gtf=gtf)
-    counts = resolve_genes(con, annotation_id)
-    if counts["kept"] == counts["unmatched"]:
-        example = con.execute("select input_id from _int_rna limit 3").fetchall()
-        raise InputError(
-            f"{rna}: none of the {counts['rows']} gene IDs (e.g. "
-            f"{', '.join(r[0] for r in example)}) matched annotation {annotation_id}; map a "
-            "symbol or Entrez column with --rna-columns symbol=COL or give a matching --gtf"
-        )
+    counts = _resolve_some_genes(con, rna, annotation_id)
     notes = side.get("notes", []) + _peak_notes(con, side["present"])
     missing = [c for c in ("logfc", "padj") if c not in side["present"]]
     if missing:  # a plain peak file: say why every pair is 'Other' and r is NA
@@ -386,6 +379,19 @@ def _write(con, integration_id, params, side, rna_info, genome, annotation_id, n
             )
 
 
+def _resolve_some_genes(con: duckdb.DuckDBPyConnection, rna, annotation_id: str) -> dict:
+    """Resolve the DE table's genes (:func:`resolve_genes`); refuse it when none matches."""
+    counts = resolve_genes(con, annotation_id)
+    if counts["kept"] == counts["unmatched"]:
+        example = con.execute("select input_id from _int_rna limit 3").fetchall()
+        raise InputError(
+            f"{rna}: none of the {counts['rows']} gene IDs (e.g. "
+            f"{', '.join(r[0] for r in example)}) matched annotation {annotation_id}; map a "
+            "symbol or Entrez column with --rna-columns symbol=COL or give a matching --gtf"
+        )
+    return counts
+
+
 def preflight(
     *,
     rna: str | Path,
@@ -393,18 +399,34 @@ def preflight(
     params: IntegrationParams | None = None,
     atac_columns: dict[str, str] | None = None,
     rna_columns: dict[str, str] | None = None,
+    genome: str | None = None,
 ) -> None:
-    """Read and check both files in a throw-away in-memory database (no file is written).
+    """Read and check both files in a throw-away database (no file is written).
 
     The CLI calls it before starting Prefect, so bad input fails in a second with its
-    one-line error; :func:`load_inputs` repeats the same checks inside the run.
+    one-line error; :func:`load_inputs` repeats the same checks inside the run. With an
+    embedded ``genome`` the checks run in its read-only cached copy
+    (:func:`~chromdiff.annotation.filecache.open_embedded`, work tables ``temp``), so a DE table
+    whose genes match none of the annotation's is refused here too.
     """
     params = (params or IntegrationParams()).validated()
-    con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
+    con = None
+    if genome in EMBEDDED:
+        from chromdiff.annotation.filecache import open_embedded
+
+        try:
+            con = open_embedded(genome)
+        except (OSError, duckdb.Error):  # no cache folder: the run checks the genes
+            con = None
+    checks_genes = con is not None
+    if con is None:
+        con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
     try:
         if peaks is not None:
             _peaks_from_file(con, peaks, params, atac_columns or {})
         info = read_table(con, rna, "rna", "_int_rna_raw", overrides=rna_columns or {})
         type_genes(con, info)
+        if checks_genes:
+            _resolve_some_genes(con, rna, f"embedded:{genome}")
     finally:
         con.close()
