@@ -459,3 +459,16 @@ def test_default_da_renders_a_chart_whose_points_lie_on_each_sets_cdf(tmp_path, 
         cdf = 100.0 * np.searchsorted(exact, got.rp_rank.to_numpy(), side="right") / len(exact)
         np.testing.assert_allclose(got.percent.to_numpy(), cdf, rtol=0, atol=1e-9)
         assert (got.rp_rank.iloc[0], got.rp_rank.iloc[-1]) == (exact[0], exact[-1])
+
+
+def test_gname2_on_deseq2_output_with_na_symbols(caplog):
+    """The real DESeq2 table's symbol column has 684 R NAs (mapIds found no symbol): with
+    --gname2 those rows are left out with a warning, not the whole table refused."""
+    con = duckdb.connect()
+    with caplog.at_level("WARNING"):
+        rows, meta = beta_inputs.read_de(
+            con, REAL / "deseq2_GSE37704_hg38" / "deseq_results.csv.gz", gname2=True
+        )
+    assert meta["columns"]["gene"] == "symbol" and meta["n_affx"] == 0
+    assert len(rows) == 19808 - 684 and all(i and i != "NA" for i, _, _ in rows)
+    assert "684 rows with an empty gene ID in column symbol" in caplog.text

@@ -9,6 +9,7 @@ mode never depends on it. Peak and DE files go through the same readers as every
 
 from __future__ import annotations
 
+import logging
 import lzma
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from chromdiff.regions.reader import auto_base
 DATA_DIR = Path(__file__).resolve().parent.parent / "data" / "beta"
 #: Genomes whose BETA RefSeq table is shipped (BETA also has hg18 and mm9: use --reference).
 GENOMES = ("hg19", "hg38", "mm10")
+
+logger = logging.getLogger(__name__)
 
 
 def reference_path(genome: str | None, reference: str | Path | None) -> Path:
@@ -154,6 +157,12 @@ def read_de(
             f"{'/'.join(missing)} column found (name it with --rna-columns role=column)"
         )
     table = type_genes(con, info, untested_as_na=False)  # BETA reads every row as written
+    n_noid, line = con.execute("select n, line from _int_rna_noid").fetchall()[0]
+    if n_noid:  # BETA would look "NA" up as an ID and find nothing
+        logger.warning(
+            "%s: %d rows with an empty gene ID in column %s (NA, e.g. line %d) left out",
+            path, n_noid, info.columns["gene"], line,
+        )  # fmt: skip
     rows = con.execute(
         f"select input_id, logfc, padj from {table} where not starts_with(input_id, 'AFFX') "
         "order by source_line"
@@ -164,7 +173,7 @@ def read_de(
         "sha256": info.sha256,
         "columns": {r: info.columns[r] for r in ("gene", "logfc", "padj")},
         "n_rows": len(rows),
-        "n_affx": info.n_rows - len(rows),
+        "n_affx": info.n_rows - len(rows) - n_noid,
         "n_na_fdr": n_na_fdr,
     }
     return [(str(i), lfc, q) for i, lfc, q in rows], meta

@@ -244,6 +244,19 @@ def load_inputs(
     if past:
         notes.append(("peaks", "past_chrom_end", past[0], None, f"{past[1]} Linked as given."))
     notes += input_notes(con, "_int_rna", "rna")
+    n_noid, line = con.execute("select n, line from _int_rna_noid").fetchall()[0]
+    if n_noid:
+        column = rna_info.columns["gene"]
+        notes.append(
+            (
+                "rna",
+                "no_gene_id",
+                n_noid,
+                f"line {line}",
+                f"{n_noid} rows with an empty gene ID in column {column} (NA, e.g. line {line}: "
+                "a symbol mapIds could not map) left out",
+            )
+        )
     untested = not_tested_note(con, rna_info)
     if untested is not None:
         notes.append(untested)

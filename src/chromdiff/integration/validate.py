@@ -212,9 +212,21 @@ def type_genes(
                {number("padj")} as padj, _line as source_line
         from {info.table}"""
     )
-    bad = _first(con, "select source_line from _int_rna where input_id is null order by 1 limit 1")
-    if bad:
-        raise InputError(f"{info.source}: line {bad[0]}, column {c['gene']!r}: gene ID is empty")
+    # rows without an ID (R's NA where mapIds found no symbol, with --rna-columns gene=symbol)
+    # cannot be linked: left out and counted in _int_rna_noid (the load's no_gene_id note), as
+    # BETA and the R recipe drop them; a column with no ID at all is an error
+    n_empty, n_all, first = con.execute(
+        "select count(*) filter (where input_id is null), count(*), "
+        "min(source_line) filter (where input_id is null) from _int_rna"
+    ).fetchall()[0]
+    if n_empty and n_empty == n_all:
+        raise InputError(f"{info.source}: line {first}, column {c['gene']!r}: gene ID is empty")
+    con.execute(
+        "create or replace temp table _int_rna_noid as select ?::bigint as n, ?::bigint as line",
+        [n_empty, first],
+    )
+    if n_empty:
+        con.execute("delete from _int_rna where input_id is null")
     _check_probability(con, info, "_int_rna", ("padj", "pvalue"))
     return "_int_rna"
 
