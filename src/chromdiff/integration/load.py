@@ -21,6 +21,7 @@ from chromdiff.annotation import EMBEDDED, ensure_annotation
 from chromdiff.annotation.symbolcase import case_note
 from chromdiff.errors import InputError
 from chromdiff.integration.identifiers import id_column_note, resolve_genes
+from chromdiff.integration.orientation import orientation_note
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.integration.readers import read_table
 from chromdiff.integration.staging import check_user_id, integration_tables, staged_id
@@ -55,7 +56,9 @@ def _peaks_from_file(
         base = int(params.coordinate_base)
     type_peaks(con, info, base)
     present = set(info.columns)
+    note = orientation_note(con, info, "peaks")
     return {
+        "notes": [note] if note else [],
         "source": str(path),
         "sha256": info.sha256,
         "tool": info.tool,
@@ -216,6 +219,7 @@ def load_inputs(
     n_peaks, n_dup_peaks = _dedupe_peaks(con)
     rna_info = read_table(con, rna, "rna", "_int_rna_raw", overrides=rna_columns or {})
     type_genes(con, rna_info)
+    rna_orientation = orientation_note(con, rna_info, "rna")
     if gtf is None and genome not in EMBEDDED:
         raise InputError(
             f"genome {genome!r} has no embedded annotation (have: {', '.join(EMBEDDED)}); "
@@ -244,6 +248,8 @@ def load_inputs(
     if past:
         notes.append(("peaks", "past_chrom_end", past[0], None, f"{past[1]} Linked as given."))
     notes += input_notes(con, "_int_rna", "rna")
+    if rna_orientation is not None:
+        notes.append(rna_orientation)
     n_noid, line = con.execute("select n, line from _int_rna_noid").fetchall()[0]
     if n_noid:
         column = rna_info.columns["gene"]
@@ -439,6 +445,7 @@ def preflight(
             _peaks_from_file(con, peaks, params, atac_columns or {})
         info = read_table(con, rna, "rna", "_int_rna_raw", overrides=rna_columns or {})
         type_genes(con, info)
+        orientation_note(con, info, "rna")  # a table of several comparisons is refused here
         if checks_genes:
             _resolve_some_genes(con, rna, f"embedded:{genome}")
     finally:
