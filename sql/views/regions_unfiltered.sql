@@ -16,22 +16,14 @@ select
     r.stop,
     r.stop - r.start as size,
     c.analysis,
-    case when c.analysis = 'dmr' then r.meth_diff else r.logfc end as effect,
+    e.effect,
     r.logfc,
     r.meth_diff,
     r.pvalue,
     r.qvalue,
-    case
-        when (case when c.analysis = 'dmr' then r.meth_diff else r.logfc end) > 0 then 'A'
-        when (case when c.analysis = 'dmr' then r.meth_diff else r.logfc end) < 0 then 'B'
-        else 'none'
-    end as direction,
-    coalesce(
-        r.qvalue < p.fdr
-        and abs(case when c.analysis = 'dmr' then r.meth_diff else r.logfc end) >= p.min_abs_logfc
-        and (case when c.analysis = 'dmr' then r.meth_diff else r.logfc end) <> 0,
-        false
-    ) as significant,
+    case when e.effect > 0 then 'A' when e.effect < 0 then 'B' else 'none' end as direction,
+    coalesce(r.qvalue < p.fdr and abs(e.effect) >= p.min_abs_logfc and e.effect <> 0, false)
+        as significant,
     s.chrom is not null as is_standard,
     s.chrom is not null and r.stop - r.start >= p.min_region_bp as passes_filter,
     r.mean_count_a,
@@ -53,5 +45,8 @@ select
 from regions r
 join comparisons c using (comparison_id)
 join comparison_params p using (comparison_id)
+-- the effect, written once: logFC, or a dmr comparison's methylation difference
+cross join lateral (select case when c.analysis = 'dmr' then r.meth_diff else r.logfc end
+                           as effect) e
 left join comparison_chrom_set s on s.comparison_id = r.comparison_id and s.chrom = r.chrom
 left join region_annotation a on a.comparison_id = r.comparison_id and a.region_id = r.region_id;
