@@ -182,6 +182,8 @@ def test_gsm_inputs_dropped_id_and_server_sample_order(fake_chipatlas_factory, f
     md = next((tmp_path / "out").rglob("*.md")).read_text()
     assert "GSM999 (not used by the server)" in md and "GSM101 (= SRX1000)" in md
     assert "GSM999" in md.split("GSM999 (not used by the server)", 1)[1]  # also a QC finding
+    # the design says how many were compared, not only submitted (as the sample-size check)
+    assert "(n=2 compared of 3 submitted)" in md and "(n=2)" in md
 
 
 @pytest.mark.prefect

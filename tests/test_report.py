@@ -81,7 +81,7 @@ def test_report_files_and_order(db_path, tmp_path):
     assert "| MOLM-13 enriched (A) | 66 | 21 |" in md  # 60 + 6 chrY rows; 15 + 6 significant
     # strict q order: the chrY rows (q 1e-6) first, starred, with their gene label
     assert (
-        "| 1 | chrY:3,000,001-3,000,400 | 400 | 6.00 | 1.00e-06 | A-enriched* "
+        "| 1 | chrY:3,000,001-3,000,400 | 400 | 6.00 | 1.00e-06 | yes | A-enriched* "
         "| GENE121 (+52.5 kb) | HOST121 |" in md
     )
     assert "| A-enriched* | GENE122 (+55.0 kb) |  |" in md  # even id: intergenic
@@ -210,7 +210,7 @@ def test_nearest_gene_labels_from_the_embedded_annotation(tmp_path):
         add_regions(con, "ann", rows)
     out = render_comparison(path, "ann", tmp_path / "o")
     md = out["summary_report.md"].read_text()
-    rows = {c[1]: c[6:] for c in map(_cells, md.splitlines()) if len(c) == 8}
+    rows = {c[1]: c[7:] for c in map(_cells, md.splitlines()) if len(c) == 9}
     assert rows["chr17:7,580,001-7,580,500"][0].startswith("TP53 (")  # nearest TSS: TP53's
     assert rows["chr17:7,580,001-7,580,500"][1] == "TP53"  # inside TP53: overlapping gene
     assert rows["chr8:128,748,001-128,748,400"][0] == "MYC (0 bp)"  # holds the TSS of MYC
@@ -250,7 +250,7 @@ def test_nearest_gene_shown_at_any_distance_with_its_signed_distance(tmp_path):
     out = render_comparison(path, "far", tmp_path / "o")
     md, html = out["summary_report.md"].read_text(), out["report.html"].read_text()
     row = next(r for r in md.splitlines() if r.startswith("| 1 | chr8:128,700,001"))
-    nearest, genic = _cells(row)[6:8]
+    nearest, genic = _cells(row)[7:9]
     assert nearest.startswith(f"{symbol} (") and genic == ""  # intergenic: no overlapping gene
     shown = float(nearest.split("(")[1].split(" kb")[0])
     assert shown == pytest.approx(dist / 1000, abs=0.051)  # sign included
@@ -359,8 +359,8 @@ def test_dmr_report_speaks_of_methylation(tmp_path):
     md = out["summary_report.md"].read_text()
     assert "metilene treats them as replicates" in md and "edgeR treats" not in md
     assert "large methylation differences" in md and "|logFC| > 2" not in md
-    assert "| 1 | chr1:101-900 | 800 | 0.40 | 1.00e-02 | A-hyper |" in md
-    assert "| 2 | chr2:101-900 | 800 | -0.30 | 2.00e-02 | B-hyper |" in md
+    assert "| 1 | chr1:101-900 | 800 | 0.40 | 1.00e-02 | yes | A-hyper |" in md
+    assert "| 2 | chr2:101-900 | 800 | -0.30 | 2.00e-02 | yes | B-hyper |" in md
     # the checks that need read counts say they did not run (a sex mismatch went unmentioned)
     assert "the sex-chromosome confound, MA-asymmetry, chrM, small-median and genomic-cluster " \
         "checks do not apply and were not run" in md  # fmt: skip

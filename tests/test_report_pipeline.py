@@ -6,6 +6,8 @@ It starts from a result BED in the server's 2025 layout, so it needs no server a
 
 from __future__ import annotations
 
+import html
+
 from chromdiff.design.comparison import ComparisonSpec, register
 from chromdiff.design.examples import EXAMPLES
 from chromdiff.parsing import parse_result
@@ -60,4 +62,31 @@ def test_tp53_example_with_chry_confound_reports_the_warning(tmp_path):
     html = out["report.html"].read_text()
     assert "MAJOR: chrY sex chromosome confound (significant regions)" in html
     top = md.split("strict ranking by Q-value)")[1]
-    assert "| 1 | chrY:2,800,001-2,800,700 | 700 | 8.20 | 1.00e-07 | A-enriched* |" in top
+    assert "| 1 | chrY:2,800,001-2,800,700 | 700 | 8.20 | 1.00e-07 | yes | A-enriched* |" in top
+
+
+def test_top_regions_that_fail_a_strict_cutoff_are_marked(tmp_path):
+    """With |logFC| >= 5 only the six chrY regions are significant: the other four of the top
+    10 (ranked by q) say Significant = no, and a note counts them (both reports)."""
+    ex = EXAMPLES["tp53_molm13_vs_k562"]
+    spec = ComparisonSpec(list(ex.ids_a), list(ex.ids_b), ex.genome, ex.analysis,
+                          title="strict cutoff simulated").validated()  # fmt: skip
+    bed = tmp_path / "wabi_result.bed"
+    write_result_bed(bed, len(spec.ids_a), len(spec.ids_b))
+    parsed = parse_result(bed, spec.analysis, spec.ids_a, spec.ids_b)
+    db, cid = tmp_path / "w.duckdb", spec.default_id()
+    with writer(db) as con:
+        register(con, cid, spec, base_url="http://127.0.0.1/", simulated=True,
+                 params={"min_abs_logfc": 5.0})  # fmt: skip
+        load_result(con, cid, parsed)
+    out = render_comparison(db, cid, tmp_path / "out" / cid)
+    md = out["summary_report.md"].read_text()
+    top = md.split("strict ranking by Q-value)")[1].split("## Charts")[0]
+    rows = [line for line in top.splitlines() if line.startswith("| ") and "Rank" not in line]
+    assert [r.split(" | ")[5] for r in rows] == ["yes"] * 6 + ["no"] * 4
+    note = "4 of these 10 regions do not pass the significance cutoffs (q < 0.05, |effect| ≥ 5"
+    assert note in top and note in html.unescape(out["report.html"].read_text())
+    # the charts state the whole rule the significant regions were counted with
+    charts = tmp_path / "out" / cid / "charts"
+    for name in ("chromosome_distribution", "volcano"):
+        assert "q < 0.05, |logFC| ≥ 5" in html.unescape((charts / f"{name}.svg").read_text())

@@ -1,23 +1,6 @@
--- qc_sample_size: experiments the server compared per group (the length of the result's count lists; without counts, as for dmr or before a load: submitted minus dropped IDs); min(n) <= n_very_low -> major 'Very low sample size'; else < n_low -> minor; worded per method.
+-- qc_sample_size: experiments the server compared per group (comparison_group_sizes); min(n) <= n_very_low -> major 'Very low sample size'; else < n_low -> minor; worded per method.
 create or replace view qc_sample_size as
-with e as (
-    select comparison_id,
-           count(*) filter (where grp = 'A' and dropped is null) as n_a,
-           count(*) filter (where grp = 'B' and dropped is null) as n_b
-    from experiments
-    group by comparison_id
-),
--- one value per experiment the server counted (edgeR.r:64): the server's own n, also when
--- several GSMs of a group cannot be told apart
-v as (
-    select comparison_id, max(len(counts_a)) as n_a, max(len(counts_b)) as n_b
-    from region_count_vectors
-    group by comparison_id
-),
-n as (
-    select e.comparison_id, coalesce(v.n_a, e.n_a) as n_a, coalesce(v.n_b, e.n_b) as n_b
-    from e left join v using (comparison_id)
-)
+with n as (select comparison_id, n_a, n_b from comparison_group_sizes)
 select
     n.comparison_id,
     'sample_size' as check_name,

@@ -139,8 +139,13 @@ def volcano_chart(
     label_b: str,
     effect_title: str = "Log2 fold change (A / B)",
     thinned: tuple[pd.DataFrame, pd.DataFrame | None] | None = None,
+    min_effect: float = 0.0,
+    rule: str = "",
 ) -> alt.LayerChart:
     """Volcano plot from ``rpt_volcano``: effect against −log10(q), dashed line at −log10(fdr).
+
+    ``min_effect`` > 0 adds dashed lines at ±``min_effect`` (the effect cutoff of the
+    significance rule); ``rule`` (e.g. ``q < 0.05, |logFC| ≥ 1``) is the subtitle.
 
     ``df`` holds every region, thinned here (:func:`thin_points`); or ``thinned`` gives what
     :func:`thin_points` would return for it (points with ``group``, background bins or None),
@@ -168,9 +173,16 @@ def volcano_chart(
         .encode(x="x:Q")
     )
     chart = points + hline + vline
+    if min_effect > 0:
+        chart += (
+            alt.Chart(inline_data(pd.DataFrame({"x": [-min_effect, min_effect]})))
+            .mark_rule(color="grey", strokeDash=[4, 4])
+            .encode(x="x:Q")
+        )
     if bins is not None:
         chart = _bin_layer(bins, "effect", "neg_log10_q") + chart
-    return chart.properties(title="Volcano Plot", width=_WIDTH, height=_HEIGHT)
+    title = ["Volcano Plot", f"significant: {rule}"] if rule else "Volcano Plot"
+    return chart.properties(title=title, width=_WIDTH, height=_HEIGHT)
 
 
 def ma_chart(
@@ -221,6 +233,7 @@ def chromosome_chart(
     label_b: str,
     note: str = "",
     flagged: Sequence[str] = (),
+    rule: str = "",
 ) -> alt.Chart:
     """Significant regions per chromosome from ``rpt_chrom_distribution``.
 
@@ -231,7 +244,10 @@ def chromosome_chart(
     data["group"] = data["direction"].map({"A": label_a, "B": label_b})
     data["chrom"] = [c + "*" if c in set(flagged) else c for c in data["chrom"]]
     order = data.sort_values(["chrom_order", "chrom"])["chrom"].drop_duplicates().tolist()
-    title = [f"Differential Regions by Chromosome (FDR < {fdr:g})"] + ([note] if note else [])
+    # the whole significance rule (``rule``, e.g. "q < 0.05, |logFC| ≥ 1"), not only its q
+    title = [f"Differential Regions by Chromosome ({rule or f'q < {fdr:g}'})"] + (
+        [note] if note else []
+    )
     return (
         alt.Chart(inline_data(data[["chrom", "group", "n"]]))
         .mark_bar()

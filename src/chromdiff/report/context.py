@@ -36,6 +36,9 @@ class ReportContext:
     annotation_id : str or None
         The gene annotation build the regions were annotated with; None when none was (no
         embedded annotation for the genome, and no ``chromdiff annotate --comparison --gtf``).
+    sizes : dict
+        The ``comparison_group_sizes`` row: experiments compared (``n_a``, ``n_b``) and
+        submitted (``n_a_submitted``, ``n_b_submitted``) per group.
     """
 
     comparison: dict
@@ -46,6 +49,14 @@ class ReportContext:
     top: pd.DataFrame
     sex_chroms: list[str] = field(default_factory=list)
     annotation_id: str | None = None
+    sizes: dict = field(default_factory=dict)
+
+    def group_n(self, grp: str) -> str:
+        """``n=3``, or ``n=1 compared of 2 submitted`` when the server dropped some (A or B)."""
+        g = grp.lower()
+        n = self.sizes.get(f"n_{g}", self.comparison[f"n_{g}"])
+        sub = self.sizes.get(f"n_{g}_submitted", n)
+        return f"n={n}" if n == sub else f"n={n} compared of {sub} submitted"
 
     @property
     def is_dmr(self) -> bool:
@@ -132,4 +143,5 @@ def collect_context(con: duckdb.DuckDBPyConnection, comparison_id: str) -> Repor
             "select min(annotation_id) from region_annotation where comparison_id = ?",
             [comparison_id],
         ).fetchall()[0][0],
+        sizes=_one_row(con, "comparison_group_sizes", comparison_id) or {},
     )

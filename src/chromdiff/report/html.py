@@ -11,19 +11,14 @@ from chromdiff.report.context import ReportContext
 from chromdiff.report.markdown import CHARTS
 from chromdiff.report.text import (
     GENE_COLUMNS_NOTE,
-    GENIC_GENE_HEADER,
-    NEAREST_GENE_HEADER,
     analysis_name,
     citations,
     design_caveats,
     finding_title,
-    fmt_gene_distance,
-    fmt_num,
-    fmt_q,
     methods,
     qc_scope,
-    text_or_blank,
 )
+from chromdiff.report.toptable import NUMERIC, top_header, top_notes, top_rows
 
 CSS = """
 body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;
@@ -76,8 +71,8 @@ def render_html(
         "<h2>Design</h2><ul>",
         f"<li>Comparison: <code>{_e(c['comparison_id'])}</code></li>",
         f"<li>Analysis: {_e(analysis_name(ctx))}</li><li>Genome: {_e(c['genome'])}</li>",
-        f"<li>Group A ({_e(c['description_a'])}): {ids_a} (n={c['n_a']})</li>",
-        f"<li>Group B ({_e(c['description_b'])}): {ids_b} (n={c['n_b']})</li>",
+        f"<li>Group A ({_e(c['description_a'])}): {ids_a} ({_e(ctx.group_n('A'))})</li>",
+        f"<li>Group B ({_e(c['description_b'])}): {ids_b} ({_e(ctx.group_n('B'))})</li>",
         "</ul><h2>Experimental Design Caveats</h2>",
     ]
     parts += [f'<p class="caveat">{_e(line)}</p>' for line in design_caveats(ctx)]
@@ -123,25 +118,10 @@ def render_html(
     )
     limit = min(int(p["top_n"]), 10)
     parts.append(f"<h2>Top {limit} Differential Regions (strict ranking by Q-value)</h2>")
-    rows = [
-        [
-            str(r.rank),
-            r.location,
-            f"{r.size:,}",
-            fmt_num(r.effect),
-            fmt_q(r.qvalue),
-            r.direction + ("*" if r.location.split(":")[0] in ctx.sex_chroms else ""),
-            fmt_gene_distance(r.nearest_gene, r.nearest_distance),
-            text_or_blank(r.genic_gene),
-        ]
-        for r in ctx.top.head(limit).itertuples()
-    ]
-    effect = "meth_diff" if ctx.is_dmr else "logFC"
-    header = ["Rank", "Location", "Size (bp)", effect, "Q-value", "Direction"]
-    parts.append(html_table([*header, NEAREST_GENE_HEADER, GENIC_GENE_HEADER], rows, {0, 2, 3, 4}))
+    parts.append(html_table(top_header(ctx), top_rows(ctx, limit), NUMERIC))
     parts.append(f"<p>{_e(GENE_COLUMNS_NOTE)}</p>")
-    if ctx.sex_chroms:
-        parts.append("<p>* on a chromosome flagged by the sex-chromosome confound check.</p>")
+    for note in top_notes(ctx, limit):
+        parts.append(f"<p>{_e(note)}</p>")
     parts.append("<h2>Charts</h2>")
     for stem, caption in CHARTS.items():
         if stem in figures:

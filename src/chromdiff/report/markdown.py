@@ -9,19 +9,16 @@ from __future__ import annotations
 from chromdiff.report.context import ReportContext
 from chromdiff.report.text import (
     GENE_COLUMNS_NOTE,
-    GENIC_GENE_HEADER,
-    NEAREST_GENE_HEADER,
     analysis_name,
     citations,
     design_caveats,
     finding_title,
-    fmt_gene_distance,
     fmt_num,
     fmt_q,
     methods,
     qc_scope,
-    text_or_blank,
 )
+from chromdiff.report.toptable import NUMERIC, top_header, top_notes, top_rows
 
 #: chart stem -> caption, in report order
 CHARTS = {
@@ -33,23 +30,15 @@ CHARTS = {
 
 
 def _top_table(ctx: ReportContext, limit: int) -> list[str]:
-    effect = "meth_diff" if ctx.is_dmr else "logFC"
+    header = top_header(ctx)
     lines = [
-        f"| Rank | Location | Size (bp) | {effect} | Q-value | Direction "
-        f"| {NEAREST_GENE_HEADER} | {GENIC_GENE_HEADER} |",
-        "|---:|---|---:|---:|---:|---|---|---|",
+        "| " + " | ".join(header) + " |",
+        "|" + "|".join("---:" if i in NUMERIC else "---" for i in range(len(header))) + "|",
     ]
-    for r in ctx.top.head(limit).itertuples():
-        star = "*" if r.location.split(":")[0] in ctx.sex_chroms else ""
-        lines.append(
-            f"| {r.rank} | {r.location} | {r.size:,} | {fmt_num(r.effect)} | {fmt_q(r.qvalue)} "
-            f"| {r.direction}{star} | {fmt_gene_distance(r.nearest_gene, r.nearest_distance)} "
-            f"| {text_or_blank(r.genic_gene)} |"
-        )
+    lines += ["| " + " | ".join(row) + " |" for row in top_rows(ctx, limit)]
     lines += ["", GENE_COLUMNS_NOTE]
-    if ctx.sex_chroms:
-        lines.append("")
-        lines.append("\\* on a chromosome flagged by the sex-chromosome confound check.")
+    for note in top_notes(ctx, limit):
+        lines += ["", note.replace("* on", "\\* on", 1) if note.startswith("*") else note]
     return lines
 
 
@@ -83,8 +72,10 @@ def render_markdown(
         f"- Comparison: `{c['comparison_id']}`",
         f"- Analysis: {analysis_name(ctx)}",
         f"- Genome: {c['genome']}",
-        f"- Group A ({c['description_a']}): {', '.join(ctx.ids_labelled('A'))} (n={c['n_a']})",
-        f"- Group B ({c['description_b']}): {', '.join(ctx.ids_labelled('B'))} (n={c['n_b']})",
+        f"- Group A ({c['description_a']}): {', '.join(ctx.ids_labelled('A'))} "
+        f"({ctx.group_n('A')})",
+        f"- Group B ({c['description_b']}): {', '.join(ctx.ids_labelled('B'))} "
+        f"({ctx.group_n('B')})",
         "",
         "## ⚠️ Experimental Design Caveats",
         "",

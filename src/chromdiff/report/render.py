@@ -108,6 +108,10 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
         what = " and ".join(removed)
         note = (note + "; " if note else "") + f"significant regions removed ({what}) not shown"
     volcano = frames["volcano"]
+    min_effect = float(ctx.params["min_abs_logfc"])
+    rule = f"q < {fdr:g}" + (
+        f", |{'meth diff' if ctx.is_dmr else 'logFC'}| ≥ {min_effect:g}" if min_effect > 0 else ""
+    )
     out = {
         "volcano": charts.volcano_chart(
             volcano.points,
@@ -118,6 +122,8 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
                 "Methylation difference (A - B)" if ctx.is_dmr else "Log2 fold change (A / B)"
             ),
             thinned=(volcano.points, volcano.bins),
+            min_effect=min_effect,
+            rule=rule,
         ),
         "chromosome_distribution": charts.chromosome_chart(
             frames["chromosome_distribution"],
@@ -126,6 +132,7 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
             label_b=lb,
             note=note,
             flagged=ctx.sex_chroms,
+            rule=rule,
         ),
         "region_size_distribution": charts.size_histogram_chart(
             frames["region_size_distribution"], label_a=la, label_b=lb

@@ -76,7 +76,8 @@ def design_caveats(ctx: ReportContext) -> list[str]:
         "treats them as replicates, but they are not necessarily true biological replicates: they "
         "may differ in laboratory, antibody, cell source and protocol."
     )
-    if min(c["n_a"], c["n_b"]) == 1:
+    n_a, n_b = (ctx.sizes.get(k, c[k]) for k in ("n_a", "n_b"))  # as compared
+    if min(n_a, n_b) == 1:
         out.append(
             "At least one group has a single experiment: there is no replicate to estimate "
             "its variability."
