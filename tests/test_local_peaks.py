@@ -85,6 +85,26 @@ def test_union_edge_cases_equal_bedtools(tmp_path):
     ]  # fmt: skip
 
 
+@pytest.mark.bedtools
+@needs_bedtools
+@pytest.mark.parametrize("seed", range(6))
+def test_union_with_repeated_rows_equals_bedtools(tmp_path, seed):
+    """Repeated rows (MACS2 --call-summits, ENCODE narrowPeak) at scale: the union window sorts
+    tie on them and once placed a twin before the row opening its island, so a region spanned
+    a gap no file covers (found on 4 files of 30k peaks, 15% repeated, in 8 of 10 seeds)."""
+    rng = np.random.default_rng(seed)
+    files = []
+    for f in range(4):
+        rows = []
+        for chrom in ("chr1", "chr2"):
+            pos = np.cumsum(rng.integers(100, 3000, 5000))
+            for s, w, dup in zip(pos, rng.integers(200, 1500, 5000), rng.random(5000) < 0.15,
+                                 strict=True):  # fmt: skip
+                rows += [(chrom, int(s), int(s + w))] * (2 if dup else 1)
+        files.append(_write(tmp_path / f"d{f}.bed", rows))
+    assert _mine(files) == _bedtools(files)
+
+
 def test_gzip_narrowpeak_and_header_lines(tmp_path):
     """Gzipped narrowPeak with track/browser/comment lines reads like the plain BED."""
     rows = [("chr1", 10, 50), ("chr2", 5, 9)]

@@ -21,15 +21,15 @@ def merge_intervals_sql(
     new_group = "start > prev_max" if touching else "start >= prev_max"
     extra = "".join(f", {c}" for c in carry)
     return f"""
-    with d as (
-        select distinct {keys}, start, stop{extra} from {source}),
+    with d as (  -- _i: one order for both windows (rows tied on start, stop differ in carry)
+        select *, row_number() over (partition by {keys} order by start, stop) as _i
+        from (select distinct {keys}, start, stop{extra} from {source})),
     s as (
-        select *, max(stop) over (partition by {keys} order by start, stop
+        select *, max(stop) over (partition by {keys} order by _i
                     rows between unbounded preceding and 1 preceding) as prev_max from d),
     g as (
         select *, sum(case when prev_max is null or {new_group} then 1 else 0 end)
-                  over (partition by {keys} order by start, stop
-                        rows unbounded preceding) as grp from s)
+                  over (partition by {keys} order by _i rows unbounded preceding) as grp from s)
     select {keys}, min(start) as start, max(stop) as stop{
         "".join(f", any_value({c}) as {c}" for c in carry)
     }

@@ -104,7 +104,9 @@ def union_regions(con: duckdb.DuckDBPyConnection, n_files: int) -> None:
     con.execute(
         f"""create or replace temp table regions as
         with widened as (  -- bedtools reads a zero-length [s, s) as [s - 1, s + 1)
-            select file_idx, chrom,
+            -- a file's repeated rows (MACS --call-summits, ENCODE narrowPeak) once: twins tie in
+            -- both windows below, which may order them differently and misplace an island start
+            select distinct file_idx, chrom,
                    case when "end" = start then greatest(start - 1, 0) else start end as start,
                    case when "end" = start then "end" + 1 else "end" end as "end"
             from peaks),
