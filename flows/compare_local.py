@@ -13,6 +13,7 @@ from pathlib import Path
 from prefect import flow
 
 from chromdiff.design.comparison import ComparisonSpec, get_state, plan, plan_thresholds
+from chromdiff.local.fingerprint import local_input_hash
 from chromdiff.local.version import PIPELINE_VERSION
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.claims import claim_comparison
@@ -105,9 +106,11 @@ def _claimed(
     summary = {"comparison_id": cid, "request_id": None, "skipped": False,
                "output_dir": str(out_dir), "n_regions": None, "result_format": None}  # fmt: skip
     thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
+    # the ID lines, and the files they name (size, mtime), the engine and the pipeline version
+    input_hash = local_input_hash(spec, cache_dir, engine)
     with writer(db_path) as con:
         state = get_state(con, cid)
-        action = plan(state, spec.input_hash(), params["force"])
+        action = plan(state, input_hash, params["force"])
         action = plan_thresholds(con, cid, action, thresholds)  # nothing is computed again
     if action == "skip":
         report_if_stale(db_path, cid, out_dir, params.get("export_formats"))
@@ -115,6 +118,7 @@ def _claimed(
     info = None
     if action != "finish":  # finish: loaded, only annotation, enrichment and report are missing
         info = _compute_and_load(db_path, cid, spec, out_dir, cache_dir, engine, params)
+        lt.record_input_hash(db_path, cid, input_hash)
     annotate_comparison_task(db_path, cid)
     if params.get("enrich", True):
         enrich_comparison_task(db_path, cid)

@@ -241,3 +241,31 @@ def test_single_replicate_statistics_agree_with_edger(oracle):
     assert (sig_e & sig_f).sum() / max((sig_e | sig_f).sum(), 1) > 0.35
     for col, fake in (("A0", sim.counts_a[:, 0]), ("B0", sim.counts_b[:, 0])):
         assert stats.spearmanr(ed[col].to_numpy()[keep], fake[keep])[0] > 0.999
+
+
+def test_tmm_of_columns_sharing_no_nonzero_row_is_edgers(tmp_path):
+    """Two samples whose non-zero rows never meet (1 vs chr1 naming): edgeR's TMM factor is 1
+    for that pair (max(abs(logR)) of no value is -Inf in R); the port crashed on np.max([])."""
+    from chromdiff.edger.classic import calc_norm_factors
+
+    y = np.array([[10, 0, 7], [20, 0, 9], [0, 30, 0], [0, 12, 0], [5, 0, 6]], float)
+    np.savetxt(tmp_path / "y.tsv", y, delimiter="\t")
+    script = (
+        "suppressPackageStartupMessages(library(edgeR)); "
+        f"y <- as.matrix(read.table('{tmp_path / 'y.tsv'}')); "
+        "cat(sprintf('%.17g', calcNormFactors(DGEList(y))$samples$norm.factors), sep='\\t')"
+    )
+    out = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True, check=True)
+    want = np.array([float(v) for v in out.stdout.split("\t")])
+    got = calc_norm_factors(y, y.sum(0))
+    assert np.allclose(got, want, rtol=1e-10)
+
+
+def test_r_engine_errors_show_rs_message(tmp_path):
+    """R ends a failure with 'Execution halted': the message shown is R's error itself."""
+    from chromdiff.edger.diffbind import r_error
+
+    script = "suppressPackageStartupMessages(library(edgeR)); DGEList(matrix(-1, 2, 2))"
+    proc = subprocess.run(["Rscript", "-e", script], capture_output=True, text=True)
+    assert proc.returncode != 0 and proc.stderr.strip().endswith("Execution halted")
+    assert "Negative counts not allowed" in r_error(proc.stderr)

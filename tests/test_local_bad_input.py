@@ -118,3 +118,70 @@ def test_local_only_options_need_local(sim, capsys):
     code, _, err = run_cli(["compare", "--a", str(sim / "mine.txt"), "--b",
                             str(sim / "public.txt"), "--engine", "r"], capsys)  # fmt: skip
     assert code == 1 and "apply to --local runs only" in err
+
+
+def test_a_bad_download_is_named_by_its_url_and_dropped_from_the_cache(tmp_path):
+    """A downloaded peak file that fails its checks: the error names the URL the user gave,
+    not the cache path, and the copy is deleted so the next run downloads the fixed file."""
+    from chromdiff.errors import InputError
+    from chromdiff.local.run import build_regions
+    from chromdiff.local.samples import Sample
+
+    user = Path(__file__).parent / "data" / "local" / "sim" / "user"
+    cached = tmp_path / "downloads" / "0123456789abcdef-A2.bed"
+    cached.parent.mkdir()
+    cached.write_text("chr1\tten\t20\n")
+    url = "http://example.org/A2.bed"
+    good = Sample("A1", "A", str(user / "A1.bw"), str(user / "A1.narrowPeak.gz"), 1.0, 50, True)
+    bad = Sample("A2", "A", str(user / "A2.bw"), str(cached), 1.0, 50, True,
+                 downloaded=((str(cached), url),))  # fmt: skip
+    with pytest.raises(InputError) as err:
+        build_regions([good, bad])
+    assert str(err.value).startswith(f"{url}:1: start/end not integers")
+    assert "downloads it again" in str(err.value) and not cached.exists()
+
+
+def test_negative_counts_are_refused_naming_the_sample(tmp_path):
+    """An input-subtracted bigWig gives negative counts: the server's edgeR stops ("Negative
+    counts not allowed"); here one line names the sample, before anything is written."""
+    import numpy as np
+
+    from chromdiff.errors import InputError
+    from chromdiff.local.run import Regions, diffbind
+    from chromdiff.local.samples import Sample
+
+    regions = Regions(np.array(["chr1"] * 3, object), np.array([0, 100, 200]),
+                      np.array([50, 150, 250]))  # fmt: skip
+    samples = [Sample(n, g, "x.bw", "x.bed", 1.0, 50, True)
+               for n, g in (("A1", "A"), ("A2", "A"), ("B1", "B"))]  # fmt: skip
+    counts = [np.array([5, 7, 9]), np.array([4, -2, 8]), np.array([6, 6, 6])]
+    with pytest.raises(InputError, match=r"A2: 1 regions get a negative count \(e.g. peak_2\)"):
+        diffbind(samples, regions, counts, tmp_path / "raw")
+    assert not (tmp_path / "raw").exists()
+
+
+def test_samples_naming_chromosomes_differently_are_refused(tmp_path):
+    """Ensembl-style peaks (1, 2) beside UCSC-style ones (chr1): one line naming both files."""
+    from chromdiff.errors import InputError
+    from chromdiff.local.run import build_regions
+    from chromdiff.local.samples import Sample
+
+    (tmp_path / "ucsc.bed").write_text("chr1\t100\t200\nchr2\t100\t200\n")
+    (tmp_path / "ens.bed").write_text("1\t100\t200\n2\t100\t200\n")
+    import pyBigWig
+
+    def bigwig(path, names):  # each file agrees with its own bigWig
+        bw = pyBigWig.open(str(path), "w")
+        bw.addHeader([(n, 1000) for n in names])
+        bw.addEntries(list(names), [0, 0], ends=[500, 500], values=[3.0, 3.0])
+        bw.close()
+        return path
+
+    bw = bigwig(tmp_path / "ucsc.bw", ("chr1", "chr2"))
+    bw_ens = bigwig(tmp_path / "ens.bw", ("1", "2"))
+    samples = [
+        Sample("A1", "A", str(bw), str(tmp_path / "ucsc.bed"), 1.0, 50, True),
+        Sample("B1", "B", str(bw_ens), str(tmp_path / "ens.bed"), 1.0, 50, True),
+    ]
+    with pytest.raises(InputError, match=r"ens.bed \(B1\) names chromosomes without 'chr'"):
+        build_regions(samples)

@@ -137,7 +137,26 @@ def test_local_and_public_comparisons_side_by_side(
     assert "comparison mine_local: loaded" in out
     assert (tmp_path / "out" / "mine_local" / "report.html").is_file()
     assert bed.stat().st_mtime_ns == mtime
+    _an_edited_file_is_computed_again(tmp_path, capsys)
     _urls_download_once_and_a_404_leaves_nothing(tmp_path / "urls", capsys, http_sim)
+
+
+def _an_edited_file_is_computed_again(tmp_path, capsys):
+    """The same ID lines over a file edited in place: recomputed, not skipped (the input hash
+    holds each local file's size and mtime, chromdiff.local.fingerprint)."""
+    shutil.copytree(SIM / "user", tmp_path / "edit" / "user")
+    mine = tmp_path / "edit" / "mine.txt"
+    shutil.copy(SIM / "mine.txt", mine)
+    args = ("--comparison-id", "edited")
+    code, out, err = _local(tmp_path, capsys, mine, *args)
+    assert code == 0 and "comparison edited: loaded" in out, err
+    code, out, _ = _local(tmp_path, capsys, mine, *args)
+    assert "already loaded (skipped" in out
+    peaks = tmp_path / "edit" / "user" / "A2.bed"
+    lines = peaks.read_text().splitlines(keepends=True)
+    peaks.write_text("".join(lines[: len(lines) // 2]))  # half the peaks
+    code, out, err = _local(tmp_path, capsys, mine, *args)
+    assert code == 0 and "skipped" not in out and "comparison edited: loaded" in out, err
 
 
 class _Handler(SimpleHTTPRequestHandler):

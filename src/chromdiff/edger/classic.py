@@ -68,7 +68,8 @@ def _tmm_factor(obs, ref, n_o, n_r, logratio_trim=0.3, sum_trim=0.05) -> float:
         v = (n_o - obs) / n_o / obs + (n_r - ref) / n_r / ref
     fin = np.isfinite(log_r) & np.isfinite(abs_e) & (abs_e > -1e10)
     log_r, abs_e, v = log_r[fin], abs_e[fin], v[fin]
-    if np.max(np.abs(log_r)) < 1e-6:
+    # R: max(abs(numeric(0))) is -Inf (< 1e-6): no shared non-zero row gives factor 1 too
+    if len(log_r) == 0 or np.max(np.abs(log_r)) < 1e-6:
         return 1.0
     n = len(log_r)
     lo_l = np.floor(n * logratio_trim) + 1

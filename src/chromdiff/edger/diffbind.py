@@ -107,8 +107,7 @@ def _run_r(counts, names, groups, idx_a, idx_b) -> DiffbindStats:
              str(tmp / "edger.tsv")], capture_output=True, text=True, timeout=3600,
         )  # fmt: skip
         if proc.returncode != 0:
-            last = (proc.stderr.strip().splitlines() or ["no message"])[-1]
-            raise ChromdiffError(f"edgeR (Rscript {R_SCRIPT.name}) failed: {last}")
+            raise ChromdiffError(f"edgeR (Rscript {R_SCRIPT.name}) failed: {r_error(proc.stderr)}")
         out = pd.read_csv(tmp / "edger.tsv", sep="\t", dtype={"Peak": str})
     pos = {r: i for i, r in enumerate(rows)}
     kept = np.array([pos[r] for r in out["Peak"]])
@@ -121,3 +120,18 @@ def _run_r(counts, names, groups, idx_a, idx_b) -> DiffbindStats:
     return DiffbindStats(keep, out[a].to_numpy(float), out[b].to_numpy(float),
                          out["logFC"].to_numpy(float), out["PValue"].to_numpy(float),
                          out["FDR"].to_numpy(float), "r")  # fmt: skip
+
+
+def r_error(stderr: str) -> str:
+    """Return R's own error message from ``stderr``, not its closing ``Execution halted``.
+
+    R prints ``Error in f(...) : message`` (or ``Error: message``), possibly over several
+    lines, then ``Execution halted``; the message starts at the last line beginning ``Error``.
+    """
+    lines = [line.strip() for line in stderr.strip().splitlines()]
+    lines = [line for line in lines
+             if line and line != "Execution halted" and not line.startswith("Calls:")]  # fmt: skip
+    starts = [i for i, line in enumerate(lines) if line.startswith("Error")]
+    if starts:
+        return " ".join(lines[starts[-1] :])
+    return lines[-1] if lines else "no message"

@@ -68,11 +68,29 @@ def needs_download(sample: Sample) -> bool:
 
 def fetch_sample(sample: Sample, cache_dir: Path) -> Sample:
     """Return ``sample`` with local paths (URLs downloaded once into ``cache_dir``)."""
-    return dataclasses.replace(
-        sample,
-        bigwig=str(materialize(sample.bigwig, cache_dir)),
-        peaks=str(materialize(sample.peaks, cache_dir)),
-    )
+    bigwig = str(materialize(sample.bigwig, cache_dir))
+    peaks = str(materialize(sample.peaks, cache_dir))
+    got = tuple((p, u) for p, u in ((bigwig, sample.bigwig), (peaks, sample.peaks)) if is_url(u))
+    return dataclasses.replace(sample, bigwig=bigwig, peaks=peaks, downloaded=got)
+
+
+def name_download(samples: list[Sample], exc: InputError) -> InputError:
+    """Return ``exc`` naming the URL when it is about a downloaded file, whose copy is removed.
+
+    A download is kept in the cache and read again by the next run (even with ``--force``): a
+    file that fails its checks would fail every run, named by a cache path the user never
+    gave. Its copy is deleted, so once the file at its URL is fixed the next run downloads it.
+    """
+    message = str(exc)
+    for sample in samples:
+        for path, url in sample.downloaded:
+            if message.startswith(path):
+                Path(path).unlink(missing_ok=True)
+                return InputError(
+                    f"{url}{message[len(path) :]} (its downloaded copy is removed from the "
+                    "cache: the next run downloads it again)"
+                )
+    return exc
 
 
 def _label(sample: Sample, what: str) -> str:
@@ -81,12 +99,15 @@ def _label(sample: Sample, what: str) -> str:
 
 def check_bigwig(sample: Sample) -> None:
     """Open the bigWig; for user data check its values are integers (``DA:540-551``)."""
-    bw = coverage.open_bigwig(Path(sample.bigwig), _label(sample, "bigwig"))
     try:
-        if sample.user:
-            coverage.check_integer_values(bw, _label(sample, "bigwig"))
-    finally:
-        bw.close()
+        bw = coverage.open_bigwig(Path(sample.bigwig), _label(sample, "bigwig"))
+        try:
+            if sample.user:
+                coverage.check_integer_values(bw, _label(sample, "bigwig"))
+        finally:
+            bw.close()
+    except InputError as exc:
+        raise name_download([sample], exc) from None
 
 
 def build_regions(samples: list[Sample]) -> Regions:
@@ -100,7 +121,10 @@ def build_regions(samples: list[Sample]) -> Regions:
     """
     con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
     try:
-        _load_checked_peaks(con, samples)
+        try:
+            _load_checked_peaks(con, samples)
+        except InputError as exc:
+            raise name_download(samples, exc) from None
         union_regions(con, len(samples))
         df = con.execute('select chrom, start, "end" from regions order by region_idx').df()
     finally:
@@ -120,6 +144,32 @@ def _load_checked_peaks(con: duckdb.DuckDBPyConnection, samples: list[Sample]) -
             coverage.check_peaks_match(bw, extent, _label(s, "peaks"), s.bigwig)
         finally:
             bw.close()
+    _check_chromosome_naming(con, samples)  # each file agrees with its own bigWig: now each other
+
+
+def _check_chromosome_naming(con: duckdb.DuckDBPyConnection, samples: list[Sample]) -> None:
+    """Raise :class:`InputError` if some experiments name chromosomes ``chr1`` and others ``1``.
+
+    Ensembl (``1``) and UCSC (``chr1``) naming put each style's peaks in regions the other
+    experiments never cover: every such region looks differential and the result is noise.
+    """
+    styles: dict[str, int] = {}
+    for idx, all_chr, none_chr in con.execute(
+        """select file_idx, bool_and(starts_with(chrom, 'chr')),
+                  bool_and(not starts_with(chrom, 'chr'))
+           from peaks group by file_idx order by file_idx"""
+    ).fetchall():
+        if all_chr:
+            styles.setdefault("chr1", idx)
+        elif none_chr:
+            styles.setdefault("1", idx)
+    if len(styles) == 2:
+        ucsc, ensembl = samples[styles["chr1"]], samples[styles["1"]]
+        raise InputError(
+            f"{ensembl.peaks} ({ensembl.name}) names chromosomes without 'chr' (1, 2, X), "
+            f"{ucsc.peaks} ({ucsc.name}) with it (chr1, chr2, chrX): rename one side's "
+            "chromosomes, in its peaks and its bigWig, so all experiments share one naming"
+        )
 
 
 def preflight(spec: ComparisonSpec, cache_dir: Path) -> list[Sample]:
@@ -197,6 +247,14 @@ def diffbind(samples: list[Sample], regions: Regions, counts: list[np.ndarray], 
     """
     from chromdiff.edger import run_edger
 
+    for s, c in zip(samples, counts, strict=True):
+        if (neg := np.flatnonzero(c < 0)).size:
+            raise InputError(
+                f"{s.name}: {neg.size} regions get a negative count (e.g. peak_{neg[0] + 1}) from "
+                f"bigWig {s.bigwig}: it holds negative values (an input-subtracted or log-ratio "
+                "track?); ChIP-Atlas counts raw read coverage and its edgeR refuses negative "
+                "counts"
+            )
     out_dir.mkdir(parents=True, exist_ok=True)
     names, rows, matrix = count_table(samples, counts)
     grp = {s.name: s.grp for s in samples}

@@ -41,6 +41,9 @@ class Sample:
     scale_factor: float  # coverage / scale_factor = raw base coverage (1 for user data)
     read_length: float
     user: bool
+    #: (cached file, URL) of each file downloaded for it (errors name the URL, see
+    #: :func:`chromdiff.local.run.name_download`)
+    downloaded: tuple[tuple[str, str], ...] = ()
 
 
 def awk_number(x: float) -> float:
