@@ -397,3 +397,23 @@ def test_methods_say_whether_regions_were_annotated(tmp_path, genome, says):
     render_comparison(db, "c", tmp_path / "out")
     md = (tmp_path / "out" / "summary_report.md").read_text()
     assert says in md
+
+
+def test_an_experiment_a_local_run_left_out_is_not_said_to_be_the_servers(tmp_path):
+    """A local comparison has no server: its left-out experiment reads "(not compared)"."""
+    path = tmp_path / "l.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "loc", n_a=3, n_b=3)
+        con.execute("update comparisons set base_url = 'local:1' where comparison_id = 'loc'")
+        con.execute(
+            "update experiments set dropped = 'no coverage over any region' "
+            "where comparison_id = 'loc' and experiment_id = ?",
+            [
+                con.execute(
+                    "select max(experiment_id) from experiments where grp = 'B'"
+                ).fetchone()[0]
+            ],
+        )
+        add_regions(con, "loc", [{"chrom": "chr1", "start": 100, "stop": 900}])
+    md = render_comparison(path, "loc", tmp_path / "o")["summary_report.md"].read_text()
+    assert "(not compared)" in md and "not used by the server" not in md

@@ -89,8 +89,9 @@ class ReportContext:
         out = []
         for r in rows:
             label, server, dropped = r["experiment_id"], r.get("server_id"), r.get("dropped")
-            if isinstance(dropped, str) and dropped:
-                label += " (not used by the server)"
+            if isinstance(dropped, str) and dropped:  # a local run has no server
+                local = str(self.comparison.get("base_url") or "").startswith("local:")
+                label += " (not compared)" if local else " (not used by the server)"
             elif isinstance(r.get("unattributed"), str) and r["unattributed"]:
                 label += " (compared; its SRX is not named)"
             elif isinstance(server, str) and server and server != label:
