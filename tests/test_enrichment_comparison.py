@@ -130,3 +130,27 @@ def test_dmr_queries_are_named_hyper(tmp_path):
         queries = {r[0] for r in con.execute("select distinct query from enrichment_results")
                    .fetchall()}  # fmt: skip
     assert queries == {"A-hyper", "B-hyper"}
+
+
+def test_notes_say_why_greats_n_differs_and_that_a_direction_found_no_term(tmp_path):
+    """Significant chrM regions are not on GREAT's genome: a note counts them (the report's
+    n = ... is the significant count minus them). A direction whose regions lie in no gene's
+    domain (hg19 chrY at 40 Mb: the heterochromatic block, no gene within reach) was tested:
+    a note says so, as the results table has no row for it."""
+    rows = _rows("GSM1295077_CBX7_BF_ChipSeq_mergedReps_peaks.bed.gz", 2)[:300]
+    mito = [dict(chrom="chrM", start=1000 * i, stop=1000 * i + 300, logfc=3, qvalue=0.001,
+                 a=50, b=5) for i in range(1, 4)]  # fmt: skip
+    desert = [dict(chrom="chrY", start=40_000_000 + 5000 * i, stop=40_000_000 + 5000 * i + 300,
+                   logfc=-3, qvalue=0.001, a=5, b=50) for i in range(2)]  # fmt: skip
+    with writer(tmp_path / "n.duckdb") as con:
+        add_comparison(con, "notes", genome="hg19")
+        add_regions(con, "notes", rows + mito + desert)
+        out = enrich_comparison(con, "notes")
+        n_query = con.execute(
+            "select max(n_query) from enrichment_comparison where query = 'A-enriched' "
+            "and method = 'great_binomial'"
+        ).fetchall()[0][0]
+    notes = " | ".join(out["notes"])
+    assert "3 of the 303 significant regions lie off hg19's assembled chromosomes" in notes
+    assert n_query == 300
+    assert "GO:BP: tested; no term's domains hold any of the B-enriched regions" in notes

@@ -83,18 +83,31 @@ def enrich_comparison(
         else "all tested regions of the comparison (regions_filtered)"
     )
     run.note(None, "universe", f"GREAT background = {bg_text}")
+    significant = {}  # query -> (SQL of its regions, how many)
+    for d, query in directions.items():
+        sql = (
+            f"select region_id as region_key, chrom, start, stop from regions_significant "
+            f"where comparison_id = {cid} and direction = '{d}'"
+        )
+        n_sig, n_off = con.execute(
+            f"select count(*), count(*) filter (where not ({_on_genome(sizes)})) from ({sql})"
+        ).fetchall()[0]
+        significant[query] = (sql, n_sig)
+        if n_off:  # the report's n then differs from the significant count: say why
+            run.note(
+                query, "info",
+                f"{n_off:,} of the {n_sig:,} significant regions lie off {genome}'s assembled "
+                "chromosomes (chrM, unplaced contigs) or past a chromosome's end: GREAT's "
+                "domains do not reach them, so they are left out",
+            )  # fmt: skip
     # the embedded GO ontologies (their term tables cached per input: termcache), then a GMT
     for ont, src in term_jobs(con, ontologies, gmt, use_go=why is None):
         if ont is None:  # a GMT
             space, n = map_gmt_ids(con, src.table, aid)
             run.note(None, "info", f"{src.name}: matched {n:,} genes by {space}")
         queries = {}
-        for d, query in directions.items():
-            sql = (
-                f"select region_id as region_key, chrom, start, stop from regions_significant "
-                f"where comparison_id = {cid} and direction = '{d}'"
-            )
-            if con.execute(f"select count(*) from ({sql})").fetchall()[0][0] == 0:
+        for query, (sql, n_sig) in significant.items():
+            if n_sig == 0:
                 run.note(query, "skipped", f"{src.name}: no significant {query} regions")
             else:
                 queries[query] = sql
@@ -113,5 +126,14 @@ def enrich_comparison(
                     continue
                 run.add(df, query=query, set_source=src.name, set_version=src.version,
                         background=bg_text)  # fmt: skip
+                if df.empty:  # tested, but the report's "Tested" line lists only stored rows
+                    run.note(query, "info", f"{src.name}: tested; no term's domains hold any "
+                             f"of the {query} regions (no term with k ≥ 1)")  # fmt: skip
     rows = write_run(con, run, aid)
     return {"rows": rows, "notes": [m for _, _, m in run.notes]}
+
+
+def _on_genome(sizes: dict[str, int]) -> str:
+    """Return SQL true for a region (``chrom``, ``stop``) on GREAT's genome (``sizes``)."""
+    cases = " ".join(f"when '{c}' then {int(n)}" for c, n in sizes.items())
+    return f"coalesce(stop <= case chrom {cases} end, false)"
