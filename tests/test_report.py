@@ -417,3 +417,22 @@ def test_an_experiment_a_local_run_left_out_is_not_said_to_be_the_servers(tmp_pa
         add_regions(con, "loc", [{"chrom": "chr1", "start": 100, "stop": 900}])
     md = render_comparison(path, "loc", tmp_path / "o")["summary_report.md"].read_text()
     assert "(not compared)" in md and "not used by the server" not in md
+
+
+def test_tiny_regions_removed_count_explains_the_qc_count(tmp_path):
+    """The tiny-region check counts every short region (2), the filter only those it removes
+    (1: the other, on a non-standard contig, was removed there): the line says both."""
+    path = tmp_path / "t.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "tiny")
+        add_regions(con, "tiny", [
+            {"chrom": "chr1", "start": 100, "stop": 900},
+            {"chrom": "chr1", "start": 2000, "stop": 2004},
+            {"chrom": "chrUn_KI270742v1", "start": 10, "stop": 15},
+        ])  # fmt: skip
+    md = render_comparison(path, "tiny", tmp_path / "o")["summary_report.md"].read_text()
+    assert "2 regions are shorter than 10 bp" in md  # the QC finding
+    assert (
+        "- Removed as shorter than 10 bp: 1 (of 2 this short; 1 on non-standard contigs, "
+        "removed there)" in md
+    )

@@ -17,6 +17,7 @@ from chromdiff.report.text import (
     finding_title,
     methods,
     qc_scope,
+    tiny_removed,
 )
 from chromdiff.report.toptable import NUMERIC, top_header, top_notes, top_rows
 
@@ -92,7 +93,7 @@ def render_html(
             [
                 ["reported", f"{n.get('n_unfiltered', 0):,}"],
                 ["non-standard contigs removed", f"{n.get('n_nonstandard', 0):,}"],
-                [f"shorter than {p['min_region_bp']} bp removed", f"{n.get('n_tiny', 0):,}"],
+                [f"shorter than {p['min_region_bp']} bp removed", tiny_removed(ctx)],
                 ["analysis set", f"{n.get('n_filtered', 0):,}"],
             ],
             {1},

@@ -17,6 +17,7 @@ from chromdiff.report.text import (
     fmt_q,
     methods,
     qc_scope,
+    tiny_removed,
 )
 from chromdiff.report.toptable import NUMERIC, top_header, top_notes, top_rows
 
@@ -94,7 +95,7 @@ def render_markdown(
         "",
         f"- Regions reported: {n.get('n_unfiltered', 0):,}",
         f"- Removed on non-standard contigs: {n.get('n_nonstandard', 0):,}",
-        f"- Removed as shorter than {p['min_region_bp']} bp: {n.get('n_tiny', 0):,}",
+        f"- Removed as shorter than {p['min_region_bp']} bp: {tiny_removed(ctx)}",
         f"- Analysis set: {n.get('n_filtered', 0):,} ({removed:,} removed)",
         "",
         "## Counts by Direction",
