@@ -382,7 +382,7 @@ def test_report_of_a_comparison_without_a_loaded_result_is_refused(tmp_path):
 @pytest.mark.parametrize(
     ("genome", "says"),
     [
-        ("hg38", "annotated regions to the nearest gene offline (embedded:hg38)."),
+        ("hg38", "annotated regions to the nearest gene offline (embedded:hg38, built from "),
         ("mm9", "did not annotate regions to genes: no gene annotation is embedded for mm9 "
                 "(chromdiff annotate --comparison ID --gtf FILE annotates them with yours"),
     ],
@@ -436,3 +436,22 @@ def test_tiny_regions_removed_count_explains_the_qc_count(tmp_path):
         "- Removed as shorter than 10 bp: 1 (of 2 this short; 1 on non-standard contigs, "
         "removed there)" in md
     )
+
+
+def test_methods_state_engine_legacy_precision_and_enrichment_citations(tmp_path):
+    """A local run says which edgeR ran; a legacy-format result says how coarse its q-values
+    are; an enrichment section brings the GREAT and GO citations; the cutoff names the log2FC."""
+    path = tmp_path / "m.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "m", min_abs_logfc=1.0)
+        add_regions(con, "m", background(20))
+        con.execute("update comparisons set base_url = 'local:1', "
+                    "result_format = 'diffbind_2024' where comparison_id = 'm'")  # fmt: skip
+        con.execute("insert into local_runs (comparison_id, pipeline_version, engine) "
+                    "values ('m', 'v', 'numpy')")  # fmt: skip
+        con.execute("insert into enrichment_notes values ('comparison:m', null, 'universe', 'x')")
+    md = render_comparison(path, "m", tmp_path / "o")["summary_report.md"].read_text()
+    assert "numpy port (checked against R edgeR" in md
+    assert "q-values are known to about ±12%" in md
+    assert "|log2 fold change| ≥ 1" in md and "|effect|" not in md.split("## Methods")[1]
+    assert "GREAT improves functional interpretation" in md and "Gene Ontology: tool" in md

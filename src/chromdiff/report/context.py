@@ -39,6 +39,12 @@ class ReportContext:
     sizes : dict
         The ``comparison_group_sizes`` row: experiments compared (``n_a``, ``n_b``) and
         submitted (``n_a_submitted``, ``n_b_submitted``) per group.
+    engine : str or None
+        A local run's edgeR engine (``local_runs.engine``: ``numpy`` or ``r``), else None.
+    annotation_version : str or None
+        ``annotation_sources.version`` of ``annotation_id`` (the sources it was built from).
+    enriched : bool
+        The comparison has an enrichment run (results or notes).
     """
 
     comparison: dict
@@ -50,6 +56,9 @@ class ReportContext:
     sex_chroms: list[str] = field(default_factory=list)
     annotation_id: str | None = None
     sizes: dict = field(default_factory=dict)
+    engine: str | None = None
+    annotation_version: str | None = None
+    enriched: bool = False
 
     def group_n(self, grp: str) -> str:
         """``n=3``, or ``n=1 compared of 2 submitted`` when the server dropped some (A or B)."""
@@ -145,4 +154,21 @@ def collect_context(con: duckdb.DuckDBPyConnection, comparison_id: str) -> Repor
             [comparison_id],
         ).fetchall()[0][0],
         sizes=_one_row(con, "comparison_group_sizes", comparison_id) or {},
+        **_provenance(con, comparison_id),
     )
+
+
+def _provenance(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict:
+    """Return the Methods' facts: local engine, annotation build version, enrichment run."""
+    from chromdiff.design.comparison import enrichment_run_id
+
+    engine, version, enriched = con.execute(
+        """select (select engine from local_runs where comparison_id = $c),
+                  (select min(s.version) from annotation_sources s
+                   where s.annotation_id = (select min(annotation_id) from region_annotation
+                                            where comparison_id = $c)),
+                  exists (select 1 from enrichment_notes where run_id = $r)
+                  or exists (select 1 from enrichment_results where run_id = $r)""",
+        {"c": comparison_id, "r": enrichment_run_id(comparison_id)},
+    ).fetchall()[0]
+    return {"engine": engine, "annotation_version": version, "enriched": bool(enriched)}

@@ -16,6 +16,14 @@ CITATIONS = {
         "Oki S, Ohta T, et al. ChIP-Atlas: a data-mining suite powered by full integration of "
         "public ChIP-seq data. EMBO Rep. 2018;19:e46255."
     ),
+    "great": (
+        "McLean CY, Bristor D, Hiller M, et al. GREAT improves functional interpretation of "
+        "cis-regulatory regions. Nat Biotechnol. 2010;28:495-501."
+    ),
+    "go": (
+        "Ashburner M, Ball CA, Blake JA, et al. Gene Ontology: tool for the unification of "
+        "biology. Nat Genet. 2000;25:25-29."
+    ),
     "edger": (
         "Robinson MD, McCarthy DJ, Smyth GK. edgeR: a Bioconductor package for differential "
         "expression analysis of digital gene expression data. Bioinformatics. 2010;26:139-140."
@@ -131,8 +139,9 @@ def qc_scope(ctx: ReportContext) -> str:
 def methods(ctx: ReportContext) -> str:
     """Methods paragraph."""
     p, c = ctx.params, ctx.comparison
+    effect = "methylation difference" if ctx.is_dmr else "log2 fold change"
     sig = f"q < {p['fdr']:g}" + (
-        f" and |effect| ≥ {p['min_abs_logfc']:g}" if p["min_abs_logfc"] > 0 else ""
+        f" and |{effect}| ≥ {p['min_abs_logfc']:g}" if p["min_abs_logfc"] > 0 else ""
     )
     if ctx.is_dmr:
         core = (
@@ -151,6 +160,17 @@ def methods(ctx: ReportContext) -> str:
         core = core.replace("ChIP-Atlas Diff Analysis", "ChIP-Atlas's diffbind pipeline, run on "
                             "this machine by chromdiff,", 1)  # fmt: skip
         source = f"Computed locally ({c['base_url'].removeprefix('local:')})"
+        core += {
+            "numpy": " edgeR's steps ran in chromdiff's numpy port (checked against R edgeR "
+            "3.40 on the same count tables).",
+            "r": " edgeR's steps ran in R edgeR itself (Rscript, --engine r).",
+        }.get(ctx.engine or "", "")
+    if c["result_format"] == "diffbind_2024":
+        core += (
+            " The result came in the legacy format (log2 fold change to 2 decimals, p and q as "
+            "log10 to 1 decimal): q-values are known to about ±12% and fold changes to ±0.005, "
+            "so calls near the cutoffs are approximate."
+        )
     return (
         f"{core} {source} (result format "
         f"{c['result_format'] or 'n/a'}, threshold {c['threshold']}). chromdiff removed regions on "
@@ -164,7 +184,8 @@ def methods(ctx: ReportContext) -> str:
 def annotated(ctx: ReportContext) -> str:
     """How the regions were annotated to genes (or why they were not), for the Methods."""
     if ctx.annotation_id:
-        return f"annotated regions to the nearest gene offline ({ctx.annotation_id})"
+        built = f", built from {ctx.annotation_version}" if ctx.annotation_version else ""
+        return f"annotated regions to the nearest gene offline ({ctx.annotation_id}{built})"
     return (
         f"did not annotate regions to genes: no gene annotation is embedded for "
         f"{ctx.comparison['genome']} (chromdiff annotate --comparison ID --gtf FILE annotates "
@@ -175,7 +196,10 @@ def annotated(ctx: ReportContext) -> str:
 def citations(ctx: ReportContext) -> list[str]:
     """Citations for the report."""
     tool = "metilene" if ctx.is_dmr else "edger"
-    return [CITATIONS["chipatlas"], CITATIONS["chipatlas2018"], CITATIONS[tool]]
+    out = [CITATIONS["chipatlas"], CITATIONS["chipatlas2018"], CITATIONS[tool]]
+    if ctx.enriched:
+        out += [CITATIONS["great"], CITATIONS["go"]]
+    return out
 
 
 #: p- and q-values below this print as ``< 1e-300`` (0 is an underflow, not a probability of 0;
