@@ -325,6 +325,15 @@ def test_cli_runs_the_beta_flow_and_report(capsys, tmp_path):
     assert ("integrate", "completed") in flow
     md = (out_dir / "ar" / "integration_report.md").read_text()
     assert "| up | 482 | 481 | 0.431005 | 1.426e-39 |" in md and "KLK2" in md
+    # the TSS column is 1-based, the 3' coordinate for a minus-strand gene (TMPRSS2)
+    with duckdb.connect(str(db), read_only=True) as con:
+        tss = con.execute(
+            "select symbol, strand, chrom, tx_start, tx_end from beta_targets "
+            "where integration_id = 'ar' and symbol in ('KLK2', 'TMPRSS2') and target_rank <= 20"
+        ).fetchall()
+    assert {r[1] for r in tss} == {"+", "-"}
+    for _, strand, chrom, start, end in tss:
+        assert f"| {chrom}:{end if strand == '-' else start + 1:,} |" in md
     assert "`3656_peaks.bed.gz`" in md and str(AR) not in md  # no machine's absolute path
     assert (out_dir / "ar" / "beta_function.png").exists()
     assert (out_dir / "ar" / "beta_targets.csv").exists()  # --exports csv: CSV only

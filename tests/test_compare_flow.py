@@ -87,7 +87,7 @@ def test_end_to_end_idempotent_and_force(server, tmp_path):
         ]
         n_sig = con.execute("select count(*) from regions_significant").fetchall()[0][0]
     md = Path(out["output_dir"], "summary_report.md").read_text()
-    assert "Significant: q < 0.01, |effect| ≥ 1" in md
+    assert "Significant: q < 0.01, |log2FC| ≥ 1" in md
     assert re.search(rf"\| total \| [0-9,]+ \| {n_sig:,} \|", md) and n_sig < c["regions"]
     # the other folder still holds the q < 0.05 report: a skipped run into it renders it again
     # (it had a report.html, so it was kept, disagreeing with the database)
@@ -100,7 +100,7 @@ def test_end_to_end_idempotent_and_force(server, tmp_path):
     )  # fmt: skip
     assert back["skipped"]
     assert (
-        "Significant: q < 0.01, |effect| ≥ 1"
+        "Significant: q < 0.01, |log2FC| ≥ 1"
         in Path(back["output_dir"], "summary_report.md").read_text()
     )
     forced = run(server.base_url, tmp_path, force=True)

@@ -84,9 +84,14 @@ def test_top_regions_that_fail_a_strict_cutoff_are_marked(tmp_path):
     top = md.split("strict ranking by Q-value)")[1].split("## Charts")[0]
     rows = [line for line in top.splitlines() if line.startswith("| ") and "Rank" not in line]
     assert [r.split(" | ")[5] for r in rows] == ["yes"] * 6 + ["no"] * 4
-    note = "4 of these 10 regions do not pass the significance cutoffs (q < 0.05, |effect| ≥ 5"
+    note = "4 of these 10 regions do not pass the significance cutoffs (q < 0.05, |log2FC| ≥ 5"
     assert note in top and note in html.unescape(out["report.html"].read_text())
+    # the HTML says what the Markdown says around the tables
+    page = html.unescape(out["report.html"].read_text())
+    for line in ("The top 50 regions are in the top-50 export.", "Analysis set: minimum q",
+                 "Significant: q < 0.05, |log2FC| ≥ 5.", " (0 removed)"):  # fmt: skip
+        assert line in page and line.strip(" ()") in md
     # the charts state the whole rule the significant regions were counted with
     charts = tmp_path / "out" / cid / "charts"
     for name in ("chromosome_distribution", "volcano"):
-        assert "q < 0.05, |logFC| ≥ 5" in html.unescape((charts / f"{name}.svg").read_text())
+        assert "q < 0.05, |log2FC| ≥ 5" in html.unescape((charts / f"{name}.svg").read_text())

@@ -224,7 +224,10 @@ def build_blocks(
         )
     for grp in ("up", "down"):
         rows = con.execute(
-            """select target_rank, gene, symbol, refseq, chrom || ':' || tx_start, rp_text,
+            """select target_rank, gene, symbol, refseq,
+                   -- the TSS, 1-based as a browser reads it (BETA keeps 0-based txStart/txEnd)
+                   chrom || ':' || format('{:,}', case when strand = '-' then tx_end
+                                                       else tx_start + 1 end), rp_text,
             binding_rank, expression_rank, rank_product from beta_targets
             where integration_id = ? and gene_set = ? order by target_rank limit 20""",
             [iid, grp],
@@ -243,7 +246,7 @@ def build_blocks(
                         "gene",
                         "symbol",
                         "refseq",
-                        "locus",
+                        "TSS",
                         "RP",
                         "binding rank",
                         "expression rank",

@@ -17,7 +17,9 @@ from chromdiff.report.text import (
     finding_title,
     methods,
     qc_scope,
+    significance_line,
     tiny_removed,
+    top_export_line,
 )
 from chromdiff.report.toptable import NUMERIC, top_header, top_notes, top_rows
 
@@ -94,7 +96,11 @@ def render_html(
                 ["reported", f"{n.get('n_unfiltered', 0):,}"],
                 ["non-standard contigs removed", f"{n.get('n_nonstandard', 0):,}"],
                 [f"shorter than {p['min_region_bp']} bp removed", tiny_removed(ctx)],
-                ["analysis set", f"{n.get('n_filtered', 0):,}"],
+                [
+                    "analysis set",
+                    f"{n.get('n_filtered', 0):,} "
+                    f"({n.get('n_unfiltered', 0) - n.get('n_filtered', 0):,} removed)",
+                ],
             ],
             {1},
         )
@@ -112,17 +118,14 @@ def render_html(
             {1, 2},
         )
     )
-    parts.append(
-        f"<p>Significant: q &lt; {p['fdr']:g}"
-        + (f", |effect| ≥ {p['min_abs_logfc']:g}" if p["min_abs_logfc"] > 0 else "")
-        + "</p>"
-    )
+    parts.append(f"<p>{_e(significance_line(ctx))}</p>")
     limit = min(int(p["top_n"]), 10)
     parts.append(f"<h2>Top {limit} Differential Regions (strict ranking by Q-value)</h2>")
     parts.append(html_table(top_header(ctx), top_rows(ctx, limit), NUMERIC))
     parts.append(f"<p>{_e(GENE_COLUMNS_NOTE)}</p>")
     for note in top_notes(ctx, limit):
         parts.append(f"<p>{_e(note)}</p>")
+    parts.append(f"<p>{_e(top_export_line(ctx))}</p>")
     parts.append("<h2>Charts</h2>")
     for stem, caption in CHARTS.items():
         if stem in figures:

@@ -13,11 +13,11 @@ from chromdiff.report.text import (
     citations,
     design_caveats,
     finding_title,
-    fmt_num,
-    fmt_q,
     methods,
     qc_scope,
+    significance_line,
     tiny_removed,
+    top_export_line,
 )
 from chromdiff.report.toptable import NUMERIC, top_header, top_notes, top_rows
 
@@ -107,10 +107,7 @@ def render_markdown(
         f"| no direction | {n.get('n_none', 0):,} | {n.get('n_sig_none', 0):,} |",
         f"| total | {n.get('n_filtered', 0):,} | {n.get('n_sig', 0):,} |",
         "",
-        f"Significant: q < {p['fdr']:g}"
-        + (f", |effect| ≥ {p['min_abs_logfc']:g}" if p["min_abs_logfc"] > 0 else "")
-        + f". Analysis set: minimum q {fmt_q(n.get('min_q'))}, median region size "
-        f"{fmt_num(n.get('median_size'), 0)} bp.",
+        significance_line(ctx),
         "",
     ]
     limit = min(int(p["top_n"]), 10)
@@ -118,7 +115,7 @@ def render_markdown(
     out += _top_table(ctx, limit) if not ctx.top.empty else ["No regions."]
     out += [
         "",
-        f"The top {p['top_n']} regions are in the top-{p['top_n']} export.",
+        top_export_line(ctx),
         "",
         "## Charts",
         "",

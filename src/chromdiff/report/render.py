@@ -21,6 +21,7 @@ from chromdiff.report.markdown import render_markdown
 from chromdiff.report.queries import view_frame
 from chromdiff.report.snapshot import one_comparison
 from chromdiff.report.stamp import report_key, write_stamp
+from chromdiff.report.text import significance_rule
 from chromdiff.warehouse.db import writer
 
 log = logging.getLogger(__name__)
@@ -109,9 +110,7 @@ def build_charts(ctx: ReportContext, frames: dict) -> dict:
         note = (note + "; " if note else "") + f"significant regions removed ({what}) not shown"
     volcano = frames["volcano"]
     min_effect = float(ctx.params["min_abs_logfc"])
-    rule = f"q < {fdr:g}" + (
-        f", |{'meth diff' if ctx.is_dmr else 'logFC'}| ≥ {min_effect:g}" if min_effect > 0 else ""
-    )
+    rule = significance_rule(ctx)
     out = {
         "volcano": charts.volcano_chart(
             volcano.points,

@@ -115,6 +115,29 @@ DMR_NOT_RUN = (
 )
 
 
+def significance_rule(ctx: ReportContext) -> str:
+    """Return the comparison's significance rule, e.g. ``q < 0.05, |log2FC| ≥ 1``."""
+    p = ctx.params
+    effect = "meth diff" if ctx.is_dmr else "log2FC"
+    cut = float(p["min_abs_logfc"])
+    return f"q < {p['fdr']:g}" + (f", |{effect}| ≥ {cut:g}" if cut > 0 else "")
+
+
+def significance_line(ctx: ReportContext) -> str:
+    """Return the line under the counts: the significance rule and the analysis set's q and size."""
+    n = ctx.counts
+    return (
+        f"Significant: {significance_rule(ctx)}. Analysis set: minimum q "
+        f"{fmt_q(n.get('min_q'))}, median region size {fmt_num(n.get('median_size'), 0)} bp."
+    )
+
+
+def top_export_line(ctx: ReportContext) -> str:
+    """Return the line under the top-regions table pointing at the top-N export."""
+    top_n = ctx.params["top_n"]
+    return f"The top {top_n} regions are in the top-{top_n} export."
+
+
 def tiny_removed(ctx: ReportContext) -> str:
     """Return the count of regions removed as too short, saying why the QC check's is larger.
 

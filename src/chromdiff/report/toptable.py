@@ -14,6 +14,7 @@ from chromdiff.report.text import (
     fmt_gene_distance,
     fmt_num,
     fmt_q,
+    significance_rule,
     text_or_blank,
 )
 
@@ -43,14 +44,11 @@ def top_rows(ctx: ReportContext, limit: int) -> list[list[str]]:
 
 def top_notes(ctx: ReportContext, limit: int) -> list[str]:
     """Return the notes under the table: rows that fail the cutoffs, the sex-chromosome star."""
-    p = ctx.params
     notes = []
     shown = ctx.top.head(limit)
     failing = int((~shown["significant"].astype(bool)).sum())
     if failing:
-        rule = f"q < {p['fdr']:g}" + (
-            f", |effect| ≥ {p['min_abs_logfc']:g}" if p["min_abs_logfc"] > 0 else ""
-        )
+        rule = significance_rule(ctx)
         notes.append(
             f"{failing} of these {len(shown)} regions do not pass the significance cutoffs "
             f"({rule}; Significant = no): they are listed for their rank only."
