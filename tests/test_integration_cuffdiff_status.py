@@ -51,6 +51,10 @@ def test_fail_rows_are_na_and_counted(run):
     kept = fail & genes.keys()
     assert kept and all(genes[k] == (None, None, None) for k in kept)
     assert notes["not_tested"] == 1581
+    # counted once: their placeholders, read as NA, are not counted again as NA padj / log2FC
+    # (the file's tested rows have no NA: those notes are absent)
+    assert not [k for k, f in rows.items() if k not in fail and "NA" in (f[9], f[12])]
+    assert "na_padj" not in notes and "na_logfc" not in notes
 
 
 def test_tested_rows_keep_their_values(run):

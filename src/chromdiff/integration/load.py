@@ -247,7 +247,7 @@ def load_inputs(
     past = past_end(con, "_int_peaks", dict(max_stop), genome)
     if past:
         notes.append(("peaks", "past_chrom_end", past[0], None, f"{past[1]} Linked as given."))
-    notes += input_notes(con, "_int_rna", "rna")
+    notes += input_notes(con, "_int_rna", "rna", rna_info)
     if rna_orientation is not None:
         notes.append(rna_orientation)
     n_noid, line = con.execute("select n, line from _int_rna_noid").fetchall()[0]

@@ -231,9 +231,20 @@ def type_genes(
     return "_int_rna"
 
 
-def input_notes(con: duckdb.DuckDBPyConnection, table: str, side: str) -> list[tuple]:
-    """Return (side, kind, n, example, message) for what the readers handled in ``table``."""
+def input_notes(
+    con: duckdb.DuckDBPyConnection, table: str, side: str, info: TableInfo | None = None
+) -> list[tuple]:
+    """Return (side, kind, n, example, message) for what the readers handled in ``table``.
+
+    ``info``: the DE table read into ``table``; rows its tool did not test
+    (:func:`not_tested_sql`, counted by their own ``not_tested`` note) are left out of the NA
+    counts, which their placeholders read as NA would otherwise repeat.
+    """
     key = "source_line"
+    untested = not_tested_sql(info) if info is not None else None
+    skip = (
+        f" and {key} not in (select _line from {info.table} where {untested})" if untested else ""
+    )
     checks = [
         ("na_padj", "padj is null", "rows with NA padj (kept, never significant)"),
         ("padj_zero", "padj = 0", f"rows with padj = 0 (−log10 capped at {MAX_NEG_LOG10:g})"),
@@ -256,7 +267,7 @@ def input_notes(con: duckdb.DuckDBPyConnection, table: str, side: str) -> list[t
     out = []
     for kind, cond, message in checks:
         n, example = con.execute(
-            f"select count(*), min({key}) from {table} where {cond}"
+            f"select count(*), min({key}) from {table} where ({cond}){skip}"
         ).fetchall()[0]
         if n:
             out.append((side, kind, n, f"line {example}", f"{n} {message}"))
