@@ -62,3 +62,17 @@ def test_intronic_fkbp5_peaks_linked_to_an_unmeasured_microrna_are_counted(ar):
     notes, _, _, fkbp5 = ar
     assert fkbp5 == ["MIR5690"]
     assert "absent from the DE table" in notes["gene_not_measured"][2]
+
+
+def test_the_cli_header_counts_genes_apart_from_unmatched_rows(capsys):
+    """The AR limma table: 20,675 rows after duplicates, 2,185 of them not in the annotation."""
+    from chromdiff.cli.cmd_integrate import print_summary
+
+    print_summary({
+        "integration_id": "ar", "n_peaks": 7059, "n_genes": 20675, "annotation_id": "embedded:hg19",
+        "genes": {"unmatched": 2185}, "notes": [], "report": {"html": "r.html"},
+        "stats": {"n_significant_pairs": 0, "pearson_r": None, "ks_p_up": 1e-13, "ks_p_down": 0.4},
+    })  # fmt: skip
+    head = capsys.readouterr().out.splitlines()[0]
+    assert head == ("integration ar: 7,059 peaks x 18,490 genes (+2,185 DE rows not in the "
+                    "annotation) (embedded:hg19)")  # fmt: skip

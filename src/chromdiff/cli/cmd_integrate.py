@@ -150,9 +150,17 @@ def print_summary(out: dict) -> None:
     from chromdiff.report.text import fmt_num, fmt_q
 
     s = out["stats"]
+    unmatched = (out.get("genes") or {}).get("unmatched", 0)
+    rows = (
+        f"{out['n_genes']:,} genes"
+        if not unmatched
+        else (
+            f"{out['n_genes'] - unmatched:,} genes (+{unmatched:,} DE rows not in the annotation)"
+        )
+    )
     click.echo(
-        f"integration {out['integration_id']}: {out['n_peaks']:,} peaks x "
-        f"{out['n_genes']:,} genes ({out['annotation_id']})"
+        f"integration {out['integration_id']}: {out['n_peaks']:,} peaks x {rows} "
+        f"({out['annotation_id']})"
     )
     for note in out["notes"]:
         click.echo(f"  note:     {note}")
