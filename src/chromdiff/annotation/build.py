@@ -17,17 +17,20 @@ Conventions (``docs/annotation.md``):
 * **Transcript -> gene.** Among the Entrez genes with a Rsubread exon on the transcript's
   chromosome and strand overlapping its span, ranked explicitly (booleans coalesced to false, so
   a gene without a symbol never outranks one with it): the gene org.Hs.eg.db maps the accession
-  to (human), then the gene whose symbol equals the transcript's, then the most exonic bases in
-  the span, then the smallest gene_id. No overlapping gene: the accession's gene (human; the
-  smallest gene_id if several), else NULL.
+  to (human), then the gene whose symbol equals the transcript's, then the gene whose exons
+  hold the transcript's two end bases, then the most exonic bases in the span, then the smallest
+  gene_id; a transcript over :data:`SMALL_RNA_MAX_SPAN` is never a small RNA's it does not name,
+  and a small RNA's transcript over it (a split alignment) is left out. No overlapping gene:
+  the accession's gene (human; the smallest gene_id if several), else NULL.
 * **Loci.** A gene's exons belong together only within one locus: its transcript spans and exons
   on one chromosome and strand, chained by overlap. Introns (gaps between consecutive exons of a
   locus, computed by the engine per ``ann_genes`` row) therefore only lie inside the gene's own
   transcripts; a Rsubread copy of the gene elsewhere (GeneID 100126512: six 74-bp copies across
   chr1:16.5-149.6 Mb) or an exon no transcript of the gene covers is a locus of its own.
 * **Symbols.** org.Hs.eg.db 3.16's symbol of the Entrez gene (human), else the refGene symbol
-  of the gene's transcripts (most transcripts, then alphabetical) unless org.Hs.eg.db gives
-  that symbol to another gene (then none: a symbol names one gene); a transcript carries its
+  of the gene's transcripts (most coding NM_ transcripts, then most transcripts, then
+  alphabetical) unless org.Hs.eg.db gives that symbol to another gene (then none: a symbol
+  names one gene); a transcript carries its
   gene's symbol (none when its gene's was taken), or its refGene symbol when it has no gene.
 """
 
@@ -55,6 +58,16 @@ __all__ = ["DATA_DIR", "GENOMES", "PROVENANCE", "build", "build_genome", "main"]
 
 HUMAN = ("hg38", "hg19")
 ORG_DB = "org.Hs.eg.db/extdata/org.Hs.eg.sqlite"
+
+#: A microRNA, snoRNA, scaRNA, Y RNA, 7SK/7SL or BC1 transcript is a few hundred bases (mm10
+#: refGene: 90% of miRNA spans <= 119 bp); refGene also holds split alignments of some over up
+#: to 945 kb (mm10 NR_038088 Bc1, NR_039557 Mir5098: 479 kb across Itga6, whose gene TSS it moved
+#: 372 kb). Such a transcript spanning more than this many bases is left out (66 in mm10, 11 in
+#: hg38, 24 in hg19); host genes (Mirg, Mir17hg, Snhg1) do not match the symbol pattern.
+SMALL_RNA_MAX_SPAN = 5_000
+SMALL_RNA_SYMBOL = (
+    r"^(?i)(mir\d+[a-z]?(-\d+)*|snor[ad]\d+[a-z]?(-\d+)*|scarna\d+|bc1|rny\d|rn7s[kl]\d*)$"
+)
 
 #: Total order of each output file's rows (every column, so ties cannot reorder bytes).
 ORDER = {
@@ -121,13 +134,19 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
               from read_csv('{src}/BETA/references/{genome}.refseq', delim='\t', header=true,
                             columns={{'#name':'VARCHAR','chrom':'VARCHAR','strand':'VARCHAR',
                                       'txStart':'BIGINT','txEnd':'BIGINT',
-                                      'name2':'VARCHAR'}}))"""
+                                      'name2':'VARCHAR'}}))
+        where not (stop - start > {SMALL_RNA_MAX_SPAN}
+                   and regexp_matches(symbol, '{SMALL_RNA_SYMBOL}'))"""
     )
-    # exonic bases of each overlapping same-strand gene within each transcript span
+    # exonic bases of each overlapping same-strand gene within each transcript span, and how many
+    # of the transcript's two end bases its exons hold (a refGene span starts and ends on exons:
+    # its own gene holds both, a short gene nested in its intron neither)
     con.execute(
         """create or replace temp table cand as
         select t.rid, e.gene_id,
-               sum(least(t.stop, e.stop) - greatest(t.start, e.start)) as ov
+               sum(least(t.stop, e.stop) - greatest(t.start, e.start)) as ov,
+               max((e.start <= t.start and t.start < e.stop)::int)
+                   + max((e.start < t.stop and t.stop <= e.stop)::int) as ends
         from raw_tx t join raw_exons e
           on e.chrom = t.chrom and e.strand = t.strand and e.start < t.stop and t.start < e.stop
         group by t.rid, e.gene_id"""
@@ -141,11 +160,16 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
             """create or replace temp table gsym as
             with best as (
                 select rid, gene_id from cand
-                qualify row_number() over (partition by rid order by ov desc, gene_id) = 1),
-            n as (select b.gene_id, t.symbol, count(*) as n from best b join raw_tx t using (rid)
+                qualify row_number() over (partition by rid order by ends desc, ov desc,
+                                                                     gene_id) = 1),
+            n as (select b.gene_id, t.symbol, count(*) filter (where t.tx_id like 'NM\\_%'
+                                                               escape '\\') as n_nm,
+                         count(*) as n
+                  from best b join raw_tx t using (rid)
                   where t.symbol is not null group by b.gene_id, t.symbol)
             select gene_id, symbol from n
-            qualify row_number() over (partition by gene_id order by n desc, symbol) = 1"""
+            qualify row_number() over (partition by gene_id order by n_nm desc, n desc,
+                                                                     symbol) = 1"""
         )
     # Explicit ranking: every comparison coalesced to false, so a NULL (gene without a symbol,
     # accession without an Entrez gene) ranks as "no match", never first.
@@ -157,8 +181,14 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
                        coalesce(exists (select 1 from {acc} a
                                         where a.acc = t.tx_id and a.entrez = c.gene_id), false)
                            desc,
-                       coalesce(s.symbol = t.symbol, false) desc, c.ov desc, c.gene_id) as k
-            from cand c join raw_tx t using (rid) left join gsym s using (gene_id))
+                       coalesce(s.symbol = t.symbol, false) desc, c.ends desc, c.ov desc,
+                       c.gene_id) as k
+            from cand c join raw_tx t using (rid) left join gsym s using (gene_id)
+            -- a long transcript is not a small RNA's: a host gene's (Mir22hg, Mirg, SNHG24)
+            -- overlaps its microRNA's exon but, without an exon of its own here, took its name
+            where not (t.stop - t.start > {SMALL_RNA_MAX_SPAN}
+                       and coalesce(regexp_matches(s.symbol, '{SMALL_RNA_SYMBOL}'), false)
+                       and upper(s.symbol) is distinct from upper(t.symbol)))
         select t.rid, coalesce(r.gene_id, (select min(a.entrez) from {acc} a
                                            where a.acc = t.tx_id)) as gene_id
         from raw_tx t left join (select rid, gene_id from ranked where k = 1) r using (rid)"""
@@ -171,10 +201,15 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
         f"""create or replace temp table gene_symbol as
         with ids as (select distinct gene_id from raw_exons
                      union select distinct gene_id from tx_gene where gene_id is not null),
-        n as (select g.gene_id, t.symbol, count(*) as n from tx_gene g join raw_tx t using (rid)
+        n as (select g.gene_id, t.symbol, count(*) as n,
+                     count(*) filter (where t.tx_id like 'NM\\_%' escape '\\') as n_nm
+              from tx_gene g join raw_tx t using (rid)
               where g.gene_id is not null and t.symbol is not null group by g.gene_id, t.symbol),
+        -- a coding transcript's symbol first: a host gene with one NM_ and one miRNA NR_ inside
+        -- it is the host (Parp1, not Mir6904)
         ref as (select gene_id, symbol from n
-                qualify row_number() over (partition by gene_id order by n desc, symbol) = 1),
+                qualify row_number() over (partition by gene_id
+                                           order by n_nm desc, n desc, symbol) = 1),
         official as (select distinct upper(symbol) as usym from {sym}),
         j as (select i.gene_id, o.symbol as own, r.symbol as ref,
                      o.symbol is null and upper(r.symbol) in (select usym from official) as taken
