@@ -92,6 +92,8 @@ def test_mouse_without_gene_sets_is_skipped_with_a_note_and_gmt_by_symbol(dbp, t
         out = enrich_comparison(con, "mouse")
         assert out["rows"] == 0
         assert any("no embedded gene sets for genome 'mm10'" in n for n in out["notes"])
+        # the hint names the command that takes --gmt (compare has no such option)
+        assert any("run chromdiff enrich --comparison mouse --gmt FILE" in n for n in out["notes"])
         sym = con.execute(
             "select symbol from ann_genes where annotation_id = 'embedded:mm10' "
             "and chrom = 'chr1' and symbol is not null order by abs(tss - 4000250) limit 5"

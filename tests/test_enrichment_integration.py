@@ -69,3 +69,21 @@ def test_rerun_replaces_rows(ar):
         top = con.execute("select count(*) from enrichment_top_terms").fetchall()[0][0]
     assert n == summary["rows"]
     assert top <= n
+
+
+def test_a_gmt_on_an_integration(ar, tmp_path):
+    """`enrich --integration ID --gmt FILE` crashed: the integration row's cursor was left open
+    and registering the GMT failed (ResourceInUseException)."""
+    from chromdiff.enrichment.integration import enrich_integration
+
+    dbp, _ = ar
+    gmt = tmp_path / "ar.gmt"
+    genes = "KLK3 KLK2 TMPRSS2 FKBP5 NKX3-1 PMEPA1 ABCC4 SLC45A3 STEAP4 ZBTB16 KLK4 ELL2"
+    gmt.write_text("AR_TARGETS\tx\t" + "\t".join(genes.split()) + "\n")
+    with db.writer(dbp) as con:
+        out = enrich_integration(con, "ar", gmt=gmt, ontologies=())
+        rows = con.execute(
+            "select set_id from enrichment_results where run_id = 'integration:ar' "
+            "and set_source like 'gmt:%'"
+        ).fetchall()
+    assert out["rows"] > 0 and ("AR_TARGETS",) in rows

@@ -414,3 +414,29 @@ def test_cli_refuses_unmatched_genes_before_prefect(tmp_path, monkeypatch):
     assert re.search(r"none of the 2 gene IDs .* matched annotation embedded:hg38",
                      str(res.exception))  # fmt: skip
     assert not dbp.exists()
+
+
+def test_chrm_peaks_linked_by_great_are_not_counted_as_unlinked(dbp, tmp_path):
+    """chrM has genes (loci) but no transcripts: GREAT links its peaks, so the note that said
+    they "link to no gene" made the notes and the pairs add up to more peaks than there are."""
+    from chromdiff.integration.params import IntegrationParams
+
+    rna, bed = tmp_path / "rna.csv", tmp_path / "p.bed"
+    rna.write_text(RNA)
+    bed.write_text(_peaks_bed() + "chrM\t3000\t3400\tm1\t40\n")
+    counts = {}
+    for rule in ("nearest", "great"):
+        with db.writer(dbp) as con:
+            load_inputs(con, rna=rna, peaks=bed, genome="hg38", integration_id=rule,
+                        params=IntegrationParams(link_rule=rule))  # fmt: skip
+        link_step(dbp, rule)
+        with db.connect(dbp, read_only=True) as con:
+            counts[rule] = con.execute(
+                "select (select count(*) from int_links l join int_peaks p using "
+                "(integration_id, peak_id) where integration_id = $1 and p.chrom = 'chrM'), "
+                "(select coalesce(sum(n), 0) from int_input_notes where integration_id = $1 "
+                "and kind = 'unannotated_chrom')",
+                [rule],
+            ).fetchall()[0]
+    assert counts["nearest"] == (0, 1)  # no transcript on chrM: no nearest gene, noted
+    assert counts["great"][0] > 0 and counts["great"][1] == 0  # linked: not noted

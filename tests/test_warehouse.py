@@ -320,3 +320,11 @@ def test_significance_rules_that_cannot_mean_what_was_meant_are_refused(
     with pytest.raises(InputError, match=message):
         check_thresholds(analysis, fdr, cutoff)
     check_thresholds(analysis, 0.05, 0.2)  # fine for both
+
+
+def test_schema_descriptions_do_not_stop_at_an_abbreviation():
+    """The --schema listing cut integration_pairs' description at "e.g."."""
+    from chromdiff.warehouse.comments import _first_sentence
+
+    text = "one row per pair (e.g. cuffdiff's ±1.8e308: kept), flags. The rest."
+    assert _first_sentence(text) == "one row per pair (e.g. cuffdiff's ±1.8e308: kept), flags."

@@ -14,7 +14,9 @@ create table if not exists annotation_sources (
     n_utrs        bigint,
     loaded_at     timestamp not null default current_timestamp
 );
--- ann_genes: one row per gene of each annotation build (gene_id, symbol, span, strand, TSS).
+-- ann_genes: one row per gene locus of each annotation build (gene_id, symbol, span, strand, TSS):
+-- a gene at several places (copies, alt contigs, strays) has a row each; its gene-level TSS is its
+-- longest locus's (the links and integration use that, annotation/genesql.py gene_tss_sql).
 create table if not exists ann_genes (
     annotation_id varchar not null,
     gene_id varchar, symbol varchar, chrom varchar not null,

@@ -87,7 +87,9 @@ create table if not exists int_peak_annotation (
 -- added later, so databases created before get the columns here.
 alter table int_peak_annotation add column if not exists genic_gene_id varchar;
 alter table int_peak_annotation add column if not exists genic_symbol varchar;
--- int_links: peak-gene links under the integration's rule; distance signed as ChIPseeker's.
+-- int_links: peak-gene links under the integration's rule; distance signed as ChIPseeker's (+ = 3'
+-- of the TSS in the gene's orientation): its edge distance for nearest and distance, GREAT's
+-- midpoint distance for great.
 create table if not exists int_links (
     integration_id varchar not null,
     peak_id  integer not null,

@@ -1,6 +1,7 @@
 -- enrichment_results: functional enrichment, one row per (run, query, test, gene set) with k >= 1.
--- run_id: 'comparison:<id>', 'integration:<id>' or an ad-hoc id (chromdiff enrich --run-id); a
--- re-run with the same run_id replaces all its rows (and notes) in one transaction.
+-- run_id: 'comparison:<id>' or 'integration:<id>' (ad-hoc `chromdiff enrich --genes/--regions`
+-- runs write their --out file and are not stored here); a re-run with the same run_id replaces
+-- all its rows (and notes) in one transaction.
 -- method: ora (gene-list hypergeometric, clusterProfiler enricher/enrichGO) | great_binomial |
 -- great_hypergeometric | great_regions_hypergeometric (docs/enrichment.md has the definitions).
 -- k = hits, n_query = list size in the universe (regions for great_binomial/_regions_*),

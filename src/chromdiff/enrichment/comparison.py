@@ -66,7 +66,8 @@ def enrich_comparison(
     if aid is None:
         run.note(None, "skipped", f"no embedded annotation and chromosome sizes for {genome!r}")
         return {"rows": write_run(con, run), "notes": [m for _, _, m in run.notes]}
-    why = go_available(genome, aid)
+    hint = f"run chromdiff enrich --comparison {comparison_id} --gmt FILE"
+    why = go_available(genome, aid, gmt_hint=hint)
     if why:
         run.note(None, "skipped", f"GO: {why}")
     sizes = chrom_sizes(genome)

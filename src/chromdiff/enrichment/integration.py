@@ -65,7 +65,8 @@ def enrich_integration(
     """
     s = stored_integration(con, iid)
     run = EnrichmentRun(f"integration:{iid}", "integration", iid)
-    why = go_available(s["genome"], s["annotation_id"])
+    why = go_available(s["genome"], s["annotation_id"],
+                       gmt_hint=f"run chromdiff enrich --integration {iid} --gmt FILE")  # fmt: skip
     if why:
         run.note(None, "skipped", f"GO: {why}")
     sources = load_sources(con, ontologies, gmt, use_go=why is None)

@@ -24,14 +24,20 @@ class SetSource:
     table: str
 
 
-def go_available(genome: str | None, annotation_id: str | None) -> str | None:
-    """Return why the embedded GO cannot be used here, or None when it can."""
+def go_available(
+    genome: str | None, annotation_id: str | None, *, gmt_hint: str = "pass --gmt FILE"
+) -> str | None:
+    """Return why the embedded GO cannot be used here, or None when it can.
+
+    ``gmt_hint`` says how to bring gene sets (a stored run's is the ``chromdiff enrich``
+    command that takes ``--gmt``: ``compare`` and ``integrate`` have no such option).
+    """
     if genome not in GO_GENOMES:
-        return f"no embedded gene sets for genome {genome!r} (GO is human only); pass --gmt FILE"
+        return f"no embedded gene sets for genome {genome!r} (GO is human only); {gmt_hint}"
     if annotation_id is not None and not annotation_id.startswith("embedded:"):
         return (
             f"annotation {annotation_id} is a GTF whose gene ids are not Entrez ids, which the "
-            "embedded GO uses; pass --gmt FILE with the GTF's ids or symbols"
+            f"embedded GO uses; {gmt_hint} with the GTF's ids or symbols"
         )
     return None
 

@@ -63,7 +63,7 @@ def stored_integration(con: duckdb.DuckDBPyConnection, integration_id: str) -> d
         The integration is not in the database.
     """
     cur = con.execute("select * from integrations where integration_id = ?", [integration_id])
-    row = cur.fetchone()
-    if row is None:
+    rows = cur.fetchall()  # all: fetchone left the result open, and a later register() failed
+    if not rows:
         raise InputError(f"integration {integration_id!r} is not in the database")
-    return dict(zip([d[0] for d in cur.description], row, strict=True))
+    return dict(zip([d[0] for d in cur.description], rows[0], strict=True))

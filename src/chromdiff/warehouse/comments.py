@@ -15,10 +15,17 @@ import duckdb
 
 from chromdiff.warehouse.sqlfiles import TABLE_RE, schema_files, sql_dir, view_files
 
+#: Abbreviations whose full stop does not end a sentence.
+_ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "cf.")
+
 
 def _first_sentence(text: str) -> str:
-    match = re.match(r"(.+?\.)(\s|$)", text)
-    return (match.group(1) if match else text).strip()
+    """Return ``text`` up to the first full stop that ends a sentence (not ``e.g.``)."""
+    for match in re.finditer(r"\.(\s|$)", text):
+        head = text[: match.start() + 1]
+        if not head.lower().endswith(_ABBREVIATIONS):
+            return head.strip()
+    return text.strip()
 
 
 def _strip_name(text: str, name: str) -> str:
