@@ -55,8 +55,12 @@ def compare_local(
     min_abs_logfc: float = 0.0,
     export_formats: str | None = None,
     enrich: bool = True,
+    simulated: bool = False,
 ) -> dict:
     """Run the diffbind pipeline locally and load the result as a comparison.
+
+    ``simulated``: the inputs are simulated (the demo): the comparison is marked so
+    (``comparisons.simulated``, the report's SIMULATED banner).
 
     Like :func:`flows.compare.compare`, a loaded comparison whose annotation, enrichment or
     report did not finish (``reported_at`` unset) is finished without recomputing.
@@ -76,7 +80,8 @@ def compare_local(
                   comparison_id=comparison_id, title=title, description_a=description_a,
                   description_b=description_b, threshold=threshold, base_url=LOCAL_BASE_URL,
                   force=force, fdr=fdr, min_abs_logfc=min_abs_logfc,
-                  export_formats=export_formats, enrich=enrich)  # fmt: skip
+                  export_formats=export_formats, enrich=enrich,
+                  simulated=simulated)  # fmt: skip
     with record_run(db_path, "compare-local", params | {"engine": engine},
                     run_id=current_run_id()) as run:  # fmt: skip
         summary = _run(db_path, output_dir, cache_dir, engine, params)
@@ -158,7 +163,7 @@ def _compute_and_load(
     info = lt.diffbind(samples, regions, counts, str(raw_dir), engine)
     # 2. register, parse and load like a service result
     thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
-    t.prepare(db_path, cid, spec, LOCAL_BASE_URL, True, thresholds, False)
+    t.prepare(db_path, cid, spec, LOCAL_BASE_URL, True, thresholds, params["simulated"])
     try:
         lt.record_local_run(db_path, cid, info, cache_dir)
         parsed = t.parse(info["files"], spec)

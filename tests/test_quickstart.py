@@ -59,3 +59,11 @@ def test_quickstart_demo_runs(tmp_path):
     assert (out / "chromdiff.duckdb").is_file()
     reports = list(out.rglob("report.html"))
     assert reports, "the demo must end with an HTML report"
+    # every comparison of the demo is simulated, and says so (the local one was stored as real)
+    import duckdb
+
+    with duckdb.connect(str(out / "chromdiff.duckdb"), read_only=True) as con:
+        flags = dict(con.execute("select comparison_id, simulated from comparisons").fetchall())
+    assert len(flags) == 2 and all(flags.values()), flags
+    local = (out / "local_demo_simulated" / "summary_report.md").read_text()
+    assert "SIMULATED" in local.splitlines()[0]

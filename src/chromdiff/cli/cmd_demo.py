@@ -67,7 +67,7 @@ def run_local_demo(out: Path, db_path: Path) -> dict:
         ids_a=read_ids(paths["mine"]), ids_b=read_ids(paths["public"]), genome="hg38",
         db_path=str(db_path), comparison_id=DEMO_LOCAL, title="local demo simulated",
         description_a="my samples", description_b="public samples", output_dir=str(out),
-        cache_dir=str(paths["cache"]),
+        cache_dir=str(paths["cache"]), simulated=True,
     )  # fmt: skip
 
 
