@@ -208,7 +208,13 @@ def peak_feature_frames(peaks: pd.DataFrame, label: str) -> tuple[pd.DataFrame, 
     n = max(len(peaks), 1)
     feats = peaks.groupby("category").size().rename("n_regions").reset_index()
     feats["fraction"] = feats["n_regions"] / n
-    bins = peaks.groupby(["side", "bin_order"]).size().rename("n_regions").reset_index()
+    # a peak at the TSS ('both') counts half upstream, half downstream, as ChIPseeker plots it
+    both = peaks[peaks["side"] == "both"]
+    rows = pd.concat(
+        [peaks[peaks["side"] != "both"].assign(w=1.0), both.assign(side="upstream", w=0.5),
+         both.assign(side="downstream", w=0.5)]
+    ).dropna(subset=["bin_order"])  # fmt: skip
+    bins = rows.groupby(["side", "bin_order"])["w"].sum().rename("n_regions").reset_index()
     bins["bin"] = bins["bin_order"].map(lambda i: BIN_ORDER[int(i) - 1])
     bins["fraction"] = bins["n_regions"] / n
     return feats.assign(set=label), bins
