@@ -195,3 +195,24 @@ def test_lists_against_one_prepared_universe_equal_separate_calls():
             ora(con, up, "other", prepared=within)
     left = {r[0] for r in con.execute("select table_name from duckdb_tables()").fetchall()}
     assert left == {"s"}  # the universe's tables are dropped with the block
+
+
+@pytest.mark.parametrize("entries", [["TRP53", "MYC", "SOX2", "NANOG"], ["22059", "17869", "20674",
+                                                                        "71950"]])  # fmt: skip
+def test_gmt_and_list_meet_through_the_annotation(tmp_path, entries):
+    """enrich --genes with a GMT on mm10 (no GO): the list in upper case, or as Entrez IDs
+    (Trp53 22059, Myc 17869, Sox2 20674, Nanog 71950: NCBI Gene), meets the GMT's mouse-case
+    symbols through the embedded annotation; before, only the GMT's exact spelling matched."""
+    import duckdb
+
+    from chromdiff.enrichment.adhoc import enrich_genes
+    from chromdiff.warehouse.db import apply_schema
+
+    gmt = tmp_path / "m.gmt"
+    gmt.write_text("SET1\tx\tTrp53\tMyc\tSox2\tPou5f1\tNanog\tActb\tGapdh\tParp1\tGnaq\tPolb\n")
+    genes = tmp_path / "g.txt"
+    genes.write_text("\n".join(entries) + "\n")
+    con = duckdb.connect()
+    apply_schema(con)
+    df = enrich_genes(con, genes, genome="mm10", ontologies=(), gmt=gmt, min_size=1)
+    assert df.loc[0, "set_id"] == "SET1" and df.loc[0, "k"] == 4

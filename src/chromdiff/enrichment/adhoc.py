@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from chromdiff.annotation.embedded import GENOMES as EMBEDDED
 from chromdiff.enrichment.genelist import map_gene_list, read_gene_list
 from chromdiff.enrichment.great import great
 from chromdiff.enrichment.ora import ora
@@ -40,7 +41,8 @@ def enrich_genes(
     if why and gmt is None:
         raise InputError(why)
     sources = load_sources(con, ontologies, gmt, use_go=why is None)
-    aid = ensure_annotation(con, genome=genome) if why is None else None
+    # an embedded genome's annotation maps the list (any case, symbols or IDs) for GO and a GMT
+    aid = ensure_annotation(con, genome=genome) if genome in EMBEDDED else None
     parts = []
     mapped = {}
     if aid:
@@ -51,7 +53,13 @@ def enrich_genes(
             notes += [m.note(what) for what, m in mapped.items()]
     for src in sources:
         g, u = genes, universe
-        if src.name.startswith("GO:") and mapped:
+        use_ids = src.name.startswith("GO:")
+        if not use_ids and aid:  # a GMT: its genes to the annotation's IDs when they map
+            space, n = map_gmt_ids(con, src.table, aid)
+            use_ids = n > 0
+            if notes is not None:
+                notes.append(f"{src.name}: matched {n:,} genes by {space}")
+        if use_ids and mapped:
             g = mapped["genes"].ids
             u = mapped["universe"].ids if universe else None
         df = ora(con, g, src.table, u, min_size=min_size, max_size=max_size,
