@@ -141,3 +141,16 @@ def test_missing_required_column_lists_header():
     msg = str(err.value)
     assert msg.startswith("de.csv: no column for logfc")
     assert "columns are: gene, baseMean, pvalue" in msg and "--rna-columns" in msg
+
+
+def test_a_de_table_keyed_by_entrez_or_symbol_alone(tmp_path):
+    """No ID column but an Entrez (or symbol) one: it is the gene ID, not "no column for gene"."""
+    import duckdb
+
+    from chromdiff.integration.readers import read_table
+
+    for head in ("entrez", "symbol"):
+        path = tmp_path / f"{head}.csv"
+        path.write_text(f"{head},log2FoldChange,padj\n7157,1.5,0.01\n4609,-2,0.001\n")
+        info = read_table(duckdb.connect(), path, "rna", "_t")
+        assert info.columns["gene"] == head and info.columns[head] == head

@@ -133,6 +133,11 @@ def detect_columns(
                 found[role] = col
                 used.add(col)
                 break
+    if side == "rna" and "gene" not in found:  # a table keyed by Entrez IDs or symbols alone
+        for role in ("entrez", "symbol"):
+            if role in found:
+                found["gene"] = found[role]
+                break
     missing = [r for r in REQUIRED[side] if r not in found]
     if missing:
         hint = ", ".join(f"{r} ({'/'.join(roles[r][:4])})" for r in missing)
