@@ -42,7 +42,8 @@ def test_end_to_end_idempotent_and_force(server, tmp_path):
         ).fetchall()[0]
     # the raw folder keeps the downloaded ZIP alone; the BED is read from it
     raw = Path(out["output_dir"], "raw")
-    assert Path(zip_path).parent == raw and [p.suffix for p in raw.iterdir()] == [".zip"]
+    assert Path(zip_path).is_absolute()  # findable from any working directory
+    assert Path(zip_path).parent == raw.resolve() and [p.suffix for p in raw.iterdir()] == [".zip"]
     with zipfile.ZipFile(zip_path) as zf:
         member = next(m for m in zf.namelist() if Path(m).name == name)
         text = zf.read(member).decode()

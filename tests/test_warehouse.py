@@ -328,3 +328,23 @@ def test_schema_descriptions_do_not_stop_at_an_abbreviation():
 
     text = "one row per pair (e.g. cuffdiff's ±1.8e308: kept), flags. The rest."
     assert _first_sentence(text) == "one row per pair (e.g. cuffdiff's ±1.8e308: kept), flags."
+
+
+def test_raw_file_paths_are_absolute_whatever_the_output_given(tmp_path, monkeypatch):
+    """`--output demo` stored paths relative to the run's working directory."""
+    import zipfile
+
+    from chromdiff.warehouse.load import raw_files_in_zip
+
+    monkeypatch.chdir(tmp_path)
+    raw = Path("demo") / "c1" / "raw"
+    raw.mkdir(parents=True)
+    bed = raw / "extracted" / "r.bed"
+    bed.parent.mkdir()
+    bed.write_text("chr1\t1\t2\n")
+    zpath = raw / "wabi_chipatlas_1.zip"
+    with zipfile.ZipFile(zpath, "w") as zf:
+        zf.write(bed, "r.bed")
+    records = raw_files_in_zip({"bed": bed}, zpath)
+    assert records and all(Path(r.path).is_absolute() for r in records)
+    assert Path(records[0].path) == (tmp_path / zpath).resolve()

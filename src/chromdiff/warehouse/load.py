@@ -74,7 +74,7 @@ def store_raw_files(files: dict[str, Path | None], dest_dir: Path) -> list[RawFi
         content = None
         if kind in TEXT_KINDS and size <= MAX_CONTENT_BYTES:
             content = dest.read_bytes().decode("utf-8", errors="replace")
-        out.append(RawFile(kind, dest.name, str(dest), size, sha256_file(dest), content))
+        out.append(RawFile(kind, dest.name, str(dest.resolve()), size, sha256_file(dest), content))
     return out
 
 
@@ -108,7 +108,9 @@ def raw_files_in_zip(files: dict[str, Path | None], zip_path: Path) -> list[RawF
         if kind in TEXT_KINDS and size <= MAX_CONTENT_BYTES:
             content = src.read_bytes().decode("utf-8", errors="replace")
         path = src if kind == "zip" else zip_path
-        out.append(RawFile(kind, src.name, str(path), size, sha256_file(src), content))
+        # absolute: a path relative to the run's working directory is found from nowhere else
+        out.append(RawFile(kind, src.name, str(Path(path).resolve()), size, sha256_file(src),
+                           content))  # fmt: skip
     return out
 
 
