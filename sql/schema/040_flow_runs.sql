@@ -1,7 +1,8 @@
 -- flow_runs: run history, one row per flow run (compare, batch, ...), written by chromdiff.warehouse.history.
 -- grain: run_id (the Prefect flow run id, or a uuid outside Prefect). parameters is JSON text.
--- Versions: chromdiff/prefect/duckdb of the process that ran; annotation_id and result_format
--- describe the data it produced (NULL when unknown). duration_s = finished_at - started_at.
+-- Versions: chromdiff/prefect/duckdb of the process that ran; annotation_id (integrate runs;
+-- a comparison's is in region_annotation) and result_format (compare runs) describe the data it
+-- produced (NULL otherwise). duration_s = finished_at - started_at.
 -- cancelled: stopped by Ctrl-C/SIGTERM; crashed: its process died without closing the row.
 create table if not exists flow_runs (
     run_id            varchar primary key,
