@@ -148,3 +148,18 @@ def test_region_without_counts_has_no_ma_position(db):
         "select mean_count_a, log2_mean_count from regions_unfiltered order by region_id"
     ).fetchall()
     assert got == [(None, None), (4.0, 1.0)]
+
+
+def test_region_annotation_labeled_has_the_dmr_effect(tmp_path):
+    """Its only effect column was logfc, NULL for every dmr region."""
+    from chromdiff.warehouse.db import writer
+    from tests.warehouse_rows import add_comparison, add_regions
+
+    with writer(tmp_path / "d.duckdb") as con:
+        add_comparison(con, "m", analysis="dmr")
+        add_regions(con, "m", [{"chrom": "chr1", "start": 100, "stop": 900, "meth_diff": -0.4,
+                                "qvalue": 0.01}])  # fmt: skip
+        row = con.execute(
+            "select effect, meth_diff, logfc from region_annotation_labeled"
+        ).fetchall()
+    assert row == [(-0.4, -0.4, None)]
