@@ -84,7 +84,12 @@ def parse_mapping(text: str | None) -> dict[str, str]:
 
 
 def detect_columns(
-    header: list[str], side: str, *, source: str, overrides: dict[str, str] | None = None
+    header: list[str],
+    side: str,
+    *,
+    source: str,
+    overrides: dict[str, str] | None = None,
+    id_fallback: bool = True,
 ) -> dict[str, str]:
     """Map each role of ``side`` (``rna`` or ``peaks``) to a column of ``header``.
 
@@ -98,6 +103,8 @@ def detect_columns(
         File name, for error messages.
     overrides : dict, optional
         ``role -> column`` given by the user; each must exist.
+    id_fallback : bool
+        ``rna``: without an ID column, take the Entrez (else symbol) column as the gene ID.
 
     Returns
     -------
@@ -133,7 +140,7 @@ def detect_columns(
                 found[role] = col
                 used.add(col)
                 break
-    if side == "rna" and "gene" not in found:  # a table keyed by Entrez IDs or symbols alone
+    if side == "rna" and id_fallback and "gene" not in found:  # keyed by Entrez IDs or symbols
         for role in ("entrez", "symbol"):
             if role in found:
                 found["gene"] = found[role]

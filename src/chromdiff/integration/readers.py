@@ -157,7 +157,9 @@ def _skip_row_numbers(
         return columns
     rest = [h for h in header if h != "row_name"]
     try:
-        others = detect_columns(rest, "rna", source=source, overrides=overrides)
+        # a named ID column only: an Entrez or symbol column does not displace the row names
+        others = detect_columns(rest, "rna", source=source, overrides=overrides,
+                                id_fallback=False)  # fmt: skip
     except InputError:  # no other gene ID column
         others = {}
     if "gene" in others:
