@@ -122,8 +122,7 @@ def _claimed(
         return summary | _stored(db_path, cid) | _local_stored(db_path, cid) | {"skipped": True}
     info = None
     if action != "finish":  # finish: loaded, only annotation, enrichment and report are missing
-        info = _compute_and_load(db_path, cid, spec, out_dir, cache_dir, engine, params)
-        lt.record_input_hash(db_path, cid, input_hash)
+        info = _compute_and_load(db_path, cid, spec, out_dir, cache_dir, engine, params, input_hash)
     annotate_comparison_task(db_path, cid)
     if params.get("enrich", True):
         enrich_comparison_task(db_path, cid)
@@ -148,7 +147,7 @@ def _local_stored(db_path: str, cid: str) -> dict:
 
 def _compute_and_load(
     db_path: str, cid: str, spec: ComparisonSpec, out_dir: Path, cache_dir: str, engine: str,
-    params: dict,
+    params: dict, input_hash: str,
 ) -> dict:  # fmt: skip
     """Compute the result BED here (before any database write), then register, parse and load."""
     # 1. inputs: files, downloads, checks and the result BED, before any database write
@@ -163,7 +162,16 @@ def _compute_and_load(
     info = lt.diffbind(samples, regions, counts, str(raw_dir), engine)
     # 2. register, parse and load like a service result
     thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
-    t.prepare(db_path, cid, spec, LOCAL_BASE_URL, True, thresholds, params["simulated"])
+    t.prepare(
+        db_path,
+        cid,
+        spec,
+        LOCAL_BASE_URL,
+        True,
+        thresholds,
+        params["simulated"],
+        input_hash=input_hash,
+    )  # the stored state: files and engine included
     try:
         lt.record_local_run(db_path, cid, info, cache_dir)
         parsed = t.parse(info["files"], spec)

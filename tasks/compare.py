@@ -54,6 +54,7 @@ def validate(spec: ComparisonSpec) -> ComparisonSpec:
 def prepare(
     db_path: str, comparison_id: str, spec: ComparisonSpec, base_url: str, force: bool,
     params: dict, simulated: bool, request_id: str | None = None,
+    input_hash: str | None = None,
 ) -> dict:  # fmt: skip
     """Decide submit/resume/finish/skip from the stored state; register the comparison on submit.
 
@@ -63,11 +64,18 @@ def prepare(
     """
     with writer(db_path) as con:
         state = get_state(con, comparison_id)
-        action = plan(state, spec.input_hash(), force)
+        input_hash = input_hash or spec.input_hash()
+        action = plan(state, input_hash, force)
         if request_id and request_id != (state or {}).get("request_id"):
             # a different job: reset the comparison (its rows belong to the old request)
             register(
-                con, comparison_id, spec, base_url=base_url, simulated=simulated, params=params
+                con,
+                comparison_id,
+                spec,
+                base_url=base_url,
+                simulated=simulated,
+                params=params,
+                input_hash=input_hash,
             )
             set_request(con, comparison_id, request_id)
             action, state = "resume", {"request_id": request_id, "status": "submitted"}
@@ -79,7 +87,13 @@ def prepare(
             raise failed_error(comparison_id, state)
         elif action == "submit":
             register(
-                con, comparison_id, spec, base_url=base_url, simulated=simulated, params=params
+                con,
+                comparison_id,
+                spec,
+                base_url=base_url,
+                simulated=simulated,
+                params=params,
+                input_hash=input_hash,
             )
         action = plan_thresholds(con, comparison_id, action, params)
         log_event(con, comparison_id, "plan", action)

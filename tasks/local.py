@@ -87,20 +87,6 @@ def diffbind(samples: list[Sample], regions: run.Regions, counts: list, out_dir:
     return out
 
 
-@task(name="local-input-hash", cache_policy=NO_CACHE)
-def record_input_hash(db_path: str, comparison_id: str, input_hash: str) -> None:
-    """Store the local run's input hash (files and engine included).
-
-    See :func:`chromdiff.local.fingerprint.local_input_hash`: the next run skips only if it is
-    the same.
-    """
-    with writer(db_path) as con:
-        con.execute(
-            "update comparisons set input_hash = ? where comparison_id = ?",
-            [input_hash, comparison_id],
-        )
-
-
 @task(name="local-record", cache_policy=NO_CACHE)
 def record_local_run(db_path: str, comparison_id: str, info: dict, cache_dir: str) -> None:
     """Mark the comparison local: pipeline version, engine and region counts."""

@@ -211,8 +211,12 @@ def failed_error(comparison_id: str, state: dict):
 def register(
     con: duckdb.DuckDBPyConnection, comparison_id: str, spec: ComparisonSpec, *,
     base_url: str, simulated: bool = False, params: dict | None = None,
+    input_hash: str | None = None,
 ) -> None:  # fmt: skip
     """Create or reset the comparison row, its experiments and params (one transaction).
+
+    ``input_hash``: what the stored state is compared with on the next run (default
+    ``spec.input_hash()``; a local run's also covers its files and engine).
 
     The comparison goes back to ``created`` with no request ID, and the previous result rows
     (regions, counts, annotation, raw files) are deleted in the same transaction: the rows of a
@@ -233,7 +237,8 @@ def register(
             [
                 comparison_id, spec.title, spec.analysis, spec.genome, spec.description_a,
                 spec.description_b, spec.threshold, len(spec.ids_a), len(spec.ids_b),
-                spec.input_hash(), base_url, simulated, chromdiff.__version__, comparison_id,
+                input_hash or spec.input_hash(), base_url, simulated, chromdiff.__version__,
+                comparison_id,
             ],
         ).fetchall()  # fmt: skip
         # DuckDB's insert or replace keeps the columns it does not list: a re-registered
@@ -270,7 +275,7 @@ def register(
             f"values ({', '.join('?' for _ in cols)})",
             [comparison_id, *params.values()],
         ).fetchall()
-        log_event(con, comparison_id, "registered", f"input_hash={spec.input_hash()}")
+        log_event(con, comparison_id, "registered", f"input_hash={input_hash or spec.input_hash()}")
 
 
 def apply_thresholds(
