@@ -18,13 +18,10 @@ import duckdb
 
 from chromdiff.errors import InputError
 from chromdiff.integration.readers import TableInfo
+from chromdiff.integration.validate import quote_ident as _q
 
 #: Share of rows whose Fold sign must agree with the Conc difference to name the top group.
 AGREE = 0.9
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
 
 
 def orientation_note(con: duckdb.DuckDBPyConnection, info: TableInfo, side: str) -> tuple | None:

@@ -31,16 +31,17 @@ def finite_sql(expr: str) -> str:
     return f"(isfinite({expr}) and abs({expr}) < {NONFINITE_LFC:g})"
 
 
-def _q(col: str) -> str:
+def quote_ident(col: str) -> str:
+    """Return ``col`` as a quoted SQL identifier (a header name as the readers keep it)."""
     return '"' + col.replace('"', '""') + '"'
 
 
 def _is_na(col: str) -> str:
-    return f"(lower(trim({_q(col)})) in {_NA_SQL} or {_q(col)} is null)"
+    return f"(lower(trim({quote_ident(col)})) in {_NA_SQL} or {quote_ident(col)} is null)"
 
 
 def _as_double(col: str) -> str:
-    return f"try_cast(trim({_q(col)}) as double)"
+    return f"try_cast(trim({quote_ident(col)}) as double)"
 
 
 def strip_ensembl_version(expr: str) -> str:
@@ -68,7 +69,7 @@ def check_numeric(
     value = _as_double(col)
     bad = f"{value} is null" + (f" or {value} <> floor({value})" if kind == "bigint" else "")
     row = con.execute(
-        f"""select _line, {_q(col)} from {info.table}
+        f"""select _line, {quote_ident(col)} from {info.table}
         where not {_is_na(col)} and ({bad})
         order by _line limit 1"""
     ).fetchall()
@@ -93,11 +94,11 @@ def type_peaks(con: duckdb.DuckDBPyConnection, info: TableInfo, base: int) -> st
     c = info.columns
     for role in ("logfc", "padj", "pvalue", "score"):
         check_numeric(con, info, role)
-    name = f"nullif(trim({_q(c['name'])}), '')" if "name" in c else "null::varchar"
+    name = f"nullif(trim({quote_ident(c['name'])}), '')" if "name" in c else "null::varchar"
     con.execute(
         f"""create or replace temp table _int_peaks as
         select row_number() over (order by _line)::integer as peak_id,
-               trim({_q(c["chrom"])}) as chrom,
+               trim({quote_ident(c["chrom"])}) as chrom,
                {int_sql(c["start"])} - {int(base)} as start,
                {int_sql(c["stop"])} as stop,
                {name} as name,
@@ -117,8 +118,8 @@ def type_peaks(con: duckdb.DuckDBPyConnection, info: TableInfo, base: int) -> st
         if info.delim is None:  # Parquet: no text lines, the row's number is its line
             values = _first(
                 con,
-                f"select {_q(c['chrom'])}, {_q(c['start'])}, {_q(c['stop'])} from {info.table} "
-                f"where _line = {int(bad[0])}",
+                f"select {', '.join(quote_ident(c[k]) for k in ('chrom', 'start', 'stop'))} "
+                f"from {info.table} where _line = {int(bad[0])}",
             )
             where = f"{info.source}: line {bad[0]}"
             raise InputError(describe_bad_values(where, values, labels, base))
@@ -156,7 +157,7 @@ def not_tested_sql(info: TableInfo) -> str | None:
     if info.tool != "cuffdiff":
         return None
     col = next((h for h in info.header if h.lower() == "status"), None)
-    return None if col is None else f"(upper(trim({_q(col)})) = 'FAIL')"
+    return None if col is None else f"(upper(trim({quote_ident(col)})) = 'FAIL')"
 
 
 def not_tested_note(con: duckdb.DuckDBPyConnection, info: TableInfo) -> tuple | None:
@@ -199,7 +200,7 @@ def type_genes(
     def text(role: str) -> str:
         if role not in c:
             return "null::varchar"
-        return f"case when {_is_na(c[role])} then null else trim({_q(c[role])}) end"
+        return f"case when {_is_na(c[role])} then null else trim({quote_ident(c[role])}) end"
 
     con.execute(
         f"""create or replace temp table _int_rna as

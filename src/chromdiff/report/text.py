@@ -115,12 +115,17 @@ DMR_NOT_RUN = (
 )
 
 
-def significance_rule(ctx: ReportContext) -> str:
-    """Return the comparison's significance rule, e.g. ``q < 0.05, |log2FC| ≥ 1``."""
+def significance_rule(ctx: ReportContext, *, spelled: bool = False) -> str:
+    """Return the comparison's significance rule, e.g. ``q < 0.05, |log2FC| ≥ 1``.
+
+    ``spelled``: in words, as the Methods write it (``q < 0.05 and |log2 fold change| ≥ 1``).
+    """
     p = ctx.params
-    effect = "meth diff" if ctx.is_dmr else "log2FC"
+    names = ("methylation difference", "log2 fold change") if spelled else ("meth diff", "log2FC")
+    effect = names[0] if ctx.is_dmr else names[1]
     cut = float(p["min_abs_logfc"])
-    return f"q < {p['fdr']:g}" + (f", |{effect}| ≥ {cut:g}" if cut > 0 else "")
+    joint = " and " if spelled else ", "
+    return f"q < {p['fdr']:g}" + (f"{joint}|{effect}| ≥ {cut:g}" if cut > 0 else "")
 
 
 def significance_line(ctx: ReportContext) -> str:
@@ -162,10 +167,7 @@ def qc_scope(ctx: ReportContext) -> str:
 def methods(ctx: ReportContext) -> str:
     """Methods paragraph."""
     p, c = ctx.params, ctx.comparison
-    effect = "methylation difference" if ctx.is_dmr else "log2 fold change"
-    sig = f"q < {p['fdr']:g}" + (
-        f" and |{effect}| ≥ {p['min_abs_logfc']:g}" if p["min_abs_logfc"] > 0 else ""
-    )
+    sig = significance_rule(ctx, spelled=True)
     if ctx.is_dmr:
         core = (
             "ChIP-Atlas Diff Analysis ran metilene on the bisulfite-seq methylation of both "
