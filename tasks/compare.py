@@ -66,17 +66,11 @@ def prepare(
         state = get_state(con, comparison_id)
         input_hash = input_hash or spec.input_hash()
         action = plan(state, input_hash, force)
+        registration = dict(base_url=base_url, simulated=simulated, params=params,
+                            input_hash=input_hash)  # fmt: skip
         if request_id and request_id != (state or {}).get("request_id"):
             # a different job: reset the comparison (its rows belong to the old request)
-            register(
-                con,
-                comparison_id,
-                spec,
-                base_url=base_url,
-                simulated=simulated,
-                params=params,
-                input_hash=input_hash,
-            )
+            register(con, comparison_id, spec, **registration)
             set_request(con, comparison_id, request_id)
             action, state = "resume", {"request_id": request_id, "status": "submitted"}
         elif action == "in_doubt":
@@ -86,15 +80,7 @@ def prepare(
             log_event(con, comparison_id, "plan", action, "warning")
             raise failed_error(comparison_id, state)
         elif action == "submit":
-            register(
-                con,
-                comparison_id,
-                spec,
-                base_url=base_url,
-                simulated=simulated,
-                params=params,
-                input_hash=input_hash,
-            )
+            register(con, comparison_id, spec, **registration)
         action = plan_thresholds(con, comparison_id, action, params)
         log_event(con, comparison_id, "plan", action)
     get_run_logger().info("comparison %s: %s", comparison_id, action)
