@@ -152,7 +152,8 @@ def _compute_and_load(
     """Compute the result BED here (before any database write), then register, parse and load."""
     # 1. inputs: files, downloads, checks and the result BED, before any database write
     samples = lt.resolve_samples(spec, cache_dir)
-    samples = [lt.fetch_sample(s, cache_dir) for s in samples]
+    # --force downloads URL inputs again (a file re-published at the same URL)
+    samples = [lt.fetch_sample(s, cache_dir, params["force"]) for s in samples]
     for s in samples:
         lt.check_bigwig(s)
     regions = lt.build_regions(samples)

@@ -52,9 +52,9 @@ def resolve_samples(spec: ComparisonSpec, cache_dir: str) -> list[Sample]:
 
 
 @task(name="local-fetch", cache_policy=NO_CACHE, **DOWNLOAD_RETRY)
-def fetch_sample(sample: Sample, cache_dir: str) -> Sample:
-    """Download the sample's URL files once into the cache (retried when transient)."""
-    return run.fetch_sample(sample, Path(cache_dir))
+def fetch_sample(sample: Sample, cache_dir: str, refresh: bool = False) -> Sample:
+    """Download the sample's URL files into the cache (again when ``refresh``; retried)."""
+    return run.fetch_sample(sample, Path(cache_dir), refresh)
 
 
 @task(name="local-check-bigwig", cache_policy=NO_CACHE)

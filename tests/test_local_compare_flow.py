@@ -193,9 +193,13 @@ def _urls_download_once_and_a_404_leaves_nothing(tmp_path, capsys, http_sim):
     assert code == 0, err
     assert len(requests) == 6
     assert len(list((tmp_path / "cache" / "downloads").iterdir())) == 6
+    code, out, err = _local(tmp_path, capsys, mine, "--comparison-id", "urls")
+    assert code == 0 and "already loaded (skipped" in out, err
+    assert len(requests) == 6  # cached: nothing downloaded again
     code, _, err = _local(tmp_path, capsys, mine, "--comparison-id", "urls", "--force")
     assert code == 0, err
-    assert len(requests) == 6  # cached: nothing downloaded again
+    assert len(requests) == 12  # --force: every URL downloaded again
+    assert len(list((tmp_path / "cache" / "downloads").iterdir())) == 6  # replaced, no .part
     con = duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True)
     urls = con.execute("select bigwig_url from user_experiments order by 1").fetchall()
     assert [u for (u,) in urls] == [f"{base}/user/{bw}" for bw, _ in names]

@@ -3,7 +3,8 @@
 DA downloads user files with ``wget`` into its temporary folder (``DA:236-246``). Here a URL
 is downloaded once into ``<cache>/downloads/<sha256 of the URL, 16 hex>-<file name>`` (written
 to a temporary name and renamed, so an interrupted download never looks complete) and reused
-on later runs. Transient HTTP failures (429, 5xx, timeouts) raise errors the Prefect task
+on later runs; ``refresh`` (``--force``) downloads it again, replacing the copy only once the
+new one is complete. Transient HTTP failures (429, 5xx, timeouts) raise errors the Prefect task
 retries; a 404 does not.
 """
 
@@ -38,8 +39,11 @@ def cached_path(url: str, cache_dir: Path) -> Path:
     return cache_dir / "downloads" / f"{digest}-{name}"
 
 
-def download(url: str, cache_dir: Path, timeout: float = 60.0) -> Path:
+def download(url: str, cache_dir: Path, timeout: float = 60.0, refresh: bool = False) -> Path:
     """Download ``url`` into the cache unless it is there already; return the file.
+
+    ``refresh`` downloads it even when a copy is cached (the copy is replaced once the new
+    download is complete; a failed one leaves it as it was).
 
     Raises
     ------
@@ -53,7 +57,7 @@ def download(url: str, cache_dir: Path, timeout: float = 60.0) -> Path:
     from chromdiff.chipatlas.retry import TransientHTTPError, is_transient_status
 
     dest = cached_path(url, cache_dir)
-    if dest.exists():
+    if dest.exists() and not refresh:
         return dest
     dest.parent.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(dest.name + f".part{os.getpid()}")
@@ -69,8 +73,10 @@ def download(url: str, cache_dir: Path, timeout: float = 60.0) -> Path:
     return dest
 
 
-def materialize(location: str, cache_dir: Path) -> Path:
+def materialize(location: str, cache_dir: Path, refresh: bool = False) -> Path:
     """Return a readable local file for ``location`` (downloading URLs once).
+
+    ``refresh`` downloads a URL again even when it is cached (``--force``).
 
     Raises
     ------
@@ -78,7 +84,7 @@ def materialize(location: str, cache_dir: Path) -> Path:
         A local file that does not exist or is not a regular file.
     """
     if is_url(location):
-        return download(location, cache_dir)
+        return download(location, cache_dir, refresh=refresh)
     path = local_path(location)
     if not path.is_file():
         raise InputError(f"{path}: file not found")

@@ -6,7 +6,7 @@ covers those lines only, so editing a file in place, or asking for ``--engine r`
 size and modification time (not its bytes: bigWigs run to gigabytes), the public samples'
 cached metadata, the engine and the pipeline version; the compare-local flow stores it as the
 comparison's ``input_hash``, so any change recomputes the result under the same comparison ID.
-A URL counts by its text: its download is cached (delete the cached copy, or use ``--force``).
+A URL counts by its text: its download is cached (``--force`` downloads it again).
 """
 
 from __future__ import annotations

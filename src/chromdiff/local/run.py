@@ -66,10 +66,13 @@ def needs_download(sample: Sample) -> bool:
     return is_url(sample.bigwig) or is_url(sample.peaks)
 
 
-def fetch_sample(sample: Sample, cache_dir: Path) -> Sample:
-    """Return ``sample`` with local paths (URLs downloaded once into ``cache_dir``)."""
-    bigwig = str(materialize(sample.bigwig, cache_dir))
-    peaks = str(materialize(sample.peaks, cache_dir))
+def fetch_sample(sample: Sample, cache_dir: Path, refresh: bool = False) -> Sample:
+    """Return ``sample`` with local paths (URLs downloaded once into ``cache_dir``).
+
+    ``refresh`` (``--force``) downloads its URLs again even when they are cached.
+    """
+    bigwig = str(materialize(sample.bigwig, cache_dir, refresh))
+    peaks = str(materialize(sample.peaks, cache_dir, refresh))
     got = tuple((p, u) for p, u in ((bigwig, sample.bigwig), (peaks, sample.peaks)) if is_url(u))
     return dataclasses.replace(sample, bigwig=bigwig, peaks=peaks, downloaded=got)
 
@@ -77,7 +80,7 @@ def fetch_sample(sample: Sample, cache_dir: Path) -> Sample:
 def name_download(samples: list[Sample], exc: InputError) -> InputError:
     """Return ``exc`` naming the URL when it is about a downloaded file, whose copy is removed.
 
-    A download is kept in the cache and read again by the next run (even with ``--force``): a
+    A download is kept in the cache and read again by the next run (unless ``--force``): a
     file that fails its checks would fail every run, named by a cache path the user never
     gave. Its copy is deleted, so once the file at its URL is fixed the next run downloads it.
     """
