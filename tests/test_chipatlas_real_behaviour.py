@@ -187,6 +187,5 @@ def test_results_hold_the_requested_genomes_chromosomes(fake_chipatlas_factory, 
     # most regions sit on the genome's standard chromosomes (chrM among them), none on another's
     assert len(chroms & standard) >= len(standard) - 2
     assert not chroms & {"chr20", "chr21", "chr22", "chrEBV"} - standard
-    if genome != "sacCer3":  # no embedded sizes for yeast
-        sizes = chrom_sizes(genome, include_circular=True)
-        assert all(int(stop) <= sizes[ch] for ch, _, stop in rows if ch in sizes)
+    sizes = chrom_sizes(genome, include_circular=True)
+    assert all(int(stop) <= sizes[ch] for ch, _, stop in rows if ch in sizes)

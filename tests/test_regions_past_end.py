@@ -60,3 +60,24 @@ def test_integrate_notes_peaks_past_the_ends(tmp_path, genome):
         assert rows == [(n,)] and past[0].startswith(f"{n:,} of {total:,} regions run past")
     else:
         assert rows == [] and past == []
+
+
+def test_annotate_with_a_gtf_checks_the_ends_of_the_genome_given(tmp_path, capsys):
+    """With ``--gtf``, ``--genome`` names the assembly whose ends are checked. Yeast (sacCer3,
+    R64-1-1): chrI is 230,218 bp (RefSeq NC_001133.9), so a region ending at 231,000 is not on
+    it; the same run without ``--genome`` checks nothing (a GTF says no assembly)."""
+    gtf = tmp_path / "yeast.gtf"
+    attrs = 'gene_id "YAL069W"; transcript_id "YAL069W_mRNA"; gene_name "YAL069W";'
+    gtf.write_text("".join(f"chrI\tSGD\t{kind}\t335\t649\t.\t+\t.\t{attrs}\n"
+                           for kind in ("transcript", "exon")))  # fmt: skip
+    bed = tmp_path / "r.bed"
+    bed.write_text("chrI\t100\t500\nchrI\t230000\t230218\nchrI\t230000\t231000\n")
+    args = ["annotate", "--regions", str(bed), "--gtf", str(gtf), "--out", str(tmp_path / "o")]
+    code, _out, err = run_cli([*args, "--genome", "sacCer3"], capsys)
+    assert code == 0
+    assert (
+        "warning: 1 of 3 regions run past the end of their chromosome in sacCer3, e.g. "
+        "chrI:230001-231000 (chrI is 230218 bp)" in err
+    ), err
+    code, _out, err = run_cli(args, capsys)
+    assert code == 0 and "past the end" not in err

@@ -10,7 +10,12 @@ import click
 
 @click.command("annotate")
 @click.option("--regions", "regions", type=click.Path(dir_okay=False), help="BED / peak file.")
-@click.option("--genome", default="hg38", show_default=True, help="hg38, hg19 or mm10.")
+@click.option(
+    "--genome",
+    default="hg38",
+    show_default=True,
+    help="hg38, hg19 or mm10; with --gtf, the assembly whose chromosome ends are checked.",
+)
 @click.option("--gtf", type=click.Path(dir_okay=False), help="Use this GTF instead.")
 @click.option(
     "--out",
@@ -79,7 +84,8 @@ def command(
     with _annotation_db(genome, gtf, db_path) as (con, aid):
         read = read_regions(con, Path(regions), "_cli_regions")
         n = read.n_rows
-        if gtf is None:  # the embedded genomes' ends are known
+        # the embedded genomes' ends are known; with --gtf, those of a --genome given with it
+        if gtf is None or _given(click.get_current_context(), "genome"):
             from chromdiff.regions.assembly import past_end
 
             past = past_end(con, "_cli_regions", read.chrom_max_stop, genome)
@@ -112,6 +118,11 @@ def command(
         if links in ("within", "great"):
             write_table(con, "_cli_out", Path(out))
     click.echo(f"{n} regions annotated with {aid} -> {out}")
+
+
+def _given(ctx: click.Context, name: str) -> bool:
+    """Return True when option ``name`` was given on the command line (not its default)."""
+    return ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
 
 
 @contextmanager

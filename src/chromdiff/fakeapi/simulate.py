@@ -27,13 +27,6 @@ HG38_MB = {
     "chr21": 47, "chr22": 51, "chrX": 156, "chrY": 57,
 }  # fmt: skip
 ODD_CONTIGS = ("chrUn_KI270742v1", "chr1_KI270706v1_random", "chrEBV")
-#: sacCer3 (R64-1-1) chromosome lengths (Mb, rounded): GenomeInfoDb 1.34.9 names its assembled
-#: molecules (registered/UCSC_genomes/sacCer3.R) but ships no sizes; only the draw's weights.
-SACCER3_MB = {
-    "chrI": 0.23, "chrII": 0.81, "chrIII": 0.32, "chrIV": 1.53, "chrV": 0.58, "chrVI": 0.27,
-    "chrVII": 1.09, "chrVIII": 0.56, "chrIX": 0.44, "chrX": 0.75, "chrXI": 0.67, "chrXII": 1.08,
-    "chrXIII": 0.92, "chrXIV": 0.78, "chrXV": 1.09, "chrXVI": 0.95,
-}  # fmt: skip
 #: Contigs of each assembly that ChIP-Atlas' peak calls reach but the QC counts as non-standard
 #: (unplaced, random, haplotype or episomal sequences named as UCSC names them).
 GENOME_ODD_CONTIGS = {
@@ -94,8 +87,6 @@ def layout(genome: str = "hg38") -> Layout:
 
     if genome == "hg38":
         main = {c: float(v) for c, v in HG38_MB.items()}
-    elif genome == "sacCer3":
-        main = dict(SACCER3_MB)
     elif (DATA_DIR / f"{genome}.tab").is_file():
         main = {c: s / 1e6 for c, s in chrom_sizes(genome).items()}
     else:
