@@ -104,6 +104,37 @@ def test_recurring_regions_hand_checked(populated):
     assert rows == [("cmpA", "chr1", 1000, 1, "cmpB"), ("cmpB", "chr1", 1500, 1, "cmpA")]
 
 
+def test_recurring_regions_keep_to_one_analysis_and_give_directions(tmp_path):
+    """A dmr region over a diffbind one is not a recurrence (a methylation difference is not a
+    binding change); the directions of the regions hit are listed per comparison."""
+    db = str(tmp_path / "r.duckdb")
+    with writer(db) as con:
+        for cid, analysis in (("c1", "diffbind"), ("c2", "diffbind"), ("m1", "dmr")):
+            add_comparison(con, cid, analysis=analysis)
+        sig = {"qvalue": 0.001, "a": 50, "b": 10}
+        add_regions(con, "c1", [{"chrom": "chr1", "start": 100, "stop": 900, "logfc": 2.0, **sig}])
+        add_regions(
+            con,
+            "c2",
+            [
+                {"chrom": "chr1", "start": 200, "stop": 300, "logfc": -2.0, **sig},
+                {"chrom": "chr1", "start": 500, "stop": 600, "logfc": 3.0, **sig},
+            ],
+        )
+        add_regions(con, "m1", [{"chrom": "chr1", "start": 150, "stop": 700, "logfc": None,
+                                 "meth_diff": 0.4, **sig}])  # fmt: skip
+    with connect(db, read_only=True) as con:
+        rows = con.execute(
+            "select comparison_id, region_id, analysis, direction, n_other_comparisons,"
+            " other_comparisons, other_directions from xc_recurring_regions order by 1, 2"
+        ).fetchall()
+    assert rows == [
+        ("c1", 1, "diffbind", "A", 1, "c2", "c2:A,c2:B"),
+        ("c2", 1, "diffbind", "B", 1, "c1", "c1:A"),
+        ("c2", 2, "diffbind", "A", 1, "c1", "c1:A"),
+    ]
+
+
 def test_genes_many_comparisons_hand_checked(populated):
     with connect(populated, read_only=True) as con:
         rows = con.execute(

@@ -119,7 +119,7 @@ def test_dmr_export_columns(db, tmp_path):
         "direction",
         "significant",
         "n_cpgs",
-        "p_2d_ks",  # metilene's 2D KS p beside pvalue (its Mann-Whitney U p)
+        "p_mwu",  # metilene's 2D KS p beside pvalue (its Mann-Whitney U p)
         "mean_meth_a",
         "mean_meth_b",
         "nearest_gene",

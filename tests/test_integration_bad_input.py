@@ -440,3 +440,85 @@ def test_chrm_peaks_linked_by_great_are_not_counted_as_unlinked(dbp, tmp_path):
             ).fetchall()[0]
     assert counts["nearest"] == (0, 1)  # no transcript on chrM: no nearest gene, noted
     assert counts["great"][0] > 0 and counts["great"][1] == 0  # linked: not noted
+
+
+def test_cli_refuses_a_dmr_comparison_before_prefect(dbp, tmp_path, monkeypatch):
+    """The refusal came only inside the flow, after a temporary Prefect server and tracebacks."""
+    from click.testing import CliRunner
+
+    import flows.integrate
+    from chromdiff.cli.cmd_integrate import command
+    from tests.warehouse_rows import add_comparison
+
+    def never(**kwargs):
+        raise AssertionError("the flow started")
+
+    monkeypatch.setattr(flows.integrate, "integrate", never)
+    with db.writer(dbp) as con:
+        add_comparison(con, "m1", analysis="dmr")
+    (tmp_path / "rna.csv").write_text(RNA)
+    res = CliRunner().invoke(command, ["--comparison", "m1", "--rna", str(tmp_path / "rna.csv"),
+                                       "--db", str(dbp)])  # fmt: skip
+    assert isinstance(res.exception, InputError)
+    assert str(res.exception).startswith("comparison 'm1' is a dmr comparison")
+    res = CliRunner().invoke(command, ["--comparison", "nope", "--rna", str(tmp_path / "rna.csv"),
+                                       "--db", str(dbp)])  # fmt: skip
+    assert str(res.exception) == "comparison 'nope' is not in the database"
+
+
+def test_a_dmr_export_given_as_peaks_is_refused(dbp, tmp_path):
+    """chromdiff's own dmr export (meth_diff) read as peaks: mapped with --atac-columns
+    logfc=meth_diff it was classified as accessibility (hypomethylation + RNA up 'Discordant
+    closed/up', where methylation loss with expression gain is the expected pairing)."""
+    from chromdiff.integration.params import IntegrationParams
+
+    rna, peaks = tmp_path / "rna.csv", tmp_path / "diff_regions_all.csv"
+    rna.write_text(RNA)
+    chrom, tss = _tss("EGFR")
+    peaks.write_text("chrom,start,end,meth_diff,qvalue,n_cpgs,p_mwu,mean_meth_a,mean_meth_b\n"
+                     f"{chrom},{tss - 200},{tss + 300},-0.3,0.001,25,0.001,0.2,0.5\n")  # fmt: skip
+    before = _snapshot(dbp)
+    for overrides in ({}, {"logfc": "meth_diff", "padj": "qvalue"}):
+        with db.writer(dbp) as con, pytest.raises(InputError, match="methylation difference"):
+            load_inputs(con, rna=rna, peaks=peaks, genome="hg38", integration_id="m",
+                        params=IntegrationParams(atac_lfc=0.2), atac_columns=overrides)  # fmt: skip
+    assert _snapshot(dbp) == before
+
+
+def test_a_comparison_says_which_group_the_categories_read_as_open(dbp, tmp_path):
+    """logFC = log2(A / B) (edgeR.r:71): the note names group A, and a cuffdiff table putting
+    the same two conditions the other way round is flagged (categories and r would flip)."""
+    from tests.warehouse_rows import add_comparison, add_regions
+
+    chrom, tss = _tss("EGFR")
+    with db.writer(dbp) as con:
+        add_comparison(con, "c1")  # description_a MOLM-13, description_b K-562
+        add_regions(con, "c1", [{"chrom": chrom, "start": tss - 200, "stop": tss + 300,
+                                 "logfc": 2.0, "qvalue": 0.001, "a": 50, "b": 10}])  # fmt: skip
+    cuff = tmp_path / "gene_exp.diff"
+    cuff.write_text(
+        "test_id\tgene_id\tgene\tlocus\tsample_1\tsample_2\tstatus\tvalue_1\tvalue_2\t"
+        "log2(fold_change)\ttest_stat\tp_value\tq_value\tsignificant\n"
+        f"EGFR\tEGFR\tEGFR\t{chrom}:1-2\tMOLM-13\tK-562\tOK\t40\t10\t-2\t-3\t0.0001\t0.001\tyes\n"
+    )
+    rna = tmp_path / "rna.csv"
+    rna.write_text(RNA)
+    notes = {}
+    for iid, de in (("plain", rna), ("cuff", cuff)):
+        with db.writer(dbp) as con:
+            load_inputs(con, rna=de, comparison="c1", integration_id=iid)
+            notes[iid] = con.execute(
+                "select side, kind, example, message from int_input_notes where integration_id = ?"
+                " and kind like 'orientation%' order by side, kind",
+                [iid],
+            ).fetchall()
+    peak_note = ("peaks", "orientation", "MOLM-13 / K-562",
+                 "comparison c1: logFC is log2(MOLM-13 / K-562) (group A over B): positive = "
+                 "higher in MOLM-13, which the categories read as 'open'")  # fmt: skip
+    assert notes["plain"] == [peak_note]
+    assert notes["cuff"][0] == peak_note
+    assert [n[:3] for n in notes["cuff"][1:]] == [
+        ("rna", "orientation", "K-562 / MOLM-13"),
+        ("rna", "orientation_opposed", "MOLM-13 / K-562 vs K-562 / MOLM-13"),
+    ]
+    assert "'Concordant' and 'Discordant' are swapped" in notes["cuff"][2][3]

@@ -140,27 +140,63 @@ def test_old_experiments_table_gains_server_columns(tmp_path):
         assert _rows(con, "select * from region_counts") == counts
 
 
-def test_dmr_starts_stored_by_the_old_rule_move_one_base_right_once(tmp_path):
-    """Versions before 4e904cc stored metilene's BED start minus one (the server's IGV label
-    Length = stop - start + 1 read as a rule). A database they wrote is corrected once, its
-    annotation dropped and its report due again; a new database is never shifted."""
-    from chromdiff.design.comparison import get_state, set_reported
+def _loaded_dmr(db: Path, title: str) -> str:
+    """Load ``tests/data/parsing/dmr.bed`` as a reported dmr comparison in ``db``; its ID."""
+    from chromdiff.design.comparison import set_reported
 
-    db = tmp_path / "old_dmr.duckdb"
-    spec = ComparisonSpec(["SRX1"], ["SRX2"], analysis="dmr", title="dmr migration").validated()
+    spec = ComparisonSpec(["SRX1"], ["SRX2"], analysis="dmr", title=title).validated()
     cid = spec.default_id()
     with writer(db) as con:
         register(con, cid, spec, base_url="http://x/")
         warehouse.load_result(con, cid, parse_result(DATA / "dmr.bed", "dmr", ["SRX1"], ["SRX2"]))
-        right = _rows(con, "select region_id, start, stop from regions")
         set_reported(con, cid)
+    return cid
+
+
+def test_dmr_starts_stored_by_the_old_rule_move_one_base_right_once(tmp_path):
+    """Versions before 4e904cc stored metilene's BED start minus one (the server's IGV label
+    Length = stop - start + 1 read as a rule). A database they wrote is corrected once, its
+    annotation dropped and its report due again; a new database is never shifted."""
+    from chromdiff.design.comparison import get_state
+
+    db = tmp_path / "old_dmr.duckdb"
+    cid = _loaded_dmr(db, "dmr migration")
+    with writer(db) as con:
+        right = _rows(con, "select region_id, start, stop from regions")
         # what an old version left: start - 1, and no data_migrations table
         con.execute("update regions set start = start - 1")
         con.execute("drop table data_migrations")
     with writer(db) as con:  # reopening migrates
         assert _rows(con, "select region_id, start, stop from regions") == right
         assert get_state(con, cid)["reported_at"] is None  # annotated and reported again
-        assert con.execute("select n_rows from data_migrations").fetchall() == [(2,)]
+        assert con.execute(
+            "select n_rows from data_migrations where name = 'dmr_bed_starts'"
+        ).fetchall() == [(2,)]
     with writer(db) as con:  # once only
         assert _rows(con, "select region_id, start, stop from regions") == right
     assert right[0][1:] == (10468, 11240)  # metilene's columns as written (tests/data)
+
+
+def test_a_dmr_pvalue_stored_as_the_mwu_p_becomes_the_ks_p_once(tmp_path):
+    """metilene's q is its 2D KS p times the tests (metseg.c); versions before this one stored
+    the Mann-Whitney U p as ``pvalue``. A database they wrote gets the KS p, once; the MWU p
+    stays in ``p_mwu``."""
+    from chromdiff.design.comparison import get_state
+
+    db = tmp_path / "old_p.duckdb"
+    cid = _loaded_dmr(db, "dmr p")
+    sql = "select region_id, pvalue, p_ks, p_mwu, qvalue from regions"
+    with writer(db) as con:
+        now = _rows(con, sql)
+        con.execute("update regions set pvalue = p_mwu")  # what an old version stored
+        con.execute("delete from data_migrations where name = 'dmr_pvalue_ks'")
+        con.execute("delete from schema_stamp")  # an older version's schema
+    assert all(p == ks and p != mwu for _, p, ks, mwu, _ in now)
+    with writer(db) as con:  # reopening migrates
+        assert _rows(con, sql) == now
+        assert get_state(con, cid)["reported_at"] is None
+    with writer(db) as con:  # once only: a later edit stays
+        con.execute("update regions set pvalue = 0.5")
+        con.execute("delete from schema_stamp")
+    with writer(db) as con:
+        assert {p for (p,) in con.execute("select pvalue from regions").fetchall()} == {0.5}

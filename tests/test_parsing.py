@@ -66,7 +66,9 @@ def test_dmr_hand_checked():
     # metilene writes BED (pos[first CpG] - 1, pos[last CpG]): stored as given
     assert (d["chrom"], d["start"], d["stop"]) == ("chr1", 10468, 11240)
     assert d["qvalue"] == 0.0012 and d["meth_diff"] == 0.35 and d["n_cpgs"] == 42
-    assert d["p_mwu"] == 1.2e-05 and d["p_ks"] == 3.4e-04
+    assert d["p_mwu"] == 1.2e-05 and d["p_ks"] == 0.0003
+    # q = 2D KS p x tests (metilene metseg.c; 4 tests here): pvalue is the p q adjusts
+    assert [(x["pvalue"], x["qvalue"]) for x in rows(r.regions)] == [(0.0003, 0.0012), (0.15, 0.6)]
     assert d["mean_meth_a"] - d["mean_meth_b"] == pytest.approx(d["meth_diff"])
     assert d["logfc"] is None
 

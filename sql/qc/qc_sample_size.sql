@@ -8,12 +8,15 @@ select
     case when least(n.n_a, n.n_b) <= p.n_very_low then 'Very low' else 'Low' end
         || ' sample size (n=' || n.n_a || ' vs n=' || n.n_b || '): '
         || case c.analysis
-            when 'dmr' then 'metilene''s between-group tests (Mann-Whitney U, 2D KS) have little '
-                || 'power and coarse p-values with so few experiments per group'
+            when 'dmr' then 'metilene tests every CpG of every experiment as an observation '
+                || '(Mann-Whitney U, 2D KS over CpG x experiment values), so with so few '
+                || 'experiments per group its p- and q-values overstate the evidence: '
+                || 'variation between experiments is barely seen'
             else 'edgeR''s dispersion and FDR estimates are unreliable with so few experiments '
                 || 'per group'
         end
-        || '. This limits the design, not the data: treat q-values as approximate, focus on '
+        || '. This limits the design, not the data: treat q-values as '
+        || case c.analysis when 'dmr' then 'optimistic' else 'approximate' end || ', focus on '
         || case c.analysis when 'dmr' then 'large methylation differences'
                 else 'large effects (|logFC| > 2)' end
         || ' and validate; add experiments to each group to firm it up.'

@@ -34,6 +34,7 @@ select
          then log2(greatest((r.mean_count_a + r.mean_count_b) / 2, p.ma_floor)) end
         as log2_mean_count,
     r.n_cpgs,
+    r.p_mwu,
     r.p_ks,
     r.mean_meth_a,
     r.mean_meth_b,

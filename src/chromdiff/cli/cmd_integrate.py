@@ -132,6 +132,11 @@ def command(
     maps = {"atac_columns": parse_mapping(atac_columns), "rna_columns": parse_mapping(rna_columns)}
     # bad input fails before Prefect (the genes too, against an embedded genome's annotation)
     preflight(rna=rna, peaks=atac, params=params, genome=None if gtf else genome, **maps)
+    if comparison is not None:
+        from chromdiff.integration.load import preflight_comparison
+        from chromdiff.settings import get_settings
+
+        preflight_comparison(db_path or get_settings().db_path, comparison)
     click.echo(f"integrating {atac or 'comparison ' + comparison} with {rna}", err=True)
     from chromdiff.cli.prefect_hint import prefect_hint
 

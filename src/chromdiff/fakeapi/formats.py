@@ -60,12 +60,16 @@ def diffbind_bed(sim: Simulated, legacy: bool = False) -> str:
 
 
 def dmr_bed(rows: dict[str, np.ndarray]) -> str:
-    """Return the 10-column metilene BED text of a dmr result."""
+    """Return the 10-column metilene BED text of a dmr result.
+
+    Printed as metilene prints it (metseg.c of metilene 0.2-7, its output loop): ``%.2g`` for
+    q, the MWU p and the 2D KS p, ``%f`` for the difference, ``%.5g`` for the two means.
+    """
     table = pa.table({k: (v.astype(str) if k == "chrom" else v) for k, v in rows.items()})
     sql = (
-        "concat_ws(chr(9), chrom, start::varchar, stop::varchar, printf('%.8g', qvalue), "
-        "printf('%.6f', meth_diff), n_cpgs::varchar, printf('%.8g', p_mwu), printf('%.8g', p_ks), "
-        "printf('%.6f', mean_a), printf('%.6f', mean_b))"
+        "concat_ws(chr(9), chrom, start::varchar, stop::varchar, printf('%.2g', qvalue), "
+        "printf('%f', meth_diff), n_cpgs::varchar, printf('%.2g', p_mwu), printf('%.2g', p_ks), "
+        "printf('%.5g', mean_a), printf('%.5g', mean_b))"
     )
     return _copy_tsv(table, sql)
 
@@ -145,8 +149,13 @@ def job_log(
         '[INFO] <parameter> MODE="DA"',
         f'[INFO] <parameter> WABI_ID="{rid}"',
     ]
-    for key in ("genome", "antigenClass", "title", "descriptionA", "descriptionB", "threshold"):
-        lines.append(f'[INFO] <parameter> {key.upper()}="{params.get(key, "")}"')
+    # print_script_variables (DA:736-747): INPUT_A/INPUT_B are the ID-list files WABI passes
+    # with -a/-b (DA:110-111; their real paths are WABI's, these are stand-ins)
+    form = {"DESC_A": "descriptionA", "DESC_B": "descriptionB", "TITLE": "title",
+            "GENOME": "genome", "METHOD": "antigenClass", "THRESHOLD": "threshold"}  # fmt: skip
+    named = {"INPUT_A": f"{rid}.a.txt", "INPUT_B": f"{rid}.b.txt"}
+    named |= {key: params.get(field, "") for key, field in form.items()}
+    lines += [f'[INFO] <parameter> {key}="{value}"' for key, value in named.items()]
     lines += [f"[WARNING] {w}" for w in warnings or []]
     if error:
         lines.append(f"[ERROR] {error}")

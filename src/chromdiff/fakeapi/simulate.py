@@ -218,24 +218,31 @@ def simulate_dmr(n_regions: int, seed: int = 7, genome: str = "hg38") -> dict[st
 
     Positions are metilene's: BED, the first CpG's 0-based start and the last CpG's end
     (metilene 0.2-8 prints pos[first] - 1 and pos[last], pos being the bedGraph end that
-    metilene_input.pl keeps: ``unionbedg | cut -f1,3-``).
+    metilene_input.pl keeps: ``unionbedg | cut -f1,3-``). The rows obey what metilene prints
+    (metseg.c of metilene 0.2-7, run with DA's defaults, ``-a g1 -b g2``, DA:631): only DMRs
+    with |mean difference| >= 0.1 (``minMethDist``) and >= 10 CpGs (``mincpgs``), at most one
+    CpG per 2 bases of the span; q = min(1, 2D KS p x number of tests), the tests counting
+    every segment metilene tested, printed or not (``numberTests``; here 2 per printed row).
     """
     rng = np.random.default_rng(seed)
     lay = layout(genome)
     code, start, stop = _regions(rng, n_regions, lay)
-    stop = start + rng.integers(50, 3000, n_regions)
+    n_cpgs = rng.integers(10, 80, n_regions)
+    stop = start + np.maximum(rng.integers(50, 3000, n_regions), 2 * n_cpgs)
     if lay.clip:
         stop = np.minimum(stop, lay.limit[code].astype(np.int64))
     mean_a = rng.beta(2, 2, n_regions)
-    diff = np.clip(rng.normal(0, 0.25, n_regions), -mean_a, 1 - mean_a) * -1
-    mean_b = np.clip(mean_a - diff, 0, 1)
-    p_mwu = np.clip(np.exp(-np.abs(diff) * rng.uniform(5, 40, n_regions)), 1e-300, 1)
+    # |A - B| in [0.1, 0.5], its sign the one the means allow (both always can: |d| <= 0.5)
+    mag = rng.uniform(0.1, 0.5, n_regions)
+    sign = np.where(rng.random(n_regions) < 0.5, 1.0, -1.0)
+    sign = np.where((mean_a - sign * mag < 0) | (mean_a - sign * mag > 1), -sign, sign)
+    mean_b = mean_a - sign * mag
+    p_ks = np.clip(np.exp(-mag * np.sqrt(n_cpgs) * rng.uniform(1, 6, n_regions)), 1e-300, 1)
+    p_mwu = np.clip(p_ks * rng.uniform(0.01, 10, n_regions), 1e-300, 1)
     order = np.lexsort((start, code))
     out = {
         "chrom": lay.chroms[code], "start": start, "stop": stop,
-        "qvalue": np.minimum(1.0, p_mwu * n_regions), "meth_diff": mean_a - mean_b,
-        "n_cpgs": rng.integers(10, 80, n_regions), "p_mwu": p_mwu,
-        "p_ks": np.minimum(1.0, p_mwu * rng.uniform(1, 5, n_regions)),
-        "mean_a": mean_a, "mean_b": mean_b,
+        "qvalue": np.minimum(1.0, p_ks * 2 * n_regions), "meth_diff": mean_a - mean_b,
+        "n_cpgs": n_cpgs, "p_mwu": p_mwu, "p_ks": p_ks, "mean_a": mean_a, "mean_b": mean_b,
     }  # fmt: skip
     return {k: v[order] for k, v in out.items()}

@@ -104,15 +104,21 @@ def place_labels(
     return pd.DataFrame(rows, columns=["label", "lx", "ly", "align"])
 
 
-def scatter_chart(pairs: pd.DataFrame, top: pd.DataFrame, title: str) -> alt.LayerChart:
+def scatter_chart(
+    pairs: pd.DataFrame, top: pd.DataFrame, title: str, peak_top: str | None = None,
+    rna_top: str | None = None,
+) -> alt.LayerChart:  # fmt: skip
     """Peak vs RNA log2FC of linked pairs, coloured by category, sized by significance.
 
     The regression line is fitted to the pairs in a concordance category; ``top`` (symbol,
-    atac_logfc, rna_logfc), best first, are labelled where they do not overlap.
+    atac_logfc, rna_logfc), best first, are labelled where they do not overlap. ``peak_top`` /
+    ``rna_top`` (``"X / Y"``, from the orientation notes) name each axis's ratio when known.
     """
+    x_title = f"Peak log2FC ({peak_top or 'accessibility or binding'})"
+    y_title = f"RNA log2FC ({rna_top or 'expression'})"
     base = alt.Chart(inline_data(pairs)).encode(
-        x=alt.X("atac_logfc:Q", title="Peak log2FC (accessibility)", axis=_LOGFC_AXIS),
-        y=alt.Y("rna_logfc:Q", title="RNA log2FC (expression)"),
+        x=alt.X("atac_logfc:Q", title=x_title, axis=_LOGFC_AXIS),
+        y=alt.Y("rna_logfc:Q", title=y_title),
     )
     points = base.mark_circle(opacity=0.6).encode(
         color=_COLOR,

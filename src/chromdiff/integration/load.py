@@ -21,7 +21,7 @@ from chromdiff.annotation import EMBEDDED, ensure_annotation
 from chromdiff.annotation.symbolcase import case_note
 from chromdiff.errors import InputError
 from chromdiff.integration.identifiers import id_column_note, resolve_genes
-from chromdiff.integration.orientation import orientation_note
+from chromdiff.integration.orientation import opposed_note, orientation_note
 from chromdiff.integration.params import IntegrationParams
 from chromdiff.integration.readers import read_table
 from chromdiff.integration.staging import check_user_id, integration_tables, staged_id
@@ -54,6 +54,8 @@ def _peaks_from_file(
         base = auto_base(info.tool, info.header)
     else:
         base = int(params.coordinate_base)
+    if "meth_diff" in {c.lower() for c in info.header}:  # chromdiff's own dmr export
+        raise InputError(f"{path}: a table of methylation differences (meth_diff): {DMR_REFUSED}")
     type_peaks(con, info, base)
     present = set(info.columns)
     note = orientation_note(con, info, "peaks")
@@ -68,24 +70,39 @@ def _peaks_from_file(
     }
 
 
-def _peaks_from_comparison(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict:
+#: Why methylation differences are refused as the peak side (a comparison or its export).
+DMR_REFUSED = (
+    "its effect is a methylation difference (A - B, a fraction), not a log2 fold change of "
+    "accessibility or binding, so the concordance categories (open & up, ...) and the "
+    "--atac-lfc cutoff do not apply (and hypermethylation usually goes with lower "
+    "expression, the opposite reading); integrate diffbind comparisons or peak files"
+)
+
+
+def comparison_row(con: duckdb.DuckDBPyConnection, comparison_id: str) -> tuple:
+    """Return ``(genome, analysis, input_hash, description_a, description_b)`` of a comparison.
+
+    Raises
+    ------
+    InputError
+        Unknown comparison, or a dmr one (:data:`DMR_REFUSED`).
+    """
     row = con.execute(
-        "select genome, analysis, input_hash from comparisons where comparison_id = ?",
+        "select genome, analysis, input_hash, description_a, description_b from comparisons"
+        " where comparison_id = ?",
         [comparison_id],
     ).fetchall()
     if not row:
         raise InputError(f"comparison {comparison_id!r} is not in the database")
-    genome, analysis, input_hash = row[0]
-    if analysis == "dmr":
+    if row[0][1] == "dmr":
         # meth_diff is a difference of methylation fractions (|x| <= 1), so the |log2FC| cutoff
-        # (default 1) was never met and every pair came out 'Other' with no warning; and its
-        # sign is not accessibility's (hypermethylation usually goes with lower expression)
-        raise InputError(
-            f"comparison {comparison_id!r} is a dmr comparison: its effect is a methylation "
-            "difference (A - B, a fraction), not a log2 fold change of accessibility or "
-            "binding, so the concordance categories (open & up, ...) and the --atac-lfc cutoff "
-            "do not apply; integrate diffbind comparisons or peak files"
-        )
+        # (default 1) was never met and every pair came out 'Other' with no warning
+        raise InputError(f"comparison {comparison_id!r} is a dmr comparison: {DMR_REFUSED}")
+    return row[0]
+
+
+def _peaks_from_comparison(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict:
+    genome, analysis, input_hash, desc_a, desc_b = comparison_row(con, comparison_id)
     # the comparison's analysis set (regions_filtered), as its QC, report and GREAT use it: not
     # the regions on non-standard contigs or shorter than its min_region_bp
     con.execute(
@@ -108,7 +125,17 @@ def _peaks_from_comparison(con: duckdb.DuckDBPyConnection, comparison_id: str) -
             f"comparison {comparison_id!r}: all {total} regions are outside its analysis set "
             "(non-standard contigs or shorter than its min_region_bp)"
         )
-    notes = []
+    # edgeR's logFC is log2(A / B) (edgeR.r:71, exactTest(pair = 2:1)): group A is on top
+    notes = [
+        (
+            "peaks",
+            "orientation",
+            kept,
+            f"{desc_a} / {desc_b}",
+            f"comparison {comparison_id}: logFC is log2({desc_a} / {desc_b}) (group A over B): "
+            f"positive = higher in {desc_a}, which the categories read as 'open'",
+        )
+    ]
     if kept < total:
         notes.append(
             (
@@ -250,6 +277,10 @@ def load_inputs(
     notes += input_notes(con, "_int_rna", "rna", rna_info)
     if rna_orientation is not None:
         notes.append(rna_orientation)
+    peak_orientation = next((n for n in notes if n[:2] == ("peaks", "orientation")), None)
+    opposed = opposed_note(peak_orientation, rna_orientation)
+    if opposed is not None:
+        notes.append(opposed)
     n_noid, line = con.execute("select n, line from _int_rna_noid").fetchall()[0]
     if n_noid:
         column = rna_info.columns["gene"]
@@ -409,6 +440,28 @@ def _resolve_some_genes(con: duckdb.DuckDBPyConnection, rna, annotation_id: str)
             "symbol or Entrez column with --rna-columns symbol=COL or give a matching --gtf"
         )
     return counts
+
+
+def preflight_comparison(db_path: str | Path, comparison_id: str) -> None:
+    """Check ``--comparison`` in the database before Prefect starts (skipped when it is busy).
+
+    Raises
+    ------
+    InputError
+        The comparison is not in the database, or is a dmr comparison.
+    """
+    from chromdiff.warehouse.db import DatabaseBusyError, open_db
+
+    if not Path(db_path).exists():
+        raise InputError(f"comparison {comparison_id!r} is not in the database ({db_path})")
+    try:
+        con = open_db(db_path, read_only=True)
+    except (DatabaseBusyError, duckdb.Error):  # another process writes it: the run checks
+        return
+    try:
+        comparison_row(con, comparison_id)
+    finally:
+        con.close()
 
 
 def preflight(

@@ -79,3 +79,29 @@ def orientation_note(con: duckdb.DuckDBPyConnection, info: TableInfo, side: str)
         f"Conc_{other} on {max(agree, 1 - agree):.0%} of {n:,} rows): the categories read {top} "
         "as 'open'",
     )
+
+
+def opposed_note(peaks: tuple | None, rna: tuple | None) -> tuple | None:
+    """Return an ``orientation_opposed`` note when both sides name their conditions, swapped.
+
+    ``peaks`` and ``rna`` are the sides' ``orientation`` notes (their example is ``top /
+    other``). When the peak side puts X over Y and the expression side Y over X (names compared
+    case-insensitively), every concordant pair is really discordant and the correlations'
+    signs are flipped; nothing in the numbers shows it.
+    """
+    if peaks is None or rna is None:
+        return None
+    p_top, _, p_other = peaks[3].partition(" / ")
+    r_top, _, r_other = rna[3].partition(" / ")
+    if not (p_top.lower() == r_other.lower() and p_other.lower() == r_top.lower()):
+        return None
+    return (
+        "rna",
+        "orientation_opposed",
+        rna[2],
+        f"{peaks[3]} vs {rna[3]}",
+        f"the sides put opposite conditions on top: peaks {p_top} over {p_other}, expression "
+        f"{r_top} over {r_other}; read as given, 'Concordant' and 'Discordant' are swapped and "
+        "the correlations change sign: negate one side's fold change column to compare like "
+        "with like",
+    )

@@ -92,9 +92,19 @@ def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> 
              and f.significant))""",
         iid,
     )
+    # which condition each side puts on top, where it is known (orientation notes)
+    tops = dict(
+        con.execute(
+            "select side, any_value(example) from int_input_notes where integration_id = ?"
+            " and kind = 'orientation' group by side",
+            [iid],
+        ).fetchall()
+    )
     built = {}
     if not pairs.empty:
-        built["int_scatter"] = charts.scatter_chart(pairs, top, f"{title}: peak vs RNA log2FC")
+        built["int_scatter"] = charts.scatter_chart(
+            pairs, top, f"{title}: peak vs RNA log2FC", tops.get("peaks"), tops.get("rna")
+        )
     if not dist.empty:
         built["int_distance"] = charts.distance_chart(dist, "Distance to TSS by category")
     if not genes.dropna(subset=["rna_padj", "rna_logfc"]).empty:

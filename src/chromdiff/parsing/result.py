@@ -121,7 +121,8 @@ def parse_result(
     -------
     ParsedResult
         ``logfc`` is log2(A/B) and ``pvalue``/``qvalue`` raw probabilities in every format.
-        ``region_id`` is the 1-based data row of the file. dmr: ``pvalue`` = ``p_mwu``.
+        ``region_id`` is the 1-based data row of the file. dmr: ``pvalue`` = ``p_ks`` (the p
+        its q-value adjusts).
 
     Raises
     ------

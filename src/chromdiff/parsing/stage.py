@@ -388,9 +388,12 @@ def _stage_dmr(con, path) -> Staged:
     # (a CpG's position is its bedGraph end, 1-based), and metilene 0.2-8 prints a DMR as
     # start = pos[first CpG] - 1, stop = pos[last CpG] (metseg.c). Stored as given. (The
     # server's IGV label Length = stop - start + 1, DA:698, is one more than the DMR's bases.)
+    # metilene's q (column 4) is its 2D KS p (column 8) times the number of tests, capped at 1
+    # (Bonferroni, metilene 0.2-7 metseg.c: segment_out.p = ks[0] = kstest2d's p; output loop
+    # q = segment_out.p * numberTests): pvalue is that p, the one q adjusts; MWU is beside it
     regions = f"""select cast(ln as integer) as region_id, c1 as chrom,
               cast(c2 as bigint) as start,
-              cast(c3 as bigint) as stop, null::double as logfc, {num("c7")} as pvalue,
+              cast(c3 as bigint) as stop, null::double as logfc, {num("c8")} as pvalue,
               {num("c4")} as qvalue, null::double as mean_count_a, null::double as mean_count_b,
               {num("c5")} as meth_diff, cast(c6 as integer) as n_cpgs, {num("c7")} as p_mwu,
               {num("c8")} as p_ks, {num("c9")} as mean_meth_a, {num("c10")} as mean_meth_b

@@ -133,8 +133,9 @@ def export_sql(view: str, analysis: str, top_n: int | None, count_columns: list[
     ]  # fmt: skip
     join = ""
     if analysis == "dmr":
-        # pvalue is metilene's Mann-Whitney U p (column 7); its 2D KS p (column 8) beside it
-        cols += ["r.n_cpgs", "r.p_ks as p_2d_ks", "r.mean_meth_a", "r.mean_meth_b", *GENE_COLUMNS]
+        # pvalue is metilene's 2D KS p (column 8, the p its q adjusts); its Mann-Whitney U p
+        # (column 7) beside it
+        cols += ["r.n_cpgs", "r.p_mwu", "r.mean_meth_a", "r.mean_meth_b", *GENE_COLUMNS]
     else:
         cols += ["r.mean_count", "r.mean_count_a", "r.mean_count_b", *GENE_COLUMNS]
         cols += count_columns

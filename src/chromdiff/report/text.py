@@ -171,7 +171,10 @@ def methods(ctx: ReportContext) -> str:
     if ctx.is_dmr:
         core = (
             "ChIP-Atlas Diff Analysis ran metilene on the bisulfite-seq methylation of both "
-            "groups; the effect is the mean methylation difference A − B."
+            "groups; the effect is the mean methylation difference A − B. metilene's q-value "
+            "is its two-dimensional Kolmogorov-Smirnov p-value times the number of segments "
+            "it tested (Bonferroni, capped at 1): a family-wise error bound, stricter than "
+            "an FDR; its tests take every CpG of every experiment as an observation."
         )
     else:
         core = (

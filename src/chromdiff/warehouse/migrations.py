@@ -159,34 +159,58 @@ def experiments_unattributed_column(con: duckdb.DuckDBPyConnection) -> bool:
     return True
 
 
+def _once(con: duckdb.DuckDBPyConnection, name: str, update_sql: str) -> int | None:
+    """Run ``update_sql`` on the dmr comparisons' regions once per database (``name``).
+
+    Their annotation is dropped and ``reported_at`` cleared when rows changed, so the next run
+    of each comparison annotates and reports it again. Returns the rows changed, None when
+    the step had run before.
+    """
+    done = con.execute("select count(*) from data_migrations where name = ?", [name])
+    if done.fetchall()[0][0]:
+        return None
+    dmr = "select comparison_id from comparisons where analysis = 'dmr'"
+    with transaction(con):
+        n = con.execute(f"{update_sql} and comparison_id in ({dmr})").fetchall()[0][0]
+        if n:
+            con.execute(f"delete from region_annotation where comparison_id in ({dmr})")
+            con.execute(f"update comparisons set reported_at = null where comparison_id in ({dmr})")
+        con.execute("insert into data_migrations values (?, current_timestamp, ?)", [name, n])
+    return n
+
+
 def dmr_bed_starts(con: duckdb.DuckDBPyConnection) -> bool:
     """Shift the stored starts of dmr regions one base right, once per database.
 
     metilene writes BED (``pos[first CpG] - 1``, ``pos[last CpG]``); earlier versions took the
     server's IGV label ``Length = stop - start + 1`` (DA:698) for the rule and stored
-    ``start - 1``. Their annotation is dropped and ``reported_at`` cleared, so the next run of
-    each comparison annotates and reports it again. Returns True when rows were changed.
+    ``start - 1``. Returns True when rows were changed (see :func:`_once`).
     """
-    done = con.execute(
-        "select count(*) from data_migrations where name = 'dmr_bed_starts'"
-    ).fetchall()[0][0]
-    if done:
-        return False
-    dmr = "select comparison_id from comparisons where analysis = 'dmr'"
-    with transaction(con):
-        n = con.execute(
-            f"update regions set start = start + 1 where comparison_id in ({dmr})"
-        ).fetchall()[0][0]
-        if n:
-            con.execute(f"delete from region_annotation where comparison_id in ({dmr})")
-            con.execute(f"update comparisons set reported_at = null where comparison_id in ({dmr})")
-        con.execute(
-            "insert into data_migrations values ('dmr_bed_starts', current_timestamp, ?)", [n]
-        )
+    n = _once(con, "dmr_bed_starts", "update regions set start = start + 1 where true")
     if n:
         logger.warning(
             "moved the starts of %d stored DMRs one base right (metilene writes BED); their "
             "comparisons are annotated and reported again on their next run",
+            n,
+        )
+    return bool(n)
+
+
+def dmr_pvalue_ks(con: duckdb.DuckDBPyConnection) -> bool:
+    """Make a stored DMR's ``pvalue`` its 2D KS p (``p_ks``), once per database.
+
+    metilene's q-value adjusts the 2D KS p (q = p x tests, Bonferroni); earlier versions
+    stored the Mann-Whitney U p (``p_mwu``, kept in its own column) as ``pvalue``, so a
+    region's p could exceed its q. Returns True when rows were changed (see :func:`_once`).
+    """
+    n = _once(
+        con, "dmr_pvalue_ks", "update regions set pvalue = p_ks where pvalue is distinct from p_ks"
+    )
+    if n:
+        logger.warning(
+            "stored DMRs: pvalue is now metilene's 2D KS p, the one its q-value adjusts (was "
+            "the Mann-Whitney U p, still in p_mwu) for %d regions; their reports are made again "
+            "on their next run",
             n,
         )
     return bool(n)
@@ -200,3 +224,4 @@ def migrate(con: duckdb.DuckDBPyConnection) -> None:
     experiments_server_columns(con)
     experiments_unattributed_column(con)
     dmr_bed_starts(con)
+    dmr_pvalue_ks(con)
