@@ -21,6 +21,7 @@ from chromdiff.design.comparison import (
     plan,
     plan_thresholds,
     register,
+    same_endpoint,
     set_request,
     set_status,
 )
@@ -65,7 +66,12 @@ def prepare(
     with writer(db_path) as con:
         state = get_state(con, comparison_id)
         input_hash = input_hash or spec.input_hash()
-        action = plan(state, input_hash, force)
+        action = plan(state, input_hash, force, base_url)
+        if state is not None and not same_endpoint(state, base_url):
+            get_run_logger().warning(
+                "comparison %s: its stored result came from %s; the same inputs go to %s as a "
+                "new job", comparison_id, state["base_url"], base_url,
+            )  # fmt: skip
         registration = dict(base_url=base_url, simulated=simulated, params=params,
                             input_hash=input_hash)  # fmt: skip
         if request_id and request_id != (state or {}).get("request_id"):

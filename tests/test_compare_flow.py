@@ -305,3 +305,21 @@ def test_a_significance_rule_nothing_can_meet_is_refused_before_submitting(doubl
     with pytest.raises(InputError, match=r"--min-abs-logfc 20 for a dmr comparison"):
         run_double(tmp_path, analysis="dmr", min_abs_logfc=20.0)
     assert double.submitted == 0
+
+
+@pytest.mark.prefect
+def test_a_result_from_another_endpoint_is_not_kept(server, fake_chipatlas_factory, tmp_path):
+    """A batch tried against the fake server, then scheduled against the real service on the
+    same database: the unchanged inputs were 'skipped' and the simulated rows reported as the
+    real run's. Another endpoint is a new job there; its rows replace the stored ones."""
+    first = run(server.base_url, tmp_path)
+    other = fake_chipatlas_factory(n_regions=300)  # stands in for the real service
+    second = run(other.base_url, tmp_path)
+    assert not second["skipped"] and second["status"] == "loaded"
+    assert [r["method"] for r in other.journal].count("POST") == 1
+    assert second["request_id"] != first["request_id"]
+    with connect(tmp_path / "c.duckdb", read_only=True) as con:
+        assert con.execute("select base_url, n_regions from comparisons").fetchall() == [
+            (other.base_url, second["n_regions"])
+        ]
+    assert run(other.base_url, tmp_path)["skipped"]  # then unchanged: skipped again

@@ -86,6 +86,14 @@ def test_plan():
     assert (
         plan({"status": "running", "request_id": None, "input_hash": "h"}, "h", False) == "submit"
     )
+    # a result stored from another endpoint (the fake server, then the real one) is a new job:
+    # resumed or skipped, the real endpoint's run would report the simulated rows as its own
+    fake = done | {"base_url": "http://127.0.0.1:8080/wabi/chipatlas/"}
+    assert plan(fake, "h", False, "http://127.0.0.1:8080/wabi/chipatlas") == "skip"
+    assert plan(fake, "h", False, "https://dtn1.ddbj.nig.ac.jp/wabi/chipatlas/") == "submit"
+    running = {"status": "running", "request_id": "r", "input_hash": "h",
+               "base_url": "http://127.0.0.1:8080/"}  # fmt: skip
+    assert plan(running, "h", False, "https://example.org/") == "submit"
     # the job ended for good on the server: not resubmitted without force (it would fail again)
     assert plan({"status": "failed", "request_id": "r", "input_hash": "h"}, "h", False) == "failed"
     assert plan({"status": "failed", "request_id": "r", "input_hash": "h"}, "h", True) == "submit"

@@ -83,7 +83,7 @@ def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force
     out_dir = Path(output_dir) / item.name
     with writer(db_path) as con:
         state = get_state(con, item.name)
-        action = plan(state, spec.input_hash(), force)
+        action = plan(state, spec.input_hash(), force, base_url)
         if action == "in_doubt":
             raise in_doubt_error(item.name, state)
         if action == "failed":

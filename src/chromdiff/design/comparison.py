@@ -140,11 +140,13 @@ def log_event(
     ).fetchall()
 
 
-_STATE_COLUMNS = ("status", "request_id", "input_hash", "reported_at", "error", "updated_at")
+_STATE_COLUMNS = (
+    "status", "request_id", "input_hash", "reported_at", "error", "updated_at", "base_url",
+)  # fmt: skip
 
 
 def get_state(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict | None:
-    """Return ``{status, request_id, input_hash, reported_at, error, updated_at}``, or ``None``."""
+    """Return the stored state (``_STATE_COLUMNS``: status, request ID, ...), or ``None``."""
     rows = con.execute(
         f"select {', '.join(_STATE_COLUMNS)} from comparisons where comparison_id = ?",
         [comparison_id],
@@ -159,7 +161,18 @@ def enrichment_run_id(comparison_id: str) -> str:
     return f"comparison:{comparison_id}"
 
 
-def plan(state: dict | None, input_hash: str, force: bool) -> str:
+def same_endpoint(state: dict | None, base_url: str | None) -> bool:
+    """Return True unless ``state`` was stored from another endpoint than ``base_url``.
+
+    A result of the fake server (or a local run) is not the real service's: the same inputs
+    sent elsewhere are a new job, never a reason to keep the stored rows.
+    """
+    if state is None or base_url is None or not state.get("base_url"):
+        return True
+    return str(state["base_url"]).rstrip("/") == str(base_url).rstrip("/")
+
+
+def plan(state: dict | None, input_hash: str, force: bool, base_url: str | None = None) -> str:
     """Decide what to do: ``submit``, ``resume``, ``finish``, ``skip``, ``in_doubt`` or ``failed``.
 
     ``skip``: loaded and reported with the same inputs and not ``force``. ``finish``: loaded but
@@ -169,9 +182,12 @@ def plan(state: dict | None, input_hash: str, force: bool) -> str:
     (``submitting``/``in_doubt``): never re-sent without ``force``. ``failed``: the server's
     answer about its job was final (failed, lost, expired, refused): the same job would end the
     same way, so it is not resubmitted without ``force``. Anything else (new, failed before a
-    request ID existed, changed inputs, ``force``) is ``submit``.
+    request ID existed, changed inputs, another endpoint than ``base_url``, ``force``) is
+    ``submit``.
     """
     if state is None or force or state["input_hash"] != input_hash:
+        return "submit"
+    if not same_endpoint(state, base_url):
         return "submit"
     if state["status"] == "loaded":
         return "skip" if state.get("reported_at") else "finish"
