@@ -215,3 +215,26 @@ def test_dmr_and_empty_results(fake_chipatlas_factory, tmp_path):
     assert parsed.counts.num_rows == 0
     _, files = run_job(fake_chipatlas_factory(empty_result=True), tmp_path / "e")
     assert parse_result(files.bed, "diffbind", A, B).regions.num_rows == 0
+
+
+@pytest.mark.parametrize("igv_rows", [True, False])
+def test_legacy_counts_are_credited_in_submission_order(fake_chipatlas_factory, tmp_path, igv_rows):
+    """The 2024 script counts in its SRX_LST order, as submitted (diff_analysis_for_ChIP_ATAC_
+    DNase.sh:262-296, :467-485), not sorted: B = [SRX999, SRX1000] has SRX999's counts first.
+    Its IGV BED lists the groups in that order; with no IGV row (nothing at Q < 0.1) the log's
+    'Queried SRXs' lines (:118-128) say it. Planted per-experiment values check the credit."""
+    from chromdiff.parsing.samples import layout_for_files
+
+    server = fake_chipatlas_factory(n_regions=80, result_format="diffbind_2024", label_counts=True)
+    _, files = run_job(server, tmp_path)
+    if not igv_rows:
+        files.igv_bed.write_text(files.igv_bed.read_text().splitlines()[0] + "\n")
+    layout = layout_for_files(A, B, "diffbind", files.log, files.igv_bed)
+    assert layout.source == ("igv" if igv_rows else "log_queried")
+    assert (layout.columns_a, layout.columns_b) == (A, B)
+    parsed = parse_result(
+        files.bed, "diffbind", layout.columns_a, layout.columns_b, server_order=True
+    )
+    first = {r["experiment_id"]: r["count"] for r in parsed.counts.to_pylist()
+             if r["region_id"] == 1}  # fmt: skip
+    assert first == {s: int(s[3:]) % 100_000 / 100 for s in A + B}

@@ -111,6 +111,36 @@ def igv_bed(main_bed: str, title: str, genome: str, ids_a, ids_b, desc_a, desc_b
     return "\n".join(lines) + "\n"
 
 
+def legacy_igv_bed(main_bed: str, title: str, genome: str, ids_a, ids_b, desc_a, desc_b) -> str:
+    """Return the 2024 script's IGV BED (``make_igv``, its :575-595).
+
+    The script is inutano/chip-atlas ``script/diff-analysis/diff_analysis_for_ChIP_ATAC_DNase.sh``.
+
+    A track line, then the rows with log10 Q < -1 (``$8 < -1``): the SRX lists as the script
+    holds them (submission order, GSMs mapped in place; ``SRXs%20(<label>)=`` without quotes,
+    the awk string closing around the label), the counts, ``Log2(A/B)`` = minus the BED's
+    log2(B/A), score = -log10 Q, orange when A is higher; a logFC of 0 has no colour and is not
+    printed.
+    """
+    lines = [f'track name="{title}" gffTags="on"']
+    for row in main_bed.splitlines():
+        f = row.split("\t")
+        if not float(f[7]) < -1:
+            continue
+        inverse = -float(f[5])
+        if inverse == 0:
+            continue
+        name = (
+            f"Analysis%20title={title};Genome={genome};SRXs%20({desc_a})={','.join(ids_a)};"
+            f"SRXs%20({desc_b})={','.join(ids_b)};Normalized%20count%20({desc_a})={f[3]};"
+            f"Normalized%20count%20({desc_b})={f[4]};Log2({desc_a}/{desc_b})={inverse:g};"
+            f"Log%20P-val={f[6]};Log%20Q-val={f[7]}"
+        )
+        rgb = _ORANGE if inverse > 0 else _BLUE
+        lines.append("\t".join([f[0], f[1], f[2], name, f"{-float(f[7]):g}", ".", f[1], f[2], rgb]))
+    return "\n".join(lines) + "\n"
+
+
 def session_xml(genome: str, ids_a, ids_b, title: str, dmr: bool = False) -> str:
     """Return an IGV session XML like ChIP-Atlas's (bigWig per experiment + the IGV BED)."""
     kind = "bs/methyl" if dmr else "bw"
@@ -126,6 +156,23 @@ def session_xml(genome: str, ids_a, ids_b, title: str, dmr: bool = False) -> str
     )
 
 
+def _queried(text: str, group: int) -> list[str]:
+    """Return the 2024 script's ``SRX_LST[group]`` at ``init_log``: the IDs as submitted.
+
+    User-data lines are renamed ``url<group>_<k>`` by ``load_urls`` (:87-115); GSMs are not
+    mapped yet.
+    """
+    out, k = [], 0
+    for line in text.splitlines():
+        line = line.strip()
+        if line.startswith("http"):
+            k += 1
+            out.append(f"url{group}_{k}")
+        elif line:
+            out.append(line)
+    return out
+
+
 def job_log(
     rid: str, params: dict, *, legacy=False, error: str | None = None, done=True,
     warnings: list[str] | None = None, samples: list[str] | None = None,
@@ -137,9 +184,15 @@ def job_log(
     edgeR.r:27-38) and, when ``done``, the End and Duration lines (DA:22-29).
     """
     now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    if legacy:
+    if legacy:  # add_parameters_to_log, then init_log (2024 script :74-128)
+        queried = "".join(
+            f"  {params.get(desc, '')}: {','.join(_queried(params.get(ids, ''), i))}\n"
+            for i, (desc, ids) in enumerate((("descriptionA", "bedAFile"),
+                                             ("descriptionB", "bedBFile")))
+        )  # fmt: skip
         text = (f"========= Parameters ========\n# {SIMULATED_NOTE}\n===== Diff Analysis =====\n"
-                f"request ID = {rid}\nGenome = {params.get('genome')}\n")  # fmt: skip
+                f"request ID = {rid}\n\nGenome = {params.get('genome')}\n\nQueried SRXs\n"
+                f"{queried}\n")  # fmt: skip
         if error:
             return text + f"  ![ERROR] {error}\n!! Abnormal termination !!\n"
         return text + ("========= Finished! =========\n" if done else "Running edgeR ... \n")

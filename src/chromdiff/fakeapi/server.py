@@ -114,6 +114,8 @@ def build_result(job: Job, sc: Scenario) -> bytes:
     col_b = [s for s, g in columns if g == "B"]
     dmr = form["antigenClass"] == "dmr"
     legacy = sc.result_format == "diffbind_2024" and not dmr
+    if legacy:  # the 2024 script counts in its SRX_LST order, as submitted (script :262-296)
+        col_a, col_b = list(ids_a), list(ids_b)
     if sc.empty_result:
         bed = ""
     elif dmr:
@@ -133,7 +135,7 @@ def build_result(job: Job, sc: Scenario) -> bytes:
     sorted_a = sort_ids(sorted(ids_a), sc.collation)
     sorted_b = sort_ids(sorted(ids_b), sc.collation)
     igv = (
-        ""
+        formats.legacy_igv_bed(bed, title, form["genome"], col_a, col_b, da, db)
         if legacy
         else formats.igv_bed(bed, title, form["genome"], sorted_a, sorted_b, da, db, dmr)
     )

@@ -52,7 +52,8 @@ class ServerLayout:
     """The count columns of each group as the server wrote them, and each input's use.
 
     ``source`` says where the order came from: ``log`` (edgeR's sample lines), ``igv`` (the IGV
-    BED's sorted SRX lists) or ``assumed`` (no server statement: sorted input IDs).
+    BED's SRX lists), ``log_queried`` (a 2024 log's ``Queried SRXs``) or ``assumed`` (no server
+    statement: sorted input IDs).
     """
 
     columns_a: list[str]
@@ -92,6 +93,25 @@ def log_dropped(log_text: str) -> dict[str, str]:
         if m:
             out.setdefault(m.group("id"), line.strip())
     return out
+
+
+def log_queried(log_text: str) -> tuple[list[str], list[str]] | None:
+    """Return the 2024 script's ``Queried SRXs`` lists (group A, group B), or None.
+
+    Its ``init_log`` (inutano/chip-atlas ``script/diff-analysis/
+    diff_analysis_for_ChIP_ATAC_DNase.sh``:118-128) writes ``  <label>: <ID,ID,...>`` per group,
+    in submission order, before GSMs are mapped in place (``do_gsm2srx``, :248-262); its count
+    columns keep that order (``def_var2``/``combine_count_tbl``, :266-296, :467-485).
+    """
+    lines = log_text.splitlines()
+    try:
+        at = next(i for i, x in enumerate(lines) if x.strip() == "Queried SRXs")
+    except StopIteration:
+        return None
+    groups = [x.rpartition(": ")[2].strip() for x in lines[at + 1 : at + 3] if ": " in x]
+    if len(groups) != 2:
+        return None
+    return tuple([i for i in g.split(",") if i] for g in groups)
 
 
 def igv_srx_lists(igv_path: str | Path | None) -> tuple[list[str], list[str]] | None:
@@ -174,11 +194,12 @@ def resolve_layout(
     """Tie the submitted IDs to the server's experiments and count columns.
 
     Order of evidence: edgeR's ``[INFO] <samples>`` lines in the log (count-column order), else
-    the IGV BED's SRX lists (sorted by the server's ``sort``, the same collation as its glob),
-    else the sorted input IDs. IDs the log says were ignored are recorded as dropped with that
-    line. A GSM is tied to the group's one server SRX that no SRX input claims; with several
-    GSMs the pairing is not stated by the server: they were used, but their counts are left
-    unattributed (``ExperimentUse.unattributed``), not dropped.
+    the IGV BED's SRX lists (2025: sorted by the server's ``sort``, the same collation as its
+    glob; 2024: the submission order its counts keep), else a 2024 log's ``Queried SRXs`` lists
+    (:func:`log_queried`), else the sorted input IDs. IDs the log says were ignored are recorded
+    as dropped with that line. A GSM is tied to the group's one server SRX that no SRX input
+    claims; with several GSMs the pairing is not stated by the server: they were used, but their
+    counts are left unattributed (``ExperimentUse.unattributed``), not dropped.
     ``has_counts`` is False for dmr results (no count columns: no warning about them).
     """
     text = log_text or ""
@@ -192,7 +213,13 @@ def resolve_layout(
         source = "log"
     else:
         lists = igv_srx_lists(igv_path)
-        cols, source = (lists, "igv") if lists else ((None, None), "assumed")
+        queried = None if lists else log_queried(text)
+        if lists:
+            cols, source = lists, "igv"
+        elif queried:  # a 2024 result whose IGV BED has no row: its log's submission order
+            cols, source = queried, "log_queried"
+        else:
+            cols, source = (None, None), "assumed"
     uses_a, notes_a = _tie_group("A", list(ids_a), cols[0], dropped)
     uses_b, notes_b = _tie_group("B", list(ids_b), cols[1], dropped)
     uses = uses_a + uses_b
