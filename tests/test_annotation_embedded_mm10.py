@@ -65,3 +65,22 @@ def test_no_small_rna_transcript_spans_kilobases(genome):
     long = [(s, n) for s, n in rows if s and pattern.match(s) and n > SMALL_RNA_MAX_SPAN]
     assert not long
     assert sum(1 for s, _ in rows if s and pattern.match(s)) > 1000  # the pattern does match
+
+
+# BioMart: Ensembl mitochondrial gene -> (Entrez, symbol); mt-Nd6 is the one on the minus strand
+MITO = {"17708": ("mt-Co1", "+"), "17711": ("mt-Cytb", "+"), "17722": ("mt-Nd6", "-")}
+
+
+@pytest.mark.parametrize("entrez", sorted(MITO))
+def test_mitochondrial_genes_carry_their_symbols(entrez):
+    """refGene has no chrM transcript: the 15 chrM genes had no symbol, so a DE table's mt-Co1
+    matched nothing and chrM peaks had no nearest gene name."""
+    rows = duckdb.sql(
+        f"select symbol, chrom, strand from '{DATA_DIR}/mm10_genes.parquet'"
+        f" where gene_id = '{entrez}'"
+    ).fetchall()
+    assert rows == [(MITO[entrez][0], "chrM", MITO[entrez][1])]
+    n, named = duckdb.sql(
+        f"select count(*), count(symbol) from '{DATA_DIR}/mm10_genes.parquet' where chrom = 'chrM'"
+    ).fetchall()[0]
+    assert n == named == 15

@@ -69,6 +69,18 @@ SMALL_RNA_SYMBOL = (
     r"^(?i)(mir\d+[a-z]?(-\d+)*|snor[ad]\d+[a-z]?(-\d+)*|scarna\d+|bc1|rny\d|rn7s[kl]\d*)$"
 )
 
+#: mm10's mitochondrial genes: refGene has no chrM transcript, so no symbol reached the 15
+#: Rsubread chrM Entrez IDs (``mt-Co1`` in a DE table matched nothing). NCBI Gene symbols, as
+#: Ensembl BioMart's mm10 xref maps the 13 coding genes (celloracle 0.20.0
+#: ``biomart_xref.mm10.txt``); 17724/17725 are the 12S/16S rRNA genes mt-Rnr1/mt-Rnr2
+#: (NCBI Gene), at Rsubread's chrM:70-1024 and 1094-2675 as in Ensembl.
+MOUSE_MT_SYMBOLS = {
+    "17705": "mt-Atp6", "17706": "mt-Atp8", "17708": "mt-Co1", "17709": "mt-Co2",
+    "17710": "mt-Co3", "17711": "mt-Cytb", "17716": "mt-Nd1", "17717": "mt-Nd2",
+    "17718": "mt-Nd3", "17719": "mt-Nd4", "17720": "mt-Nd4l", "17721": "mt-Nd5",
+    "17722": "mt-Nd6", "17724": "mt-Rnr1", "17725": "mt-Rnr2",
+}  # fmt: skip
+
 #: Total order of each output file's rows (every column, so ties cannot reorder bytes).
 ORDER = {
     "genes": "chrom, start, stop, strand, gene_id, symbol, tss",
@@ -104,20 +116,27 @@ def _load_org(con: duckdb.DuckDBPyConnection, sqlite_path: Path) -> None:
 
 
 def _empty_org(con: duckdb.DuckDBPyConnection) -> None:
-    """Create empty ``no_sym`` / ``no_acc`` tables (the org tables of a non-human genome)."""
+    """Create the org tables of non-human genomes: ``no_sym``, ``no_acc``, ``mm10_sym``.
+
+    The first two are empty; ``mm10_sym`` holds :data:`MOUSE_MT_SYMBOLS`.
+    """
     con.execute(
         """create or replace temp table no_sym (entrez varchar, symbol varchar);
-           create or replace temp table no_acc (acc varchar, entrez varchar)"""
+           create or replace temp table no_acc (acc varchar, entrez varchar);
+           create or replace temp table mm10_sym (entrez varchar, symbol varchar)"""
     )
+    con.executemany("insert into mm10_sym values (?, ?)", sorted(MOUSE_MT_SYMBOLS.items()))
 
 
 def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Path) -> dict:
     """Build the three Parquet files of one genome from sources dir ``src``; return row counts.
 
     Human genomes read tables ``org_sym`` and ``org_acc`` (:func:`_load_org`), others the
-    empty ``no_sym`` and ``no_acc``.
+    empty ``no_sym`` and ``no_acc`` (mm10 its mitochondrial symbols, ``mm10_sym``).
     """
     sym, acc = ("org_sym", "org_acc") if genome in HUMAN else ("no_sym", "no_acc")
+    if genome == "mm10":
+        sym = "mm10_sym"
     con.execute(
         f"""create or replace temp table raw_exons as
         select distinct GeneID::varchar as gene_id, Chr as chrom, Start - 1 as start,
