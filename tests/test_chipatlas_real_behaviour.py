@@ -10,7 +10,7 @@ import requests
 
 from chromdiff.chipatlas.client import ChipAtlasClient
 from chromdiff.chipatlas.protocol import SubmitRequest, parse_request_id
-from chromdiff.errors import JobExpiredError, JobFailedError, JobLostError
+from chromdiff.errors import InputError, JobExpiredError, JobFailedError, JobLostError
 from chromdiff.fakeapi.da import count_columns, map_inputs, sort_ids
 from chromdiff.settings import Settings
 
@@ -103,6 +103,31 @@ def test_unknown_and_expired_request_ids_answer_400(fake_chipatlas_factory, tmp_
     with pytest.raises(JobExpiredError, match=f"{old} has expired.*HTTP 404.*--force"):
         client(server).download_zip(old, tmp_path / "r.zip")
     assert not list(tmp_path.iterdir())  # nothing half-written
+
+
+def test_threshold_outside_das_list_is_refused_before_sending(fake_chipatlas_factory):
+    """WABI queues any int >= 0 (ChipatlasRequest.java:96-99); DA then fails the job unless the
+    threshold is one of ``50 100 200 500 bs 999`` (DA:94, handle_error :77), for dmr too."""
+    server = fake_chipatlas_factory(polls_to_finish=1)
+    c = client(server)
+    args = ("dmr", "hg38", A, B, "threshold check", "grp A", "grp B")
+    for bad in (7, 0, 75):
+        with pytest.raises(InputError, match=f"threshold {bad} invalid for dmr"):
+            c.submit(SubmitRequest(*args, threshold=bad))
+    with pytest.raises(InputError, match="threshold 999 invalid for diffbind"):
+        SubmitRequest("diffbind", *args[1:], threshold=999).validate()
+    assert not [r for r in server.journal if r["method"] == "POST"]  # nothing was sent
+    for good in (50, 100, 200, 500, 999, None):
+        SubmitRequest(*args, threshold=good).validate()
+    # sent anyway (as another client could): queued, then DA's argument check ends the job
+    form = SubmitRequest(*args).form() | {"threshold": "7"}
+    rid = parse_request_id(requests.post(server.base_url, data=form, timeout=5).text)
+    expected = '[ERROR] Invalid threshold: "7". Must be one of: [50, 100, 200, 500, bs, 999]'
+    with pytest.raises(JobFailedError, match=rid + ".*" + expected.replace("[", r"\[")[9:]):
+        c.wait(rid)
+    assert get(server, rid, info="result", format="html").status_code == 200  # handle_error
+    assert get(server, rid, info="result", format="log").text == expected + "\n"
+    assert get(server, rid, info="result", format="zip").status_code == 404
 
 
 def test_dropped_ids_gsm_mapping_and_sample_lines(fake_chipatlas_factory):

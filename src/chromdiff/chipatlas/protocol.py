@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from chromdiff.design.inputs import DEFAULT_THRESHOLD, check_threshold
 from chromdiff.design.userdata import is_user_line
 from chromdiff.errors import ChipAtlasError, InputError
 
@@ -20,9 +21,6 @@ ANALYSES = {
     "diffbind": "Differential peak regions (ChIP/ATAC/DNase-seq, edgeR)",
     "dmr": "Differentially methylated regions (Bisulfite-seq, metilene)",
 }
-#: Threshold the site sends: the MACS2 peak threshold for diffbind (Q < 1e-05), unused for dmr.
-DEFAULT_THRESHOLD = {"diffbind": 50, "dmr": 999}
-DIFFBIND_THRESHOLDS = (50, 100, 200, 500)
 #: WABI validates title/descriptions against this class (HTTP 400 otherwise).
 LABEL_RE = re.compile(r"^[A-Za-z0-9_ .-]*$")
 #: WABI request IDs: ``wabi_chipatlas_YYYY-MMDD-HHMM-SS-<ms>-<suffix>``. The milliseconds are not
@@ -102,13 +100,7 @@ class SubmitRequest:
                     f"{name} {value!r} has characters the server refuses: {''.join(bad)!r} "
                     "(allowed: letters, digits, space, '_', '.', '-')"
                 )
-        threshold = self.effective_threshold()
-        if self.analysis == "diffbind" and threshold not in DIFFBIND_THRESHOLDS:
-            raise InputError(
-                f"threshold {threshold} is not one of {DIFFBIND_THRESHOLDS} (MACS2 -log10 Q x10)"
-            )
-        if threshold < 0:
-            raise InputError(f"threshold must be >= 0, got {threshold}")
+        check_threshold(self.analysis, self.threshold)  # DA's list (DA:94), not only WABI's >= 0
         return self
 
     def form(self) -> dict[str, str]:

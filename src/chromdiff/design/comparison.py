@@ -22,6 +22,7 @@ from chromdiff.design.inputs import (
     check_genome,
     check_groups,
     check_label,
+    check_threshold,
     validate_ids,
 )
 from chromdiff.design.userdata import experiment_names, is_user_line, parse_user_line
@@ -36,9 +37,6 @@ IN_DOUBT_HELP = (
     "if you know its request ID (the ChIP-Atlas site or e-mail), resume it with --request-id ID; "
     "otherwise --force submits anew (the lost copy may still run on the server)"
 )
-#: Default ``threshold`` the official site sends per analysis (chipatlas_api.md §1.2).
-DEFAULT_THRESHOLD = {"diffbind": 50, "dmr": 999}
-DIFFBIND_THRESHOLDS = (50, 100, 200, 500)
 
 
 @dataclass
@@ -69,12 +67,7 @@ class ComparisonSpec:
         ids_a = validate_ids(self.ids_a, "group A", analysis)
         ids_b = validate_ids(self.ids_b, "group B", analysis)
         check_groups(ids_a, ids_b)
-        threshold = DEFAULT_THRESHOLD[analysis] if self.threshold is None else int(self.threshold)
-        if analysis == "diffbind" and threshold not in DIFFBIND_THRESHOLDS:
-            raise InputError(
-                f"threshold {threshold} invalid for diffbind; choose one of "
-                f"{', '.join(map(str, DIFFBIND_THRESHOLDS))}"
-            )
+        threshold = check_threshold(analysis, self.threshold)
         title = self.title or f"chromdiff {genome} {analysis}"
         check_label(title, "title")
         check_label(self.description_a, "description A")

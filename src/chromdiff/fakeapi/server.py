@@ -21,7 +21,14 @@ from urllib.parse import parse_qs, urlparse
 
 from chromdiff.chipatlas.protocol import ANALYSES, GENOMES, LABEL_RE
 from chromdiff.fakeapi import formats
-from chromdiff.fakeapi.da import DAInputs, count_columns, map_inputs, samples_lines, sort_ids
+from chromdiff.fakeapi.da import (
+    DAInputs,
+    check_arguments,
+    count_columns,
+    map_inputs,
+    samples_lines,
+    sort_ids,
+)
 from chromdiff.fakeapi.scenario import Scenario
 from chromdiff.fakeapi.simulate import simulate_diffbind, simulate_dmr
 
@@ -328,6 +335,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _log(self, job: Job, done: bool) -> str:
         sc = self.state.scenario
+        if job.da.before_start:  # handle_error in parse_arguments: the log's only line (DA:49)
+            return f"[ERROR] {job.da.error}\n"
         dmr = job.form["antigenClass"] == "dmr"
         fate = self._fate(job)
         columns = None
@@ -442,7 +451,10 @@ class Handler(BaseHTTPRequestHandler):
         while rid in self.state.jobs:  # ChipatlasJobInfo.java:158-161: a taken ID is redrawn
             bump += 1
             rid = self._new_request_id(bump)
-        da = map_inputs(form, sc.gsm_map, sc.wrong_organism_ids, sc.wrong_assay_ids)
+        # DA checks its arguments first (DA:761), then maps the IDs (DA:770-771)
+        da = check_arguments(form) or map_inputs(
+            form, sc.gsm_map, sc.wrong_organism_ids, sc.wrong_assay_ids
+        )
         # WABI queues the job (qsub2) before it writes the answer:
         # oogasawa/wabi_chipatlas-java ChipatlasController.java:185; a later IOException still
         # answers 500 (lines 195-204). So a lost answer does not mean a lost job.
