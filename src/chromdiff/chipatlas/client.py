@@ -179,14 +179,22 @@ class ChipAtlasClient:
         """Validate and submit ``request``; return the request ID at once.
 
         The POST is sent once; it is re-sent only if the connection was never made (or on 429).
+        A redirect is not followed: requests would re-send it as a GET, which queues nothing.
 
         Raises
         ------
         SubmissionInDoubtError
             If the request may have reached the server but no answer came back.
+        RequestRejectedError
+            If the server answered with a redirect (3xx): nothing was submitted; the message
+            names the ``Location`` to use as the base URL.
         """
         request.validate()
-        resp = self._request("POST", self.base_url, data=request.form(), resend=False)
+        resp = self._request(
+            "POST", self.base_url, data=request.form(), resend=False, allow_redirects=False
+        )
+        if 300 <= resp.status_code < 400:
+            raise RequestRejectedError(_redirect_message(self.base_url, resp))
         return parse_request_id(resp.text)
 
     def result_ready(self, request_id: str) -> bool:
@@ -430,6 +438,20 @@ _DOWNLOAD_CUT = (
     requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
     _CutShort, _HtmlPage,
 )  # fmt: skip
+
+
+def _redirect_message(base_url: str, resp: requests.Response) -> str:
+    """Say that a submission answered with a redirect sent nothing, and where to send it."""
+    from urllib.parse import urljoin
+
+    location = resp.headers.get("Location")
+    target = urljoin(base_url, location) if location else "(no Location given)"
+    return (
+        f"ChIP-Atlas answered the submission to {base_url} with a redirect (HTTP "
+        f"{resp.status_code} to {target}); nothing was submitted (a redirected POST is not "
+        "followed: it would arrive as a GET and queue nothing): run again with --base-url "
+        "set to the endpoint to use" + (f", --base-url {target}" if location else "")
+    )
 
 
 def _html_text(chunk: bytes, limit: int = 80) -> str:

@@ -65,6 +65,11 @@ class Scenario:
     label_counts : bool
         Region 1's normalised count of each experiment is ``(SRX number mod 100000) / 100``, so a
         test can tell which experiment a value belongs to without reading the log.
+    redirect_to : str
+        When set (an endpoint URL ending in ``/wabi/chipatlas/``), every request is answered
+        ``301 Moved Permanently`` to the same path and query under it: an endpoint that moved,
+        as chip-atlas.org's did (inutano/chip-atlas 4291e04 ``http`` -> ``https``, b81c1c2
+        ``ddbj.nig.ac.jp`` -> ``dtn1.ddbj.nig.ac.jp``; now app.rb:66).
     rid_millis, rid_suffix : int or None
         Force the milliseconds and random suffix of request IDs (default: the time, not
         zero-padded, and a random 0..1000000, i.e. 6 or 7 digits; ChipatlasJobInfo.java:148-155).
@@ -107,6 +112,7 @@ class Scenario:
     gsm_map: dict = field(default_factory=dict)
     collation: str = "C"
     label_counts: bool = False
+    redirect_to: str = ""
     rid_millis: int | None = None
     rid_suffix: int | None = None
 

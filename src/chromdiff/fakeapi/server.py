@@ -201,6 +201,16 @@ class Handler(BaseHTTPRequestHandler):
                 "current-time": _now(), "Message": message, "error-message": error}  # fmt: skip
         self._send(status, json.dumps(body), "application/json", headers)
 
+    def _redirected(self, url) -> bool:
+        """Apply ``redirect_to`` (a moved endpoint): answer 301 to the same path under it."""
+        target = self.state.scenario.redirect_to
+        if not target:
+            return False
+        rest = url.path[len(PREFIX) :] if url.path.startswith(PREFIX) else ""
+        location = target + rest + (f"?{url.query}" if url.query else "")
+        self._send(301, f"Moved Permanently: {location}\n", headers={"Location": location})
+        return True
+
     def _misbehave(self, kind: str) -> bool:
         """Apply the request-level knobs; return True when the request was answered (badly)."""
         sc = self.state.scenario
@@ -242,6 +252,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         self.state.journal.append({"method": "GET", "path": url.path, "query": query})
+        if self._redirected(url):
+            return None
         if not url.path.startswith(PREFIX):
             return self._send(404, "not found")
         rid = url.path[len(PREFIX) :]
@@ -441,6 +453,8 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length).decode("utf-8", "replace")
         form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
         self.state.journal.append({"method": "POST", "path": self.path, "form": form})
+        if self._redirected(urlparse(self.path)):
+            return None
         if self._misbehave("submit"):
             return None
         problem = _validate(form)
