@@ -169,6 +169,45 @@ def test_wait_uses_fast_probe_and_reads_status_and_log_at_the_status_interval():
     assert all(call[0] == "GET" for call in c.session.calls)  # never HEAD (405 on WABI)
 
 
+class Clock:
+    """A monotonic clock that moves only when told (the client's ``sleep`` advances it)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+STATUS = {"info": "status", "format": "text"}
+
+
+def test_slow_status_is_tried_once_and_the_next_read_is_counted_from_its_end():
+    clock = Clock()
+
+    def hangs():  # the status call uses up its whole read timeout, then fails
+        clock.advance(20)
+        return requests.ReadTimeout("status too slow")
+
+    script = [
+        response(404), response(404), hangs,  # t=0: probe, log, status (ends at t=20)
+        *[response(404)] * 5,  # t=30..70: the probe alone (the next read is due at t=80)
+        response(404), response(404), response(text="status: running\n"),  # t=80: read
+        response(200), response(text="[INFO] End\n"),  # t=90: finished
+    ]  # fmt: skip
+    c = ChipAtlasClient(BASE, session=ScriptedSession(*script), settings=Settings(),
+                        sleep=clock.advance, clock=clock)  # fmt: skip
+    polls = []
+    c.wait(RID, interval_s=10, status_interval_s=60, on_poll=lambda s, t: polls.append((s, t)))
+    params = [call[2] for call in c.session.calls]
+    assert params.count(STATUS) == 2 and not c.session.script  # one try per read
+    assert polls[0] == ("unknown", 20) and polls[-1] == ("finished", 90)
+    assert [t for s, t in polls].count(80) == 1 and len(polls) == 8
+
+
 def test_finished_job_with_error_in_log_fails_quoting_the_line():
     log = '[INFO] x\n[ERROR] "SRX1" does not correspond to an experiment for hg38.\n'
     c = client(response(200), response(text=log))

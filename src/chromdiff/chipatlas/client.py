@@ -70,8 +70,8 @@ class ChipAtlasClient:
         Extra tries for transient failures (timeouts, connection errors, 429, 5xx).
     backoff_base, backoff_cap : float
         Exponential backoff (seconds) between those tries, with jitter.
-    sleep : callable
-        Replaced in tests to avoid real waiting.
+    sleep, clock : callable
+        Replaced in tests to avoid real waiting (``clock`` is the monotonic time polling uses).
     """
 
     def __init__(
@@ -84,6 +84,7 @@ class ChipAtlasClient:
         backoff_base: float = 1.0,
         backoff_cap: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings or get_settings()
         url = base_url or self.settings.base_url
@@ -93,6 +94,7 @@ class ChipAtlasClient:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.sleep = sleep
+        self.clock = clock
 
     # -- transport ---------------------------------------------------------------------------
     def _timeout(self, read: float | None = None) -> tuple[float, float]:
@@ -100,15 +102,16 @@ class ChipAtlasClient:
 
     def _request(
         self, method: str, url: str, *, allow_404: bool = False, read_timeout: float | None = None,
-        resend: bool = True, raw_status: bool = False, **kwargs,
+        resend: bool = True, raw_status: bool = False, retries: int | None = None, **kwargs,
     ) -> requests.Response:  # fmt: skip
         """Send one request, retrying transient failures with backoff; map errors to types.
 
         With ``resend=False`` (the submit POST) a failure is retried only when the request cannot
         have reached the server (:func:`nothing_sent`); otherwise :class:`SubmissionInDoubtError`.
         With ``raw_status`` only timeouts and connection errors are retried and any HTTP answer
-        is returned as it is.
+        is returned as it is. ``retries`` overrides ``max_retries`` (extra tries) for this call.
         """
+        max_retries = self.max_retries if retries is None else retries
         attempt = 0
         while True:
             attempt += 1
@@ -132,7 +135,7 @@ class ChipAtlasClient:
                         f"was lost ({_describe(exc)}, try {attempt}); it was not re-sent, so "
                         "that no second copy of the job is queued"
                     ) from exc
-                if attempt > self.max_retries:
+                if attempt > max_retries:
                     what = "could not reach" if not resend else "did not answer"
                     tail = "; nothing was submitted" if not resend else ""
                     raise ServerUnavailableError(
@@ -258,10 +261,10 @@ class ChipAtlasClient:
         errors = error_lines(log)
         if errors:
             raise JobFailedError(f"ChIP-Atlas job {request_id} failed: {' | '.join(errors[:5])}")
-        try:
+        try:  # one short try: the call is slow on the real server (app.rb:459)
             resp = self._request(
                 "GET", self._job_url(request_id), params={"info": "status", "format": "text"},
-                raw_status=True,
+                raw_status=True, retries=0, read_timeout=self.settings.status_timeout_s,
             )  # fmt: skip
         except ServerUnavailableError:
             return "unknown"
@@ -289,8 +292,10 @@ class ChipAtlasClient:
         """Poll until the job ends, then check its log for errors.
 
         Every ``interval_s`` the fast probe asks whether the result page exists. The first poll
-        and then every ``status_interval_s`` also read the log and the status (at every poll
-        while the status says ``not-found``, to confirm it quickly).
+        and then every ``status_interval_s``, counted from the end of the previous read, also
+        read the log and the status (one short try: a slow status call is no verdict and does
+        not crowd out the probe); at every poll while the status says ``not-found``, to confirm
+        it quickly.
 
         Raises
         ------
@@ -307,16 +312,16 @@ class ChipAtlasClient:
         deadline_s = self.settings.poll_deadline_s if deadline_s is None else deadline_s
         interval = self.settings.poll_interval_s if interval_s is None else interval_s
         every = self.settings.status_interval_s if status_interval_s is None else status_interval_s
-        start = time.monotonic()
+        start = self.clock()
         misses, last_check = 0, None
         while True:
             ready = self._probe(request_id)
-            elapsed = time.monotonic() - start
+            elapsed = self.clock() - start
             state = "finished" if ready else "running"
             due = last_check is None or misses or ready is None or elapsed - last_check >= every
             if not ready and due:
-                last_check = elapsed
                 state = self._check(request_id)
+                last_check = elapsed = self.clock() - start  # the next read: from its end
                 if state == "finished" and self._probe(request_id) is False:
                     raise JobFailedError(
                         f"ChIP-Atlas job {request_id} finished without a result: the status is "
