@@ -75,6 +75,34 @@ def test_organism_or_assay_mismatch_has_no_result_page(fake_chipatlas_factory, k
     assert time.monotonic() - t0 < 2
 
 
+def test_only_das_empty_result_page_says_the_job_is_done(fake_chipatlas_factory, tmp_path):
+    """DA touches an empty wabi_result.html once the ZIP is in place (DA:750, :756) and WABI
+    copies it line by line (StreamToHtmlView.java:43-55): HTTP 200, empty. A proxy's 200 page
+    is no verdict: the job keeps being waited for, never taken for done."""
+    server = fake_chipatlas_factory(n_regions=20, polls_to_finish=3, probe_html_first_n=2)
+    c, rid = submit(server)
+    page = get(server, rid, info="result", format="html")
+    assert page.status_code == 200 and "Temporarily Unavailable" in page.text
+    assert get(server, rid, info="result", format="zip").status_code == 404  # not done
+    assert c.result_ready(rid) is None  # the second proxy page
+    assert c.result_ready(rid) is False  # WABI: not written yet
+    c.wait(rid)
+    real = get(server, rid, info="result", format="html")
+    assert (real.status_code, real.text) == (200, "")
+    assert c.download_zip(rid, tmp_path / "r.zip").stat().st_size > 0
+
+
+def test_zip_404_of_a_young_request_is_waited_for_not_final(fake_chipatlas_factory, tmp_path):
+    from chromdiff.errors import ResultNotReadyError
+
+    server = fake_chipatlas_factory(n_regions=20, polls_to_finish=50)
+    c, rid = submit(server)  # running: no ZIP yet (a done-check fooled into downloading)
+    with pytest.raises(ResultNotReadyError, match=f"no result ZIP for {rid} yet.*rerun to wait"):
+        c.download_zip(rid, tmp_path / "r.zip")
+    zips = [r for r in server.journal if r.get("query", {}).get("format") == "zip"]
+    assert len(zips) == c.max_retries + 1 and not list(tmp_path.iterdir())
+
+
 def test_job_that_never_runs_is_lost_not_a_timeout(fake_chipatlas_factory):
     server = fake_chipatlas_factory(never_runs=True)
     c, rid = submit(server)

@@ -127,6 +127,52 @@ def test_expired_request_is_said_expired_and_force_submits_anew(
 
 
 @pytest.mark.prefect
+def test_a_proxy_page_on_the_result_probe_is_not_taken_for_the_end(
+    fake_chipatlas_factory, fast, tmp_path
+):
+    # a 200 HTML page in place of WABI's answer used to count as finished: the running job's
+    # ZIP then answered 404 and the comparison was failed for good
+    server = fake_chipatlas_factory(n_regions=40, polls_to_finish=4, probe_html_first_n=3)
+    code, _, err, _ = compare(server, tmp_path)
+    assert code == 0, err[-2000:]
+    (status, _, _), n = stored(tmp_path)
+    assert status == "loaded" and n["regions"] == 40 and len(posts(server)) == 1
+
+
+@pytest.mark.prefect
+def test_a_comparison_stored_finished_waits_for_its_job_before_downloading(
+    fake_chipatlas_factory, fast, tmp_path
+):
+    from chromdiff.chipatlas.client import ChipAtlasClient
+    from chromdiff.chipatlas.protocol import SubmitRequest
+    from chromdiff.design.comparison import ComparisonSpec, register, set_request, set_status
+    from chromdiff.warehouse.db import writer
+
+    server = fake_chipatlas_factory(n_regions=30, polls_to_finish=4)
+    spec = ComparisonSpec(A, B, title="real behaviour simulated").validated()
+    req = SubmitRequest("diffbind", "hg38", spec.ids_a, spec.ids_b, spec.title,
+                        spec.description_a, spec.description_b)  # fmt: skip
+    rid = ChipAtlasClient(server.base_url).submit(req)  # still running on the server
+    with writer(tmp_path / "c.duckdb") as con:  # as a run fooled by a false "done" left it
+        register(con, spec.default_id(), spec, base_url=server.base_url)
+        set_request(con, spec.default_id(), rid)
+        set_status(con, spec.default_id(), "finished")
+    code, _, err, _ = compare(server, tmp_path)
+    assert code == 0, err[-2000:]
+    assert stored(tmp_path)[0][:2] == ("loaded", rid) and len(posts(server)) == 1
+    kinds = [r["query"].get("format") for r in server.journal if r["method"] == "GET"]
+    assert "html" in kinds and kinds.index("html") < kinds.index("zip")  # waited first
+
+
+def test_no_zip_yet_is_not_a_final_answer():
+    from chromdiff.errors import JobLostError, ResultNotReadyError
+    from flows.compare import _final
+
+    assert not _final(ResultNotReadyError("no result ZIP yet"))  # the request stays resumable
+    assert _final(JobLostError("lost"))
+
+
+@pytest.mark.prefect
 def test_health_check_before_submitting(fake_chipatlas_factory, fast, tmp_path):
     server = fake_chipatlas_factory(health_down=True)
     code, _, err, seconds = compare(server, tmp_path)

@@ -24,6 +24,7 @@ from chromdiff.chipatlas.protocol import (
     JobStatus,
     SubmitRequest,
     error_lines,
+    is_result_page,
     parse_key_values,
     parse_request_id,
     parse_status,
@@ -38,13 +39,13 @@ from chromdiff.chipatlas.retry import (
     parse_retry_after,
 )
 from chromdiff.errors import (
-    ChipAtlasError,
     JobExpiredError,
     JobFailedError,
     JobLostError,
     JobTimeoutError,
     RequestRejectedError,
     ResultArchiveError,
+    ResultNotReadyError,
     ServerUnavailableError,
     SubmissionInDoubtError,
 )
@@ -200,13 +201,19 @@ class ChipAtlasClient:
             raise RequestRejectedError(_redirect_message(self.base_url, resp))
         return parse_request_id(resp.text)
 
-    def result_ready(self, request_id: str) -> bool:
-        """Return True once the job has ended (the fast probe chip-atlas.org uses)."""
+    def result_ready(self, request_id: str) -> bool | None:
+        """Return whether the job's result page exists (the fast probe chip-atlas.org uses).
+
+        True for DA's page (HTTP 200, empty: :func:`is_result_page`), False for 404 (not yet),
+        None for any other answer (e.g. a proxy's HTML page with status 200): no verdict.
+        """
         resp = self._request(
             "GET", self._job_url(request_id), params={"info": "result", "format": "html"},
             allow_404=True,
         )  # fmt: skip
-        return resp.status_code == 200
+        if resp.status_code == 404:
+            return False
+        return True if is_result_page(resp.status_code, resp.text) else None
 
     def status(self, request_id: str) -> JobStatus:
         """Return the job's scheduler status (slow on the real server; a fallback only)."""
@@ -224,7 +231,10 @@ class ChipAtlasClient:
         return None if resp.status_code == 404 else resp.text
 
     def _probe(self, request_id: str) -> bool | None:
-        """Return True once the result page exists, False before, None if the probe failed."""
+        """Return True once the result page exists, False before, None for no verdict.
+
+        None: the probe failed, or answered something other than the page.
+        """
         try:
             return self.result_ready(request_id)
         except (ServerUnavailableError, RequestRejectedError):
@@ -354,8 +364,9 @@ class ChipAtlasClient:
     def download_zip(self, request_id: str, dest: str | Path) -> Path:
         """Stream the result ZIP to ``dest`` (written to ``dest.part`` then renamed).
 
-        A download cut short (connection reset, fewer bytes than ``Content-Length``) or an HTML
-        page served in place of the ZIP is fetched again, up to ``max_retries`` more times.
+        A download cut short (connection reset, fewer bytes than ``Content-Length``), an HTML
+        page served in place of the ZIP, or a 404 for a request younger than the week results
+        are kept is fetched again, up to ``max_retries`` more times.
 
         Raises
         ------
@@ -367,6 +378,10 @@ class ChipAtlasClient:
             an HTML page instead of the ZIP.
         ServerUnavailableError
             If every try was cut short (the job's result stays on the server: fetch it again).
+        ResultNotReadyError
+            If every try answered 404 without a failed log, for a request younger than a week:
+            the job may not be done (DA moves the ZIP into place just before it writes the
+            result page, DA:750, :756); not final, a rerun waits for it again.
         """
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -381,6 +396,13 @@ class ChipAtlasClient:
                     continue
                 if isinstance(exc, _HtmlPage):
                     raise ResultArchiveError(f"{exc} (after {attempt} tries)") from exc
+                if isinstance(exc, _NoZipYet):
+                    raise ResultNotReadyError(
+                        f"no result ZIP for {request_id} yet (HTTP 404, {attempt} tries) and "
+                        "no [ERROR] in its log: the job may still be running (DA moves the ZIP "
+                        "into place just before it writes its result page); the request is "
+                        "kept: rerun to wait for it and download the result"
+                    ) from exc
                 raise ServerUnavailableError(
                     f"download of the result ZIP of {request_id} failed after {attempt} tries "
                     f"({_describe(exc)}); the finished job's result stays on the server about "
@@ -388,7 +410,11 @@ class ChipAtlasClient:
                 ) from exc
 
     def _download_once(self, request_id: str, dest: Path) -> Path:
-        """One try of :meth:`download_zip`; raises ``_CutShort``/``_HtmlPage`` for a bad body."""
+        """One try of :meth:`download_zip`; raises a ``_DOWNLOAD_CUT`` error another may fix.
+
+        ``_CutShort``/``_HtmlPage`` for a bad body, ``_NoZipYet`` for a 404 of a request younger
+        than a week whose log holds no error.
+        """
         resp = self._request(
             "GET", self._job_url(request_id), params={"info": "result", "format": "zip"},
             allow_404=True, read_timeout=self.settings.zip_timeout_s, stream=True,
@@ -398,9 +424,7 @@ class ChipAtlasClient:
             lost = self._lost(request_id, "HTTP 404 for the result ZIP")
             if isinstance(lost, JobExpiredError):  # the ID is older than the week results are kept
                 raise lost
-            raise ChipAtlasError(
-                f"no result archive for {request_id} (HTTP 404): results are kept about a week"
-            )
+            raise _NoZipYet(f"no result ZIP for {request_id} (HTTP 404)")
         part = dest.with_name(dest.name + ".part")
         expected = resp.headers.get("Content-Length")
         written = 0
@@ -438,10 +462,14 @@ class _HtmlPage(Exception):
     """An HTML page came back where the result ZIP was expected."""
 
 
+class _NoZipYet(Exception):
+    """404 for the ZIP of a request younger than a week, and no error in its log."""
+
+
 #: Failures of one download try that another try may fix (the job's result is still there).
 _DOWNLOAD_CUT = (
     requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
-    _CutShort, _HtmlPage,
+    _CutShort, _HtmlPage, _NoZipYet,
 )  # fmt: skip
 
 
@@ -478,6 +506,8 @@ def _describe(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, _HtmlPage):
         return "an HTML page instead of the ZIP"
+    if isinstance(exc, _NoZipYet):
+        return "HTTP 404 for the ZIP"
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         import re
 

@@ -189,6 +189,17 @@ def parse_status(text: str) -> JobStatus:
     return JobStatus(state=state, completed=completed, raw=text)
 
 
+def is_result_page(status: int, body: str) -> bool:
+    """Return True when ``?info=result&format=html`` answered with DA's result page.
+
+    DA ``touch``es an empty ``wabi_result.html`` once the ZIP is in place (DA:750, :756) or in
+    ``handle_error`` (DA:50), and WABI copies that file line by line (StreamToHtmlView.java:43-55,
+    served by ChipatlasController.java:267-270): HTTP 200 with an empty body. Any other 200 (a
+    proxy's "Service Temporarily Unavailable" page, an error body) is not that page.
+    """
+    return status == 200 and not body.strip()
+
+
 def error_lines(log_text: str) -> list[str]:
     """Return the lines of a job log that mark failure (``[ERROR]``, ``![ERROR]``, abnormal end)."""
     return [

@@ -34,6 +34,10 @@ class Scenario:
         before ``Content-Length`` bytes).
     zip_html_first_n : int
         The first N ZIP downloads answer 200 with an HTML error page (a proxy's), not the ZIP.
+    probe_html_first_n : int
+        The first N result-page probes answer 200 with the same proxy page instead of WABI's
+        answer (an empty 200 once DA wrote the page, else 404; ChipatlasController.java:267-278,
+        StreamToHtmlView.java:43-55); WABI never sees them, so the job does not advance.
     never_finish, job_error, health_down : bool
         Job stays running; job ends with an ``[ERROR]`` in its log and no ZIP; health check down.
     error_ids : tuple of str
@@ -91,6 +95,7 @@ class Scenario:
     zip_cut_first_n: int = 0
     zip_cut_as: str = "reset"
     zip_html_first_n: int = 0
+    probe_html_first_n: int = 0
     never_finish: bool = False
     job_error: bool = False
     error_ids: tuple[str, ...] = ()

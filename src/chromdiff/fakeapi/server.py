@@ -60,6 +60,7 @@ class State:
     n_requests: int = 0
     n_submits: int = 0
     n_zips: int = 0
+    n_probes: int = 0
     journal: list[dict] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -201,6 +202,12 @@ class Handler(BaseHTTPRequestHandler):
                 "current-time": _now(), "Message": message, "error-message": error}  # fmt: skip
         self._send(status, json.dumps(body), "application/json", headers)
 
+    def _count(self, counter: str) -> int:
+        """Add one to the server-wide ``counter`` (a :class:`State` field); return it."""
+        with self.state.lock:
+            setattr(self.state, counter, getattr(self.state, counter) + 1)
+            return getattr(self.state, counter)
+
     def _redirected(self, url) -> bool:
         """Apply ``redirect_to`` (a moved endpoint): answer 301 to the same path under it."""
         target = self.state.scenario.redirect_to
@@ -214,9 +221,7 @@ class Handler(BaseHTTPRequestHandler):
     def _misbehave(self, kind: str) -> bool:
         """Apply the request-level knobs; return True when the request was answered (badly)."""
         sc = self.state.scenario
-        with self.state.lock:
-            self.state.n_requests += 1
-            n = self.state.n_requests
+        n = self._count("n_requests")
         if sc.stall_seconds and sc.stall_on == kind:
             time.sleep(sc.stall_seconds)
         if n <= sc.reset_first_n:
@@ -364,6 +369,8 @@ class Handler(BaseHTTPRequestHandler):
         sc = self.state.scenario
         fate = self._fate(job)
         if kind == "probe":
+            if self._count("n_probes") <= sc.probe_html_first_n:  # a proxy answered instead
+                return self._send(200, _PROXY_PAGE, "text/html")
             # DA writes wabi_result.html at the end of a successful run (DA:756) or in
             # handle_error (DA:50); ChipatlasController.java:267-278 serves it or answers 404
             finished = self._finished(job)  # every probe counts towards the job's progress
@@ -389,9 +396,7 @@ class Handler(BaseHTTPRequestHandler):
                 # the ZIP holds a copy of the log taken before the End lines (DA:726)
                 job.log_text = self._log(job, done=False)
                 job.zip_bytes = build_result(job, self.state.scenario)
-            with self.state.lock:
-                self.state.n_zips += 1
-                n = self.state.n_zips
+            n = self._count("n_zips")
             if n <= sc.zip_html_first_n:
                 return self._send(200, _PROXY_PAGE, "text/html")
             if n <= sc.zip_html_first_n + sc.zip_cut_first_n:
@@ -421,9 +426,7 @@ class Handler(BaseHTTPRequestHandler):
     def _lose_answer(self, rid: str) -> bool:
         """Apply ``submit_lost_*``: the job is queued already; return True if its answer is lost."""
         sc = self.state.scenario
-        with self.state.lock:
-            self.state.n_submits += 1
-            n = self.state.n_submits
+        n = self._count("n_submits")
         if n > sc.submit_lost_first_n:
             return False
         if sc.submit_lost_as == "500":
