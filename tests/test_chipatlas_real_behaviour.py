@@ -16,7 +16,8 @@ from chromdiff.settings import Settings
 
 A = ["SRX5865959", "SRX5865960"]
 B = ["SRX100", "SRX1000"]
-FAST = Settings(poll_interval_s=0.01, status_interval_s=0.05, read_timeout_s=2)
+FAST = Settings(poll_interval_s=0.01, status_interval_s=0.05, read_timeout_s=2,
+                not_found_window_s=0.3)  # fmt: skip
 
 
 def client(server):
@@ -108,8 +109,21 @@ def test_job_that_never_runs_is_lost_not_a_timeout(fake_chipatlas_factory):
     c, rid = submit(server)
     assert "status: not-found" in get(server, rid, info="status").text
     assert get(server, rid, info="result", format="log").status_code == 404
-    with pytest.raises(JobLostError, match=f"{rid} .*not-found 3 times"):
+    with pytest.raises(JobLostError, match=f"{rid} looks lost: every status read answered "
+                       r"not-found \(\d+ reads.*it has no log \(DA never started\)"):  # fmt: skip
         c.wait(rid, deadline_s=30)
+
+
+def test_not_found_while_the_scheduler_query_fails_does_not_lose_a_running_job(
+    fake_chipatlas_factory,
+):
+    """WABI reports not-found whenever its qstat query fails (WabiJobInfo.java:207-254 swallow
+    the error as "", :195-200 then say not-found), for a job still running."""
+    server = fake_chipatlas_factory(n_regions=20, polls_to_finish=60, status_not_found_first_n=4)
+    c, rid = submit(server)
+    states = []
+    c.wait(rid, not_found_window_s=60, on_poll=lambda state, _: states.append(state))
+    assert states.count("not-found") == 4 and states[-1] == "finished"
 
 
 def test_finished_without_result(fake_chipatlas_factory):

@@ -24,12 +24,13 @@ def fast(monkeypatch):
 
     monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
     monkeypatch.setenv("CHROMDIFF_STATUS_INTERVAL_S", "0.3")
+    monkeypatch.setenv("CHROMDIFF_NOT_FOUND_WINDOW_S", "1")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
 
 
-def compare(server, tmp_path, a=A, b=B, *extra):
+def compare(server, tmp_path, a=A, b=B, *extra, request_id=None):
     """Run the compare flow as ``chromdiff compare`` does; return what the user would see.
 
     ``(exit code, stdout, stderr, seconds)``: a failure is the CLI's ``error: <message>`` line
@@ -44,7 +45,8 @@ def compare(server, tmp_path, a=A, b=B, *extra):
     try:
         flow(ids_a=list(a), ids_b=list(b), title="real behaviour simulated",
              db_path=str(tmp_path / "c.duckdb"), output_dir=str(tmp_path / "out"),
-             base_url=server.base_url, force="--force" in extra)  # fmt: skip
+             base_url=server.base_url, force="--force" in extra,
+             request_id=request_id)  # fmt: skip
         code, err = 0, ""
     except ChromdiffError as exc:
         code, err = 1, f"error: {exc}"
@@ -76,7 +78,7 @@ def posts(server):
     [
         ({"wrong_organism_ids": ("SRX100",)},
          '"SRX100" does not correspond to an experiment for hg38.'),
-        ({"never_runs": True}, "not-found 3 times"),
+        ({"never_runs": True}, "looks lost: every status read answered not-found"),
         ({"no_result": True}, "finished without a result"),
     ],
 )  # fmt: skip
@@ -99,6 +101,24 @@ def test_failed_or_lost_job_ends_at_once_with_the_reason(
     assert code == 1 and len(lines) == 1 and rid in lines[0] and reason in lines[0], err[-2000:]
     assert "ended for good" in lines[0] and "--force" in lines[0]
     assert len(posts(server)) == 1 and stored(tmp_path)[0][0] == "failed"
+
+
+@pytest.mark.prefect
+def test_request_id_of_a_job_called_lost_waits_for_it_again(fake_chipatlas_factory, fast, tmp_path):
+    # WABI said not-found for the whole window (its scheduler query failing, or a job not yet
+    # seen): the comparison is failed, and only --force (a second job) used to get past that
+    server = fake_chipatlas_factory(n_regions=30, never_runs=True)
+    code, _, err, _ = compare(server, tmp_path)
+    (status, rid, error), _ = stored(tmp_path)
+    assert code == 1 and status == "failed" and "looks lost" in error, err[-2000:]
+    assert f"--request-id {rid}" in err
+    code, _, err, _ = compare(server, tmp_path)  # a plain rerun still refuses, naming the way
+    assert code == 1 and "ended for good" in err and f"--request-id {rid}" in err
+    server.state.scenario.never_runs = False  # the scheduler answers for the job again
+    code, _, err, _ = compare(server, tmp_path, request_id=rid)
+    assert code == 0, err[-2000:]
+    (status, rid_now, _), n = stored(tmp_path)
+    assert (status, rid_now, n["regions"]) == ("loaded", rid, 30) and len(posts(server)) == 1
 
 
 @pytest.mark.prefect

@@ -16,9 +16,11 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import requests
 
+from chromdiff.chipatlas.lost import NotFoundStreak, lost_message
 from chromdiff.chipatlas.protocol import (
     RESULTS_KEPT_DAYS,
     JobStatus,
@@ -54,6 +56,17 @@ from chromdiff.settings import Settings, get_settings
 #: Callback for progress: ``on_poll(state, elapsed_seconds)``.
 PollCallback = Callable[[str, float], None]
 _CHUNK = 1 << 20
+
+
+class Reading(NamedTuple):
+    """One read of a job's log and status while polling.
+
+    ``state`` is ``waiting``, ``running``, ``finished``, ``not-found`` or ``unknown`` (the status
+    could not be read); ``log`` is None when the server has no log (yet).
+    """
+
+    state: str
+    log: str | None
 
 
 class ChipAtlasClient:
@@ -257,18 +270,26 @@ class ChipAtlasClient:
             "lost or has expired; run again with --force to submit a new job"
         )
 
-    def _check(self, request_id: str) -> str:
+    def _not_found(
+        self, request_id: str, streak: NotFoundStreak, now: float, reading: Reading
+    ) -> JobLostError:
+        """Return the error for a job whose status stayed not-found (expired if a week old)."""
+        expired = self._lost(request_id, f"status not-found {streak.reads} times")
+        if isinstance(expired, JobExpiredError):
+            return expired
+        return JobLostError(lost_message(request_id, streak, now, reading.log))
+
+    def _check(self, request_id: str) -> Reading:
         """Read the log and the status; raise if the job failed or is unknown.
 
-        Returns the status (``waiting``, ``running``, ``finished``, ``not-found``) or
-        ``unknown`` when the status could not be read (a slow or failing status call is not a
-        verdict on the job).
+        The state is ``unknown`` when the status could not be read (a slow or failing status
+        call is not a verdict on the job).
         """
         try:
-            log = self.log(request_id) or ""
+            log = self.log(request_id)
         except (ServerUnavailableError, RequestRejectedError):
             log = ""
-        errors = error_lines(log)
+        errors = error_lines(log or "")
         if errors:
             raise JobFailedError(f"ChIP-Atlas job {request_id} failed: {' | '.join(errors[:5])}")
         try:  # one short try: the call is slow on the real server (app.rb:459)
@@ -277,7 +298,7 @@ class ChipAtlasClient:
                 raw_status=True, retries=0, read_timeout=self.settings.status_timeout_s,
             )  # fmt: skip
         except ServerUnavailableError:
-            return "unknown"
+            return Reading("unknown", log)
         if resp.status_code == 400:
             # no job behind this ID (WABI: JobIdNotInitializedException, ChipatlasController
             # .java:252-262): never issued, or removed after a week
@@ -285,9 +306,10 @@ class ChipAtlasClient:
             said = "; ".join(v for k in ("Message", "error-message") if (v := fields.get(k)))
             raise self._lost(request_id, f"HTTP 400 {said or server_error_message(resp.text)}")
         if resp.status_code != 200:
-            return "unknown"
+            return Reading("unknown", log)
         state = parse_status(resp.text).state
-        return state if state in ("waiting", "running", "finished", "not-found") else "unknown"
+        known = state in ("waiting", "running", "finished", "not-found")
+        return Reading(state if known else "unknown", log)
 
     def wait(
         self,
@@ -296,23 +318,24 @@ class ChipAtlasClient:
         deadline_s: float | None = None,
         interval_s: float | None = None,
         on_poll: PollCallback | None = None,
-        not_found_limit: int = 3,
         status_interval_s: float | None = None,
+        not_found_window_s: float | None = None,
     ) -> None:
         """Poll until the job ends, then check its log for errors.
 
         Every ``interval_s`` the fast probe asks whether the result page exists. The first poll
         and then every ``status_interval_s``, counted from the end of the previous read, also
         read the log and the status (one short try: a slow status call is no verdict and does
-        not crowd out the probe); at every poll while the status says ``not-found``, to confirm
-        it quickly.
+        not crowd out the probe); also at every poll while the probe gets no verdict.
 
         Raises
         ------
         JobFailedError
             If the log holds ``[ERROR]`` lines (quoted), or the job finished without a result.
         JobLostError
-            If the server answers ``not-found`` ``not_found_limit`` times in a row, or does not
+            If every status read over ``not_found_window_s`` (at least three) answered
+            ``not-found`` and the result page is still absent (:mod:`chromdiff.chipatlas.lost`:
+            WABI also says not-found when its scheduler query fails), or the server does not
             know the request ID (HTTP 400); :class:`JobExpiredError` when the ID is older than
             the week results are kept.
         JobTimeoutError
@@ -322,30 +345,32 @@ class ChipAtlasClient:
         deadline_s = self.settings.poll_deadline_s if deadline_s is None else deadline_s
         interval = self.settings.poll_interval_s if interval_s is None else interval_s
         every = self.settings.status_interval_s if status_interval_s is None else status_interval_s
+        window = (
+            self.settings.not_found_window_s if not_found_window_s is None else not_found_window_s
+        )
         start = self.clock()
-        misses, last_check = 0, None
+        last_check, streak = None, NotFoundStreak()
         while True:
             ready = self._probe(request_id)
             elapsed = self.clock() - start
             state = "finished" if ready else "running"
-            due = last_check is None or misses or ready is None or elapsed - last_check >= every
+            due = last_check is None or ready is None or elapsed - last_check >= every
             if not ready and due:
-                state = self._check(request_id)
+                reading = self._check(request_id)
+                state = reading.state
                 last_check = elapsed = self.clock() - start  # the next read: from its end
                 if state == "finished" and self._probe(request_id) is False:
                     raise JobFailedError(
                         f"ChIP-Atlas job {request_id} finished without a result: the status is "
                         "'finished' but there is no result page and its log has no [ERROR] line"
                     )
-                misses = misses + 1 if state == "not-found" else 0
+                streak.update(state, elapsed)
+                if ready is False and streak.lasted(elapsed, window):  # and still no page
+                    raise self._not_found(request_id, streak, elapsed, reading)
             if on_poll:
                 on_poll(state, elapsed)
             if state == "finished":
                 break
-            if misses >= not_found_limit:
-                raise self._lost(
-                    request_id, f"status not-found {misses} times over {elapsed:.0f} s"
-                )
             if elapsed + interval > deadline_s:
                 raise JobTimeoutError(
                     f"job {request_id} still {state} after {elapsed:.0f} s (deadline "

@@ -56,7 +56,10 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
     help="Also require |effect| >= this (log2FC; methylation difference for dmr).",
 )
 @exports_option
-@click.option("--request-id", help="Resume this ChIP-Atlas request (e.g. a submission in doubt).")
+@click.option(
+    "--request-id",
+    help="Resume this ChIP-Atlas request (a submission in doubt, or a job called lost).",
+)
 @click.option("--verbose", is_flag=True, help="Show tracebacks on the console (always in the log).")
 @click.option(
     "--enrich/--no-enrich",

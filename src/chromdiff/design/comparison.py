@@ -161,7 +161,8 @@ def plan(state: dict | None, input_hash: str, force: bool) -> str:
     submission may have reached the server without its answer being stored
     (``submitting``/``in_doubt``): never re-sent without ``force``. ``failed``: the server's
     answer about its job was final (failed, lost, expired, refused): the same job would end the
-    same way, so it is not resubmitted without ``force``. Anything else (new, failed before a
+    same way, so it is not resubmitted without ``force`` (``--request-id`` of that request
+    resumes it: the compare flow's ``prepare``). Anything else (new, failed before a
     request ID existed, changed inputs, ``force``) is ``submit``.
     """
     if state is None or force or state["input_hash"] != input_hash:
@@ -193,11 +194,12 @@ def failed_error(comparison_id: str, state: dict):
     """Return the error refusing to resubmit a comparison whose job ended for good."""
     from chromdiff.errors import JobFailedError
 
+    rid = state.get("request_id")
     return JobFailedError(
-        f"comparison {comparison_id}: ChIP-Atlas request {state.get('request_id')} ended for good "
-        f"in an earlier run ({state.get('error') or 'failed'}); it is not resubmitted, as the "
-        "same job would end the same way: correct the inputs, or run again with --force to "
-        "submit a new job"
+        f"comparison {comparison_id}: ChIP-Atlas request {rid} ended for good in an earlier run "
+        f"({state.get('error') or 'failed'}); it is not resubmitted, as the same job would end "
+        "the same way: correct the inputs, or run again with --force to submit a new job "
+        f"(--request-id {rid} waits for that job again, if it may still run)"
     )
 
 

@@ -58,6 +58,10 @@ class Scenario:
     never_runs : bool
         The job never runs: ``status: not-found`` for ever, no log (WabiJobInfo.java:187-200;
         inutano/chip-atlas issue #213).
+    status_not_found_first_n : int
+        The first N status answers for a job not yet finished read ``not-found`` although it
+        runs: WABI's scheduler query failed (``qstatStatus`` swallows exceptions and unknown
+        ``qstat`` output as "", WabiJobInfo.java:207-254, then :195-200 report not-found).
     no_result : bool
         The job finishes (status ``finished``) without a result page and without ``[ERROR]``.
     gsm_map : dict
@@ -113,6 +117,7 @@ class Scenario:
     wrong_organism_ids: tuple[str, ...] = ()
     wrong_assay_ids: tuple[str, ...] = ()
     never_runs: bool = False
+    status_not_found_first_n: int = 0
     no_result: bool = False
     gsm_map: dict = field(default_factory=dict)
     collation: str = "C"

@@ -61,6 +61,7 @@ class State:
     n_submits: int = 0
     n_zips: int = 0
     n_probes: int = 0
+    n_status_misses: int = 0
     journal: list[dict] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -343,6 +344,9 @@ class Handler(BaseHTTPRequestHandler):
             # the wrapper touches its finished marker whatever DA's exit status
             # (ChipatlasController.java:521), so a failed DA still reads "finished"
             state, info = "finished", "JobID State\n1 COMPLETED"
+        elif self._count("n_status_misses") <= self.state.scenario.status_not_found_first_n:
+            # the scheduler query failed: not-found for a running job (WabiJobInfo.java:195-254)
+            state, info = "not-found", ""
         else:
             state, info = ("waiting" if job.polls == 1 else "running"), "JobID State\n1 RUNNING"
         self._send(
