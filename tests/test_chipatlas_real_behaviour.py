@@ -3,6 +3,7 @@ server, and the client's handling of each (docs/chipatlas.md, "Real-service beha
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -124,6 +125,32 @@ def test_not_found_while_the_scheduler_query_fails_does_not_lose_a_running_job(
     states = []
     c.wait(rid, not_found_window_s=60, on_poll=lambda state, _: states.append(state))
     assert states.count("not-found") == 4 and states[-1] == "finished"
+
+
+@pytest.mark.parametrize(
+    ("killed_as", "meaning"),
+    [("TIMEOUT", r"reached its time limit \(the site's sbatch -t 180"),
+     ("OUT_OF_MEMORY", "ran out of memory")],
+)  # fmt: skip
+def test_job_killed_by_the_scheduler_says_why(fake_chipatlas_factory, killed_as, meaning):
+    """A killed script never touches the finished marker (ChipatlasController.java:521): the
+    status reads not-found with the scheduler's account (WabiJobInfo.java:195-200); DA wrote
+    neither its End line (DA:777) nor [ERROR], nor the result page."""
+    server = fake_chipatlas_factory(polls_to_finish=1, killed_as=killed_as)
+    c, rid = submit(server)
+    for _ in range(3):
+        assert get(server, rid, info="result", format="html").status_code == 404
+    status = get(server, rid, info="status").text
+    assert "status: not-found" in status and killed_as in status
+    log = get(server, rid, info="result", format="log").text
+    assert "[ERROR]" not in log and "<time> End" not in log
+    with pytest.raises(JobFailedError) as err:
+        c.wait(rid, deadline_s=30)
+    message = str(err.value)
+    assert not isinstance(err.value, JobLostError)
+    said = f"{rid} ended without a result: the scheduler's account says {killed_as}: it {meaning}"
+    assert re.search(said, message), message
+    assert "its log stops at" in message and "--force" in message
 
 
 def test_finished_without_result(fake_chipatlas_factory):

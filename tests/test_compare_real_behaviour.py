@@ -80,6 +80,7 @@ def posts(server):
          '"SRX100" does not correspond to an experiment for hg38.'),
         ({"never_runs": True}, "looks lost: every status read answered not-found"),
         ({"no_result": True}, "finished without a result"),
+        ({"killed_as": "OUT_OF_MEMORY"}, "the scheduler's account says OUT_OF_MEMORY"),
     ],
 )  # fmt: skip
 def test_failed_or_lost_job_ends_at_once_with_the_reason(

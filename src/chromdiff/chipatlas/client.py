@@ -62,11 +62,17 @@ class Reading(NamedTuple):
     """One read of a job's log and status while polling.
 
     ``state`` is ``waiting``, ``running``, ``finished``, ``not-found`` or ``unknown`` (the status
-    could not be read); ``log`` is None when the server has no log (yet).
+    could not be read); ``log`` is None when the server has no log (yet); ``status`` is the
+    parsed status answer, when there was one.
     """
 
     state: str
     log: str | None
+    status: JobStatus | None = None
+
+    def account(self) -> str:
+        """How the scheduler's account says the job ended (``""``: no failure named)."""
+        return self.status.failure_note() if self.status else ""
 
 
 class ChipAtlasClient:
@@ -272,12 +278,18 @@ class ChipAtlasClient:
 
     def _not_found(
         self, request_id: str, streak: NotFoundStreak, now: float, reading: Reading
-    ) -> JobLostError:
-        """Return the error for a job whose status stayed not-found (expired if a week old)."""
+    ) -> JobFailedError:
+        """Return the error for a job whose status stayed not-found.
+
+        :class:`JobExpiredError` if the ID is a week old; :class:`JobFailedError` when the
+        scheduler's account says how the job ended (time limit, memory, ...); else
+        :class:`JobLostError`.
+        """
         expired = self._lost(request_id, f"status not-found {streak.reads} times")
         if isinstance(expired, JobExpiredError):
             return expired
-        return JobLostError(lost_message(request_id, streak, now, reading.log))
+        kind = JobFailedError if streak.account else JobLostError
+        return kind(lost_message(request_id, streak, now, reading.log))
 
     def _check(self, request_id: str) -> Reading:
         """Read the log and the status; raise if the job failed or is unknown.
@@ -307,9 +319,9 @@ class ChipAtlasClient:
             raise self._lost(request_id, f"HTTP 400 {said or server_error_message(resp.text)}")
         if resp.status_code != 200:
             return Reading("unknown", log)
-        state = parse_status(resp.text).state
-        known = state in ("waiting", "running", "finished", "not-found")
-        return Reading(state if known else "unknown", log)
+        status = parse_status(resp.text)
+        known = status.state in ("waiting", "running", "finished", "not-found")
+        return Reading(status.state if known else "unknown", log, status)
 
     def wait(
         self,
@@ -331,7 +343,9 @@ class ChipAtlasClient:
         Raises
         ------
         JobFailedError
-            If the log holds ``[ERROR]`` lines (quoted), or the job finished without a result.
+            If the log holds ``[ERROR]`` lines (quoted), the job finished without a result, or
+            the status stayed ``not-found`` (as below) while the scheduler's account says how
+            the job ended (``TIMEOUT``, ``OUT_OF_MEMORY``, ...: quoted).
         JobLostError
             If every status read over ``not_found_window_s`` (at least three) answered
             ``not-found`` and the result page is still absent (:mod:`chromdiff.chipatlas.lost`:
@@ -360,11 +374,13 @@ class ChipAtlasClient:
                 state = reading.state
                 last_check = elapsed = self.clock() - start  # the next read: from its end
                 if state == "finished" and self._probe(request_id) is False:
+                    account = f" ({reading.account()})" if reading.account() else ""
                     raise JobFailedError(
                         f"ChIP-Atlas job {request_id} finished without a result: the status is "
                         "'finished' but there is no result page and its log has no [ERROR] line"
+                        + account
                     )
-                streak.update(state, elapsed)
+                streak.update(state, elapsed, reading.account())
                 if ready is False and streak.lasted(elapsed, window):  # and still no page
                     raise self._not_found(request_id, streak, elapsed, reading)
             if on_poll:

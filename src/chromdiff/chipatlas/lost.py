@@ -30,13 +30,17 @@ class NotFoundStreak:
         Clock time (the client's monotonic clock) of the first of them.
     since_wall : datetime or None
         Wall-clock time of the first of them, for the message.
+    account : str
+        How the scheduler's account (appended to a not-found status) says the job ended, e.g.
+        ``the scheduler's account says TIMEOUT: ...``; empty when it names no failure.
     """
 
     reads: int = 0
     since: float | None = None
     since_wall: datetime | None = None
+    account: str = ""
 
-    def update(self, state: str, now: float) -> None:
+    def update(self, state: str, now: float, account: str = "") -> None:
         """Count one status read: ``not-found`` extends the streak, a job state ends it.
 
         ``unknown`` (the call failed or answered nothing readable) neither extends nor ends it.
@@ -45,8 +49,9 @@ class NotFoundStreak:
             if self.since is None:
                 self.since, self.since_wall = now, datetime.now()
             self.reads += 1
+            self.account = account or self.account
         elif state != "unknown":
-            self.reads, self.since, self.since_wall = 0, None, None
+            self.reads, self.since, self.since_wall, self.account = 0, None, None, ""
 
     def lasted(self, now: float, window_s: float) -> bool:
         """Return True once the streak has :data:`MIN_READS` reads and spans ``window_s``."""
@@ -71,7 +76,17 @@ def log_note(log: str | None) -> str:
 
 
 def lost_message(request_id: str, streak: NotFoundStreak, now: float, log: str | None) -> str:
-    """Return the error message for a job called lost, naming what was observed."""
+    """Return the error message for a job called lost, naming what was observed.
+
+    When the scheduler's account says how the job ended (time limit, memory, ...) the message
+    says that instead: DA killed that way writes neither ``[ERROR]`` nor its result page.
+    """
+    if streak.account:
+        return (
+            f"ChIP-Atlas job {request_id} ended without a result: {streak.account}; "
+            f"{streak.describe(now)}, its result page does not exist and {log_note(log)}; run "
+            "again with --force to submit a new job"
+        )
     return (
         f"ChIP-Atlas job {request_id} looks lost: {streak.describe(now)}, its result page does "
         f"not exist and {log_note(log)}; it never ran, was lost or has expired. WABI also "
@@ -81,6 +96,8 @@ def lost_message(request_id: str, streak: NotFoundStreak, now: float, log: str |
 
 
 def _duration(seconds: float) -> str:
+    if seconds < 10:
+        return f"{seconds:.1f} s"
     if seconds < 120:
         return f"{seconds:.0f} s"
     return f"{seconds / 60:.0f} min"

@@ -35,6 +35,23 @@ RESULTS_KEPT_DAYS = 7
 SBATCH_OPTIONS = "-p epyc -t 180"
 #: A finished job is not a successful job: these mark failure in the 2025 and 2024 logs.
 _ERROR_MARKERS = ("[ERROR]", "Abnormal termination")
+#: How the scheduler ended a job other than by completing it: SLURM job states as ``sacct``
+#: names them (the site submits with ``sbatch -p epyc -t 180``, public/js/pj/diff_analysis.js:154;
+#: check_wabi.sh:133-140 reads the SLURM state ``COMPLETED`` from the status body). WABI appends
+#: the scheduler's account to a ``not-found`` status (WabiJobInfo.java:195-200; qacct in the 2021
+#: UGE code, the SLURM wording here is inferred). A job killed this way never reaches the
+#: wrapper's last line, which touches the finished marker (ChipatlasController.java:521).
+SCHEDULER_FAILURES = {
+    "TIMEOUT": "it reached its time limit (the site's sbatch -t 180: 3 h)",
+    "OUT_OF_MEMORY": "it ran out of memory",
+    "FAILED": "the job script exited with an error",
+    "CANCELLED": "it was cancelled",
+    "NODE_FAIL": "its compute node failed",
+    "PREEMPTED": "it was preempted",
+    "BOOT_FAIL": "its compute node failed to boot",
+    "DEADLINE": "it missed its deadline",
+}
+_SCHEDULER_STATE_RE = re.compile(r"\b(COMPLETED|" + "|".join(SCHEDULER_FAILURES) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -128,11 +145,33 @@ class SubmitRequest:
 
 @dataclass(frozen=True)
 class JobStatus:
-    """A parsed ``?info=status`` answer: ``state`` is waiting, running, finished or not-found."""
+    """A parsed ``?info=status`` answer.
+
+    ``state`` is waiting, running, finished or not-found; ``scheduler_states`` the job states
+    the scheduler's account in ``system-info`` names (``COMPLETED``, ``TIMEOUT``, ...), in order.
+    """
 
     state: str
-    completed: bool | None
     raw: str
+    scheduler_states: tuple[str, ...] = ()
+
+    @property
+    def completed(self) -> bool | None:
+        """True when the account says COMPLETED only, False when it names a failure, else None."""
+        if not self.scheduler_states:
+            return None
+        return self.failure is None
+
+    @property
+    def failure(self) -> str | None:
+        """The first failure state of the scheduler's account (``TIMEOUT``, ...), if any."""
+        return next((s for s in self.scheduler_states if s in SCHEDULER_FAILURES), None)
+
+    def failure_note(self) -> str:
+        """Say how the scheduler ended the job (``""`` when the account names no failure)."""
+        if self.failure is None:
+            return ""
+        return f"the scheduler's account says {self.failure}: {SCHEDULER_FAILURES[self.failure]}"
 
 
 def parse_key_values(text: str) -> dict[str, str]:
@@ -185,8 +224,8 @@ def parse_status(text: str) -> JobStatus:
     """Parse a ``?info=status`` body; an unexpected body gives state ``unknown``."""
     fields = parse_key_values(text)
     state = fields.get("status", "").strip().lower() or "unknown"
-    completed = True if "COMPLETED" in text else False if "FAILED" in text else None
-    return JobStatus(state=state, completed=completed, raw=text)
+    account = text.split("system-info", 1)[-1]  # the scheduler's output follows this key
+    return JobStatus(state, text, tuple(_SCHEDULER_STATE_RE.findall(account)))
 
 
 def is_result_page(status: int, body: str) -> bool:

@@ -64,6 +64,13 @@ class Scenario:
         ``qstat`` output as "", WabiJobInfo.java:207-254, then :195-200 report not-found).
     no_result : bool
         The job finishes (status ``finished``) without a result page and without ``[ERROR]``.
+    killed_as : str
+        When set (a SLURM state: ``TIMEOUT``, ``OUT_OF_MEMORY``, ``FAILED``, ...), the job runs
+        and is then killed by the scheduler: its script never reaches the wrapper's last line,
+        which touches the finished marker (ChipatlasController.java:521), so the status reads
+        ``not-found`` with the scheduler's account appended (WabiJobInfo.java:195-200; SLURM
+        wording as check_wabi.sh:133-140 reads it), DA writes neither its End line (DA:777) nor
+        ``[ERROR]``, and there is no result page and no ZIP.
     gsm_map : dict
         GSM -> SRX mapping of the server's experimentList; other GSMs are dropped with a
         ``[WARNING] "<GSM>" unmapped for <genome> ...`` line (DA:286-314).
@@ -119,6 +126,7 @@ class Scenario:
     never_runs: bool = False
     status_not_found_first_n: int = 0
     no_result: bool = False
+    killed_as: str = ""
     gsm_map: dict = field(default_factory=dict)
     collation: str = "C"
     label_counts: bool = False

@@ -304,11 +304,14 @@ class Handler(BaseHTTPRequestHandler):
         """Return how the job ends.
 
         ``ok``, ``error`` (``handle_error``: [ERROR] and the html marker), ``silent`` ([ERROR]
-        without the html marker, DA:359), ``never`` or ``noresult``.
+        without the html marker, DA:359), ``never``, ``killed`` (by the scheduler) or
+        ``noresult``.
         """
         sc = self.state.scenario
         if sc.never_runs:
             return "never"
+        if sc.killed_as:
+            return "killed"
         if sc.job_error:
             return "error"
         ids = set(_ids(job.form["bedAFile"], "A")) | set(_ids(job.form["bedBFile"], "B"))
@@ -337,14 +340,19 @@ class Handler(BaseHTTPRequestHandler):
         return not sc.never_finish and job.polls > sc.polls_to_finish
 
     def _status(self, rid: str, job: Job) -> None:
-        fate = self._fate(job)
+        sc, fate = self.state.scenario, self._fate(job)
+        ended = fate != "never" and self._finished(job)
         if fate == "never":
             state, info = "not-found", ""
-        elif self._finished(job):
+        elif ended and fate == "killed":
+            # no finished marker, not in the queue: not-found, with the scheduler's account
+            # appended (WabiJobInfo.java:195-200)
+            state, info = "not-found", f"JobID State\n1 {sc.killed_as}\n1.batch {sc.killed_as}"
+        elif ended:
             # the wrapper touches its finished marker whatever DA's exit status
             # (ChipatlasController.java:521), so a failed DA still reads "finished"
             state, info = "finished", "JobID State\n1 COMPLETED"
-        elif self._count("n_status_misses") <= self.state.scenario.status_not_found_first_n:
+        elif self._count("n_status_misses") <= sc.status_not_found_first_n:
             # the scheduler query failed: not-found for a running job (WabiJobInfo.java:195-254)
             state, info = "not-found", ""
         else:
@@ -390,7 +398,8 @@ class Handler(BaseHTTPRequestHandler):
         if kind == "log":
             if fate == "never":  # app.rb:374-380 answers 404 while there is no log
                 return self._json_error(404, "Error ( log NOT FOUND )", "NOT_FOUND (log)")
-            return self._send(200, self._log(job, done=self._done(job)))
+            done = self._done(job) and fate != "killed"  # killed: no End line (DA:777)
+            return self._send(200, self._log(job, done=done))
         if kind == "zip":
             if fate != "ok" or not self._done(job):
                 return self._json_error(
