@@ -160,6 +160,30 @@ def test_finished_without_result(fake_chipatlas_factory):
         c.wait(rid, deadline_s=30)
 
 
+def test_the_log_exists_once_da_runs(fake_chipatlas_factory):
+    """DA removes the log (clear_output, DA:220-223) and starts it when it runs (DA:764): a
+    queued job has none, and app.rb:374-380 gets a 404 for it."""
+    server = fake_chipatlas_factory(n_regions=20, polls_to_finish=5)
+    c, rid = submit(server)
+    assert get(server, rid, info="result", format="log").status_code == 404
+    assert "status: waiting" in get(server, rid, info="status").text
+    assert c.log(rid) is None  # still queued
+    assert "status: running" in get(server, rid, info="status").text
+    assert "[INFO] <time> Start" in c.log(rid)
+
+
+def test_get_formats_as_wabi_validates_them(fake_chipatlas_factory):
+    server = fake_chipatlas_factory(n_regions=20)
+    _, rid = submit(server)
+    bad = get(server, rid, info="result", format="pdf")  # outside ChipatlasGetRequest.java:15
+    assert bad.status_code == 400 and "validation error" in bad.json()["Message"]
+    unknown_id = get(server, "wabi_chipatlas_2026-0101-0900-05-7-123456", info="result",
+                     format="pdf")  # fmt: skip
+    assert unknown_id.status_code == 400  # validated before the ID is looked at (:244-250)
+    other = get(server, rid, info="result", format="json")  # valid, but not a result format
+    assert other.status_code == 404 and "Appoint tsv or html" in other.json()["Message"]
+
+
 def test_unknown_and_expired_request_ids_answer_400(fake_chipatlas_factory, tmp_path):
     server = fake_chipatlas_factory()
     old = "wabi_chipatlas_2026-0101-0900-05-7-123456"

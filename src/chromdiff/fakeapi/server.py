@@ -35,6 +35,12 @@ from chromdiff.fakeapi.simulate import simulate_diffbind, simulate_dmr
 PREFIX = "/wabi/chipatlas/"
 _KIND = {"status:": "status", "status:text": "status", "result:html": "probe",
          "result:tsv": "probe", "result:log": "log", "result:zip": "zip"}  # fmt: skip
+#: ``format`` values WABI's GET validation lets through (ChipatlasGetRequest.java:15; default
+#: ``text``, :16), plus ``log`` and ``zip``, which the live server serves (app.rb:376,
+#: public/js/pj/diff_analysis_result.js:37). Any other answers 400 before the ID is looked at
+#: (ChipatlasController.java:244-250).
+_FORMATS = ("text", "json", "xml", "bigfile", "imagefile", "requestfile", "tsv", "html", "log",
+            "zip")  # fmt: skip
 _REQUIRED = ("bedAFile", "bedBFile", "typeA", "typeB", "title", "descriptionA", "descriptionB",
              "antigenClass", "cellClass", "genome")  # fmt: skip
 
@@ -270,6 +276,10 @@ class Handler(BaseHTTPRequestHandler):
         if not rid:
             down = self.state.scenario.health_down
             return self._send(503 if down else 200, "maintenance" if down else "chipatlas")
+        if query.get("format", "text") not in _FORMATS:
+            return self._json_error(
+                400, "Error (GET parameters validation error)", "BAD_REQUEST (format)"
+            )
         job = self.state.jobs.get(rid)
         if job is None:
             return self._unknown(rid, kind)
@@ -335,6 +345,10 @@ class Handler(BaseHTTPRequestHandler):
         job.polls += 1
         return not sc.never_finish and job.polls > sc.polls_to_finish
 
+    def _waiting(self, job: Job) -> bool:
+        """Return True while the job is queued (asked about at most once, as :meth:`_status`)."""
+        return job.polls <= 1 and not self._done(job)
+
     def _done(self, job: Job) -> bool:
         sc = self.state.scenario
         return not sc.never_finish and job.polls > sc.polls_to_finish
@@ -396,7 +410,9 @@ class Handler(BaseHTTPRequestHandler):
             job.log_text = self._log(job, done=True)
             return self._send(200, "", "text/html")
         if kind == "log":
-            if fate == "never":  # app.rb:374-380 answers 404 while there is no log
+            # no log until DA runs (DA:220-223 remove it, DA:764 starts it); app.rb:374-380
+            # answers 404 while there is none
+            if fate == "never" or self._waiting(job):
                 return self._json_error(404, "Error ( log NOT FOUND )", "NOT_FOUND (log)")
             done = self._done(job) and fate != "killed"  # killed: no End line (DA:777)
             return self._send(200, self._log(job, done=done))
@@ -415,9 +431,11 @@ class Handler(BaseHTTPRequestHandler):
             if n <= sc.zip_html_first_n + sc.zip_cut_first_n:
                 return self._cut(job.zip_bytes, reset=sc.zip_cut_as == "reset")
             return self._send(200, job.zip_bytes, "application/zip")
-        return self._json_error(
-            400, "Error ( Appoint tsv or html in format parameter.)", "BAD_REQUEST (format)"
-        )
+        if kind.startswith("result:"):  # a valid format that is no result (:294-300)
+            return self._json_error(
+                404, "Error ( Appoint tsv or html in format parameter.)", "NOT_FOUND (format)"
+            )
+        return self._json_error(400, "Error (GET parameters validation error)", "BAD_REQUEST")
 
     def _cut(self, data: bytes, *, reset: bool) -> None:
         """Announce all of ``data`` but send half of it, then reset or close the connection."""
