@@ -39,8 +39,9 @@ def _fail(db_path: str, comparison_id: str, exc: BaseException, request_id: str 
       expired result): ``failed`` (a plain rerun refuses and says so; ``--force`` submits
       anew);
     * a request ID and anything else (deadline, server unreachable, Ctrl-C/SIGTERM, a download
-      cut short, a bad archive, a crash while loading): the status is kept and the error noted,
-      so a rerun resumes the same request (polls again, or downloads the result again);
+      cut short, no ZIP yet for a young request, a bad archive, a crash while loading): the
+      status is kept and the error noted, so a rerun resumes the same request (waits for it
+      again, then downloads the result);
     * otherwise (nothing reached the server): ``failed``.
 
     A ``request_id`` the database does not hold yet (the batch fan-out submits outside the
@@ -176,8 +177,9 @@ def _run_job(
         if rid is None:
             t.health(base_url)  # the site refuses to submit unless the service answers
         rid = rid or t.submit(db_path, cid, spec, base_url)
-        if step.get("status") != "finished" or rid != step["request_id"]:
-            t.wait(db_path, cid, rid, base_url)  # a finished job is downloaded again at once
+        # also when stored `finished`: the wait of a done job is one probe and one log read,
+        # and a job taken for done too early (or whose ZIP was missing) is waited for again
+        t.wait(db_path, cid, rid, base_url)
         files = t.download(rid, base_url, str(out_dir / "raw"))
         parsed = t.parse(files, spec)
         t.load(db_path, cid, parsed, files, str(out_dir / "raw"))

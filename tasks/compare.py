@@ -60,8 +60,10 @@ def prepare(
     """Decide submit/resume/finish/skip from the stored state; register the comparison on submit.
 
     ``request_id`` (the user's ``--request-id``) attaches a known request to the comparison and
-    resumes it. A submission in doubt raises :class:`SubmissionInDoubtError`, a job that ended for
-    good on the server :class:`JobFailedError` (nothing is sent; ``force`` submits anew).
+    resumes it; naming the comparison's own request resumes it even when it was marked failed
+    (e.g. called lost while WABI's status call misbehaved). A submission in doubt raises
+    :class:`SubmissionInDoubtError`, a job that ended for good on the server
+    :class:`JobFailedError` (nothing is sent; ``force`` submits anew).
     """
     with writer(db_path) as con:
         state = get_state(con, comparison_id)
@@ -78,6 +80,10 @@ def prepare(
             # a different job: reset the comparison (its rows belong to the old request)
             register(con, comparison_id, spec, **registration)
             set_request(con, comparison_id, request_id)
+            action, state = "resume", {"request_id": request_id, "status": "submitted"}
+        elif request_id and action == "failed":
+            # the same request, named again by the user: wait for it once more
+            set_status(con, comparison_id, "submitted")
             action, state = "resume", {"request_id": request_id, "status": "submitted"}
         elif action == "in_doubt":
             log_event(con, comparison_id, "plan", action, "warning")

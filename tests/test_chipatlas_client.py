@@ -169,6 +169,45 @@ def test_wait_uses_fast_probe_and_reads_status_and_log_at_the_status_interval():
     assert all(call[0] == "GET" for call in c.session.calls)  # never HEAD (405 on WABI)
 
 
+class Clock:
+    """A monotonic clock that moves only when told (the client's ``sleep`` advances it)."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+STATUS = {"info": "status", "format": "text"}
+
+
+def test_slow_status_is_tried_once_and_the_next_read_is_counted_from_its_end():
+    clock = Clock()
+
+    def hangs():  # the status call uses up its whole read timeout, then fails
+        clock.advance(20)
+        return requests.ReadTimeout("status too slow")
+
+    script = [
+        response(404), response(404), hangs,  # t=0: probe, log, status (ends at t=20)
+        *[response(404)] * 5,  # t=30..70: the probe alone (the next read is due at t=80)
+        response(404), response(404), response(text="status: running\n"),  # t=80: read
+        response(200), response(text="[INFO] End\n"),  # t=90: finished
+    ]  # fmt: skip
+    c = ChipAtlasClient(BASE, session=ScriptedSession(*script), settings=Settings(),
+                        sleep=clock.advance, clock=clock)  # fmt: skip
+    polls = []
+    c.wait(RID, interval_s=10, status_interval_s=60, on_poll=lambda s, t: polls.append((s, t)))
+    params = [call[2] for call in c.session.calls]
+    assert params.count(STATUS) == 2 and not c.session.script  # one try per read
+    assert polls[0] == ("unknown", 20) and polls[-1] == ("finished", 90)
+    assert [t for s, t in polls].count(80) == 1 and len(polls) == 8
+
+
 def test_finished_job_with_error_in_log_fails_quoting_the_line():
     log = '[INFO] x\n[ERROR] "SRX1" does not correspond to an experiment for hg38.\n'
     c = client(response(200), response(text=log))
@@ -207,13 +246,55 @@ def test_probe_failure_falls_back_to_status():
     assert c.session.calls[6][2] == {"info": "status", "format": "text"}
 
 
+class RoutedSession:
+    """Answers by what is asked (``info:format``): ``routes[key]()`` gives the next answer."""
+
+    def __init__(self, **routes):
+        self.routes = routes
+        self.calls = []
+
+    def request(self, method, url, timeout=None, **kwargs):
+        params = kwargs.get("params") or {}
+        self.calls.append((method, url, params, kwargs.get("data")))
+        return self.routes[f"{params.get('info')}_{params.get('format')}"]()
+
+
+def polled(clock, **routes):
+    return ChipAtlasClient(BASE, session=RoutedSession(**routes), settings=Settings(),
+                           sleep=clock.advance, clock=clock)  # fmt: skip
+
+
+def test_not_found_must_last_the_whole_window_before_a_job_is_called_lost():
+    clock = Clock()
+    c = polled(clock, result_html=lambda: response(404), result_log=lambda: response(404),
+               status_text=lambda: response(text="status: not-found\n"))  # fmt: skip
+    with pytest.raises(JobLostError) as err:
+        c.wait(RID_NOW, interval_s=10, status_interval_s=60, not_found_window_s=300)
+    message = str(err.value)
+    assert clock.now == 300 and not isinstance(err.value, JobExpiredError)
+    assert sum(call[2] == STATUS for call in c.session.calls) == 6  # t = 0, 60, ..., 300
+    assert f"job {RID_NOW} looks lost: every status read answered not-found (6 reads over " in (
+        message
+    )
+    assert "5 min" in message and "result page does not exist" in message
+    assert "it has no log (DA never started)" in message
+    assert f"--request-id {RID_NOW} to wait for it again" in message and "--force" in message
+
+
+def test_not_found_from_a_failing_scheduler_query_does_not_end_a_live_job():
+    # WABI says not-found when qstat fails (WabiJobInfo.java:207-254): 4 reads in 3 min
+    clock, answers = Clock(), iter(["not-found"] * 4 + ["running"])
+    c = polled(
+        clock,
+        result_html=lambda: response(200 if clock.now >= 400 else 404),
+        result_log=lambda: response(text="[INFO] <time> Start\n"),
+        status_text=lambda: response(text=f"status: {next(answers, 'running')}\n"),
+    )
+    c.wait(RID_NOW, interval_s=10, status_interval_s=60, not_found_window_s=300)
+    assert clock.now == 400
+
+
 def test_lost_job_unknown_and_expired_ids_and_deadline():
-    lost = [response(404), response(404), response(text="status: not-found\n")]
-    c = client(*(lost * 3))
-    with pytest.raises(JobLostError, match="not-found 3 times") as err:
-        c.wait(RID_NOW, interval_s=1)
-    assert RID_NOW in str(err.value) and not isinstance(err.value, JobExpiredError)
-    assert len(c.sleeps) == 2  # confirmed at the next polls, not after the status interval
     unknown = '{"Message": "Error (JobIdNotInitializedException)", "error-message": "BAD_REQUEST"}'
     c = client(response(404), response(404), response(400, text=unknown))
     with pytest.raises(JobLostError, match=r"does not know job .*JobIdNotInitialized"):

@@ -124,6 +124,17 @@ def test_status_parsing():
     assert parse_status("status: waiting\n").state == "waiting"
     assert parse_status("error-message: Unexpected error (status == null)").state == "unknown"
     assert parse_status("status: finished\nsystem-info: 1 FAILED").completed is False
+    # a job the scheduler killed: not-found, with its account (sacct: the job, then its steps)
+    killed = parse_status(
+        f"request-ID: {RID}\nstatus: not-found\ncurrent-time: x\nsystem-info: \n"
+        "JobID State\n8812 TIMEOUT\n8812.batch CANCELLED\n8812.extern COMPLETED\n"
+    )
+    assert killed.state == "not-found" and killed.completed is False
+    assert killed.scheduler_states == ("TIMEOUT", "CANCELLED", "COMPLETED")
+    assert killed.failure == "TIMEOUT" and "time limit" in killed.failure_note()
+    oom = parse_status("status: not-found\nsystem-info: \n9 OUT_OF_MEMORY\n9.batch OUT_OF_MEMORY")
+    assert oom.failure_note().startswith("the scheduler's account says OUT_OF_MEMORY: it ran out")
+    assert parse_status("status: running\nsystem-info: \n1 RUNNING").failure_note() == ""
 
 
 def test_error_lines_in_2025_and_legacy_logs():

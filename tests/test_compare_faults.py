@@ -91,6 +91,24 @@ def test_refused_connection_submits_nothing_and_a_rerun_submits(
 
 
 @pytest.mark.prefect
+def test_redirected_submission_sends_nothing_and_names_the_endpoint_to_use(
+    tmp_path, capsys, fast_polling, fake_chipatlas_factory
+):
+    target = fake_chipatlas_factory(n_regions=300)
+    moved = fake_chipatlas_factory(redirect_to=target.base_url)
+    code, _, err = compare(tmp_path, moved, capsys)
+    line = last_line(err)
+    assert code == 1 and "nothing was submitted" in line, err
+    assert f"--base-url {target.base_url}" in line
+    st = stored(tmp_path)  # nothing was sent: not in doubt, a rerun submits
+    assert (st["status"], st["request_id"]) == ("failed", None)
+    assert n_posts(target) == 0 and not target.state.jobs
+    code, out, err = compare(tmp_path, target, capsys)
+    assert code == 0 and ": loaded" in out, err
+    assert n_posts(target) == 1
+
+
+@pytest.mark.prefect
 @pytest.mark.parametrize(
     ("knob", "message"),
     [({"zip_cut_first_n": 99, "zip_cut_as": "reset"}, "rerun to download it again"),

@@ -24,12 +24,13 @@ def fast(monkeypatch):
 
     monkeypatch.setenv("CHROMDIFF_POLL_INTERVAL_S", "0.1")
     monkeypatch.setenv("CHROMDIFF_STATUS_INTERVAL_S", "0.3")
+    monkeypatch.setenv("CHROMDIFF_NOT_FOUND_WINDOW_S", "1")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
 
 
-def compare(server, tmp_path, a=A, b=B, *extra):
+def compare(server, tmp_path, a=A, b=B, *extra, request_id=None):
     """Run the compare flow as ``chromdiff compare`` does; return what the user would see.
 
     ``(exit code, stdout, stderr, seconds)``: a failure is the CLI's ``error: <message>`` line
@@ -44,7 +45,8 @@ def compare(server, tmp_path, a=A, b=B, *extra):
     try:
         flow(ids_a=list(a), ids_b=list(b), title="real behaviour simulated",
              db_path=str(tmp_path / "c.duckdb"), output_dir=str(tmp_path / "out"),
-             base_url=server.base_url, force="--force" in extra)  # fmt: skip
+             base_url=server.base_url, force="--force" in extra,
+             request_id=request_id)  # fmt: skip
         code, err = 0, ""
     except ChromdiffError as exc:
         code, err = 1, f"error: {exc}"
@@ -76,8 +78,9 @@ def posts(server):
     [
         ({"wrong_organism_ids": ("SRX100",)},
          '"SRX100" does not correspond to an experiment for hg38.'),
-        ({"never_runs": True}, "not-found 3 times"),
+        ({"never_runs": True}, "looks lost: every status read answered not-found"),
         ({"no_result": True}, "finished without a result"),
+        ({"killed_as": "OUT_OF_MEMORY"}, "the scheduler's account says OUT_OF_MEMORY"),
     ],
 )  # fmt: skip
 def test_failed_or_lost_job_ends_at_once_with_the_reason(
@@ -99,6 +102,24 @@ def test_failed_or_lost_job_ends_at_once_with_the_reason(
     assert code == 1 and len(lines) == 1 and rid in lines[0] and reason in lines[0], err[-2000:]
     assert "ended for good" in lines[0] and "--force" in lines[0]
     assert len(posts(server)) == 1 and stored(tmp_path)[0][0] == "failed"
+
+
+@pytest.mark.prefect
+def test_request_id_of_a_job_called_lost_waits_for_it_again(fake_chipatlas_factory, fast, tmp_path):
+    # WABI said not-found for the whole window (its scheduler query failing, or a job not yet
+    # seen): the comparison is failed, and only --force (a second job) used to get past that
+    server = fake_chipatlas_factory(n_regions=30, never_runs=True)
+    code, _, err, _ = compare(server, tmp_path)
+    (status, rid, error), _ = stored(tmp_path)
+    assert code == 1 and status == "failed" and "looks lost" in error, err[-2000:]
+    assert f"--request-id {rid}" in err
+    code, _, err, _ = compare(server, tmp_path)  # a plain rerun still refuses, naming the way
+    assert code == 1 and "ended for good" in err and f"--request-id {rid}" in err
+    server.state.scenario.never_runs = False  # the scheduler answers for the job again
+    code, _, err, _ = compare(server, tmp_path, request_id=rid)
+    assert code == 0, err[-2000:]
+    (status, rid_now, _), n = stored(tmp_path)
+    assert (status, rid_now, n["regions"]) == ("loaded", rid, 30) and len(posts(server)) == 1
 
 
 @pytest.mark.prefect
@@ -124,6 +145,52 @@ def test_expired_request_is_said_expired_and_force_submits_anew(
     (status, rid, _), n = stored(tmp_path)
     assert status == "loaded" and rid != old and len(posts(server)) == 1
     assert n["regions"] == 50
+
+
+@pytest.mark.prefect
+def test_a_proxy_page_on_the_result_probe_is_not_taken_for_the_end(
+    fake_chipatlas_factory, fast, tmp_path
+):
+    # a 200 HTML page in place of WABI's answer used to count as finished: the running job's
+    # ZIP then answered 404 and the comparison was failed for good
+    server = fake_chipatlas_factory(n_regions=40, polls_to_finish=4, probe_html_first_n=3)
+    code, _, err, _ = compare(server, tmp_path)
+    assert code == 0, err[-2000:]
+    (status, _, _), n = stored(tmp_path)
+    assert status == "loaded" and n["regions"] == 40 and len(posts(server)) == 1
+
+
+@pytest.mark.prefect
+def test_a_comparison_stored_finished_waits_for_its_job_before_downloading(
+    fake_chipatlas_factory, fast, tmp_path
+):
+    from chromdiff.chipatlas.client import ChipAtlasClient
+    from chromdiff.chipatlas.protocol import SubmitRequest
+    from chromdiff.design.comparison import ComparisonSpec, register, set_request, set_status
+    from chromdiff.warehouse.db import writer
+
+    server = fake_chipatlas_factory(n_regions=30, polls_to_finish=4)
+    spec = ComparisonSpec(A, B, title="real behaviour simulated").validated()
+    req = SubmitRequest("diffbind", "hg38", spec.ids_a, spec.ids_b, spec.title,
+                        spec.description_a, spec.description_b)  # fmt: skip
+    rid = ChipAtlasClient(server.base_url).submit(req)  # still running on the server
+    with writer(tmp_path / "c.duckdb") as con:  # as a run fooled by a false "done" left it
+        register(con, spec.default_id(), spec, base_url=server.base_url)
+        set_request(con, spec.default_id(), rid)
+        set_status(con, spec.default_id(), "finished")
+    code, _, err, _ = compare(server, tmp_path)
+    assert code == 0, err[-2000:]
+    assert stored(tmp_path)[0][:2] == ("loaded", rid) and len(posts(server)) == 1
+    kinds = [r["query"].get("format") for r in server.journal if r["method"] == "GET"]
+    assert "html" in kinds and kinds.index("html") < kinds.index("zip")  # waited first
+
+
+def test_no_zip_yet_is_not_a_final_answer():
+    from chromdiff.errors import JobLostError, ResultNotReadyError
+    from flows.compare import _final
+
+    assert not _final(ResultNotReadyError("no result ZIP yet"))  # the request stays resumable
+    assert _final(JobLostError("lost"))
 
 
 @pytest.mark.prefect

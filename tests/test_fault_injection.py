@@ -111,6 +111,24 @@ def test_refused_connection_is_retried_and_said_to_submit_nothing(fake_chipatlas
         c.submit(request())
 
 
+def test_redirected_submission_is_not_followed_and_names_the_new_endpoint(
+    fake_chipatlas_factory, tmp_path
+):
+    # a moved endpoint answers 301; requests would re-send the POST as a GET (no job, no ID)
+    target = fake_chipatlas_factory(n_regions=50)
+    moved = fake_chipatlas_factory(redirect_to=target.base_url)
+    c = client(moved)
+    c.check_health()  # a GET follows the redirect
+    with pytest.raises(RequestRejectedError) as err:
+        c.submit(request())
+    message = str(err.value)
+    assert "HTTP 301" in message and "nothing was submitted" in message
+    assert f"--base-url {target.base_url}" in message
+    assert [r["method"] for r in moved.journal] == ["GET", "POST"]  # health, one POST
+    assert not posts(target) and not target.state.jobs and not c.sleeps
+    run_job(target, tmp_path)  # the endpoint it named takes the job
+
+
 @pytest.mark.parametrize("cut_as", ["reset", "short"])
 def test_zip_download_cut_short_is_fetched_again(fake_chipatlas_factory, tmp_path, cut_as):
     server = fake_chipatlas_factory(n_regions=2000, zip_cut_first_n=2, zip_cut_as=cut_as)

@@ -69,6 +69,9 @@ def test_spec_hash_and_id():
         ComparisonSpec(A, ["SRX1000"]).validated()
     with pytest.raises(InputError, match="threshold 7"):
         ComparisonSpec(A, B, threshold=7).validated()
+    with pytest.raises(InputError, match="threshold 7 invalid for dmr"):  # DA:94, any method
+        ComparisonSpec(A, B, analysis="dmr", threshold=7).validated()
+    assert ComparisonSpec(A, B, analysis="dmr", threshold=50).validated().threshold == 50
 
 
 def test_plan():

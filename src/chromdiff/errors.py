@@ -64,6 +64,10 @@ class ResultArchiveError(ChipAtlasError):
     """The result ZIP is corrupt, truncated, too large, or holds an unsafe member path."""
 
 
+class ResultNotReadyError(ChipAtlasError):
+    """A job that looked done has no result ZIP (yet): not final, a rerun waits for it again."""
+
+
 def is_interrupt(exc: BaseException) -> bool:
     """Return True for Ctrl-C (``KeyboardInterrupt``) and SIGTERM (Prefect's ``TerminationSignal``).
 

@@ -30,7 +30,14 @@ class Settings(BaseSettings):
         the ``-t 180`` sbatch limit the site sends).
     status_interval_s : float
         How often, while polling, the job's status and log are also read to catch a job that
-        failed, was lost or has expired (the status call is slow on the real server).
+        failed, was lost or has expired (the status call is slow on the real server); counted
+        from the end of the previous read.
+    status_timeout_s : float
+        Read timeout of that status call, sent once per read (a slow or failing status call is
+        no verdict: polling goes on and the next read comes ``status_interval_s`` later).
+    not_found_window_s : float
+        How long every status read must answer ``not-found`` (and the result page stay absent)
+        before a job is called lost: WABI also answers not-found when its scheduler query fails.
     connect_timeout_s, read_timeout_s, zip_timeout_s : float
         HTTP timeouts.
     max_zip_bytes, max_zip_members : int
@@ -51,6 +58,8 @@ class Settings(BaseSettings):
     poll_interval_s: float = 10.0
     poll_deadline_s: float = 3 * 3600.0
     status_interval_s: float = 60.0
+    status_timeout_s: float = 20.0
+    not_found_window_s: float = 1800.0
     connect_timeout_s: float = 10.0
     read_timeout_s: float = 60.0
     zip_timeout_s: float = 300.0

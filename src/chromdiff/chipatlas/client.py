@@ -16,14 +16,17 @@ import time
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import NamedTuple
 
 import requests
 
+from chromdiff.chipatlas.lost import NotFoundStreak, lost_message
 from chromdiff.chipatlas.protocol import (
     RESULTS_KEPT_DAYS,
     JobStatus,
     SubmitRequest,
     error_lines,
+    is_result_page,
     parse_key_values,
     parse_request_id,
     parse_status,
@@ -38,13 +41,13 @@ from chromdiff.chipatlas.retry import (
     parse_retry_after,
 )
 from chromdiff.errors import (
-    ChipAtlasError,
     JobExpiredError,
     JobFailedError,
     JobLostError,
     JobTimeoutError,
     RequestRejectedError,
     ResultArchiveError,
+    ResultNotReadyError,
     ServerUnavailableError,
     SubmissionInDoubtError,
 )
@@ -53,6 +56,23 @@ from chromdiff.settings import Settings, get_settings
 #: Callback for progress: ``on_poll(state, elapsed_seconds)``.
 PollCallback = Callable[[str, float], None]
 _CHUNK = 1 << 20
+
+
+class Reading(NamedTuple):
+    """One read of a job's log and status while polling.
+
+    ``state`` is ``waiting``, ``running``, ``finished``, ``not-found`` or ``unknown`` (the status
+    could not be read); ``log`` is None when the server has no log (yet); ``status`` is the
+    parsed status answer, when there was one.
+    """
+
+    state: str
+    log: str | None
+    status: JobStatus | None = None
+
+    def account(self) -> str:
+        """How the scheduler's account says the job ended (``""``: no failure named)."""
+        return self.status.failure_note() if self.status else ""
 
 
 class ChipAtlasClient:
@@ -70,8 +90,8 @@ class ChipAtlasClient:
         Extra tries for transient failures (timeouts, connection errors, 429, 5xx).
     backoff_base, backoff_cap : float
         Exponential backoff (seconds) between those tries, with jitter.
-    sleep : callable
-        Replaced in tests to avoid real waiting.
+    sleep, clock : callable
+        Replaced in tests to avoid real waiting (``clock`` is the monotonic time polling uses).
     """
 
     def __init__(
@@ -84,6 +104,7 @@ class ChipAtlasClient:
         backoff_base: float = 1.0,
         backoff_cap: float = 60.0,
         sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.settings = settings or get_settings()
         url = base_url or self.settings.base_url
@@ -93,6 +114,7 @@ class ChipAtlasClient:
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
         self.sleep = sleep
+        self.clock = clock
 
     # -- transport ---------------------------------------------------------------------------
     def _timeout(self, read: float | None = None) -> tuple[float, float]:
@@ -100,15 +122,16 @@ class ChipAtlasClient:
 
     def _request(
         self, method: str, url: str, *, allow_404: bool = False, read_timeout: float | None = None,
-        resend: bool = True, raw_status: bool = False, **kwargs,
+        resend: bool = True, raw_status: bool = False, retries: int | None = None, **kwargs,
     ) -> requests.Response:  # fmt: skip
         """Send one request, retrying transient failures with backoff; map errors to types.
 
         With ``resend=False`` (the submit POST) a failure is retried only when the request cannot
         have reached the server (:func:`nothing_sent`); otherwise :class:`SubmissionInDoubtError`.
         With ``raw_status`` only timeouts and connection errors are retried and any HTTP answer
-        is returned as it is.
+        is returned as it is. ``retries`` overrides ``max_retries`` (extra tries) for this call.
         """
+        max_retries = self.max_retries if retries is None else retries
         attempt = 0
         while True:
             attempt += 1
@@ -132,7 +155,7 @@ class ChipAtlasClient:
                         f"was lost ({_describe(exc)}, try {attempt}); it was not re-sent, so "
                         "that no second copy of the job is queued"
                     ) from exc
-                if attempt > self.max_retries:
+                if attempt > max_retries:
                     what = "could not reach" if not resend else "did not answer"
                     tail = "; nothing was submitted" if not resend else ""
                     raise ServerUnavailableError(
@@ -179,23 +202,37 @@ class ChipAtlasClient:
         """Validate and submit ``request``; return the request ID at once.
 
         The POST is sent once; it is re-sent only if the connection was never made (or on 429).
+        A redirect is not followed: requests would re-send it as a GET, which queues nothing.
 
         Raises
         ------
         SubmissionInDoubtError
             If the request may have reached the server but no answer came back.
+        RequestRejectedError
+            If the server answered with a redirect (3xx): nothing was submitted; the message
+            names the ``Location`` to use as the base URL.
         """
         request.validate()
-        resp = self._request("POST", self.base_url, data=request.form(), resend=False)
+        resp = self._request(
+            "POST", self.base_url, data=request.form(), resend=False, allow_redirects=False
+        )
+        if 300 <= resp.status_code < 400:
+            raise RequestRejectedError(_redirect_message(self.base_url, resp))
         return parse_request_id(resp.text)
 
-    def result_ready(self, request_id: str) -> bool:
-        """Return True once the job has ended (the fast probe chip-atlas.org uses)."""
+    def result_ready(self, request_id: str) -> bool | None:
+        """Return whether the job's result page exists (the fast probe chip-atlas.org uses).
+
+        True for DA's page (HTTP 200, empty: :func:`is_result_page`), False for 404 (not yet),
+        None for any other answer (e.g. a proxy's HTML page with status 200): no verdict.
+        """
         resp = self._request(
             "GET", self._job_url(request_id), params={"info": "result", "format": "html"},
             allow_404=True,
         )  # fmt: skip
-        return resp.status_code == 200
+        if resp.status_code == 404:
+            return False
+        return True if is_result_page(resp.status_code, resp.text) else None
 
     def status(self, request_id: str) -> JobStatus:
         """Return the job's scheduler status (slow on the real server; a fallback only)."""
@@ -213,7 +250,10 @@ class ChipAtlasClient:
         return None if resp.status_code == 404 else resp.text
 
     def _probe(self, request_id: str) -> bool | None:
-        """Return True once the result page exists, False before, None if the probe failed."""
+        """Return True once the result page exists, False before, None for no verdict.
+
+        None: the probe failed, or answered something other than the page.
+        """
         try:
             return self.result_ready(request_id)
         except (ServerUnavailableError, RequestRejectedError):
@@ -236,27 +276,41 @@ class ChipAtlasClient:
             "lost or has expired; run again with --force to submit a new job"
         )
 
-    def _check(self, request_id: str) -> str:
+    def _not_found(
+        self, request_id: str, streak: NotFoundStreak, now: float, reading: Reading
+    ) -> JobFailedError:
+        """Return the error for a job whose status stayed not-found.
+
+        :class:`JobExpiredError` if the ID is a week old; :class:`JobFailedError` when the
+        scheduler's account says how the job ended (time limit, memory, ...); else
+        :class:`JobLostError`.
+        """
+        expired = self._lost(request_id, f"status not-found {streak.reads} times")
+        if isinstance(expired, JobExpiredError):
+            return expired
+        kind = JobFailedError if streak.account else JobLostError
+        return kind(lost_message(request_id, streak, now, reading.log))
+
+    def _check(self, request_id: str) -> Reading:
         """Read the log and the status; raise if the job failed or is unknown.
 
-        Returns the status (``waiting``, ``running``, ``finished``, ``not-found``) or
-        ``unknown`` when the status could not be read (a slow or failing status call is not a
-        verdict on the job).
+        The state is ``unknown`` when the status could not be read (a slow or failing status
+        call is not a verdict on the job).
         """
         try:
-            log = self.log(request_id) or ""
+            log = self.log(request_id)
         except (ServerUnavailableError, RequestRejectedError):
             log = ""
-        errors = error_lines(log)
+        errors = error_lines(log or "")
         if errors:
             raise JobFailedError(f"ChIP-Atlas job {request_id} failed: {' | '.join(errors[:5])}")
-        try:
+        try:  # one short try: the call is slow on the real server (app.rb:459)
             resp = self._request(
                 "GET", self._job_url(request_id), params={"info": "status", "format": "text"},
-                raw_status=True,
+                raw_status=True, retries=0, read_timeout=self.settings.status_timeout_s,
             )  # fmt: skip
         except ServerUnavailableError:
-            return "unknown"
+            return Reading("unknown", log)
         if resp.status_code == 400:
             # no job behind this ID (WABI: JobIdNotInitializedException, ChipatlasController
             # .java:252-262): never issued, or removed after a week
@@ -264,9 +318,10 @@ class ChipAtlasClient:
             said = "; ".join(v for k in ("Message", "error-message") if (v := fields.get(k)))
             raise self._lost(request_id, f"HTTP 400 {said or server_error_message(resp.text)}")
         if resp.status_code != 200:
-            return "unknown"
-        state = parse_status(resp.text).state
-        return state if state in ("waiting", "running", "finished", "not-found") else "unknown"
+            return Reading("unknown", log)
+        status = parse_status(resp.text)
+        known = status.state in ("waiting", "running", "finished", "not-found")
+        return Reading(status.state if known else "unknown", log, status)
 
     def wait(
         self,
@@ -275,21 +330,26 @@ class ChipAtlasClient:
         deadline_s: float | None = None,
         interval_s: float | None = None,
         on_poll: PollCallback | None = None,
-        not_found_limit: int = 3,
         status_interval_s: float | None = None,
+        not_found_window_s: float | None = None,
     ) -> None:
         """Poll until the job ends, then check its log for errors.
 
         Every ``interval_s`` the fast probe asks whether the result page exists. The first poll
-        and then every ``status_interval_s`` also read the log and the status (at every poll
-        while the status says ``not-found``, to confirm it quickly).
+        and then every ``status_interval_s``, counted from the end of the previous read, also
+        read the log and the status (one short try: a slow status call is no verdict and does
+        not crowd out the probe); also at every poll while the probe gets no verdict.
 
         Raises
         ------
         JobFailedError
-            If the log holds ``[ERROR]`` lines (quoted), or the job finished without a result.
+            If the log holds ``[ERROR]`` lines (quoted), the job finished without a result, or
+            the status stayed ``not-found`` (as below) while the scheduler's account says how
+            the job ended (``TIMEOUT``, ``OUT_OF_MEMORY``, ...: quoted).
         JobLostError
-            If the server answers ``not-found`` ``not_found_limit`` times in a row, or does not
+            If every status read over ``not_found_window_s`` (at least three) answered
+            ``not-found`` and the result page is still absent (:mod:`chromdiff.chipatlas.lost`:
+            WABI also says not-found when its scheduler query fails), or the server does not
             know the request ID (HTTP 400); :class:`JobExpiredError` when the ID is older than
             the week results are kept.
         JobTimeoutError
@@ -299,30 +359,34 @@ class ChipAtlasClient:
         deadline_s = self.settings.poll_deadline_s if deadline_s is None else deadline_s
         interval = self.settings.poll_interval_s if interval_s is None else interval_s
         every = self.settings.status_interval_s if status_interval_s is None else status_interval_s
-        start = time.monotonic()
-        misses, last_check = 0, None
+        window = (
+            self.settings.not_found_window_s if not_found_window_s is None else not_found_window_s
+        )
+        start = self.clock()
+        last_check, streak = None, NotFoundStreak()
         while True:
             ready = self._probe(request_id)
-            elapsed = time.monotonic() - start
+            elapsed = self.clock() - start
             state = "finished" if ready else "running"
-            due = last_check is None or misses or ready is None or elapsed - last_check >= every
+            due = last_check is None or ready is None or elapsed - last_check >= every
             if not ready and due:
-                last_check = elapsed
-                state = self._check(request_id)
+                reading = self._check(request_id)
+                state = reading.state
+                last_check = elapsed = self.clock() - start  # the next read: from its end
                 if state == "finished" and self._probe(request_id) is False:
+                    account = f" ({reading.account()})" if reading.account() else ""
                     raise JobFailedError(
                         f"ChIP-Atlas job {request_id} finished without a result: the status is "
                         "'finished' but there is no result page and its log has no [ERROR] line"
+                        + account
                     )
-                misses = misses + 1 if state == "not-found" else 0
+                streak.update(state, elapsed, reading.account())
+                if ready is False and streak.lasted(elapsed, window):  # and still no page
+                    raise self._not_found(request_id, streak, elapsed, reading)
             if on_poll:
                 on_poll(state, elapsed)
             if state == "finished":
                 break
-            if misses >= not_found_limit:
-                raise self._lost(
-                    request_id, f"status not-found {misses} times over {elapsed:.0f} s"
-                )
             if elapsed + interval > deadline_s:
                 raise JobTimeoutError(
                     f"job {request_id} still {state} after {elapsed:.0f} s (deadline "
@@ -341,8 +405,9 @@ class ChipAtlasClient:
     def download_zip(self, request_id: str, dest: str | Path) -> Path:
         """Stream the result ZIP to ``dest`` (written to ``dest.part`` then renamed).
 
-        A download cut short (connection reset, fewer bytes than ``Content-Length``) or an HTML
-        page served in place of the ZIP is fetched again, up to ``max_retries`` more times.
+        A download cut short (connection reset, fewer bytes than ``Content-Length``), an HTML
+        page served in place of the ZIP, or a 404 for a request younger than the week results
+        are kept is fetched again, up to ``max_retries`` more times.
 
         Raises
         ------
@@ -354,6 +419,10 @@ class ChipAtlasClient:
             an HTML page instead of the ZIP.
         ServerUnavailableError
             If every try was cut short (the job's result stays on the server: fetch it again).
+        ResultNotReadyError
+            If every try answered 404 without a failed log, for a request younger than a week:
+            the job may not be done (DA moves the ZIP into place just before it writes the
+            result page, DA:750, :756); not final, a rerun waits for it again.
         """
         dest = Path(dest)
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -368,6 +437,13 @@ class ChipAtlasClient:
                     continue
                 if isinstance(exc, _HtmlPage):
                     raise ResultArchiveError(f"{exc} (after {attempt} tries)") from exc
+                if isinstance(exc, _NoZipYet):
+                    raise ResultNotReadyError(
+                        f"no result ZIP for {request_id} yet (HTTP 404, {attempt} tries) and "
+                        "no [ERROR] in its log: the job may still be running (DA moves the ZIP "
+                        "into place just before it writes its result page); the request is "
+                        "kept: rerun to wait for it and download the result"
+                    ) from exc
                 raise ServerUnavailableError(
                     f"download of the result ZIP of {request_id} failed after {attempt} tries "
                     f"({_describe(exc)}); the finished job's result stays on the server about "
@@ -375,7 +451,11 @@ class ChipAtlasClient:
                 ) from exc
 
     def _download_once(self, request_id: str, dest: Path) -> Path:
-        """One try of :meth:`download_zip`; raises ``_CutShort``/``_HtmlPage`` for a bad body."""
+        """One try of :meth:`download_zip`; raises a ``_DOWNLOAD_CUT`` error another may fix.
+
+        ``_CutShort``/``_HtmlPage`` for a bad body, ``_NoZipYet`` for a 404 of a request younger
+        than a week whose log holds no error.
+        """
         resp = self._request(
             "GET", self._job_url(request_id), params={"info": "result", "format": "zip"},
             allow_404=True, read_timeout=self.settings.zip_timeout_s, stream=True,
@@ -385,9 +465,7 @@ class ChipAtlasClient:
             lost = self._lost(request_id, "HTTP 404 for the result ZIP")
             if isinstance(lost, JobExpiredError):  # the ID is older than the week results are kept
                 raise lost
-            raise ChipAtlasError(
-                f"no result archive for {request_id} (HTTP 404): results are kept about a week"
-            )
+            raise _NoZipYet(f"no result ZIP for {request_id} (HTTP 404)")
         part = dest.with_name(dest.name + ".part")
         expected = resp.headers.get("Content-Length")
         written = 0
@@ -425,11 +503,29 @@ class _HtmlPage(Exception):
     """An HTML page came back where the result ZIP was expected."""
 
 
+class _NoZipYet(Exception):
+    """404 for the ZIP of a request younger than a week, and no error in its log."""
+
+
 #: Failures of one download try that another try may fix (the job's result is still there).
 _DOWNLOAD_CUT = (
     requests.ConnectionError, requests.Timeout, requests.exceptions.ChunkedEncodingError,
-    _CutShort, _HtmlPage,
+    _CutShort, _HtmlPage, _NoZipYet,
 )  # fmt: skip
+
+
+def _redirect_message(base_url: str, resp: requests.Response) -> str:
+    """Say that a submission answered with a redirect sent nothing, and where to send it."""
+    from urllib.parse import urljoin
+
+    location = resp.headers.get("Location")
+    target = urljoin(base_url, location) if location else "(no Location given)"
+    return (
+        f"ChIP-Atlas answered the submission to {base_url} with a redirect (HTTP "
+        f"{resp.status_code} to {target}); nothing was submitted (a redirected POST is not "
+        "followed: it would arrive as a GET and queue nothing): run again with --base-url "
+        "set to the endpoint to use" + (f", --base-url {target}" if location else "")
+    )
 
 
 def _html_text(chunk: bytes, limit: int = 80) -> str:
@@ -451,6 +547,8 @@ def _describe(exc: BaseException) -> str:
         return str(exc)
     if isinstance(exc, _HtmlPage):
         return "an HTML page instead of the ZIP"
+    if isinstance(exc, _NoZipYet):
+        return "HTTP 404 for the ZIP"
     if isinstance(exc, requests.exceptions.ChunkedEncodingError):
         import re
 

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from chromdiff.design.inputs import DEFAULT_THRESHOLD, check_threshold
 from chromdiff.design.userdata import is_user_line
 from chromdiff.errors import ChipAtlasError, InputError
 
@@ -20,9 +21,6 @@ ANALYSES = {
     "diffbind": "Differential peak regions (ChIP/ATAC/DNase-seq, edgeR)",
     "dmr": "Differentially methylated regions (Bisulfite-seq, metilene)",
 }
-#: Threshold the site sends: the MACS2 peak threshold for diffbind (Q < 1e-05), unused for dmr.
-DEFAULT_THRESHOLD = {"diffbind": 50, "dmr": 999}
-DIFFBIND_THRESHOLDS = (50, 100, 200, 500)
 #: WABI validates title/descriptions against this class (HTTP 400 otherwise).
 LABEL_RE = re.compile(r"^[A-Za-z0-9_ .-]*$")
 #: WABI request IDs: ``wabi_chipatlas_YYYY-MMDD-HHMM-SS-<ms>-<suffix>``. The milliseconds are not
@@ -37,6 +35,23 @@ RESULTS_KEPT_DAYS = 7
 SBATCH_OPTIONS = "-p epyc -t 180"
 #: A finished job is not a successful job: these mark failure in the 2025 and 2024 logs.
 _ERROR_MARKERS = ("[ERROR]", "Abnormal termination")
+#: How the scheduler ended a job other than by completing it: SLURM job states as ``sacct``
+#: names them (the site submits with ``sbatch -p epyc -t 180``, public/js/pj/diff_analysis.js:154;
+#: check_wabi.sh:133-140 reads the SLURM state ``COMPLETED`` from the status body). WABI appends
+#: the scheduler's account to a ``not-found`` status (WabiJobInfo.java:195-200; qacct in the 2021
+#: UGE code, the SLURM wording here is inferred). A job killed this way never reaches the
+#: wrapper's last line, which touches the finished marker (ChipatlasController.java:521).
+SCHEDULER_FAILURES = {
+    "TIMEOUT": "it reached its time limit (the site's sbatch -t 180: 3 h)",
+    "OUT_OF_MEMORY": "it ran out of memory",
+    "FAILED": "the job script exited with an error",
+    "CANCELLED": "it was cancelled",
+    "NODE_FAIL": "its compute node failed",
+    "PREEMPTED": "it was preempted",
+    "BOOT_FAIL": "its compute node failed to boot",
+    "DEADLINE": "it missed its deadline",
+}
+_SCHEDULER_STATE_RE = re.compile(r"\b(COMPLETED|" + "|".join(SCHEDULER_FAILURES) + r")\b")
 
 
 @dataclass(frozen=True)
@@ -102,13 +117,7 @@ class SubmitRequest:
                     f"{name} {value!r} has characters the server refuses: {''.join(bad)!r} "
                     "(allowed: letters, digits, space, '_', '.', '-')"
                 )
-        threshold = self.effective_threshold()
-        if self.analysis == "diffbind" and threshold not in DIFFBIND_THRESHOLDS:
-            raise InputError(
-                f"threshold {threshold} is not one of {DIFFBIND_THRESHOLDS} (MACS2 -log10 Q x10)"
-            )
-        if threshold < 0:
-            raise InputError(f"threshold must be >= 0, got {threshold}")
+        check_threshold(self.analysis, self.threshold)  # DA's list (DA:94), not only WABI's >= 0
         return self
 
     def form(self) -> dict[str, str]:
@@ -136,11 +145,33 @@ class SubmitRequest:
 
 @dataclass(frozen=True)
 class JobStatus:
-    """A parsed ``?info=status`` answer: ``state`` is waiting, running, finished or not-found."""
+    """A parsed ``?info=status`` answer.
+
+    ``state`` is waiting, running, finished or not-found; ``scheduler_states`` the job states
+    the scheduler's account in ``system-info`` names (``COMPLETED``, ``TIMEOUT``, ...), in order.
+    """
 
     state: str
-    completed: bool | None
     raw: str
+    scheduler_states: tuple[str, ...] = ()
+
+    @property
+    def completed(self) -> bool | None:
+        """True when the account says COMPLETED only, False when it names a failure, else None."""
+        if not self.scheduler_states:
+            return None
+        return self.failure is None
+
+    @property
+    def failure(self) -> str | None:
+        """The first failure state of the scheduler's account (``TIMEOUT``, ...), if any."""
+        return next((s for s in self.scheduler_states if s in SCHEDULER_FAILURES), None)
+
+    def failure_note(self) -> str:
+        """Say how the scheduler ended the job (``""`` when the account names no failure)."""
+        if self.failure is None:
+            return ""
+        return f"the scheduler's account says {self.failure}: {SCHEDULER_FAILURES[self.failure]}"
 
 
 def parse_key_values(text: str) -> dict[str, str]:
@@ -193,8 +224,19 @@ def parse_status(text: str) -> JobStatus:
     """Parse a ``?info=status`` body; an unexpected body gives state ``unknown``."""
     fields = parse_key_values(text)
     state = fields.get("status", "").strip().lower() or "unknown"
-    completed = True if "COMPLETED" in text else False if "FAILED" in text else None
-    return JobStatus(state=state, completed=completed, raw=text)
+    account = text.split("system-info", 1)[-1]  # the scheduler's output follows this key
+    return JobStatus(state, text, tuple(_SCHEDULER_STATE_RE.findall(account)))
+
+
+def is_result_page(status: int, body: str) -> bool:
+    """Return True when ``?info=result&format=html`` answered with DA's result page.
+
+    DA ``touch``es an empty ``wabi_result.html`` once the ZIP is in place (DA:750, :756) or in
+    ``handle_error`` (DA:50), and WABI copies that file line by line (StreamToHtmlView.java:43-55,
+    served by ChipatlasController.java:267-270): HTTP 200 with an empty body. Any other 200 (a
+    proxy's "Service Temporarily Unavailable" page, an error body) is not that page.
+    """
+    return status == 200 and not body.strip()
 
 
 def error_lines(log_text: str) -> list[str]:

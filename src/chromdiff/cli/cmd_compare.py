@@ -40,7 +40,11 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--title", help="Job title (letters, digits, space, _ . -).")
 @click.option("--desc-a", default=None, help="Label of group A [dataset A].")
 @click.option("--desc-b", default=None, help="Label of group B [dataset B].")
-@click.option("--threshold", type=int, help="MACS2 peak threshold: 50, 100, 200, 500 (diffbind).")
+@click.option(
+    "--threshold", type=int,
+    help="diffbind: MACS2 peak threshold 50, 100, 200 or 500 (default 50); dmr: unused, 999 "
+    "(default) or 50/100/200/500.",
+)  # fmt: skip
 @click.option("--base-url", envvar="CHROMDIFF_BASE_URL", help="ChIP-Atlas WABI endpoint.")
 @click.option("--force", is_flag=True, help="Re-submit even if the same inputs are loaded.")
 @click.option("--fdr", type=float, default=0.05, show_default=True, help="Significance cut-off.")
@@ -52,7 +56,10 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
     help="Also require |effect| >= this (log2FC; methylation difference for dmr).",
 )
 @exports_option
-@click.option("--request-id", help="Resume this ChIP-Atlas request (e.g. a submission in doubt).")
+@click.option(
+    "--request-id",
+    help="Resume this ChIP-Atlas request (a submission in doubt, or a job called lost).",
+)
 @click.option("--verbose", is_flag=True, help="Show tracebacks on the console (always in the log).")
 @click.option(
     "--enrich/--no-enrich",

@@ -22,6 +22,7 @@ from chromdiff.design.inputs import (
     check_genome,
     check_groups,
     check_label,
+    check_threshold,
     validate_ids,
 )
 from chromdiff.design.userdata import experiment_names, is_user_line, parse_user_line
@@ -36,9 +37,6 @@ IN_DOUBT_HELP = (
     "if you know its request ID (the ChIP-Atlas site or e-mail), resume it with --request-id ID; "
     "otherwise --force submits anew (the lost copy may still run on the server)"
 )
-#: Default ``threshold`` the official site sends per analysis (chipatlas_api.md §1.2).
-DEFAULT_THRESHOLD = {"diffbind": 50, "dmr": 999}
-DIFFBIND_THRESHOLDS = (50, 100, 200, 500)
 
 
 @dataclass
@@ -69,12 +67,7 @@ class ComparisonSpec:
         ids_a = validate_ids(self.ids_a, "group A", analysis)
         ids_b = validate_ids(self.ids_b, "group B", analysis)
         check_groups(ids_a, ids_b)
-        threshold = DEFAULT_THRESHOLD[analysis] if self.threshold is None else int(self.threshold)
-        if analysis == "diffbind" and threshold not in DIFFBIND_THRESHOLDS:
-            raise InputError(
-                f"threshold {threshold} invalid for diffbind; choose one of "
-                f"{', '.join(map(str, DIFFBIND_THRESHOLDS))}"
-            )
+        threshold = check_threshold(analysis, self.threshold)
         title = self.title or f"chromdiff {genome} {analysis}"
         check_label(title, "title")
         check_label(self.description_a, "description A")
@@ -181,9 +174,9 @@ def plan(state: dict | None, input_hash: str, force: bool, base_url: str | None 
     submission may have reached the server without its answer being stored
     (``submitting``/``in_doubt``): never re-sent without ``force``. ``failed``: the server's
     answer about its job was final (failed, lost, expired, refused): the same job would end the
-    same way, so it is not resubmitted without ``force``. Anything else (new, failed before a
-    request ID existed, changed inputs, another endpoint than ``base_url``, ``force``) is
-    ``submit``.
+    same way, so it is not resubmitted without ``force`` (``--request-id`` of that request
+    resumes it: the compare flow's ``prepare``). Anything else (new, failed before a request ID
+    existed, changed inputs, another endpoint than ``base_url``, ``force``) is ``submit``.
     """
     if state is None or force or state["input_hash"] != input_hash:
         return "submit"
@@ -216,11 +209,12 @@ def failed_error(comparison_id: str, state: dict):
     """Return the error refusing to resubmit a comparison whose job ended for good."""
     from chromdiff.errors import JobFailedError
 
+    rid = state.get("request_id")
     return JobFailedError(
-        f"comparison {comparison_id}: ChIP-Atlas request {state.get('request_id')} ended for good "
-        f"in an earlier run ({state.get('error') or 'failed'}); it is not resubmitted, as the "
-        "same job would end the same way: correct the inputs, or run again with --force to "
-        "submit a new job"
+        f"comparison {comparison_id}: ChIP-Atlas request {rid} ended for good in an earlier run "
+        f"({state.get('error') or 'failed'}); it is not resubmitted, as the same job would end "
+        "the same way: correct the inputs, or run again with --force to submit a new job "
+        f"(--request-id {rid} waits for that job again, if it may still run)"
     )
 
 

@@ -26,6 +26,16 @@ ID_RE = re.compile(r"^(SRX|ERX|DRX|GSM)\d+$")
 #: Assemblies the server accepts.
 GENOMES = ("hg38", "hg19", "mm10", "mm9", "rn6", "dm6", "dm3", "ce11", "ce10", "sacCer3")
 ANALYSES = ("diffbind", "dmr")
+#: ``threshold`` values DA runs with, per analysis. DA accepts ``50 100 200 500 bs 999`` for any
+#: method and ends the queued job otherwise (inutano/chip-atlas script/update_2025/DA/DA:94,
+#: validate_arguments :64-81, handle_error :77); WABI binds the field as an int >= 0, so ``bs``
+#: cannot be sent (oogasawa/wabi_chipatlas-java ChipatlasRequest.java:96-99). For diffbind it is
+#: the MACS2 peak set ``Bed<threshold/10>`` (DA:167, :193); 999 names no peak set. dmr never reads
+#: it (only diffbind uses the peak files, DA:388-392), so any accepted value gives the same job;
+#: the site sends 999 (public/js/pj/diff_analysis.js:156-160).
+THRESHOLDS = {"diffbind": (50, 100, 200, 500), "dmr": (50, 100, 200, 500, 999)}
+#: What the site sends when the user does not choose (diff_analysis.js:156-160).
+DEFAULT_THRESHOLD = {"diffbind": 50, "dmr": 999}
 #: Column names tried, in order, to find the ID column of a CSV/TSV (§9.3).
 ID_COLUMNS = ("experiment_id", "srx", "srx_id", "SRX", "accession", "sample_id", "id", "ID")
 #: Characters the server accepts in title and descriptions.
@@ -194,6 +204,28 @@ def check_analysis(analysis: str) -> str:
     if analysis not in ANALYSES:
         raise InputError(f"unknown analysis {analysis!r}; choose one of {', '.join(ANALYSES)}")
     return analysis
+
+
+def check_threshold(analysis: str, threshold: int | None) -> int:
+    """Return the threshold sent for ``analysis`` (the site's default when ``None``).
+
+    Raises
+    ------
+    InputError
+        If DA would refuse it (:data:`THRESHOLDS`): the job would be queued, then fail.
+    """
+    value = DEFAULT_THRESHOLD[analysis] if threshold is None else int(threshold)
+    allowed = THRESHOLDS[analysis]
+    if value not in allowed:
+        meaning = (
+            "MACS2 peak threshold, -log10 Q x 10" if analysis == "diffbind" else "unused by dmr"
+        )
+        raise InputError(
+            f"threshold {value} invalid for {analysis}; choose one of "
+            f"{', '.join(map(str, allowed))} ({meaning}; the server's DA script fails the job "
+            "otherwise)"
+        )
+    return value
 
 
 def check_label(value: str, what: str) -> str:

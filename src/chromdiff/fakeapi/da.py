@@ -37,6 +37,9 @@ class DAInputs:
         True when the error comes from the organism/assay check, which ends with
         ``awk ... || exit 1`` (DA:359) and so skips ``handle_error`` (DA:46-56): the finished
         markers ``wabi_result.html``/``.tsv`` are never written.
+    before_start : bool
+        True when the error comes from ``parse_arguments`` (DA:761), which runs before the
+        log is started (DA:763-764): the log holds the ``[ERROR]`` line alone.
     """
 
     srx_a: list[str] = field(default_factory=list)
@@ -44,6 +47,33 @@ class DAInputs:
     warnings: list[str] = field(default_factory=list)
     error: str | None = None
     silent_exit: bool = False
+    before_start: bool = False
+
+
+#: DA:90-94 - the values ``validate_arguments`` accepts, in its order (THRESHOLD: any method).
+VALID_ARGUMENTS = {
+    "genome": ("hg38", "hg19", "mm10", "mm9", "rn6", "dm6", "dm3", "ce11", "ce10", "sacCer3"),
+    "method": ("dmr", "diffbind"),
+    "threshold": ("50", "100", "200", "500", "bs", "999"),
+}
+
+
+def check_arguments(form: dict[str, str]) -> DAInputs | None:
+    """Run DA's ``validate_arguments`` (DA:59-84) on a submitted form; None if it passes.
+
+    A value outside the lists of DA:90-94 ends the job through ``handle_error`` (DA:77): the
+    ``[ERROR] Invalid <name>: "<value>". Must be one of: [...]`` line and the result page, no
+    ZIP. WABI queues the job first: it only checks that ``threshold`` is an int >= 0
+    (oogasawa/wabi_chipatlas-java ChipatlasRequest.java:96-99).
+    """
+    # WABI writes the bound int into the job script (ChipatlasController.java:503)
+    given = {"genome": form.get("genome", ""), "method": form.get("antigenClass", ""),
+             "threshold": str(int(form.get("threshold", "50")))}  # fmt: skip
+    for name, valid in VALID_ARGUMENTS.items():
+        if given[name] not in valid:
+            message = f'Invalid {name}: "{given[name]}". Must be one of: [{", ".join(valid)}]'
+            return DAInputs(error=message, before_start=True)
+    return None
 
 
 def _first_fields(text: str) -> list[str]:

@@ -34,6 +34,10 @@ class Scenario:
         before ``Content-Length`` bytes).
     zip_html_first_n : int
         The first N ZIP downloads answer 200 with an HTML error page (a proxy's), not the ZIP.
+    probe_html_first_n : int
+        The first N result-page probes answer 200 with the same proxy page instead of WABI's
+        answer (an empty 200 once DA wrote the page, else 404; ChipatlasController.java:267-278,
+        StreamToHtmlView.java:43-55); WABI never sees them, so the job does not advance.
     never_finish, job_error, health_down : bool
         Job stays running; job ends with an ``[ERROR]`` in its log and no ZIP; health check down.
     error_ids : tuple of str
@@ -54,8 +58,19 @@ class Scenario:
     never_runs : bool
         The job never runs: ``status: not-found`` for ever, no log (WabiJobInfo.java:187-200;
         inutano/chip-atlas issue #213).
+    status_not_found_first_n : int
+        The first N status answers for a job not yet finished read ``not-found`` although it
+        runs: WABI's scheduler query failed (``qstatStatus`` swallows exceptions and unknown
+        ``qstat`` output as "", WabiJobInfo.java:207-254, then :195-200 report not-found).
     no_result : bool
         The job finishes (status ``finished``) without a result page and without ``[ERROR]``.
+    killed_as : str
+        When set (a SLURM state: ``TIMEOUT``, ``OUT_OF_MEMORY``, ``FAILED``, ...), the job runs
+        and is then killed by the scheduler: its script never reaches the wrapper's last line,
+        which touches the finished marker (ChipatlasController.java:521), so the status reads
+        ``not-found`` with the scheduler's account appended (WabiJobInfo.java:195-200; SLURM
+        wording as check_wabi.sh:133-140 reads it), DA writes neither its End line (DA:777) nor
+        ``[ERROR]``, and there is no result page and no ZIP.
     gsm_map : dict
         GSM -> SRX mapping of the server's experimentList; other GSMs are dropped with a
         ``[WARNING] "<GSM>" unmapped for <genome> ...`` line (DA:286-314).
@@ -65,6 +80,11 @@ class Scenario:
     label_counts : bool
         Region 1's normalised count of each experiment is ``(SRX number mod 100000) / 100``, so a
         test can tell which experiment a value belongs to without reading the log.
+    redirect_to : str
+        When set (an endpoint URL ending in ``/wabi/chipatlas/``), every request is answered
+        ``301 Moved Permanently`` to the same path and query under it: an endpoint that moved,
+        as chip-atlas.org's did (inutano/chip-atlas 4291e04 ``http`` -> ``https``, b81c1c2
+        ``ddbj.nig.ac.jp`` -> ``dtn1.ddbj.nig.ac.jp``; now app.rb:66).
     rid_millis, rid_suffix : int or None
         Force the milliseconds and random suffix of request IDs (default: the time, not
         zero-padded, and a random 0..1000000, i.e. 6 or 7 digits; ChipatlasJobInfo.java:148-155).
@@ -86,6 +106,7 @@ class Scenario:
     zip_cut_first_n: int = 0
     zip_cut_as: str = "reset"
     zip_html_first_n: int = 0
+    probe_html_first_n: int = 0
     never_finish: bool = False
     job_error: bool = False
     error_ids: tuple[str, ...] = ()
@@ -103,10 +124,13 @@ class Scenario:
     wrong_organism_ids: tuple[str, ...] = ()
     wrong_assay_ids: tuple[str, ...] = ()
     never_runs: bool = False
+    status_not_found_first_n: int = 0
     no_result: bool = False
+    killed_as: str = ""
     gsm_map: dict = field(default_factory=dict)
     collation: str = "C"
     label_counts: bool = False
+    redirect_to: str = ""
     rid_millis: int | None = None
     rid_suffix: int | None = None
 

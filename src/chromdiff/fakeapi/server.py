@@ -21,13 +21,26 @@ from urllib.parse import parse_qs, urlparse
 
 from chromdiff.chipatlas.protocol import ANALYSES, GENOMES, LABEL_RE
 from chromdiff.fakeapi import formats
-from chromdiff.fakeapi.da import DAInputs, count_columns, map_inputs, samples_lines, sort_ids
+from chromdiff.fakeapi.da import (
+    DAInputs,
+    check_arguments,
+    count_columns,
+    map_inputs,
+    samples_lines,
+    sort_ids,
+)
 from chromdiff.fakeapi.scenario import Scenario
 from chromdiff.fakeapi.simulate import simulate_diffbind, simulate_dmr
 
 PREFIX = "/wabi/chipatlas/"
 _KIND = {"status:": "status", "status:text": "status", "result:html": "probe",
          "result:tsv": "probe", "result:log": "log", "result:zip": "zip"}  # fmt: skip
+#: ``format`` values WABI's GET validation lets through (ChipatlasGetRequest.java:15; default
+#: ``text``, :16), plus ``log`` and ``zip``, which the live server serves (app.rb:376,
+#: public/js/pj/diff_analysis_result.js:37). Any other answers 400 before the ID is looked at
+#: (ChipatlasController.java:244-250).
+_FORMATS = ("text", "json", "xml", "bigfile", "imagefile", "requestfile", "tsv", "html", "log",
+            "zip")  # fmt: skip
 _REQUIRED = ("bedAFile", "bedBFile", "typeA", "typeB", "title", "descriptionA", "descriptionB",
              "antigenClass", "cellClass", "genome")  # fmt: skip
 
@@ -53,6 +66,8 @@ class State:
     n_requests: int = 0
     n_submits: int = 0
     n_zips: int = 0
+    n_probes: int = 0
+    n_status_misses: int = 0
     journal: list[dict] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -196,12 +211,26 @@ class Handler(BaseHTTPRequestHandler):
                 "current-time": _now(), "Message": message, "error-message": error}  # fmt: skip
         self._send(status, json.dumps(body), "application/json", headers)
 
+    def _count(self, counter: str) -> int:
+        """Add one to the server-wide ``counter`` (a :class:`State` field); return it."""
+        with self.state.lock:
+            setattr(self.state, counter, getattr(self.state, counter) + 1)
+            return getattr(self.state, counter)
+
+    def _redirected(self, url) -> bool:
+        """Apply ``redirect_to`` (a moved endpoint): answer 301 to the same path under it."""
+        target = self.state.scenario.redirect_to
+        if not target:
+            return False
+        rest = url.path[len(PREFIX) :] if url.path.startswith(PREFIX) else ""
+        location = target + rest + (f"?{url.query}" if url.query else "")
+        self._send(301, f"Moved Permanently: {location}\n", headers={"Location": location})
+        return True
+
     def _misbehave(self, kind: str) -> bool:
         """Apply the request-level knobs; return True when the request was answered (badly)."""
         sc = self.state.scenario
-        with self.state.lock:
-            self.state.n_requests += 1
-            n = self.state.n_requests
+        n = self._count("n_requests")
         if sc.stall_seconds and sc.stall_on == kind:
             time.sleep(sc.stall_seconds)
         if n <= sc.reset_first_n:
@@ -237,6 +266,8 @@ class Handler(BaseHTTPRequestHandler):
         url = urlparse(self.path)
         query = {k: v[0] for k, v in parse_qs(url.query).items()}
         self.state.journal.append({"method": "GET", "path": url.path, "query": query})
+        if self._redirected(url):
+            return None
         if not url.path.startswith(PREFIX):
             return self._send(404, "not found")
         rid = url.path[len(PREFIX) :]
@@ -247,6 +278,10 @@ class Handler(BaseHTTPRequestHandler):
         if not rid:
             down = self.state.scenario.health_down
             return self._send(503 if down else 200, "maintenance" if down else "chipatlas")
+        if query.get("format", "text") not in _FORMATS:
+            return self._json_error(
+                400, "Error (GET parameters validation error)", "BAD_REQUEST (format)"
+            )
         job = self.state.jobs.get(rid)
         if job is None:
             return self._unknown(rid, kind)
@@ -281,11 +316,14 @@ class Handler(BaseHTTPRequestHandler):
         """Return how the job ends.
 
         ``ok``, ``error`` (``handle_error``: [ERROR] and the html marker), ``silent`` ([ERROR]
-        without the html marker, DA:359), ``never`` or ``noresult``.
+        without the html marker, DA:359), ``never``, ``killed`` (by the scheduler) or
+        ``noresult``.
         """
         sc = self.state.scenario
         if sc.never_runs:
             return "never"
+        if sc.killed_as:
+            return "killed"
         if sc.job_error:
             return "error"
         ids = set(_ids(job.form["bedAFile"], "A")) | set(_ids(job.form["bedBFile"], "B"))
@@ -309,18 +347,30 @@ class Handler(BaseHTTPRequestHandler):
         job.polls += 1
         return not sc.never_finish and job.polls > sc.polls_to_finish
 
+    def _waiting(self, job: Job) -> bool:
+        """Return True while the job is queued (asked about at most once, as :meth:`_status`)."""
+        return job.polls <= 1 and not self._done(job)
+
     def _done(self, job: Job) -> bool:
         sc = self.state.scenario
         return not sc.never_finish and job.polls > sc.polls_to_finish
 
     def _status(self, rid: str, job: Job) -> None:
-        fate = self._fate(job)
+        sc, fate = self.state.scenario, self._fate(job)
+        ended = fate != "never" and self._finished(job)
         if fate == "never":
             state, info = "not-found", ""
-        elif self._finished(job):
+        elif ended and fate == "killed":
+            # no finished marker, not in the queue: not-found, with the scheduler's account
+            # appended (WabiJobInfo.java:195-200)
+            state, info = "not-found", f"JobID State\n1 {sc.killed_as}\n1.batch {sc.killed_as}"
+        elif ended:
             # the wrapper touches its finished marker whatever DA's exit status
             # (ChipatlasController.java:521), so a failed DA still reads "finished"
             state, info = "finished", "JobID State\n1 COMPLETED"
+        elif self._count("n_status_misses") <= sc.status_not_found_first_n:
+            # the scheduler query failed: not-found for a running job (WabiJobInfo.java:195-254)
+            state, info = "not-found", ""
         else:
             state, info = ("waiting" if job.polls == 1 else "running"), "JobID State\n1 RUNNING"
         self._send(
@@ -330,6 +380,8 @@ class Handler(BaseHTTPRequestHandler):
 
     def _log(self, job: Job, done: bool) -> str:
         sc = self.state.scenario
+        if job.da.before_start:  # handle_error in parse_arguments: the log's only line (DA:49)
+            return f"[ERROR] {job.da.error}\n"
         dmr = job.form["antigenClass"] == "dmr"
         fate = self._fate(job)
         columns = None
@@ -345,6 +397,8 @@ class Handler(BaseHTTPRequestHandler):
         sc = self.state.scenario
         fate = self._fate(job)
         if kind == "probe":
+            if self._count("n_probes") <= sc.probe_html_first_n:  # a proxy answered instead
+                return self._send(200, _PROXY_PAGE, "text/html")
             # DA writes wabi_result.html at the end of a successful run (DA:756) or in
             # handle_error (DA:50); ChipatlasController.java:267-278 serves it or answers 404
             finished = self._finished(job)  # every probe counts towards the job's progress
@@ -358,9 +412,12 @@ class Handler(BaseHTTPRequestHandler):
             job.log_text = self._log(job, done=True)
             return self._send(200, "", "text/html")
         if kind == "log":
-            if fate == "never":  # app.rb:374-380 answers 404 while there is no log
+            # no log until DA runs (DA:220-223 remove it, DA:764 starts it); app.rb:374-380
+            # answers 404 while there is none
+            if fate == "never" or self._waiting(job):
                 return self._json_error(404, "Error ( log NOT FOUND )", "NOT_FOUND (log)")
-            return self._send(200, self._log(job, done=self._done(job)))
+            done = self._done(job) and fate != "killed"  # killed: no End line (DA:777)
+            return self._send(200, self._log(job, done=done))
         if kind == "zip":
             if fate != "ok" or not self._done(job):
                 return self._json_error(
@@ -370,17 +427,17 @@ class Handler(BaseHTTPRequestHandler):
                 # the ZIP holds a copy of the log taken before the End lines (DA:726)
                 job.log_text = self._log(job, done=False)
                 job.zip_bytes = build_result(job, self.state.scenario)
-            with self.state.lock:
-                self.state.n_zips += 1
-                n = self.state.n_zips
+            n = self._count("n_zips")
             if n <= sc.zip_html_first_n:
                 return self._send(200, _PROXY_PAGE, "text/html")
             if n <= sc.zip_html_first_n + sc.zip_cut_first_n:
                 return self._cut(job.zip_bytes, reset=sc.zip_cut_as == "reset")
             return self._send(200, job.zip_bytes, "application/zip")
-        return self._json_error(
-            400, "Error ( Appoint tsv or html in format parameter.)", "BAD_REQUEST (format)"
-        )
+        if kind.startswith("result:"):  # a valid format that is no result (:294-300)
+            return self._json_error(
+                404, "Error ( Appoint tsv or html in format parameter.)", "NOT_FOUND (format)"
+            )
+        return self._json_error(400, "Error (GET parameters validation error)", "BAD_REQUEST")
 
     def _cut(self, data: bytes, *, reset: bool) -> None:
         """Announce all of ``data`` but send half of it, then reset or close the connection."""
@@ -402,9 +459,7 @@ class Handler(BaseHTTPRequestHandler):
     def _lose_answer(self, rid: str) -> bool:
         """Apply ``submit_lost_*``: the job is queued already; return True if its answer is lost."""
         sc = self.state.scenario
-        with self.state.lock:
-            self.state.n_submits += 1
-            n = self.state.n_submits
+        n = self._count("n_submits")
         if n > sc.submit_lost_first_n:
             return False
         if sc.submit_lost_as == "500":
@@ -434,6 +489,8 @@ class Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(length).decode("utf-8", "replace")
         form = {k: v[0] for k, v in parse_qs(raw, keep_blank_values=True).items()}
         self.state.journal.append({"method": "POST", "path": self.path, "form": form})
+        if self._redirected(urlparse(self.path)):
+            return None
         if self._misbehave("submit"):
             return None
         problem = _validate(form)
@@ -444,7 +501,10 @@ class Handler(BaseHTTPRequestHandler):
         while rid in self.state.jobs:  # ChipatlasJobInfo.java:158-161: a taken ID is redrawn
             bump += 1
             rid = self._new_request_id(bump)
-        da = map_inputs(form, sc.gsm_map, sc.wrong_organism_ids, sc.wrong_assay_ids)
+        # DA checks its arguments first (DA:761), then maps the IDs (DA:770-771)
+        da = check_arguments(form) or map_inputs(
+            form, sc.gsm_map, sc.wrong_organism_ids, sc.wrong_assay_ids
+        )
         # WABI queues the job (qsub2) before it writes the answer:
         # oogasawa/wabi_chipatlas-java ChipatlasController.java:185; a later IOException still
         # answers 500 (lines 195-204). So a lost answer does not mean a lost job.
