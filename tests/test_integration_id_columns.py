@@ -17,6 +17,8 @@ from tests.realdata import REAL
 
 DESEQ2 = REAL / "deseq2_GSE37704_hg38" / "deseq_results.csv.gz"
 PEAKS = REAL / "chipseeker_geo_peaks_hg19" / "GSM1174480_ARmo_0M_peaks.bed.gz"
+#: Debian r-bioc-org.hs.eg.db 3.16 (.ci/run installs it): its alias table is the oracle
+ORG_HS = "/usr/lib/R/site-library/org.Hs.eg.db/extdata/org.Hs.eg.sqlite"
 
 
 def _load(tmp_path, table: pd.DataFrame, name: str):
@@ -109,3 +111,35 @@ def test_a_symbol_of_several_genes_takes_the_smallest_entrez_id_and_says_so(tmp_
     assert got == {"FAM231A": ("729574", "ambiguous_symbol"), "MIA2": ("4253", "symbol"),
                    "GAPDH": ("2597", "symbol")}  # fmt: skip
     assert [n for n in s["notes"] if n.startswith("1 genes matched by a symbol that ")]
+
+
+def test_hgnc_mitochondrial_symbols_find_ncbis_genes(tmp_path):
+    """NCBI (org.Hs.eg.db, the embedded build) names Entrez 4535 ND1 and 4512 COX1; a
+    GENCODE/Ensembl/HGNC table says MT-ND1, MT-CO1 and matched nothing. Oracle: org.Hs.eg.db's
+    own aliases of each chrM gene, the HGNC symbol without its hyphen (MTND1, MTCO1, MTCYB),
+    written back as HGNC spells it; the real DESeq2 rows, their Entrez column dropped."""
+    import sqlite3
+
+    import duckdb
+
+    from chromdiff.annotation.embedded import DATA_DIR
+
+    org = sqlite3.connect(ORG_HS)
+    chrm = duckdb.sql(
+        f"select gene_id from '{DATA_DIR}/hg38_genes.parquet' where chrom = 'chrM'"
+    ).fetchall()
+    hgnc = {}
+    for (gid,) in chrm:
+        for (alias,) in org.execute(
+            "select a.alias_symbol from genes g join alias a using (_id) where g.gene_id = ?"
+            " and a.alias_symbol like 'MT%'", (gid,)):  # fmt: skip
+            hgnc["MT-" + alias[2:]] = gid
+    assert len(hgnc) >= 36 and hgnc["MT-CO1"] == "4512" and hgnc["MT-CYB"] == "4519"
+    t = _real().drop(columns=["entrez"]).head(200)
+    mito = pd.DataFrame({"Unnamed: 0": [f"row{i}" for i in range(len(hgnc))], "log2FoldChange": 1.0,
+                         "padj": 0.01, "symbol": [s.lower() if s.endswith("1") else s
+                                                  for s in hgnc]})  # fmt: skip
+    _, genes = _load(tmp_path, pd.concat([t, mito]), "mito.tsv")
+    got = genes[genes["input_id"].str.startswith("row")]
+    assert dict(zip(got["symbol"].str.upper(), got["gene_id"], strict=True)) == hgnc
+    assert set(got["match_via"]) == {"symbol"}

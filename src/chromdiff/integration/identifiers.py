@@ -9,7 +9,8 @@ Each DE row is matched to an annotation ``gene_id`` by the first rule that finds
    of the annotation (RefSeq NM_/NR_ for the embedded builds, ENST for a GTF);
 4. ``symbol``: the row's symbol column, or else its ID, equals an annotation symbol
    (case-insensitive; a symbol shared by several genes maps to the numerically smallest
-   gene_id, the longest-standing Entrez ID, and is counted as ``ambiguous_symbol``).
+   gene_id, the longest-standing Entrez ID, and is counted as ``ambiguous_symbol``); a chrM
+   gene also answers to its HGNC symbol (NCBI's ND1, COX1 are MT-ND1, MT-CO1: ``HGNC_MITO``).
 
 Rule 1 is tried first only while the ID column names the same genes as the table's own Entrez or
 symbol column: when the genes its values match agree with the genes those columns match on
@@ -29,6 +30,14 @@ from chromdiff.annotation.genesql import GENE_ID_ORDER
 from chromdiff.integration.validate import finite_sql, strip_ensembl_version
 
 RULES = ("gene_id", "entrez", "refseq", "symbol", "ambiguous_symbol")
+
+#: NCBI (org.Hs.eg.db, so the embedded human builds) names the mitochondrial genes ND1, COX1,
+#: CYTB, TRNF, ...; HGNC, GENCODE and Ensembl tables say MT-ND1, MT-CO1, MT-CYB, MT-TF. A chrM
+#: gene also answers to its HGNC symbol (org.Hs.eg.db lists them, unhyphenated, as aliases:
+#: MTND1, MTCO1, MTCYB; tests/test_integration_id_columns.py checks every chrM gene).
+HGNC_MITO = """'MT-' || case when upper(symbol) like 'TRN%' then 'T' || substr(upper(symbol), 4)
+                     when upper(symbol) like 'COX%' then 'CO' || substr(upper(symbol), 4)
+                     when upper(symbol) = 'CYTB' then 'CYB' else upper(symbol) end"""
 
 
 def _id_column_names_genes(con: duckdb.DuckDBPyConnection) -> tuple[bool, int, int]:
@@ -70,10 +79,16 @@ def resolve_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> dict[st
     )
     con.execute(
         f"""create or replace temp table _int_gs as
+        with named as (
+            select symbol, gene_id from ann_genes
+            where annotation_id = $1 and symbol is not null and gene_id is not null
+            union all
+            select {HGNC_MITO}, gene_id from ann_genes
+            where annotation_id = $1 and symbol is not null and gene_id is not null
+              and chrom in ('chrM', 'chrMT', 'MT', 'M') and upper(symbol) not like 'MT-%')
         select upper(symbol) as usym, arg_min(gene_id, {GENE_ID_ORDER}) as gene_id,
                count(distinct gene_id) > 1 as ambiguous
-        from ann_genes
-        where annotation_id = $1 and symbol is not null and gene_id is not null group by usym""",
+        from named group by usym""",
         [annotation_id],
     )
     con.execute(
