@@ -121,3 +121,11 @@ def test_cli_comparison_mode(tmp_path, caplog):
             "select region_id, annotation_id, feature is null from region_annotation order by 1"
         ).fetchall()
     assert rows == [(1, "embedded:mm10", False), (2, "embedded:mm10", True)]
+
+
+def test_cli_comparison_mode_refuses_out(tmp_path):
+    """`--comparison ID --out x.tsv` exited 0 and wrote no x.tsv: --out was ignored silently."""
+    res = CliRunner().invoke(command, ["--comparison", "m", "--db", str(tmp_path / "c.duckdb"),
+                                       "--out", str(tmp_path / "x.tsv")])  # fmt: skip
+    assert res.exit_code == 2 and "--regions/--out are for a region file" in res.output
+    assert not (tmp_path / "x.tsv").exists() and not (tmp_path / "c.duckdb").exists()

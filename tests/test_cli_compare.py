@@ -136,3 +136,36 @@ def test_bad_export_formats_fail_before_anything_runs(fake_flow, tmp_path, capsy
     assert not fake_flow and not db.exists()
     code, _, err = run([*command, "--db", str(db), "--exports", "parquet"], capsys)
     assert "--exports" not in err  # a good value passes the option
+
+
+def test_an_example_label_never_names_experiments_given_in_its_place(fake_flow, tmp_path, capsys):
+    """`--example tp53_molm13_vs_k562 --a mine.txt` labelled the user's K-562 experiments
+    'MOLM-13' in every table and chart; the example's other group is said, not silent."""
+    mine = tmp_path / "mine.txt"
+    mine.write_text("SRX5865970\nSRX5865971\n")
+    ex = get_example("tp53_molm13_vs_k562")
+    code, _, err = run(["compare", "--example", ex.name, "--a", str(mine)], capsys)
+    assert code == 0, err
+    call = fake_flow[0]
+    assert call["ids_a"] == ["SRX5865970", "SRX5865971"] and call["ids_b"] == list(ex.ids_b)
+    assert (call["description_a"], call["description_b"]) == ("dataset A", ex.description_b)
+    assert f"group B is example {ex.name}'s {ex.description_b}" in err
+    assert call["comparison_id"] != ex.name
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--fdr", "0"], "--fdr 0: must be in (0, 1]"),
+        (["--min-abs-logfc", "-1"], "--min-abs-logfc -1: must be >= 0"),
+        (["--analysis", "dmr", "--min-abs-logfc", "2"], "for a dmr comparison"),
+    ],
+)
+def test_a_significance_rule_is_checked_before_prefect(fake_flow, tmp_path, capsys, args, message):
+    """It was checked inside the flow: a temporary Prefect server, an ERROR line, a database
+    and a failed flow_runs row for a typo."""
+    db = tmp_path / "never.duckdb"
+    code, _, err = run(["compare", "--example", "tp53_molm13_vs_k562", "--db", str(db), *args],
+                       capsys)  # fmt: skip
+    assert code == 1 and message in err.strip().splitlines()[-1]
+    assert not fake_flow and not db.exists()

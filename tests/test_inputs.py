@@ -45,6 +45,19 @@ def test_csv_known_column_and_explicit(tmp_path):
         read_ids(p2, id_column="nope")
 
 
+def test_csv_without_a_known_id_column_takes_the_column_of_ids_or_says_how_to_pick(tmp_path):
+    """`sample,experiment,cond`: the first column was taken silently and the error named
+    neither it nor --id-column."""
+    p = tmp_path / "s.csv"
+    p.write_text("sample,experiment,cond\ns1,SRX5865970,ctl\ns2,SRX5865971,ctl\n")
+    assert read_ids(p) == ["SRX5865970", "SRX5865971"]  # the one column holding IDs only
+    p.write_text("sample,experiment,cond\ns1,SRX5865970,ctl\ns2,oops,ctl\n")
+    with pytest.raises(InputError) as err:
+        read_ids(p)
+    assert str(err.value).startswith(f"{p}:2:1: invalid experiment ID 's1'")
+    assert "read from column 'sample'" in str(err.value) and "--id-column" in str(err.value)
+
+
 def test_csv_bad_value_names_line_and_column(tmp_path):
     p = tmp_path / "s.csv"
     p.write_text("group,experiment_id\nA,SRX1\nA,XYZ\n")

@@ -522,3 +522,26 @@ def test_a_comparison_says_which_group_the_categories_read_as_open(dbp, tmp_path
         ("rna", "orientation_opposed", "MOLM-13 / K-562 vs K-562 / MOLM-13"),
     ]
     assert "'Concordant' and 'Discordant' are swapped" in notes["cuff"][2][3]
+
+
+def test_cli_refuses_a_genome_without_annotation_before_prefect(tmp_path, monkeypatch):
+    """--genome hg99: two tracebacks and ~50 nanobind lines from inside the flow, and a database
+    written, where docs/integration.md promises one line before Prefect starts."""
+    from click.testing import CliRunner
+
+    import flows.integrate
+    from chromdiff.cli.cmd_integrate import command
+
+    def never(**kwargs):
+        raise AssertionError("the flow started")
+
+    monkeypatch.setattr(flows.integrate, "integrate", never)
+    (tmp_path / "rna.csv").write_text(RNA)
+    (tmp_path / "p.bed").write_text(_peaks_bed())
+    dbp = tmp_path / "x.duckdb"
+    res = CliRunner().invoke(command, ["--atac", str(tmp_path / "p.bed"), "--rna",
+                                       str(tmp_path / "rna.csv"), "--genome", "hg99",
+                                       "--db", str(dbp)])  # fmt: skip
+    assert isinstance(res.exception, InputError)
+    assert str(res.exception).startswith("genome 'hg99' has no embedded annotation")
+    assert not dbp.exists()

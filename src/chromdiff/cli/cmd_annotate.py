@@ -64,6 +64,11 @@ def command(
         ) from exc
     opts = {"downstream": downstream, "tss_region": (lo, hi)}
     if comparison_id:
+        if out or regions:
+            raise click.UsageError(
+                "--comparison annotates a stored comparison in the database (region_annotation; "
+                "its report and exports carry it): --regions/--out are for a region file"
+            )
         from chromdiff.annotation import annotate_comparison, ensure_annotation
         from chromdiff.settings import get_settings
         from chromdiff.warehouse.db import writer

@@ -89,7 +89,7 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b, verbose, local,
             cache_dir, engine, **kw) -> None:  # fmt: skip
     """Compare two groups of experiments (ChIP-Atlas Diff Analysis) and load the result."""
-    from chromdiff.design.comparison import ComparisonSpec
+    from chromdiff.design.comparison import ComparisonSpec, check_thresholds
     from chromdiff.design.examples import get_example
     from chromdiff.errors import InputError
 
@@ -109,11 +109,19 @@ def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b
     ids_a = _ids(file_a, ex.ids_a if ex else None, id_column, "A", analysis)
     ids_b = _ids(file_b, ex.ids_b if ex else None, id_column, "B", analysis)
     genome = genome or (ex.genome if ex else "hg38")
-    desc_a = desc_a or (ex.description_a if ex else "dataset A")
-    desc_b = desc_b or (ex.description_b if ex else "dataset B")
+    # an example's group label names its own experiments, never those of --a/--b given instead
+    desc_a = desc_a or (ex.description_a if ex and not file_a else "dataset A")
+    desc_b = desc_b or (ex.description_b if ex and not file_b else "dataset B")
+    if ex and (file_a or file_b):
+        grp, label, ids = ("B", ex.description_b, ex.ids_b) if file_a else ("A", ex.description_a,
+                                                                            ex.ids_a)  # fmt: skip
+        if not (file_a and file_b):
+            click.echo(f"group {grp} is example {ex.name}'s {label} ({len(ids)} experiments); "
+                       f"the comparison is not named {ex.name}", err=True)  # fmt: skip
     # every input check runs before Prefect starts: bad input fails fast, nothing is written
     ComparisonSpec(ids_a, ids_b, genome, analysis, kw["threshold"], kw["title"], desc_a,
                    desc_b).validated()  # fmt: skip
+    check_thresholds(analysis, kw["fdr"], kw["min_abs_logfc"])
     if kw["request_id"]:
         from chromdiff.chipatlas.protocol import REQUEST_ID_RE
 

@@ -145,7 +145,9 @@ def _read_table(path: Path, text: str, delimiter: str, id_column: str | None) ->
             raise InputError(f"{path}:1: no column {id_column!r} (columns: {', '.join(header)})")
         col = header.index(id_column)
     else:
-        col = next((header.index(c) for c in ID_COLUMNS if c in header), 0)
+        col = next((header.index(c) for c in ID_COLUMNS if c in header), None)
+        if col is None:  # no known name: the first column whose values are all IDs, if any
+            col = next((k for k in range(len(header)) if _all_ids(rows[1:], k)), 0)
         logger.info("%s: ID column %r", path, header[col])
     items = []
     for n, row in enumerate(rows[1:], 2):
@@ -155,8 +157,22 @@ def _read_table(path: Path, text: str, delimiter: str, id_column: str | None) ->
             continue
         value = row[col].strip()
         if value and value.lower() != "nan":
-            items.append(_check(value, f"{path}:{n}:{col + 1}"))
+            try:
+                items.append(_check(value, f"{path}:{n}:{col + 1}"))
+            except InputError as exc:
+                if id_column is not None:
+                    raise
+                raise InputError(
+                    f"{exc} (read from column {header[col]!r}: no column is named "
+                    f"{', '.join(ID_COLUMNS[:4])}, ...; pick one with --id-column)"
+                ) from None
     return _dedupe(items, str(path))
+
+
+def _all_ids(rows: list[list[str]], col: int) -> bool:
+    """Return True when column ``col`` of ``rows`` holds experiment IDs only (and some)."""
+    values = [r[col].strip() for r in rows if col < len(r) and r[col].strip()]
+    return bool(values) and all(ID_RE.match(v) for v in values)
 
 
 def read_ids(

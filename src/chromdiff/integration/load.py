@@ -247,11 +247,8 @@ def load_inputs(
     rna_info = read_table(con, rna, "rna", "_int_rna_raw", overrides=rna_columns or {})
     type_genes(con, rna_info)
     rna_orientation = orientation_note(con, rna_info, "rna")
-    if gtf is None and genome not in EMBEDDED:
-        raise InputError(
-            f"genome {genome!r} has no embedded annotation (have: {', '.join(EMBEDDED)}); "
-            "give --gtf FILE"
-        )
+    if gtf is None:
+        check_embedded(genome)
     annotation_id = ensure_annotation(con, genome=genome, gtf=gtf)
     counts = _resolve_some_genes(con, rna, annotation_id)
     notes = side.get("notes", []) + _peak_notes(con, side["present"])
@@ -442,6 +439,21 @@ def _resolve_some_genes(con: duckdb.DuckDBPyConnection, rna, annotation_id: str)
     return counts
 
 
+def check_embedded(genome: str | None) -> None:
+    """Refuse a genome without an embedded annotation (the user must give ``--gtf``).
+
+    Raises
+    ------
+    InputError
+        ``genome`` is not one of :data:`EMBEDDED`.
+    """
+    if genome not in EMBEDDED:
+        raise InputError(
+            f"genome {genome!r} has no embedded annotation (have: {', '.join(EMBEDDED)}); "
+            "give --gtf FILE"
+        )
+
+
 def preflight_comparison(db_path: str | Path, comparison_id: str) -> None:
     """Check ``--comparison`` in the database before Prefect starts (skipped when it is busy).
 
@@ -482,6 +494,8 @@ def preflight(
     whose genes match none of the annotation's is refused here too.
     """
     params = (params or IntegrationParams()).validated()
+    if genome is not None:
+        check_embedded(genome)
     con = None
     if genome in EMBEDDED:
         from chromdiff.annotation.filecache import open_embedded
