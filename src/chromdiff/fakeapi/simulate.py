@@ -68,6 +68,9 @@ class Layout:
     mb: np.ndarray  # sizes of the main chromosomes (Mb), the draw's weights
     limit: np.ndarray  # upper bound of a start, by code
     clip: bool = True  # stops end at the bound (hg38 draws predate it and stay as they were)
+    #: real chromosome ends by code (hg38, whose bounds are rounded sizes): a region drawn past
+    #: its chromosome's end is moved inside it, the others stay as they were drawn
+    ends: np.ndarray | None = None
 
     def code(self, chrom: str) -> int | None:
         """Return ``chrom``'s code, None if the genome lacks it."""
@@ -98,7 +101,11 @@ def layout(genome: str = "hg38") -> Layout:
     # yeast 2-micron plasmid its 6,318 bp), chrM 16 kb
     contigs = [6_318 if c == "2micron" else 0.1e6 for c in odd]
     limit = np.concatenate([mb * 1e6, [16_000], contigs])
-    return Layout(chroms, mb, limit, clip=genome != "hg38")
+    if genome != "hg38":
+        return Layout(chroms, mb, limit)
+    real = chrom_sizes("hg38", include_circular=True)
+    ends = np.array([real.get(c, lim) for c, lim in zip(chroms, limit, strict=True)], np.int64)
+    return Layout(chroms, mb, limit, clip=False, ends=ends)
 
 
 def _regions(
@@ -119,6 +126,11 @@ def _regions(
     sliver = rng.random(n) < 0.02
     size[sliver] = rng.integers(1, 10, sliver.sum())
     stop = start + size
+    if lay.ends is not None:  # past the real end (rounded bounds): the same size, inside it
+        end = lay.ends[code]
+        over = stop > end
+        start[over] = start[over] % np.maximum(end[over] - size[over], 1)
+        stop = start + size
     return code, start, np.minimum(stop, limit.astype(np.int64)) if lay.clip else stop
 
 
@@ -231,6 +243,9 @@ def simulate_dmr(n_regions: int, seed: int = 7, genome: str = "hg38") -> dict[st
     stop = start + np.maximum(rng.integers(50, 3000, n_regions), 2 * n_cpgs)
     if lay.clip:
         stop = np.minimum(stop, lay.limit[code].astype(np.int64))
+    elif lay.ends is not None:
+        start = np.minimum(start, lay.ends[code] - (stop - start))
+        stop = np.minimum(stop, lay.ends[code])
     mean_a = rng.beta(2, 2, n_regions)
     # |A - B| in [0.1, 0.5], its sign the one the means allow (both always can: |d| <= 0.5)
     mag = rng.uniform(0.1, 0.5, n_regions)

@@ -128,7 +128,11 @@ def simulate(out_dir: str | Path, spec: SimSpec = SimSpec()) -> dict[str, Path]:
     chrom = np.concatenate([g["chrom"].to_numpy(), noise_gene["chrom"].to_numpy()])
     centre = np.concatenate([centre, noise_centre])
     width = np.concatenate([width, noise_width])
-    start0 = np.maximum(0, centre - width // 2)
+    # a peak never runs past its chromosome's end (noise peaks sit up to 150 kb from a TSS)
+    from chromdiff.regions.chromsizes import chrom_sizes
+
+    end = pd.Series(chrom).map(chrom_sizes("hg38")).to_numpy(np.int64)
+    start0 = np.clip(centre - width // 2, 0, end - width)
     lfc = np.concatenate([atac_sign * rng.uniform(1.3, 4.0, n_plant), rng.normal(0, 0.4, n_noise)])
     p = np.concatenate([10 ** -rng.uniform(4, 25, n_plant), rng.uniform(0.01, 1, n_noise)])
     conc = rng.uniform(3, 9, len(lfc))
