@@ -102,15 +102,24 @@ _NO_FETCH = ("skip", "finish")
 
 @flow(name="fetch-results")
 def fetch_results(jobs: list[dict], base_url: str, partition_root: str) -> dict[str, object]:
-    """Fetch and parse every job on this flow's task runner; failures are returned, not raised."""
+    """Fetch and parse every job on this flow's task runner; failures are returned, not raised.
+
+    Interrupted (Ctrl-C, SIGTERM), it stops the fetches still polling
+    (:mod:`chromdiff.batch.stopping`) instead of waiting for their jobs to end.
+    """
+    from chromdiff.batch.stopping import new_stop_token, stop
     from tasks.batch import fetch_result
 
-    futures = [fetch_result.submit(job, base_url, partition_root) for job in jobs]
-    out: dict[str, object] = {}
-    for job, future in zip(jobs, futures, strict=True):
-        future.wait()
-        out[job["comparison_id"]] = future.state.result(raise_on_failure=False)
-    return out
+    token = new_stop_token()
+    try:
+        futures = [fetch_result.submit(job, base_url, partition_root, token) for job in jobs]
+        out: dict[str, object] = {}
+        for job, future in zip(jobs, futures, strict=True):
+            future.wait()
+            out[job["comparison_id"]] = future.state.result(raise_on_failure=False)
+        return out
+    finally:
+        stop(token)
 
 
 def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: str, force: bool,
@@ -126,10 +135,10 @@ def _fan_out(items: list[BatchItem], db_path: str, output_dir: str, base_url: st
 def _fan_out_claimed(items: list[BatchItem], db_path: str, output_dir: str, base_url: str,
                      force: bool, runner: str, n_workers: int, claims) -> list[dict]:  # fmt: skip
     """Run :func:`_fan_out`; each item's claim is entered on ``claims`` (an ``ExitStack``)."""
-    from chromdiff.batch.fanout import prepare, saved_request
+    from chromdiff.batch.fanout import prepare
     from chromdiff.batch.runners import make_task_runner
     from chromdiff.warehouse.claims import claim_comparison
-    from flows.compare import _fail, _stored
+    from flows.compare import _fail, _stored, submit_once
     from tasks.annotate import annotate_comparison_task
     from tasks.batch import load_fetched
     from tasks.enrich import enrich_comparison_task
@@ -142,6 +151,15 @@ def _fan_out_claimed(items: list[BatchItem], db_path: str, output_dir: str, base
             jobs[item.name] = prepare(db_path, item, base_url, output_dir, force)
         except Exception as exc:  # noqa: BLE001 - reported as this comparison's failure
             jobs[item.name] = exc
+    for name, job in jobs.items():
+        # submitted from this (the writer) process, as the compare flow does: the request ID is
+        # stored the moment the server returns it, so any runner resumes an interrupted batch
+        if isinstance(job, dict) and job["action"] == "submit":
+            try:
+                rid = submit_once(db_path, name, job["spec"], base_url)
+                job |= {"action": "resume", "request_id": rid}
+            except Exception as exc:  # noqa: BLE001 - recorded by submit_once; fails alone
+                jobs[name] = exc
     todo = [j for j in jobs.values() if isinstance(j, dict) and j["action"] not in _NO_FETCH]
     fetch = fetch_results.with_options(task_runner=make_task_runner(runner, n_workers=n_workers))
     fetched = fetch(todo, base_url, str(Path(output_dir) / "_partitions")) if todo else {}
@@ -156,11 +174,7 @@ def _fan_out_claimed(items: list[BatchItem], db_path: str, output_dir: str, base
         if job["action"] != "finish":  # finish: loaded, only annotation and report are missing
             got = fetched[item.name]
             if isinstance(got, BaseException):
-                # the request ID the fetch got from the server (request.json), if it got one
-                rid = job["request_id"] or saved_request(
-                    Path(job["out_dir"]), job["spec"].input_hash()
-                )
-                _fail(db_path, item.name, got, rid)
+                _fail(db_path, item.name, got, job["request_id"])
                 raise got
             load_fetched(db_path, got)
         annotate_comparison_task(db_path, item.name)

@@ -144,8 +144,12 @@ def _claimed(
     db_path: str, base_url: str, output_dir: str, params: dict, spec: ComparisonSpec, cid: str
 ) -> dict:
     """Run comparison ``cid`` once its claim is held (see :mod:`chromdiff.warehouse.claims`)."""
+    from chromdiff.batch.request_file import adopt_request_file
+
     out_dir = Path(output_dir) / cid
     thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
+    # a job an earlier version's batch fan-out submitted is resumed, not sent again
+    adopt_request_file(db_path, cid, out_dir, spec.input_hash(), params["force"])
     step = t.prepare(
         db_path, cid, spec, base_url, params["force"], thresholds, is_simulated(base_url),
         params.get("request_id"),
@@ -168,27 +172,39 @@ def _run_job(
     db_path: str, cid: str, spec: ComparisonSpec, base_url: str, step: dict, out_dir: Path
 ) -> str:
     """Submit (or resume), wait, download, parse and load; record a failure before re-raising."""
-    from chromdiff.design.comparison import IN_DOUBT_HELP
-    from chromdiff.errors import SubmissionInDoubtError
-
     rid = step["request_id"] if step["action"] == "resume" else None
+    rid = rid or submit_once(db_path, cid, spec, base_url)
     try:
-        if rid is None:
-            t.health(base_url)  # the site refuses to submit unless the service answers
-        rid = rid or t.submit(db_path, cid, spec, base_url)
         if step.get("status") != "finished" or rid != step["request_id"]:
             t.wait(db_path, cid, rid, base_url)  # a finished job is downloaded again at once
         files = t.download(rid, base_url, str(out_dir / "raw"))
         parsed = t.parse(files, spec)
         t.load(db_path, cid, parsed, files, str(out_dir / "raw"))
-    except SubmissionInDoubtError as exc:
+    except BaseException as exc:
         _fail(db_path, cid, exc, rid)
+        raise
+    return rid
+
+
+def submit_once(db_path: str, cid: str, spec: ComparisonSpec, base_url: str) -> str:
+    """Check the service, then submit comparison ``cid`` once; record a failure before re-raising.
+
+    The request ID is stored in the database as soon as the server returns it (task
+    ``submit``), so whatever runs next resumes the job. The batch fan-out submits with this too.
+    """
+    from chromdiff.design.comparison import IN_DOUBT_HELP
+    from chromdiff.errors import SubmissionInDoubtError
+
+    try:
+        t.health(base_url)  # the site refuses to submit unless the service answers
+        return t.submit(db_path, cid, spec, base_url)
+    except SubmissionInDoubtError as exc:
+        _fail(db_path, cid, exc, None)
         raise SubmissionInDoubtError(f"comparison {cid}: {exc}; {IN_DOUBT_HELP}") from exc
     except BaseException as exc:
         # RequestNotStoredError: the server queued a job whose ID the database did not take
-        _fail(db_path, cid, exc, rid or getattr(exc, "request_id", None))
+        _fail(db_path, cid, exc, getattr(exc, "request_id", None))
         raise
-    return rid
 
 
 def report_if_stale(db_path: str, cid: str, out_dir: Path, export_formats: str | None) -> None:
