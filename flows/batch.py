@@ -63,8 +63,10 @@ def batch(
         def run_one(item: BatchItem) -> dict:
             logger.info("comparison %s", item.name)
             # the compare subflow records its own flow_runs row
+            # replace: the file names its comparisons, an edited one is submitted anew
             state = compare(**item.flow_parameters(), db_path=db_path, output_dir=output_dir,
-                            base_url=base_url, force=force, return_state=True)  # fmt: skip
+                            base_url=base_url, force=force, replace=True,
+                            return_state=True)  # fmt: skip
             run_ids[item.name] = str(state.state_details.flow_run_id)
             return state.result()
 

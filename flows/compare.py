@@ -11,7 +11,12 @@ from urllib.parse import urlparse
 
 from prefect import flow, get_run_logger
 
-from chromdiff.design.comparison import ComparisonSpec, check_thresholds, set_status
+from chromdiff.design.comparison import (
+    ComparisonSpec,
+    check_thresholds,
+    refuse_other_inputs,
+    set_status,
+)
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.claims import claim_comparison
 from chromdiff.warehouse.db import writer
@@ -96,10 +101,13 @@ def compare(
     export_formats: str | None = None,
     request_id: str | None = None,
     enrich: bool = True,
+    replace: bool = False,
 ) -> dict:
     """Compare two groups of experiments through ChIP-Atlas Diff Analysis and load the result.
 
-    ``request_id`` resumes a job known by its ID (e.g. a submission left in doubt).
+    ``request_id`` resumes a job known by its ID (e.g. a submission left in doubt). A
+    ``comparison_id`` that holds a job or result of other inputs is refused unless ``force``
+    (or ``replace``: the batch flow's, whose file names its comparisons).
 
     Returns
     -------
@@ -114,7 +122,7 @@ def compare(
                   description_b=description_b, threshold=threshold, base_url=base_url,
                   force=force, fdr=fdr, min_abs_logfc=min_abs_logfc,
                   export_formats=export_formats, request_id=request_id,
-                  enrich=enrich)  # fmt: skip
+                  enrich=enrich, replace=replace)  # fmt: skip
     with record_run(db_path, "compare", params, run_id=current_run_id()) as run:
         summary = _compare(
             db_path, base_url, output_dir or str(settings.output_dir), params, comparison_id
@@ -148,6 +156,9 @@ def _claimed(
 
     out_dir = Path(output_dir) / cid
     thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
+    if not (params["force"] or params.get("replace")):
+        with writer(db_path) as con:  # never replace another comparison's job or result silently
+            refuse_other_inputs(con, cid, spec.input_hash())
     # a job an earlier version's batch fan-out submitted is resumed, not sent again
     adopt_request_file(db_path, cid, out_dir, spec.input_hash(), params["force"])
     step = t.prepare(
