@@ -160,3 +160,16 @@ def test_batch_refuses_a_dmr_cutoff_no_region_can_pass(tmp_path):
     with pytest.raises(InputError, match=r"b\.csv: line 2, column min_abs_logfc 20 for a dmr "
                                          r"comparison"):  # fmt: skip
         load_batch(f, strict=False)
+
+
+def test_an_empty_result_shows_0_regions_and_fails_qc_in_the_summary(tmp_path):
+    """0 regions was rendered blank and no QC check fired: an empty result read as normal."""
+    db = str(tmp_path / "w.duckdb")
+    with writer(db) as con:
+        add_comparison(con, "empty", analysis="dmr")  # loaded, no region rows
+    rows = record_batch(db, "batch-1", run_items(
+        [BatchItem("empty", ["SRX1"], ["SRX2"])], lambda _it: {"status": "loaded", "n_regions": 0}
+    ))  # fmt: skip
+    md = write_summary(rows, tmp_path / "batch_summary.md").read_text()
+    (line,) = [ln for ln in md.splitlines() if ln.startswith("| empty |")]
+    assert line.startswith("| empty | loaded | 0 | fail |") and "empty_result" in line

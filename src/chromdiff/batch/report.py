@@ -82,11 +82,12 @@ def summary_markdown(rows: list[dict], *, title: str = "Batch summary",
     for r in rows:
         err = (r.get("error") or "").replace("|", "\\|")
         nf = "" if r.get("n_findings") is None else r["n_findings"]
+        n = "" if r.get("n_regions") is None else r["n_regions"]  # 0 regions is shown: 0
         name = r["comparison_id"]
         if run_url and r.get("flow_run_id"):
             name = f"[{name}]({run_url(r['flow_run_id'])})"
         lines.append(
-            f"| {name} | {r['status']} | {r.get('n_regions') or ''} | "
+            f"| {name} | {r['status']} | {n} | "
             f"{r.get('qc_verdict') or ''} | {nf} | {r.get('qc_reason') or ''} | {err} |"
         )
     return "\n".join(lines) + "\n"
