@@ -20,7 +20,7 @@ from chromdiff.design.comparison import (
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.claims import claim_comparison
 from chromdiff.warehouse.db import writer
-from chromdiff.warehouse.history import current_run_id, record_run
+from chromdiff.warehouse.history import RunRecord, current_run_id, record_run
 from tasks import compare as t
 from tasks.annotate import annotate_comparison_task
 from tasks.enrich import enrich_comparison_task
@@ -123,18 +123,15 @@ def compare(
                   force=force, fdr=fdr, min_abs_logfc=min_abs_logfc,
                   export_formats=export_formats, request_id=request_id,
                   enrich=enrich, replace=replace)  # fmt: skip
-    with record_run(db_path, "compare", params, run_id=current_run_id()) as run:
-        summary = _compare(
-            db_path, base_url, output_dir or str(settings.output_dir), params, comparison_id
-        )
+    with record_run(db_path, "compare", params, run_id=current_run_id(),
+                    comparison_id=comparison_id) as run:  # fmt: skip
+        summary = _compare(db_path, base_url, output_dir or str(settings.output_dir), params, run)
         run.update(comparison_id=summary["comparison_id"], result_format=summary["result_format"])
     return summary
 
 
-def _compare(
-    db_path: str, base_url: str, output_dir: str, params: dict, comparison_id: str | None
-) -> dict:
-    """Run the body of :func:`compare` (which records it in ``flow_runs``)."""
+def _compare(db_path: str, base_url: str, output_dir: str, params: dict, run: RunRecord) -> dict:
+    """Run the body of :func:`compare` (which records it in ``flow_runs`` as ``run``)."""
     spec = t.validate(
         ComparisonSpec(
             params["ids_a"], params["ids_b"], params["genome"], params["analysis"],
@@ -143,7 +140,9 @@ def _compare(
         )
     )  # fmt: skip
     check_thresholds(spec.analysis, params["fdr"], params["min_abs_logfc"])
-    cid = comparison_id or spec.default_id()
+    cid = params["comparison_id"] or spec.default_id()
+    if not params["comparison_id"]:
+        run.identify(cid)  # a run that fails from here on still names its comparison
     with claim_comparison(db_path, cid):  # one run per comparison: never two jobs
         return _claimed(db_path, base_url, output_dir, params, spec, cid)
 

@@ -64,11 +64,29 @@ def current_run_id() -> str:
 
 @dataclass
 class RunRecord:
-    """Mutable details of a run, written when the run ends."""
+    """Mutable details of a run, written when the run ends (``identify``: at once)."""
 
     run_id: str
     extra: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    db_path: str | None = None
+
+    def identify(self, comparison_id: str) -> None:
+        """Name the run's comparison in its row now (best effort; the closing writes it too).
+
+        So a run that fails later, or is killed, still says which comparison it ran.
+        """
+        self.update(comparison_id=comparison_id)
+        if self.db_path is None:
+            return
+        try:
+            with writer(self.db_path) as con:
+                con.execute(
+                    "update flow_runs set comparison_id = ? where run_id = ?",
+                    [comparison_id, self.run_id],
+                )
+        except Exception as exc:  # noqa: BLE001 - bookkeeping never stops the run
+            logging.getLogger(__name__).warning("run %s: %s", self.run_id, exc)
 
     def fail(self, message: str) -> None:
         """End the run ``failed`` with ``message`` although the block returns normally."""
@@ -116,7 +134,10 @@ def close_stale_runs(con: duckdb.DuckDBPyConnection, host: str | None = None) ->
     return len(stale)
 
 
-def start_run(db_path: str, flow_name: str, parameters: dict, run_id: str | None = None) -> str:
+def start_run(
+    db_path: str, flow_name: str, parameters: dict, run_id: str | None = None,
+    comparison_id: str | None = None,
+) -> str:  # fmt: skip
     """Write saved closings, close stale rows of dead processes, insert a ``running`` row.
 
     Returns the run id.
@@ -128,8 +149,8 @@ def start_run(db_path: str, flow_name: str, parameters: dict, run_id: str | None
         close_stale_runs(con)
         con.execute(
             "insert or replace into flow_runs (run_id, flow_name, parameters, chromdiff_version, "
-            "prefect_version, duckdb_version, state, started_at, pid, host) "
-            "values (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)",
+            "prefect_version, duckdb_version, state, started_at, pid, host, comparison_id) "
+            "values (?, ?, ?, ?, ?, ?, 'running', ?, ?, ?, ?)",
             [
                 rid,
                 flow_name,
@@ -140,6 +161,7 @@ def start_run(db_path: str, flow_name: str, parameters: dict, run_id: str | None
                 _now(),
                 os.getpid(),
                 socket.gethostname(),
+                comparison_id,
             ],
         )
     return rid
@@ -217,11 +239,18 @@ def apply_saved_closings(con: duckdb.DuckDBPyConnection, db_path: str | Path) ->
 
 @contextmanager
 def record_run(
-    db_path: str, flow_name: str, parameters: dict, run_id: str | None = None
-) -> Iterator[RunRecord]:
-    """Record the run of ``flow_name`` around a block (see module docstring)."""
-    rid = start_run(db_path, flow_name, parameters, run_id)
-    record = RunRecord(rid)
+    db_path: str, flow_name: str, parameters: dict, run_id: str | None = None,
+    comparison_id: str | None = None,
+) -> Iterator[RunRecord]:  # fmt: skip
+    """Record the run of ``flow_name`` around a block (see module docstring).
+
+    ``comparison_id``, when known at the start, is in the row from the start (a run that does
+    not know it yet calls :meth:`RunRecord.identify` once it does).
+    """
+    rid = start_run(db_path, flow_name, parameters, run_id, comparison_id)
+    record = RunRecord(rid, db_path=db_path)
+    if comparison_id:
+        record.update(comparison_id=comparison_id)
     t0 = time.perf_counter()
     try:
         yield record
