@@ -17,6 +17,7 @@ from chromdiff.design.comparison import (
     refuse_other_inputs,
     set_status,
 )
+from chromdiff.run_names import compare_run_name, current_parameters
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.claims import claim_comparison
 from chromdiff.warehouse.db import writer
@@ -81,7 +82,12 @@ def _final(exc: BaseException) -> bool:
     return isinstance(exc, JobFailedError | RequestRejectedError) or type(exc) is ChipAtlasError
 
 
-@flow(name="compare", log_prints=True)
+def _run_name() -> str:
+    """Name of a compare run in the UI: ``compare-<comparison_id>`` (given or derived)."""
+    return compare_run_name(current_parameters())
+
+
+@flow(name="compare", log_prints=True, flow_run_name=_run_name)
 def compare(
     ids_a: list[str],
     ids_b: list[str],

@@ -70,6 +70,8 @@ class RunRecord:
     extra: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
     db_path: str | None = None
+    t0: float = field(default_factory=time.perf_counter)
+    ended: bool = False
 
     def identify(self, comparison_id: str) -> None:
         """Name the run's comparison in its row now (best effort; the closing writes it too).
@@ -87,6 +89,25 @@ class RunRecord:
                 )
         except Exception as exc:  # noqa: BLE001 - bookkeeping never stops the run
             logging.getLogger(__name__).warning("run %s: %s", self.run_id, exc)
+
+    def end(self, exc: BaseException | None = None) -> None:
+        """Close the row once, best effort (:func:`close_run`).
+
+        ``failed`` or ``cancelled`` for ``exc``, else ``completed`` (``failed`` after
+        :meth:`fail`).
+        """
+        from chromdiff.errors import is_interrupt, one_line
+
+        if self.ended or self.db_path is None:
+            return
+        self.ended = True
+        state, error, wait_s = "failed" if self.error else "completed", self.error, None
+        if exc is not None:
+            stopped = is_interrupt(exc)
+            state, error = ("cancelled" if stopped else "failed"), one_line(exc)
+            wait_s = 5.0 if stopped else None  # Ctrl-C: stop now, the next run writes it
+        close_run(self.db_path, self.run_id, state, duration_s=time.perf_counter() - self.t0,
+                  error=error, wait_s=wait_s, **self.extra)  # fmt: skip
 
     def fail(self, message: str) -> None:
         """End the run ``failed`` with ``message`` although the block returns normally."""
@@ -237,12 +258,11 @@ def apply_saved_closings(con: duckdb.DuckDBPyConnection, db_path: str | Path) ->
     return n
 
 
-@contextmanager
-def record_run(
+def open_run(
     db_path: str, flow_name: str, parameters: dict, run_id: str | None = None,
     comparison_id: str | None = None,
-) -> Iterator[RunRecord]:  # fmt: skip
-    """Record the run of ``flow_name`` around a block (see module docstring).
+) -> RunRecord:  # fmt: skip
+    """Insert a ``running`` row (:func:`start_run`); the caller ends it with :meth:`RunRecord.end`.
 
     ``comparison_id``, when known at the start, is in the row from the start (a run that does
     not know it yet calls :meth:`RunRecord.identify` once it does).
@@ -251,23 +271,19 @@ def record_run(
     record = RunRecord(rid, db_path=db_path)
     if comparison_id:
         record.update(comparison_id=comparison_id)
-    t0 = time.perf_counter()
+    return record
+
+
+@contextmanager
+def record_run(
+    db_path: str, flow_name: str, parameters: dict, run_id: str | None = None,
+    comparison_id: str | None = None,
+) -> Iterator[RunRecord]:  # fmt: skip
+    """Record the run of ``flow_name`` around a block (module docstring, :func:`open_run`)."""
+    record = open_run(db_path, flow_name, parameters, run_id, comparison_id)
     try:
         yield record
     except BaseException as exc:
-        from chromdiff.errors import is_interrupt, one_line
-
-        stopped = is_interrupt(exc)
-        close_run(
-            db_path,
-            rid,
-            "cancelled" if stopped else "failed",
-            duration_s=time.perf_counter() - t0,
-            error=one_line(exc),
-            wait_s=5.0 if stopped else None,  # Ctrl-C: stop now, the next run writes it
-            **record.extra,
-        )
+        record.end(exc)
         raise
-    state = "failed" if record.error else "completed"
-    close_run(db_path, rid, state, duration_s=time.perf_counter() - t0, error=record.error,
-              **record.extra)  # fmt: skip
+    record.end()
