@@ -173,3 +173,22 @@ def test_an_empty_result_shows_0_regions_and_fails_qc_in_the_summary(tmp_path):
     md = write_summary(rows, tmp_path / "batch_summary.md").read_text()
     (line,) = [ln for ln in md.splitlines() if ln.startswith("| empty |")]
     assert line.startswith("| empty | loaded | 0 | fail |") and "empty_result" in line
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "message"),
+    [("name", "2024_01", "YAML reads 2024_01 as a number"),
+     ("name", "0755", "YAML reads 0755 as a number"),
+     ("description_a", "on", "YAML reads on as yes/no"),
+     ("title", "2024-01-02", "YAML reads 2024-01-02 as a date")],
+)  # fmt: skip
+def test_yaml_text_fields_read_as_other_types_are_refused(tmp_path, field, written, message):
+    """They were turned back into text: name 2024_01 became 202401, 0755 became 493, on True."""
+    entry = {"name": "c1", "ids_a": "[SRX5865975]", "ids_b": "[SRX5865959]",
+             "description_b": "K-562"} | {field: written}  # fmt: skip
+    f = tmp_path / "b.yaml"
+    f.write_text("comparisons:\n  - " + "\n    ".join(f"{k}: {v}" for k, v in entry.items()))
+    with pytest.raises(InputError, match=f'comparison #1 .*{message}.*quote it .*"{written}"'):
+        load_batch(f, strict=False)
+    f.write_text(f.read_text().replace(f"{field}: {written}", f'{field}: "{written}"'))
+    assert getattr(load_batch(f, strict=False)[0], field) == written
