@@ -192,3 +192,19 @@ def test_yaml_text_fields_read_as_other_types_are_refused(tmp_path, field, writt
         load_batch(f, strict=False)
     f.write_text(f.read_text().replace(f"{field}: {written}", f'{field}: "{written}"'))
     assert getattr(load_batch(f, strict=False)[0], field) == written
+
+
+def test_a_malformed_id_fails_its_comparison_not_the_batch_load(tmp_path):
+    """One typo (SRX586597O) stopped the whole batch before anything ran; --check still refuses."""
+    f = tmp_path / "b.yaml"
+    f.write_text(
+        "comparisons:\n"
+        "  - {name: ok, ids_a: [SRX5865975], ids_b: [SRX5865959]}\n"
+        "  - {name: typo, ids_a: [SRX586597O, SRX5865977], ids_b: [SRX5865961]}\n"
+    )
+    items = load_batch(f, strict=False)
+    assert [(it.name, it.ids_a) for it in items] == [
+        ("ok", ["SRX5865975"]), ("typo", ["SRX586597O", "SRX5865977"])
+    ]  # fmt: skip
+    with pytest.raises(InputError, match=r"comparison #2, column ids_a.*SRX586597O"):
+        load_batch(f, strict=True)

@@ -66,7 +66,7 @@ class BatchItem:
         return params
 
 
-def _ids(value: object, where: str, base: Path, file_value: object) -> list[str]:
+def _ids(value: object, where: str, base: Path, file_value: object, strict: bool) -> list[str]:
     if value in (None, "") and file_value not in (None, ""):
         path = (base / str(file_value)).resolve()
         if not path.is_file():
@@ -77,7 +77,9 @@ def _ids(value: object, where: str, base: Path, file_value: object) -> list[str]
         value = [v for v in re.split(r"[;,\s]+", value) if v]
     if not isinstance(value, list) or not value:
         raise InputError(f"{where}: needs a non-empty list of experiment ids")
-    return validate_ids([str(v).strip() for v in value], where)
+    ids = [str(v).strip() for v in value]
+    # a run checks each ID when its comparison runs: a typo fails that comparison alone
+    return validate_ids(ids, where) if strict else ids
 
 
 def _item(raw: dict, where: str, base: Path, strict: bool) -> BatchItem:
@@ -92,7 +94,7 @@ def _item(raw: dict, where: str, base: Path, strict: bool) -> BatchItem:
     kw: dict = {"name": name}
     for grp in ("a", "b"):
         kw[f"ids_{grp}"] = _ids(raw.get(f"ids_{grp}"), f"{where}, column ids_{grp}", base,
-                                raw.get(f"ids_{grp}_file"))  # fmt: skip
+                                raw.get(f"ids_{grp}_file"), strict)  # fmt: skip
     for key in ("genome", "analysis", "description_a", "description_b", "title"):
         if raw.get(key) not in (None, ""):
             kw[key] = str(raw[key]).strip()
