@@ -53,8 +53,8 @@ def test_serve_lists_deployments():
     res = CliRunner().invoke(command, ["--project-dir", str(ROOT), "--list"])
     assert res.exit_code == 0, res.output
     assert res.output.splitlines() == [
-        "nightly-batch-served\tflows/batch.py:batch\t0 2 * * *",
-        "weekly-batch-refresh-served\tflows/batch.py:batch\t0 4 * * 0",
+        "nightly-batch-served\tflows/batch.py:batch\t0 2 * * * (UTC)",
+        "weekly-batch-refresh-served\tflows/batch.py:batch\t0 4 * * 0 (UTC)",
         "compare-adhoc-served\tflows/compare.py:compare\ton demand",
         "integrate-adhoc-served\tflows/integrate.py:integrate\ton demand",
     ]
@@ -67,6 +67,13 @@ def test_serve_builds_runner_deployments():
     assert by["weekly-batch-refresh-served"].parameters["force"] is True
     crons = [s.schedule.cron for s in by["nightly-batch-served"].schedules]
     assert crons == ["0 2 * * *"]
+    # as prefect deploy registers them: every schedule with its timezone, tags, description
+    doc = {d["name"]: d for d in yaml.safe_load(PREFECT_YAML.read_text())["deployments"]}
+    for name, dep in doc.items():
+        served = by[f"{name}-served"]
+        assert served.tags == dep["tags"] and served.description == dep["description"], name
+        got = [(s.schedule.cron, s.schedule.timezone, s.active) for s in served.schedules]
+        assert got == [(s["cron"], s["timezone"], s["active"]) for s in dep.get("schedules", [])]
     assert not by["compare-adhoc-served"].schedules
     assert not by["integrate-adhoc-served"].schedules
 
