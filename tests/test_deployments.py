@@ -5,6 +5,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -138,3 +139,38 @@ def test_adhoc_compare_never_defaults_to_another_comparisons_id_or_labels():
     fl = _serve_module().load_flow(adhoc["entrypoint"])
     schema = fl.to_deployment(name="x", parameters=adhoc["parameters"])._parameter_openapi_schema
     assert {"ids_a", "ids_b"} <= set(schema.required)  # Prefect refuses a run without them
+
+
+@pytest.mark.prefect
+@pytest.mark.slow
+def test_prefect_deploy_needs_no_environment_variable_for_the_working_directory(tmp_path):
+    """The pull step read '{{ $CHROMDIFF_PROJECT_DIR }}': deployed without that variable, it
+    stored the literal template, and each run failed only at its scheduled time."""
+    import asyncio
+    import os
+    import subprocess
+    import sys
+
+    from prefect.client.orchestration import get_client
+    from prefect.settings import get_current_settings
+
+    env = {k: v for k, v in os.environ.items() if k != "CHROMDIFF_PROJECT_DIR"}
+    env["PREFECT_API_URL"] = str(get_current_settings().api.url)
+    prefect_bin = str(Path(sys.executable).parent / "prefect")
+
+    def prefect(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([prefect_bin, *args], env=env, cwd=ROOT, capture_output=True,
+                              text=True, timeout=300)  # fmt: skip
+
+    prefect("work-pool", "create", "local-process", "--type", "process")
+    done = prefect("--no-prompt", "deploy", "--all", "--prefect-file", "deployments/prefect.yaml")
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+
+    async def pull_steps() -> dict:
+        async with get_client() as client:
+            names = ("batch/nightly-batch", "compare/compare-adhoc")
+            return {n: (await client.read_deployment_by_name(n)).pull_steps for n in names}
+
+    for name, steps in asyncio.run(pull_steps()).items():
+        step = steps[0]["prefect.deployments.steps.set_working_directory"]
+        assert step["directory"] == str(ROOT), (name, steps)
