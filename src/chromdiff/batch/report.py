@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from chromdiff.batch.spec import BatchItem
+from chromdiff.errors import drop_tracebacks
 from chromdiff.warehouse.db import transaction, writer
 
 
@@ -32,6 +33,9 @@ def run_items(items: Iterable[BatchItem], run_one: Callable[[BatchItem], dict]) 
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             rows.append({"comparison_id": item.name, "status": "failed", "skipped": False,
                          "n_regions": None, "error": f"{type(exc).__name__}: {msg}"})  # fmt: skip
+            # logged where it was raised (Prefect logs a failed run's traceback); the frames it
+            # holds would keep DuckDB objects alive until exit, reported there as leaks
+            drop_tracebacks(exc)
     return rows
 
 
