@@ -23,7 +23,10 @@ SERVED_SUFFIX = "-served"
 
 
 def deployment_specs(prefect_yaml: Path = PREFECT_YAML) -> list[dict]:
-    """Return the deployments of ``prefect.yaml`` (name, served name, entrypoint, parameters, cron).
+    """Return the deployments of ``prefect.yaml``.
+
+    Each: name, served name, entrypoint, parameters, description, tags, schedules (as written,
+    every key kept) and ``cron`` (the active cron schedules, ``"0 2 * * * (UTC)"``, for listing).
 
     ``env`` is the deployment's ``job_variables.env`` (the ``CHROMDIFF_*`` settings a worker
     gives the run); a served run gets them from the serving process's environment instead.
@@ -31,15 +34,41 @@ def deployment_specs(prefect_yaml: Path = PREFECT_YAML) -> list[dict]:
     doc = yaml.safe_load(prefect_yaml.read_text())
     specs = []
     for dep in doc["deployments"]:
+        schedules = list(dep.get("schedules") or [])
         specs.append({
             "name": dep["name"],
             "served_name": dep["name"] + SERVED_SUFFIX,
             "entrypoint": dep["entrypoint"],
             "parameters": dep.get("parameters") or {},
-            "cron": [s["cron"] for s in dep.get("schedules") or [] if s.get("active", True)],
+            "description": dep.get("description"),
+            "tags": list(dep.get("tags") or []),
+            "schedules": schedules,
+            "cron": [s["cron"] + (f" ({s['timezone']})" if s.get("timezone") else "")
+                     for s in schedules if "cron" in s and s.get("active", True)],
             "env": ((dep.get("work_pool") or {}).get("job_variables") or {}).get("env") or {},
         })  # fmt: skip
     return specs
+
+
+def schedule_objects(schedules: list[dict]) -> list:
+    """Return Prefect schedules for ``prefect.yaml`` schedule entries, as ``prefect deploy`` would.
+
+    Cron, interval or rrule entries, with their timezone, ``active`` flag and other keys.
+    """
+    from prefect.schedules import Cron, Interval, RRule
+
+    out = []
+    for entry in schedules:
+        rest = dict(entry)
+        if "cron" in rest:
+            out.append(Cron(rest.pop("cron"), **rest))
+        elif "interval" in rest:
+            out.append(Interval(rest.pop("interval"), **rest))
+        elif "rrule" in rest:
+            out.append(RRule(rest.pop("rrule"), **rest))
+        else:
+            raise ValueError(f"unsupported schedule in prefect.yaml: {entry}")
+    return out
 
 
 def load_flow(entrypoint: str):
@@ -53,13 +82,18 @@ def load_flow(entrypoint: str):
 
 
 def build_deployments(prefect_yaml: Path = PREFECT_YAML) -> list:
-    """Build ``RunnerDeployment`` objects for :func:`prefect.serve` from ``prefect.yaml``."""
+    """Build ``RunnerDeployment`` objects for :func:`prefect.serve` from ``prefect.yaml``.
+
+    Every schedule (with its timezone and ``active`` flag), the tags and the description are
+    passed on, as ``prefect deploy`` registers them.
+    """
     out = []
     for spec in deployment_specs(prefect_yaml):
         fl = load_flow(spec["entrypoint"])
-        kwargs = {"cron": spec["cron"][0]} if spec["cron"] else {}
-        out.append(fl.to_deployment(name=spec["served_name"], parameters=spec["parameters"],
-                                    **kwargs))  # fmt: skip
+        out.append(fl.to_deployment(
+            name=spec["served_name"], parameters=spec["parameters"], tags=spec["tags"],
+            description=spec["description"], schedules=schedule_objects(spec["schedules"]),
+        ))  # fmt: skip
     return out
 
 

@@ -11,11 +11,17 @@ from urllib.parse import urlparse
 
 from prefect import flow, get_run_logger
 
-from chromdiff.design.comparison import ComparisonSpec, check_thresholds, set_status
+from chromdiff.design.comparison import (
+    ComparisonSpec,
+    check_thresholds,
+    refuse_other_inputs,
+    set_status,
+)
+from chromdiff.run_names import compare_run_name, current_parameters
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.claims import claim_comparison
 from chromdiff.warehouse.db import writer
-from chromdiff.warehouse.history import current_run_id, record_run
+from chromdiff.warehouse.history import RunRecord, current_run_id, record_run
 from tasks import compare as t
 from tasks.annotate import annotate_comparison_task
 from tasks.enrich import enrich_comparison_task
@@ -77,7 +83,12 @@ def _final(exc: BaseException) -> bool:
     return isinstance(exc, JobFailedError | RequestRejectedError) or type(exc) is ChipAtlasError
 
 
-@flow(name="compare", log_prints=True)
+def _run_name() -> str:
+    """Name of a compare run in the UI: ``compare-<comparison_id>`` (given or derived)."""
+    return compare_run_name(current_parameters())
+
+
+@flow(name="compare", log_prints=True, flow_run_name=_run_name)
 def compare(
     ids_a: list[str],
     ids_b: list[str],
@@ -97,10 +108,13 @@ def compare(
     export_formats: str | None = None,
     request_id: str | None = None,
     enrich: bool = True,
+    replace: bool = False,
 ) -> dict:
     """Compare two groups of experiments through ChIP-Atlas Diff Analysis and load the result.
 
-    ``request_id`` resumes a job known by its ID (e.g. a submission left in doubt).
+    ``request_id`` resumes a job known by its ID (e.g. a submission left in doubt). A
+    ``comparison_id`` that holds a job or result of other inputs is refused unless ``force``
+    (or ``replace``: the batch flow's, whose file names its comparisons).
 
     Returns
     -------
@@ -115,19 +129,16 @@ def compare(
                   description_b=description_b, threshold=threshold, base_url=base_url,
                   force=force, fdr=fdr, min_abs_logfc=min_abs_logfc,
                   export_formats=export_formats, request_id=request_id,
-                  enrich=enrich)  # fmt: skip
-    with record_run(db_path, "compare", params, run_id=current_run_id()) as run:
-        summary = _compare(
-            db_path, base_url, output_dir or str(settings.output_dir), params, comparison_id
-        )
+                  enrich=enrich, replace=replace)  # fmt: skip
+    with record_run(db_path, "compare", params, run_id=current_run_id(),
+                    comparison_id=comparison_id) as run:  # fmt: skip
+        summary = _compare(db_path, base_url, output_dir or str(settings.output_dir), params, run)
         run.update(comparison_id=summary["comparison_id"], result_format=summary["result_format"])
     return summary
 
 
-def _compare(
-    db_path: str, base_url: str, output_dir: str, params: dict, comparison_id: str | None
-) -> dict:
-    """Run the body of :func:`compare` (which records it in ``flow_runs``)."""
+def _compare(db_path: str, base_url: str, output_dir: str, params: dict, run: RunRecord) -> dict:
+    """Run the body of :func:`compare` (which records it in ``flow_runs`` as ``run``)."""
     spec = t.validate(
         ComparisonSpec(
             params["ids_a"], params["ids_b"], params["genome"], params["analysis"],
@@ -136,7 +147,9 @@ def _compare(
         )
     )  # fmt: skip
     check_thresholds(spec.analysis, params["fdr"], params["min_abs_logfc"])
-    cid = comparison_id or spec.default_id()
+    cid = params["comparison_id"] or spec.default_id()
+    if not params["comparison_id"]:
+        run.identify(cid)  # a run that fails from here on still names its comparison
     with claim_comparison(db_path, cid):  # one run per comparison: never two jobs
         return _claimed(db_path, base_url, output_dir, params, spec, cid)
 
@@ -145,8 +158,15 @@ def _claimed(
     db_path: str, base_url: str, output_dir: str, params: dict, spec: ComparisonSpec, cid: str
 ) -> dict:
     """Run comparison ``cid`` once its claim is held (see :mod:`chromdiff.warehouse.claims`)."""
+    from chromdiff.batch.request_file import adopt_request_file
+
     out_dir = Path(output_dir) / cid
     thresholds = {"fdr": params["fdr"], "min_abs_logfc": params["min_abs_logfc"]}
+    if not (params["force"] or params.get("replace")):
+        with writer(db_path) as con:  # never replace another comparison's job or result silently
+            refuse_other_inputs(con, cid, spec.input_hash())
+    # a job an earlier version's batch fan-out submitted is resumed, not sent again
+    adopt_request_file(db_path, cid, out_dir, spec.input_hash(), params["force"])
     step = t.prepare(
         db_path, cid, spec, base_url, params["force"], thresholds, is_simulated(base_url),
         params.get("request_id"),
@@ -169,28 +189,40 @@ def _run_job(
     db_path: str, cid: str, spec: ComparisonSpec, base_url: str, step: dict, out_dir: Path
 ) -> str:
     """Submit (or resume), wait, download, parse and load; record a failure before re-raising."""
-    from chromdiff.design.comparison import IN_DOUBT_HELP
-    from chromdiff.errors import SubmissionInDoubtError
-
     rid = step["request_id"] if step["action"] == "resume" else None
+    rid = rid or submit_once(db_path, cid, spec, base_url)
     try:
-        if rid is None:
-            t.health(base_url)  # the site refuses to submit unless the service answers
-        rid = rid or t.submit(db_path, cid, spec, base_url)
         # also when stored `finished`: the wait of a done job is one probe and one log read,
         # and a job taken for done too early (or whose ZIP was missing) is waited for again
         t.wait(db_path, cid, rid, base_url)
         files = t.download(rid, base_url, str(out_dir / "raw"))
         parsed = t.parse(files, spec)
         t.load(db_path, cid, parsed, files, str(out_dir / "raw"))
-    except SubmissionInDoubtError as exc:
+    except BaseException as exc:
         _fail(db_path, cid, exc, rid)
+        raise
+    return rid
+
+
+def submit_once(db_path: str, cid: str, spec: ComparisonSpec, base_url: str) -> str:
+    """Check the service, then submit comparison ``cid`` once; record a failure before re-raising.
+
+    The request ID is stored in the database as soon as the server returns it (task
+    ``submit``), so whatever runs next resumes the job. The batch fan-out submits with this too.
+    """
+    from chromdiff.design.comparison import IN_DOUBT_HELP
+    from chromdiff.errors import SubmissionInDoubtError
+
+    try:
+        t.health(base_url)  # the site refuses to submit unless the service answers
+        return t.submit(db_path, cid, spec, base_url)
+    except SubmissionInDoubtError as exc:
+        _fail(db_path, cid, exc, None)
         raise SubmissionInDoubtError(f"comparison {cid}: {exc}; {IN_DOUBT_HELP}") from exc
     except BaseException as exc:
         # RequestNotStoredError: the server queued a job whose ID the database did not take
-        _fail(db_path, cid, exc, rid or getattr(exc, "request_id", None))
+        _fail(db_path, cid, exc, getattr(exc, "request_id", None))
         raise
-    return rid
 
 
 def report_if_stale(db_path: str, cid: str, out_dir: Path, export_formats: str | None) -> None:

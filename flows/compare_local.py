@@ -18,7 +18,7 @@ from chromdiff.local.version import PIPELINE_VERSION
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.claims import claim_comparison
 from chromdiff.warehouse.db import writer
-from chromdiff.warehouse.history import current_run_id, record_run
+from chromdiff.warehouse.history import RunRecord, current_run_id, record_run
 from flows.compare import _fail, _stored, report_if_stale
 from tasks import compare as t
 from tasks import local as lt
@@ -83,13 +83,15 @@ def compare_local(
                   export_formats=export_formats, enrich=enrich,
                   simulated=simulated)  # fmt: skip
     with record_run(db_path, "compare-local", params | {"engine": engine},
-                    run_id=current_run_id()) as run:  # fmt: skip
-        summary = _run(db_path, output_dir, cache_dir, engine, params)
+                    run_id=current_run_id(), comparison_id=comparison_id) as run:  # fmt: skip
+        summary = _run(db_path, output_dir, cache_dir, engine, params, run)
         run.update(comparison_id=summary["comparison_id"], result_format=summary["result_format"])
     return summary
 
 
-def _run(db_path: str, output_dir: str, cache_dir: str, engine: str, params: dict) -> dict:
+def _run(
+    db_path: str, output_dir: str, cache_dir: str, engine: str, params: dict, run: RunRecord
+) -> dict:
     spec = t.validate(
         ComparisonSpec(
             params["ids_a"], params["ids_b"], params["genome"], params["analysis"],
@@ -98,6 +100,8 @@ def _run(db_path: str, output_dir: str, cache_dir: str, engine: str, params: dic
         )
     )  # fmt: skip
     cid = params["comparison_id"] or local_comparison_id(spec)
+    if not params["comparison_id"]:
+        run.identify(cid)  # a run that fails from here on still names its comparison
     with claim_comparison(db_path, cid):  # one run per comparison at a time
         return _claimed(db_path, output_dir, cache_dir, engine, params, spec, cid)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from prefect import task
+from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from chromdiff.batch import fanout
@@ -23,12 +23,16 @@ def load_partitions(db_path: str, parts: list[dict]) -> dict[str, int]:
 
 
 @task(name="fetch-result", cache_policy=NO_CACHE)
-def fetch_result(job: dict, base_url: str, partition_root: str) -> dict:
-    """Submit or resume, wait, download and parse one comparison (no DuckDB: Dask-safe).
+def fetch_result(
+    job: dict, base_url: str, partition_root: str, stop_token: str | None = None
+) -> dict:
+    """Poll, download and parse one submitted comparison (no DuckDB: Dask-safe).
 
-    No task-level retries: they would re-run the submit (the client retries what is safe).
+    Progress (each poll, naming the comparison and request) goes to the run's log. No
+    task-level retries: the client retries what is safe.
     """
-    return fanout.fetch_to_partition(job, base_url, partition_root)
+    log = get_run_logger().info
+    return fanout.fetch_to_partition(job, base_url, partition_root, log=log, stop_token=stop_token)
 
 
 @task(name="load-fetched", cache_policy=NO_CACHE)

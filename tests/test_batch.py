@@ -160,3 +160,51 @@ def test_batch_refuses_a_dmr_cutoff_no_region_can_pass(tmp_path):
     with pytest.raises(InputError, match=r"b\.csv: line 2, column min_abs_logfc 20 for a dmr "
                                          r"comparison"):  # fmt: skip
         load_batch(f, strict=False)
+
+
+def test_an_empty_result_shows_0_regions_and_fails_qc_in_the_summary(tmp_path):
+    """0 regions was rendered blank and no QC check fired: an empty result read as normal."""
+    db = str(tmp_path / "w.duckdb")
+    with writer(db) as con:
+        add_comparison(con, "empty", analysis="dmr")  # loaded, no region rows
+    rows = record_batch(db, "batch-1", run_items(
+        [BatchItem("empty", ["SRX1"], ["SRX2"])], lambda _it: {"status": "loaded", "n_regions": 0}
+    ))  # fmt: skip
+    md = write_summary(rows, tmp_path / "batch_summary.md").read_text()
+    (line,) = [ln for ln in md.splitlines() if ln.startswith("| empty |")]
+    assert line.startswith("| empty | loaded | 0 | fail |") and "empty_result" in line
+
+
+@pytest.mark.parametrize(
+    ("field", "written", "message"),
+    [("name", "2024_01", "YAML reads 2024_01 as a number"),
+     ("name", "0755", "YAML reads 0755 as a number"),
+     ("description_a", "on", "YAML reads on as yes/no"),
+     ("title", "2024-01-02", "YAML reads 2024-01-02 as a date")],
+)  # fmt: skip
+def test_yaml_text_fields_read_as_other_types_are_refused(tmp_path, field, written, message):
+    """They were turned back into text: name 2024_01 became 202401, 0755 became 493, on True."""
+    entry = {"name": "c1", "ids_a": "[SRX5865975]", "ids_b": "[SRX5865959]",
+             "description_b": "K-562"} | {field: written}  # fmt: skip
+    f = tmp_path / "b.yaml"
+    f.write_text("comparisons:\n  - " + "\n    ".join(f"{k}: {v}" for k, v in entry.items()))
+    with pytest.raises(InputError, match=f'comparison #1 .*{message}.*quote it .*"{written}"'):
+        load_batch(f, strict=False)
+    f.write_text(f.read_text().replace(f"{field}: {written}", f'{field}: "{written}"'))
+    assert getattr(load_batch(f, strict=False)[0], field) == written
+
+
+def test_a_malformed_id_fails_its_comparison_not_the_batch_load(tmp_path):
+    """One typo (SRX586597O) stopped the whole batch before anything ran; --check still refuses."""
+    f = tmp_path / "b.yaml"
+    f.write_text(
+        "comparisons:\n"
+        "  - {name: ok, ids_a: [SRX5865975], ids_b: [SRX5865959]}\n"
+        "  - {name: typo, ids_a: [SRX586597O, SRX5865977], ids_b: [SRX5865961]}\n"
+    )
+    items = load_batch(f, strict=False)
+    assert [(it.name, it.ids_a) for it in items] == [
+        ("ok", ["SRX5865975"]), ("typo", ["SRX586597O", "SRX5865977"])
+    ]  # fmt: skip
+    with pytest.raises(InputError, match=r"comparison #2, column ids_a.*SRX586597O"):
+        load_batch(f, strict=True)

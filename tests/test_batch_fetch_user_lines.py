@@ -8,6 +8,8 @@ samples the server counted" and kept a guessed count column.
 from __future__ import annotations
 
 from chromdiff.batch.fanout import fetch_to_partition
+from chromdiff.chipatlas.client import ChipAtlasClient
+from chromdiff.chipatlas.protocol import SubmitRequest
 from chromdiff.design.comparison import ComparisonSpec
 from chromdiff.design.inputs import validate_ids
 
@@ -18,7 +20,11 @@ def test_user_line_gets_its_server_column(fake_chipatlas_factory, fast_polling, 
     server = fake_chipatlas_factory(n_regions=200)
     spec = ComparisonSpec(validate_ids(["SRX5", LINE], "A"),
                           validate_ids(["SRX2", "SRX3"], "B")).validated()  # fmt: skip
-    job = {"spec": spec, "request_id": None, "out_dir": str(tmp_path / "c1"),
+    rid = ChipAtlasClient(server.base_url).submit(SubmitRequest(  # the fan-out's phase 1
+        spec.analysis, spec.genome, spec.ids_a, spec.ids_b, spec.title, spec.description_a,
+        spec.description_b, threshold=spec.threshold,
+    ))  # fmt: skip
+    job = {"spec": spec, "request_id": rid, "out_dir": str(tmp_path / "c1"),
            "comparison_id": "c1"}  # fmt: skip
     part = fetch_to_partition(job, server.base_url, str(tmp_path / "parts"))
     assert not [w for w in part["warnings"] if "URL" in w or "not among" in w], part["warnings"]

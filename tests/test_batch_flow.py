@@ -38,13 +38,15 @@ def test_batch_isolates_failure_and_rerun_skips(server, tmp_path):
         "comparisons:\n"
         f"  - {{name: good, ids_a: [{ids_a}], ids_b: [{ids_b}], title: batch test simulated}}\n"
         f"  - {{name: bad, genome: hg99, ids_a: [{ids_a}], ids_b: [{ids_b}]}}\n"
+        f"  - {{name: typo, ids_a: [SRX586597O], ids_b: [{ids_b}]}}\n"  # stopped the batch
     )
     db, out = str(tmp_path / "b.duckdb"), str(tmp_path / "out")
     got, state = run_batch(str(f), db_path=db, output_dir=out, base_url=server.base_url)
     rows = {r["comparison_id"]: r for r in got}
     # the parent run's final state says a comparison failed (not a green Completed)
-    assert state.is_failed() and state.message == "1 of 2 comparisons failed: bad"
-    assert _summary_artifact(state.state_details.flow_run_id).count("/runs/flow-run/") == 2
+    assert state.is_failed() and state.message == "2 of 3 comparisons failed: bad, typo"
+    assert _summary_artifact(state.state_details.flow_run_id).count("/runs/flow-run/") == 3
+    assert rows["typo"]["status"] == "failed" and "SRX586597O" in rows["typo"]["error"]
     assert rows["good"]["status"] == "loaded" and rows["good"]["n_regions"] > 0
     assert rows["good"]["qc_verdict"] in ("pass", "warn", "fail")
     assert rows["bad"]["status"] == "failed" and "hg99" in rows["bad"]["error"]
@@ -56,7 +58,7 @@ def test_batch_isolates_failure_and_rerun_skips(server, tmp_path):
             "select flow_name, state, count(*) from flow_runs group by all order by all"
         ).fetchall()
     assert ("batch", "failed", 2) in runs
-    assert ("compare", "completed", 2) in runs and ("compare", "failed", 2) in runs
+    assert ("compare", "completed", 2) in runs and ("compare", "failed", 4) in runs
     assert "| bad | failed |" in (tmp_path / "out" / "batch_summary.md").read_text()
 
 

@@ -346,7 +346,7 @@ def test_serve_and_deploy_coexist_and_serve_stops_cleanly(prefect_server, tmp_pa
     deploy = subprocess.run(
         [prefect_bin, "--no-prompt", "deploy", "--all", "--prefect-file",
          "deployments/prefect.yaml"],
-        env=env | {"CHROMDIFF_PROJECT_DIR": str(ROOT)}, cwd=ROOT, capture_output=True, text=True,
+        env=env, cwd=ROOT, capture_output=True, text=True,
         timeout=180,
     )  # fmt: skip
     assert deploy.returncode == 0, deploy.stdout[-2000:] + deploy.stderr[-2000:]

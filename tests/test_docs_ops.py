@@ -40,4 +40,4 @@ def test_every_prefect_block_exports_the_quiet_settings_first(page):
 def test_serve_is_documented_with_its_served_names():
     text = (ROOT / "docs" / "operations.md").read_text()
     assert "'compare/compare-adhoc-served'" in text and "`<name>-served`" in text
-    assert "read **once, by `prefect deploy`**" in text  # CHROMDIFF_PROJECT_DIR
+    assert "read **once, by `prefect deploy`**" in text  # the pull step's working directory

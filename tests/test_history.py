@@ -98,3 +98,83 @@ def test_rows_of_killed_processes_are_marked_crashed_by_the_next_run(tmp_path):
         error = con.execute("select error from flow_runs where run_id = 'killed'").fetchall()
     assert rows == {"killed": "crashed", "alive": "running", "next": "running"}
     assert f"process {child.pid} ended" in error[0][0]
+
+
+def _reader(db: str, seconds: float):
+    """Start a process holding ``db`` read-only (a notebook) for ``seconds``; return it once it
+    holds the file."""
+    import subprocess
+    import sys
+
+    child = subprocess.Popen(
+        [sys.executable, "-c",
+         "import time, duckdb\n"
+         f"con = duckdb.connect({db!r}, read_only=True)\nprint('holding', flush=True)\n"
+         f"time.sleep({seconds})\n"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    assert child.stdout.readline().strip() == "holding"
+    return child
+
+
+@pytest.fixture
+def short_db_wait(monkeypatch):
+    """Writes wait 0.5 s for the database (CHROMDIFF_DB_WAIT_S), settings re-read around it."""
+    from chromdiff.settings import get_settings
+
+    monkeypatch.setenv("CHROMDIFF_DB_WAIT_S", "0.5")
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()
+
+
+def test_writers_wait_as_long_as_the_db_wait_setting(tmp_path, short_db_wait):
+    """A run's writes waited 30 s, fixed: a notebook holding the file longer failed a finished
+    comparison. The wait is the db_wait_s setting (default 600 s)."""
+    from chromdiff.errors import DatabaseBusyError
+    from chromdiff.settings import Settings
+    from chromdiff.warehouse.db import writer
+
+    assert Settings.model_construct().db_wait_s == 600.0
+    db = str(tmp_path / "w.duckdb")
+    with writer(db):
+        pass
+    child = _reader(db, 5)
+    try:
+        with pytest.raises(DatabaseBusyError, match="is locked by"), writer(db):
+            pass  # 0.5 s, not the 30 s that outlasted the reader
+    finally:
+        child.kill()
+        child.wait()
+        child.stdout.close()
+
+
+def test_a_row_the_busy_db_could_not_close_gets_its_true_end_from_the_next_run(
+    tmp_path, monkeypatch, short_db_wait
+):
+    """Closing the row raised inside record_run's except: the run's own error was replaced by
+    DatabaseBusyError and the row stayed ``running``, later called ``crashed ... (killed?)``."""
+    from functools import partial
+
+    from chromdiff.warehouse import db as warehouse_db
+    from chromdiff.warehouse import history
+
+    # (also for a version whose writer ignored CHROMDIFF_DB_WAIT_S)
+    monkeypatch.setattr(history, "writer", partial(warehouse_db.writer, wait_s=0.5))
+    db = str(tmp_path / "h.duckdb")
+    with pytest.raises(ValueError, match="the job failed"):
+        with record_run(db, "compare", {}, run_id="busy") as run:
+            run.update(comparison_id="c1")
+            child = _reader(db, 2)
+            raise ValueError("the job failed")
+    child.wait(timeout=30)
+    child.stdout.close()
+    assert list(history.closings_dir(db).glob("*.json"))
+    history.start_run(db, "compare", {}, run_id="next")
+    with connect(db, read_only=True) as con:
+        row = con.execute(
+            "select state, error, comparison_id, finished_at is not null from flow_runs"
+            " where run_id = 'busy'"
+        ).fetchone()
+    assert row == ("failed", "the job failed", "c1", True)
+    assert not list(history.closings_dir(db).glob("*.json"))

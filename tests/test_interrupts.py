@@ -23,19 +23,14 @@ import pytest
 from chromdiff.design.examples import get_example
 from chromdiff.fakeapi import FakeChipAtlas
 from chromdiff.warehouse import db
+from tests.cli_run import subprocess_env
 
 ROOT = Path(__file__).resolve().parents[1]
 EX = get_example("tp53_molm13_vs_k562")
 
 
 def start_compare(tmp_path: Path, base_url: str, log: Path) -> subprocess.Popen:
-    env = os.environ | {
-        "CHROMDIFF_POLL_INTERVAL_S": "0.2",
-        "PREFECT_HOME": str(tmp_path / "prefect"),
-        "DO_NOT_TRACK": "1",
-        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    }
-    env.pop("PREFECT_API_URL", None)
+    env = subprocess_env(tmp_path)
     argv = [
         sys.executable, "-m", "chromdiff", "compare", "--example", EX.name,
         "--db", str(tmp_path / "c.duckdb"), "--output", str(tmp_path / "out"),

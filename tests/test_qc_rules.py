@@ -313,3 +313,18 @@ def test_sample_size_is_worded_for_the_method(db, analysis, says, never, q):
     ((_, severity, detail, _),) = findings(db, "qc_sample_size")
     assert severity == "major" and says in detail and never not in detail
     assert f"treat q-values as {q}" in detail
+
+
+# --- empty result -----------------------------------------------------------------------------
+@pytest.mark.parametrize(("analysis", "words"), [("dmr", "metilene found no DMRs, or failed"),
+                                                 ("diffbind", "Nothing was compared")])  # fmt: skip
+def test_empty_result_is_a_major_finding(db, analysis, words):
+    """An empty result can mean metilene failed silently on the server (docs/chipatlas.md)."""
+    add_comparison(db, analysis=analysis)
+    add_comparison(db, "full", analysis=analysis)
+    add_regions(db, "full", background(8))
+    ((check, severity, detail, _),) = findings(db, "qc_empty_result")
+    assert (check, severity) == ("empty_result", "major") and words in detail
+    assert findings(db, "qc_empty_result", "full") == []
+    verdict = db.execute("select verdict from qc_verdict where comparison_id = 'cmp1'").fetchone()
+    assert verdict == ("fail",)

@@ -158,7 +158,8 @@ def test_comparison_without_regions_still_renders(tmp_path):
             "rank,chrom," if key == "top50" else "chrom,"
         )
     md = out["summary_report.md"].read_text()
-    assert "No regions." in md and "No QC issues detected." in md
+    # an empty result is a major QC finding (it read "No QC issues detected.")
+    assert "No regions." in md and "**MAJOR**: The result holds no regions" in md
     assert out["charts/volcano.png"].stat().st_size > 1000
 
 

@@ -11,4 +11,5 @@ union all select *, 8 from qc_ma_asymmetry
 union all select *, 9 from qc_small_median
 union all select *, 10 from qc_sample_size
 union all select *, 11 from qc_dropped_ids
-union all select *, 12 from qc_unattributed_ids;
+union all select *, 12 from qc_unattributed_ids
+union all select *, 13 from qc_empty_result;

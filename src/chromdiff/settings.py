@@ -44,6 +44,11 @@ class Settings(BaseSettings):
         Bounds on the result archive (total uncompressed size, member count).
     dask_address : str or None
         Address of an existing Dask scheduler for batch fan-out; ``None`` uses a local cluster.
+    db_wait_s : float
+        How long a write to the database (every flow task, and the CLI's writes) waits while
+        another process holds the file (``CHROMDIFF_DB_WAIT_S``, 600 s): a notebook or
+        ``chromdiff sql`` reading it, another run loading. ``chromdiff sql`` has its own
+        ``--wait``.
     export_formats : str
         Formats of the table exports (``CHROMDIFF_EXPORT_FORMATS``): ``auto``, ``csv``,
         ``parquet`` or ``csv,parquet`` (see :mod:`chromdiff.report.exports`); the CLI's
@@ -66,6 +71,7 @@ class Settings(BaseSettings):
     max_zip_bytes: int = 4 * 1024**3
     max_zip_members: int = 64
     dask_address: str | None = None
+    db_wait_s: float = 600.0
     export_formats: str = "auto"
 
 

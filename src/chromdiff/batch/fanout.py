@@ -2,22 +2,25 @@
 
 The runner may be a thread pool or Dask workers on other machines.
 
-Phase 1 (writer) plans each comparison (skip / resume / submit) and registers it. Phase 2 runs
-:func:`fetch_to_partition` per comparison on the runner: submit (or resume), wait, download,
-extract and parse to a Parquet partition — it never opens DuckDB. The request ID is written to
-``<output>/<comparison_id>/request.json`` as soon as it is known, so an interrupted batch resumes
-polling instead of resubmitting. Phase 3 (writer) loads each partition atomically.
+Phase 1 (writer) plans each comparison (skip / resume / submit), registers it and, like the
+compare flow, submits a new job from the writer process (``flows.compare.submit_once``): the
+request ID is in ``comparisons.request_id`` the moment the server returns it, so an interrupted
+batch is resumed by any runner, the sequential one included. Phase 2 runs
+:func:`fetch_to_partition` per comparison on the runner: poll, download, extract and parse to a
+Parquet partition — it never opens DuckDB. Phase 3 (writer) loads each partition atomically.
 """
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from chromdiff.batch.request_file import adopt_request_file
 from chromdiff.batch.spec import BatchItem
+from chromdiff.batch.stopping import sleeper
 from chromdiff.design.comparison import (
     ComparisonSpec,
     failed_error,
@@ -27,9 +30,7 @@ from chromdiff.design.comparison import (
     plan_thresholds,
     register,
     set_request,
-    set_status,
 )
-from chromdiff.errors import RequestRejectedError, ServerUnavailableError
 from chromdiff.parsing import ParsedResult
 from chromdiff.parsing.samples import ServerLayout, layout_for_files
 from chromdiff.settings import get_settings
@@ -48,39 +49,17 @@ def spec_of(item: BatchItem) -> ComparisonSpec:
     ).validated()  # fmt: skip
 
 
-def _request_file(out_dir: Path) -> Path:
-    return out_dir / "request.json"
-
-
-def _saved(out_dir: Path, input_hash: str) -> dict:
-    path = _request_file(out_dir)
-    if not path.is_file():
-        return {}
-    data = json.loads(path.read_text())
-    return data if data.get("input_hash") == input_hash else {}
-
-
-def saved_request(out_dir: Path, input_hash: str) -> str | None:
-    """Return the request ID saved by an earlier fan-out run with the same inputs, if any."""
-    return _saved(out_dir, input_hash).get("request_id")
-
-
-def submission_in_doubt(out_dir: Path, input_hash: str) -> bool:
-    """Whether an earlier fan-out run stopped with its POST out and no answer stored.
-
-    The fetch runs outside the database writer, so it marks ``request.json`` (``submitting``)
-    before the POST, as the compare flow sets the status ``submitting``.
-    """
-    saved = _saved(out_dir, input_hash)
-    return bool(saved.get("submitting")) and not saved.get("request_id")
-
-
 def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force: bool) -> dict:
-    """Phase 1 (writer): plan one comparison and register it when it will be (re)submitted."""
+    """Phase 1 (writer): plan one comparison and register it when it will be (re)submitted.
+
+    A ``request.json`` of an earlier version's fan-out is adopted first
+    (:mod:`chromdiff.batch.request_file`).
+    """
     from flows.compare import is_simulated
 
     spec = spec_of(item)
     out_dir = Path(output_dir) / item.name
+    adopt_request_file(db_path, item.name, out_dir, spec.input_hash(), force)
     with writer(db_path) as con:
         state = get_state(con, item.name)
         action = plan(state, spec.input_hash(), force, base_url)
@@ -91,11 +70,6 @@ def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force
         rid = (state or {}).get("request_id") if action == "resume" else None
         params = {"fdr": item.fdr, "min_abs_logfc": item.min_abs_logfc}
         if action == "submit":
-            if not force and submission_in_doubt(out_dir, spec.input_hash()):
-                if state is not None:
-                    set_status(con, item.name, "in_doubt", "the run stopped while submitting")
-                raise in_doubt_error(item.name, get_state(con, item.name) or {})
-            rid = None if force else saved_request(out_dir, spec.input_hash())
             register(con, item.name, spec, base_url=base_url, simulated=is_simulated(base_url),
                      params=params)  # fmt: skip
         action = plan_thresholds(con, item.name, action, params)
@@ -103,33 +77,36 @@ def prepare(db_path: str, item: BatchItem, base_url: str, output_dir: str, force
             "out_dir": str(out_dir)}  # fmt: skip
 
 
-def fetch_to_partition(job: dict, base_url: str, partition_root: str) -> dict:
-    """Phase 2 (any worker, no database): submit or resume, wait, download, parse to Parquet."""
+def fetch_to_partition(
+    job: dict, base_url: str, partition_root: str, *, log: Callable[[str], None] | None = None,
+    stop_token: str | None = None,
+) -> dict:  # fmt: skip
+    """Phase 2 (any worker, no database): poll the job, download, parse to Parquet.
+
+    The job was submitted by phase 1 (``job["request_id"]``). ``log`` gets one line per poll and
+    step, each naming the comparison and the request; ``stop_token``
+    (:mod:`chromdiff.batch.stopping`) ends the polling when the batch is interrupted.
+    """
     from chromdiff.chipatlas.archive import extract_result_zip
     from chromdiff.chipatlas.client import ChipAtlasClient
-    from chromdiff.chipatlas.protocol import SubmitRequest
 
     spec: ComparisonSpec = job["spec"]
+    cid, rid = job["comparison_id"], job["request_id"]
+    if not rid:
+        raise ValueError(f"comparison {cid}: no request ID to fetch (phase 1 submits the job)")
+    say = log or (lambda _msg: None)
     out_dir, settings = Path(job["out_dir"]), get_settings()
     raw = out_dir / "raw"
     raw.mkdir(parents=True, exist_ok=True)
-    client = ChipAtlasClient(base_url)
-    rid = job["request_id"]
-    if not rid:
-        client.check_health()  # the site refuses to submit unless the service answers
-        marker = _request_file(out_dir)
-        marker.write_text(json.dumps({"request_id": None, "input_hash": spec.input_hash(),
-                                      "submitting": True}))  # fmt: skip
-        try:
-            rid = client.submit(SubmitRequest(
-                spec.analysis, spec.genome, spec.ids_a, spec.ids_b, spec.title,
-                spec.description_a, spec.description_b, threshold=spec.threshold,
-            ))  # fmt: skip
-        except (ServerUnavailableError, RequestRejectedError):
-            marker.unlink(missing_ok=True)  # nothing was queued (never connected, or refused)
-            raise
-        marker.write_text(json.dumps({"request_id": rid, "input_hash": spec.input_hash()}))
-    client.wait(rid)
+    client = ChipAtlasClient(base_url, sleep=sleeper(stop_token))
+    polls = {"n": 0}
+
+    def on_poll(state: str, elapsed: float) -> None:
+        polls["n"] += 1
+        say(f"comparison {cid}: job {rid} {state} after {elapsed:.0f} s (poll {polls['n']})")
+
+    say(f"comparison {cid}: polling request {rid}")
+    client.wait(rid, on_poll=on_poll)
     zip_path = client.download_zip(rid, raw / f"{rid}.zip")
     files = extract_result_zip(zip_path, raw / "extracted", max_bytes=settings.max_zip_bytes,
                                max_members=settings.max_zip_members)  # fmt: skip
@@ -141,6 +118,7 @@ def fetch_to_partition(job: dict, base_url: str, partition_root: str) -> dict:
         partition_root, server_order=True,
     )  # fmt: skip
     part["warnings"] = [*part["warnings"], *layout.warnings]
+    say(f"comparison {cid}: request {rid} parsed, {part['n_regions']} regions")
     paths = {k: (str(p) if (p := getattr(files, k)) else None) for k in _KINDS}
     return part | {"request_id": rid, "files": paths | {"zip": str(zip_path)},
                    "layout": asdict(layout)}  # fmt: skip
@@ -161,7 +139,8 @@ def load_fetched(db_path: str, fetched: dict) -> dict:
     # as the compare flow's load: the raw folder keeps the downloaded ZIP, not a second copy
     raw = raw_files_in_zip(files, zip_path)
     with writer(db_path) as con:
-        set_request(con, cid, fetched["request_id"])
+        if (get_state(con, cid) or {}).get("request_id") != fetched["request_id"]:
+            set_request(con, cid, fetched["request_id"])
         out = load_result(con, cid, parsed, raw)
     tidy_raw_folder(zip_path)
     return out

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from chromdiff.batch.spec import BatchItem
+from chromdiff.errors import drop_tracebacks
 from chromdiff.warehouse.db import transaction, writer
 
 
@@ -32,6 +33,9 @@ def run_items(items: Iterable[BatchItem], run_one: Callable[[BatchItem], dict]) 
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             rows.append({"comparison_id": item.name, "status": "failed", "skipped": False,
                          "n_regions": None, "error": f"{type(exc).__name__}: {msg}"})  # fmt: skip
+            # logged where it was raised (Prefect logs a failed run's traceback); the frames it
+            # holds would keep DuckDB objects alive until exit, reported there as leaks
+            drop_tracebacks(exc)
     return rows
 
 
@@ -82,11 +86,12 @@ def summary_markdown(rows: list[dict], *, title: str = "Batch summary",
     for r in rows:
         err = (r.get("error") or "").replace("|", "\\|")
         nf = "" if r.get("n_findings") is None else r["n_findings"]
+        n = "" if r.get("n_regions") is None else r["n_regions"]  # 0 regions is shown: 0
         name = r["comparison_id"]
         if run_url and r.get("flow_run_id"):
             name = f"[{name}]({run_url(r['flow_run_id'])})"
         lines.append(
-            f"| {name} | {r['status']} | {r.get('n_regions') or ''} | "
+            f"| {name} | {r['status']} | {n} | "
             f"{r.get('qc_verdict') or ''} | {nf} | {r.get('qc_reason') or ''} | {err} |"
         )
     return "\n".join(lines) + "\n"

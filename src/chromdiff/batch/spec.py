@@ -15,6 +15,9 @@ CSV (header required; ids separated by ``;`` or whitespace)::
     name,ids_a,ids_b,genome,analysis,fdr,min_abs_logfc
     h3k27ac,SRX1;SRX2,SRX3;SRX4,hg38,diffbind,0.05,0
 
+Text fields (name, labels, title, genome, analysis) that YAML would read as another type
+(``2024_01``, ``0755``, ``on``, a date) must be quoted; unquoted they are refused.
+
 ``ids_a_file`` / ``ids_b_file`` may replace ``ids_a`` / ``ids_b``: text files with one id per
 line (``#`` comments allowed), relative to the batch file.
 """
@@ -63,7 +66,7 @@ class BatchItem:
         return params
 
 
-def _ids(value: object, where: str, base: Path, file_value: object) -> list[str]:
+def _ids(value: object, where: str, base: Path, file_value: object, strict: bool) -> list[str]:
     if value in (None, "") and file_value not in (None, ""):
         path = (base / str(file_value)).resolve()
         if not path.is_file():
@@ -74,7 +77,9 @@ def _ids(value: object, where: str, base: Path, file_value: object) -> list[str]
         value = [v for v in re.split(r"[;,\s]+", value) if v]
     if not isinstance(value, list) or not value:
         raise InputError(f"{where}: needs a non-empty list of experiment ids")
-    return validate_ids([str(v).strip() for v in value], where)
+    ids = [str(v).strip() for v in value]
+    # a run checks each ID when its comparison runs: a typo fails that comparison alone
+    return validate_ids(ids, where) if strict else ids
 
 
 def _item(raw: dict, where: str, base: Path, strict: bool) -> BatchItem:
@@ -89,7 +94,7 @@ def _item(raw: dict, where: str, base: Path, strict: bool) -> BatchItem:
     kw: dict = {"name": name}
     for grp in ("a", "b"):
         kw[f"ids_{grp}"] = _ids(raw.get(f"ids_{grp}"), f"{where}, column ids_{grp}", base,
-                                raw.get(f"ids_{grp}_file"))  # fmt: skip
+                                raw.get(f"ids_{grp}_file"), strict)  # fmt: skip
     for key in ("genome", "analysis", "description_a", "description_b", "title"):
         if raw.get(key) not in (None, ""):
             kw[key] = str(raw[key]).strip()
@@ -136,6 +141,7 @@ def _yaml_rows(path: Path) -> list[tuple[str, dict]]:
         raise InputError(f"{path}:{pos} invalid YAML: {getattr(exc, 'problem', exc)}") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("comparisons"), list):
         raise InputError(f"{path}: expected a mapping with a 'comparisons' list")
+    _refuse_retyped_text(path, yaml.compose(path.read_text()))
     defaults = doc.get("defaults") or {}
     if not isinstance(defaults, dict):
         raise InputError(f"{path}: 'defaults' must be a mapping")
@@ -145,6 +151,37 @@ def _yaml_rows(path: Path) -> list[tuple[str, dict]]:
             raise InputError(f"{path}: comparison #{i} must be a mapping")
         rows.append((f"{path}: comparison #{i}", {**defaults, **entry}))
     return rows
+
+
+#: Fields that are text: a YAML value of another type there is refused (see below).
+TEXT_FIELDS = ("name", "genome", "analysis", "description_a", "description_b", "title")
+#: YAML's implicit types other than text (and null, an empty field) as the error names them.
+_KINDS = {"int": "a number", "float": "a number", "bool": "yes/no", "timestamp": "a date"}
+
+
+def _refuse_retyped_text(path: Path, root: yaml.Node) -> None:
+    """Refuse text fields that YAML read as another type.
+
+    ``2024_01`` is the number 202401, ``0755`` is 493, ``on`` is True. They used to be turned
+    back into text silently (``str(202401)``), naming a comparison or labelling a group with
+    what was not written.
+    """
+    mappings = []
+    for key, value in root.value:
+        if key.value == "defaults" and isinstance(value, yaml.MappingNode):
+            mappings.append(("defaults", value))
+        if key.value == "comparisons" and isinstance(value, yaml.SequenceNode):
+            mappings += [(f"comparison #{i}", n) for i, n in enumerate(value.value, start=1)
+                         if isinstance(n, yaml.MappingNode)]  # fmt: skip
+    for where, mapping in mappings:
+        for key, value in mapping.value:
+            kind = _KINDS.get(getattr(value, "tag", "").rsplit(":", 1)[-1])
+            if key.value in TEXT_FIELDS and isinstance(value, yaml.ScalarNode) and kind:
+                raise InputError(
+                    f"{path}: {where} (line {value.start_mark.line + 1}), column {key.value}: "
+                    f"YAML reads {value.value} as {kind}, not as text: quote it ({key.value}: "
+                    f'"{value.value}")'
+                )
 
 
 def _csv_rows(path: Path) -> list[tuple[str, dict]]:

@@ -25,6 +25,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from chromdiff.errors import drop_tracebacks
+
 #: Console lines dropped unless ``--verbose`` (printed after the error line, at exit).
 _QUIET_PREFIXES = ("Stopping temporary server",)
 
@@ -144,7 +146,7 @@ def run_flow(flow: Callable[..., Any], log_path: Path, *, verbose: bool = False,
         return flow(**kwargs)
     except BaseException as exc:
         _file_only(handler).error("chromdiff: the run stopped", exc_info=exc)
-        _drop_tracebacks(exc)
+        drop_tracebacks(exc)
         raise exc from exc.__cause__
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -159,16 +161,3 @@ def _file_only(handler: logging.Handler) -> logging.Logger:
     logger.propagate = False
     logger.handlers = [handler]
     return logger
-
-
-def _drop_tracebacks(exc: BaseException | None) -> None:
-    """Free the frames an exception chain holds, once logged.
-
-    They keep DuckDB objects alive, which DuckDB's bindings then report as leaks (40 lines after
-    the error line) when Python exits.
-    """
-    seen: set[int] = set()
-    while exc is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        exc.__traceback__ = None
-        exc = exc.__cause__ or exc.__context__

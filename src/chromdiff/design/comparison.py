@@ -193,6 +193,42 @@ def plan(state: dict | None, input_hash: str, force: bool, base_url: str | None 
     return "submit"
 
 
+#: Statuses of a stored comparison that hold a job or a result: replacing it would lose them.
+HOLDING = ("submitting", "in_doubt", "submitted", "running", "finished", "loaded")
+
+
+def refuse_other_inputs(
+    con: duckdb.DuckDBPyConnection, comparison_id: str, input_hash: str
+) -> None:
+    """Refuse to reuse a comparison ID whose stored job or result came from other inputs.
+
+    A run naming an existing comparison with other inputs used to reset it silently (its job
+    and result replaced, e.g. an ad-hoc run given the nightly batch's ID). A comparison that
+    holds nothing (``created``, or ``failed``: correcting its inputs is the way on) is not
+    refused. The caller skips this check for ``force`` and for a batch (its file names its
+    comparisons: an edited one is submitted anew under its name).
+
+    Raises
+    ------
+    InputError
+        Naming the stored comparison (status, groups, title) and the ways on.
+    """
+    row = con.execute(
+        "select status, input_hash, n_a, description_a, n_b, description_b, title"
+        " from comparisons where comparison_id = ?",
+        [comparison_id],
+    ).fetchone()
+    if row is None or row[1] == input_hash or row[0] not in HOLDING:
+        return
+    status, _, n_a, desc_a, n_b, desc_b, title = row
+    raise InputError(
+        f"comparison {comparison_id} already holds a {status} job or result of other inputs "
+        f"({n_a} {desc_a} vs {n_b} {desc_b}, title {title!r}); nothing was sent: leave out the "
+        "comparison ID (one is derived from the inputs) or choose another, or run with --force "
+        "(flow parameter force=true) to replace it"
+    )
+
+
 def in_doubt_error(comparison_id: str, state: dict):
     """Return the error refusing to re-submit a comparison whose submission is in doubt."""
     from chromdiff.errors import SubmissionInDoubtError

@@ -7,6 +7,7 @@ then say which process holds the file.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Iterator
@@ -143,15 +144,19 @@ def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def writer(path: str | Path, *, wait_s: float = 30.0) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Open ``path`` read-write with the schema applied (waits up to ``wait_s`` for the lock).
+def writer(path: str | Path, *, wait_s: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Open ``path`` read-write with the schema applied, waiting for the lock if it is held.
 
-    A database already stamped with this schema (:mod:`chromdiff.warehouse.stamp`) is not
-    re-applied.
+    ``wait_s`` defaults to the ``db_wait_s`` setting (``CHROMDIFF_DB_WAIT_S``, 600 s), so a
+    reader holding the file (a notebook, ``chromdiff sql``) delays a run's writes instead of
+    failing it; the wait is logged once, naming the holder. A database already stamped with
+    this schema (:mod:`chromdiff.warehouse.stamp`) is not re-applied.
     """
+    from chromdiff.settings import get_settings
     from chromdiff.warehouse.stamp import is_current
 
-    with connect(path, wait_s=wait_s) as con:
+    wait_s = get_settings().db_wait_s if wait_s is None else wait_s
+    with connect(path, wait_s=wait_s, on_wait=logging.getLogger(__name__).warning) as con:
         if not is_current(con):
             apply_schema(con)
         yield con
