@@ -36,12 +36,15 @@ def test_region_file_great_and_background(tmp_path, capsys):
     fg.write_text("\n".join(lines[:400]) + "\n")
     bg.write_text("\n".join(lines) + "\n")
     out = tmp_path / "g.tsv"
-    code, _, err = run_cli(
+    code, said, err = run_cli(
         ["enrich", "--regions", str(fg), "--genome", "hg19", "--out", str(out)], capsys
     )
     assert code == 0, err
     df = pd.read_csv(out, sep="\t")
     assert set(df.method) == {"great_binomial", "great_hypergeometric"}
+    # the headline counts what GREAT's default output (and the reports) keep: both tests pass
+    both = df[df.padj < 0.05].groupby(["set_source", "set_id"]).method.nunique()
+    assert f"{int((both == 2).sum()):,} significant by both tests (GREAT's default)" in said
     out2 = tmp_path / "g2.parquet"
     code, _, err = run_cli(
         ["enrich", "--regions", str(fg), "--background-regions", str(bg), "--genome", "hg19",
@@ -59,6 +62,7 @@ def test_region_file_great_and_background(tmp_path, capsys):
         ({"g.txt": "TP53\n", "s.gmt": "S\tdesc\n"}, ["--gmt", "s.gmt", "--no-go"],
          "s.gmt:1: GMT lines need"),
         ({"g.txt": "TP53\n"}, ["--genome", "mm10"], "no embedded gene sets for genome 'mm10'"),
+        ({"g.txt": "TP53\n"}, ["--no-go"], "--no-go leaves no gene sets: give --gmt FILE"),
     ],
 )  # fmt: skip
 def test_bad_input_one_line_nothing_written(tmp_path, capsys, monkeypatch, files, extra, message):
@@ -97,3 +101,17 @@ def test_stored_comparison_run_and_notes(tmp_path, capsys):
     with connect(dbp, read_only=True) as con:
         methods = con.execute("select distinct method from enrichment_comparison").fetchall()
     assert methods == [("great_regions_hypergeometric",)]
+
+
+def test_a_gmt_whose_sets_are_all_too_small_says_so(tmp_path, capsys, monkeypatch):
+    """A GMT whose one set is below --min-size (10) answered only "no term with hits"."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "g.txt").write_text("TP53\nMDM2\n")
+    (tmp_path / "s.gmt").write_text("P53_CORE\tdesc\tTP53\tMDM2\tCDKN1A\n")
+    code, out, err = run_cli(["enrich", "--genes", "g.txt", "--gmt", "s.gmt", "--no-go",
+                              "--out", "o.tsv"], capsys)  # fmt: skip
+    assert code == 0, err
+    assert "only gene sets of 10 to 500 genes (in the universe) are tested" in out
+    code, out, err = run_cli(["enrich", "--genes", "g.txt", "--gmt", "s.gmt", "--no-go",
+                              "--min-size", "2", "--out", "o2.tsv"], capsys)  # fmt: skip
+    assert code == 0 and "P53_CORE" in (tmp_path / "o2.tsv").read_text()

@@ -85,6 +85,12 @@ def command(
     else:
         df = enrich_regions(con, regions, background_file=background_regions, genome=genome,
                             ontologies=onts, gmt=gmt, notes=notes, **size)  # fmt: skip
+    if df.empty:  # a set outside the size bounds is not tested: say so, not just "no hits"
+        lo = size.get("min_size", 10 if genes else 5)
+        hi = size.get("max_size", 500 if genes else None)
+        bounds = f"{lo} to {hi}" if hi is not None else f"at least {lo}"
+        notes.append(f"only gene sets of {bounds} genes (in the universe) are tested "
+                     "(--min-size / --max-size): none of those had a hit")  # fmt: skip
     for note in notes:
         click.echo(f"note: {note}")
     _write(con, df, Path(out))
@@ -100,6 +106,12 @@ def result_line(df) -> str:
     for method, rows in df.groupby("method", sort=True):
         sig = int((rows["padj"] < 0.05).sum())
         parts.append(f"{method}: {len(rows):,} terms with hits ({sig:,} with padj < 0.05)")
+    methods = set(df["method"]) if "method" in df else set()
+    if {"great_binomial", "great_hypergeometric"} <= methods:
+        # GREAT's default output, and the reports here, keep a term both tests call significant
+        key = ["set_source", "set_id"] if "set_source" in df else ["set_id"]
+        sig = df[df["padj"] < 0.05].groupby(key)["method"].nunique()
+        parts.append(f"{int((sig == 2).sum()):,} significant by both tests (GREAT's default)")
     return "; ".join(parts) or "no term with hits"
 
 

@@ -34,8 +34,9 @@ STATUSES = (
 )  # fmt: skip
 #: What the user can do about a submission in doubt (quoted in errors).
 IN_DOUBT_HELP = (
-    "if you know its request ID (the ChIP-Atlas site or e-mail), resume it with --request-id ID; "
-    "otherwise --force submits anew (the lost copy may still run on the server)"
+    "if you know its request ID (the ChIP-Atlas site or e-mail), resume it with chromdiff "
+    "compare --request-id ID (same inputs and --comparison-id); otherwise --force submits anew "
+    "(the lost copy may still run on the server)"
 )
 
 
@@ -250,7 +251,8 @@ def failed_error(comparison_id: str, state: dict):
         f"comparison {comparison_id}: ChIP-Atlas request {rid} ended for good in an earlier run "
         f"({state.get('error') or 'failed'}); it is not resubmitted, as the same job would end "
         "the same way: correct the inputs, or run again with --force to submit a new job "
-        f"(--request-id {rid} waits for that job again, if it may still run)"
+        f"(chromdiff compare --comparison-id {comparison_id} --request-id {rid} waits for that "
+        "job again, if it may still run)"
     )
 
 

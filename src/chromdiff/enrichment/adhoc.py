@@ -16,6 +16,9 @@ from chromdiff.enrichment.termcache import prepared_terms, term_jobs
 from chromdiff.errors import InputError
 from chromdiff.regions.chromsizes import chrom_sizes
 
+#: Why nothing can be tested when GO is switched off and no GMT is given.
+NO_SETS = "--no-go leaves no gene sets: give --gmt FILE (or drop --no-go)"
+
 
 def enrich_genes(
     con: duckdb.DuckDBPyConnection,
@@ -37,7 +40,7 @@ def enrich_genes(
 
     genes = read_gene_list(genes_file)
     universe = read_gene_list(universe_file) if universe_file else None
-    why = go_available(genome, None) if ontologies else "no ontology asked for"
+    why = go_available(genome, None) if ontologies else NO_SETS
     if why and gmt is None:
         raise InputError(why)
     sources = load_sources(con, ontologies, gmt, use_go=why is None)
@@ -124,7 +127,7 @@ def enrich_regions(
     aid = ensure_annotation(con, genome=genome)
     if aid is None:
         raise InputError(f"no embedded annotation for genome {genome!r}")
-    why = go_available(genome, aid) if ontologies else "no ontology asked for"
+    why = go_available(genome, aid) if ontologies else NO_SETS
     if why and gmt is None:
         raise InputError(why)
     parts = []
