@@ -38,10 +38,20 @@ from chromdiff.cli.options import exports_option
     show_default=True,
     help="Window of --link distance (bp); BETA's -d with --method beta.",
 )
-@click.option("--atac-lfc", type=float, default=1.0, show_default=True)
-@click.option("--atac-padj", type=float, default=0.05, show_default=True)
-@click.option("--rna-lfc", type=float, default=1.0, show_default=True)
-@click.option("--rna-padj", type=float, default=0.05, show_default=True)
+@click.option(
+    "--atac-lfc", type=float, default=1.0, show_default=True,
+    help="A peak is differential at |log2FC| > this ...",
+)  # fmt: skip
+@click.option(
+    "--atac-padj", type=float, default=0.05, show_default=True, help="... and padj < this.",
+)  # fmt: skip
+@click.option(
+    "--rna-lfc", type=float, default=1.0, show_default=True,
+    help="A gene is differential at |log2FC| > this ...",
+)  # fmt: skip
+@click.option(
+    "--rna-padj", type=float, default=0.05, show_default=True, help="... and padj < this.",
+)  # fmt: skip
 @click.option(
     "--atac-columns",
     help="Override peak columns: role=column,... "
