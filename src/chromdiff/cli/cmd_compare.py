@@ -7,7 +7,7 @@ import os
 import click
 
 from chromdiff.cli.options import exports_option
-from chromdiff.design.inputs import ANALYSES, GENOMES
+from chromdiff.design.inputs import ANALYSES, DEFAULT_THRESHOLD, GENOMES, THRESHOLDS
 
 
 def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str | None, grp: str,
@@ -42,8 +42,9 @@ def _ids(path: str | None, example_ids: tuple[str, ...] | None, id_column: str |
 @click.option("--desc-b", default=None, help="Label of group B [dataset B].")
 @click.option(
     "--threshold", type=int,
-    help="diffbind: MACS2 peak threshold 50, 100, 200 or 500 (default 50); dmr: unused, 999 "
-    "(default) or 50/100/200/500.",
+    help=f"diffbind: MACS2 peak threshold {', '.join(map(str, THRESHOLDS['diffbind']))} (default "
+    f"{DEFAULT_THRESHOLD['diffbind']}); dmr: unused, {DEFAULT_THRESHOLD['dmr']} (default) or "
+    f"{'/'.join(map(str, THRESHOLDS['dmr'][:-1]))}.",
 )  # fmt: skip
 @click.option("--base-url", envvar="CHROMDIFF_BASE_URL", help="ChIP-Atlas WABI endpoint.")
 @click.option("--force", is_flag=True, help="Re-submit even if the same inputs are loaded.")
@@ -112,12 +113,11 @@ def command(file_a, file_b, example, id_column, genome, analysis, desc_a, desc_b
     # an example's group label names its own experiments, never those of --a/--b given instead
     desc_a = desc_a or (ex.description_a if ex and not file_a else "dataset A")
     desc_b = desc_b or (ex.description_b if ex and not file_b else "dataset B")
-    if ex and (file_a or file_b):
-        grp, label, ids = ("B", ex.description_b, ex.ids_b) if file_a else ("A", ex.description_a,
-                                                                            ex.ids_a)  # fmt: skip
-        if not (file_a and file_b):
-            click.echo(f"group {grp} is example {ex.name}'s {label} ({len(ids)} experiments); "
-                       f"the comparison is not named {ex.name}", err=True)  # fmt: skip
+    if ex and bool(file_a) != bool(file_b):  # one group is the example's: say which
+        grp, label, ids = ("B", ex.description_b, ids_b) if file_a else ("A", ex.description_a,
+                                                                          ids_a)  # fmt: skip
+        click.echo(f"group {grp} is example {ex.name}'s {label} ({len(ids)} experiments); "
+                   f"the comparison is not named {ex.name}", err=True)  # fmt: skip
     # every input check runs before Prefect starts: bad input fails fast, nothing is written
     ComparisonSpec(ids_a, ids_b, genome, analysis, kw["threshold"], kw["title"], desc_a,
                    desc_b).validated()  # fmt: skip

@@ -73,7 +73,7 @@ def command(
         raise click.UsageError("--out FILE is needed for --genes / --regions")
     import duckdb
 
-    from chromdiff.enrichment.adhoc import enrich_genes, enrich_regions
+    from chromdiff.enrichment.adhoc import GREAT_SIZES, ORA_SIZES, enrich_genes, enrich_regions
     from chromdiff.warehouse.db import apply_schema
 
     con = duckdb.connect()
@@ -86,8 +86,8 @@ def command(
         df = enrich_regions(con, regions, background_file=background_regions, genome=genome,
                             ontologies=onts, gmt=gmt, notes=notes, **size)  # fmt: skip
     if df.empty:  # a set outside the size bounds is not tested: say so, not just "no hits"
-        lo = size.get("min_size", 10 if genes else 5)
-        hi = size.get("max_size", 500 if genes else None)
+        lo, hi = ORA_SIZES if genes else GREAT_SIZES
+        lo, hi = size.get("min_size", lo), size.get("max_size", hi)
         bounds = f"{lo} to {hi}" if hi is not None else f"at least {lo}"
         notes.append(f"only gene sets of {bounds} genes (in the universe) are tested "
                      "(--min-size / --max-size): none of those had a hit")  # fmt: skip

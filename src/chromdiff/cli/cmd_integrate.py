@@ -8,6 +8,22 @@ from chromdiff.cli.integrate_beta import beta_options, run_beta_cli
 from chromdiff.cli.options import exports_option
 
 
+def _cutoff_options(side: str, what: str):
+    """Add ``--<side>-lfc`` and ``--<side>-padj`` to a command.
+
+    A ``what`` is differential at |log2FC| > lfc and padj < padj
+    (:class:`chromdiff.integration.params.IntegrationParams`).
+    """
+
+    def add(f):
+        f = click.option(f"--{side}-padj", type=float, default=0.05, show_default=True,
+                         help="... and padj < this.")(f)  # fmt: skip
+        return click.option(f"--{side}-lfc", type=float, default=1.0, show_default=True,
+                            help=f"A {what} is differential at |log2FC| > this ...")(f)  # fmt: skip
+
+    return add
+
+
 @click.command()
 @click.option(
     "--atac",
@@ -38,20 +54,8 @@ from chromdiff.cli.options import exports_option
     show_default=True,
     help="Window of --link distance (bp); BETA's -d with --method beta.",
 )
-@click.option(
-    "--atac-lfc", type=float, default=1.0, show_default=True,
-    help="A peak is differential at |log2FC| > this ...",
-)  # fmt: skip
-@click.option(
-    "--atac-padj", type=float, default=0.05, show_default=True, help="... and padj < this.",
-)  # fmt: skip
-@click.option(
-    "--rna-lfc", type=float, default=1.0, show_default=True,
-    help="A gene is differential at |log2FC| > this ...",
-)  # fmt: skip
-@click.option(
-    "--rna-padj", type=float, default=0.05, show_default=True, help="... and padj < this.",
-)  # fmt: skip
+@_cutoff_options("atac", "peak")
+@_cutoff_options("rna", "gene")
 @click.option(
     "--atac-columns",
     help="Override peak columns: role=column,... "

@@ -16,6 +16,9 @@ from chromdiff.enrichment.termcache import prepared_terms, term_jobs
 from chromdiff.errors import InputError
 from chromdiff.regions.chromsizes import chrom_sizes
 
+#: Default (min, max) gene-set sizes tested: ORA of a gene list, GREAT of regions (no maximum).
+ORA_SIZES = (10, 500)
+GREAT_SIZES = (5, None)
 #: Why nothing can be tested when GO is switched off and no GMT is given.
 NO_SETS = "--no-go leaves no gene sets: give --gmt FILE (or drop --no-go)"
 
@@ -28,8 +31,8 @@ def enrich_genes(
     genome: str = "hg38",
     ontologies: tuple[str, ...] = ("BP",),
     gmt: str | Path | None = None,
-    min_size: int = 10,
-    max_size: int = 500,
+    min_size: int = ORA_SIZES[0],
+    max_size: int = ORA_SIZES[1],
     notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """ORA of a gene-list file against GO (human) and/or a GMT; return every result row.
@@ -79,8 +82,8 @@ def enrich_regions(
     genome: str = "hg38",
     ontologies: tuple[str, ...] = ("BP",),
     gmt: str | Path | None = None,
-    min_size: int = 5,
-    max_size: int | None = None,
+    min_size: int = GREAT_SIZES[0],
+    max_size: int | None = GREAT_SIZES[1],
     notes: list[str] | None = None,
 ) -> pd.DataFrame:
     """GREAT on a BED file (whole genome, or against ``background_file``'s regions).

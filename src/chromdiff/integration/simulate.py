@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from chromdiff.annotation.build import DATA_DIR
+from chromdiff.regions.chromsizes import chrom_sizes
 
 #: Planted categories with (sign of peak log2FC, sign of RNA log2FC).
 PLANTED = {
@@ -129,8 +130,6 @@ def simulate(out_dir: str | Path, spec: SimSpec = SimSpec()) -> dict[str, Path]:
     centre = np.concatenate([centre, noise_centre])
     width = np.concatenate([width, noise_width])
     # a peak never runs past its chromosome's end (noise peaks sit up to 150 kb from a TSS)
-    from chromdiff.regions.chromsizes import chrom_sizes
-
     end = pd.Series(chrom).map(chrom_sizes("hg38")).to_numpy(np.int64)
     start0 = np.clip(centre - width // 2, 0, end - width)
     lfc = np.concatenate([atac_sign * rng.uniform(1.3, 4.0, n_plant), rng.normal(0, 0.4, n_noise)])

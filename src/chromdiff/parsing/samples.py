@@ -212,11 +212,9 @@ def resolve_layout(
         )
         source = "log"
     else:
-        lists = igv_srx_lists(igv_path)
-        queried = None if lists else log_queried(text)
-        if lists:
+        if lists := igv_srx_lists(igv_path):
             cols, source = lists, "igv"
-        elif queried:  # a 2024 result whose IGV BED has no row: its log's submission order
+        elif queried := log_queried(text):  # a 2024 result whose IGV BED has no row
             cols, source = queried, "log_queried"
         else:
             cols, source = (None, None), "assumed"
