@@ -88,3 +88,16 @@ def test_superscript_digit_is_a_clear_input_error(tmp_path: Path) -> None:
             read_bed(con, path, "r")
     finally:
         con.close()
+
+
+def test_a_quote_in_a_bed_field_is_named_by_line_and_column(tmp_path: Path) -> None:
+    """Hypothesis found `chr1<TAB>"0<TAB>1`: read as CSV quoting, the row became two fields
+    (`chr1`, `0<TAB>1`), was taken for a header and the error named no line."""
+    path = tmp_path / "q.bed"
+    path.write_text('chr1\t"0\t1\n', encoding="utf-8")
+    con = duckdb.connect()
+    try:
+        with pytest.raises(InputError, match=r"line 1, column 2: '\"0' is not an integer"):
+            read_bed(con, path, "r")
+    finally:
+        con.close()

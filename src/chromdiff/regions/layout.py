@@ -134,6 +134,9 @@ def layout(path: Path, side: str) -> tuple[str, int, list[str], bool]:
             skip += 1  # a comment line, not a header
             first = lines[skip]
             fields = next(csv.reader([first], delimiter=delim))
+        plain = first.split(delim)
+        if len(fields) < 3 <= len(plain) and not _header_like(plain):
+            fields = plain  # a quote inside a BED row is a character, not CSV quoting
         if len(fields) in (1, 2) and is_int(fields[-1]):
             raise InputError(
                 f"{path}: line {skip + 1}: a BED row needs at least 3 columns (chrom, start, end), "
