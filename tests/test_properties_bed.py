@@ -79,25 +79,24 @@ def test_corruption_loads_or_names_file_and_line(data, draw) -> None:
         path.unlink()
 
 
-def test_superscript_digit_is_a_clear_input_error(tmp_path: Path) -> None:
-    path = tmp_path / "sup.bed"
-    path.write_text("chr1\t\u00b2\t5\n", encoding="utf-8")
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("chr1\t\u00b2\t5\n", r"line 1, column 2"),
+        # Hypothesis found it: read as CSV quoting, the row became two fields (chr1, 0<TAB>1),
+        # was taken for a header and the error named no line
+        ('chr1\t"0\t1\n', r"line 1, column 2: '\"0' is not an integer"),
+    ],
+    ids=["superscript_digit", "quote_in_a_field"],
+)
+def test_a_bad_value_is_a_clear_input_error_by_line_and_column(
+    tmp_path: Path, row: str, message: str
+) -> None:
+    path = tmp_path / "bad.bed"
+    path.write_text(row, encoding="utf-8")
     con = duckdb.connect()
     try:
-        with pytest.raises(InputError, match=r"line 1, column 2"):
-            read_bed(con, path, "r")
-    finally:
-        con.close()
-
-
-def test_a_quote_in_a_bed_field_is_named_by_line_and_column(tmp_path: Path) -> None:
-    """Hypothesis found `chr1<TAB>"0<TAB>1`: read as CSV quoting, the row became two fields
-    (`chr1`, `0<TAB>1`), was taken for a header and the error named no line."""
-    path = tmp_path / "q.bed"
-    path.write_text('chr1\t"0\t1\n', encoding="utf-8")
-    con = duckdb.connect()
-    try:
-        with pytest.raises(InputError, match=r"line 1, column 2: '\"0' is not an integer"):
+        with pytest.raises(InputError, match=message):
             read_bed(con, path, "r")
     finally:
         con.close()
