@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -10,8 +12,12 @@ import pytest
 import chromdiff  # noqa: F401  (sets PREFECT_HOME, telemetry off, before Prefect is imported)
 
 # The embedded annotation's cache files (chromdiff.annotation.filecache) go to a per-run folder,
-# never to the user's ~/.cache.
-os.environ.setdefault("CHROMDIFF_CACHE_DIR", tempfile.mkdtemp(prefix="chromdiff-cache-"))
+# never to the user's ~/.cache; the folder is removed when the run ends (the test processes that
+# inherit it have ended by then).
+if "CHROMDIFF_CACHE_DIR" not in os.environ:
+    _CACHE = tempfile.mkdtemp(prefix="chromdiff-cache-")
+    os.environ["CHROMDIFF_CACHE_DIR"] = _CACHE
+    atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 pytest_plugins = [
     "tests.fixtures.prefect_harness",

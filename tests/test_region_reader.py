@@ -9,6 +9,7 @@ Each file's base is checked against its own evidence in ``test_region_base_conve
 from __future__ import annotations
 
 import gzip
+import re
 
 import duckdb
 import pytest
@@ -184,3 +185,36 @@ def test_scan_numbers_lines_even_with_a_rowid_column(tmp_path, header):
     scan(con, path, "t", delim="\t", skip=1, names=names)
     got = con.execute(f'select "{names[0]}", "{names[1]}", _line from t').fetchall()
     assert got == [("A", "7", 2), ("B", "3", 3), ("C", "9", 4)]
+
+
+def _int_oracle(text: str) -> int | None:
+    """The coordinate rule in Python (regions.coords docstring): plain digits are the integer they
+    spell; otherwise a number (sign, decimals, exponent; white space around it) that is whole and
+    below 1e18, read through a double like R's ``1e+05``."""
+    t = text.strip()
+    if re.fullmatch(r"[0-9]{1,18}", text):
+        return int(text)
+    if re.fullmatch(r"-[0-9]{1,17}", text) and abs(int(text)) < 2**53:
+        return int(text)
+    if not re.fullmatch(r"[-+]?[0-9]*[.]?[0-9]*([eE][-+]?[0-9]+)?", t):
+        return None
+    try:
+        v = float(t)
+    except ValueError:
+        return None
+    return int(v) if v == int(v) and abs(v) < 1e18 else None
+
+
+def test_int_sql_types_exactly_the_integers_the_rule_names(con):
+    """DuckDB's cast reads 0x10, 0b11, 1_000, .5 and 10.5 as integers; the rule does not."""
+    from chromdiff.regions.coords import int_sql
+
+    texts = ["0", "007", "5", " 5", "5 ", "-5", "+5", "-0", "10.0", "5.", "1e+05", "1E5", "",
+             " ", "10.5", ".5", "0x10", "0b11", "1_000", "1e-1", "inf", "nan", "\u0663", "12a",
+             "--5", "1,000", "999999999999999999", "1000000000000000000",
+             "9223372036854775807", "\u00a05"]  # fmt: skip
+    con.execute("create temp table _t (v varchar)")
+    con.executemany("insert into _t values (?)", [[t] for t in texts])
+    got = dict(con.execute(f"select v, {int_sql('v')} from _t").fetchall())
+    assert got == {t: _int_oracle(t) for t in texts}
+    assert got["0x10"] is got["1_000"] is got["10.5"] is None and got["1e+05"] == 100000
