@@ -12,9 +12,17 @@ from pathlib import Path
 
 from prefect import flow
 
-from chromdiff.design.comparison import ComparisonSpec, get_state, plan, plan_thresholds
+from chromdiff.design.comparison import (
+    LOCAL_URL_PREFIX,
+    ComparisonSpec,
+    get_state,
+    plan,
+    plan_thresholds,
+    refuse_other_local_inputs,
+)
 from chromdiff.local.fingerprint import local_input_hash
 from chromdiff.local.version import PIPELINE_VERSION
+from chromdiff.run_names import compare_run_name, current_parameters
 from chromdiff.settings import get_settings
 from chromdiff.warehouse.claims import claim_comparison
 from chromdiff.warehouse.db import writer
@@ -27,15 +35,15 @@ from tasks.enrich import enrich_comparison_task
 from tasks.report import render_report
 
 #: ``comparisons.base_url`` of local comparisons (the service URL for the others).
-LOCAL_BASE_URL = f"local:{PIPELINE_VERSION}"
+LOCAL_BASE_URL = f"{LOCAL_URL_PREFIX}{PIPELINE_VERSION}"
 
 
-def local_comparison_id(spec: ComparisonSpec) -> str:
-    """Return ``<genome>_<analysis>_local_<first 10 hex of input_hash>``."""
-    return f"{spec.genome}_{spec.analysis}_local_{spec.input_hash()[:10]}"
+def _run_name() -> str:
+    """Name of a compare-local run in the UI: ``compare-<comparison_id>`` (given or derived)."""
+    return compare_run_name(current_parameters(), local=True)
 
 
-@flow(name="compare-local", log_prints=True)
+@flow(name="compare-local", log_prints=True, flow_run_name=_run_name)
 def compare_local(
     ids_a: list[str],
     ids_b: list[str],
@@ -99,7 +107,7 @@ def _run(
             params["description_b"],
         )
     )  # fmt: skip
-    cid = params["comparison_id"] or local_comparison_id(spec)
+    cid = params["comparison_id"] or spec.local_id()
     if not params["comparison_id"]:
         run.identify(cid)  # a run that fails from here on still names its comparison
     with claim_comparison(db_path, cid):  # one run per comparison at a time
@@ -118,6 +126,8 @@ def _claimed(
     # the ID lines, and the files they name (size, mtime), the engine and the pipeline version
     input_hash = local_input_hash(spec, cache_dir, engine)
     with writer(db_path) as con:
+        if not params["force"]:  # never replace another comparison's job or result silently
+            refuse_other_local_inputs(con, cid, spec)
         state = get_state(con, cid)
         action = plan(state, input_hash, params["force"])
         action = plan_thresholds(con, cid, action, thresholds)  # nothing is computed again
@@ -178,7 +188,7 @@ def _compute_and_load(
         input_hash=input_hash,
     )  # the stored state: files and engine included
     try:
-        lt.record_local_run(db_path, cid, info, cache_dir)
+        lt.record_local_run(db_path, cid, info, cache_dir, spec.input_hash())
         parsed = t.parse(info["files"], spec)
         t.load(db_path, cid, parsed, info["files"], str(raw_dir))
     except BaseException as exc:

@@ -88,14 +88,17 @@ def diffbind(samples: list[Sample], regions: run.Regions, counts: list, out_dir:
 
 
 @task(name="local-record", cache_policy=NO_CACHE)
-def record_local_run(db_path: str, comparison_id: str, info: dict, cache_dir: str) -> None:
-    """Mark the comparison local: pipeline version, engine and region counts."""
+def record_local_run(
+    db_path: str, comparison_id: str, info: dict, cache_dir: str, spec_hash: str
+) -> None:
+    """Mark the comparison local: pipeline version, engine, region counts and ``spec_hash``."""
     from chromdiff.local.version import PIPELINE_VERSION
 
     with writer(db_path) as con:
         con.execute(
             "insert or replace into local_runs (comparison_id, pipeline_version, engine,"
-            " cache_dir, n_union_regions, n_counted, n_tested) values (?, ?, ?, ?, ?, ?, ?)",
+            " cache_dir, n_union_regions, n_counted, n_tested, spec_hash)"
+            " values (?, ?, ?, ?, ?, ?, ?, ?)",
             [comparison_id, PIPELINE_VERSION, info["engine"], cache_dir,
-             info["n_union_regions"], info["n_counted"], info["n_tested"]],
+             info["n_union_regions"], info["n_counted"], info["n_tested"], spec_hash],
         ).fetchall()  # fmt: skip

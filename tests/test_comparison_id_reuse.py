@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import pytest
 
-from chromdiff.design.comparison import ComparisonSpec, refuse_other_inputs, register, set_status
+from chromdiff.design.comparison import (
+    ComparisonSpec,
+    refuse_other_inputs,
+    refuse_other_local_inputs,
+    register,
+    set_status,
+)
 from chromdiff.design.examples import get_example
 from chromdiff.errors import InputError
 from chromdiff.warehouse.db import connect, writer
@@ -32,6 +38,44 @@ def test_only_a_comparison_holding_a_job_or_result_is_refused(tmp_path):
                 refuse_other_inputs(con, "n1", other)
         set_status(con, "n1", "failed", "the job failed")
         refuse_other_inputs(con, "n1", other)  # failed: corrected inputs are the way on
+
+
+def test_a_local_run_is_refused_another_comparisons_id_not_its_own_new_files(tmp_path):
+    """A local comparison's stored hash covers its files: new files recompute under its ID."""
+    db = str(tmp_path / "r.duckdb")
+    spec = ComparisonSpec(list(EX.ids_a), list(EX.ids_b)).validated()
+    swapped = ComparisonSpec(list(EX.ids_b), list(EX.ids_a)).validated()
+    with writer(db) as con:
+        register(con, "mine", spec, base_url="local:chromdiff-local-1")
+        register(con, "old", spec, base_url="local:chromdiff-local-1")
+        register(con, "nightly", spec, base_url="http://127.0.0.1:9/")
+        for cid in ("mine", "old", "nightly"):
+            set_status(con, cid, "loaded")
+            con.execute("update comparisons set input_hash = 'files-v1' where comparison_id = ?",
+                        [cid])  # fmt: skip
+        con.execute("insert into local_runs (comparison_id, pipeline_version, engine, spec_hash)"
+                    " values ('mine', 'v', 'numpy', ?), ('old', 'v', 'numpy', null)",
+                    [spec.input_hash()])  # fmt: skip
+        refuse_other_local_inputs(con, "mine", spec)  # same inputs, other file stamps
+        with pytest.raises(InputError, match=r"mine already holds .* computed on this machine"):
+            refuse_other_local_inputs(con, "mine", swapped)
+        with pytest.raises(InputError, match=r"nightly already holds .* from ChIP-Atlas"):
+            refuse_other_local_inputs(con, "nightly", spec)
+        refuse_other_local_inputs(con, "old", swapped)  # stored by an older version: unknown
+        refuse_other_local_inputs(con, "new", spec)
+
+
+def test_local_runs_are_named_by_the_id_the_flow_derives():
+    from chromdiff.run_names import compare_run_name
+
+    params = {"ids_a": list(EX.ids_a), "ids_b": list(EX.ids_b)}
+    spec = ComparisonSpec(list(EX.ids_a), list(EX.ids_b)).validated()
+    assert compare_run_name(params, local=True) == f"compare-{spec.local_id()}"
+    assert compare_run_name(params) == f"compare-{spec.default_id()}"
+    assert (
+        "_local_" in spec.local_id()
+        and compare_run_name(params | {"comparison_id": "x"}, local=True) == "compare-x"
+    )
 
 
 @pytest.mark.prefect

@@ -108,9 +108,17 @@ def test_local_and_public_comparisons_side_by_side(
     assert [(c, r, n > 0) for c, r, n in done] == [("mine_local", True, True),
                                                    ("public", True, True)]  # fmt: skip
     con.close()
+    # a local run never replaces another comparison under its ID (here the ChIP-Atlas one)
+    code, out, err = _local(tmp_path, capsys, SIM / "mine.txt", "--comparison-id", "public")
+    assert code != 0 and "public already holds a loaded job or result" in err
+    assert "from ChIP-Atlas" in err and "--force" in err
+    with duckdb.connect(str(tmp_path / "db.duckdb"), read_only=True) as con:
+        assert con.execute(
+            "select base_url not like 'local:%' from comparisons where comparison_id = 'public'"
+        ).fetchall() == [(True,)]
     # the same inputs again: skipped, nothing recomputed
-    code, out, _ = _local(tmp_path, capsys, SIM / "mine.txt", "--comparison-id", "mine_local")
-    assert code == 0 and "already loaded (skipped" in out
+    code, out, err = _local(tmp_path, capsys, SIM / "mine.txt", "--comparison-id", "mine_local")
+    assert code == 0 and "already loaded (skipped" in out, err
     # a new FDR: stored and reported, nothing recomputed (it was ignored as "skipped")
     bed_mtime = (tmp_path / "out" / "mine_local" / "raw" / "wabi_result.bed").stat().st_mtime_ns
     code, out, err = _local(tmp_path, capsys, SIM / "mine.txt", "--comparison-id", "mine_local",

@@ -1,8 +1,9 @@
 """Names of flow runs in the Prefect UI: what a run works on, not Prefect's random two words.
 
-``compare-<comparison_id>`` (given, or derived from the inputs as the flow derives it) and
-``batch-<batch file stem>``. The flows pass these as ``flow_run_name`` callables; a name must
-never fail a run, so anything unexpected falls back to a plain name.
+``compare-<comparison_id>`` (given, or derived from the inputs as the flow derives it; a
+``--local`` run's derived ID has ``_local_`` in it) and ``batch-<batch file stem>``. The flows
+pass these as ``flow_run_name`` callables; a name must never fail a run, so anything unexpected
+falls back to a plain name.
 """
 
 from __future__ import annotations
@@ -10,12 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 
-def compare_run_name(parameters: dict) -> str:
+def compare_run_name(parameters: dict, *, local: bool = False) -> str:
     """Return ``compare-<comparison_id>`` for the parameters of a ``compare`` run.
 
     Without a ``comparison_id`` the name is the ID the flow will derive from the inputs
-    (``hg38_diffbind_<hash>``); inputs the flow will refuse give ``compare-<title>`` or
-    ``compare-<genome>_<analysis>``.
+    (``hg38_diffbind_<hash>``; ``local``: a ``compare-local`` run's ``hg38_diffbind_local_<hash>``);
+    inputs the flow will refuse give ``compare-<title>`` or ``compare-<genome>_<analysis>``.
     """
     from chromdiff.design.comparison import ComparisonSpec
 
@@ -28,7 +29,8 @@ def compare_run_name(parameters: dict) -> str:
             p.get("analysis") or "diffbind", p.get("threshold"), p.get("title"),
             p.get("description_a") or "dataset A", p.get("description_b") or "dataset B",
         )  # fmt: skip
-        return f"compare-{spec.validated().default_id()}"
+        spec = spec.validated()
+        return f"compare-{spec.local_id() if local else spec.default_id()}"
     except Exception:  # noqa: BLE001 - the flow itself reports bad inputs
         fallback = f"{p.get('genome') or 'hg38'}_{p.get('analysis') or 'diffbind'}"
         return f"compare-{p.get('title') or fallback}"

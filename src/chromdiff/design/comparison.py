@@ -122,6 +122,10 @@ class ComparisonSpec:
         """Return ``<genome>_<analysis>_<first 10 hex of input_hash>``."""
         return f"{self.genome}_{self.analysis}_{self.input_hash()[:10]}"
 
+    def local_id(self) -> str:
+        """Return ``<genome>_<analysis>_local_<first 10 hex of input_hash>`` (``--local`` runs)."""
+        return f"{self.genome}_{self.analysis}_local_{self.input_hash()[:10]}"
+
 
 def log_event(
     con: duckdb.DuckDBPyConnection, comparison_id: str | None, event: str, message: str = "",
@@ -198,6 +202,15 @@ def plan(state: dict | None, input_hash: str, force: bool, base_url: str | None 
 HOLDING = ("submitting", "in_doubt", "submitted", "running", "finished", "loaded")
 
 
+#: ``comparisons.base_url`` of a comparison computed on this machine starts so (``--local``).
+LOCAL_URL_PREFIX = "local:"
+
+_HOLDER_SQL = (
+    "select status, input_hash, n_a, description_a, n_b, description_b, title, base_url,"
+    " genome, analysis from comparisons where comparison_id = ?"
+)
+
+
 def refuse_other_inputs(
     con: duckdb.DuckDBPyConnection, comparison_id: str, input_hash: str
 ) -> None:
@@ -214,19 +227,44 @@ def refuse_other_inputs(
     InputError
         Naming the stored comparison (status, groups, title) and the ways on.
     """
-    row = con.execute(
-        "select status, input_hash, n_a, description_a, n_b, description_b, title"
-        " from comparisons where comparison_id = ?",
-        [comparison_id],
-    ).fetchone()
+    row = con.execute(_HOLDER_SQL, [comparison_id]).fetchone()
     if row is None or row[1] == input_hash or row[0] not in HOLDING:
         return
-    status, _, n_a, desc_a, n_b, desc_b, title = row
-    raise InputError(
+    raise _refusal(comparison_id, row)
+
+
+def refuse_other_local_inputs(
+    con: duckdb.DuckDBPyConnection, comparison_id: str, spec: ComparisonSpec
+) -> None:
+    """:func:`refuse_other_inputs` for a ``--local`` run, whose stored hash also covers files.
+
+    A local comparison's stored hash changes with its files, engine and pipeline version
+    (:mod:`chromdiff.local.fingerprint`): those recompute it under its ID. Refused are a
+    comparison that is not local (``base_url`` not :data:`LOCAL_URL_PREFIX`: a ChIP-Atlas job or
+    result) and a local one of other inputs (``local_runs.spec_hash``: IDs, genome, analysis,
+    labels; not known for a run of an older version, which is not refused).
+    """
+    row = con.execute(_HOLDER_SQL, [comparison_id]).fetchone()
+    if row is None or row[0] not in HOLDING:
+        return
+    if str(row[7]).startswith(LOCAL_URL_PREFIX):
+        stored = con.execute(
+            "select spec_hash from local_runs where comparison_id = ?", [comparison_id]
+        ).fetchall()
+        if not stored or stored[0][0] in (None, spec.input_hash()):
+            return
+    raise _refusal(comparison_id, row)
+
+
+def _refusal(comparison_id: str, row: tuple) -> InputError:
+    status, _, n_a, desc_a, n_b, desc_b, title, base_url = row[:8]
+    local = str(base_url).startswith(LOCAL_URL_PREFIX)
+    where = "computed on this machine" if local else "from ChIP-Atlas"
+    return InputError(
         f"comparison {comparison_id} already holds a {status} job or result of other inputs "
-        f"({n_a} {desc_a} vs {n_b} {desc_b}, title {title!r}); nothing was sent: leave out the "
-        "comparison ID (one is derived from the inputs) or choose another, or run with --force "
-        "(flow parameter force=true) to replace it"
+        f"({n_a} {desc_a} vs {n_b} {desc_b}, title {title!r}, {where}); nothing was sent: leave "
+        "out the comparison ID (one is derived from the inputs) or choose another, or run with "
+        "--force (flow parameter force=true) to replace it"
     )
 
 
