@@ -152,3 +152,27 @@ def test_chromosome_chart_order_is_each_genomes_own(genome, given, order):
         add_regions(c, "cmp1", rows)
         got = c.execute("select chrom from rpt_chrom_distribution order by chrom_order").fetchall()
     assert [r[0] for r in got] == order
+
+
+@pytest.mark.parametrize("min_abs_logfc", [0.0, 3.0])
+def test_an_effect_cutoff_does_not_make_the_significant_check_fire(min_abs_logfc):
+    """|log2FC| >= c keeps rows whose depleted/enriched ratio is <= ~2^-c by construction: with
+    c = 3 the two strongest chrY hits (ratio 0.083) fired the check although chrY's q-significant
+    rows split 7 A vs 5 B with no depletion. The check reads the q-value rule only (§8 check 2)."""
+    with connect() as c:
+        apply_schema(c)
+        add_comparison(c, min_abs_logfc=min_abs_logfc)
+        rows = [{"chrom": "chrY", "start": 1_000_000 * i, "stop": 1_000_000 * i + 500,
+                 "logfc": 1.0 if i < 5 else -1.0, "qvalue": 0.001, "a": 100.0 if i < 5 else 50.0,
+                 "b": 50.0 if i < 5 else 100.0} for i in range(10)]  # fmt: skip
+        rows += [{"chrom": "chrY", "start": 20_000_000 + 1_000_000 * i,
+                  "stop": 20_000_000 + 1_000_000 * i + 500, "logfc": 3.6, "qvalue": 0.001,
+                  "a": 174.6, "b": 14.4} for i in range(2)]  # fmt: skip
+        add_regions(c, "cmp1", rows)
+        assert findings(c, "qc_sex_chrom_sig") == []
+        stats = c.execute(
+            "select n, n_a, n_b from sex_chrom_stats where chrom = 'chrY' and scope = 'significant'"
+        ).fetchall()
+        assert stats == [(12, 7, 5)]
+        sig = c.execute("select count(*) from regions_significant where chrom = 'chrY'").fetchall()
+        assert sig == [(2 if min_abs_logfc else 12,)]  # the cutoff still rules significance

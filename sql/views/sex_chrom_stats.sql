@@ -2,6 +2,10 @@
 -- 'significant' ones) the numbers of the sex-chromosome confound rule (§8 checks 1-2): n, n_a, n_b,
 -- dominant fraction, enriched group, mean count of each group, depletion ratio and whether it fires.
 -- 'all': means over all that chrom's regions; 'significant': over the dominant-direction rows only.
+-- 'significant' here is the q-value part of the comparison's rule (qvalue < fdr, with a direction),
+-- never its --min-abs-logfc cutoff: rows kept for |log2FC| >= c have a depleted/enriched count ratio
+-- near 2^-c or below by construction, so at c >= 3.32 any two same-direction hits would fire the
+-- < 0.1 depletion test on data without any sex difference.
 create or replace view sex_chrom_stats as
 -- Not for sacCer3: yeast has no sex chromosomes, and its chrX is chromosome X of I-XVI (the
 -- skill's rule, written for mammals, looks at every chrX).
@@ -14,7 +18,9 @@ with sexed as (
 base as (
     select f.*, 'all' as scope from sexed f
     union all
-    select f.*, 'significant' as scope from sexed f where f.significant
+    select f.*, 'significant' as scope from sexed f
+    join comparison_params p using (comparison_id)
+    where f.qvalue < p.fdr and f.direction <> 'none'
 ),
 agg as (
     select
