@@ -47,3 +47,12 @@ create table if not exists ann_utrs (
     tx_id varchar, gene_id varchar, chrom varchar not null, start bigint not null,
     stop bigint not null, strand varchar not null, kind varchar not null
 );
+-- ann_coding_genes: the protein-coding genes of a GTF build, which GREAT's regulatory domains use
+-- (GREAT, rGREAT: protein-coding genes only). basis: 'gene_type' (its gene_type / gene_biotype
+-- attribute is protein_coding) or 'CDS' (no such attribute; a transcript of it has CDS rows). A
+-- GTF with neither has no rows. Embedded builds need none: a gene with an NM_ transcript codes
+-- (annotation/genesql.py coding_genes_sql).
+create table if not exists ann_coding_genes (
+    annotation_id varchar not null,
+    gene_id varchar not null, basis varchar not null
+);

@@ -2,6 +2,7 @@
 
 * :func:`merge_intervals_sql`: intervals merged where they overlap or touch, per group.
 * :func:`gene_tss_sql`: one TSS per gene and chromosome, the gene's longest locus's.
+* :func:`coding_genes_sql`: the protein-coding genes of a build (GREAT's regulatory domains).
 """
 
 from __future__ import annotations
@@ -49,6 +50,49 @@ def gene_tss_sql(annotation_id: str) -> str:
                      arg_max(struct_pack(symbol, strand, tss, start, stop),
                              [stop - start, -tss]) as g
               from ann_genes where annotation_id = {annotation_id} group by gene_id, chrom)"""
+
+
+#: Symbols of the 13 protein-coding genes of the mitochondrial genome (NCBI Gene: ND1-6, ND4L,
+#: COX1-3, ATP6, ATP8, CYTB; mouse mt-Nd1 ... mt-Cytb; HGNC MT-ND1 ... MT-CYB, MT-CO1 ...).
+MITO_CODING = r"(?i)^(mt-)?(nd[1-6]|nd4l|co[1-3]|cox[1-3]|atp[68]|cytb|cyb)$"
+
+
+def coding_genes_sql(annotation_id: str) -> str:
+    """Return SQL: the ``gene_id`` of every protein-coding gene of a build, once each.
+
+    GREAT and rGREAT give regulatory domains to protein-coding genes only (rGREAT
+    jokergoo/rGREAT@f5c3ad1 ``R/extend.R``:155 and :343 keep org.*.eg.db GENETYPE
+    ``"protein-coding"``; GREAT v4's hg38 gene list has 18,777 genes, none of them PVT1, CASC11
+    or a microRNA). ``annotation_id``: an SQL literal or a ``$n`` parameter (it is used several
+    times). What says a gene codes for a protein:
+
+    * a GTF build (``annotation_sources.kind = 'gtf'``): the rows ``gtf.load_gtf`` wrote to
+      ``ann_coding_genes`` (gene_type / gene_biotype attribute ``protein_coding``, else a
+      transcript with ``CDS`` rows); a GTF with neither has none;
+    * any other build (the embedded ones): a RefSeq mRNA (``NM_``) among its transcripts; ``NR_``
+      accessions are non-coding RNAs (NCBI RefSeq accession prefixes). The 13 protein-coding
+      genes of the mitochondrial genome have no NM_ accession (refGene has no chrM transcript):
+      a chrM gene named as one of them (:data:`MITO_CODING`) codes too. On the embedded hg38
+      this agrees with org.Hs.eg.db 3.16 GENETYPE for 98.5% of the genes both list
+      (see ``docs/enrichment.md``).
+
+    An empty result means the build does not say which genes code: callers fall back to all
+    genes (:func:`chromdiff.annotation.links.great_domains`).
+    """
+    return f"""select gene_id from ann_coding_genes where annotation_id = {annotation_id}
+        union
+        select gene_id from ann_transcripts
+        where annotation_id = {annotation_id} and gene_id is not null
+          and starts_with(tx_id, 'NM_')
+          and not exists (select 1 from annotation_sources
+                          where annotation_id = {annotation_id} and kind = 'gtf')
+        union
+        select gene_id from ann_genes
+        where annotation_id = {annotation_id} and gene_id is not null
+          and regexp_matches(chrom, '(?i)^(chr)?mt?$')
+          and regexp_matches(symbol, '{MITO_CODING}')
+          and not exists (select 1 from annotation_sources
+                          where annotation_id = {annotation_id} and kind = 'gtf')"""
 
 
 #: SQL order of gene IDs when one must be chosen for a symbol several genes carry: numerically

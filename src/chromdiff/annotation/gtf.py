@@ -28,8 +28,9 @@ logger = logging.getLogger(__name__)
 #: stored by an older chromdiff is loaded again from its file (2: UTRs derived from the CDS;
 #: 3: attributes read with any spacing, "#" inside values kept; 4: exons per transcript kept;
 #: 5: exons of CDS-only / exon-less transcripts and genes, genes spanning their transcripts,
-#: abutting exons kept apart, both-strand and unstranded transcripts dropped).
-GTF_RULES_VERSION = "gtf-rules-5"
+#: abutting exons kept apart, both-strand and unstranded transcripts dropped; 6: protein-coding
+#: genes recorded in ann_coding_genes, for GREAT's domains).
+GTF_RULES_VERSION = "gtf-rules-6"
 
 _COLUMNS = (
     "{'chrom':'VARCHAR','source':'VARCHAR','feature':'VARCHAR','gstart':'VARCHAR',"
@@ -87,7 +88,8 @@ def read_gtf(con: duckdb.DuckDBPyConnection, path: Path) -> None:
         select chrom, feature, gstart::bigint - 1 as start, gend::bigint as stop, strand,
                {_attr("gene_id")} as gene_id, nullif({_attr("transcript_id")}, '') as tx_id,
                coalesce(nullif({_attr("gene_name")}, ''), nullif({_attr("gene")}, ''),
-                        {_attr("gene_id")}) as symbol
+                        {_attr("gene_id")}) as symbol,
+               line, contains(attrs, 'gene_type') or contains(attrs, 'gene_biotype') as typed
         from _gtf_raw"""
     )
     sql = "select count(*) from _gtf where feature in ('exon', 'CDS')"
@@ -209,6 +211,7 @@ def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> 
             merge_intervals_sql(exons, "tx_id, chrom", ("gene_id", "strand"), touching=False)
         })"""
     )
+    _coding_genes(con, aid)
     con.execute(
         f"""insert into ann_utrs
         with cr as (select tx_id, chrom, min(start) as cs, max(stop) as ce from _gtf
@@ -230,6 +233,34 @@ def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> 
             f"select count(*) from ann_{t} where annotation_id = ?", [annotation_id]
         ).fetchall()[0][0]
     return counts
+
+
+def _coding_genes(con: duckdb.DuckDBPyConnection, aid: str) -> None:
+    """Insert the build's protein-coding genes into ``ann_coding_genes`` (GREAT's gene set).
+
+    A gene with a ``gene_type`` (GENCODE) or ``gene_biotype`` (Ensembl, NCBI) attribute codes
+    when it is ``protein_coding``; it is read from the gene's ``gene`` row, else a transcript
+    row, else its first row carrying it (NCBI writes it on ``gene`` rows only). A gene without
+    the attribute codes when a transcript of it has ``CDS`` rows (UCSC, GeneDB and other GTFs
+    without biotypes). ``aid``: the annotation_id, quotes doubled.
+    """
+    rank = "case feature when 'gene' then 0 when 'transcript' then 1 else 2 end"
+    con.execute(
+        f"""insert into ann_coding_genes
+        with pick as (select gene_id, arg_min(line, [(not typed)::int, {rank}, line]) as line,
+                             bool_or(typed) as typed
+                      from _gtf where gene_id is not null and gene_id <> '' group by gene_id),
+        t as (select p.gene_id, coalesce(nullif({_attr("gene_type")}, ''),
+                                         nullif({_attr("gene_biotype")}, '')) as biotype
+              from pick p join _gtf_raw r on r.line = p.line where p.typed),
+        cds as (select distinct gene_id from _gtf where feature = 'CDS'),
+        g as (select distinct gene_id from ann_genes where annotation_id = '{aid}')
+        select '{aid}', g.gene_id,
+               case when t.biotype is not null then 'gene_type' else 'CDS' end
+        from g left join t using (gene_id)
+        where coalesce(t.biotype = 'protein_coding', g.gene_id in (from cds))
+        order by g.gene_id"""
+    )
 
 
 def _drop_unusable_transcripts(con: duckdb.DuckDBPyConnection, path: Path) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chromdiff.annotation.cache import derived_tables
-from chromdiff.annotation.genesql import gene_tss_sql
+from chromdiff.annotation.genesql import coding_genes_sql, gene_tss_sql
 from chromdiff.annotation.nearest import build_nearest, nearest_sql, nearest_tss, with_genes
 from chromdiff.annotation.staging import (
     chrom_renames,
@@ -20,6 +20,39 @@ LINK_COLUMNS = ("region_key", "gene_id", "symbol", "gene_strand", "tss", "distan
 
 def _genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
     con.execute(f"create or replace temp table _cd_g as {gene_tss_sql('?')}", [annotation_id])
+
+
+def _great_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
+    """Create temp table ``_cd_g`` as :func:`_genes` does, of the protein-coding genes only.
+
+    GREAT and rGREAT build domains from protein-coding genes only (rGREAT f5c3ad1
+    ``R/extend.R``:155, :343): a non-coding gene's basal domain (an antisense lncRNA 1.5 kb
+    upstream of MYC: CASC11) would stop its coding neighbours' extensions. Which genes code:
+    :func:`~chromdiff.annotation.genesql.coding_genes_sql`. A build that marks none (a GTF
+    without gene_type / gene_biotype attributes or CDS rows, a hand-made table) keeps all its
+    genes, with a logged warning.
+    """
+    n_coding = con.execute(
+        f"select count(*) from ({coding_genes_sql('$1')})", [annotation_id]
+    ).fetchall()[0][0]
+    if n_coding:
+        con.execute(
+            f"""create or replace temp table _cd_g as
+            select * from ({gene_tss_sql("$1")})
+            where gene_id in ({coding_genes_sql("$1")})""",
+            [annotation_id],
+        )
+        return
+    _genes(con, annotation_id)
+    import logging  # (not on the `annotate --regions` path, which imports this module)
+
+    logging.getLogger(__name__).warning(
+        "%s marks no gene as protein-coding (no gene_type/gene_biotype attribute, CDS row or "
+        "RefSeq NM_ transcript): GREAT domains are built from all its %s genes (GREAT uses "
+        "protein-coding genes only)",
+        annotation_id,
+        f"{con.execute('select count(distinct gene_id) from _cd_g').fetchall()[0][0]:,}",
+    )
 
 
 def nearest_links_sql(
@@ -126,9 +159,10 @@ def great_domains(
 
     Columns ``gene_id, symbol, chrom, strand, tss, start, stop`` (half-open). See
     :func:`link_great` for the rule; the domains depend on the annotation and the options only,
-    so several region sets can be linked to one build of them.
+    so several region sets can be linked to one build of them. Only protein-coding genes get
+    a domain, as in GREAT (:func:`_great_genes`).
     """
-    _genes(con, annotation_id)
+    _great_genes(con, annotation_id)
     up, dn, ext = int(basal_upstream), int(basal_downstream), int(max_extension)
     # neighbours in the order of the basal domains, not of the TSSs (rGREAT extendTSS,
     # R/extend.R:586-626: basal domains sorted by position, dist_to_left = s[i] - e[i-1],
@@ -163,10 +197,12 @@ def link_great(
 ) -> int:
     """GREAT basal-plus-extension links (GREAT ≥ 1.5 / rGREAT): one row per (region, gene).
 
-    Each gene's basal domain is ``basal_upstream`` bp upstream to ``basal_downstream`` bp
-    downstream of its TSS (inclusive, strand-aware, clipped at 0); it is extended each way up to
-    the neighbouring basal domain in that direction (neighbours in the order of the basal
-    domains, as rGREAT's ``extendTSS``; none when they overlap), by at most ``max_extension``.
+    Genes are the build's protein-coding genes, as GREAT's and rGREAT's (all genes, with a
+    warning, when the build marks none: :func:`_great_genes`). Each gene's basal domain is
+    ``basal_upstream`` bp upstream to ``basal_downstream`` bp downstream of its TSS (inclusive,
+    strand-aware, clipped at 0); it is extended each way up to the neighbouring basal domain in
+    that direction (neighbours in the order of the basal domains, as rGREAT's ``extendTSS``;
+    none when they overlap), by at most ``max_extension``.
     A region links to every gene whose domain holds its midpoint ``(start + stop) // 2``;
     ``distance`` is midpoint − TSS signed by the gene's strand. Chromosome ends are not known,
     so the last gene's domain extends the full ``max_extension``. The domains are kept in temp

@@ -45,6 +45,7 @@ def _needs_load(con: duckdb.DuckDBPyConnection, annotation_id: str, version: str
 #: The tables holding one annotation build's rows.
 _ANN_TABLES = (
     "annotation_sources", "ann_genes", "ann_transcripts", "ann_exons", "ann_tx_exons", "ann_utrs",
+    "ann_coding_genes",
 )  # fmt: skip
 
 

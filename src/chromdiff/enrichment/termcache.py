@@ -27,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from chromdiff.annotation import links
+from chromdiff.annotation import genesql, links
 from chromdiff.annotation.filecache import cache_dir, mark_used, new_db_file, prune_cache
 from chromdiff.enrichment import go, great
 from chromdiff.enrichment.build_go import DATA_DIR as GO_DIR
@@ -50,7 +50,10 @@ _BUILDERS = (
     great._term_table,
     great._symbols,
     links.great_domains,
+    links._great_genes,
     links._genes,
+    genesql.gene_tss_sql,
+    genesql.coding_genes_sql,
 )
 
 
