@@ -100,6 +100,8 @@ def test_cli_integrate_files(tmp_path, capsys):
                              capsys)  # fmt: skip
     assert code == 0, err
     assert "integration cli_sim: 2,000 peaks x 1,500 genes (embedded:hg38)" in out
+    notes = [line for line in out.splitlines() if line.startswith("  note:")]
+    assert notes and all(n.split(None, 2)[1] in ("peaks:", "RNA:") for n in notes), notes
     report = tmp_path / "out" / "cli_sim"
     assert (report / "integration_report.html").exists()
     # --exports parquet: each table once, as Parquet (auto would add CSV at this size)

@@ -222,7 +222,7 @@ def load_inputs(
     -------
     dict
         ``integration_id``, ``staged_id`` (the id the rows were written under), ``annotation_id``,
-        row counts and the reader notes.
+        row counts and the reader ``notes``, each ``"peaks: ..."`` or ``"RNA: ..."``.
 
     Raises
     ------
@@ -366,8 +366,13 @@ def load_inputs(
         "n_peaks": n_peaks,
         "n_genes": n_genes,
         "genes": counts,
-        "notes": [n[4] for n in notes],
+        "notes": [side_note(n) for n in notes],
     }
+
+
+def side_note(note: tuple) -> str:
+    """Return a ``(side, kind, n, example, message)`` note as ``"peaks: ..."`` / ``"RNA: ..."``."""
+    return f"{'RNA' if note[0] == 'rna' else note[0]}: {note[4]}"
 
 
 def _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes, sizes):

@@ -199,7 +199,8 @@ def build_blocks(
             "p",
             "Regulatory potential Sg = Σ exp(−(0.5 + 4Δ)) over bound peaks whose centre "
             "lies within 100 kb of the gene's TSS (Δ = distance / 100 kb); one-sided "
-            "Kolmogorov–Smirnov test of up- and down-regulated genes against non-DE genes. "
+            "Kolmogorov–Smirnov test of up- and down-regulated genes against the non-DE genes "
+            "the DE tool tested (genes with NA padj are neither group nor background). "
             "A small p for up genes suggests an activating role, for down genes a repressive "
             "one.",
         )
