@@ -91,7 +91,8 @@ def test_flow_with_a_comparison_as_peak_side(server, tmp_path):
 def test_cli_integrate_files(tmp_path, capsys):
     # after a flow has run outside capsys: Prefect's console handler keeps the real stderr
     paths = simulate(tmp_path / "in", SMALL)
-    db = tmp_path / "i.duckdb"
+    # --db D/x.duckdb --output D with D missing: D is made (was "unexpected IOException")
+    db = tmp_path / "out" / "i.duckdb"
     code, out, err = run_cli(["integrate", "--atac", str(paths["atac"]), "--rna",
                               str(paths["rna"]), "--genome", "hg38", "--db", str(db),
                               "--output", str(tmp_path / "out"), "--id", "cli_sim",
