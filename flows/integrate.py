@@ -37,6 +37,7 @@ def integrate(
     title: str | None = None,
     enrich: bool = True,
     export_formats: str | None = None,
+    keep_qc_excluded: bool = False,
 ) -> dict:
     """Integrate differential peaks (file or comparison) with a DE table (all or nothing).
 
@@ -46,7 +47,8 @@ def integrate(
     ``method="beta"`` runs BETA 1.0.7 ``basic`` instead (``beta_options``, BETA's RefSeq
     table of ``genome`` or ``reference``; ``title`` names the run). ``export_formats``: formats
     of the table exports (``auto``, ``csv``, ``parquet``, ``csv,parquet``; default: the
-    ``export_formats`` setting).
+    ``export_formats`` setting). ``keep_qc_excluded``: keep a comparison's regions on the
+    chromosomes its QC says to exclude from interpretation (left out by default).
 
     Returns
     -------
@@ -55,6 +57,7 @@ def integrate(
     """
     settings = get_settings()
     db_path = str(db_path or settings.db_path)
+    Path(db_path).parent.mkdir(parents=True, exist_ok=True)  # --db NEW/x.duckdb
     out = str(output_dir or settings.output_dir)
     if method == "beta":
         return _beta(rna, atac, genome, db_path, out, integration_id, beta_options, reference,
@@ -64,15 +67,17 @@ def integrate(
     record = dict(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,
                   integration_id=integration_id, params=params.__dict__,
                   atac_columns=atac_columns, rna_columns=rna_columns,
-                  enrich=enrich)  # fmt: skip
+                  enrich=enrich, keep_qc_excluded=keep_qc_excluded)  # fmt: skip
     with record_run(db_path, "integrate", record, run_id=current_run_id()) as run:
         summary = t.load_inputs(
             db_path, rna=rna, peaks=atac, comparison=comparison, genome=genome, gtf=gtf,
             params=params, integration_id=integration_id, atac_columns=atac_columns,
-            rna_columns=rna_columns,
+            rna_columns=rna_columns, keep_qc_excluded=keep_qc_excluded,
         )  # fmt: skip
         iid, staged = summary["integration_id"], summary["staged_id"]
         run.update(annotation_id=summary["annotation_id"])
+        for note in summary["warnings"]:
+            get_run_logger().warning("input: %s", note)
         for note in summary["notes"]:
             get_run_logger().info("input: %s", note)
         try:  # all or nothing: rows and report are published together at the end

@@ -91,7 +91,8 @@ def test_flow_with_a_comparison_as_peak_side(server, tmp_path):
 def test_cli_integrate_files(tmp_path, capsys):
     # after a flow has run outside capsys: Prefect's console handler keeps the real stderr
     paths = simulate(tmp_path / "in", SMALL)
-    db = tmp_path / "i.duckdb"
+    # --db D/x.duckdb --output D with D missing: D is made (was "unexpected IOException")
+    db = tmp_path / "out" / "i.duckdb"
     code, out, err = run_cli(["integrate", "--atac", str(paths["atac"]), "--rna",
                               str(paths["rna"]), "--genome", "hg38", "--db", str(db),
                               "--output", str(tmp_path / "out"), "--id", "cli_sim",
@@ -100,6 +101,8 @@ def test_cli_integrate_files(tmp_path, capsys):
                              capsys)  # fmt: skip
     assert code == 0, err
     assert "integration cli_sim: 2,000 peaks x 1,500 genes (embedded:hg38)" in out
+    notes = [line for line in out.splitlines() if line.startswith("  note:")]
+    assert notes and all(n.split(None, 2)[1] in ("peaks:", "RNA:") for n in notes), notes
     report = tmp_path / "out" / "cli_sim"
     assert (report / "integration_report.html").exists()
     # --exports parquet: each table once, as Parquet (auto would add CSV at this size)

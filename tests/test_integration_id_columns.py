@@ -58,7 +58,7 @@ def test_feature_numbers_beside_a_symbol_column_are_not_gene_ids(tmp_path):
     assert len(matched) > 2500 and len(wrong) <= 0.01 * len(matched)
     assert "gene_id" not in set(matched["match_via"])
     (note,) = [n for n in s["notes"] if "is not read as gene IDs" in n]
-    assert note.startswith("column ID: its values match gene IDs, but those genes agree with "
+    assert note.startswith("RNA: column ID: its values match gene IDs, but those genes agree with "
                            "column Gene.symbol on only ")  # fmt: skip
 
 
@@ -110,7 +110,7 @@ def test_a_symbol_of_several_genes_takes_the_smallest_entrez_id_and_says_so(tmp_
                    strict=True))  # fmt: skip
     assert got == {"FAM231A": ("729574", "ambiguous_symbol"), "MIA2": ("4253", "symbol"),
                    "GAPDH": ("2597", "symbol")}  # fmt: skip
-    assert [n for n in s["notes"] if n.startswith("1 genes matched by a symbol that ")]
+    assert [n for n in s["notes"] if n.startswith("RNA: 1 genes matched by a symbol that ")]
 
 
 def test_hgnc_mitochondrial_symbols_find_ncbis_genes(tmp_path):

@@ -57,7 +57,7 @@ def test_integrate_notes_peaks_past_the_ends(tmp_path, genome):
         ).fetchall()
     past = [x for x in s["notes"] if "past the end" in x]
     if n:
-        assert rows == [(n,)] and past[0].startswith(f"{n:,} of {total:,} regions run past")
+        assert rows == [(n,)] and past[0].startswith(f"peaks: {n:,} of {total:,} regions run past")
     else:
         assert rows == [] and past == []
 

@@ -1,9 +1,13 @@
 -- integration_rp: BETA regulatory potential per DE gene matched to the annotation:
 -- rp = sum over bound peaks with centre within 100 kb of the TSS of exp(-(0.5 + 4 * d/100kb))
--- (0 when none), de_class = up / down (significant by the RNA cutoffs), excluded (non-finite
--- log2FC: ±Inf, NaN, |log2FC| >= 1e300 such as cuffdiff's ±1.79769e+308; left out of the KS
--- tests and the target ranking) or notdiff (the rest, NA padj included). The terms are added in
--- sorted order: the same bits whatever order the links are scanned in.
+-- (0 when none), de_class = excluded (non-finite log2FC: ±Inf, NaN, |log2FC| >= 1e300 such as
+-- cuffdiff's ±1.79769e+308), untested (NA padj or NA log2FC: the DE tool did not test the gene,
+-- e.g. DESeq2's all-zero counts or independent filtering, cuffdiff FAIL, a table without an
+-- adjusted p column), up / down (significant by the RNA cutoffs) or notdiff (tested, not
+-- significant). Excluded and untested genes are left out of the KS tests (neither group nor
+-- background: an unmeasured gene is not evidence of "not DE", and low-count genes sit far from
+-- peaks, so counting them drags the background's RP down) and of the target ranking. The terms
+-- are added in sorted order: the same bits whatever order the links are scanned in.
 create or replace view integration_rp as
 with rp as (
     select integration_id, gene_id, sum(w order by w) as rp, count(*) as n_peaks,
@@ -15,6 +19,7 @@ select g.integration_id, g.gene_id, g.gene_symbol as symbol, g.logfc as rna_logf
        rp.min_distance,
        case when g.logfc is not null and not (isfinite(g.logfc) and abs(g.logfc) < 1e300)
             then 'excluded'
+            when g.padj is null or g.logfc is null then 'untested'
             when abs(g.logfc) > i.rna_lfc and g.padj < i.rna_padj
             then (case when g.logfc > 0 then 'up' else 'down' end)
             else 'notdiff' end as de_class

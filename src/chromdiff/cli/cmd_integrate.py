@@ -32,6 +32,12 @@ def _cutoff_options(side: str, what: str):
 )
 @click.option("--comparison", help="Use a chromdiff comparison in the database as the peaks.")
 @click.option(
+    "--keep-qc-excluded",
+    is_flag=True,
+    help="With --comparison: keep its regions on chromosomes its QC says to exclude from "
+    "interpretation (a sex-chromosome confound, major chrM enrichment); left out by default.",
+)
+@click.option(
     "--rna",
     required=True,
     type=click.Path(dir_okay=False),
@@ -95,6 +101,7 @@ def _cutoff_options(side: str, what: str):
 def command(
     atac,
     comparison,
+    keep_qc_excluded,
     rna,
     genome,
     gtf,
@@ -124,6 +131,8 @@ def command(
 
     if (atac is None) == (comparison is None):
         raise InputError("give exactly one of --atac FILE or --comparison ID")
+    if keep_qc_excluded and comparison is None:
+        raise InputError("--keep-qc-excluded applies to --comparison only")
     if method == "beta":
         run_beta_cli(atac=atac, comparison=comparison, rna=rna, genome=genome,
                      max_distance=max_distance, atac_columns=atac_columns,
@@ -160,7 +169,7 @@ def command(
     out = integrate(rna=rna, atac=atac, comparison=comparison, genome=genome, gtf=gtf,
                     db_path=db_path, output_dir=output_dir, integration_id=integration_id,
                     params=params, enrich=enrich, export_formats=export_formats,
-                    **maps)  # fmt: skip
+                    keep_qc_excluded=keep_qc_excluded, **maps)  # fmt: skip
     print_summary(out)
 
 
@@ -181,6 +190,8 @@ def print_summary(out: dict) -> None:
         f"integration {out['integration_id']}: {out['n_peaks']:,} peaks x {rows} "
         f"({out['annotation_id']})"
     )
+    for warning in out.get("warnings", []):  # the comparison's failed QC first
+        click.echo(f"  WARNING:  {warning}")
     for note in out["notes"]:
         click.echo(f"  note:     {note}")
     click.echo(

@@ -54,9 +54,10 @@ def enrich_integration(
 ) -> dict:
     """Run ORA for every gene list of integration ``iid``; store as run ``integration:<iid>``.
 
-    The universe is every gene of the DE table resolved to the annotation (``int_genes``),
-    not the genome. Lists that are empty, and sources that do not apply (no GO for the genome
-    or annotation, and no GMT), are recorded as ``skipped`` notes instead of failing.
+    The universe is every gene of the DE table tested for DE (padj and log2FC not NA) and
+    resolved to the annotation (``int_genes``): not the genome, nor the rows the DE tool did
+    not test. Lists that are empty, and sources that do not apply (no GO for the genome or
+    annotation, and no GMT), are recorded as ``skipped`` notes instead of failing.
 
     Returns
     -------
@@ -70,15 +71,19 @@ def enrich_integration(
     if why:
         run.note(None, "skipped", f"GO: {why}")
     sources = load_sources(con, ontologies, gmt, use_go=why is None)
+    # the genes tested for DE (padj and log2FC present), the background goseq and
+    # clusterProfiler's guides ask for (and Timmons et al. 2015, Genome Biol 16:186): a gene
+    # the DE tool did not test (all-zero counts, DESeq2's independent filtering) can never be on
+    # a list, so counting it in N makes the sets of well-expressed genes look enriched
     universe = [
         r[0]
         for r in con.execute(
             "select distinct gene_id from int_genes where integration_id = ? "
-            "and gene_id is not null",
+            "and gene_id is not null and padj is not null and logfc is not null",
             [iid],
         ).fetchall()
     ]
-    bg = f"genes measured in the DE table ({len(universe):,} resolved to the annotation)"
+    bg = f"genes tested in the DE table (padj not NA; {len(universe):,} resolved to the annotation)"
     run.note(None, "universe", f"{bg}, intersected with each collection's annotated genes")
     queries = integration_queries(con, iid)
     for src in sources:

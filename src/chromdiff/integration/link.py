@@ -210,7 +210,7 @@ def link_peaks(con: duckdb.DuckDBPyConnection, integration_id: str) -> dict:
         "links": con.execute("select count(*) from _int_links").fetchall()[0][0],
         "rp_links": con.execute("select count(*) from _int_rp").fetchall()[0][0],
         "unmatched_chrom": unmatched,
-        "notes": [n[3] for n in notes],
+        "notes": [f"peaks: {n[3]}" for n in notes],
     }
     for t in ("_int_ann", "_int_links", "_int_rp", "_cd_r"):
         con.execute(f"drop table if exists {t}")

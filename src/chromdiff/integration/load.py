@@ -20,6 +20,7 @@ import chromdiff
 from chromdiff.annotation import EMBEDDED, ensure_annotation
 from chromdiff.annotation.symbolcase import case_note
 from chromdiff.errors import InputError
+from chromdiff.integration.comparison_qc import apply_comparison_qc, is_warning
 from chromdiff.integration.identifiers import id_column_note, resolve_genes
 from chromdiff.integration.orientation import opposed_note, orientation_note
 from chromdiff.integration.params import IntegrationParams
@@ -101,7 +102,9 @@ def comparison_row(con: duckdb.DuckDBPyConnection, comparison_id: str) -> tuple:
     return row[0]
 
 
-def _peaks_from_comparison(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict:
+def _peaks_from_comparison(
+    con: duckdb.DuckDBPyConnection, comparison_id: str, keep_qc_excluded: bool = False
+) -> dict:
     genome, analysis, input_hash, desc_a, desc_b = comparison_row(con, comparison_id)
     # the comparison's analysis set (regions_filtered), as its QC, report and GREAT use it: not
     # the regions on non-standard contigs or shorter than its min_region_bp
@@ -148,6 +151,8 @@ def _peaks_from_comparison(con: duckdb.DuckDBPyConnection, comparison_id: str) -
                 "(regions_filtered)",
             )
         )
+    # its QC verdict and major findings, and the chromosomes its QC excludes (a sex confound)
+    notes += apply_comparison_qc(con, comparison_id, "_int_peaks", keep=keep_qc_excluded)
     return {
         "notes": notes,
         "source": f"comparison:{comparison_id}",
@@ -190,6 +195,7 @@ def load_inputs(
     atac_columns: dict[str, str] | None = None,
     rna_columns: dict[str, str] | None = None,
     staged: bool = False,
+    keep_qc_excluded: bool = False,
 ) -> dict:
     """Read, check and store both sides of an integration; return a summary.
 
@@ -217,12 +223,16 @@ def load_inputs(
         Write the rows under ``staged_id(integration_id)`` (see
         :mod:`chromdiff.integration.staging`): the pipeline publishes them at the very end,
         so the previous rows of ``integration_id`` stay until the whole run has succeeded.
+    keep_qc_excluded : bool
+        With ``comparison``: keep its regions on the chromosomes its QC says to exclude from
+        interpretation (:mod:`chromdiff.integration.comparison_qc`; left out by default).
 
     Returns
     -------
     dict
         ``integration_id``, ``staged_id`` (the id the rows were written under), ``annotation_id``,
-        row counts and the reader notes.
+        row counts, the reader ``notes`` and the ``warnings`` (the comparison's failed QC, its
+        major findings and what they excluded), each ``"peaks: ..."`` or ``"RNA: ..."``.
 
     Raises
     ------
@@ -235,9 +245,11 @@ def load_inputs(
     if integration_id is not None:
         check_user_id(integration_id)
     if peaks is not None:
+        if keep_qc_excluded:
+            raise InputError("--keep-qc-excluded applies to --comparison only")
         side = _peaks_from_file(con, peaks, params, atac_columns or {})
     else:
-        side = _peaks_from_comparison(con, str(comparison))
+        side = _peaks_from_comparison(con, str(comparison), keep_qc_excluded)
         if genome is not None and genome != side["genome"]:
             raise InputError(
                 f"--genome {genome} differs from comparison {comparison}'s genome {side['genome']}"
@@ -346,8 +358,9 @@ def load_inputs(
                 f"{counts['unmatched']} genes not found in {annotation_id} (not linked)",
             )
         )
+    keep = ["keep_qc_excluded"] if keep_qc_excluded else []  # other peaks: another default id
     integration_id = integration_id or params.digest(
-        side["sha256"] or "", rna_info.sha256, str(genome), str(gtf)
+        side["sha256"] or "", rna_info.sha256, str(genome), str(gtf), *keep
     )
     n_genes = counts["kept"]
     write_id = staged_id(integration_id) if staged else integration_id
@@ -366,8 +379,14 @@ def load_inputs(
         "n_peaks": n_peaks,
         "n_genes": n_genes,
         "genes": counts,
-        "notes": [n[4] for n in notes],
+        "notes": [side_note(n) for n in notes if not is_warning(n)],
+        "warnings": [side_note(n) for n in notes if is_warning(n)],
     }
+
+
+def side_note(note: tuple) -> str:
+    """Return a ``(side, kind, n, example, message)`` note as ``"peaks: ..."`` / ``"RNA: ..."``."""
+    return f"{'RNA' if note[0] == 'rna' else note[0]}: {note[4]}"
 
 
 def _write(con, integration_id, params, side, rna_info, genome, annotation_id, notes, sizes):

@@ -42,16 +42,23 @@ FIGURES = {
     "Every categorised gene is drawn; of the 'Other' genes a fixed sample of at most "
     f"{MAX_OTHER_POINTS:,}.",
     "int_distance": "Peak–TSS distance of linked pairs by category (clipped at ±100 kb).",
-    "int_peak_features": "Genomic features of the differential peaks (ChIPseeker categories).",
-    "int_peak_tss": "Distance to TSS of the differential peaks (upstream < 0 < downstream).",
+    "int_peak_features": "Genomic features of {peaks} (ChIPseeker categories).",
+    "int_peak_tss": "Distance to TSS of {peaks} (upstream < 0 < downstream).",
 }
+#: What the two peak charts show: the differential peaks, or every peak when none is.
+DIFFERENTIAL, ALL_PEAKS = "differential peaks", "all peaks (none differential at the cutoffs)"
 
 
 def _frame(con: duckdb.DuckDBPyConnection, sql: str, iid: str):
     return con.execute(sql, [iid]).df()
 
 
-def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> dict:
+def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> tuple[dict, str]:
+    """Draw and save the charts; return them and what the two peak charts show.
+
+    That is :data:`DIFFERENTIAL`, or :data:`ALL_PEAKS` when no peak is differential: the peak
+    charts then fall back to every peak, and their titles and captions say so.
+    """
     pairs = _frame(
         con,
         f"""select symbol, category, atac_logfc, rna_logfc, distance,
@@ -111,11 +118,12 @@ def _charts(con: duckdb.DuckDBPyConnection, iid: str, title: str, out: Path) -> 
         built["int_volcano"] = charts.volcano_chart(
             genes.dropna(subset=["rna_padj", "rna_logfc"]), "Genes with linked peaks"
         )
+    shown = DIFFERENTIAL if peaks["significant"].any() else ALL_PEAKS
     if not peaks.empty:
-        feats, bins = charts.peak_feature_frames(peaks, "differential peaks")
-        built["int_peak_features"] = feature_distribution_chart(feats, "differential peaks")
-        built["int_peak_tss"] = tss_distance_chart(bins, "differential peaks")
-    return save_charts(built, out)  # two at a time
+        feats, bins = charts.peak_feature_frames(peaks, shown)
+        built["int_peak_features"] = feature_distribution_chart(feats, shown)
+        built["int_peak_tss"] = tss_distance_chart(bins, shown)
+    return save_charts(built, out), shown  # two at a time
 
 
 def write_exports(
@@ -238,8 +246,9 @@ def render_integration(
     if stage.exists():
         shutil.rmtree(stage)
     stage.mkdir(parents=True)
-    written = _charts(con, integration_id, title, stage)
-    figures = {k: v for k, v in FIGURES.items() if k in written}
+    written, shown = _charts(con, integration_id, title, stage)
+    the = f"the {shown}" if shown == DIFFERENTIAL else shown
+    figures = {k: v.format(peaks=the) for k, v in FIGURES.items() if k in written}
     blocks = build_blocks(con, integration_id, figures, name=name, report_dir=final)
     blocks = add_to_integration_blocks(con, integration_id, blocks, stage, written)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")

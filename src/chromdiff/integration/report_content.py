@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import duckdb
 
+from chromdiff.integration.comparison_qc import is_warning, warning_order
 from chromdiff.integration.params import stored_integration
 from chromdiff.report.text import fmt_gene_distance, fmt_num, fmt_q, shown_path
 
@@ -87,14 +88,20 @@ def build_blocks(
             ),
         )
     )
-    notes = _rows(
+    rows = _rows(
         con,
-        "select side, message from int_input_notes where integration_id = ? order by side, kind",
+        "select side, kind, n, example, message from int_input_notes where integration_id = ? "
+        "order by side, kind, message",
         iid,
     )
+    warnings = sorted((r for r in rows if is_warning(r)), key=warning_order)
+    if warnings:  # the comparison's failed QC: before any number
+        b.append(("h2", "Comparison QC"))
+        b.extend(("caveat", r[4]) for r in warnings)
+    notes = [[r[0], r[4]] for r in rows if not is_warning(r)]
     if notes:
         b.append(("h2", "Input notes"))
-        b.append(("table", ["side", "note"], [list(r) for r in notes]))
+        b.append(("table", ["side", "note"], notes))
     excluded = nonfinite_note(con, iid)
     if excluded:
         b.append(("caveat", excluded))
@@ -199,7 +206,8 @@ def build_blocks(
             "p",
             "Regulatory potential Sg = Σ exp(−(0.5 + 4Δ)) over bound peaks whose centre "
             "lies within 100 kb of the gene's TSS (Δ = distance / 100 kb); one-sided "
-            "Kolmogorov–Smirnov test of up- and down-regulated genes against non-DE genes. "
+            "Kolmogorov–Smirnov test of up- and down-regulated genes against the non-DE genes "
+            "the DE tool tested (genes with NA padj are neither group nor background). "
             "A small p for up genes suggests an activating role, for down genes a repressive "
             "one.",
         )

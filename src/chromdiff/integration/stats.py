@@ -6,7 +6,9 @@ Inputs come from the SQL views (``integration_scores``, ``integration_genes``,
 z interval, ``spearmanr``, ``ks_2samp``). Pairs and genes with a non-finite log2FC (±Inf or a
 ±1.79769e+308 sentinel, flagged ``*_nonfinite`` in the views) take part in no statistic: they
 are dropped before the correlations and the sensitivity grid, and ``integration_rp`` classes
-them ``excluded`` (outside the KS groups and background).
+them ``excluded`` (outside the KS groups and background). Genes the DE tool did not test (NA
+padj) are ``untested``: outside the KS groups and background too (BETA-identical mode keeps
+BETA's own background instead, :mod:`chromdiff.integration.beta_mode`).
 """
 
 from __future__ import annotations
@@ -143,8 +145,12 @@ def sensitivity(pairs: pd.DataFrame) -> list[dict]:
 def beta_tests(rp: pd.DataFrame) -> list[dict]:
     """Run BETA's one-sided KS tests: do up (down) genes have higher RP than non-DE genes.
 
-    ``rp`` has columns ``rp`` and ``de_class`` (up / down / notdiff). The alternative is that
-    the group's RP distribution lies to the right of the background's (SciPy's
+    ``rp`` has columns ``rp`` and ``de_class`` (``integration_rp``: up / down / notdiff /
+    untested / excluded). The background is the ``notdiff`` genes only: genes tested for DE and
+    not called DE. Untested genes (NA padj: all-zero counts, independent filtering) are not
+    "not DE", and as low-count genes they lie far from peaks, so counting them lowered the
+    background's RP and made a null design look significant. The alternative is that the
+    group's RP distribution lies to the right of the background's (SciPy's
     ``alternative="less"``: the group's empirical CDF lies below the background's).
     """
     bg = rp.loc[rp["de_class"] == "notdiff", "rp"].to_numpy(float)

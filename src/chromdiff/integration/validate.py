@@ -232,6 +232,28 @@ def type_genes(
     return "_int_rna"
 
 
+def no_padj_message(info: TableInfo, n: int) -> str:
+    """Return the note of a DE table of ``n`` rows without an adjusted p-value column.
+
+    Every gene then has NA padj: none is significant or tested, so it says which column is
+    missing and how to map one, as the peak side's ``no_differential_columns`` note does.
+    """
+    raw = info.columns.get("pvalue")
+    also = (
+        f" (its p-value column {raw!r} is not adjusted for multiple testing and is not used "
+        "in its place)"
+        if raw
+        else ""
+    )
+    return (
+        "the DE table has no adjusted p-value column (looked for padj, FDR, adj.P.Val, "
+        f"q_value/qvalue){also}, so all {n:,} rows have NA padj: no gene is significant or "
+        "counts as tested, there are no up/down genes, every pair is 'Other', and the BETA KS "
+        "tests, targets and enrichment are empty. Map the column with --rna-columns "
+        "padj=COLUMN"
+    )
+
+
 def input_notes(
     con: duckdb.DuckDBPyConnection, table: str, side: str, info: TableInfo | None = None
 ) -> list[tuple]:
@@ -246,8 +268,15 @@ def input_notes(
     skip = (
         f" and {key} not in (select _line from {info.table} where {untested})" if untested else ""
     )
+    na_padj = "rows with NA padj (kept, never significant)"
+    if side == "rna":  # integration_rp: NA padj = not tested, outside every gene-level test
+        na_padj = (
+            "rows with NA padj (not tested by the DE tool, e.g. DESeq2's independent "
+            "filtering or all-zero counts: kept, never significant, left out of the BETA KS "
+            "background, the target ranking and the enrichment universe)"
+        )
     checks = [
-        ("na_padj", "padj is null", "rows with NA padj (kept, never significant)"),
+        ("na_padj", "padj is null", na_padj),
         ("padj_zero", "padj = 0", f"rows with padj = 0 (−log10 capped at {MAX_NEG_LOG10:g})"),
         ("na_logfc", "logfc is null", "rows with NA log2FC (kept, left out of statistics)"),
         (
@@ -266,6 +295,10 @@ def input_notes(
             )
         )
     out = []
+    if side == "rna" and info is not None and "padj" not in info.columns:
+        checks.pop(0)  # every row is NA: say the column is missing instead
+        n = con.execute(f"select count(*) from {table}").fetchall()[0][0]
+        out.append((side, "no_padj_column", n, None, no_padj_message(info, n)))
     for kind, cond, message in checks:
         n, example = con.execute(
             f"select count(*), min({key}) from {table} where ({cond}){skip}"
