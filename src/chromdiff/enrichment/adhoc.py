@@ -89,22 +89,24 @@ def enrich_regions(
     """GREAT on a BED file (whole genome, or against ``background_file``'s regions).
 
     Chromosome names are matched to the genome's (``1`` → ``chr1``); regions off its assembled
-    chromosomes or past a chromosome's end are left out, and ``notes`` (a list, if given) gets
-    a line counting each kind.
+    chromosomes or past a chromosome's end are left out, a region listed twice counts once, and
+    ``notes`` (a list, if given) gets a line counting each kind.
     """
     from chromdiff.annotation import ensure_annotation
     from chromdiff.annotation.bedio import read_bed
-    from chromdiff.enrichment.ongenome import place_on_genome
+    from chromdiff.enrichment.ongenome import merge_duplicates, place_on_genome
 
     sizes = chrom_sizes(genome)
     read_bed(con, Path(regions_file), "_cd_adhoc_fg")
     placed = place_on_genome(con, "_cd_adhoc_fg", sizes, genome)
+    placed += filter(None, [merge_duplicates(con, "_cd_adhoc_fg", "regions")])
     if not con.execute("select count(*) from _cd_adhoc_fg").fetchall()[0][0]:
         raise InputError(f"{regions_file}: no region left to test: {'; '.join(placed)}")
     bg_sql = None
     if background_file is not None:
         read_bed(con, Path(background_file), "_cd_adhoc_bg0")
         placed += [f"background: {n}" for n in place_on_genome(con, "_cd_adhoc_bg0", sizes, genome)]
+        placed += filter(None, [merge_duplicates(con, "_cd_adhoc_bg0", "background")])
         # Foreground regions are matched to background regions by coordinates.
         con.execute(
             """create or replace temp table _cd_adhoc_bg as
