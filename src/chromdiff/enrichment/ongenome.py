@@ -66,8 +66,9 @@ def merge_duplicates(con: duckdb.DuckDBPyConnection, table: str, what: str) -> s
     and ``k`` of GREAT's binomial test (a file given twice gave p 5e-135 instead of 1.9e-68).
     rGREAT's ``great()`` merges its input the same way (``great_local.R``: ``gr =
     intersect(gr, background)``, whose result is reduced: one range per covered stretch).
-    Overlapping regions that differ in coordinates stay separate, as in GREAT. Returns the note
-    (``what``: foreground or background) when rows were merged, else None.
+    Only identical coordinates are merged here; overlapping regions with other coordinates stay
+    separate (rGREAT's reduce would join them too). Returns the note (``what``: foreground or
+    background) when rows were merged, else None.
     """
     n, distinct = con.execute(
         f"select count(*), count(distinct (chrom, start, stop)) from {table}"
