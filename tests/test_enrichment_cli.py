@@ -63,6 +63,8 @@ def test_region_file_great_and_background(tmp_path, capsys):
          "s.gmt:1: GMT lines need"),
         ({"g.txt": "TP53\n"}, ["--genome", "mm10"], "no embedded gene sets for genome 'mm10'"),
         ({"g.txt": "TP53\n"}, ["--no-go"], "--no-go leaves no gene sets: give --gmt FILE"),
+        ({"g.txt": "TP53\n"}, [], "g.txt (GO:BP): not tested: only 1 of the list's genes is "
+         "in the universe (7157); ORA needs at least 3"),
     ],
 )  # fmt: skip
 def test_bad_input_one_line_nothing_written(tmp_path, capsys, monkeypatch, files, extra, message):
@@ -106,7 +108,7 @@ def test_stored_comparison_run_and_notes(tmp_path, capsys):
 def test_a_gmt_whose_sets_are_all_too_small_says_so(tmp_path, capsys, monkeypatch):
     """A GMT whose one set is below --min-size (10) answered only "no term with hits"."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "g.txt").write_text("TP53\nMDM2\n")
+    (tmp_path / "g.txt").write_text("TP53\nMDM2\nCDKN1A\n")
     (tmp_path / "s.gmt").write_text("P53_CORE\tdesc\tTP53\tMDM2\tCDKN1A\n")
     code, out, err = run_cli(["enrich", "--genes", "g.txt", "--gmt", "s.gmt", "--no-go",
                               "--out", "o.tsv"], capsys)  # fmt: skip

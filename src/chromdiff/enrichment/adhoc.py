@@ -10,7 +10,7 @@ import pandas as pd
 from chromdiff.annotation.embedded import GENOMES as EMBEDDED
 from chromdiff.enrichment.genelist import map_gene_list, read_gene_list
 from chromdiff.enrichment.great import great
-from chromdiff.enrichment.ora import ora
+from chromdiff.enrichment.ora import TooFewGenes, ora
 from chromdiff.enrichment.sources import go_available, load_sources, map_gmt_ids
 from chromdiff.enrichment.termcache import prepared_terms, term_jobs
 from chromdiff.errors import InputError
@@ -49,7 +49,7 @@ def enrich_genes(
     sources = load_sources(con, ontologies, gmt, use_go=why is None)
     # an embedded genome's annotation maps the list (any case, symbols or IDs) for GO and a GMT
     aid = ensure_annotation(con, genome=genome) if genome in EMBEDDED else None
-    parts = []
+    parts, untested = [], []
     mapped = {}
     if aid:
         mapped = {"genes": map_gene_list(con, genes, aid)}
@@ -68,9 +68,17 @@ def enrich_genes(
         if use_ids and mapped:
             g = mapped["genes"].ids
             u = mapped["universe"].ids if universe else None
-        df = ora(con, g, src.table, u, min_size=min_size, max_size=max_size,
-                 label=f"{genes_file} ({src.name})")  # fmt: skip
+        try:
+            df = ora(con, g, src.table, u, min_size=min_size, max_size=max_size,
+                     label=f"{genes_file} ({src.name})")  # fmt: skip
+        except TooFewGenes as exc:  # this source's universe holds too few of the genes
+            untested.append(str(exc))
+            continue
         parts.append(df.assign(method="ora", set_source=src.name))
+    if not parts:  # nothing was tested: the reason is the error
+        raise InputError("; ".join(untested))
+    if notes is not None:
+        notes += untested
     return pd.concat(parts, ignore_index=True)
 
 
