@@ -117,3 +117,23 @@ def test_a_gmt_whose_sets_are_all_too_small_says_so(tmp_path, capsys, monkeypatc
     code, out, err = run_cli(["enrich", "--genes", "g.txt", "--gmt", "s.gmt", "--no-go",
                               "--min-size", "2", "--out", "o2.tsv"], capsys)  # fmt: skip
     assert code == 0 and "P53_CORE" in (tmp_path / "o2.tsv").read_text()
+
+
+def test_ensembl_ids_fail_with_the_mapping_notes_and_an_id_hint(tmp_path, capsys):
+    """The real GSE37704 table's Ensembl IDs: the error said only "no universe gene is annotated
+    in the gene sets"; the notes that show 0 of N found were dropped (printed on success only)."""
+    d = pd.read_csv(REAL / "deseq2_GSE37704_hg38" / "deseq_results.csv.gz")
+    ens = d.iloc[:, 0]
+    up, univ = tmp_path / "up.txt", tmp_path / "univ.txt"
+    up.write_text("\n".join(ens[(d.padj < 0.01) & (d.log2FoldChange > 1)]) + "\n")
+    univ.write_text("\n".join(ens) + "\n")
+    code, out, err = run_cli(["enrich", "--genes", str(up), "--universe", str(univ),
+                              "--out", str(tmp_path / "o.tsv")], capsys)  # fmt: skip
+    assert code == 1
+    assert f"note: universe: 0 of {ens.nunique():,} genes found in embedded:hg38" in out
+    assert (f"no universe gene is annotated in the gene sets: {ens.nunique():,} of "
+            f"{ens.nunique():,} look like Ensembl gene IDs (e.g. {ens[0]})") in err  # fmt: skip
+    assert "map them first" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli(["enrich", "--genes", str(up), "--out", str(tmp_path / "o.tsv")],
+                           capsys)  # fmt: skip
+    assert code == 1 and "none of the" in err and "look like Ensembl gene IDs" in err

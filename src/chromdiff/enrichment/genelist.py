@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,25 @@ import duckdb
 from chromdiff.annotation.genesql import GENE_ID_ORDER
 from chromdiff.annotation.symbolcase import case_note
 from chromdiff.errors import InputError
+
+#: An Ensembl gene ID (ENSG human, ENSMUSG mouse, ...), with or without its ``.N`` version.
+_ENSEMBL = re.compile(r"^ENS[A-Z]*G\d{11}(\.\d+)?$")
+
+
+def id_hint(ids) -> str | None:
+    """Say what to do when most ``ids`` are Ensembl gene IDs (no embedded gene set uses them).
+
+    Returns None otherwise. chromdiff has no offline Ensembl table to map them with.
+    """
+    ids = [str(i) for i in ids]
+    ens = [i for i in ids if _ENSEMBL.match(i)]
+    if 2 * len(ens) <= len(ids):
+        return None
+    return (
+        f"{len(ens):,} of {len(ids):,} look like Ensembl gene IDs (e.g. {ens[0]}); GO and the "
+        "embedded annotations use Entrez IDs and symbols, and chromdiff has no offline Ensembl "
+        "table: map them first (e.g. with Ensembl BioMart)"
+    )
 
 
 def read_gene_list(path: str | Path) -> list[str]:

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 from scipy.stats import false_discovery_control, hypergeom
 
+from chromdiff.enrichment.genelist import id_hint
 from chromdiff.errors import InputError
 
 #: Fewest query genes (``n``, within the universe) a list needs to be tested. With one gene,
@@ -118,6 +119,8 @@ class Universe:
             select set_id, count(*) as set_size from _cd_us group by set_id"""
         )
         self.size = con.execute("select count(*) from _cd_u").fetchall()[0][0]
+        #: Why no universe gene is in the sets, when their identifiers tell (else None).
+        self.hint = id_hint(universe) if self.size == 0 and universe is not None else None
 
     def __enter__(self) -> Universe:
         return self
@@ -183,15 +186,17 @@ def ora(
         raise ValueError(f"the prepared universe is of {prepared.sets_table}, not {sets_table}")
     big_n = prepared.size
     if big_n == 0:
-        raise InputError(f"{label}: no universe gene is annotated in the gene sets")
+        hint = f": {prepared.hint}" if prepared.hint else ""
+        raise InputError(f"{label}: no universe gene is annotated in the gene sets{hint}")
     _register(con, "_cd_q", genes)
     try:
         n = con.execute("select count(*) from _cd_q semi join _cd_u using (gene_id)").fetchall()
         n = n[0][0]
         if n == 0:
+            hint = id_hint(dict.fromkeys(genes)) or "check the identifier type (Entrez ids for GO)"
             raise InputError(
                 f"{label}: none of the {len(set(genes)):,} genes is in the universe "
-                f"({big_n:,} annotated genes); check the identifier type (Entrez ids for GO)"
+                f"({big_n:,} annotated genes); {hint}"
             )
         if n < MIN_QUERY_GENES:
             inside = [r[0] for r in con.execute(
