@@ -126,3 +126,29 @@ def test_a_region_listed_twice_counts_once_in_both_modes(tmp_path):
     assert set(r.n_query) == {distinct}
     assert notes[0].startswith(f"regions: {600 - distinct:,} of 600 regions repeat")
     assert notes[1].startswith("background: 50 of ")
+
+
+def test_an_id_missing_from_the_build_but_in_go_is_not_said_to_be_in_no_gene_set(tmp_path):
+    """hg19's build lacks 526 Entrez IDs that GO annotates (e.g. 102724560): kept as given,
+    such an ID is counted, yet the note said "not found, so in no gene set"."""
+    from chromdiff.annotation.embedded import DATA_DIR
+
+    go = DATA_DIR.parent / "enrichment" / "go_hs_direct.parquet"
+    in_go = duckdb.sql(f"select count(*) from '{go}' where gene_id::varchar = '102724560' "
+                       "and ontology = 'BP'").fetchall()[0][0]  # fmt: skip
+    in_hg19 = duckdb.sql(f"select count(*) from '{DATA_DIR}/hg19_genes.parquet' "
+                         "where gene_id = '102724560'").fetchall()[0][0]  # fmt: skip
+    assert in_go > 0 and in_hg19 == 0
+    genes = tmp_path / "genes.txt"
+    genes.write_text("7157\n1956\n4609\n102724560\nNOTAGENE1\n")
+    con = duckdb.connect()
+    apply_schema(con)
+    notes: list[str] = []
+    df = enrich_genes(con, genes, genome="hg19", notes=notes)
+    assert notes == [
+        "genes: 3 of 5 genes found in embedded:hg19 (3 by gene ID, 0 by symbol); not found, so "
+        "in no gene set: NOTAGENE1; not in embedded:hg19 but kept as given, as a gene set lists "
+        "that ID: 102724560"
+    ]
+    assert set(df["n_query"]) == {4}  # 7157, 1956, 4609 and 102724560
+    assert df["genes"].str.contains("102724560").any()

@@ -55,17 +55,20 @@ def enrich_genes(
         mapped = {"genes": map_gene_list(con, genes, aid)}
         if universe:
             mapped["universe"] = map_gene_list(con, universe, aid)
-        if notes is not None:
-            notes += [m.note(what) for what, m in mapped.items()]
+    use_ids, gmt_notes = {}, []
+    for src in sources:
+        use_ids[src.name] = src.name.startswith("GO:")
+        if not use_ids[src.name] and aid:  # a GMT: its genes to the annotation's IDs if they map
+            space, n = map_gmt_ids(con, src.table, aid)
+            use_ids[src.name] = n > 0
+            gmt_notes.append(f"{src.name}: matched {n:,} genes by {space}")
+    if notes is not None:
+        tables = [src.table for src in sources if use_ids[src.name]]
+        notes += [m.note(what, listed_ids(con, tables, m.unmapped)) for what, m in mapped.items()]
+        notes += gmt_notes
     for src in sources:
         g, u = genes, universe
-        use_ids = src.name.startswith("GO:")
-        if not use_ids and aid:  # a GMT: its genes to the annotation's IDs when they map
-            space, n = map_gmt_ids(con, src.table, aid)
-            use_ids = n > 0
-            if notes is not None:
-                notes.append(f"{src.name}: matched {n:,} genes by {space}")
-        if use_ids and mapped:
+        if use_ids[src.name] and mapped:
             g = mapped["genes"].ids
             u = mapped["universe"].ids if universe else None
         try:
@@ -80,6 +83,15 @@ def enrich_genes(
     if notes is not None:
         notes += untested
     return pd.concat(parts, ignore_index=True)
+
+
+def listed_ids(con: duckdb.DuckDBPyConnection, tables: list[str], ids: list[str]) -> set[str]:
+    """Return the ``ids`` that a gene set of one of ``tables`` lists (``gene_id`` as given)."""
+    if not ids or not tables:
+        return set()
+    union = " union ".join(f"select gene_id from {t}" for t in tables)
+    sql = f"select distinct gene_id from ({union}) where gene_id in (select unnest(?))"
+    return {r[0] for r in con.execute(sql, [list(ids)]).fetchall()}
 
 
 def enrich_regions(

@@ -58,7 +58,8 @@ class GeneMapping:
     """A gene list mapped to an annotation's gene IDs (see :func:`map_gene_list`)."""
 
     annotation_id: str
-    #: One ID per entry, in order (an entry found nowhere stays as given: it is in no gene set).
+    #: One ID per entry, in order (an entry not found stays as given: only a gene set listing
+    #: that very ID counts it).
     ids: list[str] = field(default_factory=list)
     by_id: int = 0
     by_symbol: int = 0
@@ -68,8 +69,12 @@ class GeneMapping:
     #: :func:`~chromdiff.annotation.symbolcase.case_note` on the symbols matched by name.
     species: str | None = None
 
-    def note(self, what: str) -> str:
-        """One line: how many entries of list ``what`` were found, and how."""
+    def note(self, what: str, listed: set[str] = frozenset()) -> str:
+        """One line: how many entries of list ``what`` were found, and how.
+
+        ``listed``: the entries not found that a gene set lists under that very ID (kept as
+        given, they count there: an Entrez ID in GO but not in the hg19 build).
+        """
         n = len(self.ids)
         line = (
             f"{what}: {n - len(self.unmapped):,} of {n:,} genes found in {self.annotation_id} "
@@ -78,9 +83,16 @@ class GeneMapping:
         if self.ambiguous:
             line += f", {self.ambiguous:,} of them a symbol of several genes: smallest ID taken"
         line += ")"
-        if self.unmapped:
-            line += f"; not found, so in no gene set: {', '.join(self.unmapped[:3])}"
-            line += " …" if len(self.unmapped) > 3 else ""
+        lost = [g for g in self.unmapped if g not in listed]
+        if lost:
+            line += f"; not found, so in no gene set: {', '.join(lost[:3])}"
+            line += " …" if len(lost) > 3 else ""
+        kept = [g for g in self.unmapped if g in listed]
+        if kept:
+            line += (
+                f"; not in {self.annotation_id} but kept as given, as a gene set lists that "
+                f"ID: {', '.join(kept[:3])}" + (" …" if len(kept) > 3 else "")
+            )
         if self.species:
             line += f". {self.species}"
         return line
