@@ -59,9 +59,10 @@ def enrich_genes(
     for src in sources:
         use_ids[src.name] = src.name.startswith("GO:")
         if not use_ids[src.name] and aid:  # a GMT: its genes to the annotation's IDs if they map
-            space, n = map_gmt_ids(con, src.table, aid)
+            species: list[str] = []
+            space, n = map_gmt_ids(con, src.table, aid, species, src.name)
             use_ids[src.name] = n > 0
-            gmt_notes.append(f"{src.name}: matched {n:,} genes by {space}")
+            gmt_notes += [f"{src.name}: matched {n:,} genes by {space}", *species]
     if notes is not None:
         tables = [src.table for src in sources if use_ids[src.name]]
         notes += [m.note(what, listed_ids(con, tables, m.unmapped)) for what, m in mapped.items()]
@@ -158,7 +159,7 @@ def enrich_regions(
     parts = []
     for ont, src in term_jobs(con, ontologies, gmt, use_go=why is None):
         if ont is None:  # a GMT
-            map_gmt_ids(con, src.table, aid)
+            map_gmt_ids(con, src.table, aid, notes, src.name)
         with prepared_terms(con, aid, ont, src, sizes, min_size=min_size,
                             max_size=max_size):  # fmt: skip
             df = great(con, "select * from _cd_adhoc_fg", aid, src.table, sizes,
