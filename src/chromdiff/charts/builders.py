@@ -251,6 +251,9 @@ def chromosome_chart(
     """
     data = df[df["direction"].isin(["A", "B"])].copy()
     data["group"] = data["direction"].map({"A": label_a, "B": label_b})
+    # A at the bottom of each stack, then B, as the legend lists them (ordering by the labels
+    # put B first whenever its label sorted first, e.g. "K562 enriched" before "MOLM13 ...")
+    data["stack"] = (data["direction"] == "B").astype(int)
     data["chrom"] = [c + "*" if c in set(flagged) else c for c in data["chrom"]]
     order = data.sort_values(["chrom_order", "chrom"])["chrom"].drop_duplicates().tolist()
     # the whole significance rule (``rule``, e.g. "q < 0.05, |logFC| ≥ 1"), not only its q
@@ -258,13 +261,13 @@ def chromosome_chart(
         [note] if note else []
     )
     return (
-        alt.Chart(inline_data(data[["chrom", "group", "n"]]))
+        alt.Chart(inline_data(data[["chrom", "group", "n", "stack"]]))
         .mark_bar()
         .encode(
             x=alt.X("chrom:N", sort=order, title="Chromosome"),
             y=alt.Y("n:Q", stack="zero", title="Significant regions"),
             color=_direction_color(label_a, label_b),
-            order=alt.Order("group:N"),
+            order=alt.Order("stack:Q"),
         )
         .properties(title=title, width=max(_WIDTH, 22 * len(order)), height=_HEIGHT)
     )
