@@ -455,6 +455,22 @@ def test_an_experiment_a_local_run_left_out_is_not_said_to_be_the_servers(tmp_pa
     assert "(not compared)" in md and "not used by the server" not in md
 
 
+def test_the_local_demo_is_not_called_fake_server_output(tmp_path):
+    """The local demo (chromdiff's own run of the pipeline on simulated files) read "SIMULATED
+    (local fake server)"; a fake-server comparison keeps that line."""
+    path = tmp_path / "d.duckdb"
+    with writer(path) as con:
+        for cid in ("demo", "fake"):
+            add_comparison(con, cid, simulated=True)
+            add_regions(con, cid, background(10))
+        con.execute("update comparisons set base_url = 'local:1' where comparison_id = 'demo'")
+    demo = render_comparison(path, "demo", tmp_path / "d")["summary_report.md"].read_text()
+    fake = render_comparison(path, "fake", tmp_path / "f")["summary_report.md"].read_text()
+    assert "SIMULATED" in demo.splitlines()[0] and "fake server" not in demo
+    assert "chromdiff ran ChIP-Atlas's pipeline on this machine on simulated input files" in demo
+    assert "These results are SIMULATED (local fake server), not ChIP-Atlas output." in fake
+
+
 def test_tiny_regions_removed_count_explains_the_qc_count(tmp_path):
     """The tiny-region check counts every short region (2), the filter only those it removes
     (1: the other, on a non-standard contig, was removed there): the line says both."""

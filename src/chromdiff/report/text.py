@@ -66,7 +66,12 @@ def design_caveats(ctx: ReportContext) -> list[str]:
     """Design caveats shown before anything else."""
     c = ctx.comparison
     out = []
-    if c["simulated"]:
+    if c["simulated"] and str(c["base_url"]).startswith("local:"):  # the local demo
+        out.append(
+            "These results are SIMULATED: chromdiff ran ChIP-Atlas's pipeline on this machine "
+            "on simulated input files (demo data), not on ChIP-Atlas output."
+        )
+    elif c["simulated"]:
         out.append("These results are SIMULATED (local fake server), not ChIP-Atlas output.")
     user = [i for g in ("A", "B") for i in ctx.ids(g) if i.startswith("URL_")]
     if user:
