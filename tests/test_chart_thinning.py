@@ -63,3 +63,18 @@ def test_million_point_svgs_stay_small():
         ma_chart(df, label_a="A", label_b="B"),
     ):
         assert len(chart_svg(chart)) < 8_000_000
+
+
+def test_binned_charts_legend_what_is_drawn():
+    """Binned: the cells' legend title read "not significant (regions pe…" (Vega's 180 px cut)
+    and the colour legend had a grey "not significant" entry with no grey point drawn.
+    Oracle: the texts Vega itself renders (vl-convert)."""
+    import re
+
+    df = _frame(MAX_POINTS + 1_000, 50)
+    for chart in (volcano_chart(df, fdr=0.05, label_a="A", label_b="B"),
+                  ma_chart(df, label_a="A", label_b="B")):  # fmt: skip
+        texts = re.findall(r"<text[^>]*>([^<]*)</text>", chart_svg(chart))
+        assert f"{NOT_SIG} (regions per cell)" in texts
+        assert NOT_SIG not in texts and not any(t.endswith("…") for t in texts)
+        assert '"domain": ["A", "B"]' in chart.to_json(indent=None)  # the points' colours

@@ -200,3 +200,20 @@ def test_real_peaks_chromosome_and_size_queries():
     assert hist["n"].sum() == sum(
         1 for r in rows if r["chrom"] in standard and r["stop"] - r["start"] >= 10
     )
+
+
+@pytest.mark.parametrize(("label_a", "label_b"), [("zeta", "alpha"), ("alpha", "zeta")])
+def test_chromosome_bars_stack_a_then_b_whatever_the_labels(label_a, label_b):
+    """Stacks were ordered by label: a B label sorting first put B at the bottom, against the
+    legend (A, B). Oracle: the bar rectangles vl-convert draws (SVG y grows downwards)."""
+    import re
+
+    df = pd.DataFrame({"chrom": ["chr1", "chr1"], "chrom_order": [1, 1],
+                       "direction": ["A", "B"], "n": [3, 5]})  # fmt: skip
+    from chromdiff.charts.save import chart_svg
+
+    svg = chart_svg(chromosome_chart(df, fdr=0.05, label_a=label_a, label_b=label_b))
+    top = {}
+    for group, y in re.findall(r'; group: (\w+)[^"]*"[^>]*d="M[0-9.]+,([0-9.]+)h', svg):
+        top[group] = float(y)
+    assert top[label_a] > top[label_b]  # A's bar starts lower: it sits below B's

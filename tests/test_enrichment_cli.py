@@ -63,6 +63,8 @@ def test_region_file_great_and_background(tmp_path, capsys):
          "s.gmt:1: GMT lines need"),
         ({"g.txt": "TP53\n"}, ["--genome", "mm10"], "no embedded gene sets for genome 'mm10'"),
         ({"g.txt": "TP53\n"}, ["--no-go"], "--no-go leaves no gene sets: give --gmt FILE"),
+        ({"g.txt": "TP53\n"}, [], "g.txt (GO:BP): not tested: only 1 of the list's genes is "
+         "in the universe (7157); ORA needs at least 3"),
     ],
 )  # fmt: skip
 def test_bad_input_one_line_nothing_written(tmp_path, capsys, monkeypatch, files, extra, message):
@@ -106,7 +108,7 @@ def test_stored_comparison_run_and_notes(tmp_path, capsys):
 def test_a_gmt_whose_sets_are_all_too_small_says_so(tmp_path, capsys, monkeypatch):
     """A GMT whose one set is below --min-size (10) answered only "no term with hits"."""
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "g.txt").write_text("TP53\nMDM2\n")
+    (tmp_path / "g.txt").write_text("TP53\nMDM2\nCDKN1A\n")
     (tmp_path / "s.gmt").write_text("P53_CORE\tdesc\tTP53\tMDM2\tCDKN1A\n")
     code, out, err = run_cli(["enrich", "--genes", "g.txt", "--gmt", "s.gmt", "--no-go",
                               "--out", "o.tsv"], capsys)  # fmt: skip
@@ -115,3 +117,23 @@ def test_a_gmt_whose_sets_are_all_too_small_says_so(tmp_path, capsys, monkeypatc
     code, out, err = run_cli(["enrich", "--genes", "g.txt", "--gmt", "s.gmt", "--no-go",
                               "--min-size", "2", "--out", "o2.tsv"], capsys)  # fmt: skip
     assert code == 0 and "P53_CORE" in (tmp_path / "o2.tsv").read_text()
+
+
+def test_ensembl_ids_fail_with_the_mapping_notes_and_an_id_hint(tmp_path, capsys):
+    """The real GSE37704 table's Ensembl IDs: the error said only "no universe gene is annotated
+    in the gene sets"; the notes that show 0 of N found were dropped (printed on success only)."""
+    d = pd.read_csv(REAL / "deseq2_GSE37704_hg38" / "deseq_results.csv.gz")
+    ens = d.iloc[:, 0]
+    up, univ = tmp_path / "up.txt", tmp_path / "univ.txt"
+    up.write_text("\n".join(ens[(d.padj < 0.01) & (d.log2FoldChange > 1)]) + "\n")
+    univ.write_text("\n".join(ens) + "\n")
+    code, out, err = run_cli(["enrich", "--genes", str(up), "--universe", str(univ),
+                              "--out", str(tmp_path / "o.tsv")], capsys)  # fmt: skip
+    assert code == 1
+    assert f"note: universe: 0 of {ens.nunique():,} genes found in embedded:hg38" in out
+    assert (f"no universe gene is annotated in the gene sets: {ens.nunique():,} of "
+            f"{ens.nunique():,} look like Ensembl gene IDs (e.g. {ens[0]})") in err  # fmt: skip
+    assert "map them first" in err and len(err.strip().splitlines()) == 1
+    code, _, err = run_cli(["enrich", "--genes", str(up), "--out", str(tmp_path / "o.tsv")],
+                           capsys)  # fmt: skip
+    assert code == 1 and "none of the" in err and "look like Ensembl gene IDs" in err

@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 
 import duckdb
+import pandas as pd
 import pytest
 
 from chromdiff.enrichment.adhoc import enrich_genes, enrich_regions
@@ -91,3 +92,63 @@ def test_gene_list_maps_each_entry_and_says_how_many_were_found(tmp_path):
         "not found, so in no gene set: SEPT2"
     ]
     assert set(df["n_query"]) == {5}
+
+
+def test_a_region_listed_twice_counts_once_in_both_modes(tmp_path):
+    """300 CBX7 peaks given twice were 600 draws of GREAT's binomial (p 5e-135 instead of
+    1.9e-68, no note) while the background mode merged them. Oracle: the file without repeats,
+    n = its distinct (chrom, start, end) counted here, and scipy's binomial tail for a term."""
+    from scipy.stats import binom
+
+    src = REAL / "chipseeker_geo_peaks_hg19" / "GSM1295077_CBX7_BF_ChipSeq_mergedReps_peaks.bed.gz"
+    lines = gzip.open(src, "rt").read().splitlines()
+    once, twice, bg = tmp_path / "once.bed", tmp_path / "twice.bed", tmp_path / "bg.bed"
+    once.write_text("\n".join(lines[:300]) + "\n")
+    twice.write_text("\n".join(lines[:300] * 2) + "\n")
+    bg.write_text("\n".join(lines + lines[:50]) + "\n")
+    distinct = len({tuple(ln.split("\t")[:3]) for ln in lines[:300]})
+    want, notes = _run(str(once))
+    assert notes == []
+    got, notes = _run(str(twice))
+    assert notes == [
+        f"regions: {600 - distinct:,} of 600 regions repeat another region's chrom, start and "
+        f"end and are merged: {distinct:,} distinct regions counted"
+    ]
+    pd.testing.assert_frame_equal(got, want)
+    b = got[got.method == "great_binomial"].iloc[0]
+    assert b.n_query == distinct
+    assert b.pvalue == pytest.approx(binom.sf(b.k - 1, distinct, b.genome_fraction), rel=1e-9)
+    # against background regions: the same file, merged the same way, and said so
+    con = duckdb.connect()
+    apply_schema(con)
+    notes = []
+    r = enrich_regions(con, str(twice), background_file=str(bg), genome="hg19", notes=notes)
+    assert set(r.n_query) == {distinct}
+    assert notes[0].startswith(f"regions: {600 - distinct:,} of 600 regions repeat")
+    assert notes[1].startswith("background: 50 of ")
+
+
+def test_an_id_missing_from_the_build_but_in_go_is_not_said_to_be_in_no_gene_set(tmp_path):
+    """hg19's build lacks 526 Entrez IDs that GO annotates (e.g. 102724560): kept as given,
+    such an ID is counted, yet the note said "not found, so in no gene set"."""
+    from chromdiff.annotation.embedded import DATA_DIR
+
+    go = DATA_DIR.parent / "enrichment" / "go_hs_direct.parquet"
+    in_go = duckdb.sql(f"select count(*) from '{go}' where gene_id::varchar = '102724560' "
+                       "and ontology = 'BP'").fetchall()[0][0]  # fmt: skip
+    in_hg19 = duckdb.sql(f"select count(*) from '{DATA_DIR}/hg19_genes.parquet' "
+                         "where gene_id = '102724560'").fetchall()[0][0]  # fmt: skip
+    assert in_go > 0 and in_hg19 == 0
+    genes = tmp_path / "genes.txt"
+    genes.write_text("7157\n1956\n4609\n102724560\nNOTAGENE1\n")
+    con = duckdb.connect()
+    apply_schema(con)
+    notes: list[str] = []
+    df = enrich_genes(con, genes, genome="hg19", notes=notes)
+    assert notes == [
+        "genes: 3 of 5 genes found in embedded:hg19 (3 by gene ID, 0 by symbol); not found, so "
+        "in no gene set: NOTAGENE1; not in embedded:hg19 but kept as given, as a gene set lists "
+        "that ID: 102724560"
+    ]
+    assert set(df["n_query"]) == {4}  # 7157, 1956, 4609 and 102724560
+    assert df["genes"].str.contains("102724560").any()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from math import comb
@@ -57,9 +58,9 @@ def test_size_limits_are_counted_within_the_universe(tmp_path):
     con = duckdb.connect()
     load_gmt_sets(con, gmt, "s")
     # 12 genes in A, but only 9 of them in the universe: below min_size 10, A is not tested.
-    res = ora(con, ["g1"], "s", genes[:9], min_size=10)
+    res = ora(con, ["g1", "g2", "g3"], "s", genes[:9], min_size=10)
     assert res.empty
-    assert list(ora(con, ["g1"], "s", genes, min_size=10).set_id) == ["A"]
+    assert list(ora(con, ["g1", "g2", "g3"], "s", genes, min_size=10).set_id) == ["A"]
 
 
 @pytest.mark.parametrize(
@@ -84,6 +85,30 @@ def test_empty_list_and_no_overlap_are_clear_errors(tmp_path):
         ora(con, [], "s", label="up genes")
     with pytest.raises(InputError, match="none of the 2 genes is in the universe"):
         ora(con, ["x1", "x2"], "s")
+
+
+def test_lists_of_fewer_than_three_genes_are_not_tested(tmp_path):
+    """One gene (TP53) was "378 terms with padj < 0.05": each set holding it gets p = M / N.
+    Universe g1..g20 (S = g1..g5); the floor counts the genes within the universe."""
+    from chromdiff.enrichment.ora import MIN_QUERY_GENES, TooFewGenes, Universe
+
+    universe = [f"g{i}" for i in range(1, 21)]
+    gmt = _gmt(tmp_path, "S\tS\t" + "\t".join(universe[:5]) + "\nT\tT\t" + "\t".join(universe[5:]))
+    con = duckdb.connect()
+    load_gmt_sets(con, gmt, "s")
+    assert MIN_QUERY_GENES == 3
+    with Universe(con, "s", universe) as within:  # as the integration's lists are run
+        cases = {
+            "only 1 of the list's genes is in the universe (g1)": ["g1"],
+            "only 2 of the list's genes are in the universe (g1, g2)": ["g1", "g2", "x9"],
+        }
+        for said, genes in cases.items():
+            with pytest.raises(TooFewGenes, match=re.escape(f"short: not tested: {said}")):
+                ora(con, genes, "s", label="short", min_size=1, prepared=within)
+        res = ora(con, ["g1", "g2", "g3"], "s", min_size=1, prepared=within).set_index("set_id")
+    assert issubclass(TooFewGenes, InputError)  # the integration notes it as "skipped"
+    # three genes are tested: P(X >= 3), X ~ Hyper(N=20, M=5, n=3) = C(5,3) / C(20,3)
+    assert res.loc["S", "pvalue"] == pytest.approx(comb(5, 3) / comb(20, 3), rel=1e-12)
 
 
 def _real_lists() -> tuple[list[str], list[str]]:

@@ -103,3 +103,26 @@ def test_great_terms_need_both_tests_in_the_report_and_the_view_alike():
     assert view == [("B-enriched", "great_binomial", "GO:2", 0.02),
                     ("B-enriched", "great_hypergeometric", "GO:2", None)]  # fmt: skip
     assert list(top_terms(con, "comparison:c")["set_id"]) == ["GO:2"]
+
+
+def test_dotplot_panel_whose_terms_share_one_ratio_gets_a_readable_axis():
+    """Three terms all at k / n = 2/14 made a zero-width x domain, drawn with one tick "0".
+    Oracle: Vega's own rendering (vl-convert) of the panel's axis labels."""
+    import pandas as pd
+    import vl_convert as vlc
+
+    from chromdiff.enrichment.charts import dotplot_chart
+
+    df = pd.DataFrame({"query": ["one ratio"] * 3 + ["spread"] * 2,
+                       "set_name": ["a", "b", "c", "d", "e"], "k": [2, 2, 2, 3, 5],
+                       "n_query": [14, 14, 14, 20, 20],
+                       "padj": [1e-3, 2e-3, 3e-3, 1e-4, 1e-2]})  # fmt: skip
+    spec = dotplot_chart(df, "t").to_dict()
+    one, spread = spec["hconcat"]
+    lo, hi = one["encoding"]["x"]["scale"]["domain"]
+    assert lo < 2 / 14 < hi
+    assert spread["encoding"]["x"]["scale"] == {"zero": False}  # a spread panel is unchanged
+    svg = vlc.vegalite_to_svg(spec)
+    texts = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+    ticks = [float(t) for t in texts[: texts.index("hit ratio (k / n)")]]  # the first panel's
+    assert len(ticks) >= 3 and min(ticks) < 2 / 14 < max(ticks)

@@ -328,3 +328,32 @@ def test_empty_result_is_a_major_finding(db, analysis, words):
     assert findings(db, "qc_empty_result", "full") == []
     verdict = db.execute("select verdict from qc_verdict where comparison_id = 'cmp1'").fetchone()
     assert verdict == ("fail",)
+
+
+def test_verdict_reason_names_each_cause_under_its_own_heading_once(db):
+    """The reason listed every finding under the heading of the worst one: a minor cluster read
+    "the design has very few experiments per group (genomic_cluster, sample_size)", and 25
+    cluster findings were 25 names. Now each kind once, counted, under its heading."""
+    from tests.test_qc_sex import sex_rows
+
+    clusters = [r for c in ("chr2", "chr3", "chr8") for r in cluster(10, 1_000_000, chrom=c)]
+    add_comparison(db, "design", n_a=3, n_b=3)
+    add_regions(db, "design", background(40) + clusters)
+    add_comparison(db, "data", n_a=3, n_b=3)
+    add_regions(db, "data", background(40) + clusters + sex_rows("chrY", 5, 0))
+    got = db.execute(
+        "select comparison_id, check_name, severity from qc_findings order by all"
+    ).fetchall()
+    design = [("design", "genomic_cluster", "minor")] * 3 + [("design", "sample_size", "major")]
+    assert [g for g in got if g[0] == "design"] == design
+    data = {(c, s) for cid, c, s in got if cid == "data"} - {("genomic_cluster", "minor"),
+                                                             ("sample_size", "major")}  # fmt: skip
+    assert {s for _, s in data} == {"major"}
+    names = ", ".join(sorted(c for c, _ in data))  # sex_chrom_confound(_significant): check order
+    assert _verdict(db, "design") == ("warn", 4, (
+        "usable with caution: the design has very few experiments per group (sample_size); "
+        "minor findings (genomic_cluster ×3)"))  # fmt: skip
+    assert _verdict(db, "data") == ("fail", 4 + len(data), (
+        f"major finding about the data ({names}): see the report before use; also the "
+        "design: very few experiments per group (sample_size); minor findings "
+        "(genomic_cluster ×3)"))  # fmt: skip

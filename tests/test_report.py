@@ -163,6 +163,41 @@ def test_comparison_without_regions_still_renders(tmp_path):
     assert out["charts/volcano.png"].stat().st_size > 1000
 
 
+def test_an_empty_result_reads_as_empty(tmp_path):
+    """0 regions (fake server knob empty_result): empty axes with no word, "median region size
+    NA bp", "The top 50 regions are in the top-50 export" (0 rows), the GREAT universe and the
+    GREAT/GO citations though nothing was tested, and Methods blaming a missing annotation."""
+    from chromdiff.enrichment.comparison import enrich_comparison
+
+    path = tmp_path / "e.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "empty", n_a=5, n_b=5, genome="hg38")
+        enrich_comparison(con, "empty")  # as compare runs it: two "skipped" notes
+    out = render_comparison(path, "empty", tmp_path / "o")
+    assert len(out["diff_regions_top50.csv"].read_text().splitlines()) == 1  # header only
+    md, page = out["summary_report.md"].read_text(), out["report.html"].read_text()
+    for text in (md, page):
+        assert "Analysis set: empty (no regions)." in text and " NA bp" not in text
+        assert "The top-50 export is empty: the analysis set has no regions." in text
+        assert "No regions in the analysis set: the charts below are empty." in text
+        assert "had no regions to annotate to genes" in text and "is embedded for" not in text
+        assert "GREAT improves" not in text and "Gene Ontology: tool" not in text
+    section = md.split("## Functional enrichment")[1].split("## Methods")[0]
+    assert "Skipped: A-enriched" in section and "Universe" not in section
+
+
+def test_top_export_line_counts_a_small_analysis_set(tmp_path):
+    path = tmp_path / "s.duckdb"
+    with writer(path) as con:
+        add_comparison(con, "small")
+        add_regions(con, "small", background(12))
+    out = render_comparison(path, "small", tmp_path / "o")
+    rows = len(out["diff_regions_top50.csv"].read_text().splitlines()) - 1
+    assert rows == 12
+    md = out["summary_report.md"].read_text()
+    assert "All 12 regions of the analysis set are in the top-50 export." in md
+
+
 def test_prefect_task_wraps_render(db_path, tmp_path):
     from tasks.report import render_report
 
@@ -420,6 +455,22 @@ def test_an_experiment_a_local_run_left_out_is_not_said_to_be_the_servers(tmp_pa
     assert "(not compared)" in md and "not used by the server" not in md
 
 
+def test_the_local_demo_is_not_called_fake_server_output(tmp_path):
+    """The local demo (chromdiff's own run of the pipeline on simulated files) read "SIMULATED
+    (local fake server)"; a fake-server comparison keeps that line."""
+    path = tmp_path / "d.duckdb"
+    with writer(path) as con:
+        for cid in ("demo", "fake"):
+            add_comparison(con, cid, simulated=True)
+            add_regions(con, cid, background(10))
+        con.execute("update comparisons set base_url = 'local:1' where comparison_id = 'demo'")
+    demo = render_comparison(path, "demo", tmp_path / "d")["summary_report.md"].read_text()
+    fake = render_comparison(path, "fake", tmp_path / "f")["summary_report.md"].read_text()
+    assert "SIMULATED" in demo.splitlines()[0] and "fake server" not in demo
+    assert "chromdiff ran ChIP-Atlas's pipeline on this machine on simulated input files" in demo
+    assert "These results are SIMULATED (local fake server), not ChIP-Atlas output." in fake
+
+
 def test_tiny_regions_removed_count_explains_the_qc_count(tmp_path):
     """The tiny-region check counts every short region (2), the filter only those it removes
     (1: the other, on a non-standard contig, was removed there): the line says both."""
@@ -451,6 +502,9 @@ def test_methods_state_engine_legacy_precision_and_enrichment_citations(tmp_path
         con.execute("insert into local_runs (comparison_id, pipeline_version, engine) "
                     "values ('m', 'v', 'numpy')")  # fmt: skip
         con.execute("insert into enrichment_notes values ('comparison:m', null, 'universe', 'x')")
+        con.execute("insert into enrichment_results (run_id, scope, query, method, set_source, "
+                    "background, set_id, k, n_query) values ('comparison:m', 'comparison', "
+                    "'A-enriched', 'great_binomial', 'GO:BP', 'genome', 'GO:1', 1, 3)")  # fmt: skip
     md = render_comparison(path, "m", tmp_path / "o")["summary_report.md"].read_text()
     assert "numpy port (checked against R edgeR" in md
     assert "q-values are known to about ±12%" in md

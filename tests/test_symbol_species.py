@@ -59,3 +59,29 @@ def test_integrate_notes_a_mouse_table_read_as_human(tmp_path, genome, warned):
             "select kind from int_input_notes where integration_id = 'm'").fetchall()]  # fmt: skip
     assert ("symbol_species" in kinds) is warned
     assert any("written in mouse style" in n for n in s["notes"]) is warned
+
+
+@pytest.mark.parametrize(("species", "warned"), [("human", True), ("mouse", False)])
+def test_a_gmt_of_the_other_species_is_flagged_like_a_gene_list(tmp_path, species, warned):
+    """A human GMT (HGNC spelling of the hg38 build) run with --genome mm10 matched the mouse
+    genes ignoring case and said nothing; the mouse spelling (MGI, mm10 build) is fine."""
+    pairs = duckdb.sql(
+        f"""select distinct m.symbol, h.symbol from '{DATA_DIR}/mm10_genes.parquet' m
+        join '{DATA_DIR}/hg38_genes.parquet' h on upper(h.symbol) = upper(m.symbol)
+        where m.symbol <> h.symbol and h.symbol = upper(h.symbol) order by 1 limit 60"""
+    ).fetchall()
+    sets = [h if species == "human" else m for m, h in pairs]
+    gmt = tmp_path / "sets.gmt"
+    gmt.write_text(f"S1\tna\t{chr(9).join(sets[:30])}\nS2\tna\t{chr(9).join(sets[30:])}\n")
+    genes = tmp_path / "genes.txt"
+    genes.write_text("\n".join(m for m, _ in pairs[:10]) + "\n")
+    con = duckdb.connect()
+    apply_schema(con)
+    notes: list[str] = []
+    enrich_genes(con, genes, genome="mm10", ontologies=(), gmt=gmt, min_size=1, notes=notes)
+    said = [n for n in notes if "written in human style" in n]
+    assert len(said) == int(warned), notes
+    if warned:
+        assert said[0].startswith("gmt:sets.gmt: 60 of 60 symbols matched by name are written")
+        assert said[0].endswith("is the GMT from human? Then use a mouse collection "
+                                "(e.g. MSigDB's mouse gene sets)")  # fmt: skip

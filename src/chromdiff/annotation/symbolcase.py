@@ -28,10 +28,14 @@ def species_of(annotation_id: str) -> str | None:
     return {"hg": "human", "mm": "mouse"}.get(genome[:2])
 
 
-def case_note(symbols: list[str], annotation_id: str) -> str | None:
+def case_note(
+    symbols: list[str], annotation_id: str, *, what: str = "table", gene_sets: bool = False
+) -> str | None:
     """Return a warning when most matched ``symbols`` are written in the other species' style.
 
-    ``symbols``: the input's symbols that matched a gene of ``annotation_id`` by symbol.
+    ``symbols``: the input's symbols that matched a gene of ``annotation_id`` by symbol;
+    ``what``: the input, as the warning names it. ``gene_sets``: the input is a gene-set
+    collection (a GMT), whose fix is another collection rather than another ``--genome``.
     """
     species = species_of(annotation_id)
     if species is None or len(symbols) < MIN_SYMBOLS:
@@ -42,8 +46,13 @@ def case_note(symbols: list[str], annotation_id: str) -> str | None:
         return None
     genome = "mm10" if other == "mouse" else "hg38 or hg19"
     examples = ", ".join(list(dict.fromkeys(odd))[:3])
+    fix = (
+        f"Then use a {species} collection (e.g. MSigDB's {species} gene sets)"
+        if gene_sets
+        else f"Then give --genome {genome}"
+    )
     return (
         f"{len(odd):,} of {len(symbols):,} symbols matched by name are written in {other} "
         f"style (e.g. {examples}) but were matched to {species} genes of {annotation_id}, "
-        f"ignoring case: is the table from {other}? Then give --genome {genome}"
+        f"ignoring case: is the {what} from {other}? {fix}"
     )

@@ -40,12 +40,18 @@ def inline_data(df: pd.DataFrame) -> alt.InlineData:
     return alt.InlineData(values=df.to_json(orient="records"), format=alt.DataFormat(type="json"))
 
 
-def _category_color(label_a: str, label_b: str, title: str = "") -> alt.Color:
+def _category_color(label_a: str, label_b: str, *, binned: bool = False) -> alt.Color:
+    """Colour by group; ``binned``: the not-significant regions are drawn as grey cells.
+
+    Those cells have their own legend (:func:`_bin_layer`), and no grey point is drawn: a grey
+    "not significant" entry here would name points that are not there.
+    """
+    groups = [label_a, label_b] + ([] if binned else [NOT_SIG])
     return alt.Color(
         "group:N",
-        title=title or None,
+        title=None,
         scale=alt.Scale(
-            domain=[label_a, label_b, NOT_SIG], range=[COLORS["A"], COLORS["B"], COLORS["none"]]
+            domain=groups, range=[COLORS["A"], COLORS["B"], COLORS["none"]][: len(groups)]
         ),
         legend=alt.Legend(orient="bottom"),
     )
@@ -116,7 +122,10 @@ def _bin_layer(bins: pd.DataFrame, x: str, y: str) -> alt.Chart:
             opacity=alt.Opacity(
                 "n:Q",
                 scale=alt.Scale(type="log", range=[0.2, 0.9]),
-                legend=alt.Legend(title=f"{NOT_SIG} (regions per cell)", orient="bottom"),
+                # Vega cuts a legend title at 180 px by default ("not significant (regions pe…")
+                legend=alt.Legend(
+                    title=f"{NOT_SIG} (regions per cell)", orient="bottom", titleLimit=0
+                ),
             ),
         )
     )
@@ -159,7 +168,7 @@ def volcano_chart(
         .encode(
             x=alt.X("effect:Q", title=effect_title),
             y=alt.Y("neg_log10_q:Q", title="-log10(Q-value)"),
-            color=_category_color(label_a, label_b),
+            color=_category_color(label_a, label_b, binned=bins is not None),
         )
     )
     hline = (
@@ -204,7 +213,7 @@ def ma_chart(
         .encode(
             x=alt.X("log2_mean_count:Q", title="Log2 Mean Normalized Count"),
             y=alt.Y("effect:Q", title="Log2 fold change (A / B)"),
-            color=_category_color(label_a, label_b),
+            color=_category_color(label_a, label_b, binned=bins is not None),
         )
     )
     zero = (
@@ -242,6 +251,9 @@ def chromosome_chart(
     """
     data = df[df["direction"].isin(["A", "B"])].copy()
     data["group"] = data["direction"].map({"A": label_a, "B": label_b})
+    # A at the bottom of each stack, then B, as the legend lists them (ordering by the labels
+    # put B first whenever its label sorted first, e.g. "K562 enriched" before "MOLM13 ...")
+    data["stack"] = (data["direction"] == "B").astype(int)
     data["chrom"] = [c + "*" if c in set(flagged) else c for c in data["chrom"]]
     order = data.sort_values(["chrom_order", "chrom"])["chrom"].drop_duplicates().tolist()
     # the whole significance rule (``rule``, e.g. "q < 0.05, |logFC| ≥ 1"), not only its q
@@ -249,13 +261,13 @@ def chromosome_chart(
         [note] if note else []
     )
     return (
-        alt.Chart(inline_data(data[["chrom", "group", "n"]]))
+        alt.Chart(inline_data(data[["chrom", "group", "n", "stack"]]))
         .mark_bar()
         .encode(
             x=alt.X("chrom:N", sort=order, title="Chromosome"),
             y=alt.Y("n:Q", stack="zero", title="Significant regions"),
             color=_direction_color(label_a, label_b),
-            order=alt.Order("group:N"),
+            order=alt.Order("stack:Q"),
         )
         .properties(title=title, width=max(_WIDTH, 22 * len(order)), height=_HEIGHT)
     )

@@ -74,17 +74,24 @@ def command(
     import duckdb
 
     from chromdiff.enrichment.adhoc import GREAT_SIZES, ORA_SIZES, enrich_genes, enrich_regions
+    from chromdiff.errors import InputError
     from chromdiff.warehouse.db import apply_schema
 
     con = duckdb.connect()
     apply_schema(con)
     notes: list[str] = []
-    if genes:
-        df = enrich_genes(con, genes, universe_file=universe, genome=genome, ontologies=onts,
-                          gmt=gmt, notes=notes, **size)  # fmt: skip
-    else:
-        df = enrich_regions(con, regions, background_file=background_regions, genome=genome,
-                            ontologies=onts, gmt=gmt, notes=notes, **size)  # fmt: skip
+    try:
+        if genes:
+            df = enrich_genes(con, genes, universe_file=universe, genome=genome,
+                              ontologies=onts, gmt=gmt, notes=notes, **size)  # fmt: skip
+        else:
+            df = enrich_regions(con, regions, background_file=background_regions,
+                                genome=genome, ontologies=onts, gmt=gmt, notes=notes,
+                                **size)  # fmt: skip
+    except InputError:  # what was found before the failure often explains it (0 genes mapped)
+        for note in notes:
+            click.echo(f"note: {note}")
+        raise
     if df.empty:  # a set outside the size bounds is not tested: say so, not just "no hits"
         lo, hi = ORA_SIZES if genes else GREAT_SIZES
         lo, hi = size.get("min_size", lo), size.get("max_size", hi)

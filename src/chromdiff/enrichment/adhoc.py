@@ -10,7 +10,7 @@ import pandas as pd
 from chromdiff.annotation.embedded import GENOMES as EMBEDDED
 from chromdiff.enrichment.genelist import map_gene_list, read_gene_list
 from chromdiff.enrichment.great import great
-from chromdiff.enrichment.ora import ora
+from chromdiff.enrichment.ora import TooFewGenes, ora
 from chromdiff.enrichment.sources import go_available, load_sources, map_gmt_ids
 from chromdiff.enrichment.termcache import prepared_terms, term_jobs
 from chromdiff.errors import InputError
@@ -49,29 +49,50 @@ def enrich_genes(
     sources = load_sources(con, ontologies, gmt, use_go=why is None)
     # an embedded genome's annotation maps the list (any case, symbols or IDs) for GO and a GMT
     aid = ensure_annotation(con, genome=genome) if genome in EMBEDDED else None
-    parts = []
+    parts, untested = [], []
     mapped = {}
     if aid:
         mapped = {"genes": map_gene_list(con, genes, aid)}
         if universe:
             mapped["universe"] = map_gene_list(con, universe, aid)
-        if notes is not None:
-            notes += [m.note(what) for what, m in mapped.items()]
+    use_ids, gmt_notes = {}, []
+    for src in sources:
+        use_ids[src.name] = src.name.startswith("GO:")
+        if not use_ids[src.name] and aid:  # a GMT: its genes to the annotation's IDs if they map
+            species: list[str] = []
+            space, n = map_gmt_ids(con, src.table, aid, species, src.name)
+            use_ids[src.name] = n > 0
+            gmt_notes += [f"{src.name}: matched {n:,} genes by {space}", *species]
+    if notes is not None:
+        tables = [src.table for src in sources if use_ids[src.name]]
+        notes += [m.note(what, listed_ids(con, tables, m.unmapped)) for what, m in mapped.items()]
+        notes += gmt_notes
     for src in sources:
         g, u = genes, universe
-        use_ids = src.name.startswith("GO:")
-        if not use_ids and aid:  # a GMT: its genes to the annotation's IDs when they map
-            space, n = map_gmt_ids(con, src.table, aid)
-            use_ids = n > 0
-            if notes is not None:
-                notes.append(f"{src.name}: matched {n:,} genes by {space}")
-        if use_ids and mapped:
+        if use_ids[src.name] and mapped:
             g = mapped["genes"].ids
             u = mapped["universe"].ids if universe else None
-        df = ora(con, g, src.table, u, min_size=min_size, max_size=max_size,
-                 label=f"{genes_file} ({src.name})")  # fmt: skip
+        try:
+            df = ora(con, g, src.table, u, min_size=min_size, max_size=max_size,
+                     label=f"{genes_file} ({src.name})")  # fmt: skip
+        except TooFewGenes as exc:  # this source's universe holds too few of the genes
+            untested.append(str(exc))
+            continue
         parts.append(df.assign(method="ora", set_source=src.name))
+    if not parts:  # nothing was tested: the reason is the error
+        raise InputError("; ".join(untested))
+    if notes is not None:
+        notes += untested
     return pd.concat(parts, ignore_index=True)
+
+
+def listed_ids(con: duckdb.DuckDBPyConnection, tables: list[str], ids: list[str]) -> set[str]:
+    """Return the ``ids`` that a gene set of one of ``tables`` lists (``gene_id`` as given)."""
+    if not ids or not tables:
+        return set()
+    union = " union ".join(f"select gene_id from {t}" for t in tables)
+    sql = f"select distinct gene_id from ({union}) where gene_id in (select unnest(?))"
+    return {r[0] for r in con.execute(sql, [list(ids)]).fetchall()}
 
 
 def enrich_regions(
@@ -89,22 +110,24 @@ def enrich_regions(
     """GREAT on a BED file (whole genome, or against ``background_file``'s regions).
 
     Chromosome names are matched to the genome's (``1`` → ``chr1``); regions off its assembled
-    chromosomes or past a chromosome's end are left out, and ``notes`` (a list, if given) gets
-    a line counting each kind.
+    chromosomes or past a chromosome's end are left out, a region listed twice counts once, and
+    ``notes`` (a list, if given) gets a line counting each kind.
     """
     from chromdiff.annotation import ensure_annotation
     from chromdiff.annotation.bedio import read_bed
-    from chromdiff.enrichment.ongenome import place_on_genome
+    from chromdiff.enrichment.ongenome import merge_duplicates, place_on_genome
 
     sizes = chrom_sizes(genome)
     read_bed(con, Path(regions_file), "_cd_adhoc_fg")
     placed = place_on_genome(con, "_cd_adhoc_fg", sizes, genome)
+    placed += filter(None, [merge_duplicates(con, "_cd_adhoc_fg", "regions")])
     if not con.execute("select count(*) from _cd_adhoc_fg").fetchall()[0][0]:
         raise InputError(f"{regions_file}: no region left to test: {'; '.join(placed)}")
     bg_sql = None
     if background_file is not None:
         read_bed(con, Path(background_file), "_cd_adhoc_bg0")
         placed += [f"background: {n}" for n in place_on_genome(con, "_cd_adhoc_bg0", sizes, genome)]
+        placed += filter(None, [merge_duplicates(con, "_cd_adhoc_bg0", "background")])
         # Foreground regions are matched to background regions by coordinates.
         con.execute(
             """create or replace temp table _cd_adhoc_bg as
@@ -136,7 +159,7 @@ def enrich_regions(
     parts = []
     for ont, src in term_jobs(con, ontologies, gmt, use_go=why is None):
         if ont is None:  # a GMT
-            map_gmt_ids(con, src.table, aid)
+            map_gmt_ids(con, src.table, aid, notes, src.name)
         with prepared_terms(con, aid, ont, src, sizes, min_size=min_size,
                             max_size=max_size):  # fmt: skip
             df = great(con, "select * from _cd_adhoc_fg", aid, src.table, sizes,

@@ -39,7 +39,7 @@ def dotplot_chart(df: pd.DataFrame, title: str) -> alt.HConcatChart:
             alt.Chart(inline_data(grp), title=str(query))
             .mark_circle(opacity=0.9)
             .encode(
-                x=alt.X("ratio:Q", title="hit ratio (k / n)", scale=alt.Scale(zero=False)),
+                x=alt.X("ratio:Q", title="hit ratio (k / n)", scale=_ratio_scale(grp["ratio"])),
                 y=alt.Y("term:N", sort=order, title=None),
                 size=size,
                 color=color,
@@ -48,3 +48,15 @@ def dotplot_chart(df: pd.DataFrame, title: str) -> alt.HConcatChart:
             .properties(width=220, height=alt.Step(16))
         )
     return alt.hconcat(*panels).properties(title=title).resolve_scale(y="independent")
+
+
+def _ratio_scale(ratio: pd.Series) -> alt.Scale:
+    """Return one panel's x scale: the data's range, padded around a single value.
+
+    Terms sharing one hit ratio (all 2/14) gave a zero-width domain, drawn with one tick "0";
+    such a panel spans half the value to 1.5 times it, the dots in the middle.
+    """
+    lo, hi = float(ratio.min()), float(ratio.max())
+    if hi > lo:
+        return alt.Scale(zero=False)
+    return alt.Scale(domain=[lo / 2, hi * 1.5], nice=False) if hi > 0 else alt.Scale()

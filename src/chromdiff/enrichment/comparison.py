@@ -104,8 +104,10 @@ def enrich_comparison(
     # the embedded GO ontologies (their term tables cached per input: termcache), then a GMT
     for ont, src in term_jobs(con, ontologies, gmt, use_go=why is None):
         if ont is None:  # a GMT
-            space, n = map_gmt_ids(con, src.table, aid)
-            run.note(None, "info", f"{src.name}: matched {n:,} genes by {space}")
+            species: list[str] = []
+            space, n = map_gmt_ids(con, src.table, aid, species, src.name)
+            for line in [f"{src.name}: matched {n:,} genes by {space}", *species]:
+                run.note(None, "info", line)
         queries = {}
         for query, (sql, n_sig) in significant.items():
             if n_sig == 0:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -10,6 +11,25 @@ import duckdb
 from chromdiff.annotation.genesql import GENE_ID_ORDER
 from chromdiff.annotation.symbolcase import case_note
 from chromdiff.errors import InputError
+
+#: An Ensembl gene ID (ENSG human, ENSMUSG mouse, ...), with or without its ``.N`` version.
+_ENSEMBL = re.compile(r"^ENS[A-Z]*G\d{11}(\.\d+)?$")
+
+
+def id_hint(ids) -> str | None:
+    """Say what to do when most ``ids`` are Ensembl gene IDs (no embedded gene set uses them).
+
+    Returns None otherwise. chromdiff has no offline Ensembl table to map them with.
+    """
+    ids = [str(i) for i in ids]
+    ens = [i for i in ids if _ENSEMBL.match(i)]
+    if 2 * len(ens) <= len(ids):
+        return None
+    return (
+        f"{len(ens):,} of {len(ids):,} look like Ensembl gene IDs (e.g. {ens[0]}); GO and the "
+        "embedded annotations use Entrez IDs and symbols, and chromdiff has no offline Ensembl "
+        "table: map them first (e.g. with Ensembl BioMart)"
+    )
 
 
 def read_gene_list(path: str | Path) -> list[str]:
@@ -38,7 +58,8 @@ class GeneMapping:
     """A gene list mapped to an annotation's gene IDs (see :func:`map_gene_list`)."""
 
     annotation_id: str
-    #: One ID per entry, in order (an entry found nowhere stays as given: it is in no gene set).
+    #: One ID per entry, in order (an entry not found stays as given: only a gene set listing
+    #: that very ID counts it).
     ids: list[str] = field(default_factory=list)
     by_id: int = 0
     by_symbol: int = 0
@@ -48,8 +69,12 @@ class GeneMapping:
     #: :func:`~chromdiff.annotation.symbolcase.case_note` on the symbols matched by name.
     species: str | None = None
 
-    def note(self, what: str) -> str:
-        """One line: how many entries of list ``what`` were found, and how."""
+    def note(self, what: str, listed: set[str] = frozenset()) -> str:
+        """One line: how many entries of list ``what`` were found, and how.
+
+        ``listed``: the entries not found that a gene set lists under that very ID (kept as
+        given, they count there: an Entrez ID in GO but not in the hg19 build).
+        """
         n = len(self.ids)
         line = (
             f"{what}: {n - len(self.unmapped):,} of {n:,} genes found in {self.annotation_id} "
@@ -58,9 +83,16 @@ class GeneMapping:
         if self.ambiguous:
             line += f", {self.ambiguous:,} of them a symbol of several genes: smallest ID taken"
         line += ")"
-        if self.unmapped:
-            line += f"; not found, so in no gene set: {', '.join(self.unmapped[:3])}"
-            line += " …" if len(self.unmapped) > 3 else ""
+        lost = [g for g in self.unmapped if g not in listed]
+        if lost:
+            line += f"; not found, so in no gene set: {', '.join(lost[:3])}"
+            line += " …" if len(lost) > 3 else ""
+        kept = [g for g in self.unmapped if g in listed]
+        if kept:
+            line += (
+                f"; not in {self.annotation_id} but kept as given, as a gene set lists that "
+                f"ID: {', '.join(kept[:3])}" + (" …" if len(kept) > 3 else "")
+            )
         if self.species:
             line += f". {self.species}"
         return line

@@ -10,7 +10,8 @@ lower.tail = FALSE)``) with
 * ``n``: the query genes within the universe; ``k``: those in the set.
 
 Only sets holding at least one query gene are tested and BH-adjusted together, as in
-``enricher_internal``. Fold enrichment = ``k / (n M / N)``.
+``enricher_internal``. Fold enrichment = ``k / (n M / N)``. A list with fewer than
+:data:`MIN_QUERY_GENES` genes in the universe is not tested (:class:`TooFewGenes`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,22 @@ import numpy as np
 import pandas as pd
 from scipy.stats import false_discovery_control, hypergeom
 
+from chromdiff.enrichment.genelist import id_hint
 from chromdiff.errors import InputError
+
+#: Fewest query genes (``n``, within the universe) a list needs to be tested. With one gene,
+#: each set holding it gets ``p = M / N`` (its size, nothing about the list), and as only sets
+#: with a hit are tested, BH over them called hundreds of terms significant (TP53 alone: 378 of
+#: 378). clusterProfiler's ``enricher_internal`` has no such floor; Metascape keeps only terms
+#: with at least 3 genes of the list (Zhou et al. 2019, Nat Commun 10:1523, "minimum count of
+#: 3") and Z. Gu's ``ora()`` (GSEAtopics, rGREAT's author) has ``min_hits = 3``: a list of fewer
+#: than 3 genes can reach neither.
+MIN_QUERY_GENES = 3
+
+
+class TooFewGenes(InputError):
+    """The list has fewer than :data:`MIN_QUERY_GENES` genes in the universe: not tested."""
+
 
 #: Columns of :func:`ora`'s result (and of ``enrichment_results`` rows it feeds).
 ORA_COLUMNS = (
@@ -103,6 +119,8 @@ class Universe:
             select set_id, count(*) as set_size from _cd_us group by set_id"""
         )
         self.size = con.execute("select count(*) from _cd_u").fetchall()[0][0]
+        #: Why no universe gene is in the sets, when their identifiers tell (else None).
+        self.hint = id_hint(universe) if self.size == 0 and universe is not None else None
 
     def __enter__(self) -> Universe:
         return self
@@ -153,6 +171,9 @@ def ora(
     ------
     InputError
         The query list is empty, or none of its genes is in the annotated universe.
+    TooFewGenes
+        Fewer than :data:`MIN_QUERY_GENES` of its genes are in the universe (an
+        :class:`InputError`, so a caller that notes those as skipped notes this one too).
     """
     genes = [str(g) for g in genes if g is not None and str(g) != ""]
     if not genes:
@@ -165,15 +186,27 @@ def ora(
         raise ValueError(f"the prepared universe is of {prepared.sets_table}, not {sets_table}")
     big_n = prepared.size
     if big_n == 0:
-        raise InputError(f"{label}: no universe gene is annotated in the gene sets")
+        hint = f": {prepared.hint}" if prepared.hint else ""
+        raise InputError(f"{label}: no universe gene is annotated in the gene sets{hint}")
     _register(con, "_cd_q", genes)
     try:
         n = con.execute("select count(*) from _cd_q semi join _cd_u using (gene_id)").fetchall()
         n = n[0][0]
         if n == 0:
+            hint = id_hint(dict.fromkeys(genes)) or "check the identifier type (Entrez ids for GO)"
             raise InputError(
                 f"{label}: none of the {len(set(genes)):,} genes is in the universe "
-                f"({big_n:,} annotated genes); check the identifier type (Entrez ids for GO)"
+                f"({big_n:,} annotated genes); {hint}"
+            )
+        if n < MIN_QUERY_GENES:
+            inside = [r[0] for r in con.execute(
+                "select gene_id from _cd_q semi join _cd_u using (gene_id) order by gene_id"
+            ).fetchall()]  # fmt: skip
+            raise TooFewGenes(
+                f"{label}: not tested: only {n} of the list's genes "
+                f"{'is' if n == 1 else 'are'} in the universe ({', '.join(inside)}); ORA needs "
+                f"at least {MIN_QUERY_GENES} (with one gene a set's p-value is just its share "
+                "of the universe)"
             )
         df = con.execute(
             """with h as (select s.set_id, any_value(s.set_name) as set_name, count(*) as k,

@@ -68,6 +68,8 @@ def section(con: duckdb.DuckDBPyConnection, run_id: str) -> Section | None:
         return None
     s = Section()
     for query, kind, msg in notes:
+        if kind == "universe" and not n_rows:  # nothing was tested against it
+            continue
         prefix = f"{query}: " if query else ""
         s.intro.append(f"{kind.capitalize()}: {prefix}{msg}.")
     queries = con.execute(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import duckdb
 
+from chromdiff.annotation.symbolcase import case_note
 from chromdiff.enrichment.build_go import PROVENANCE
 from chromdiff.enrichment.gmt import load_gmt_sets
 from chromdiff.enrichment.go import load_go_sets
@@ -69,11 +70,20 @@ def load_sources(
     return out
 
 
-def map_gmt_ids(con: duckdb.DuckDBPyConnection, table: str, annotation_id: str) -> tuple[str, int]:
+def map_gmt_ids(
+    con: duckdb.DuckDBPyConnection,
+    table: str,
+    annotation_id: str,
+    notes: list[str] | None = None,
+    name: str = "GMT",
+) -> tuple[str, int]:
     """Rewrite a GMT table's genes to ``annotation_id``'s gene ids when they are symbols.
 
     The GMT's ids are compared with the annotation's gene ids and symbols (case-insensitive for
     symbols); whichever matches more genes wins. Returns (``gene_id`` | ``symbol``, matched).
+    When symbols win and most are written in the other species' style (a human GMT against
+    mm10: ``CDKN1A`` matched ``Cdkn1a``), ``notes`` (if given) gets the warning gene lists get
+    (:func:`~chromdiff.annotation.symbolcase.case_note`; ``name`` names the GMT in it).
     """
     by_id, by_sym = con.execute(
         f"""select
@@ -85,6 +95,15 @@ def map_gmt_ids(con: duckdb.DuckDBPyConnection, table: str, annotation_id: str) 
         [annotation_id, annotation_id],
     ).fetchall()[0]
     if by_sym > by_id:
+        if notes is not None:
+            matched = con.execute(
+                f"""select distinct s.gene_id from {table} s semi join ann_genes g
+                on upper(g.symbol) = upper(s.gene_id) and g.annotation_id = ?
+                order by s.gene_id""",
+                [annotation_id],
+            ).fetchall()
+            warn = case_note([r[0] for r in matched], annotation_id, what="GMT", gene_sets=True)
+            notes += [f"{name}: {warn}"] if warn else []
         con.execute(
             f"""create or replace temp table {table} as
             select distinct s.set_id, s.set_name, g.gene_id from {table} s

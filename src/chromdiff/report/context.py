@@ -44,7 +44,8 @@ class ReportContext:
     annotation_version : str or None
         ``annotation_sources.version`` of ``annotation_id`` (the sources it was built from).
     enriched : bool
-        The comparison has an enrichment run (results or notes).
+        The comparison's enrichment run tested something (it has results; a run of only
+        "skipped" notes tested nothing, so GREAT and GO are not cited).
     """
 
     comparison: dict
@@ -167,8 +168,7 @@ def _provenance(con: duckdb.DuckDBPyConnection, comparison_id: str) -> dict:
                   (select min(s.version) from annotation_sources s
                    where s.annotation_id = (select min(annotation_id) from region_annotation
                                             where comparison_id = $c)),
-                  exists (select 1 from enrichment_notes where run_id = $r)
-                  or exists (select 1 from enrichment_results where run_id = $r)""",
+                  exists (select 1 from enrichment_results where run_id = $r)""",
         {"c": comparison_id, "r": enrichment_run_id(comparison_id)},
     ).fetchall()[0]
     return {"engine": engine, "annotation_version": version, "enriched": bool(enriched)}

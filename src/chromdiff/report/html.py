@@ -12,6 +12,7 @@ from chromdiff.report.markdown import CHARTS
 from chromdiff.report.text import (
     GENE_COLUMNS_NOTE,
     analysis_name,
+    charts_note,
     citations,
     design_caveats,
     finding_title,
@@ -127,6 +128,8 @@ def render_html(
         parts.append(f"<p>{_e(note)}</p>")
     parts.append(f"<p>{_e(top_export_line(ctx))}</p>")
     parts.append("<h2>Charts</h2>")
+    if charts_note(ctx):
+        parts.append(f"<p>{_e(charts_note(ctx))}</p>")
     for stem, caption in CHARTS.items():
         if stem in figures:
             parts.append(f"<figure>{figures[stem]}<figcaption>{_e(caption)}</figcaption></figure>")

@@ -10,6 +10,7 @@ from chromdiff.report.context import ReportContext
 from chromdiff.report.text import (
     GENE_COLUMNS_NOTE,
     analysis_name,
+    charts_note,
     citations,
     design_caveats,
     finding_title,
@@ -120,6 +121,7 @@ def render_markdown(
         "## Charts",
         "",
     ]
+    out += [charts_note(ctx), ""] if charts_note(ctx) else []
     for stem, caption in CHARTS.items():
         if stem in charts:
             out += [f"![{caption}]({charts[stem]})", ""]

@@ -66,7 +66,12 @@ def design_caveats(ctx: ReportContext) -> list[str]:
     """Design caveats shown before anything else."""
     c = ctx.comparison
     out = []
-    if c["simulated"]:
+    if c["simulated"] and str(c["base_url"]).startswith("local:"):  # the local demo
+        out.append(
+            "These results are SIMULATED: chromdiff ran ChIP-Atlas's pipeline on this machine "
+            "on simulated input files (demo data), not on ChIP-Atlas output."
+        )
+    elif c["simulated"]:
         out.append("These results are SIMULATED (local fake server), not ChIP-Atlas output.")
     user = [i for g in ("A", "B") for i in ctx.ids(g) if i.startswith("URL_")]
     if user:
@@ -131,6 +136,8 @@ def significance_rule(ctx: ReportContext, *, spelled: bool = False) -> str:
 def significance_line(ctx: ReportContext) -> str:
     """Return the line under the counts: the significance rule and the analysis set's q and size."""
     n = ctx.counts
+    if not n.get("n_filtered"):  # no minimum q or median size to give ("NA bp")
+        return f"Significant: {significance_rule(ctx)}. Analysis set: empty (no regions)."
     return (
         f"Significant: {significance_rule(ctx)}. Analysis set: minimum q "
         f"{fmt_q(n.get('min_q'))}, median region size {fmt_num(n.get('median_size'), 0)} bp."
@@ -138,9 +145,23 @@ def significance_line(ctx: ReportContext) -> str:
 
 
 def top_export_line(ctx: ReportContext) -> str:
-    """Return the line under the top-regions table pointing at the top-N export."""
-    top_n = ctx.params["top_n"]
+    """Return the line under the top-regions table pointing at the top-N export.
+
+    The export holds the first ``top_n`` regions of the analysis set: fewer when it is smaller.
+    """
+    top_n, n = int(ctx.params["top_n"]), int(ctx.counts.get("n_filtered") or 0)
+    if n == 0:
+        return f"The top-{top_n} export is empty: the analysis set has no regions."
+    if n < top_n:
+        return f"All {n:,} regions of the analysis set are in the top-{top_n} export."
     return f"The top {top_n} regions are in the top-{top_n} export."
+
+
+def charts_note(ctx: ReportContext) -> str | None:
+    """Return the line above the charts when they have nothing to draw, else None."""
+    if not ctx.counts.get("n_filtered"):
+        return "No regions in the analysis set: the charts below are empty."
+    return None
 
 
 def tiny_removed(ctx: ReportContext) -> str:
@@ -214,6 +235,8 @@ def annotated(ctx: ReportContext) -> str:
     if ctx.annotation_id:
         built = f", built from {ctx.annotation_version}" if ctx.annotation_version else ""
         return f"annotated regions to the nearest gene offline ({ctx.annotation_id}{built})"
+    if not ctx.counts.get("n_unfiltered"):  # not for want of an annotation
+        return "had no regions to annotate to genes"
     return (
         f"did not annotate regions to genes: no gene annotation is embedded for "
         f"{ctx.comparison['genome']} (chromdiff annotate --comparison ID --gtf FILE annotates "
