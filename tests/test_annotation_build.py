@@ -64,6 +64,27 @@ def test_cut_build_splits_loci_and_picks_ncbi_gene_ids(tmp_path):
     ).fetchall() == [("Trp53",)]
 
 
+@pytest.fixture(scope="module")
+def cut_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cut")
+    counts = build(CUT, out, manifest=load_manifest(CUT_MANIFEST))
+    con = duckdb.connect()
+    for g in GENOMES:
+        for t in ("genes", "transcripts", "exons"):
+            con.execute(f"create view {g}_{t} as select * from '{out}/{g}_{t}.parquet'")
+    return con, counts
+
+
+def test_cut_build_leaves_out_microrna_split_alignments(cut_build):
+    """refGene NR_106755 is MIR548AZ (a ~70-nt microRNA) aligned over 508 kb of chr14; it took
+    ESR2's gene and moved its TSS from 64,805,268 (every ESR2 NM_, 1-based) to 64,927,439."""
+    con, _ = cut_build
+    assert con.execute("select * from hg19_transcripts where tx_id = 'NR_106755'").fetchall() == []
+    assert con.execute("select tss from hg19_genes where gene_id = '2100'").fetchall() == [
+        (64_805_267,)
+    ]
+
+
 def test_a_changed_input_is_refused(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(CUT, src)

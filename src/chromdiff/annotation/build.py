@@ -45,6 +45,11 @@ import duckdb
 import pyarrow as pa
 
 from chromdiff.annotation.embedded import DATA_DIR, GENOMES, PROVENANCE
+from chromdiff.annotation.sourcefaults import (
+    SMALL_RNA_MAX_SPAN,
+    SMALL_RNA_SYMBOL,
+    small_rna_sql,
+)
 from chromdiff.annotation.sources import (
     MANIFEST,
     default_source_dir,
@@ -54,20 +59,19 @@ from chromdiff.annotation.sources import (
 )
 from chromdiff.errors import InputError
 
-__all__ = ["DATA_DIR", "GENOMES", "PROVENANCE", "build", "build_genome", "main"]
+__all__ = [
+    "DATA_DIR",
+    "GENOMES",
+    "PROVENANCE",
+    "SMALL_RNA_MAX_SPAN",
+    "SMALL_RNA_SYMBOL",
+    "build",
+    "build_genome",
+    "main",
+]
 
 HUMAN = ("hg38", "hg19")
 ORG_DB = "org.Hs.eg.db/extdata/org.Hs.eg.sqlite"
-
-#: A microRNA, snoRNA, scaRNA, Y RNA, 7SK/7SL or BC1 transcript is a few hundred bases (mm10
-#: refGene: 90% of miRNA spans <= 119 bp); refGene also holds split alignments of some over up
-#: to 945 kb (mm10 NR_038088 Bc1, NR_039557 Mir5098: 479 kb across Itga6, whose gene TSS it moved
-#: 372 kb). Such a transcript spanning more than this many bases is left out (66 in mm10, 11 in
-#: hg38, 24 in hg19); host genes (Mirg, Mir17hg, Snhg1) do not match the symbol pattern.
-SMALL_RNA_MAX_SPAN = 5_000
-SMALL_RNA_SYMBOL = (
-    r"^(?i)(mir\d+[a-z]?(-\d+)*|snor[ad]\d+[a-z]?(-\d+)*|scarna\d+|bc1|rny\d|rn7s[kl]\d*)$"
-)
 
 #: mm10's mitochondrial genes: refGene has no chrM transcript, so no symbol reached the 15
 #: Rsubread chrM Entrez IDs (``mt-Co1`` in a DE table matched nothing). NCBI Gene symbols, as
@@ -154,8 +158,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
                             columns={{'#name':'VARCHAR','chrom':'VARCHAR','strand':'VARCHAR',
                                       'txStart':'BIGINT','txEnd':'BIGINT',
                                       'name2':'VARCHAR'}}))
-        where not (stop - start > {SMALL_RNA_MAX_SPAN}
-                   and regexp_matches(symbol, '{SMALL_RNA_SYMBOL}'))"""
+        where not (stop - start > {SMALL_RNA_MAX_SPAN} and {small_rna_sql("symbol")})"""
     )
     # exonic bases of each overlapping same-strand gene within each transcript span, and how many
     # of the transcript's two end bases its exons hold (a refGene span starts and ends on exons:
@@ -205,8 +208,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
             from cand c join raw_tx t using (rid) left join gsym s using (gene_id)
             -- a long transcript is not a small RNA's: a host gene's (Mir22hg, Mirg, SNHG24)
             -- overlaps its microRNA's exon but, without an exon of its own here, took its name
-            where not (t.stop - t.start > {SMALL_RNA_MAX_SPAN}
-                       and coalesce(regexp_matches(s.symbol, '{SMALL_RNA_SYMBOL}'), false)
+            where not (t.stop - t.start > {SMALL_RNA_MAX_SPAN} and {small_rna_sql("s.symbol")}
                        and upper(s.symbol) is distinct from upper(t.symbol)))
         select t.rid, coalesce(r.gene_id, (select min(a.entrez) from {acc} a
                                            where a.acc = t.tx_id)) as gene_id

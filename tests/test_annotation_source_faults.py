@@ -1,0 +1,97 @@
+"""The committed embedded builds correct the known faults of their public sources.
+
+Each test annotates real positions with the committed build and checks the answer against a
+fact from outside the build's own rows (coordinates 1-based as NCBI and the UCSC browser print
+them; the engine's are 0-based half-open):
+
+* 1 (small-RNA split alignments), NCBI Gene / RefSeq (GRCh37): ESR2 (Entrez 2100, minus strand)
+  starts at 64,805,268 on every NM_ transcript; MIR548AZ (NR_106755) is a ~70-nt microRNA, not
+  a 508-kb transcript; TGFB2 ends at 218,617,961 and the next gene, LYPLAL1, starts at
+  219,347,xxx (a gene desert between).
+"""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from chromdiff.annotation import annotate_regions, ensure_annotation, link_great
+from chromdiff.annotation.embedded import DATA_DIR
+from chromdiff.annotation.sourcefaults import SMALL_RNA_MAX_SPAN, is_small_rna
+from chromdiff.warehouse.db import apply_schema
+
+
+@pytest.fixture(scope="module")
+def con():
+    c = duckdb.connect()
+    apply_schema(c)
+    for g in ("hg38", "hg19", "mm10"):
+        ensure_annotation(c, g)
+    return c
+
+
+def annotate(con, genome, chrom, start, stop, table="out"):
+    region = f"select 1 as region_key, '{chrom}' as chrom, {start} as start, {stop} as stop"
+    annotate_regions(con, region, f"embedded:{genome}", table)
+    return con.execute(
+        f"select feature, annotation, gene_id, symbol, tss, genic_symbol from {table}"
+    ).fetchone()
+
+
+# --- 1. small-RNA split alignments: any microRNA name, and U snRNAs ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("symbol", "small"),
+    [
+        # HGNC/MGI microRNA, snoRNA and snRNA names with every suffix form
+        ("MIR548AZ", True), ("MIR548F3", True), ("MIR548H4", True), ("MIR1184-1", True),
+        ("MIRLET7A1", True), ("Mir669a-10", True), ("SNORD115-21", True), ("RNU6-71P", True),
+        ("RNU5F-1", True), ("RNVU1-18", True), ("RN7SK", True), ("Bc1", True),
+        # host genes (long transcripts) and genes that only start like one
+        ("MIR17HG", False), ("MIR4435-2HG", False), ("MIRLET7BHG", False), ("Mir99ahg", False),
+        ("Mirg", False), ("Mirt1", False), ("SNHG1", False), ("TRNAU1AP", False), ("ESR2", False),
+    ],
+)  # fmt: skip
+def test_small_rna_names(symbol, small):
+    assert is_small_rna(symbol) is small
+
+
+@pytest.mark.parametrize("genome", ["hg38", "hg19", "mm10"])
+def test_no_small_rna_transcript_spans_kilobases(genome):
+    """hg19 kept 26 microRNA split alignments (MIR548F3 670 kb, MIR548AZ 508 kb, ...) and 14 of
+    U6/U5 snRNAs (RNU6-71P 477 kb), hg38 4: the old pattern missed letter+digit suffixes."""
+    rows = duckdb.sql(
+        f"select symbol, stop - start from '{DATA_DIR}/{genome}_transcripts.parquet'"
+    ).fetchall()
+    assert not [(s, n) for s, n in rows if is_small_rna(s) and n > SMALL_RNA_MAX_SPAN]
+    assert sum(1 for s, _ in rows if is_small_rna(s)) > 1000  # the pattern does match
+
+
+def test_hg19_esr2_tss_is_its_own(con):
+    """NR_106755 (MIR548AZ, chr14:64,419,068-64,927,439 -) was ESR2's: its TSS 122 kb upstream
+    of every ESR2 NM_ transcript's, and a region there was "Promoter (<=1kb)" of ESR2."""
+    assert con.execute(
+        "select tss from ann_genes where annotation_id = 'embedded:hg19' and gene_id = '2100'"
+    ).fetchall() == [(64_805_267,)]
+    feature, _ann, gene, _sym, _tss, genic = annotate(con, "hg19", "chr14", 64_927_000, 64_927_500)
+    assert gene != "2100" and genic != "ESR2" and feature != "Promoter"
+    _f, _a, gene, _s, tss, _g = annotate(con, "hg19", "chr14", 64_805_000, 64_805_500)
+    assert (gene, tss) == ("2100", 64_805_267)
+
+
+def test_hg19_esr2_promoter_links_to_esr2_in_great(con):
+    """GREAT: ESR2's basal domain (TSS 64,805,267, minus strand: -1 kb/+5 kb) holds a region
+    centred 17 bp downstream of it; with the 508-kb alignment the gene TSS sat elsewhere."""
+    region = "select 1 as region_key, 'chr14' as chrom, 64805000 as start, 64805500 as stop"
+    link_great(con, region, "embedded:hg19", "g")
+    assert con.execute("select distance from g where gene_id = '2100'").fetchall() == [(17,)]
+
+
+@pytest.mark.parametrize(("genome", "start"), [("hg19", 218_900_000), ("hg38", 218_726_658)])
+def test_tgfb2_gene_desert_is_intergenic(con, genome, start):
+    """Between TGFB2 (ends 218,617,961 in hg19) and LYPLAL1 (219.35 Mb) lies no gene; MIR548F3's
+    670-kb alignment (NR_031644) made it "Intron (TGFB2, exons unknown here)". hg38 is the same
+    place (hg19 - 173,342 bp on this stretch of chr1)."""
+    feature, ann, *_ = annotate(con, genome, "chr1", start, start + 500)
+    assert (feature, ann) == ("Distal Intergenic", "Distal Intergenic")
