@@ -85,6 +85,19 @@ def test_cut_build_leaves_out_microrna_split_alignments(cut_build):
     ]
 
 
+def test_cut_build_clips_a_split_alignment_to_its_genes_exons(cut_build):
+    """NBPF8 (Entrez 728841): NCBI's exons span 144,146,787-144,224,264 (1-based); refGene's
+    NM_001278267 ran on to 146,467,744 over 21 multi-exon genes of 1q21."""
+    con, counts = cut_build
+    assert con.execute(
+        "select start + 1, stop from hg19_transcripts where tx_id = 'NM_001278267'"
+    ).fetchall() == [(144_146_811, 144_224_264)]
+    assert con.execute(
+        "select start + 1, stop from hg19_genes where gene_id = '728841'"
+    ).fetchall() == [(144_146_787, 144_224_264)]
+    assert counts["hg19"]["spans_clipped"] >= 1
+
+
 def test_a_changed_input_is_refused(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(CUT, src)

@@ -8,6 +8,10 @@ them; the engine's are 0-based half-open):
   starts at 64,805,268 on every NM_ transcript; MIR548AZ (NR_106755) is a ~70-nt microRNA, not
   a 508-kb transcript; TGFB2 ends at 218,617,961 and the next gene, LYPLAL1, starts at
   219,347,xxx (a gene desert between).
+* 2 (split alignments of duplicated genes): SEC22B (9554) exon 1 ends at 145,096,621 and exon 2
+  starts at 145,103,908; NBPF8 (728841) has exons over 144,146,787-144,224,264 only; the hg38
+  build (a newer RefSeq release, where the NBPF genes' exons are complete) has NBPF8 at 51 kb,
+  NBPF9 37 kb, NBPF10 78 kb, NBPF20 116 kb.
 """
 
 from __future__ import annotations
@@ -95,3 +99,49 @@ def test_tgfb2_gene_desert_is_intergenic(con, genome, start):
     place (hg19 - 173,342 bp on this stretch of chr1)."""
     feature, ann, *_ = annotate(con, genome, "chr1", start, start + 500)
     assert (feature, ann) == ("Distal Intergenic", "Distal Intergenic")
+
+
+# --- 2. split alignments of duplicated genes -----------------------------------------------------
+
+
+def test_hg19_sec22b_intron_is_sec22b_not_nbpf8(con):
+    """NM_001278267 (NBPF8) spans 144,146,810-146,467,744 in refGene, over 1q21's segmental
+    duplications; the 2.24 Mb past NBPF8's exons was "Intron (NBPF8, exons unknown here)" and
+    won over SEC22B's first intron (145,096,622-145,103,907)."""
+    feature, ann, _g, _s, _t, genic = annotate(con, "hg19", "chr1", 145_100_000, 145_100_500)
+    assert (feature, genic) == ("Intron", "SEC22B")
+    assert ann.startswith("Intron (SEC22B/9554, intron 1 of ")
+
+
+def test_hg19_nbpf_loci_are_their_genes_not_megabases(con):
+    spans = dict(
+        con.execute(
+            """select symbol, max(stop - start) from ann_genes
+            where annotation_id = 'embedded:hg19' and symbol in ('NBPF8', 'NBPF9', 'NBPF10',
+                                                                 'NBPF20')
+            group by symbol"""
+        ).fetchall()
+    )
+    # hg38 build: 51, 37, 78, 116 kb; hg19 was 2,321, 755, 1,176 and 1,535 kb
+    assert set(spans) == {"NBPF8", "NBPF9", "NBPF10", "NBPF20"}
+    assert max(spans.values()) < 250_000, spans
+    assert con.execute(
+        """select start + 1, stop from ann_genes
+        where annotation_id = 'embedded:hg19' and gene_id = '728841'"""
+    ).fetchall() == [(144_146_787, 144_224_264)]
+
+
+@pytest.mark.parametrize(
+    ("symbol", "span"),
+    # NCBI (and the hg38 build): LRRC4C 1.35 Mb, LINGO2 1.26 Mb, CDH18 1.10 Mb, ACTL8 72 kb
+    [("LRRC4C", 1_345_436), ("LINGO2", 1_264_915), ("CDH18", 1_102_828), ("ACTL8", 71_751)],
+)
+def test_hg19_long_genes_with_exons_missing_from_rsubread_keep_their_span(con, symbol, span):
+    """Rsubread's older RefSeq lacks exons of these long transcripts (LRRC4C: its first 180 kb
+    only), so a span past the known exons alone is not a split alignment."""
+    got = con.execute(
+        """select max(stop - start) from ann_transcripts
+        where annotation_id = 'embedded:hg19' and symbol = ?""",
+        [symbol],
+    ).fetchone()[0]
+    assert got == span

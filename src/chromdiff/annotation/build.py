@@ -48,6 +48,7 @@ from chromdiff.annotation.embedded import DATA_DIR, GENOMES, PROVENANCE
 from chromdiff.annotation.sourcefaults import (
     SMALL_RNA_MAX_SPAN,
     SMALL_RNA_SYMBOL,
+    clip_split_alignments,
     small_rna_sql,
 )
 from chromdiff.annotation.sources import (
@@ -238,12 +239,21 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
         select gene_id, case when taken then null else coalesce(own, ref) end as symbol, taken
         from j"""
     )
+    # corrections for the sources' known faults (chromdiff.annotation.sourcefaults)
+    con.execute(
+        """create or replace temp table tx_of_gene as
+        select t.rid, t.tx_id, g.gene_id, t.chrom, t.start, t.stop, t.strand
+        from raw_tx t join tx_gene g using (rid)"""
+    )
+    fixes = {
+        "spans_clipped": clip_split_alignments(con, "tx_of_gene", "raw_exons", "tx_clipped"),
+    }
     con.execute(
         """create or replace temp table b_tx as
-        select t.tx_id, g.gene_id,
+        select t.tx_id, c.gene_id,
                case when s.taken then null else coalesce(s.symbol, t.symbol) end as symbol,
-               t.chrom, t.start, t.stop, t.strand
-        from raw_tx t join tx_gene g using (rid) left join gene_symbol s using (gene_id)"""
+               t.chrom, c.start, c.stop, t.strand
+        from raw_tx t join tx_clipped c using (rid) left join gene_symbol s using (gene_id)"""
     )
     # Loci: a gene's transcript spans and exons on one chromosome and strand, chained by overlap.
     con.execute(
@@ -272,7 +282,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
             "(format parquet, compression zstd, compression_level 19)"
         )
         counts[name] = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-    return counts
+    return counts | fixes
 
 
 def build(

@@ -7,6 +7,8 @@ first ones; ``docs/annotation.md`` "Embedded annotations" gives the numbers for 
 * **Small-RNA split alignments.** refGene aligns some microRNA, snoRNA, snRNA, ... transcripts
   (a few hundred bases) in pieces over up to 945 kb; :func:`small_rna_sql` names them, and the
   build leaves out such a transcript spanning more than :data:`SMALL_RNA_MAX_SPAN`.
+* **Split alignments of duplicated genes** (:func:`clip_split_alignments`): a refGene span
+  reaching far past its gene's own exons over other genes (hg19 NBPF8: 2.32 Mb).
 
 Every function works on temp tables of the build's connection (0-based half-open coordinates)
 and keeps the build deterministic (set-based SQL, no order-dependent choice).
@@ -16,10 +18,15 @@ from __future__ import annotations
 
 import re
 
+import duckdb
+
 __all__ = [
     "SMALL_RNA_HOST",
     "SMALL_RNA_MAX_SPAN",
     "SMALL_RNA_SYMBOL",
+    "SPLIT_MIN_GENES",
+    "SPLIT_MIN_STRETCH",
+    "clip_split_alignments",
     "is_small_rna",
     "small_rna_sql",
 ]
@@ -42,6 +49,13 @@ SMALL_RNA_SYMBOL = (
 #: A host gene of small RNAs (a long transcript; HGNC/MGI name them ``<RNA>HG``).
 SMALL_RNA_HOST = r"(?i)hg$"
 
+#: A refGene span reaching at least this far past the last (or before the first) exon its gene
+#: has in the span, over the genes of a duplicated region, is a split alignment (see
+#: :func:`clip_split_alignments`).
+SPLIT_MIN_STRETCH = 50_000
+#: ... over at least this many other genes with two or more exons inside the stretch.
+SPLIT_MIN_GENES = 3
+
 _SMALL = re.compile(SMALL_RNA_SYMBOL.replace("(?i)", ""), re.IGNORECASE)
 _HOST = re.compile(SMALL_RNA_HOST.replace("(?i)", ""), re.IGNORECASE)
 
@@ -57,3 +71,89 @@ def small_rna_sql(column: str) -> str:
 def is_small_rna(symbol: str | None) -> bool:
     """Return True when ``symbol`` names a small-RNA gene (as :func:`small_rna_sql`)."""
     return bool(symbol) and bool(_SMALL.match(symbol)) and not _HOST.search(symbol)
+
+
+def clip_split_alignments(con: duckdb.DuckDBPyConnection, tx: str, exons: str, out: str) -> int:
+    """Write ``tx`` to temp table ``out`` with split-alignment spans clipped; return how many.
+
+    UCSC refGene places each RefSeq mRNA by BLAT and writes one span per alignment, so an mRNA
+    of a duplicated gene family can be chained across the copies: hg19 NM_001278267 (NBPF8)
+    spans chr1:144,146,810-146,467,744, over 1q21's segmental duplications, where NCBI's
+    exons of its gene (Entrez 728841, Rsubread) span 144,146,787-144,224,264 only (the hg38
+    build has NBPF8 at 51 kb). The 2.24 Mb beyond became "Intron (NBPF8, exons unknown here)"
+    over the introns of ~34 genes (SEC22B among them). Rsubread's RefSeq release also just
+    lacks some exons of newer transcripts (hg19 LRRC4C, 1.35 Mb, has Rsubread exons over its
+    first 180 kb only), so a span past the gene's exons is kept unless its unknown stretch has
+    the mark of a chained alignment.
+
+    Rule, for each end of a transcript with a gene: the *unknown stretch* runs from the
+    transcript's end to the nearest exon its gene has in the span (same chromosome and strand).
+    It is cut off (the span ends at that exon) when it is at least :data:`SPLIT_MIN_STRETCH`
+    long and either
+
+    * at least :data:`SPLIT_MIN_GENES` other genes have two or more exons on the same strand
+      inside it (a stretch where the transcript has no exon of its own yet runs over several
+      multi-exon genes of its strand; NBPF8's holds 21, mouse Tspear's 200 kb over its nested
+      single-exon Krtap genes none), or
+    * refGene places the accession at more than one locus (a paralog family's mRNA: hg19
+      NR_104217 aligns to NBPF10, NBPF20 and a third locus, and spans 748 kb past NBPF20's
+      exons).
+
+    Checked against an independent oracle, the hg38 build (a newer RefSeq release, whose exons
+    cover these genes): of the 1,129 ends of hg19 transcripts reaching 20 kb or more past their
+    gene's exons, 905 belong to genes hg38 confirms (their exons there span >= 80% of the hg19
+    transcript: LRRC4C, LINGO2, CDH18, ...) and 2 of them are cut (RGPD2, GUSBP3); 114 are
+    split alignments by hg38 (the gene spans < 50% of it there) and 31 of them are cut; 6 cut
+    ends have no hg38 counterpart (GAGE copies). The rule is conservative: most split ends it
+    leaves lack both marks (ZMYM3 NR_001568, MRC1 NM_002438).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The build's connection.
+    tx : str
+        Table ``rid, tx_id, gene_id, chrom, start, stop, strand`` (gene_id may be NULL).
+    exons : str
+        Table ``gene_id, chrom, start, stop, strand``.
+    out : str
+        Temp table written (the columns of ``tx``).
+    """
+    con.execute(
+        f"""create or replace temp table _split_ends as
+        with own as (
+            select t.rid, min(e.start) as es, max(e.stop) as ee
+            from {tx} t join {exons} e
+              on e.gene_id = t.gene_id and e.chrom = t.chrom and e.strand = t.strand
+             and e.start < t.stop and t.start < e.stop
+            group by t.rid),
+        multi as (select tx_id from {tx} group by tx_id having count(*) > 1),
+        stretch as (
+            select t.rid, t.tx_id, t.gene_id, t.chrom, t.strand, o.es, o.ee, 'lo' as side,
+                   t.start as a, o.es as b
+            from {tx} t join own o using (rid) where o.es - t.start >= {SPLIT_MIN_STRETCH}
+            union all
+            select t.rid, t.tx_id, t.gene_id, t.chrom, t.strand, o.es, o.ee, 'hi', o.ee, t.stop
+            from {tx} t join own o using (rid) where t.stop - o.ee >= {SPLIT_MIN_STRETCH}),
+        inside as (
+            select s.rid, s.side, e.gene_id
+            from stretch s join {exons} e
+              on e.chrom = s.chrom and e.strand = s.strand and e.gene_id <> s.gene_id
+             and s.a <= e.start and e.stop <= s.b
+            group by s.rid, s.side, e.gene_id having count(*) >= 2),
+        crowd as (select rid, side, count(*) as n from inside group by rid, side)
+        select s.rid, s.side, s.es, s.ee, s.b - s.a as stretch, coalesce(c.n, 0) as n_genes,
+               s.tx_id in (from multi) as multi
+        from stretch s left join crowd c using (rid, side)
+        where coalesce(c.n, 0) >= {SPLIT_MIN_GENES} or s.tx_id in (from multi)"""
+    )
+    # the span of a cut end ends at the gene's nearest exon (es, ee: one value per transcript)
+    con.execute(
+        f"""create or replace temp table {out} as
+        with cut as (select rid, bool_or(side = 'lo') as lo, bool_or(side = 'hi') as hi,
+                            min(es) as es, min(ee) as ee
+                     from _split_ends group by rid)
+        select t.* replace (case when c.lo then c.es else t.start end as start,
+                            case when c.hi then c.ee else t.stop end as stop)
+        from {tx} t left join cut c using (rid)"""
+    )
+    return con.execute("select count(distinct rid) from _split_ends").fetchall()[0][0]
