@@ -98,6 +98,16 @@ def test_cut_build_clips_a_split_alignment_to_its_genes_exons(cut_build):
     assert counts["hg19"]["spans_clipped"] >= 1
 
 
+def test_cut_build_replaces_an_exon_longer_than_its_transcripts(cut_build):
+    """Rsubread's 99,903-bp hg19 exon of MIR1184-1 becomes its refGene span (NR_036049:
+    154,115,635-154,115,733, 99 nt as in the hg38 Rsubread table)."""
+    con, counts = cut_build
+    assert con.execute(
+        "select start + 1, stop, strand from hg19_exons where gene_id = '100302111'"
+    ).fetchall() == [(154_115_635, 154_115_733, "-")]
+    assert counts["hg19"]["exons_replaced"] == 1
+
+
 def test_a_changed_input_is_refused(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(CUT, src)

@@ -12,6 +12,8 @@ them; the engine's are 0-based half-open):
   starts at 145,103,908; NBPF8 (728841) has exons over 144,146,787-144,224,264 only; the hg38
   build (a newer RefSeq release, where the NBPF genes' exons are complete) has NBPF8 at 51 kb,
   NBPF9 37 kb, NBPF10 78 kb, NBPF20 116 kb.
+* 3 (an implausible exon): F8 (2157) spans 154,064,064-154,250,998 and the 99-nt MIR1184-1
+  154,115,635-154,115,733.
 """
 
 from __future__ import annotations
@@ -145,3 +147,19 @@ def test_hg19_long_genes_with_exons_missing_from_rsubread_keep_their_span(con, s
         [symbol],
     ).fetchone()[0]
     assert got == span
+
+
+# --- 3. an exon longer than every transcript of its gene -----------------------------------------
+
+
+@pytest.mark.parametrize("start", [154_150_000, 154_200_000])
+def test_hg19_f8_introns_are_f8_introns(con, start):
+    """Rsubread's hg19 row ``100302111 chrX 154115733 154215635 -`` (99.9 kb for the 99-nt
+    MIR1184-1) made both F8 introns "Exon (MIR1184-1, exon 1 of 1)"."""
+    feature, ann, _g, _s, _t, genic = annotate(con, "hg19", "chrX", start, start + 400)
+    assert (feature, genic) == ("Intron", "F8")
+    assert ann.startswith("Intron (F8/2157, intron ")
+    assert con.execute(
+        """select start + 1, stop from ann_exons
+        where annotation_id = 'embedded:hg19' and gene_id = '100302111'"""
+    ).fetchall() == [(154_115_635, 154_115_733)]

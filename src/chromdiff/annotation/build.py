@@ -49,6 +49,7 @@ from chromdiff.annotation.sourcefaults import (
     SMALL_RNA_MAX_SPAN,
     SMALL_RNA_SYMBOL,
     clip_split_alignments,
+    fix_implausible_exons,
     small_rna_sql,
 )
 from chromdiff.annotation.sources import (
@@ -246,7 +247,8 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
         from raw_tx t join tx_gene g using (rid)"""
     )
     fixes = {
-        "spans_clipped": clip_split_alignments(con, "tx_of_gene", "raw_exons", "tx_clipped"),
+        "exons_replaced": fix_implausible_exons(con, "raw_exons", "tx_of_gene", "b_exons"),
+        "spans_clipped": clip_split_alignments(con, "tx_of_gene", "b_exons", "tx_clipped"),
     }
     con.execute(
         """create or replace temp table b_tx as
@@ -259,7 +261,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
     con.execute(
         """create or replace temp table b_genes as
         with iv as (select gene_id, chrom, strand, start, stop from b_tx where gene_id is not null
-                    union all select gene_id, chrom, strand, start, stop from raw_exons),
+                    union all select gene_id, chrom, strand, start, stop from b_exons),
         o as (select *, max(stop) over (partition by gene_id, chrom, strand order by start, stop
                                         rows between unbounded preceding and 1 preceding) as pm
               from iv),
@@ -274,7 +276,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
         from l left join gene_symbol s using (gene_id)"""
     )
     counts = {}
-    tables = {"genes": "b_genes", "transcripts": "b_tx", "exons": "raw_exons"}
+    tables = {"genes": "b_genes", "transcripts": "b_tx", "exons": "b_exons"}
     for name, table in tables.items():
         path = out / f"{genome}_{name}.parquet"
         con.execute(

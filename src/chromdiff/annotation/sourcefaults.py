@@ -9,6 +9,8 @@ first ones; ``docs/annotation.md`` "Embedded annotations" gives the numbers for 
   build leaves out such a transcript spanning more than :data:`SMALL_RNA_MAX_SPAN`.
 * **Split alignments of duplicated genes** (:func:`clip_split_alignments`): a refGene span
   reaching far past its gene's own exons over other genes (hg19 NBPF8: 2.32 Mb).
+* **Implausible exons** (:func:`fix_implausible_exons`): hg19 Rsubread lists a 99.9-kb exon for
+  the 99-nt MIR1184-1 across F8's introns.
 
 Every function works on temp tables of the build's connection (0-based half-open coordinates)
 and keeps the build deterministic (set-based SQL, no order-dependent choice).
@@ -21,12 +23,14 @@ import re
 import duckdb
 
 __all__ = [
+    "IMPLAUSIBLE_EXON_EXCESS",
     "SMALL_RNA_HOST",
     "SMALL_RNA_MAX_SPAN",
     "SMALL_RNA_SYMBOL",
     "SPLIT_MIN_GENES",
     "SPLIT_MIN_STRETCH",
     "clip_split_alignments",
+    "fix_implausible_exons",
     "is_small_rna",
     "small_rna_sql",
 ]
@@ -56,6 +60,10 @@ SPLIT_MIN_STRETCH = 50_000
 #: ... over at least this many other genes with two or more exons inside the stretch.
 SPLIT_MIN_GENES = 3
 
+#: An exon longer than every refGene transcript of its gene there by more than this many bases
+#: is not an exon of them (see :func:`fix_implausible_exons`).
+IMPLAUSIBLE_EXON_EXCESS = 10_000
+
 _SMALL = re.compile(SMALL_RNA_SYMBOL.replace("(?i)", ""), re.IGNORECASE)
 _HOST = re.compile(SMALL_RNA_HOST.replace("(?i)", ""), re.IGNORECASE)
 
@@ -71,6 +79,50 @@ def small_rna_sql(column: str) -> str:
 def is_small_rna(symbol: str | None) -> bool:
     """Return True when ``symbol`` names a small-RNA gene (as :func:`small_rna_sql`)."""
     return bool(symbol) and bool(_SMALL.match(symbol)) and not _HOST.search(symbol)
+
+
+def fix_implausible_exons(con: duckdb.DuckDBPyConnection, exons: str, tx: str, out: str) -> int:
+    """Write ``exons`` to temp table ``out`` with implausible exons replaced; return how many.
+
+    An exon is implausible when its gene has refGene transcripts overlapping it (same
+    chromosome and strand) and it is longer than the longest of them by more than
+    :data:`IMPLAUSIBLE_EXON_EXCESS`: an exon is part of a transcript. It is replaced by the
+    extent of those transcripts. The only one in the three builds: hg19 Rsubread's
+    ``100302111 chrX 154115733 154215635 -`` (99,903 bp) for the 99-nt MIR1184-1, whose refGene
+    NR_036049 spans 154,115,635-154,115,733 (1-based) and whose hg38 Rsubread exon is 99 bp;
+    the bogus row made F8's introns "Exon (MIR1184-1)".
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The build's connection.
+    exons : str
+        Table ``gene_id, chrom, start, stop, strand``.
+    tx : str
+        Table of the transcripts with their gene: ``gene_id, chrom, start, stop, strand``.
+    out : str
+        Temp table written (same columns as ``exons``).
+    """
+    con.execute(
+        f"""create or replace temp table {out} as
+        with hit as (
+            select e.gene_id, e.chrom, e.start, e.stop, e.strand,
+                   min(t.start) as ts, max(t.stop) as te, max(t.stop - t.start) as longest
+            from {exons} e join {tx} t
+              on t.gene_id = e.gene_id and t.chrom = e.chrom and t.strand = e.strand
+             and t.start < e.stop and e.start < t.stop
+            group by all),
+        bad as (select * from hit where stop - start > longest + {IMPLAUSIBLE_EXON_EXCESS})
+        select distinct e.gene_id, e.chrom, coalesce(b.ts, e.start) as start,
+               coalesce(b.te, e.stop) as stop, e.strand
+        from {exons} e left join bad b using (gene_id, chrom, start, stop, strand)"""
+    )
+    return con.execute(
+        f"""select count(*) from {exons} e where exists (
+            select 1 from {tx} t where t.gene_id = e.gene_id and t.chrom = e.chrom
+              and t.strand = e.strand and t.start < e.stop and e.start < t.stop
+            having e.stop - e.start > max(t.stop - t.start) + {IMPLAUSIBLE_EXON_EXCESS})"""
+    ).fetchall()[0][0]
 
 
 def clip_split_alignments(con: duckdb.DuckDBPyConnection, tx: str, exons: str, out: str) -> int:
