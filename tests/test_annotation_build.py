@@ -108,6 +108,25 @@ def test_cut_build_replaces_an_exon_longer_than_its_transcripts(cut_build):
     assert counts["hg19"]["exons_replaced"] == 1
 
 
+@pytest.mark.parametrize(
+    ("g", "gene_id", "start1", "end", "strand"),
+    # rCRS (NC_012920): MT-ND1 3,307-4,262 +, MT-ND6 14,149-14,673 -; mouse mt-Nd1 2,751-3,707 +
+    [("hg38", "4535", 3_307, 4_262, "+"), ("hg19", "4541", 14_149, 14_673, "-"),
+     ("mm10", "17716", 2_751, 3_707, "+")],
+)  # fmt: skip
+def test_cut_build_gives_each_mitochondrial_gene_one_transcript(cut_build, g, gene_id, start1,
+                                                                end, strand):  # fmt: skip
+    con, counts = cut_build
+    assert con.execute(
+        f"select tx_id, start + 1, stop, strand from {g}_transcripts where gene_id = ?", [gene_id]
+    ).fetchall() == [(f"GeneID:{gene_id}", start1, end, strand)]
+    genes, txs = con.execute(
+        f"""select count(distinct g.gene_id), count(distinct t.gene_id) from {g}_genes g
+        left join {g}_transcripts t using (gene_id, chrom) where g.chrom = 'chrM'"""
+    ).fetchone()
+    assert genes == txs == counts[g]["mito_transcripts"] > 0
+
+
 def test_a_changed_input_is_refused(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(CUT, src)

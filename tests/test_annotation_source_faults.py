@@ -14,6 +14,9 @@ them; the engine's are 0-based half-open):
   NBPF9 37 kb, NBPF10 78 kb, NBPF20 116 kb.
 * 3 (an implausible exon): F8 (2157) spans 154,064,064-154,250,998 and the 99-nt MIR1184-1
   154,115,635-154,115,733.
+* 4 (chrM): the mitochondrial genome (rCRS, NC_012920; the same coordinates in GRCh37's MT and
+  hg38's chrM): MT-ND1 3,307-4,262 (+), MT-CO1 5,904-7,445 (+), MT-ND6 14,149-14,673 (-); NCBI
+  symbols ND1, COX1, ND6 (org.Hs.eg.db). Mouse (NC_005089): mt-Nd1 2,751-3,707 (+).
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ from chromdiff.annotation import annotate_regions, ensure_annotation, link_great
 from chromdiff.annotation.embedded import DATA_DIR
 from chromdiff.annotation.sourcefaults import SMALL_RNA_MAX_SPAN, is_small_rna
 from chromdiff.warehouse.db import apply_schema
+from tests.logcheck import logs_warning
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +167,39 @@ def test_hg19_f8_introns_are_f8_introns(con, start):
         """select start + 1, stop from ann_exons
         where annotation_id = 'embedded:hg19' and gene_id = '100302111'"""
     ).fetchall() == [(154_115_635, 154_115_733)]
+
+
+# --- 4. chrM has transcripts ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("genome", "start", "gene_id", "symbol", "tss"),
+    [
+        ("hg38", 3_400, "4535", "ND1", 3_306),
+        ("hg38", 6_000, "4512", "COX1", 5_903),
+        ("hg38", 14_200, "4541", "ND6", 14_672),
+        ("hg19", 3_400, "4535", "ND1", 3_306),
+        ("mm10", 2_800, "17716", "mt-Nd1", 2_750),
+    ],
+)
+def test_chrm_regions_get_a_feature_and_their_gene(con, caplog, genome, start, gene_id, symbol,
+                                                   tss):  # fmt: skip
+    """refGene has no chrM transcript: chrM regions had feature NULL (and a warning that chrM
+    has no annotation) while genic_gene_id named a gene. Each mitochondrial gene is now one
+    transcript over its exons, as in GENCODE and UCSC knownGene."""
+    with logs_warning(caplog, "no annotation", count=0):
+        feature, _ann, gene, sym, got_tss, genic = annotate(con, genome, "chrM", start, start + 100)
+    assert (gene, sym, got_tss, genic) == (gene_id, symbol, tss, symbol)
+    assert feature == "Promoter"  # within 3 kb of the TSS: Promoter wins, as in ChIPseeker
+
+
+@pytest.mark.parametrize(("genome", "n"), [("hg38", 37), ("hg19", 15), ("mm10", 15)])
+def test_every_mitochondrial_gene_is_one_transcript(con, genome, n):
+    rows = con.execute(
+        """select count(*), count(distinct t.gene_id), count(*) filter (where t.start = g.start
+                  and t.stop = g.stop and t.strand = g.strand)
+        from ann_transcripts t join ann_genes g using (annotation_id, gene_id, chrom)
+        where annotation_id = ? and chrom = 'chrM'""",
+        [f"embedded:{genome}"],
+    ).fetchall()
+    assert rows == [(n, n, n)]

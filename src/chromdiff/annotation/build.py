@@ -9,8 +9,14 @@ the build with one error line. For each genome it writes three zstd Parquet file
 * ``<g>_genes.parquet``: one row per gene *locus*: gene_id (Entrez), symbol, chrom, start, stop,
   strand, tss (0-based base of the locus' 5' end);
 * ``<g>_transcripts.parquet``: tx_id (RefSeq NM_/NR_), gene_id, symbol, chrom, start, stop,
-  strand (UCSC refGene spans shipped with BETA 1.0.7);
+  strand (UCSC refGene spans shipped with BETA 1.0.7; ``GeneID:<id>`` for the chrM genes);
 * ``<g>_exons.parquet``: Rsubread's exons, merged per gene (gene_id, chrom, start, stop, strand).
+
+The sources' known faults are corrected, never copied (:mod:`chromdiff.annotation.sourcefaults`):
+small-RNA split alignments are left out, split alignments of duplicated genes are cut back to
+their gene's exons, an exon longer than all of its gene's transcripts is replaced by their
+extent, and each chrM gene is given one transcript. The counts of each correction are returned
+(and printed) with the row counts.
 
 Conventions (``docs/annotation.md``):
 
@@ -48,6 +54,7 @@ from chromdiff.annotation.embedded import DATA_DIR, GENOMES, PROVENANCE
 from chromdiff.annotation.sourcefaults import (
     SMALL_RNA_MAX_SPAN,
     SMALL_RNA_SYMBOL,
+    add_mito_transcripts,
     clip_split_alignments,
     fix_implausible_exons,
     small_rna_sql,
@@ -257,6 +264,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
                t.chrom, c.start, c.stop, t.strand
         from raw_tx t join tx_clipped c using (rid) left join gene_symbol s using (gene_id)"""
     )
+    fixes["mito_transcripts"] = add_mito_transcripts(con, "b_tx", "b_exons", "gene_symbol")
     # Loci: a gene's transcript spans and exons on one chromosome and strand, chained by overlap.
     con.execute(
         """create or replace temp table b_genes as

@@ -11,6 +11,8 @@ first ones; ``docs/annotation.md`` "Embedded annotations" gives the numbers for 
   reaching far past its gene's own exons over other genes (hg19 NBPF8: 2.32 Mb).
 * **Implausible exons** (:func:`fix_implausible_exons`): hg19 Rsubread lists a 99.9-kb exon for
   the 99-nt MIR1184-1 across F8's introns.
+* **chrM** (:func:`add_mito_transcripts`): Rsubread has the mitochondrial genes, refGene no chrM
+  transcript, so chrM regions had a gene but no feature or TSS.
 
 Every function works on temp tables of the build's connection (0-based half-open coordinates)
 and keeps the build deterministic (set-based SQL, no order-dependent choice).
@@ -24,11 +26,13 @@ import duckdb
 
 __all__ = [
     "IMPLAUSIBLE_EXON_EXCESS",
+    "MITO_CHROMS",
     "SMALL_RNA_HOST",
     "SMALL_RNA_MAX_SPAN",
     "SMALL_RNA_SYMBOL",
     "SPLIT_MIN_GENES",
     "SPLIT_MIN_STRETCH",
+    "add_mito_transcripts",
     "clip_split_alignments",
     "fix_implausible_exons",
     "is_small_rna",
@@ -63,6 +67,9 @@ SPLIT_MIN_GENES = 3
 #: An exon longer than every refGene transcript of its gene there by more than this many bases
 #: is not an exon of them (see :func:`fix_implausible_exons`).
 IMPLAUSIBLE_EXON_EXCESS = 10_000
+
+#: Mitochondrial chromosome names of the embedded builds (UCSC spelling).
+MITO_CHROMS = ("chrM",)
 
 _SMALL = re.compile(SMALL_RNA_SYMBOL.replace("(?i)", ""), re.IGNORECASE)
 _HOST = re.compile(SMALL_RNA_HOST.replace("(?i)", ""), re.IGNORECASE)
@@ -209,3 +216,37 @@ def clip_split_alignments(con: duckdb.DuckDBPyConnection, tx: str, exons: str, o
         from {tx} t left join cut c using (rid)"""
     )
     return con.execute("select count(distinct rid) from _split_ends").fetchall()[0][0]
+
+
+def add_mito_transcripts(con: duckdb.DuckDBPyConnection, tx: str, exons: str, symbols: str) -> int:
+    """Insert one transcript per mitochondrial gene into ``tx``; return how many.
+
+    refGene (BETA 1.0.7) has no chrM transcript in any of the three genomes, while Rsubread has
+    the mitochondrial genes (hg38: 37, hg19 and mm10: 15), so chrM regions got a gene from the
+    exons but no feature or TSS. As GENCODE and UCSC knownGene do for chrM, each gene is one
+    transcript spanning its exons (its TSS is its 5' end); no RefSeq accession exists, so its
+    ``tx_id`` is ``GeneID:<Entrez ID>``.
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        The build's connection.
+    tx : str
+        Transcript table ``tx_id, gene_id, symbol, chrom, start, stop, strand`` (appended to).
+    exons : str
+        Table ``gene_id, chrom, start, stop, strand``.
+    symbols : str
+        Table ``gene_id, symbol``.
+    """
+    chroms = ", ".join(f"'{c}'" for c in MITO_CHROMS)
+    before = con.execute(f"select count(*) from {tx}").fetchall()[0][0]
+    con.execute(
+        f"""insert into {tx}
+        select 'GeneID:' || e.gene_id, e.gene_id, s.symbol, e.chrom, min(e.start), max(e.stop),
+               e.strand
+        from {exons} e left join {symbols} s using (gene_id)
+        where e.chrom in ({chroms}) and not exists (
+            select 1 from {tx} t where t.gene_id = e.gene_id and t.chrom = e.chrom)
+        group by e.gene_id, s.symbol, e.chrom, e.strand"""
+    )
+    return con.execute(f"select count(*) from {tx}").fetchall()[0][0] - before
