@@ -64,6 +64,69 @@ def test_cut_build_splits_loci_and_picks_ncbi_gene_ids(tmp_path):
     ).fetchall() == [("Trp53",)]
 
 
+@pytest.fixture(scope="module")
+def cut_build(tmp_path_factory):
+    out = tmp_path_factory.mktemp("cut")
+    counts = build(CUT, out, manifest=load_manifest(CUT_MANIFEST))
+    con = duckdb.connect()
+    for g in GENOMES:
+        for t in ("genes", "transcripts", "exons"):
+            con.execute(f"create view {g}_{t} as select * from '{out}/{g}_{t}.parquet'")
+    return con, counts
+
+
+def test_cut_build_leaves_out_microrna_split_alignments(cut_build):
+    """refGene NR_106755 is MIR548AZ (a ~70-nt microRNA) aligned over 508 kb of chr14; it took
+    ESR2's gene and moved its TSS from 64,805,268 (every ESR2 NM_, 1-based) to 64,927,439."""
+    con, _ = cut_build
+    assert con.execute("select * from hg19_transcripts where tx_id = 'NR_106755'").fetchall() == []
+    assert con.execute("select tss from hg19_genes where gene_id = '2100'").fetchall() == [
+        (64_805_267,)
+    ]
+
+
+def test_cut_build_clips_a_split_alignment_to_its_genes_exons(cut_build):
+    """NBPF8 (Entrez 728841): NCBI's exons span 144,146,787-144,224,264 (1-based); refGene's
+    NM_001278267 ran on to 146,467,744 over 21 multi-exon genes of 1q21."""
+    con, counts = cut_build
+    assert con.execute(
+        "select start + 1, stop from hg19_transcripts where tx_id = 'NM_001278267'"
+    ).fetchall() == [(144_146_811, 144_224_264)]
+    assert con.execute(
+        "select start + 1, stop from hg19_genes where gene_id = '728841'"
+    ).fetchall() == [(144_146_787, 144_224_264)]
+    assert counts["hg19"]["spans_clipped"] >= 1
+
+
+def test_cut_build_replaces_an_exon_longer_than_its_transcripts(cut_build):
+    """Rsubread's 99,903-bp hg19 exon of MIR1184-1 becomes its refGene span (NR_036049:
+    154,115,635-154,115,733, 99 nt as in the hg38 Rsubread table)."""
+    con, counts = cut_build
+    assert con.execute(
+        "select start + 1, stop, strand from hg19_exons where gene_id = '100302111'"
+    ).fetchall() == [(154_115_635, 154_115_733, "-")]
+    assert counts["hg19"]["exons_replaced"] == 1
+
+
+@pytest.mark.parametrize(
+    ("g", "gene_id", "start1", "end", "strand"),
+    # rCRS (NC_012920): MT-ND1 3,307-4,262 +, MT-ND6 14,149-14,673 -; mouse mt-Nd1 2,751-3,707 +
+    [("hg38", "4535", 3_307, 4_262, "+"), ("hg19", "4541", 14_149, 14_673, "-"),
+     ("mm10", "17716", 2_751, 3_707, "+")],
+)  # fmt: skip
+def test_cut_build_gives_each_mitochondrial_gene_one_transcript(cut_build, g, gene_id, start1,
+                                                                end, strand):  # fmt: skip
+    con, counts = cut_build
+    assert con.execute(
+        f"select tx_id, start + 1, stop, strand from {g}_transcripts where gene_id = ?", [gene_id]
+    ).fetchall() == [(f"GeneID:{gene_id}", start1, end, strand)]
+    genes, txs = con.execute(
+        f"""select count(distinct g.gene_id), count(distinct t.gene_id) from {g}_genes g
+        left join {g}_transcripts t using (gene_id, chrom) where g.chrom = 'chrM'"""
+    ).fetchone()
+    assert genes == txs == counts[g]["mito_transcripts"] > 0
+
+
 def test_a_changed_input_is_refused(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(CUT, src)

@@ -148,7 +148,8 @@ def test_longest_gene_is_a_known_long_gene(builds, g):
         f"""select symbol from {g}_genes where chrom not like '%\\_%' escape '\\'
             order by stop - start desc limit 3"""
     ).fetchall()
-    known = {"CNTNAP2", "DMD", "NBPF10", "CSMD1", "Ptprd", "Dmd", "Cntnap2", "Csmd1", "Lrp1b"}
+    # (hg19's NBPF8/NBPF10 were longest only through split alignments over 1q21: not genes)
+    known = {"CNTNAP2", "DMD", "CSMD1", "Ptprd", "Dmd", "Cntnap2", "Csmd1", "Lrp1b"}
     assert {s for (s,) in longest} & known
 
 

@@ -416,9 +416,13 @@ def test_cli_refuses_unmatched_genes_before_prefect(tmp_path, monkeypatch):
     assert not dbp.exists()
 
 
-def test_chrm_peaks_linked_by_great_are_not_counted_as_unlinked(dbp, tmp_path):
-    """chrM has genes (loci) but no transcripts: GREAT links its peaks, so the note that said
-    they "link to no gene" made the notes and the pairs add up to more peaks than there are."""
+def test_chrm_peaks_are_linked_and_not_counted_as_unlinked(dbp, tmp_path):
+    """chrM had genes (loci) but no transcripts: GREAT linked its peaks while a note said they
+    "link to no gene", so the notes and the pairs added up to more peaks than there are. The
+    embedded builds now give each mitochondrial gene a transcript (as GENCODE does), so both
+    rules link the peak at chrM:3,001-3,400, and neither notes it. It holds the TSSs of MT-TL1
+    (Entrez 4567, rCRS 3,230-3,304 +) and MT-ND1 (4535, 3,307-4,262 +); the nearest rule takes
+    the leftmost TSS inside a region (docs/annotation.md), MT-TL1's."""
     from chromdiff.integration.params import IntegrationParams
 
     rna, bed = tmp_path / "rna.csv", tmp_path / "p.bed"
@@ -435,10 +439,12 @@ def test_chrm_peaks_linked_by_great_are_not_counted_as_unlinked(dbp, tmp_path):
                 "select (select count(*) from int_links l join int_peaks p using "
                 "(integration_id, peak_id) where integration_id = $1 and p.chrom = 'chrM'), "
                 "(select coalesce(sum(n), 0) from int_input_notes where integration_id = $1 "
-                "and kind = 'unannotated_chrom')",
+                "and kind = 'unannotated_chrom'), "
+                "(select list(distinct l.gene_id) from int_links l join int_peaks p using "
+                "(integration_id, peak_id) where integration_id = $1 and p.chrom = 'chrM')",
                 [rule],
             ).fetchall()[0]
-    assert counts["nearest"] == (0, 1)  # no transcript on chrM: no nearest gene, noted
+    assert counts["nearest"] == (1, 0, ["4567"])
     assert counts["great"][0] > 0 and counts["great"][1] == 0  # linked: not noted
 
 

@@ -9,8 +9,14 @@ the build with one error line. For each genome it writes three zstd Parquet file
 * ``<g>_genes.parquet``: one row per gene *locus*: gene_id (Entrez), symbol, chrom, start, stop,
   strand, tss (0-based base of the locus' 5' end);
 * ``<g>_transcripts.parquet``: tx_id (RefSeq NM_/NR_), gene_id, symbol, chrom, start, stop,
-  strand (UCSC refGene spans shipped with BETA 1.0.7);
+  strand (UCSC refGene spans shipped with BETA 1.0.7; ``GeneID:<id>`` for the chrM genes);
 * ``<g>_exons.parquet``: Rsubread's exons, merged per gene (gene_id, chrom, start, stop, strand).
+
+The sources' known faults are corrected, never copied (:mod:`chromdiff.annotation.sourcefaults`):
+small-RNA split alignments are left out, split alignments of duplicated genes are cut back to
+their gene's exons, an exon longer than all of its gene's transcripts is replaced by their
+extent, and each chrM gene is given one transcript. The counts of each correction are returned
+(and printed) with the row counts.
 
 Conventions (``docs/annotation.md``):
 
@@ -45,6 +51,14 @@ import duckdb
 import pyarrow as pa
 
 from chromdiff.annotation.embedded import DATA_DIR, GENOMES, PROVENANCE
+from chromdiff.annotation.sourcefaults import (
+    SMALL_RNA_MAX_SPAN,
+    SMALL_RNA_SYMBOL,
+    add_mito_transcripts,
+    clip_split_alignments,
+    fix_implausible_exons,
+    small_rna_sql,
+)
 from chromdiff.annotation.sources import (
     MANIFEST,
     default_source_dir,
@@ -54,20 +68,19 @@ from chromdiff.annotation.sources import (
 )
 from chromdiff.errors import InputError
 
-__all__ = ["DATA_DIR", "GENOMES", "PROVENANCE", "build", "build_genome", "main"]
+__all__ = [
+    "DATA_DIR",
+    "GENOMES",
+    "PROVENANCE",
+    "SMALL_RNA_MAX_SPAN",
+    "SMALL_RNA_SYMBOL",
+    "build",
+    "build_genome",
+    "main",
+]
 
 HUMAN = ("hg38", "hg19")
 ORG_DB = "org.Hs.eg.db/extdata/org.Hs.eg.sqlite"
-
-#: A microRNA, snoRNA, scaRNA, Y RNA, 7SK/7SL or BC1 transcript is a few hundred bases (mm10
-#: refGene: 90% of miRNA spans <= 119 bp); refGene also holds split alignments of some over up
-#: to 945 kb (mm10 NR_038088 Bc1, NR_039557 Mir5098: 479 kb across Itga6, whose gene TSS it moved
-#: 372 kb). Such a transcript spanning more than this many bases is left out (66 in mm10, 11 in
-#: hg38, 24 in hg19); host genes (Mirg, Mir17hg, Snhg1) do not match the symbol pattern.
-SMALL_RNA_MAX_SPAN = 5_000
-SMALL_RNA_SYMBOL = (
-    r"^(?i)(mir\d+[a-z]?(-\d+)*|snor[ad]\d+[a-z]?(-\d+)*|scarna\d+|bc1|rny\d|rn7s[kl]\d*)$"
-)
 
 #: mm10's mitochondrial genes: refGene has no chrM transcript, so no symbol reached the 15
 #: Rsubread chrM Entrez IDs (``mt-Co1`` in a DE table matched nothing). NCBI Gene symbols, as
@@ -154,8 +167,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
                             columns={{'#name':'VARCHAR','chrom':'VARCHAR','strand':'VARCHAR',
                                       'txStart':'BIGINT','txEnd':'BIGINT',
                                       'name2':'VARCHAR'}}))
-        where not (stop - start > {SMALL_RNA_MAX_SPAN}
-                   and regexp_matches(symbol, '{SMALL_RNA_SYMBOL}'))"""
+        where not (stop - start > {SMALL_RNA_MAX_SPAN} and {small_rna_sql("symbol")})"""
     )
     # exonic bases of each overlapping same-strand gene within each transcript span, and how many
     # of the transcript's two end bases its exons hold (a refGene span starts and ends on exons:
@@ -205,8 +217,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
             from cand c join raw_tx t using (rid) left join gsym s using (gene_id)
             -- a long transcript is not a small RNA's: a host gene's (Mir22hg, Mirg, SNHG24)
             -- overlaps its microRNA's exon but, without an exon of its own here, took its name
-            where not (t.stop - t.start > {SMALL_RNA_MAX_SPAN}
-                       and coalesce(regexp_matches(s.symbol, '{SMALL_RNA_SYMBOL}'), false)
+            where not (t.stop - t.start > {SMALL_RNA_MAX_SPAN} and {small_rna_sql("s.symbol")}
                        and upper(s.symbol) is distinct from upper(t.symbol)))
         select t.rid, coalesce(r.gene_id, (select min(a.entrez) from {acc} a
                                            where a.acc = t.tx_id)) as gene_id
@@ -236,18 +247,29 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
         select gene_id, case when taken then null else coalesce(own, ref) end as symbol, taken
         from j"""
     )
+    # corrections for the sources' known faults (chromdiff.annotation.sourcefaults)
+    con.execute(
+        """create or replace temp table tx_of_gene as
+        select t.rid, t.tx_id, g.gene_id, t.chrom, t.start, t.stop, t.strand
+        from raw_tx t join tx_gene g using (rid)"""
+    )
+    fixes = {
+        "exons_replaced": fix_implausible_exons(con, "raw_exons", "tx_of_gene", "b_exons"),
+        "spans_clipped": clip_split_alignments(con, "tx_of_gene", "b_exons", "tx_clipped"),
+    }
     con.execute(
         """create or replace temp table b_tx as
-        select t.tx_id, g.gene_id,
+        select t.tx_id, c.gene_id,
                case when s.taken then null else coalesce(s.symbol, t.symbol) end as symbol,
-               t.chrom, t.start, t.stop, t.strand
-        from raw_tx t join tx_gene g using (rid) left join gene_symbol s using (gene_id)"""
+               t.chrom, c.start, c.stop, t.strand
+        from raw_tx t join tx_clipped c using (rid) left join gene_symbol s using (gene_id)"""
     )
+    fixes["mito_transcripts"] = add_mito_transcripts(con, "b_tx", "b_exons", "gene_symbol")
     # Loci: a gene's transcript spans and exons on one chromosome and strand, chained by overlap.
     con.execute(
         """create or replace temp table b_genes as
         with iv as (select gene_id, chrom, strand, start, stop from b_tx where gene_id is not null
-                    union all select gene_id, chrom, strand, start, stop from raw_exons),
+                    union all select gene_id, chrom, strand, start, stop from b_exons),
         o as (select *, max(stop) over (partition by gene_id, chrom, strand order by start, stop
                                         rows between unbounded preceding and 1 preceding) as pm
               from iv),
@@ -262,7 +284,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
         from l left join gene_symbol s using (gene_id)"""
     )
     counts = {}
-    tables = {"genes": "b_genes", "transcripts": "b_tx", "exons": "raw_exons"}
+    tables = {"genes": "b_genes", "transcripts": "b_tx", "exons": "b_exons"}
     for name, table in tables.items():
         path = out / f"{genome}_{name}.parquet"
         con.execute(
@@ -270,7 +292,7 @@ def build_genome(con: duckdb.DuckDBPyConnection, genome: str, src: Path, out: Pa
             "(format parquet, compression zstd, compression_level 19)"
         )
         counts[name] = con.execute(f"select count(*) from {table}").fetchall()[0][0]
-    return counts
+    return counts | fixes
 
 
 def build(

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
+from chromdiff.errors import InputError
+
 _MITO = ("chrM", "MT", "chrMT", "M")
 
 
@@ -54,3 +58,46 @@ def chrom_map(counts: dict[str, int], ann: set[str], *, warn: bool = True) -> di
             names,
         )
     return mapping
+
+
+def _natural(name: str) -> tuple:
+    """Sort key: primary names first (no ``_``), ``chr2`` before ``chr10``."""
+    parts = re.split(r"(\d+)", name)
+    return ("_" in name, *((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts))
+
+
+def require_a_match(counts: dict[str, int], ann: set[str], source: str) -> None:
+    """Raise when no region chromosome matches any annotation chromosome.
+
+    Then nothing can be annotated (every row would come out empty): the names follow another
+    convention, e.g. RefSeq accessions (``NC_000001.11``) in the GTF and UCSC names (``chr1``)
+    in the regions.
+
+    Parameters
+    ----------
+    counts : dict of str to int
+        Regions per chromosome name (as spelled in the regions); nothing is checked when empty.
+    ann : set of str
+        The annotation's chromosomes (those with transcripts).
+    source : str
+        What the annotation is (``embedded:hg38``, a GTF path), for the message.
+
+    Raises
+    ------
+    InputError
+        One line naming a few chromosomes of each side.
+    """
+    if not counts or any(c in ann for name in counts for c in candidates(name)):
+        return
+
+    def few(names) -> str:
+        names = sorted(names, key=_natural)
+        return ", ".join(names[:4]) + (", …" if len(names) > 4 else "")
+
+    have = few(ann) if ann else "none: it has no transcript"
+    n = sum(counts.values())
+    who = "the one region is not" if n == 1 else f"none of the {n:,} regions is"
+    raise InputError(
+        f"{who} on a chromosome of the annotation ({source}; regions on {few(counts)}, "
+        f"annotation chromosomes: {have}): rename one side's chromosomes to the other's"
+    )

@@ -148,6 +148,13 @@ def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> 
     inferred after ``reduce(min.gapwidth=0)``). Kept where a TxDb drops them, and documented:
     a transcript_id on several chromosomes (a piece per chromosome) and a transcript's
     overlapping exons (merged).
+
+    Raises
+    ------
+    InputError
+        A bad row (see :func:`read_gtf`), or no transcript can be built at all (e.g. exon rows
+        without ``transcript_id`` and no ``transcript`` or ``gene`` row): such a GTF would
+        annotate nothing.
     """
     read_gtf(con, path)
     aid = annotation_id.replace("'", "''")
@@ -178,6 +185,15 @@ def load_gtf(con: duckdb.DuckDBPyConnection, path: Path, annotation_id: str) -> 
     orphans = con.execute(
         "select count(*) from _gtf where feature = 'exon' and tx_id is null"
     ).fetchall()[0][0]
+    if not con.execute("select count(*) from _gtf_tx").fetchall()[0][0]:
+        # nothing to annotate with: say why in the one error line, not in a warning before it
+        why = (
+            f"its {orphans:,} exon rows have no transcript_id and no transcript or gene row "
+            "names one"
+            if orphans
+            else "every transcript was left out (see the warnings above)"
+        )
+        raise InputError(f"{path}: no transcript could be built: {why}")
     if orphans:
         logger.warning("%s: %d exon rows have no transcript_id and are left out", path, orphans)
     con.execute(

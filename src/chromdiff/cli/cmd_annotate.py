@@ -89,6 +89,7 @@ def command(
     with _annotation_db(genome, gtf, db_path) as (con, aid):
         read = read_regions(con, Path(regions), "_cli_regions")
         n = read.n_rows
+        _require_annotated_chromosomes(con, aid, read.chrom_counts, gtf)
         # the embedded genomes' ends are known; with --gtf, those of a --genome given with it
         if gtf is None or _given(click.get_current_context(), "genome"):
             from chromdiff.regions.assembly import past_end
@@ -123,6 +124,20 @@ def command(
         if links in ("within", "great"):
             write_table(con, "_cli_out", Path(out))
     click.echo(f"{n} regions annotated with {aid} -> {out}")
+
+
+def _require_annotated_chromosomes(con, aid: str, counts: dict[str, int], gtf: str | None) -> None:
+    """Stop (one error line) when no region is on a chromosome the annotation has.
+
+    Every output row would be empty: the region file and the annotation name chromosomes
+    differently (RefSeq ``NC_000001.11`` in a GTF, ``chr1`` in the regions).
+    """
+    from chromdiff.annotation.chrnames import require_a_match
+
+    rows = con.execute(
+        "select distinct chrom from ann_transcripts where annotation_id = ?", [aid]
+    ).fetchall()
+    require_a_match(counts, {c for (c,) in rows}, gtf or aid)
 
 
 def _given(ctx: click.Context, name: str) -> bool:

@@ -12,9 +12,18 @@ from pathlib import Path
 
 #: genome -> (chrom, start, end) windows, 0-based half-open; plus every row of KEEP_GENES.
 WINDOWS = {
-    "hg38": [("chr1", 6_700_000, 7_900_000)],
-    "hg19": [("chr1", 6_800_000, 7_000_000), ("chr16", 78_100_000, 79_300_000)],
-    "mm10": [("chr11", 69_400_000, 69_700_000)],
+    "hg38": [("chr1", 6_700_000, 7_900_000), ("chrM", 0, 16_569)],
+    "hg19": [
+        ("chr1", 6_800_000, 7_000_000),
+        ("chr16", 78_100_000, 79_300_000),
+        # source faults (annotation/sourcefaults.py): NBPF8's 2.32-Mb split alignment over
+        # 1q21, MIR548AZ's 508-kb one over ESR2, MIR1184-1's 99.9-kb exon in F8, chrM
+        ("chr1", 144_100_000, 146_500_000),
+        ("chr14", 64_400_000, 64_950_000),
+        ("chrX", 154_060_000, 154_260_000),
+        ("chrM", 0, 16_571),
+    ],
+    "mm10": [("chr11", 69_400_000, 69_700_000), ("chrM", 0, 16_299)],
 }
 KEEP_GENES = {"hg38": {"100126512"}, "hg19": set(), "mm10": set()}
 HERE = Path(__file__).resolve().parent
