@@ -151,7 +151,7 @@ def ora(
     genes
         Query gene ids (same id type as the sets; duplicates count once).
     universe
-        Background gene ids (e.g. every gene measured in the DE table); ``None`` = every gene
+        Background gene ids (e.g. every gene tested in the DE table); ``None`` = every gene
         annotated in the collection (clusterProfiler's default).
     min_size, max_size
         Gene-set size limits, counted within the universe.
