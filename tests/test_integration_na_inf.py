@@ -189,6 +189,31 @@ def test_cuffdiff_statistics_are_finite(cuffdiff, name):
     assert len(targets) > 0 and (targets["rna_logfc"].abs() < 100).all()
 
 
+def test_cuffdiff_sentinels_are_in_no_enrichment_gene_list(cuffdiff):
+    """135 of CUF_expr.diff's ±DBL_MAX rows have q < 0.05: the integration calls them never
+    significant, and its up/down gene lists for enrichment held them all the same."""
+    from chromdiff.enrichment.integration import integration_queries
+
+    path, _ = cuffdiff
+    cuf = pd.read_csv(AR / "CUF_expr.diff.gz", sep="\t")
+    x = pd.to_numeric(cuf["log2(fold_change)"], errors="coerce")
+    assert ((x.abs() >= 1e300) & (cuf["q_value"] < 0.05)).sum() == 135
+    with db.connect(path, read_only=True) as con:
+        lists = integration_queries(con, "bed")
+        want = {
+            name: sorted(con.execute(
+                f"""select distinct gene_id from integration_rp where integration_id = 'bed'
+                    and de_class = '{cls}'""").fetchall())
+            for name, cls in (("up genes", "up"), ("down genes", "down"))
+        }  # fmt: skip
+        sentinel = {g for (g,) in con.execute(
+            "select gene_id from int_genes where integration_id = 'bed' and abs(logfc) >= 1e300"
+            " and padj < 0.05").fetchall()}  # fmt: skip
+    assert len(sentinel) > 50
+    for name in ("up genes", "down genes"):
+        assert lists[name] == [g for (g,) in want[name]] and not sentinel & set(lists[name])
+
+
 def test_cuffdiff_pearson_is_that_of_the_finite_pairs(cuffdiff):
     path, out = cuffdiff
     pairs = _query(path, "select atac_logfc, rna_logfc from integration_pairs "

@@ -19,7 +19,10 @@ def integration_queries(con: duckdb.DuckDBPyConnection, iid: str) -> dict[str, l
     """Return the gene lists of an integration: each concordance category, then up and down.
 
     Categories are the lead-pair categories of ``integration_genes``; up/down are the DE genes
-    passing the integration's RNA cutoffs (``|log2FC| > rna_lfc`` and ``padj < rna_padj``).
+    passing the integration's RNA cutoffs (``|log2FC| > rna_lfc`` and ``padj < rna_padj``) with
+    a finite log2FC: a non-finite one (cuffdiff's ±1.79769e+308 for a gene at 0 in one
+    condition) is never significant in the integration (``integration_rp``: ``excluded``), so
+    it is in neither list either.
     """
     s = stored_integration(con, iid)
     out: dict[str, list[str]] = {}
@@ -36,6 +39,7 @@ def integration_queries(con: duckdb.DuckDBPyConnection, iid: str) -> dict[str, l
         rows = con.execute(
             f"""select distinct gene_id from int_genes where integration_id = ?
                 and gene_id is not null and padj < ? and abs(logfc) > ? and logfc {sign} 0
+                and isfinite(logfc) and abs(logfc) < 1e300
                 order by gene_id""",
             [iid, s["rna_padj"], s["rna_lfc"]],
         ).fetchall()
