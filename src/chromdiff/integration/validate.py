@@ -146,37 +146,68 @@ def _check_probability(
             )
 
 
-def not_tested_sql(info: TableInfo) -> str | None:
-    """Return SQL true for a row the DE tool did not test and wrote placeholders for, or None.
+#: cuffdiff statuses of a row it did not test (cuffdiff manual, "Differential analysis output":
+#: NOTEST "not enough alignments for testing", LOWDATA "too complex or too shallowly sequenced",
+#: HIDATA "too many fragments in locus", FAIL "an ill-conditioned covariance matrix or other
+#: numerical exception prevents testing"); only OK rows were tested.
+CUFFDIFF_UNTESTED = ("FAIL", "NOTEST", "LOWDATA", "HIDATA")
 
-    cuffdiff's ``status`` FAIL ("an ill-conditioned covariance matrix or other numerical
-    exception prevents testing", cuffdiff manual) comes with log2(fold_change) 0 and p = q = 1
-    whatever the two values are (all 1,581 FAIL rows of BETA's real ``CUF_expr.diff``): not a
-    measured fold change.
-    """
-    if info.tool != "cuffdiff":
+
+def _status_sql(info: TableInfo | None, statuses: tuple[str, ...]) -> str | None:
+    if info is None or info.tool != "cuffdiff":
         return None
     col = next((h for h in info.header if h.lower() == "status"), None)
-    return None if col is None else f"(upper(trim({quote_ident(col)})) = 'FAIL')"
+    if col is None:
+        return None
+    listed = ", ".join(f"'{s}'" for s in statuses)
+    return f"(upper(trim({quote_ident(col)})) in ({listed}))"
+
+
+def not_tested_sql(info: TableInfo | None) -> str | None:
+    """Return SQL true for a row whose log2FC, p and padj are all placeholders, or None.
+
+    cuffdiff's ``status`` FAIL comes with log2(fold_change) 0 and p = q = 1 whatever the two
+    values are (all 1,581 FAIL rows of BETA's real ``CUF_expr.diff``): not a measured fold
+    change.
+    """
+    return _status_sql(info, ("FAIL",))
+
+
+def untested_sql(info: TableInfo | None) -> str | None:
+    """Return SQL true for a row the DE tool did not test (its p and padj are NA), or None.
+
+    Every cuffdiff status but OK (:data:`CUFFDIFF_UNTESTED`): NOTEST, LOWDATA and HIDATA rows
+    keep their log2FC (an estimate from the two FPKMs) but carry q = 1 as a placeholder (all
+    25,271 such rows of ``CUF_expr.diff``; 12,199 NOTEST rows p = 1 as well). Read as tested,
+    they were 60% of the BETA KS background and of the enrichment universe, low-count genes far
+    from peaks: the bias NA padj is kept out of those tests for.
+    """
+    return _status_sql(info, CUFFDIFF_UNTESTED)
 
 
 def not_tested_note(con: duckdb.DuckDBPyConnection, info: TableInfo) -> tuple | None:
     """Return the reader note (side, kind, n, example, message) of untested rows, or None."""
-    cond = not_tested_sql(info)
+    cond = untested_sql(info)
     if cond is None:
         return None
-    n, first = con.execute(
-        f"select count(*), min(_line) from {info.table} where {cond}"
-    ).fetchall()[0]
-    if not n:
+    col = next(h for h in info.header if h.lower() == "status")
+    rows = con.execute(
+        f"select upper(trim({quote_ident(col)})), count(*), min(_line) from {info.table}"
+        f" where {cond} group by 1 order by 2 desc"
+    ).fetchall()
+    if not rows:
         return None
+    n, first = sum(r[1] for r in rows), min(r[2] for r in rows)
+    by = ", ".join(f"{k} {v:,}" for k, v, _ in rows)
     return (
         "rna",
         "not_tested",
         n,
         f"line {first}",
-        f"{n} rows with cuffdiff status FAIL (not tested: their placeholder log2FC 0 and "
-        "p = q = 1 read as NA)",
+        f"{n} rows cuffdiff did not test (status {by}): p and q read as NA (their q = 1 is a "
+        "placeholder), so they are never significant and stay out of the BETA KS background, "
+        "the target ranking and the enrichment universe; log2FC kept as estimated, except FAIL "
+        "rows' placeholder 0 (read as NA)",
     )
 
 
@@ -185,17 +216,20 @@ def type_genes(
 ) -> str:
     """Create temp table ``_int_rna`` (typed DE rows, version suffix split off); return its name.
 
-    ``untested_as_na``: log2FC, p and padj of rows the tool did not test (:func:`not_tested_sql`)
-    are NULL; BETA mode passes False, as BETA reads them as written.
+    ``untested_as_na``: p and padj of rows the tool did not test (:func:`untested_sql`), and the
+    log2FC of rows whose every value is a placeholder (:func:`not_tested_sql`), are NULL; BETA
+    mode passes False, as BETA reads them as written.
     """
     c = info.columns
     for role in ("logfc", "padj", "pvalue"):
         check_numeric(con, info, role)
     fail = not_tested_sql(info) if untested_as_na else None
+    untested = untested_sql(info) if untested_as_na else None
 
     def number(role: str) -> str:
         value = num_sql(c.get(role))
-        return value if fail is None else f"case when {fail} then null else {value} end"
+        cond = fail if role == "logfc" else untested
+        return value if cond is None else f"case when {cond} then null else {value} end"
 
     def text(role: str) -> str:
         if role not in c:
@@ -260,11 +294,11 @@ def input_notes(
     """Return (side, kind, n, example, message) for what the readers handled in ``table``.
 
     ``info``: the DE table read into ``table``; rows its tool did not test
-    (:func:`not_tested_sql`, counted by their own ``not_tested`` note) are left out of the NA
+    (:func:`untested_sql`, counted by their own ``not_tested`` note) are left out of the NA
     counts, which their placeholders read as NA would otherwise repeat.
     """
     key = "source_line"
-    untested = not_tested_sql(info) if info is not None else None
+    untested = untested_sql(info)
     skip = (
         f" and {key} not in (select _line from {info.table} where {untested})" if untested else ""
     )
