@@ -87,7 +87,10 @@ def enrich_integration(
             [iid],
         ).fetchall()
     ]
-    bg = f"genes tested in the DE table (padj not NA; {len(universe):,} resolved to the annotation)"
+    bg = (
+        f"genes tested in the DE table (padj and log2FC not NA; {len(universe):,} resolved to "
+        "the annotation)"
+    )
     run.note(None, "universe", f"{bg}, intersected with each collection's annotated genes")
     queries = integration_queries(con, iid)
     for src in sources:
