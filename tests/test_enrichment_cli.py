@@ -119,6 +119,20 @@ def test_a_gmt_whose_sets_are_all_too_small_says_so(tmp_path, capsys, monkeypatc
     assert code == 0 and "P53_CORE" in (tmp_path / "o2.tsv").read_text()
 
 
+def test_a_gmt_holding_none_of_the_genes_leaves_the_go_results(tmp_path, capsys, monkeypatch):
+    """A GMT sharing no gene with the list aborted the run (GO's results lost), while one sharing
+    one or two genes only got a note: both are noted now, GO is written."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "g.txt").write_text("TP53\nMDM2\nCDKN1A\nBAX\nGADD45A\n")
+    (tmp_path / "s.gmt").write_text("GROWTH\tdesc\tEGFR\tKRAS\tMYC\tBRCA1\n")
+    code, out, err = run_cli(["enrich", "--genes", "g.txt", "--gmt", "s.gmt", "--out", "o.tsv",
+                              "--min-size", "2"], capsys)  # fmt: skip
+    assert code == 0, err
+    assert "none of the 5 genes is in the universe" in out
+    df = pd.read_csv(tmp_path / "o.tsv", sep="\t")
+    assert set(df.set_source) == {"GO:BP"} and len(df) > 100
+
+
 def test_ensembl_ids_fail_with_the_mapping_notes_and_an_id_hint(tmp_path, capsys):
     """The real GSE37704 table's Ensembl IDs: the error said only "no universe gene is annotated
     in the gene sets"; the notes that show 0 of N found were dropped (printed on success only)."""

@@ -60,7 +60,7 @@ def test_integration_report_lists_categories_and_universe(tmp_path):
     out = report_step(dbp, "sim", tmp_path / "out")
     md = out["markdown"].read_text()
     assert md.index("## Functional enrichment") < md.index("## Figures")
-    assert "genes tested in the DE table (padj and log2FC not NA" in md
+    assert "genes tested in the DE table (padj not NA, a finite log2FC" in md
     for q in ("Concordant up", "Concordant down", "up genes", "down genes"):
         assert q in md
     page = out["html"].read_text()

@@ -264,3 +264,22 @@ def test_duplicate_gene_rows_prefer_a_finite_log2fc(tmp_path):
         notes = dict(con.execute("select kind, n from int_input_notes").fetchall())
     assert kept == [("A2", 2.5)] and s["genes"]["duplicates"] == 1
     assert notes["nonfinite_logfc"] == 1
+
+
+def test_cuffdiff_enrichment_universe_is_the_tested_finite_genes(cuffdiff):
+    """The ORA universe counted genes whose log2FC is a ±DBL_MAX sentinel (never on a list)."""
+    from chromdiff.enrichment.integration import enrich_integration
+
+    path, _ = cuffdiff
+    with db.connect(path) as con:
+        notes = enrich_integration(con, "bed")["notes"]
+        finite, with_padj = con.execute(
+            """select count(distinct gene_id) filter (where isfinite(logfc)
+                          and abs(logfc) < 1e300),
+                      count(distinct gene_id)
+               from int_genes where integration_id = 'bed' and gene_id is not null
+                 and padj is not null and logfc is not null"""
+        ).fetchall()[0]
+    assert with_padj - finite > 100  # tested genes at 0 in one condition
+    (universe,) = [n for n in notes if n.startswith("genes tested in the DE table")]
+    assert f"{finite:,} resolved to the annotation" in universe

@@ -19,12 +19,11 @@ def integration_queries(con: duckdb.DuckDBPyConnection, iid: str) -> dict[str, l
     """Return the gene lists of an integration: each concordance category, then up and down.
 
     Categories are the lead-pair categories of ``integration_genes``; up/down are the DE genes
-    passing the integration's RNA cutoffs (``|log2FC| > rna_lfc`` and ``padj < rna_padj``) with
-    a finite log2FC: a non-finite one (cuffdiff's ±1.79769e+308 for a gene at 0 in one
-    condition) is never significant in the integration (``integration_rp``: ``excluded``), so
-    it is in neither list either.
+    the integration calls so (``integration_rp.de_class``: tested, ``|log2FC| > rna_lfc`` and
+    ``padj < rna_padj``, a finite log2FC; cuffdiff's ±1.79769e+308 for a gene at 0 in one
+    condition is ``excluded``, never significant, so it is in neither list).
     """
-    s = stored_integration(con, iid)
+    stored_integration(con, iid)  # an unknown integration ID is an error
     out: dict[str, list[str]] = {}
     cats = con.execute(
         "select category, list(distinct gene_id order by gene_id) from integration_genes "
@@ -35,13 +34,11 @@ def integration_queries(con: duckdb.DuckDBPyConnection, iid: str) -> dict[str, l
     found = dict(cats)
     for c in sorted(found, key=lambda c: (CATEGORIES.index(c) if c in CATEGORIES else 99, c)):
         out[c] = list(found[c])
-    for name, sign in (("up genes", ">"), ("down genes", "<")):
+    for name, cls in (("up genes", "up"), ("down genes", "down")):
         rows = con.execute(
-            f"""select distinct gene_id from int_genes where integration_id = ?
-                and gene_id is not null and padj < ? and abs(logfc) > ? and logfc {sign} 0
-                and isfinite(logfc) and abs(logfc) < 1e300
-                order by gene_id""",
-            [iid, s["rna_padj"], s["rna_lfc"]],
+            "select distinct gene_id from integration_rp where integration_id = ?"
+            " and de_class = ? order by gene_id",
+            [iid, cls],
         ).fetchall()
         out[name] = [r[0] for r in rows]
     return out
@@ -58,7 +55,7 @@ def enrich_integration(
 ) -> dict:
     """Run ORA for every gene list of integration ``iid``; store as run ``integration:<iid>``.
 
-    The universe is every gene of the DE table tested for DE (padj and log2FC not NA) and
+    The universe is every gene of the DE table tested for DE (padj not NA, a finite log2FC) and
     resolved to the annotation (``int_genes``): not the genome, nor the rows the DE tool did
     not test. Lists that are empty, and sources that do not apply (no GO for the genome or
     annotation, and no GMT), are recorded as ``skipped`` notes instead of failing.
@@ -75,21 +72,22 @@ def enrich_integration(
     if why:
         run.note(None, "skipped", f"GO: {why}")
     sources = load_sources(con, ontologies, gmt, use_go=why is None)
-    # the genes tested for DE (padj and log2FC present), the background goseq and
-    # clusterProfiler's guides ask for (and Timmons et al. 2015, Genome Biol 16:186): a gene
-    # the DE tool did not test (all-zero counts, DESeq2's independent filtering) can never be on
-    # a list, so counting it in N makes the sets of well-expressed genes look enriched
+    # the genes tested for DE (padj and a finite log2FC: integration_rp's up, down and notdiff),
+    # the background goseq and clusterProfiler's guides ask for (and Timmons et al. 2015, Genome
+    # Biol 16:186): a gene the DE tool did not test (all-zero counts, DESeq2's independent
+    # filtering, cuffdiff NOTEST) or whose log2FC is not finite can never be on a list, so
+    # counting it in N makes the sets of well-expressed genes look enriched
     universe = [
         r[0]
         for r in con.execute(
-            "select distinct gene_id from int_genes where integration_id = ? "
-            "and gene_id is not null and padj is not null and logfc is not null",
+            "select distinct gene_id from integration_rp where integration_id = ?"
+            " and de_class in ('up', 'down', 'notdiff')",
             [iid],
         ).fetchall()
     ]
     bg = (
-        f"genes tested in the DE table (padj and log2FC not NA; {len(universe):,} resolved to "
-        "the annotation)"
+        f"genes tested in the DE table (padj not NA, a finite log2FC; {len(universe):,} resolved "
+        "to the annotation)"
     )
     run.note(None, "universe", f"{bg}, intersected with each collection's annotated genes")
     queries = integration_queries(con, iid)

@@ -35,7 +35,7 @@ MIN_QUERY_GENES = 3
 
 
 class TooFewGenes(InputError):
-    """The list has fewer than :data:`MIN_QUERY_GENES` genes in the universe: not tested."""
+    """Fewer than :data:`MIN_QUERY_GENES` of the list's genes (none included) in the universe."""
 
 
 #: Columns of :func:`ora`'s result (and of ``enrichment_results`` rows it feeds).
@@ -170,10 +170,11 @@ def ora(
     Raises
     ------
     InputError
-        The query list is empty, or none of its genes is in the annotated universe.
+        The query list is empty, or no gene of the universe is in the gene sets.
     TooFewGenes
-        Fewer than :data:`MIN_QUERY_GENES` of its genes are in the universe (an
-        :class:`InputError`, so a caller that notes those as skipped notes this one too).
+        Fewer than :data:`MIN_QUERY_GENES` of its genes (none included) are in the universe
+        (an :class:`InputError`, so a caller that notes those as skipped notes this one too,
+        and one testing several sources goes on with the others).
     """
     genes = [str(g) for g in genes if g is not None and str(g) != ""]
     if not genes:
@@ -192,9 +193,11 @@ def ora(
     try:
         n = con.execute("select count(*) from _cd_q semi join _cd_u using (gene_id)").fetchall()
         n = n[0][0]
-        if n == 0:
-            hint = id_hint(dict.fromkeys(genes)) or "check the identifier type (Entrez ids for GO)"
-            raise InputError(
+        if n == 0:  # TooFewGenes: a caller testing several sources goes on with the others
+            hint = id_hint(dict.fromkeys(genes)) or (
+                "check the identifier type (GO sets hold Entrez IDs; a GMT, its own)"
+            )
+            raise TooFewGenes(
                 f"{label}: none of the {len(set(genes)):,} genes is in the universe "
                 f"({big_n:,} annotated genes); {hint}"
             )
