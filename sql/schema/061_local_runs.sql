@@ -13,6 +13,6 @@ create table if not exists local_runs (
     computed_at      timestamp not null default current_timestamp
 );
 -- spec_hash: the comparison's input hash without its files (ComparisonSpec.input_hash: IDs,
--- genome, analysis, labels), so that a rerun with new files is told from another comparison
+-- genome, analysis, threshold, title and group labels), so that a rerun with new files is told from another comparison
 -- reusing the ID (comparisons.input_hash covers the files as well). NULL in older databases.
 alter table local_runs add column if not exists spec_hash varchar;

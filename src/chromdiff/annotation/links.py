@@ -44,7 +44,7 @@ def _great_genes(con: duckdb.DuckDBPyConnection, annotation_id: str) -> None:
         )
         return
     _genes(con, annotation_id)
-    import logging  # (not on the `annotate --regions` path, which imports this module)
+    import logging  # here: a rare branch; `annotate --regions` imports this module at start-up
 
     logging.getLogger(__name__).warning(
         "%s marks no gene as protein-coding (no gene_type/gene_biotype attribute, CDS row or "

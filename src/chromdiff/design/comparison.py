@@ -118,13 +118,14 @@ class ComparisonSpec:
         canon = json.dumps(payload, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(canon.encode()).hexdigest()
 
-    def default_id(self) -> str:
-        """Return ``<genome>_<analysis>_<first 10 hex of input_hash>``."""
-        return f"{self.genome}_{self.analysis}_{self.input_hash()[:10]}"
+    def default_id(self, *, local: bool = False) -> str:
+        """Return ``<genome>_<analysis>_<first 10 hex of input_hash>`` (``local``: ``_local_``)."""
+        infix = "local_" if local else ""
+        return f"{self.genome}_{self.analysis}_{infix}{self.input_hash()[:10]}"
 
     def local_id(self) -> str:
-        """Return ``<genome>_<analysis>_local_<first 10 hex of input_hash>`` (``--local`` runs)."""
-        return f"{self.genome}_{self.analysis}_local_{self.input_hash()[:10]}"
+        """Return the ID a ``--local`` run derives: :meth:`default_id` with ``local=True``."""
+        return self.default_id(local=True)
 
 
 def log_event(

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from chromdiff.design.comparison import LOCAL_URL_PREFIX
 from chromdiff.errors import InputError
 from chromdiff.report.queries import view_frame
 from chromdiff.report.snapshot import one_comparison
@@ -100,7 +101,7 @@ class ReportContext:
         for r in rows:
             label, server, dropped = r["experiment_id"], r.get("server_id"), r.get("dropped")
             if isinstance(dropped, str) and dropped:  # a local run has no server
-                local = str(self.comparison.get("base_url") or "").startswith("local:")
+                local = str(self.comparison.get("base_url") or "").startswith(LOCAL_URL_PREFIX)
                 label += " (not compared)" if local else " (not used by the server)"
             elif isinstance(r.get("unattributed"), str) and r["unattributed"]:
                 label += " (compared; its SRX is not named)"

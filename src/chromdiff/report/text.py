@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from chromdiff.design.comparison import LOCAL_URL_PREFIX
 from chromdiff.report.context import ReportContext
 
 CITATIONS = {
@@ -66,7 +67,7 @@ def design_caveats(ctx: ReportContext) -> list[str]:
     """Design caveats shown before anything else."""
     c = ctx.comparison
     out = []
-    if c["simulated"] and str(c["base_url"]).startswith("local:"):  # the local demo
+    if c["simulated"] and str(c["base_url"]).startswith(LOCAL_URL_PREFIX):  # the local demo
         out.append(
             "These results are SIMULATED: chromdiff ran ChIP-Atlas's pipeline on this machine "
             "on simulated input files (demo data), not on ChIP-Atlas output."
@@ -205,7 +206,9 @@ def methods(ctx: ReportContext) -> str:
             "groups have one experiment)."
         )
     source = f"Request {c['request_id'] or 'n/a'} on {c['base_url']}"
-    if str(c["base_url"]).startswith("local:"):  # chromdiff compare --local (docs/pipeline.md)
+    if str(c["base_url"]).startswith(
+        LOCAL_URL_PREFIX
+    ):  # chromdiff compare --local (docs/pipeline.md)
         core = core.replace("ChIP-Atlas Diff Analysis", "ChIP-Atlas's diffbind pipeline, run on "
                             "this machine by chromdiff,", 1)  # fmt: skip
         source = f"Computed locally ({c['base_url'].removeprefix('local:')})"
