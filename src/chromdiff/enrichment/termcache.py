@@ -78,6 +78,7 @@ def cache_key(
     try:
         for fn in _BUILDERS:
             h.update(inspect.getsource(fn).encode())
+        h.update(genesql.MITO_CODING.encode())  # a constant the builders read, not their text
     except (OSError, TypeError):  # no source files (a bytecode-only install): no cache
         return None
     for path in sorted(GO_DIR.glob("*.parquet")):
