@@ -30,6 +30,7 @@ __all__ = [
     "SMALL_RNA_HOST",
     "SMALL_RNA_MAX_SPAN",
     "SMALL_RNA_SYMBOL",
+    "SPLIT_MIN_EXONS",
     "SPLIT_MIN_GENES",
     "SPLIT_MIN_STRETCH",
     "add_mito_transcripts",
@@ -61,8 +62,11 @@ SMALL_RNA_HOST = r"(?i)hg$"
 #: has in the span, over the genes of a duplicated region, is a split alignment (see
 #: :func:`clip_split_alignments`).
 SPLIT_MIN_STRETCH = 50_000
-#: ... over at least this many other genes with two or more exons inside the stretch.
+#: ... over at least this many other genes with :data:`SPLIT_MIN_EXONS` or more exons inside it.
 SPLIT_MIN_GENES = 3
+#: Exons a gene needs inside the stretch to count towards :data:`SPLIT_MIN_GENES` (a multi-exon
+#: gene: nested single-exon genes such as mouse Krtap clusters do not mark a split alignment).
+SPLIT_MIN_EXONS = 2
 
 #: An exon longer than every refGene transcript of its gene there by more than this many bases
 #: is not an exon of them (see :func:`fix_implausible_exons`).
@@ -76,7 +80,18 @@ _HOST = re.compile(SMALL_RNA_HOST.replace("(?i)", ""), re.IGNORECASE)
 
 
 def small_rna_sql(column: str) -> str:
-    """Return a SQL boolean: ``column`` names a small-RNA gene (false for NULL)."""
+    """Return a SQL boolean: ``column`` names a small-RNA gene (false for NULL).
+
+    Parameters
+    ----------
+    column : str
+        SQL expression of a gene symbol.
+
+    Returns
+    -------
+    str
+        :data:`SMALL_RNA_SYMBOL` matches and :data:`SMALL_RNA_HOST` does not.
+    """
     return (
         f"(coalesce(regexp_matches({column}, '{SMALL_RNA_SYMBOL}'), false)"
         f" and not coalesce(regexp_matches({column}, '{SMALL_RNA_HOST}'), false))"
@@ -198,7 +213,7 @@ def clip_split_alignments(con: duckdb.DuckDBPyConnection, tx: str, exons: str, o
             from stretch s join {exons} e
               on e.chrom = s.chrom and e.strand = s.strand and e.gene_id <> s.gene_id
              and s.a <= e.start and e.stop <= s.b
-            group by s.rid, s.side, e.gene_id having count(*) >= 2),
+            group by s.rid, s.side, e.gene_id having count(*) >= {SPLIT_MIN_EXONS}),
         crowd as (select rid, side, count(*) as n from inside group by rid, side)
         select s.rid, s.side, s.es, s.ee, s.b - s.a as stretch, coalesce(c.n, 0) as n_genes,
                s.tx_id in (from multi) as multi

@@ -258,6 +258,7 @@ def refuse_other_local_inputs(
 
 
 def _refusal(comparison_id: str, row: tuple) -> InputError:
+    """Return the error refusing ``comparison_id``, from its ``_HOLDER_SQL`` row."""
     status, _, n_a, desc_a, n_b, desc_b, title, base_url = row[:8]
     local = str(base_url).startswith(LOCAL_URL_PREFIX)
     where = "computed on this machine" if local else "from ChIP-Atlas"

@@ -87,7 +87,22 @@ def enrich_genes(
 
 
 def listed_ids(con: duckdb.DuckDBPyConnection, tables: list[str], ids: list[str]) -> set[str]:
-    """Return the ``ids`` that a gene set of one of ``tables`` lists (``gene_id`` as given)."""
+    """Return the ``ids`` that a gene set lists as given (kept although the build lacks them).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Connection holding the gene-set tables.
+    tables : list of str
+        Gene-set tables (``gene_id`` column) of the sources matched by ID.
+    ids : list of str
+        IDs the annotation did not resolve.
+
+    Returns
+    -------
+    set of str
+        Those of ``ids`` some set of ``tables`` lists.
+    """
     if not ids or not tables:
         return set()
     union = " union ".join(f"select gene_id from {t}" for t in tables)

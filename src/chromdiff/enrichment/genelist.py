@@ -19,7 +19,17 @@ _ENSEMBL = re.compile(r"^ENS[A-Z]*G\d{11}(\.\d+)?$")
 def id_hint(ids) -> str | None:
     """Say what to do when most ``ids`` are Ensembl gene IDs (no embedded gene set uses them).
 
-    Returns None otherwise. chromdiff has no offline Ensembl table to map them with.
+    chromdiff has no offline Ensembl table to map them with.
+
+    Parameters
+    ----------
+    ids : iterable
+        The gene identifiers of a list or universe.
+
+    Returns
+    -------
+    str or None
+        The hint when more than half look like ``ENSG``/``ENSMUSG`` IDs, else None.
     """
     ids = [str(i) for i in ids]
     ens = [i for i in ids if _ENSEMBL.match(i)]

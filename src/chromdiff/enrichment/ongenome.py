@@ -67,8 +67,21 @@ def merge_duplicates(con: duckdb.DuckDBPyConnection, table: str, what: str) -> s
     rGREAT's ``great()`` merges its input the same way (``great_local.R``: ``gr =
     intersect(gr, background)``, whose result is reduced: one range per covered stretch).
     Only identical coordinates are merged here; overlapping regions with other coordinates stay
-    separate (rGREAT's reduce would join them too). Returns the note (``what``: foreground or
-    background) when rows were merged, else None.
+    separate (rGREAT's reduce would join them too).
+
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Connection holding ``table``.
+    table : str
+        Region table (``region_key, chrom, start, stop``), rewritten in place.
+    what : str
+        ``foreground`` or ``background``: the note's wording.
+
+    Returns
+    -------
+    str or None
+        The note counting the rows merged, or None when every region was listed once.
     """
     n, distinct = con.execute(
         f"select count(*), count(distinct (chrom, start, stop)) from {table}"

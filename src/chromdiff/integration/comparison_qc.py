@@ -47,7 +47,19 @@ def warning_order(note: tuple) -> int:
 
 
 def excluded_chroms(findings: list[tuple]) -> dict[str, str]:
-    """Return chromosome -> the finding that excludes it, from ``(check, severity, evidence)``."""
+    """Return the chromosomes a comparison's QC findings exclude from interpretation.
+
+    Parameters
+    ----------
+    findings : list of tuple
+        ``(check, severity, evidence)`` rows of ``qc_findings``; only major findings of the
+        checks in ``EXCLUDING`` exclude a chromosome.
+
+    Returns
+    -------
+    dict
+        Chromosome -> what the finding is (the first finding naming it wins).
+    """
     out: dict[str, str] = {}
     for check, severity, evidence in findings:
         if check not in EXCLUDING or severity != "major":
@@ -63,9 +75,22 @@ def apply_comparison_qc(
 ) -> list[tuple]:
     """Note the comparison's QC and drop the peaks of ``table`` it excludes (unless ``keep``).
 
-    ``table`` holds the peak side (a ``chrom`` column). Returns the notes
-    ``(side, kind, n, example, message)``: ``qc_verdict``, one ``qc_finding`` per major
-    finding, and ``qc_excluded`` (peaks left out) or ``qc_kept`` (``keep``).
+    Parameters
+    ----------
+    con : duckdb.DuckDBPyConnection
+        Connection holding the comparison and the temp table ``table``.
+    comparison_id : str
+        The comparison whose QC verdict and findings are read.
+    table : str
+        The peak side (a ``chrom`` column); rows on excluded chromosomes are deleted.
+    keep : bool
+        Keep those rows (``--keep-qc-excluded``); the notes then say so.
+
+    Returns
+    -------
+    list of tuple
+        Notes ``(side, kind, n, example, message)``: ``qc_verdict``, one ``qc_finding`` per
+        major finding, and ``qc_excluded`` (peaks left out) or ``qc_kept`` (``keep``).
 
     Raises
     ------

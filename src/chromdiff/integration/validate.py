@@ -181,6 +181,16 @@ def untested_sql(info: TableInfo | None) -> str | None:
     25,271 such rows of ``CUF_expr.diff``; 12,199 NOTEST rows p = 1 as well). Read as tested,
     they were 60% of the BETA KS background and of the enrichment universe, low-count genes far
     from peaks: the bias NA padj is kept out of those tests for.
+
+    Parameters
+    ----------
+    info : TableInfo or None
+        The DE table as read (its tool and header); None gives None.
+
+    Returns
+    -------
+    str or None
+        The SQL condition on the table's rows, or None when the tool has no such status column.
     """
     return _status_sql(info, CUFFDIFF_UNTESTED)
 
