@@ -107,7 +107,7 @@ def _run(
             params["description_b"],
         )
     )  # fmt: skip
-    cid = params["comparison_id"] or spec.local_id()
+    cid = params["comparison_id"] or spec.default_id(local=True)
     if not params["comparison_id"]:
         run.identify(cid)  # a run that fails from here on still names its comparison
     with claim_comparison(db_path, cid):  # one run per comparison at a time

@@ -70,10 +70,10 @@ def test_local_runs_are_named_by_the_id_the_flow_derives():
 
     params = {"ids_a": list(EX.ids_a), "ids_b": list(EX.ids_b)}
     spec = ComparisonSpec(list(EX.ids_a), list(EX.ids_b)).validated()
-    assert compare_run_name(params, local=True) == f"compare-{spec.local_id()}"
+    assert compare_run_name(params, local=True) == f"compare-{spec.default_id(local=True)}"
     assert compare_run_name(params) == f"compare-{spec.default_id()}"
     assert (
-        "_local_" in spec.local_id()
+        "_local_" in spec.default_id(local=True)
         and compare_run_name(params | {"comparison_id": "x"}, local=True) == "compare-x"
     )
 

@@ -29,8 +29,7 @@ def compare_run_name(parameters: dict, *, local: bool = False) -> str:
             p.get("analysis") or "diffbind", p.get("threshold"), p.get("title"),
             p.get("description_a") or "dataset A", p.get("description_b") or "dataset B",
         )  # fmt: skip
-        spec = spec.validated()
-        return f"compare-{spec.local_id() if local else spec.default_id()}"
+        return f"compare-{spec.validated().default_id(local=local)}"
     except Exception:  # noqa: BLE001 - the flow itself reports bad inputs
         fallback = f"{p.get('genome') or 'hg38'}_{p.get('analysis') or 'diffbind'}"
         return f"compare-{p.get('title') or fallback}"

@@ -123,10 +123,6 @@ class ComparisonSpec:
         infix = "local_" if local else ""
         return f"{self.genome}_{self.analysis}_{infix}{self.input_hash()[:10]}"
 
-    def local_id(self) -> str:
-        """Return the ID a ``--local`` run derives: :meth:`default_id` with ``local=True``."""
-        return self.default_id(local=True)
-
 
 def log_event(
     con: duckdb.DuckDBPyConnection, comparison_id: str | None, event: str, message: str = "",
@@ -207,8 +203,8 @@ HOLDING = ("submitting", "in_doubt", "submitted", "running", "finished", "loaded
 LOCAL_URL_PREFIX = "local:"
 
 _HOLDER_SQL = (
-    "select status, input_hash, n_a, description_a, n_b, description_b, title, base_url,"
-    " genome, analysis from comparisons where comparison_id = ?"
+    "select status, input_hash, n_a, description_a, n_b, description_b, title, base_url"
+    " from comparisons where comparison_id = ?"
 )
 
 
@@ -259,7 +255,7 @@ def refuse_other_local_inputs(
 
 def _refusal(comparison_id: str, row: tuple) -> InputError:
     """Return the error refusing ``comparison_id``, from its ``_HOLDER_SQL`` row."""
-    status, _, n_a, desc_a, n_b, desc_b, title, base_url = row[:8]
+    status, _, n_a, desc_a, n_b, desc_b, title, base_url = row
     local = str(base_url).startswith(LOCAL_URL_PREFIX)
     where = "computed on this machine" if local else "from ChIP-Atlas"
     return InputError(

@@ -143,11 +143,12 @@ def enrich_regions(
         read_bed(con, Path(background_file), "_cd_adhoc_bg0")
         placed += [f"background: {n}" for n in place_on_genome(con, "_cd_adhoc_bg0", sizes, genome)]
         placed += filter(None, [merge_duplicates(con, "_cd_adhoc_bg0", "background")])
-        # Foreground regions are matched to background regions by coordinates.
+        # Foreground regions are matched to background regions by coordinates (merge_duplicates
+        # left one row per region).
         con.execute(
             """create or replace temp table _cd_adhoc_bg as
             select row_number() over (order by chrom, start, stop) as region_key, chrom, start,
-                   stop from (select distinct chrom, start, stop from _cd_adhoc_bg0)"""
+                   stop from _cd_adhoc_bg0"""
         )
         missing = con.execute(
             "select count(*) from _cd_adhoc_fg f "

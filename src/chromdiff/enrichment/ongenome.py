@@ -76,7 +76,7 @@ def merge_duplicates(con: duckdb.DuckDBPyConnection, table: str, what: str) -> s
     table : str
         Region table (``region_key, chrom, start, stop``), rewritten in place.
     what : str
-        ``foreground`` or ``background``: the note's wording.
+        What the regions are (``regions``, ``background``): the note's first word.
 
     Returns
     -------

@@ -153,10 +153,15 @@ def _check_probability(
 CUFFDIFF_UNTESTED = ("FAIL", "NOTEST", "LOWDATA", "HIDATA")
 
 
-def _status_sql(info: TableInfo | None, statuses: tuple[str, ...]) -> str | None:
+def _status_column(info: TableInfo | None) -> str | None:
+    """Return a cuffdiff table's ``status`` column as written, or None (another table)."""
     if info is None or info.tool != "cuffdiff":
         return None
-    col = next((h for h in info.header if h.lower() == "status"), None)
+    return next((h for h in info.header if h.lower() == "status"), None)
+
+
+def _status_sql(info: TableInfo | None, statuses: tuple[str, ...]) -> str | None:
+    col = _status_column(info)
     if col is None:
         return None
     listed = ", ".join(f"'{s}'" for s in statuses)
@@ -197,10 +202,9 @@ def untested_sql(info: TableInfo | None) -> str | None:
 
 def not_tested_note(con: duckdb.DuckDBPyConnection, info: TableInfo) -> tuple | None:
     """Return the reader note (side, kind, n, example, message) of untested rows, or None."""
-    cond = untested_sql(info)
+    cond, col = untested_sql(info), _status_column(info)
     if cond is None:
         return None
-    col = next(h for h in info.header if h.lower() == "status")
     rows = con.execute(
         f"select upper(trim({quote_ident(col)})), count(*), min(_line) from {info.table}"
         f" where {cond} group by 1 order by 2 desc"

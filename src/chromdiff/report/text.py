@@ -206,12 +206,11 @@ def methods(ctx: ReportContext) -> str:
             "groups have one experiment)."
         )
     source = f"Request {c['request_id'] or 'n/a'} on {c['base_url']}"
-    if str(c["base_url"]).startswith(
-        LOCAL_URL_PREFIX
-    ):  # chromdiff compare --local (docs/pipeline.md)
+    # chromdiff compare --local (docs/pipeline.md)
+    if str(c["base_url"]).startswith(LOCAL_URL_PREFIX):
         core = core.replace("ChIP-Atlas Diff Analysis", "ChIP-Atlas's diffbind pipeline, run on "
                             "this machine by chromdiff,", 1)  # fmt: skip
-        source = f"Computed locally ({c['base_url'].removeprefix('local:')})"
+        source = f"Computed locally ({c['base_url'].removeprefix(LOCAL_URL_PREFIX)})"
         core += {
             "numpy": " edgeR's steps ran in chromdiff's numpy port (checked against R edgeR "
             "3.40 on the same count tables).",
