@@ -85,3 +85,49 @@ def test_equal_keys_keep_their_order(monkeypatch):
     got = in_key_order(table)
     assert got.column("region_key").to_pylist() == [1, 2, 3, 4, 5, 5, 6]
     assert got.column("symbol").to_pylist() == ["d", "e", "f", "a", "b", "g", "c"]
+
+
+def test_keys_are_read_from_sliced_chunks_of_any_integer_type(monkeypatch):
+    """Chunks that are slices (a buffer offset), an empty chunk and an int32 key column."""
+    monkeypatch.setattr(keyorder, "MIN_BLOCK", 1)
+    base = _table([9, 1, 7, 3, 5, 2, 8, 4, 6, 0])
+    table = pa.concat_tables([base.slice(1, 4), base.slice(0, 0), base.slice(5, 4)])
+    assert in_key_order(table).column("region_key").to_pylist() == [1, 2, 3, 4, 5, 6, 7, 8]
+    narrow = table.set_column(0, "region_key", table.column("region_key").cast(pa.int32()))
+    calls = _spy_full_sort(monkeypatch)
+    monkeypatch.setattr(keyorder, "MAX_RUNS", 1)
+    got = in_key_order(narrow)
+    assert got.column("region_key").to_pylist() == [1, 2, 3, 4, 5, 6, 7, 8] and calls
+    assert got.column("tss").to_pylist() == [10, 20, 30, 40, 50, 60, 70, 80]
+
+
+def test_a_key_with_nulls_is_refused():
+    table = pa.table({"region_key": pa.array([2, None, 1], pa.int64())})
+    with pytest.raises(ValueError, match="nulls"):
+        in_key_order(table)
+
+
+def test_ordering_and_writing_a_batch_never_import_pandas(tmp_path):
+    """Importing pandas costs ~0.7 s of CPU; pyarrow's ``to_numpy``/``pa.array`` would do it."""
+    import subprocess
+    import sys
+
+    code = f"""
+import sys, duckdb
+from pathlib import Path
+from chromdiff.annotation import keyorder
+from chromdiff.annotation.arrowsink import ArrowSink
+keyorder.MIN_BLOCK = 1
+con = duckdb.connect()
+q = "select (range * 7919) % 5000 as region_key, 'g' || range as symbol, range as tss"
+q += " from range(5000)"
+t = keyorder.in_key_order(con.sql(q).to_arrow_table())
+for name in ("o.tsv", "o.parquet"):
+    sink = ArrowSink(Path({str(tmp_path)!r}) / name)
+    sink.put(t)
+    sink.close()
+print(t.num_rows, "pandas" in sys.modules)
+"""
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["5000", "False"]
+    assert len((tmp_path / "o.tsv").read_text().splitlines()) == 5001
