@@ -21,14 +21,17 @@ from __future__ import annotations
 from chromdiff.annotation.genesql import gene_tss_sql, merge_intervals_sql
 from chromdiff.duckcore import duckdb
 
-#: Bin size (bp) of the overlap equi-joins on ``(chrom, bin)``.
-BIN = 100_000
+#: Bin size (bp) of the overlap equi-joins on ``(chrom, bin)``. Each region meets every exon or
+#: intron of its bins before the interval filter: at 100 kb that was ~13 exons a region; 20 kb
+#: cuts the feature joins' CPU by about a third (0.80 -> 0.55 s per 1M regions) for ~15% more
+#: bin rows of introns.
+BIN = 20_000
 
 #: Schema of the persistent derived tables.
 SCHEMA = "annotation_cache"
 
 #: Bump when the derived tables change shape or meaning: old caches are then rebuilt.
-CACHE_VERSION = 14
+CACHE_VERSION = 15
 
 #: ``tss_keys.key = cid * SPAN + tss``: positions below 2^40 (1.1 Tb) and chromosome ids below
 #: 2^23 keep every key inside a signed BIGINT, and keys sort by (cid, tss). A build with a TSS
