@@ -146,7 +146,10 @@ def plain_text(table) -> bool:
             if pc.min(pc.binary_length(chunk)).as_py() == 0:
                 return False
             data = chunk.buffers()[2]
-            if data is not None and any(ch in data.to_pybytes() for ch in _QUOTED):
+            if data is None:
+                continue
+            raw = data.to_pybytes()  # one copy per chunk, not one per character looked for
+            if any(ch in raw for ch in _QUOTED):
                 return False
     return True
 
