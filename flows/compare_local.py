@@ -81,7 +81,6 @@ def compare_local(
     """
     settings = get_settings()
     db_path = str(db_path or settings.db_path)
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)
     output_dir = output_dir or str(settings.output_dir)
     cache_dir = str(Path(cache_dir or Path(output_dir) / "local_cache").resolve())
     params = dict(ids_a=list(ids_a), ids_b=list(ids_b), genome=genome, analysis=analysis,

@@ -57,7 +57,6 @@ def integrate(
     """
     settings = get_settings()
     db_path = str(db_path or settings.db_path)
-    Path(db_path).parent.mkdir(parents=True, exist_ok=True)  # --db NEW/x.duckdb
     out = str(output_dir or settings.output_dir)
     if method == "beta":
         return _beta(rna, atac, genome, db_path, out, integration_id, beta_options, reference,

@@ -359,3 +359,18 @@ def test_raw_file_paths_are_absolute_whatever_the_output_given(tmp_path, monkeyp
     records = raw_files_in_zip({"bed": bed}, zpath)
     assert records and all(Path(r.path).is_absolute() for r in records)
     assert Path(records[0].path) == (tmp_path / zpath).resolve()
+
+
+def test_a_writer_creates_the_database_folder_a_reader_does_not(tmp_path):
+    """``--db NEW/x.duckdb`` works for every command that writes; a reader never creates it."""
+    from chromdiff.warehouse.db import connect
+
+    path = tmp_path / "new" / "deeper" / "x.duckdb"
+    with pytest.raises(FileNotFoundError):
+        with connect(path, read_only=True):
+            pass
+    assert not path.parent.exists()
+    with writer(path) as con:
+        con.execute("create table t as select 1 as x")
+    with connect(path, read_only=True) as con:
+        assert con.execute("select x from t").fetchall() == [(1,)]

@@ -6,14 +6,15 @@ import re
 
 from chromdiff.errors import InputError
 
-_MITO = ("chrM", "MT", "chrMT", "M")
+#: The mitochondrial chromosome's spellings (UCSC, Ensembl/NCBI and their mixes).
+MITO_NAMES = ("chrM", "MT", "chrMT", "M")
 
 
 def candidates(name: str) -> list[str]:
     """Return the spellings tried for ``name``, in order (itself first)."""
     out = [name]
-    if name in _MITO:
-        out += [m for m in _MITO if m != name]
+    if name in MITO_NAMES:
+        out += [m for m in MITO_NAMES if m != name]
     elif name.lower().startswith("chr"):
         out.append(name[3:])
     else:

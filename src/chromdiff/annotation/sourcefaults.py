@@ -24,9 +24,10 @@ import re
 
 import duckdb
 
+from chromdiff.annotation.chrnames import MITO_NAMES
+
 __all__ = [
     "IMPLAUSIBLE_EXON_EXCESS",
-    "MITO_CHROMS",
     "SMALL_RNA_HOST",
     "SMALL_RNA_MAX_SPAN",
     "SMALL_RNA_SYMBOL",
@@ -72,8 +73,6 @@ SPLIT_MIN_EXONS = 2
 #: is not an exon of them (see :func:`fix_implausible_exons`).
 IMPLAUSIBLE_EXON_EXCESS = 10_000
 
-#: Mitochondrial chromosome names of the embedded builds (UCSC spelling).
-MITO_CHROMS = ("chrM",)
 
 _SMALL = re.compile(SMALL_RNA_SYMBOL.replace("(?i)", ""), re.IGNORECASE)
 _HOST = re.compile(SMALL_RNA_HOST.replace("(?i)", ""), re.IGNORECASE)
@@ -253,7 +252,7 @@ def add_mito_transcripts(con: duckdb.DuckDBPyConnection, tx: str, exons: str, sy
     symbols : str
         Table ``gene_id, symbol``.
     """
-    chroms = ", ".join(f"'{c}'" for c in MITO_CHROMS)
+    chroms = ", ".join(f"'{c}'" for c in MITO_NAMES)
     before = con.execute(f"select count(*) from {tx}").fetchall()[0][0]
     con.execute(
         f"""insert into {tx}

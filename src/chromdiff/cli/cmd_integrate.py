@@ -126,8 +126,8 @@ def command(
     """Integrate differential peaks with differential expression (concordance, scores, BETA)."""
     from chromdiff.errors import InputError
     from chromdiff.integration.columns import parse_mapping
-    from chromdiff.integration.load import preflight
     from chromdiff.integration.params import IntegrationParams
+    from chromdiff.integration.preflight import preflight
 
     if (atac is None) == (comparison is None):
         raise InputError("give exactly one of --atac FILE or --comparison ID")
@@ -156,7 +156,7 @@ def command(
     # bad input fails before Prefect (the genes too, against an embedded genome's annotation)
     preflight(rna=rna, peaks=atac, params=params, genome=None if gtf else genome, **maps)
     if comparison is not None:
-        from chromdiff.integration.load import preflight_comparison
+        from chromdiff.integration.preflight import preflight_comparison
         from chromdiff.settings import get_settings
 
         preflight_comparison(db_path or get_settings().db_path, comparison)

@@ -17,18 +17,24 @@ from pathlib import Path
 import duckdb
 
 import chromdiff
-from chromdiff.annotation import EMBEDDED, ensure_annotation
+from chromdiff.annotation import ensure_annotation
 from chromdiff.annotation.symbolcase import case_note
 from chromdiff.errors import InputError
-from chromdiff.integration.comparison_qc import apply_comparison_qc, is_warning
-from chromdiff.integration.identifiers import id_column_note, resolve_genes
+from chromdiff.integration.comparison_qc import is_warning
+from chromdiff.integration.identifiers import id_column_note
 from chromdiff.integration.orientation import opposed_note, orientation_note
 from chromdiff.integration.params import IntegrationParams
+from chromdiff.integration.peak_side import (
+    dedupe_peaks,
+    peak_notes,
+    peaks_from_comparison,
+    peaks_from_file,
+)
+from chromdiff.integration.preflight import check_embedded, resolve_some_genes
 from chromdiff.integration.readers import read_table
 from chromdiff.integration.staging import check_user_id, integration_tables, staged_id
-from chromdiff.integration.validate import input_notes, not_tested_note, type_genes, type_peaks
+from chromdiff.integration.validate import input_notes, not_tested_note, type_genes
 from chromdiff.regions.assembly import past_end
-from chromdiff.regions.reader import auto_base
 from chromdiff.warehouse.db import transaction
 
 logger = logging.getLogger(__name__)
@@ -45,141 +51,6 @@ INT_TABLES = (
     "int_sensitivity",
     "int_beta_tests",
 )
-
-
-def _peaks_from_file(
-    con: duckdb.DuckDBPyConnection, path: str | Path, params: IntegrationParams, overrides: dict
-) -> dict:
-    info = read_table(con, path, "peaks", "_int_peaks_raw", overrides=overrides)
-    if params.coordinate_base == "auto":
-        base = auto_base(info.tool, info.header)
-    else:
-        base = int(params.coordinate_base)
-    if "meth_diff" in {c.lower() for c in info.header}:  # chromdiff's own dmr export
-        raise InputError(f"{path}: a table of methylation differences (meth_diff): {DMR_REFUSED}")
-    type_peaks(con, info, base)
-    present = set(info.columns)
-    note = orientation_note(con, info, "peaks")
-    return {
-        "notes": [note] if note else [],
-        "source": str(path),
-        "sha256": info.sha256,
-        "tool": info.tool,
-        "columns": info.columns,
-        "base": base,
-        "present": present,
-    }
-
-
-#: Why methylation differences are refused as the peak side (a comparison or its export).
-DMR_REFUSED = (
-    "its effect is a methylation difference (A - B, a fraction), not a log2 fold change of "
-    "accessibility or binding, so the concordance categories (open & up, ...) and the "
-    "--atac-lfc cutoff do not apply (and hypermethylation usually goes with lower "
-    "expression, the opposite reading); integrate diffbind comparisons or peak files"
-)
-
-
-def comparison_row(con: duckdb.DuckDBPyConnection, comparison_id: str) -> tuple:
-    """Return ``(genome, analysis, input_hash, description_a, description_b)`` of a comparison.
-
-    Raises
-    ------
-    InputError
-        Unknown comparison, or a dmr one (:data:`DMR_REFUSED`).
-    """
-    row = con.execute(
-        "select genome, analysis, input_hash, description_a, description_b from comparisons"
-        " where comparison_id = ?",
-        [comparison_id],
-    ).fetchall()
-    if not row:
-        raise InputError(f"comparison {comparison_id!r} is not in the database")
-    if row[0][1] == "dmr":
-        # meth_diff is a difference of methylation fractions (|x| <= 1), so the |log2FC| cutoff
-        # (default 1) was never met and every pair came out 'Other' with no warning
-        raise InputError(f"comparison {comparison_id!r} is a dmr comparison: {DMR_REFUSED}")
-    return row[0]
-
-
-def _peaks_from_comparison(
-    con: duckdb.DuckDBPyConnection, comparison_id: str, keep_qc_excluded: bool = False
-) -> dict:
-    genome, analysis, input_hash, desc_a, desc_b = comparison_row(con, comparison_id)
-    # the comparison's analysis set (regions_filtered), as its QC, report and GREAT use it: not
-    # the regions on non-standard contigs or shorter than its min_region_bp
-    con.execute(
-        """create or replace temp table _int_peaks as
-        select region_id::integer as peak_id, chrom, start, stop, null::varchar as name,
-               logfc, pvalue, qvalue as padj, null::double as score,
-               region_id::bigint as source_line
-        from regions_filtered where comparison_id = ?""",
-        [comparison_id],
-    )
-    kept, total = con.execute(
-        "select (select count(*) from _int_peaks), "
-        "(select count(*) from regions where comparison_id = ?)",
-        [comparison_id],
-    ).fetchall()[0]
-    if total == 0:
-        raise InputError(f"comparison {comparison_id!r} has no regions loaded")
-    if kept == 0:
-        raise InputError(
-            f"comparison {comparison_id!r}: all {total} regions are outside its analysis set "
-            "(non-standard contigs or shorter than its min_region_bp)"
-        )
-    # edgeR's logFC is log2(A / B) (edgeR.r:71, exactTest(pair = 2:1)): group A is on top
-    notes = [
-        (
-            "peaks",
-            "orientation",
-            kept,
-            f"{desc_a} / {desc_b}",
-            f"comparison {comparison_id}: logFC is log2({desc_a} / {desc_b}) (group A over B): "
-            f"positive = higher in {desc_a}, which the categories read as 'open'",
-        )
-    ]
-    if kept < total:
-        notes.append(
-            (
-                "peaks",
-                "outside_analysis_set",
-                total - kept,
-                None,
-                f"{total - kept} of the comparison's {total} regions left out: on non-standard "
-                "contigs or shorter than its min_region_bp, as its QC and report exclude them "
-                "(regions_filtered)",
-            )
-        )
-    # its QC verdict and major findings, and the chromosomes its QC excludes (a sex confound)
-    notes += apply_comparison_qc(con, comparison_id, "_int_peaks", keep=keep_qc_excluded)
-    return {
-        "notes": notes,
-        "source": f"comparison:{comparison_id}",
-        "sha256": input_hash,
-        "tool": f"comparison ({analysis})",
-        "columns": {"logfc": "logfc", "padj": "qvalue", "pvalue": "pvalue"},
-        "base": 0,
-        "present": {"logfc", "padj", "pvalue"},
-        "genome": genome,
-    }
-
-
-def _dedupe_peaks(con: duckdb.DuckDBPyConnection) -> tuple[int, int]:
-    """Keep the first of duplicated peak rows; return (peaks kept, rows dropped)."""
-    before = con.execute("select count(*) from _int_peaks").fetchall()[0][0]
-    con.execute(
-        """create or replace temp table _int_peaks as
-        select * from _int_peaks
-        qualify row_number() over (partition by chrom, start, stop order by peak_id) = 1"""
-    )
-    kept = con.execute("select count(*) from _int_peaks").fetchall()[0][0]
-    return kept, before - kept
-
-
-def _peak_notes(con: duckdb.DuckDBPyConnection, present: set[str]) -> list[tuple]:
-    need = {"na_padj": "padj", "padj_zero": "padj", "na_logfc": "logfc", "nonfinite_logfc": "logfc"}
-    return [n for n in input_notes(con, "_int_peaks", "peaks") if need[n[1]] in present]
 
 
 def load_inputs(
@@ -247,23 +118,23 @@ def load_inputs(
     if peaks is not None:
         if keep_qc_excluded:
             raise InputError("--keep-qc-excluded applies to --comparison only")
-        side = _peaks_from_file(con, peaks, params, atac_columns or {})
+        side = peaks_from_file(con, peaks, params, atac_columns or {})
     else:
-        side = _peaks_from_comparison(con, str(comparison), keep_qc_excluded)
+        side = peaks_from_comparison(con, str(comparison), keep_qc_excluded)
         if genome is not None and genome != side["genome"]:
             raise InputError(
                 f"--genome {genome} differs from comparison {comparison}'s genome {side['genome']}"
             )
         genome = side["genome"]
-    n_peaks, n_dup_peaks = _dedupe_peaks(con)
+    n_peaks, n_dup_peaks = dedupe_peaks(con)
     rna_info = read_table(con, rna, "rna", "_int_rna_raw", overrides=rna_columns or {})
     type_genes(con, rna_info)
     rna_orientation = orientation_note(con, rna_info, "rna")
     if gtf is None:
         check_embedded(genome)
     annotation_id = ensure_annotation(con, genome=genome, gtf=gtf)
-    counts = _resolve_some_genes(con, rna, annotation_id)
-    notes = side.get("notes", []) + _peak_notes(con, side["present"])
+    counts = resolve_some_genes(con, rna, annotation_id)
+    notes = side.get("notes", []) + peak_notes(con, side["present"])
     missing = [c for c in ("logfc", "padj") if c not in side["present"]]
     if missing:  # a plain peak file: say why every pair is 'Other' and r is NA
         notes.append(
@@ -443,96 +314,3 @@ def _write(con, integration_id, params, side, rna_info, genome, annotation_id, n
                 "insert into int_input_notes values (?, ?, ?, ?, ?, ?)",
                 [(integration_id, *n) for n in notes],
             )
-
-
-def _resolve_some_genes(con: duckdb.DuckDBPyConnection, rna, annotation_id: str) -> dict:
-    """Resolve the DE table's genes (:func:`resolve_genes`); refuse it when none matches."""
-    counts = resolve_genes(con, annotation_id)
-    if counts["kept"] == counts["unmatched"]:
-        example = con.execute("select input_id from _int_rna limit 3").fetchall()
-        raise InputError(
-            f"{rna}: none of the {counts['rows']} gene IDs (e.g. "
-            f"{', '.join(r[0] for r in example)}) matched annotation {annotation_id}; map a "
-            "symbol or Entrez column with --rna-columns symbol=COL or give a matching --gtf"
-        )
-    return counts
-
-
-def check_embedded(genome: str | None) -> None:
-    """Refuse a genome without an embedded annotation (the user must give ``--gtf``).
-
-    Raises
-    ------
-    InputError
-        ``genome`` is not one of :data:`EMBEDDED`.
-    """
-    if genome not in EMBEDDED:
-        raise InputError(
-            f"genome {genome!r} has no embedded annotation (have: {', '.join(EMBEDDED)}); "
-            "give --gtf FILE"
-        )
-
-
-def preflight_comparison(db_path: str | Path, comparison_id: str) -> None:
-    """Check ``--comparison`` in the database before Prefect starts (skipped when it is busy).
-
-    Raises
-    ------
-    InputError
-        The comparison is not in the database, or is a dmr comparison.
-    """
-    from chromdiff.warehouse.db import DatabaseBusyError, open_db
-
-    if not Path(db_path).exists():
-        raise InputError(f"comparison {comparison_id!r} is not in the database ({db_path})")
-    try:
-        con = open_db(db_path, read_only=True)
-    except (DatabaseBusyError, duckdb.Error):  # another process writes it: the run checks
-        return
-    try:
-        comparison_row(con, comparison_id)
-    finally:
-        con.close()
-
-
-def preflight(
-    *,
-    rna: str | Path,
-    peaks: str | Path | None = None,
-    params: IntegrationParams | None = None,
-    atac_columns: dict[str, str] | None = None,
-    rna_columns: dict[str, str] | None = None,
-    genome: str | None = None,
-) -> None:
-    """Read and check both files in a throw-away database (no file is written).
-
-    The CLI calls it before starting Prefect, so bad input fails in a second with its
-    one-line error; :func:`load_inputs` repeats the same checks inside the run. With an
-    embedded ``genome`` the checks run in its read-only cached copy
-    (:func:`~chromdiff.annotation.filecache.open_embedded`, work tables ``temp``), so a DE table
-    whose genes match none of the annotation's is refused here too.
-    """
-    params = (params or IntegrationParams()).validated()
-    if genome is not None:
-        check_embedded(genome)
-    con = None
-    if genome in EMBEDDED:
-        from chromdiff.annotation.filecache import open_embedded
-
-        try:
-            con = open_embedded(genome)
-        except (OSError, duckdb.Error):  # no cache folder: the run checks the genes
-            con = None
-    checks_genes = con is not None
-    if con is None:
-        con = duckdb.connect(config={"autoinstall_known_extensions": "false"})
-    try:
-        if peaks is not None:
-            _peaks_from_file(con, peaks, params, atac_columns or {})
-        info = read_table(con, rna, "rna", "_int_rna_raw", overrides=rna_columns or {})
-        type_genes(con, info)
-        orientation_note(con, info, "rna")  # a table of several comparisons is refused here
-        if checks_genes:
-            _resolve_some_genes(con, rna, f"embedded:{genome}")
-    finally:
-        con.close()

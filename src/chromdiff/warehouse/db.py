@@ -57,7 +57,8 @@ def open_db(
     path : str or Path
         Database file, or ``":memory:"``.
     read_only : bool
-        Open read-only (several readers may share a file when no writer holds it).
+        Open read-only (several readers may share a file when no writer holds it); otherwise
+        a missing folder of ``path`` is created.
     wait_s : float
         How long to keep retrying while another process holds the lock.
     on_wait : callable, optional
@@ -73,6 +74,8 @@ def open_db(
     path = str(path)
     if read_only and path != ":memory:" and not Path(path).exists():
         raise FileNotFoundError(f"database {path} does not exist")
+    if not read_only and path != ":memory:":
+        Path(path).parent.mkdir(parents=True, exist_ok=True)  # --db NEW/x.duckdb
     deadline = time.monotonic() + wait_s
     told = False
     while True:
