@@ -374,3 +374,11 @@ def test_a_writer_creates_the_database_folder_a_reader_does_not(tmp_path):
         con.execute("create table t as select 1 as x")
     with connect(path, read_only=True) as con:
         assert con.execute("select x from t").fetchall() == [(1,)]
+    blocker = tmp_path / "a_file"
+    blocker.write_text("not a folder")
+    for path in (blocker / "x.duckdb", blocker / "sub" / "x.duckdb"):  # mkdir's two errors
+        with pytest.raises(NotADirectoryError) as err:
+            with writer(path):
+                pass
+        assert err.value.filename == str(blocker)
+    assert blocker.read_text() == "not a folder"

@@ -7,6 +7,7 @@ then say which process holds the file.
 
 from __future__ import annotations
 
+import errno
 import logging
 import re
 import time
@@ -46,6 +47,20 @@ def describe_holder(pid: int) -> str:
     return f"process {pid} ({cmd}, running since {since})"
 
 
+def _make_folder(folder: Path) -> None:
+    """Create ``folder`` and its parents; a file in the way is a ``NotADirectoryError`` naming it.
+
+    ``mkdir`` reports a file in the way as ``FileExistsError`` (the folder itself is a file),
+    which reads as if the folder were there, or as ``NotADirectoryError`` naming the folder it
+    could not make; the CLI prints the error and its path in one line.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError) as exc:  # a file where a folder should be
+        blocker = next(p for p in (folder, *folder.parents) if p.exists())
+        raise NotADirectoryError(errno.ENOTDIR, "not a folder", str(blocker)) from exc
+
+
 def open_db(
     path: str | Path = ":memory:", *, read_only: bool = False, wait_s: float = 0.0,
     on_wait: Callable[[str], None] | None = None,
@@ -75,7 +90,7 @@ def open_db(
     if read_only and path != ":memory:" and not Path(path).exists():
         raise FileNotFoundError(f"database {path} does not exist")
     if not read_only and path != ":memory:":
-        Path(path).parent.mkdir(parents=True, exist_ok=True)  # --db NEW/x.duckdb
+        _make_folder(Path(path).parent)  # --db NEW/x.duckdb
     deadline = time.monotonic() + wait_s
     told = False
     while True:
